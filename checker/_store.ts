@@ -1,0 +1,169 @@
+// Private module: the exact state store. States live in fixed-size chunks
+// of one arena (no per-state object), found again through an open-addressing
+// hash table of state indices. Each state keeps its parent index and the
+// transition that reached it, so any trace can be rebuilt and replayed.
+
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/** 32-bit hash of `w[0..n)` (MurmurHash3's mixing). */
+export function hashState(w: Int32Array, n: number): number {
+  let h = 0x9747b28c;
+  for (let i = 0; i < n; i++) {
+    let k = Math.imul(w[i]!, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  h ^= n;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A set of packed states with parent links, indexed in insertion order. */
+export class ExactStore {
+  readonly width: number;
+  #data: Int32Array[] = [];
+  /** Per state: parent index, transition, hash. */
+  #meta: Int32Array[] = [];
+  #table: Int32Array;
+  #mask: number;
+  #count = 0;
+
+  constructor(width: number, initialCapacity = 1 << 12) {
+    this.width = width;
+    let cap = 1 << 10;
+    while (cap < initialCapacity * 2) cap <<= 1;
+    this.#table = new Int32Array(cap);
+    this.#mask = cap - 1;
+  }
+
+  /** The number of stored states. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Whether `s` is stored. */
+  has(s: Int32Array): boolean {
+    const width = this.width;
+    const h = hashState(s, width);
+    let slot = h & this.#mask;
+    for (;;) {
+      const e = this.#table[slot]!;
+      if (e === 0) return false;
+      const idx = e - 1;
+      if (this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 3 + 2] === (h | 0)) {
+        const data = this.#data[idx >>> CHUNK_BITS]!;
+        const base = (idx & CHUNK_MASK) * width;
+        let same = true;
+        for (let i = 0; i < width && same; i++) same = data[base + i] === s[i];
+        if (same) return true;
+      }
+      slot = (slot + 1) & this.#mask;
+    }
+  }
+
+  /**
+   * Adds `s` unless present. Returns the new index, or -1 when the state was
+   * already stored.
+   */
+  insert(s: Int32Array, parent: number, via: number): number {
+    const width = this.width;
+    const h = hashState(s, width);
+    const table = this.#table;
+    const mask = this.#mask;
+    let slot = h & mask;
+    for (;;) {
+      const e = table[slot]!;
+      if (e === 0) break;
+      const idx = e - 1;
+      const meta = this.#meta[idx >>> CHUNK_BITS]!;
+      const mo = (idx & CHUNK_MASK) * 3;
+      if (meta[mo + 2] === (h | 0)) {
+        const data = this.#data[idx >>> CHUNK_BITS]!;
+        const base = (idx & CHUNK_MASK) * width;
+        let same = true;
+        for (let i = 0; i < width; i++) {
+          if (data[base + i] !== s[i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return -1;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const idx = this.#count;
+    const c = idx >>> CHUNK_BITS;
+    if (c === this.#data.length) {
+      this.#data.push(new Int32Array(CHUNK * width));
+      this.#meta.push(new Int32Array(CHUNK * 3));
+    }
+    const base = (idx & CHUNK_MASK) * width;
+    const data = this.#data[c]!;
+    for (let i = 0; i < width; i++) data[base + i] = s[i]!;
+    const meta = this.#meta[c]!;
+    const mo = (idx & CHUNK_MASK) * 3;
+    meta[mo] = parent;
+    meta[mo + 1] = via;
+    meta[mo + 2] = h | 0;
+    table[slot] = idx + 1;
+    this.#count = idx + 1;
+    if (this.#count * 4 > table.length * 3) this.#grow();
+    return idx;
+  }
+
+  #grow(): void {
+    const cap = this.#table.length * 2;
+    const table = new Int32Array(cap);
+    const mask = cap - 1;
+    for (let idx = 0; idx < this.#count; idx++) {
+      const h = this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 3 + 2]!;
+      let slot = h & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = idx + 1;
+    }
+    this.#table = table;
+    this.#mask = mask;
+  }
+
+  /** Copies state `idx` into `out`. */
+  read(idx: number, out: Int32Array): void {
+    const data = this.#data[idx >>> CHUNK_BITS]!;
+    const base = (idx & CHUNK_MASK) * this.width;
+    for (let i = 0; i < this.width; i++) out[i] = data[base + i]!;
+  }
+
+  /** The parent of state `idx` (-1 for an initial state). */
+  parent(idx: number): number {
+    return this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 3]!;
+  }
+
+  /** The transition that first reached state `idx` (-1 for an initial state). */
+  via(idx: number): number {
+    return this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 3 + 1]!;
+  }
+
+  /** The path of transitions from an initial state to `idx`, and that initial state's index. */
+  path(idx: number): { init: number; transitions: number[] } {
+    const transitions: number[] = [];
+    let cur = idx;
+    while (this.parent(cur) >= 0) {
+      transitions.push(this.via(cur));
+      cur = this.parent(cur);
+    }
+    return { init: cur, transitions: transitions.reverse() };
+  }
+
+  /** Bytes held by the store's arrays. */
+  get bytes(): number {
+    return this.#data.length * CHUNK * (this.width + 3) * 4 + this.#table.length * 4;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * The checker layer: search engines over the {@linkcode Model} interface,
+ * results as data, replay and reporters. It knows nothing of processes,
+ * steps or primitives.
+ *
+ * @module
+ */
+
+export * from "./check.ts";
+export * from "./bfs.ts";
+export * from "./replay.ts";
+export * from "./report.ts";
+export * from "./result.ts";
+export type { Found, Progress, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";

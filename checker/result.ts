@@ -1,0 +1,102 @@
+/**
+ * The result of a check, as plain data: a verdict, the counterexample when
+ * a property fails, what a run cut short covered, and statistics. Only the
+ * `assert*` helpers throw.
+ *
+ * @module
+ */
+
+import type { BlockedProcess, Change, PropertyKind } from "../model/model.ts";
+
+/** The outcome class of a check; each has its own CLI exit code. */
+export type Verdict = "ok" | "violation" | "incomplete" | "error";
+
+/** One step of a counterexample, as a story line. */
+export interface TraceStep {
+  /** The transition number (what replay needs). */
+  readonly transition: number;
+  /** The process that moves, as `name#id`. */
+  readonly process: string;
+  /** The label or step name. */
+  readonly step: string;
+  /** The operation, e.g. `wait(empty)`. */
+  readonly operation: string;
+  /** Where the step was written. */
+  readonly source?: string;
+  /** What the step changed. */
+  readonly changes: readonly Change[];
+}
+
+/** A counterexample: a replayable path to a state where a property fails. */
+export interface Counterexample {
+  /** The failed property. */
+  readonly property: string;
+  /** Its kind. */
+  readonly kind: PropertyKind;
+  /** What went wrong, in words. */
+  readonly message: string;
+  /** Index of the initial state the path starts from (0 unless a spec has several). */
+  readonly init: number;
+  /**
+   * The transition numbers, in order. For an assertion or an operation
+   * error, the last transition is the one that fails.
+   */
+  readonly transitions: readonly number[];
+  /** The same path as a story. */
+  readonly steps: readonly TraceStep[];
+  /** For a deadlock: who is blocked on what, holding what. */
+  readonly blocked?: readonly BlockedProcess[];
+  /** The last state reached, printed. */
+  readonly state: string;
+}
+
+/** Why a run stopped before covering the whole state space. */
+export type IncompleteReason = "max-states" | "max-depth" | "time" | "interrupted";
+
+/** Statistics of a run. */
+export interface Stats {
+  /** Distinct states stored. */
+  readonly states: number;
+  /** Transitions fired (successors generated, including known states). */
+  readonly transitions: number;
+  /** Depth of the deepest level reached. */
+  readonly depth: number;
+  /** Wall time of the search, in seconds. */
+  readonly seconds: number;
+  /** Distinct states per second. */
+  readonly statesPerSecond: number;
+  /** Peak resident memory of the process, in bytes (0 when unknown). */
+  readonly peakMemoryBytes: number;
+  /** Bytes of the state store per stored state. */
+  readonly bytesPerState: number;
+  /** Int32 slots per state. */
+  readonly stateWidth: number;
+}
+
+/** The result of checking one spec at one parameter setting. */
+export interface CheckResult {
+  /** The spec's name. */
+  readonly spec: string;
+  /** The parameter values checked. */
+  readonly params: Readonly<Record<string, number | boolean>>;
+  /** The verdict. */
+  readonly verdict: Verdict;
+  /** The counterexample, when the verdict is `violation`. */
+  readonly violation?: Counterexample;
+  /** The error, when the verdict is `error`. */
+  readonly error?: {
+    /** The message, naming spec, process and step. */
+    readonly message: string;
+    /** The path to the state where the spec's code failed, when there is one. */
+    readonly trace?: Counterexample;
+  };
+  /** Why and where the run stopped, when the verdict is `incomplete`. */
+  readonly incomplete?: {
+    /** Which limit ended it. */
+    readonly reason: IncompleteReason;
+    /** The limit in words, e.g. `--max-states 1000 reached`. */
+    readonly message: string;
+  };
+  /** What the run covered. */
+  readonly stats: Stats;
+}

@@ -1,0 +1,137 @@
+// Private module: the step tree that the builders produce and the compiler
+// (and the reference explorer in tests) consume.
+
+/** The context every guard and effect receives. */
+export interface Ctx {
+  // deno-lint-ignore no-explicit-any
+  readonly g: any;
+  // deno-lint-ignore no-explicit-any
+  readonly l: any;
+  readonly id: number;
+  readonly pid: number;
+}
+
+/** A guard or predicate over a process's view. */
+export type Pred = (ctx: Ctx) => boolean;
+/** An effect over a process's view. */
+export type Effect = (ctx: Ctx) => unknown;
+/** A value computed from a process's view (e.g. the message to send). */
+export type ValueFn = (ctx: Ctx) => number;
+/** Stores a received value into a process's view. */
+export type IntoFn = (ctx: Ctx, value: number) => void;
+
+/** How a primitive is placed in the state and printed. */
+export interface PrimitiveImpl {
+  /** The kind, e.g. `semaphore`. */
+  readonly kind: string;
+  /** The unique name in the spec. */
+  readonly name: string;
+  /** The number of `Int32` slots it occupies. */
+  readonly slots: number;
+  /** Writes the initial contents at `off`. */
+  init(w: Int32Array, off: number): void;
+  /** Prints the contents at `off`; `pidName` names a process by pid. */
+  format(w: Int32Array, off: number, pidName: (pid: number) => string): string;
+  /** A number summarising the contents (semaphore value, channel length, ...). */
+  value(w: Int32Array, off: number): number;
+  /** Whether process `pid` holds the primitive (mutexes), for deadlock reports. */
+  holds?(w: Int32Array, off: number, pid: number): boolean;
+  /** Checks the declaration, returning an error message or undefined. */
+  validate?(): string | undefined;
+}
+
+/** One operation on a primitive, compiled to an edge of the process automaton. */
+export interface OpImpl {
+  /** The primitive operated on. */
+  readonly prim: PrimitiveImpl;
+  /** The operation in words, e.g. `wait(empty)`. */
+  readonly text: string;
+  /** Whether the operation can fire (its blocking guard). */
+  enabled(w: Int32Array, off: number, pid: number): boolean;
+  /**
+   * Fires the operation. Returns an error message when the operation is an
+   * error (reported as a violation of {@linkcode OpImpl.failure}).
+   */
+  apply(
+    w: Int32Array,
+    off: number,
+    pid: number,
+    ctx: Ctx,
+    pidName: (pid: number) => string,
+  ): string | undefined;
+  /** The property an error of this operation violates. */
+  readonly failure?: string;
+  /** A rendezvous operation fires only jointly with its partner. */
+  readonly rendezvous?: "send" | "recv";
+  /** For a rendezvous send: the value sent. */
+  readonly value?: ValueFn;
+  /** For a rendezvous receive: where the value goes. */
+  readonly into?: IntoFn;
+}
+
+/** Where a step was written, captured when the builder ran. */
+export type Source = string | undefined;
+
+/** A node of the step language. */
+export type Step =
+  | { readonly kind: "do"; readonly name: string; readonly fn: Effect; readonly src: Source }
+  | { readonly kind: "when"; readonly name: string; readonly guard: Pred; readonly src: Source }
+  | { readonly kind: "assert"; readonly name: string; readonly pred: Pred; readonly src: Source }
+  | {
+    readonly kind: "if";
+    readonly name: string;
+    readonly cond: Pred;
+    readonly then: readonly Step[];
+    readonly else: readonly Step[];
+    readonly src: Source;
+  }
+  | {
+    readonly kind: "while";
+    readonly name: string;
+    readonly cond: Pred | undefined;
+    readonly body: readonly Step[];
+    readonly src: Source;
+  }
+  | {
+    readonly kind: "choose";
+    readonly name: string;
+    readonly branches: readonly (readonly Step[])[];
+    readonly src: Source;
+  }
+  | { readonly kind: "atomic"; readonly body: readonly Step[]; readonly src: Source }
+  | { readonly kind: "region"; readonly name: string; readonly body: readonly Step[] }
+  | {
+    readonly kind: "label";
+    readonly name: string;
+    readonly end: boolean;
+    readonly progress: boolean;
+    readonly src: Source;
+  }
+  | { readonly kind: "goto"; readonly target: string; readonly src: Source }
+  | { readonly kind: "break"; readonly src: Source }
+  | { readonly kind: "op"; readonly name: string; readonly op: OpImpl; readonly src: Source };
+
+const MODEL_DIR = new URL(".", import.meta.url).href;
+
+/** Captures `file:line:col` of the spec code that called a builder. */
+export function callerSource(): Source {
+  const stack = new Error().stack;
+  if (stack === undefined) return undefined;
+  for (const line of stack.split("\n").slice(1)) {
+    if (line.includes(MODEL_DIR) || /node:|ext:/.test(line)) continue;
+    const m = /\(?((?:file:\/\/)?[^()\s]+:\d+:\d+)\)?\s*$/.exec(line);
+    if (m?.[1] !== undefined) return shortenPath(m[1]);
+  }
+  return undefined;
+}
+
+function shortenPath(p: string): string {
+  let s = p.replace(/^file:\/\//, "");
+  try {
+    const cwd = Deno.cwd() + "/";
+    if (s.startsWith(cwd)) s = s.slice(cwd.length);
+  } catch {
+    // no read permission for the working directory: keep the full path
+  }
+  return s;
+}

@@ -1,0 +1,1035 @@
+// Private module: compiles a System into a packed-state Model.
+//
+// State layout (Int32 slots):
+//   [atomic owner]        only when the spec has atomic blocks: 0 or pid+1
+//   globals               in declaration order, arrays flattened
+//   primitives            in order of first use
+//   per process instance  pc, then its locals
+//
+// Each process kind becomes a program-counter automaton: a list of pcs, each
+// with its outgoing edges. A transition number is (instance, edge) for a
+// single process, or (sender edge, receiver edge) for a rendezvous.
+
+import { match } from "ts-pattern";
+import type { Ctx, OpImpl, Pred, PrimitiveImpl, Source, Step } from "./_ast.ts";
+import type {
+  BlockedProcess,
+  Change,
+  Model,
+  PropertyInfo,
+  SuccessorSink,
+  TransitionInfo,
+} from "./model.ts";
+import type { ProcessDecl, StateView, System } from "./spec.ts";
+import { errorText, SpecError } from "./spec_error.ts";
+import {
+  formatVar,
+  initVars,
+  layoutVars,
+  makeViewClass,
+  validateDecl,
+  type VarSlot,
+  type ViewEnv,
+} from "./_views.ts";
+
+// Edge kinds (numbers: the hot loop switches on them).
+const DO = 0,
+  WHEN = 1,
+  COND = 2,
+  NCOND = 3,
+  SKIP = 4,
+  ASSERT = 5,
+  OP = 6,
+  RDV_SEND = 7,
+  RDV_RECV = 8;
+
+interface Edge {
+  kind: number;
+  to: number;
+  name: string;
+  text: string;
+  src: Source;
+  guard: Pred | undefined;
+  fn: ((ctx: Ctx) => unknown) | undefined;
+  op: OpImpl | undefined;
+  primOff: number;
+  /** Property index for assertions and operation errors. */
+  prop: number;
+}
+
+interface Pc {
+  name: string;
+  src: Source;
+  edges: Edge[];
+  atomic: number;
+  names: Set<string>;
+  end: boolean;
+  progress: boolean;
+  alias: number;
+}
+
+interface ProcType {
+  name: string;
+  count: number;
+  vars: VarSlot[];
+  localSize: number;
+  pcs: Pc[];
+  entry: number;
+  endPc: number;
+  valid: Uint8Array;
+  /** pcs carrying each label/region name. */
+  named: Map<string, Uint8Array>;
+}
+
+interface Partner {
+  tid: number;
+  pid: number;
+  pc: number;
+  edge: Edge;
+}
+
+interface Inst {
+  pid: number;
+  id: number;
+  name: string;
+  type: ProcType;
+  pcOff: number;
+  base: number;
+  ctx: Ctx;
+  /** Transition number of edge e at pc: tids[pc][e]. */
+  tids: Int32Array[];
+  /** Rendezvous partners of send edge e at pc. */
+  partners: Partner[][][];
+}
+
+type TransRec =
+  | { kind: "single"; pid: number; pc: number; edge: Edge }
+  | { kind: "joint"; pid: number; pc: number; edge: Edge; partner: Partner };
+
+/** Compiles a system built by a spec into a Model. */
+export function compileSystem(
+  specName: string,
+  sys: System<unknown>,
+  params: Readonly<Record<string, number | boolean>>,
+): Model {
+  return new Compiler(specName, sys, params).build();
+}
+
+class Compiler {
+  readonly spec: string;
+  readonly sys: System<unknown>;
+  readonly params: Readonly<Record<string, number | boolean>>;
+  readonly prims: PrimitiveImpl[] = [];
+  readonly primOff = new Map<PrimitiveImpl, number>();
+  readonly props: PropertyInfo[] = [];
+  readonly propIndex = new Map<string, number>();
+  hasAtomic = false;
+  atomicIds = 0;
+
+  constructor(
+    spec: string,
+    sys: System<unknown>,
+    params: Readonly<Record<string, number | boolean>>,
+  ) {
+    this.spec = spec;
+    this.sys = sys;
+    this.params = params;
+  }
+
+  fail(reason: string, where: { process?: string; step?: string; source?: Source } = {}): never {
+    throw new SpecError(reason, { spec: this.spec, ...where });
+  }
+
+  prop(name: string, kind: PropertyInfo["kind"]): number {
+    const have = this.propIndex.get(name);
+    if (have !== undefined) {
+      const existing = this.props[have]!;
+      if (existing.kind !== kind) {
+        this.fail(`property '${name}' is declared both as ${existing.kind} and as ${kind}`);
+      }
+      return have;
+    }
+    this.props.push({ name, kind });
+    this.propIndex.set(name, this.props.length - 1);
+    return this.props.length - 1;
+  }
+
+  build(): Model {
+    const sys = this.sys;
+    for (const [name, decl] of Object.entries(sys.globals)) {
+      const msg = validateDecl(name, decl);
+      if (msg !== undefined) this.fail(msg);
+    }
+    if (sys.processes.length === 0) this.fail("the system has no process");
+    const seen = new Set<string>();
+    for (const p of sys.processes) {
+      if (seen.has(p.name)) this.fail(`two process kinds are named '${p.name}'`);
+      seen.add(p.name);
+      if (!Number.isInteger(p.count) || p.count < 0) {
+        this.fail(`count must be an integer >= 0, got ${p.count}`, { process: p.name });
+      }
+      for (const [name, decl] of Object.entries(p.locals)) {
+        const msg = validateDecl(name, decl);
+        if (msg !== undefined) this.fail(msg, { process: p.name });
+      }
+    }
+    // Property numbering: deadlock first, then invariants, finals; assertion
+    // and primitive properties are added as the bodies compile.
+    const deadlockProp = sys.options.deadlock ? this.prop("deadlock", "deadlock") : -1;
+    const invProps = sys.invariants.map((d) => this.prop(d.name, "invariant"));
+    const finalProps = sys.finals.map((d) => this.prop(d.name, "final"));
+
+    const types = sys.processes.map((p) => this.compileProcess(p));
+
+    // Layout.
+    const globals = layoutVars(sys.globals);
+    let width = this.hasAtomic ? 1 : 0;
+    const globalBase = width;
+    width += globals.size;
+    for (const prim of this.prims) {
+      this.primOff.set(prim, width);
+      width += prim.slots;
+    }
+    const instLayout: { type: ProcType; id: number; pcOff: number }[] = [];
+    for (const t of types) {
+      for (let id = 0; id < t.count; id++) {
+        instLayout.push({ type: t, id, pcOff: width });
+        width += 1 + t.localSize;
+      }
+    }
+    if (instLayout.length === 0) this.fail("every process kind has count 0");
+    // Resolve primitive offsets in edges.
+    for (const t of types) {
+      for (const pc of t.pcs) {
+        for (const e of pc.edges) {
+          if (e.op !== undefined) e.primOff = this.primOff.get(e.op.prim)!;
+        }
+      }
+    }
+    return new CompiledModel({
+      spec: this.spec,
+      params: this.params,
+      width,
+      hasAtomic: this.hasAtomic,
+      globals: globals.vars,
+      globalBase,
+      prims: this.prims,
+      primOff: this.primOff,
+      types,
+      instLayout,
+      props: this.props,
+      deadlockProp,
+      invariants: sys.invariants.map((d, i) => ({ prop: invProps[i]!, pred: d.pred })),
+      finals: sys.finals.map((d, i) => ({ prop: finalProps[i]!, pred: d.pred })),
+    });
+  }
+
+  usePrim(prim: PrimitiveImpl, where: { process: string; step: string; source: Source }): void {
+    if (this.primOff.has(prim)) return;
+    for (const other of this.prims) {
+      if (other.name === prim.name && other !== prim) {
+        this.fail(`two primitives are named '${prim.name}'`, where);
+      }
+    }
+    if (this.prims.includes(prim)) return;
+    const msg = prim.validate?.();
+    if (msg !== undefined) this.fail(msg, where);
+    this.prims.push(prim);
+  }
+
+  compileProcess(decl: ProcessDecl): ProcType {
+    const pcs: Pc[] = [];
+    const labels = new Map<string, { pc: number; src: Source }>();
+    const gotos: { edgePc: number; target: string; src: Source }[] = [];
+    const chooses: { pc: number; entries: number[] }[] = [];
+    const process = decl.name;
+
+    const newPc = (name: string, src: Source, scope: Scope): number => {
+      pcs.push({
+        name,
+        src,
+        edges: [],
+        atomic: scope.atomic,
+        names: new Set(scope.regions),
+        end: false,
+        progress: false,
+        alias: -1,
+      });
+      return pcs.length - 1;
+    };
+    const edge = (
+      kind: number,
+      to: number,
+      name: string,
+      text: string,
+      src: Source,
+      extra: Partial<Edge> = {},
+    ): Edge => ({
+      kind,
+      to,
+      name,
+      text,
+      src,
+      guard: undefined,
+      fn: undefined,
+      op: undefined,
+      primOff: -1,
+      prop: -1,
+      ...extra,
+    });
+
+    interface Scope {
+      atomic: number;
+      regions: string[];
+      loopExit: number;
+    }
+
+    const checkFn = (f: unknown, what: string, step: string, src: Source) => {
+      if (typeof f !== "function") {
+        this.fail(`${what} must be a function, got ${String(f)}`, { process, step, source: src });
+      }
+    };
+
+    const compileSeq = (steps: readonly Step[], cont: number, scope: Scope): number => {
+      if (!Array.isArray(steps)) {
+        this.fail(`expected a list of steps, got ${String(steps)}`, { process });
+      }
+      let next = cont;
+      for (let i = steps.length - 1; i >= 0; i--) next = compileStep(steps[i]!, next, scope);
+      return next;
+    };
+
+    const compileStep = (step: Step, cont: number, scope: Scope): number => {
+      if (typeof step !== "object" || step === null || !("kind" in step)) {
+        this.fail(`expected a step, got ${String(step)}`, { process });
+      }
+      return match(step)
+        .with({ kind: "do" }, (s) => {
+          checkFn(s.fn, "the effect", s.name, s.src);
+          const pc = newPc(s.name, s.src, scope);
+          pcs[pc]!.edges.push(edge(DO, cont, s.name, s.name, s.src, { fn: s.fn }));
+          return pc;
+        })
+        .with({ kind: "when" }, (s) => {
+          checkFn(s.guard, "the guard", s.name, s.src);
+          const pc = newPc(s.name, s.src, scope);
+          pcs[pc]!.edges.push(
+            edge(WHEN, cont, s.name, `when ${s.name}`, s.src, { guard: s.guard }),
+          );
+          return pc;
+        })
+        .with({ kind: "assert" }, (s) => {
+          checkFn(s.pred, "the assertion", s.name, s.src);
+          const pc = newPc(`assert ${s.name}`, s.src, scope);
+          const prop = this.prop(s.name, "assertion");
+          pcs[pc]!.edges.push(
+            edge(ASSERT, cont, s.name, `assert ${s.name}`, s.src, { guard: s.pred, prop }),
+          );
+          return pc;
+        })
+        .with({ kind: "op" }, (s) => {
+          this.usePrim(s.op.prim, { process, step: s.name, source: s.src });
+          const pc = newPc(s.name, s.src, scope);
+          const kind = s.op.rendezvous === "send"
+            ? RDV_SEND
+            : s.op.rendezvous === "recv"
+            ? RDV_RECV
+            : OP;
+          const prop = s.op.failure !== undefined ? this.prop(s.op.failure, "primitive") : -1;
+          pcs[pc]!.edges.push(edge(kind, cont, s.name, s.op.text, s.src, { op: s.op, prop }));
+          return pc;
+        })
+        .with({ kind: "if" }, (s) => {
+          checkFn(s.cond, "the condition", "if", s.src);
+          const pc = newPc("if", s.src, scope);
+          const thenE = compileSeq(s.then, cont, scope);
+          const elseE = compileSeq(s.else, cont, scope);
+          pcs[pc]!.edges.push(
+            edge(COND, thenE, "if", "if: true", s.src, { guard: s.cond }),
+            edge(NCOND, elseE, "if", "if: false", s.src, { guard: s.cond }),
+          );
+          return pc;
+        })
+        .with({ kind: "while" }, (s) => {
+          const head = newPc(s.name, s.src, scope);
+          const body = compileSeq(s.body, head, { ...scope, loopExit: cont });
+          if (s.cond === undefined) {
+            if (body === head) {
+              pcs[head]!.edges.push(edge(SKIP, head, s.name, "loop: skip", s.src));
+            } else {
+              pcs[head]!.alias = body;
+            }
+          } else {
+            checkFn(s.cond, "the loop condition", s.name, s.src);
+            pcs[head]!.edges.push(
+              edge(COND, body, s.name, "while: true", s.src, { guard: s.cond }),
+              edge(NCOND, cont, s.name, "while: false", s.src, { guard: s.cond }),
+            );
+          }
+          return head;
+        })
+        .with({ kind: "choose" }, (s) => {
+          if (s.branches.length === 0) {
+            this.fail("choose() needs at least one branch", {
+              process,
+              step: "choose",
+              source: s.src,
+            });
+          }
+          const pc = newPc("choose", s.src, scope);
+          const entries: number[] = [];
+          for (const b of s.branches) {
+            if (b.length === 0) {
+              pcs[pc]!.edges.push(edge(SKIP, cont, "choose", "choose: skip", s.src));
+            } else {
+              entries.push(compileSeq(b, cont, scope));
+            }
+          }
+          chooses.push({ pc, entries });
+          return pc;
+        })
+        .with({ kind: "atomic" }, (s) => {
+          this.hasAtomic = true;
+          const id = scope.atomic >= 0 ? scope.atomic : ++this.atomicIds;
+          if (s.body.length === 0) return cont;
+          return compileSeq(s.body, cont, { ...scope, atomic: id });
+        })
+        .with(
+          { kind: "region" },
+          (s) => compileSeq(s.body, cont, { ...scope, regions: [...scope.regions, s.name] }),
+        )
+        .with({ kind: "label" }, (s) => {
+          if (labels.has(s.name)) {
+            this.fail(`duplicate label '${s.name}'`, { process, step: s.name, source: s.src });
+          }
+          // A label names the position of the following step: an alias pc
+          // resolved when the whole body is compiled.
+          const pc = newPc(s.name, s.src, scope);
+          pcs[pc]!.alias = cont;
+          pcs[pc]!.end = s.end;
+          pcs[pc]!.progress = s.progress;
+          labels.set(s.name, { pc, src: s.src });
+          return pc;
+        })
+        .with({ kind: "goto" }, (s) => {
+          const pc = newPc(`goto ${s.target}`, s.src, scope);
+          gotos.push({ edgePc: pc, target: s.target, src: s.src });
+          return pc;
+        })
+        .with({ kind: "break" }, (s) => {
+          if (scope.loopExit < 0) {
+            this.fail("breakLoop() outside a loop", { process, step: "break", source: s.src });
+          }
+          const pc = newPc("break", s.src, scope);
+          pcs[pc]!.alias = scope.loopExit;
+          return pc;
+        })
+        .exhaustive();
+    };
+
+    const topScope: Scope = { atomic: -1, regions: [], loopExit: -1 };
+    const endPc = newPc("end", undefined, topScope);
+    const entry = compileSeq(decl.body, endPc, topScope);
+    for (const g of gotos) {
+      const target = labels.get(g.target);
+      if (target === undefined) {
+        const known = [...labels.keys()];
+        this.fail(
+          `goto to unknown label '${g.target}' (${
+            known.length === 0 ? "the process has no labels" : `labels: ${known.join(", ")}`
+          })`,
+          { process, step: `goto ${g.target}`, source: g.src },
+        );
+      }
+      pcs[g.edgePc]!.alias = target.pc;
+    }
+    // Resolve aliases (labels, breaks, gotos, endless loops).
+    const resolve = (pc: number): number => {
+      let cur = pc;
+      for (let hops = 0; pcs[cur]!.alias >= 0; hops++) {
+        if (hops > pcs.length) {
+          this.fail("a goto or loop jumps in a circle without any step", {
+            process,
+            step: pcs[pc]!.name,
+            source: pcs[pc]!.src,
+          });
+        }
+        cur = pcs[cur]!.alias;
+      }
+      return cur;
+    };
+    for (const pc of pcs) for (const e of pc.edges) e.to = resolve(e.to);
+    // A label marks the pc it resolves to with its name and end/progress flags.
+    for (const [name, { pc }] of labels) {
+      const target = pcs[resolve(pc)]!;
+      target.names.add(name);
+      if (pcs[pc]!.end) target.end = true;
+      if (pcs[pc]!.progress) target.progress = true;
+    }
+    // A choice's pc offers the first edges of each branch (in nesting order:
+    // inner choices were recorded first).
+    for (const c of chooses) {
+      for (const entry of c.entries) {
+        const r = resolve(entry);
+        if (r === c.pc) continue;
+        if (r === endPc || pcs[r]!.edges.length === 0) {
+          pcs[c.pc]!.edges.push(edge(SKIP, r, "choose", "choose: skip", pcs[c.pc]!.src));
+        } else {
+          for (const e of pcs[r]!.edges) pcs[c.pc]!.edges.push({ ...e });
+        }
+      }
+    }
+    // Compact: drop alias pcs, renumber.
+    const keep: number[] = [];
+    const renum = new Int32Array(pcs.length).fill(-1);
+    for (let i = 0; i < pcs.length; i++) {
+      if (pcs[i]!.alias < 0) {
+        renum[i] = keep.length;
+        keep.push(i);
+      }
+    }
+    const out: Pc[] = keep.map((i) => pcs[i]!);
+    for (const pc of out) for (const e of pc.edges) e.to = renum[e.to]!;
+    for (const pc of out) pc.names.add(pc.name);
+    const newEnd = renum[endPc]!;
+    const valid = new Uint8Array(out.length);
+    out.forEach((pc, i) => {
+      if (pc.end || i === newEnd) valid[i] = 1;
+    });
+    const named = new Map<string, Uint8Array>();
+    out.forEach((pc, i) => {
+      for (const n of pc.names) {
+        let set = named.get(n);
+        if (set === undefined) named.set(n, set = new Uint8Array(out.length));
+        set[i] = 1;
+      }
+    });
+    const { vars, size } = layoutVars(decl.locals);
+    return {
+      name: decl.name,
+      count: decl.count,
+      vars,
+      localSize: size,
+      pcs: out,
+      entry: renum[resolve(entry)]!,
+      endPc: newEnd,
+      valid,
+      named,
+    };
+  }
+}
+
+interface ModelParts {
+  spec: string;
+  params: Readonly<Record<string, number | boolean>>;
+  width: number;
+  hasAtomic: boolean;
+  globals: VarSlot[];
+  globalBase: number;
+  prims: PrimitiveImpl[];
+  primOff: Map<PrimitiveImpl, number>;
+  types: ProcType[];
+  instLayout: { type: ProcType; id: number; pcOff: number }[];
+  props: PropertyInfo[];
+  deadlockProp: number;
+  invariants: { prop: number; pred: (v: StateView<unknown>) => boolean | string }[];
+  finals: { prop: number; pred: (v: StateView<unknown>) => boolean | string }[];
+}
+
+/** Collects successors into arrays (for fire/enabled; not the hot path). */
+class CollectSink implements SuccessorSink {
+  readonly states: Int32Array[] = [];
+  readonly tids: number[] = [];
+  readonly failures: { tid: number; message: string }[] = [];
+  readonly only: number;
+  constructor(only: number) {
+    this.only = only;
+  }
+  push(next: Int32Array, t: number): boolean {
+    if (this.only < 0 || t === this.only) {
+      this.states.push(next.slice());
+      this.tids.push(t);
+    }
+    return true;
+  }
+  fail(_p: number, t: number, message: string): void {
+    if (this.only < 0 || t === this.only) this.failures.push({ tid: t, message });
+  }
+}
+
+class CompiledModel implements Model {
+  readonly name: string;
+  readonly width: number;
+  readonly properties: readonly PropertyInfo[];
+  readonly transitionCount: number;
+  readonly #p: ModelParts;
+  readonly #w: Int32Array;
+  readonly #env: ViewEnv;
+  readonly #insts: Inst[];
+  readonly #trans: TransRec[] = [];
+  readonly #pidName: (pid: number) => string;
+  readonly #stateView: StateView<unknown>;
+  readonly #atomic: boolean;
+  /** The transition being fired, for error messages. */
+  #cur = -1;
+  #failMessage = "";
+
+  constructor(p: ModelParts) {
+    this.#p = p;
+    this.name = p.spec;
+    this.width = p.width;
+    this.properties = p.props;
+    this.#atomic = p.hasAtomic;
+    const w = new Int32Array(p.width);
+    this.#w = w;
+    const env: ViewEnv = { writable: false, where: `'${p.spec}'` };
+    this.#env = env;
+    const GView = makeViewClass(w, p.globals, env, "");
+    const g = new GView(p.globalBase, "");
+    const viewClasses = new Map<ProcType, new (b: number, label: string) => object>();
+    for (const t of p.types) viewClasses.set(t, makeViewClass(w, t.vars, env, `${t.name}.`));
+    this.#insts = p.instLayout.map((il, pid) => {
+      const name = `${il.type.name}#${il.id}`;
+      const L = viewClasses.get(il.type)!;
+      const ctx: Ctx = Object.freeze({ g, l: new L(il.pcOff + 1, `${name}.`), id: il.id, pid });
+      return {
+        pid,
+        id: il.id,
+        name,
+        type: il.type,
+        pcOff: il.pcOff,
+        base: il.pcOff + 1,
+        ctx,
+        tids: [],
+        partners: [],
+      };
+    });
+    this.#pidName = (pid) => this.#insts[pid]?.name ?? `pid ${pid}`;
+    // Number the transitions.
+    for (const inst of this.#insts) {
+      inst.tids = inst.type.pcs.map((pc, pcIndex) =>
+        Int32Array.from(pc.edges, (edge) => {
+          this.#trans.push({ kind: "single", pid: inst.pid, pc: pcIndex, edge });
+          return this.#trans.length - 1;
+        })
+      );
+    }
+    for (const inst of this.#insts) {
+      inst.partners = inst.type.pcs.map((pc, pcIndex) =>
+        pc.edges.map((edge) => {
+          if (edge.kind !== RDV_SEND) return [];
+          const list: Partner[] = [];
+          for (const other of this.#insts) {
+            if (other === inst) continue;
+            other.type.pcs.forEach((opc, opcIndex) => {
+              for (const oe of opc.edges) {
+                if (oe.kind === RDV_RECV && oe.op!.prim === edge.op!.prim) {
+                  const partner: Partner = {
+                    tid: this.#trans.length,
+                    pid: other.pid,
+                    pc: opcIndex,
+                    edge: oe,
+                  };
+                  this.#trans.push({ kind: "joint", pid: inst.pid, pc: pcIndex, edge, partner });
+                  list.push(partner);
+                }
+              }
+            });
+          }
+          return list;
+        })
+      );
+    }
+    this.transitionCount = this.#trans.length;
+    const insts = this.#insts;
+    this.#stateView = {
+      g,
+      inside(name: string): number {
+        let n = 0;
+        for (const inst of insts) {
+          const set = inst.type.named.get(name);
+          if (set !== undefined && set[w[inst.pcOff]!] === 1) n++;
+        }
+        return n;
+      },
+      at(name: string): number {
+        return this.inside(name);
+      },
+      value(prim: PrimitiveImpl): number {
+        const off = p.primOff.get(prim);
+        if (off === undefined) {
+          throw new TypeError(`primitive '${prim.name}' is not used by any process`);
+        }
+        return prim.value(w, off);
+      },
+      finished(process?: string): number {
+        let n = 0;
+        for (const inst of insts) {
+          if (process !== undefined && inst.type.name !== process) continue;
+          if (w[inst.pcOff] === inst.type.endPc) n++;
+        }
+        return n;
+      },
+    };
+  }
+
+  init(emit: (state: Int32Array) => void): void {
+    const w = this.#w;
+    w.fill(0);
+    initVars(w, this.#p.globalBase, this.#p.globals);
+    for (const prim of this.#p.prims) prim.init(w, this.#p.primOff.get(prim)!);
+    for (const inst of this.#insts) {
+      w[inst.pcOff] = inst.type.entry;
+      initVars(w, inst.base, inst.type.vars);
+    }
+    emit(w);
+  }
+
+  expand(state: Int32Array, sink: SuccessorSink): number {
+    const w = this.#w;
+    w.set(state);
+    try {
+      if (this.#atomic) {
+        const owner = state[0]!;
+        if (owner > 0) {
+          const n = this.#expandInst(this.#insts[owner - 1]!, state, sink);
+          if (n > 0) return n;
+        }
+        let n = 0;
+        for (const inst of this.#insts) {
+          if (inst.pid !== owner - 1) n += this.#expandInst(inst, state, sink);
+        }
+        return n;
+      }
+      let n = 0;
+      const insts = this.#insts;
+      for (let i = 0; i < insts.length; i++) n += this.#expandInst(insts[i]!, state, sink);
+      return n;
+    } catch (e) {
+      this.#env.writable = false;
+      w.set(state);
+      throw this.#wrap(e);
+    }
+  }
+
+  #wrap(e: unknown): SpecError {
+    if (e instanceof SpecError) return e;
+    const t = this.#trans[this.#cur];
+    if (t === undefined) return new SpecError(errorText(e), { spec: this.name, cause: e });
+    const inst = this.#insts[t.pid]!;
+    const edge = t.kind === "joint" && this.#failInPartner ? t.partner.edge : t.edge;
+    const who = t.kind === "joint" && this.#failInPartner ? this.#insts[t.partner.pid]! : inst;
+    return new SpecError(stripWhere(errorText(e)), {
+      spec: this.name,
+      process: who.name,
+      step: edge.name,
+      source: edge.src,
+      cause: e,
+    });
+  }
+
+  #failInPartner = false;
+
+  #expandInst(inst: Inst, state: Int32Array, sink: SuccessorSink): number {
+    const w = this.#w;
+    const env = this.#env;
+    const pc = w[inst.pcOff]!;
+    const edges = inst.type.pcs[pc]!.edges;
+    const tids = inst.tids[pc]!;
+    const ctx = inst.ctx;
+    let n = 0;
+    for (let e = 0; e < edges.length; e++) {
+      const edge = edges[e]!;
+      const tid = tids[e]!;
+      this.#cur = tid;
+      switch (edge.kind) {
+        case DO:
+          env.writable = true;
+          edge.fn!(ctx);
+          env.writable = false;
+          break;
+        case WHEN:
+        case COND:
+          if (edge.guard!(ctx) !== true) continue;
+          break;
+        case NCOND:
+          if (edge.guard!(ctx) !== false) continue;
+          break;
+        case SKIP:
+          break;
+        case ASSERT:
+          n++;
+          if (edge.guard!(ctx) !== true) {
+            sink.fail(edge.prop, tid, `assertion '${edge.name}' failed`);
+            continue;
+          }
+          w[inst.pcOff] = edge.to;
+          this.#afterEdge(inst, pc, edge);
+          if (!sink.push(w, tid)) return n;
+          w.set(state);
+          continue;
+        case OP: {
+          const op = edge.op!;
+          if (!op.enabled(w, edge.primOff, inst.pid)) continue;
+          env.writable = true;
+          const err = op.apply(w, edge.primOff, inst.pid, ctx, this.#pidName);
+          env.writable = false;
+          if (err !== undefined) {
+            n++;
+            w.set(state);
+            sink.fail(edge.prop, tid, err);
+            continue;
+          }
+          break;
+        }
+        case RDV_SEND: {
+          const partners = inst.partners[pc]![e]!;
+          for (let k = 0; k < partners.length; k++) {
+            const pt = partners[k]!;
+            const other = this.#insts[pt.pid]!;
+            if (w[other.pcOff] !== pt.pc) continue;
+            this.#cur = pt.tid;
+            n++;
+            this.#failInPartner = false;
+            const v = edge.op!.value!(ctx);
+            this.#failInPartner = true;
+            env.writable = true;
+            pt.edge.op!.into!(other.ctx, v);
+            env.writable = false;
+            this.#failInPartner = false;
+            w[inst.pcOff] = edge.to;
+            w[other.pcOff] = pt.edge.to;
+            if (this.#atomic) w[0] = 0;
+            if (!sink.push(w, pt.tid)) return n;
+            w.set(state);
+          }
+          continue;
+        }
+        case RDV_RECV:
+          continue;
+      }
+      n++;
+      w[inst.pcOff] = edge.to;
+      this.#afterEdge(inst, pc, edge);
+      if (!sink.push(w, tid)) return n;
+      w.set(state);
+    }
+    return n;
+  }
+
+  #afterEdge(inst: Inst, from: number, edge: Edge): void {
+    if (!this.#atomic) return;
+    const pcs = inst.type.pcs;
+    const a = pcs[from]!.atomic;
+    this.#w[0] = a >= 0 && edge.to !== inst.type.endPc && pcs[edge.to]!.atomic === a
+      ? inst.pid + 1
+      : 0;
+  }
+
+  check(state: Int32Array): number {
+    const inv = this.#p.invariants;
+    if (inv.length === 0) return -1;
+    this.#w.set(state);
+    for (let i = 0; i < inv.length; i++) {
+      const r = this.#evalProp(inv[i]!.pred, inv[i]!.prop);
+      if (r !== true) return inv[i]!.prop;
+    }
+    return -1;
+  }
+
+  #evalProp(pred: (v: StateView<unknown>) => boolean | string, prop: number): boolean | string {
+    this.#env.where = `'${this.name}' property '${this.properties[prop]!.name}'`;
+    try {
+      const r = pred(this.#stateView);
+      if (typeof r !== "boolean" && typeof r !== "string") {
+        throw new TypeError(`must return a boolean or a string, got ${String(r)}`);
+      }
+      return r;
+    } catch (e) {
+      throw new SpecError(
+        `property '${this.properties[prop]!.name}' threw: ${stripWhere(errorText(e))}`,
+        {
+          spec: this.name,
+          cause: e,
+        },
+      );
+    } finally {
+      this.#env.where = `'${this.name}'`;
+    }
+  }
+
+  #allValid(state: Int32Array): boolean {
+    for (const inst of this.#insts) {
+      if (inst.type.valid[state[inst.pcOff]!] !== 1) return false;
+    }
+    return true;
+  }
+
+  stuck(state: Int32Array): number {
+    if (!this.#allValid(state)) return this.#p.deadlockProp;
+    this.#w.set(state);
+    for (const f of this.#p.finals) {
+      if (this.#evalProp(f.pred, f.prop) !== true) return f.prop;
+    }
+    return -1;
+  }
+
+  explain(property: number, state: Int32Array): string {
+    const info = this.properties[property];
+    if (info === undefined) return `unknown property ${property}`;
+    this.#w.set(state);
+    return match(info.kind)
+      .with("invariant", "final", () => {
+        const decl = [...this.#p.invariants, ...this.#p.finals].find((d) => d.prop === property)!;
+        const r = this.#evalProp(decl.pred, property);
+        const what = info.kind === "invariant" ? "invariant" : "final property";
+        return typeof r === "string"
+          ? `${what} '${info.name}' violated: ${r}`
+          : `${what} '${info.name}' violated`;
+      })
+      .with("deadlock", () => {
+        const b = this.blocked(state);
+        return `deadlock: ${b.length} process${b.length === 1 ? "" : "es"} blocked`;
+      })
+      .with("assertion", () => `assertion '${info.name}' failed`)
+      .with("primitive", () => info.name)
+      .exhaustive();
+  }
+
+  fire(state: Int32Array, transition: number): Int32Array | string {
+    if (state.length !== this.width) {
+      return `state has ${state.length} slots, expected ${this.width}`;
+    }
+    if (!Number.isInteger(transition) || transition < 0 || transition >= this.transitionCount) {
+      return `no transition ${transition} (the model has ${this.transitionCount})`;
+    }
+    const sink = new CollectSink(transition);
+    this.expand(state, sink);
+    const f = sink.failures[0];
+    if (f !== undefined) return f.message;
+    const s = sink.states[0];
+    if (s === undefined) {
+      return `transition ${transition} (${this.#transText(transition)}) is not enabled`;
+    }
+    return s;
+  }
+
+  /** Whether `transition` fails (an assertion or operation error) in `state`, and why. */
+  failureOf(
+    state: Int32Array,
+    transition: number,
+  ): { property: number; message: string } | undefined {
+    let found: { property: number; message: string } | undefined;
+    this.expand(state, {
+      push: () => true,
+      fail: (property, t, message) => {
+        if (t === transition && found === undefined) found = { property, message };
+      },
+    });
+    return found;
+  }
+
+  enabled(state: Int32Array): number[] {
+    const sink = new CollectSink(-1);
+    this.expand(state, sink);
+    const all = [...sink.tids, ...sink.failures.map((f) => f.tid)];
+    return [...new Set(all)].sort((a, b) => a - b);
+  }
+
+  #transText(t: number): string {
+    const d = this.describe(t);
+    return `${d.process} ${d.operation}`;
+  }
+
+  describe(transition: number): TransitionInfo {
+    const t = this.#trans[transition];
+    if (t === undefined) return { process: "?", step: "?", operation: `transition ${transition}` };
+    const inst = this.#insts[t.pid]!;
+    const pc = inst.type.pcs[t.pc]!;
+    const step = [...pc.names].find((n) => n !== pc.name) ?? pc.name;
+    if (t.kind === "joint") {
+      const other = this.#insts[t.partner.pid]!;
+      return {
+        process: inst.name,
+        step,
+        operation: `${t.edge.op!.text} -> ${other.name} ${t.partner.edge.op!.text}`,
+        ...(t.edge.src !== undefined ? { source: t.edge.src } : {}),
+      };
+    }
+    return {
+      process: inst.name,
+      step,
+      operation: t.edge.text,
+      ...(t.edge.src !== undefined ? { source: t.edge.src } : {}),
+    };
+  }
+
+  diff(before: Int32Array, after: Int32Array): Change[] {
+    const out: Change[] = [];
+    const p = this.#p;
+    for (const v of p.globals) {
+      const a = formatVar(before, p.globalBase, v), b = formatVar(after, p.globalBase, v);
+      if (a !== b) out.push({ name: v.name, before: a, after: b });
+    }
+    for (const prim of p.prims) {
+      const off = p.primOff.get(prim)!;
+      const a = prim.format(before, off, this.#pidName), b = prim.format(after, off, this.#pidName);
+      if (a !== b) out.push({ name: prim.name, before: a, after: b });
+    }
+    for (const inst of this.#insts) {
+      for (const v of inst.type.vars) {
+        const a = formatVar(before, inst.base, v), b = formatVar(after, inst.base, v);
+        if (a !== b) out.push({ name: `${inst.name}.${v.name}`, before: a, after: b });
+      }
+    }
+    return out;
+  }
+
+  blocked(state: Int32Array): BlockedProcess[] {
+    const out: BlockedProcess[] = [];
+    const p = this.#p;
+    for (const inst of this.#insts) {
+      const pcIndex = state[inst.pcOff]!;
+      if (inst.type.valid[pcIndex] === 1) continue;
+      const pc = inst.type.pcs[pcIndex]!;
+      const holds = p.prims
+        .filter((prim) => prim.holds?.(state, p.primOff.get(prim)!, inst.pid) === true)
+        .map((prim) => prim.name);
+      const waitsOn = pc.edges.map((e) => {
+        if (e.op === undefined) return e.text;
+        const off = p.primOff.get(e.op.prim)!;
+        const holder = e.op.prim.kind === "mutex" ? state[off]! - 1 : -1;
+        if (e.kind === RDV_SEND) return `${e.op.text} (no receiver ready)`;
+        if (e.kind === RDV_RECV) return `${e.op.text} (no sender ready)`;
+        return holder >= 0
+          ? `${e.op.text} (held by ${this.#pidName(holder)})`
+          : `${e.op.text} (${e.op.prim.name} = ${e.op.prim.format(state, off, this.#pidName)})`;
+      });
+      out.push({ process: inst.name, step: pc.name, waitsOn, holds });
+    }
+    return out;
+  }
+
+  format(state: Int32Array): string {
+    const p = this.#p;
+    const parts: string[] = [];
+    for (const v of p.globals) parts.push(`${v.name}=${formatVar(state, p.globalBase, v)}`);
+    for (const prim of p.prims) {
+      parts.push(`${prim.name}=${prim.format(state, p.primOff.get(prim)!, this.#pidName)}`);
+    }
+    for (const inst of this.#insts) {
+      const pcIndex = state[inst.pcOff]!;
+      const where = pcIndex === inst.type.endPc
+        ? "end"
+        : inst.type.pcs[pcIndex]?.name ?? `pc ${pcIndex}`;
+      const locals = inst.type.vars.map((v) => `${v.name}=${formatVar(state, inst.base, v)}`);
+      parts.push(`${inst.name}@${where}${locals.length > 0 ? `{${locals.join(",")}}` : ""}`);
+    }
+    return parts.join(" ");
+  }
+}
+
+/** Removes the `'spec': ` prefix views put on their errors (the SpecError adds its own). */
+function stripWhere(msg: string): string {
+  return msg.replace(/^'[^']*'(?: property '[^']*')?: /, "");
+}

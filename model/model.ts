@@ -1,0 +1,192 @@
+/**
+ * The interface between a compiled specification and the search engines.
+ *
+ * The checker knows nothing of processes, steps or primitives: it sees
+ * fixed-width packed states (`Int32Array`s of {@linkcode Model.width} slots),
+ * transitions numbered by small integers, and properties numbered by their
+ * index in {@linkcode Model.properties}. Everything a search needs, and
+ * nothing more.
+ *
+ * @module
+ */
+
+/** The kind of a property, which decides where the checker evaluates it. */
+export type PropertyKind =
+  | "invariant"
+  | "final"
+  | "assertion"
+  | "deadlock"
+  | "primitive";
+
+/** A property the model can report as violated. */
+export interface PropertyInfo {
+  /** The name users see and name in an expected verdict. */
+  readonly name: string;
+  /** Where the property is evaluated. */
+  readonly kind: PropertyKind;
+}
+
+/**
+ * Receives what {@linkcode Model.expand} finds from one state.
+ *
+ * The model writes each successor into its own scratch buffer and hands it
+ * over; the sink must copy what it keeps before returning.
+ */
+export interface SuccessorSink {
+  /**
+   * One successor of the expanded state.
+   *
+   * @param next The successor; valid only during the call.
+   * @param transition The transition that led to it.
+   * @returns `false` to stop the expansion early.
+   */
+  push(next: Int32Array, transition: number): boolean;
+  /**
+   * A property failed while firing a transition (an assertion, an operation
+   * error such as unlocking a mutex the process does not own).
+   *
+   * @param property Index into {@linkcode Model.properties}.
+   * @param transition The transition whose firing failed.
+   * @param message What went wrong, in words.
+   */
+  fail(property: number, transition: number, message: string): void;
+}
+
+/** One process that cannot move in a state, and why. */
+export interface BlockedProcess {
+  /** The process, as `name#id`. */
+  readonly process: string;
+  /** The step it is stopped at. */
+  readonly step: string;
+  /** The operations it waits on (every alternative of a choice). */
+  readonly waitsOn: readonly string[];
+  /** The mutexes it holds. */
+  readonly holds: readonly string[];
+}
+
+/** A change of one named part of the state made by a transition. */
+export interface Change {
+  /** The variable or primitive, e.g. `buf` or `producer#1.i`. */
+  readonly name: string;
+  /** Its printed value before. */
+  readonly before: string;
+  /** Its printed value after. */
+  readonly after: string;
+}
+
+/** What a transition is, for printing a trace. */
+export interface TransitionInfo {
+  /** The process that moves (the sender, for a rendezvous). */
+  readonly process: string;
+  /** The label or step name of the step it executes. */
+  readonly step: string;
+  /** The operation in words, e.g. `wait(empty)`. */
+  readonly operation: string;
+  /** Where the step was written, when known (`file:line:col`). */
+  readonly source?: string;
+}
+
+/**
+ * A compiled, checkable system: packed states and numbered transitions.
+ *
+ * Implementations must be deterministic: the same state always yields the
+ * same successors in the same order.
+ *
+ * @example Counting the initial states of a compiled spec
+ * ```ts
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const tiny = spec({
+ *   name: "tiny",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({ x: 0 });
+ *     sys.process("p", {}, (s) => [s.do("inc", ({ g }) => g.x++)]);
+ *     return sys;
+ *   },
+ * });
+ * const model = tiny.compile();
+ * let n = 0;
+ * model.init(() => n++);
+ * assert.equal(n, 1);
+ * ```
+ */
+export interface Model {
+  /** The spec's name, for messages. */
+  readonly name: string;
+  /** The number of `Int32` slots in every state. */
+  readonly width: number;
+  /** The number of distinct transition numbers (`0 .. transitionCount-1`). */
+  readonly transitionCount: number;
+  /** Every property the model may report, indexed by number. */
+  readonly properties: readonly PropertyInfo[];
+  /** Calls `emit` once for each initial state (the buffer is reused). */
+  init(emit: (state: Int32Array) => void): void;
+  /**
+   * Hands every successor of `state` and every failure found while firing
+   * transitions to `sink`. Returns the number of enabled transitions; zero
+   * means the state is final or deadlocked (see {@linkcode Model.stuck}).
+   */
+  expand(state: Int32Array, sink: SuccessorSink): number;
+  /**
+   * Checks the state properties (invariants) of a state. Returns the index
+   * of the first violated property, or `-1`. Allocates nothing when all hold.
+   */
+  check(state: Int32Array): number;
+  /**
+   * For a state with no enabled transition: the index of the violated
+   * property (deadlock, or a final-state property), or `-1` for a valid end.
+   */
+  stuck(state: Int32Array): number;
+  /** Why property `property` fails in `state`, in words. */
+  explain(property: number, state: Int32Array): string;
+  /**
+   * Fires one transition. Returns the successor in a fresh array, or a
+   * string saying why the transition cannot fire or failed.
+   */
+  fire(state: Int32Array, transition: number): Int32Array | string;
+  /** The transitions enabled in `state`, in the order {@linkcode Model.expand} uses. */
+  enabled(state: Int32Array): number[];
+  /** What transition `transition` is. */
+  describe(transition: number): TransitionInfo;
+  /** The named changes from `before` to `after`. */
+  diff(before: Int32Array, after: Int32Array): Change[];
+  /** Every process that is neither finished nor at an end label. */
+  blocked(state: Int32Array): BlockedProcess[];
+  /** The whole state, printed by name. */
+  format(state: Int32Array): string;
+}
+
+/**
+ * Anything that compiles to a {@linkcode Model} for given parameters: a
+ * spec made with `spec()`.
+ *
+ * @example
+ * ```ts
+ * import type { Checkable } from "./model.ts";
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s: Checkable = spec({
+ *   name: "s",
+ *   params: { n: 1 },
+ *   build: () => {
+ *     const sys = system({});
+ *     sys.process("p", {}, () => []);
+ *     return sys;
+ *   },
+ * });
+ * assert.deepEqual(s.resolve({}), { n: 1 });
+ * ```
+ */
+export interface Checkable {
+  /** The spec's name. */
+  readonly name: string;
+  /** The parameter values for the given overrides (throws for bad ones). */
+  resolve(params?: Readonly<Record<string, number | boolean | string>>): Readonly<
+    Record<string, number | boolean>
+  >;
+  /** Builds the model for the given parameter overrides (throws for bad ones). */
+  compile(params?: Readonly<Record<string, number | boolean | string>>): Model;
+}

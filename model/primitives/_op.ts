@@ -1,0 +1,31 @@
+// Private module: helpers shared by the primitive files.
+
+import { callerSource, type OpImpl, type Step } from "../_ast.ts";
+
+/** Wraps an operation as a step of the step language. */
+export function opStep(op: OpImpl): Step {
+  return { kind: "op", name: op.text, op, src: callerSource() };
+}
+
+/** Throws a RangeError unless `value` is an integer in [min, max]. */
+export function requireInt(
+  what: string,
+  value: unknown,
+  min: number,
+  max: number = 2147483647,
+): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError(`${what} must be an integer, got ${String(value)}`);
+  }
+  if (value < min) throw new RangeError(`${what} must be >= ${min}, got ${value}`);
+  if (value > max) throw new RangeError(`${what} must be <= ${max}, got ${value}`);
+  return value;
+}
+
+/** Throws a TypeError unless `name` is a non-empty identifier-like string. */
+export function requireName(kind: string, name: unknown): string {
+  if (typeof name !== "string" || !/^[A-Za-z_][\w.-]*$/.test(name)) {
+    throw new TypeError(`${kind} name must be a non-empty identifier, got ${JSON.stringify(name)}`);
+  }
+  return name;
+}

@@ -1,0 +1,399 @@
+/**
+ * Defining a spec: parameters, globals (shared memory), processes written
+ * in the step language, properties, and the verdict the spec expects.
+ *
+ * @module
+ */
+
+import type { PrimitiveImpl, Step } from "./_ast.ts";
+import type { Model } from "./model.ts";
+import { SpecError } from "./spec_error.ts";
+import { StepBuilder } from "./steps.ts";
+import type { Vals, VarDecls } from "./vars.ts";
+import { compileSystem } from "./_compile.ts";
+
+/** A parameter: its default value, or the default with a range and a description. */
+export type ParamDecl =
+  | number
+  | boolean
+  | {
+    readonly default: number;
+    readonly min?: number;
+    readonly max?: number;
+    readonly doc?: string;
+  };
+
+/** The parameters of a spec, by name. */
+export type ParamDecls = Record<string, ParamDecl>;
+
+/** The values of a spec's parameters, as its `build` function receives them. */
+export type ParamValues<P> = { readonly [K in keyof P]: P[K] extends boolean ? boolean : number };
+
+/**
+ * The verdict a bundled spec declares: `"ok"`, or a violation of one of the
+ * named properties (`"deadlock"` for a deadlock).
+ */
+export type Expectation = "ok" | { readonly violation: string | readonly string[] };
+
+/** What a state invariant sees: globals, primitives, and where processes are. */
+export interface StateView<G> {
+  /** The globals, read-only. */
+  readonly g: Readonly<G>;
+  /** The number of processes inside the region `name` (see `region()`). */
+  inside(name: string): number;
+  /** The number of processes at the label or step named `name`. */
+  at(name: string): number;
+  /** The value of a primitive: a semaphore's count, a channel's length, a mutex owner's pid (-1 when free). */
+  value(prim: PrimitiveImpl): number;
+  /** The number of finished processes, of one kind or of all. */
+  finished(process?: string): number;
+}
+
+/**
+ * A state predicate: `true` when it holds; `false`, or a string saying what
+ * is wrong, when it fails.
+ */
+export type StatePredicate<G> = (v: StateView<G>) => boolean | string;
+
+/** Options of {@linkcode System.process}. */
+export interface ProcessOptions<LD extends VarDecls> {
+  /** How many copies run (default 1); each knows its `id`. */
+  count?: number;
+  /** The local variables, with their initial values. */
+  locals?: LD;
+}
+
+/** A process kind as declared. */
+export interface ProcessDecl {
+  /** The name. */
+  readonly name: string;
+  /** The number of copies. */
+  readonly count: number;
+  /** The local variables. */
+  readonly locals: VarDecls;
+  /** The body. */
+  readonly body: readonly Step[];
+}
+
+/** A named state property as declared. */
+export interface PropertyDecl<G> {
+  /** The name. */
+  readonly name: string;
+  /** The predicate. */
+  readonly pred: StatePredicate<G>;
+}
+
+/** Options of the whole system. */
+export interface SystemOptions {
+  /** Report deadlocks (default true). */
+  deadlock?: boolean;
+}
+
+/**
+ * A system under construction: globals, processes and properties. Returned
+ * by {@linkcode system} and given back from a spec's `build`.
+ *
+ * @typeParam G The globals' types.
+ *
+ * @example
+ * ```ts
+ * import { system } from "./spec.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const sys = system({ x: 0 });
+ * sys.process("p", {}, (s) => [s.do("inc", ({ g }) => g.x++)]);
+ * sys.always("x small", ({ g }) => g.x <= 1);
+ * assert.equal(sys.processes.length, 1);
+ * ```
+ */
+export class System<G> {
+  /** The global variables' declarations. */
+  readonly globals: VarDecls;
+  /** The process kinds, in declaration order. */
+  readonly processes: ProcessDecl[] = [];
+  /** Invariants: must hold in every reachable state. */
+  readonly invariants: PropertyDecl<G>[] = [];
+  /** Final properties: must hold in every valid end state. */
+  readonly finals: PropertyDecl<G>[] = [];
+  /** System options. */
+  readonly options: Required<SystemOptions> = { deadlock: true };
+
+  /** @param globals The global variables. */
+  constructor(globals: VarDecls) {
+    this.globals = globals;
+  }
+
+  /**
+   * Declares a process kind, replicated `count` times.
+   *
+   * @typeParam LD The locals' declarations.
+   * @param name The process name (`name#id` in traces).
+   * @param options The copies and the locals.
+   * @param body Builds the steps, given a typed step builder.
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.process("producer", { count: 2, locals: { i: 0 } }, (s) => [ ... ]);
+   * ```
+   */
+  process<LD extends VarDecls = Record<never, never>>(
+    name: string,
+    options: ProcessOptions<LD>,
+    body: (s: StepBuilder<G, Vals<LD>>) => Step[],
+  ): this {
+    this.processes.push({
+      name,
+      count: options.count ?? 1,
+      locals: options.locals ?? {},
+      body: body(new StepBuilder<G, Vals<LD>>()),
+    });
+    return this;
+  }
+
+  /**
+   * Declares an invariant, checked in every reachable state.
+   *
+   * @param name The property's name.
+   * @param pred `true` when it holds; `false` or a reason when it fails.
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.always("count in range", ({ g }) => g.count >= 0 && g.count <= p.slots);
+   * ```
+   */
+  always(name: string, pred: StatePredicate<G>): this {
+    this.invariants.push({ name, pred });
+    return this;
+  }
+
+  /**
+   * Declares a final property, checked in every valid end state (every
+   * process finished or at an end label, and nothing enabled).
+   *
+   * @param name The property's name.
+   * @param pred `true` when it holds; `false` or a reason when it fails.
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.atEnd("all consumed", ({ g }) => g.consumed.every((c) => c === 1));
+   * ```
+   */
+  atEnd(name: string, pred: StatePredicate<G>): this {
+    this.finals.push({ name, pred });
+    return this;
+  }
+
+  /**
+   * Turns deadlock detection off (for specs that are meant to stop).
+   *
+   * @param options The options to set.
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.configure({ deadlock: false });
+   * ```
+   */
+  configure(options: SystemOptions): this {
+    if (options.deadlock !== undefined) this.options.deadlock = options.deadlock;
+    return this;
+  }
+}
+
+/**
+ * Starts a system with its global (shared) variables.
+ *
+ * @typeParam D The globals' declarations.
+ * @param globals The variables: plain numbers and booleans, `int()`,
+ * `bool()` or `array()`.
+ * @returns The system.
+ *
+ * @example
+ * ```ts
+ * import { array, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const sys = system({ buf: array(2), in: 0, out: 0 });
+ * assert.deepEqual(Object.keys(sys.globals), ["buf", "in", "out"]);
+ * ```
+ */
+export function system<D extends VarDecls>(globals: D): System<Vals<D>> {
+  return new System<Vals<D>>(globals);
+}
+
+/** What {@linkcode spec} takes. */
+export interface SpecDefinition<P extends ParamDecls> {
+  /** The spec's name, used in messages and results. */
+  name: string;
+  /** One paragraph on what the spec models. */
+  description?: string;
+  /** The parameters with their defaults. */
+  params: P;
+  /** The verdict the spec expects (default `"ok"`). */
+  expect?: Expectation;
+  /** Builds the system for given parameter values. */
+  // deno-lint-ignore no-explicit-any
+  build: (p: ParamValues<P>) => System<any>;
+}
+
+/** Parameter values given from outside: numbers, booleans or their text. */
+export type ParamInput = Readonly<Record<string, number | boolean | string>>;
+
+/**
+ * A spec: a parameterised system with its expected verdict. `compile()`
+ * turns it into a {@linkcode Model} for given parameters.
+ *
+ * @typeParam P The parameters' declarations.
+ *
+ * @example
+ * ```ts
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = spec({
+ *   name: "one",
+ *   params: { n: 2 },
+ *   build: (p) => {
+ *     const sys = system({ x: 0 });
+ *     sys.process("p", {}, (b) => [b.do("set", ({ g }) => { g.x = p.n; })]);
+ *     return sys;
+ *   },
+ * });
+ * assert.deepEqual(s.resolve({ n: "3" }), { n: 3 });
+ * ```
+ */
+export class Spec<P extends ParamDecls = ParamDecls> {
+  /** The spec's name. */
+  readonly name: string;
+  /** What it models. */
+  readonly description: string;
+  /** The parameters' declarations. */
+  readonly params: P;
+  /** The verdict it expects. */
+  readonly expect: Expectation;
+  readonly #build: (p: ParamValues<P>) => System<unknown>;
+
+  /** @param def The definition. */
+  constructor(def: SpecDefinition<P>) {
+    this.name = def.name;
+    this.description = def.description ?? "";
+    this.params = def.params;
+    this.expect = def.expect ?? "ok";
+    this.#build = def.build;
+  }
+
+  /**
+   * The parameter values: defaults, overridden by `input` (numbers, booleans
+   * or their text, as from the command line).
+   *
+   * @param input Overrides by parameter name.
+   * @returns The values.
+   * @throws {SpecError} For an unknown parameter or a wrong-typed value.
+   */
+  resolve(input: ParamInput = {}): ParamValues<P> {
+    const out: Record<string, number | boolean> = {};
+    for (const [k, decl] of Object.entries(this.params)) {
+      out[k] = typeof decl === "object" ? decl.default : decl;
+    }
+    for (const [k, raw] of Object.entries(input)) {
+      const decl = this.params[k];
+      if (decl === undefined) {
+        const known = Object.keys(this.params);
+        throw new SpecError(
+          `unknown parameter '${k}' (${
+            known.length === 0 ? "the spec has none" : `parameters: ${known.join(", ")}`
+          })`,
+          { spec: this.name },
+        );
+      }
+      out[k] = this.#parse(k, decl, raw);
+    }
+    return out as ParamValues<P>;
+  }
+
+  #parse(k: string, decl: ParamDecl, raw: number | boolean | string): number | boolean {
+    if (typeof decl === "boolean") {
+      if (typeof raw === "boolean") return raw;
+      if (raw === "true") return true;
+      if (raw === "false") return false;
+      throw new SpecError(`parameter '${k}' must be true or false, got '${raw}'`, {
+        spec: this.name,
+      });
+    }
+    const v = typeof raw === "string" && /^-?\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    if (typeof v !== "number" || !Number.isInteger(v)) {
+      throw new SpecError(`parameter '${k}' must be an integer, got '${raw}'`, {
+        spec: this.name,
+      });
+    }
+    if (typeof decl === "object") {
+      if (decl.min !== undefined && v < decl.min) {
+        throw new SpecError(`parameter '${k}' must be >= ${decl.min}, got ${v}`, {
+          spec: this.name,
+        });
+      }
+      if (decl.max !== undefined && v > decl.max) {
+        throw new SpecError(`parameter '${k}' must be <= ${decl.max}, got ${v}`, {
+          spec: this.name,
+        });
+      }
+    }
+    return v;
+  }
+
+  /**
+   * Builds and compiles the system for the given parameters.
+   *
+   * @param input Parameter overrides.
+   * @returns The model to check.
+   * @throws {SpecError} For bad parameters or a malformed system.
+   */
+  compile(input: ParamInput = {}): Model {
+    const values = this.resolve(input);
+    let sys: System<unknown>;
+    try {
+      sys = this.#build(values);
+    } catch (e) {
+      if (e instanceof SpecError) throw e;
+      throw new SpecError(e instanceof Error ? e.message : String(e), {
+        spec: this.name,
+        cause: e,
+      });
+    }
+    if (!(sys instanceof System)) {
+      throw new SpecError("build() must return the system made by system()", { spec: this.name });
+    }
+    return compileSystem(this.name, sys, values);
+  }
+}
+
+/**
+ * Defines a spec.
+ *
+ * @typeParam P The parameters' declarations.
+ * @param def Name, parameters, expected verdict and the `build` function.
+ * @returns The spec.
+ *
+ * @example
+ * ```ts
+ * import { check, spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const flip = spec({
+ *   name: "flip",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({ on: false });
+ *     sys.process("p", {}, (s) => [s.do("flip", ({ g }) => { g.on = !g.on; })]);
+ *     return sys;
+ *   },
+ * });
+ * assert.equal(check(flip).verdict, "ok");
+ * ```
+ */
+export function spec<P extends ParamDecls>(def: SpecDefinition<P>): Spec<P> {
+  return new Spec(def);
+}

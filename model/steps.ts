@@ -1,0 +1,345 @@
+/**
+ * The step language: the structured statements a process is written in.
+ *
+ * Steps that carry code (guards, effects, messages) come from the typed
+ * {@linkcode StepBuilder} a process body receives, so that `deno check`
+ * rejects a misspelt variable or a wrong-typed value. Steps that carry no
+ * code (choice, atomic blocks, labels, jumps, loops) are plain functions.
+ *
+ * Every step is one transition of the process, as in Promela: a `do` runs
+ * its effect atomically, a `when` blocks until its guard holds, `if` and
+ * `while` take one transition to test their condition.
+ *
+ * @module
+ */
+
+import { callerSource, type Ctx, type Step } from "./_ast.ts";
+import { type Channel, recvStep, sendStep } from "./primitives/channel.ts";
+
+export type { Step } from "./_ast.ts";
+
+/**
+ * What a guard or effect of a process sees: the globals `g`, the process's
+ * own locals `l`, its index `id` among the copies of its kind (0-based), and
+ * its `pid`, unique across the whole system.
+ */
+export interface View<G, L> {
+  /** The global (shared) variables. */
+  g: G;
+  /** This process's local variables. */
+  l: L;
+  /** This process's index among the copies of its kind, from 0. */
+  readonly id: number;
+  /** This process's index among all processes, from 0. */
+  readonly pid: number;
+}
+
+/**
+ * Builds the steps that carry code, typed by the globals `G` and the
+ * process's locals `L`. A process body receives one.
+ *
+ * @typeParam G The globals' types.
+ * @typeParam L The locals' types.
+ *
+ * @example A counter loop
+ * ```ts
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const counter = spec({
+ *   name: "counter",
+ *   params: { n: 3 },
+ *   build: (p) => {
+ *     const sys = system({ total: 0 });
+ *     sys.process("adder", { locals: { i: 0 } }, (s) => [
+ *       s.while(({ l }) => l.i < p.n, [
+ *         s.do("add", ({ g, l }) => {
+ *           g.total += 1;
+ *           l.i++;
+ *         }),
+ *       ]),
+ *     ]);
+ *     return sys;
+ *   },
+ * });
+ * assert.equal(counter.name, "counter");
+ * ```
+ */
+export class StepBuilder<G, L> {
+  /**
+   * A deterministic step that runs `effect` atomically; always enabled.
+   *
+   * @param name The step's name, shown in traces and errors.
+   * @param effect Changes the globals and locals.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.do("put", ({ g, l }) => { g.buf[g.in] = l.x; });
+   * ```
+   */
+  do(name: string, effect: (v: View<G, L>) => unknown): Step {
+    return { kind: "do", name, fn: effect as (ctx: Ctx) => unknown, src: callerSource() };
+  }
+
+  /**
+   * A blocking guard (Promela's expression statement, `await`): the process
+   * waits until `guard` holds, then moves on.
+   *
+   * @param name The step's name.
+   * @param guard The condition.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.when("buffer not full", ({ g }) => g.count < p.slots);
+   * ```
+   */
+  when(name: string, guard: (v: Readonly<View<G, L>>) => boolean): Step {
+    return { kind: "when", name, guard: guard as (ctx: Ctx) => boolean, src: callerSource() };
+  }
+
+  /**
+   * An assertion: fails the check, with a trace, when `pred` does not hold.
+   *
+   * @param name The property's name, used in expected verdicts.
+   * @param pred The condition that must hold.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.assert("slot was full", ({ l }) => l.item !== 0);
+   * ```
+   */
+  assert(name: string, pred: (v: Readonly<View<G, L>>) => boolean): Step {
+    return { kind: "assert", name, pred: pred as (ctx: Ctx) => boolean, src: callerSource() };
+  }
+
+  /**
+   * `if (cond) then else otherwise`: one transition tests the condition.
+   *
+   * @param cond The condition.
+   * @param then The steps when it holds.
+   * @param otherwise The steps when it does not (default: none).
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.if(({ l }) => l.x > 0, [s.do("dec", ({ l }) => l.x--)], [s.do("inc", ({ l }) => l.x++)]);
+   * ```
+   */
+  if(
+    cond: (v: Readonly<View<G, L>>) => boolean,
+    then: readonly Step[],
+    otherwise: readonly Step[] = [],
+  ): Step {
+    return {
+      kind: "if",
+      name: "if",
+      cond: cond as (ctx: Ctx) => boolean,
+      then,
+      else: otherwise,
+      src: callerSource(),
+    };
+  }
+
+  /**
+   * `while (cond) body`: one transition tests the condition each round.
+   *
+   * @param cond The loop condition.
+   * @param body The loop body.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.while(({ l }) => l.i < p.items, [s.do("next", ({ l }) => l.i++)]);
+   * ```
+   */
+  while(cond: (v: Readonly<View<G, L>>) => boolean, body: readonly Step[]): Step {
+    return {
+      kind: "while",
+      name: "while",
+      cond: cond as (ctx: Ctx) => boolean,
+      body,
+      src: callerSource(),
+    };
+  }
+
+  /**
+   * Sends a message on a channel: blocks while a bounded channel is full;
+   * on a rendezvous channel fires together with a receive.
+   *
+   * @param ch The channel.
+   * @param value The message, or a function of the sender's view.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.send(buf, ({ id, l }) => id * 10 + l.i);
+   * ```
+   */
+  send(ch: Channel, value: number | ((v: Readonly<View<G, L>>) => number)): Step {
+    const fn = typeof value === "number" ? () => value : value as (ctx: Ctx) => number;
+    return sendStep(ch, fn);
+  }
+
+  /**
+   * Receives a message from a channel into a local variable (by name) or
+   * through a function; blocks while the channel is empty (or, for a
+   * rendezvous, until a sender is ready).
+   *
+   * @param ch The channel.
+   * @param into The local to store into, or a function storing the value.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.recv(buf, "item");
+   * s.recv(buf, ({ g }, m) => { g.last = m; });
+   * ```
+   */
+  recv(
+    ch: Channel,
+    into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
+  ): Step {
+    const fn = typeof into === "string"
+      ? (ctx: Ctx, m: number) => {
+        ctx.l[into] = m;
+      }
+      : into as (ctx: Ctx, m: number) => void;
+    return recvStep(ch, fn);
+  }
+}
+
+/** The keys of `L` whose values are numbers. */
+export type NumberKeys<L> = { [K in keyof L]: L[K] extends number ? K : never }[keyof L] & string;
+
+/**
+ * Nondeterministic choice among branches (Promela's `if :: ... fi`): any
+ * branch whose first step is enabled may be taken; the checker explores
+ * every one. A branch may start with a `when` guard.
+ *
+ * @param branches The alternatives, each a list of steps.
+ * @returns The step.
+ *
+ * @example
+ * ```ts ignore
+ * choose([s.do("left", ({ g }) => g.x--)], [s.do("right", ({ g }) => g.x++)]);
+ * ```
+ */
+export function choose(...branches: (readonly Step[])[]): Step {
+  return { kind: "choose", name: "choose", branches, src: callerSource() };
+}
+
+/**
+ * An atomic block (Promela's `atomic`): once its first step has fired, no
+ * other process moves until the block ends, unless a step inside it blocks,
+ * in which case atomicity is lost until the process moves again.
+ *
+ * @param body The steps.
+ * @returns The step.
+ *
+ * @example
+ * ```ts ignore
+ * atomic(s.when("free", ({ g }) => !g.busy), s.do("take", ({ g }) => { g.busy = true; }));
+ * ```
+ */
+export function atomic(...body: Step[]): Step {
+  return { kind: "atomic", body, src: callerSource() };
+}
+
+/**
+ * An endless loop; leave it with {@linkcode breakLoop} or {@linkcode goto}.
+ *
+ * @param body The loop body.
+ * @returns The step.
+ *
+ * @example
+ * ```ts ignore
+ * loop(wait(full), s.do("take", ...), post(empty));
+ * ```
+ */
+export function loop(...body: Step[]): Step {
+  return { kind: "while", name: "loop", cond: undefined, body, src: callerSource() };
+}
+
+/**
+ * Leaves the innermost `while` or `loop` (Promela's `break`); not a
+ * transition of its own.
+ *
+ * @returns The step.
+ *
+ * @example
+ * ```ts ignore
+ * loop(choose([s.when("done", ({ l }) => l.i === 3), breakLoop()], [s.do("inc", ...)]));
+ * ```
+ */
+export function breakLoop(): Step {
+  return { kind: "break", src: callerSource() };
+}
+
+/** Options of {@linkcode label}. */
+export interface LabelOptions {
+  /**
+   * An end label: a process stopped here is at a valid end state, so it is
+   * not reported as deadlocked (a server waiting for requests).
+   */
+  end?: boolean;
+  /** A progress label, for non-progress cycle detection. */
+  progress?: boolean;
+}
+
+/**
+ * Names the position before the next step, as a target for
+ * {@linkcode goto}, a name in traces, and optionally an end label.
+ *
+ * @param name The label, unique within the process.
+ * @param options End or progress label.
+ * @returns The step (not a transition of its own).
+ *
+ * @example
+ * ```ts ignore
+ * label("idle", { end: true }), s.recv(requests, "req"),
+ * ```
+ */
+export function label(name: string, options: LabelOptions = {}): Step {
+  return {
+    kind: "label",
+    name,
+    end: options.end ?? false,
+    progress: options.progress ?? false,
+    src: callerSource(),
+  };
+}
+
+/**
+ * Jumps to a label of the same process; not a transition of its own.
+ *
+ * @param target The label.
+ * @returns The step.
+ *
+ * @example
+ * ```ts ignore
+ * goto("retry");
+ * ```
+ */
+export function goto(target: string): Step {
+  return { kind: "goto", target, src: callerSource() };
+}
+
+/**
+ * Names a block of steps, so that invariants can count the processes inside
+ * it with `v.inside(name)` (e.g. a critical section).
+ *
+ * @param name The region's name.
+ * @param body The steps.
+ * @returns The step (not a transition of its own).
+ *
+ * @example
+ * ```ts ignore
+ * region("cs", s.do("put", ...)),
+ * ```
+ */
+export function region(name: string, ...body: Step[]): Step {
+  return { kind: "region", name, body };
+}
