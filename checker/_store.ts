@@ -162,8 +162,12 @@ export class ExactStore {
     return { init: cur, transitions: transitions.reverse() };
   }
 
-  /** Bytes held by the store's arrays. */
+  /**
+   * Bytes the store uses: each state's slots, parent link, transition and
+   * hash, plus the hash table. (Chunks are allocated 65536 states at a time,
+   * so a tiny run holds more than it uses.)
+   */
   get bytes(): number {
-    return this.#data.length * CHUNK * (this.width + 3) * 4 + this.#table.length * 4;
+    return this.#count * (this.width + 3) * 4 + this.#table.length * 4;
   }
 }

@@ -7,7 +7,7 @@
 import type { Checkable, Model } from "../model/model.ts";
 import { BfsSearch } from "./bfs.ts";
 import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
-import { buildCounterexample } from "./_trace.ts";
+import { explainTrace } from "./explain.ts";
 import type { CheckResult, Counterexample, Stats } from "./result.ts";
 
 /** Options of {@linkcode check} and {@linkcode checkAsync}. */
@@ -81,18 +81,18 @@ function toResult(
   const base = { spec: model.name, params, stats };
   if (out.status === "violation" && out.found !== undefined) {
     const f = out.found;
-    const info = model.properties[f.property];
-    let violation: Counterexample;
-    try {
-      violation = buildCounterexample(
-        model,
-        f.init,
-        f.transitions,
-        info === undefined ? undefined : { ...info, index: f.property },
-        f.message,
-      );
-    } catch (e) {
-      return { ...base, verdict: "error", error: { message: errorMessage(e) } };
+    const expected = model.properties[f.property]?.name;
+    const violation = explainTrace(model, { init: f.init, transitions: f.transitions });
+    // The search's finding must survive an independent replay.
+    if (typeof violation === "string" || violation.property !== expected) {
+      const why = typeof violation === "string"
+        ? violation
+        : `it ends in a violation of '${violation.property}' instead`;
+      return {
+        ...base,
+        verdict: "error",
+        error: { message: `internal error: the trace to '${expected}' does not replay: ${why}` },
+      };
     }
     return { ...base, verdict: "violation", violation };
   }
@@ -101,7 +101,8 @@ function toResult(
     let trace: Counterexample | undefined;
     if (out.error !== undefined && out.error.transitions.length > 0) {
       try {
-        trace = buildCounterexample(model, out.error.init, out.error.transitions, undefined);
+        const t = explainTrace(model, out.error);
+        if (typeof t !== "string") trace = t;
       } catch {
         trace = undefined;
       }

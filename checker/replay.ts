@@ -25,7 +25,14 @@ export interface ReplayResult {
    * When a transition fired but failed (an assertion or an operation
    * error): its position in the trace and the message.
    */
-  readonly failure?: { readonly step: number; readonly message: string };
+  readonly failure?: {
+    /** Position in the trace, from 0. */
+    readonly step: number;
+    /** The violated property's index. */
+    readonly property: number;
+    /** Why. */
+    readonly message: string;
+  };
   /**
    * When the trace does not replay (a transition not enabled, a bad
    * initial index): why. The trace is then not a path of the model.
@@ -71,17 +78,10 @@ export function replay(model: Model, trace: Trace): ReplayResult {
   let cur = first;
   for (let i = 0; i < trace.transitions.length; i++) {
     const t = trace.transitions[i]!;
-    const enabled = model.enabled(cur);
-    if (!enabled.includes(t)) {
-      const d = model.describe(t);
-      return {
-        states,
-        error: `step ${i + 1}: transition ${t} (${d.process} ${d.operation}) is not enabled`,
-      };
-    }
     const next = model.fire(cur, t);
-    if (typeof next === "string") {
-      return { states, failure: { step: i, message: next } };
+    if (!(next instanceof Int32Array)) {
+      if (next.property < 0) return { states, error: `step ${i + 1}: ${next.message}` };
+      return { states, failure: { step: i, property: next.property, message: next.message } };
     }
     states.push(next);
     cur = next;

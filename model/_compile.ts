@@ -15,6 +15,7 @@ import type { Ctx, OpImpl, Pred, PrimitiveImpl, Source, Step } from "./_ast.ts";
 import type {
   BlockedProcess,
   Change,
+  FireFailure,
   Model,
   PropertyInfo,
   SuccessorSink,
@@ -345,8 +346,8 @@ class Compiler {
           const thenE = compileSeq(s.then, cont, scope);
           const elseE = compileSeq(s.else, cont, scope);
           pcs[pc]!.edges.push(
-            edge(COND, thenE, "if", "if: true", s.src, { guard: s.cond }),
-            edge(NCOND, elseE, "if", "if: false", s.src, { guard: s.cond }),
+            edge(COND, thenE, "if", `if (${exprText(s.cond)}) -> then`, s.src, { guard: s.cond }),
+            edge(NCOND, elseE, "if", `if (${exprText(s.cond)}) -> else`, s.src, { guard: s.cond }),
           );
           return pc;
         })
@@ -362,8 +363,12 @@ class Compiler {
           } else {
             checkFn(s.cond, "the loop condition", s.name, s.src);
             pcs[head]!.edges.push(
-              edge(COND, body, s.name, "while: true", s.src, { guard: s.cond }),
-              edge(NCOND, cont, s.name, "while: false", s.src, { guard: s.cond }),
+              edge(COND, body, s.name, `while (${exprText(s.cond)}) -> body`, s.src, {
+                guard: s.cond,
+              }),
+              edge(NCOND, cont, s.name, `while (${exprText(s.cond)}) -> done`, s.src, {
+                guard: s.cond,
+              }),
             );
           }
           return head;
@@ -540,7 +545,7 @@ interface ModelParts {
 class CollectSink implements SuccessorSink {
   readonly states: Int32Array[] = [];
   readonly tids: number[] = [];
-  readonly failures: { tid: number; message: string }[] = [];
+  readonly failures: { tid: number; property: number; message: string }[] = [];
   readonly only: number;
   constructor(only: number) {
     this.only = only;
@@ -552,8 +557,8 @@ class CollectSink implements SuccessorSink {
     }
     return true;
   }
-  fail(_p: number, t: number, message: string): void {
-    if (this.only < 0 || t === this.only) this.failures.push({ tid: t, message });
+  fail(property: number, t: number, message: string): void {
+    if (this.only < 0 || t === this.only) this.failures.push({ tid: t, property, message });
   }
 }
 
@@ -896,37 +901,28 @@ class CompiledModel implements Model {
       .exhaustive();
   }
 
-  fire(state: Int32Array, transition: number): Int32Array | string {
+  fire(state: Int32Array, transition: number): Int32Array | FireFailure {
     if (state.length !== this.width) {
-      return `state has ${state.length} slots, expected ${this.width}`;
+      return { property: -1, message: `state has ${state.length} slots, expected ${this.width}` };
     }
     if (!Number.isInteger(transition) || transition < 0 || transition >= this.transitionCount) {
-      return `no transition ${transition} (the model has ${this.transitionCount})`;
+      return {
+        property: -1,
+        message: `no transition ${transition} (the model has ${this.transitionCount})`,
+      };
     }
     const sink = new CollectSink(transition);
     this.expand(state, sink);
     const f = sink.failures[0];
-    if (f !== undefined) return f.message;
+    if (f !== undefined) return { property: f.property, message: f.message };
     const s = sink.states[0];
     if (s === undefined) {
-      return `transition ${transition} (${this.#transText(transition)}) is not enabled`;
+      return {
+        property: -1,
+        message: `transition ${transition} (${this.#transText(transition)}) is not enabled`,
+      };
     }
     return s;
-  }
-
-  /** Whether `transition` fails (an assertion or operation error) in `state`, and why. */
-  failureOf(
-    state: Int32Array,
-    transition: number,
-  ): { property: number; message: string } | undefined {
-    let found: { property: number; message: string } | undefined;
-    this.expand(state, {
-      push: () => true,
-      fail: (property, t, message) => {
-        if (t === transition && found === undefined) found = { property, message };
-      },
-    });
-    return found;
   }
 
   enabled(state: Int32Array): number[] {
@@ -1027,6 +1023,15 @@ class CompiledModel implements Model {
     }
     return parts.join(" ");
   }
+}
+
+/** The expression of an arrow function with an expression body, for traces. */
+function exprText(fn: unknown): string {
+  const src = String(fn);
+  const m = /^[^=]*=>\s*([^{\s][\s\S]*)$/.exec(src);
+  if (m === null) return "...";
+  const text = m[1]!.replace(/\s+/g, " ").trim();
+  return text.length > 60 ? text.slice(0, 57) + "..." : text;
 }
 
 /** Removes the `'spec': ` prefix views put on their errors (the SpecError adds its own). */

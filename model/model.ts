@@ -52,6 +52,14 @@ export interface SuccessorSink {
   fail(property: number, transition: number, message: string): void;
 }
 
+/** Why {@linkcode Model.fire} produced no successor. */
+export interface FireFailure {
+  /** The violated property's index, or -1 when the transition is not enabled. */
+  readonly property: number;
+  /** Why, in words. */
+  readonly message: string;
+}
+
 /** One process that cannot move in a state, and why. */
 export interface BlockedProcess {
   /** The process, as `name#id`. */
@@ -142,10 +150,11 @@ export interface Model {
   /** Why property `property` fails in `state`, in words. */
   explain(property: number, state: Int32Array): string;
   /**
-   * Fires one transition. Returns the successor in a fresh array, or a
-   * string saying why the transition cannot fire or failed.
+   * Fires one transition. Returns the successor in a fresh array, or why
+   * it failed: the violated property (an assertion, an operation error), or
+   * property `-1` when the transition is not enabled.
    */
-  fire(state: Int32Array, transition: number): Int32Array | string;
+  fire(state: Int32Array, transition: number): Int32Array | FireFailure;
   /** The transitions enabled in `state`, in the order {@linkcode Model.expand} uses. */
   enabled(state: Int32Array): number[];
   /** What transition `transition` is. */

@@ -15,21 +15,28 @@ export function shareOf(id: number, consumers: number, total: number): number {
   return Math.floor(total / consumers) + (id < total % consumers ? 1 : 0);
 }
 
-/** Invariant: no item is consumed twice, and no consumer takes an empty slot. */
+/** Invariant: no item is consumed twice. */
 export function noDuplicate(v: StateView<{ consumed: IntArray }>): true | string {
   const c = v.g.consumed;
-  if (c[0]! > 0) return "a consumer took an empty slot: the item written there was overwritten";
   for (let i = 1; i < c.length; i++) {
-    if (c[i]! > 1) return `item ${i} was consumed ${c[i]} times`;
+    if (c[i]! > 1) return `item ${i} was consumed ${c[i]} times (duplicated)`;
   }
   return true;
 }
 
-/** Final property: every item was consumed exactly once. */
+/**
+ * Final property: every item was consumed exactly once, and no consumer
+ * took an empty slot (counted in consumed[0]).
+ */
 export function noLoss(v: StateView<{ consumed: IntArray }>): true | string {
   const c = v.g.consumed;
+  const problems: string[] = [];
   for (let i = 1; i < c.length; i++) {
-    if (c[i] !== 1) return `item ${i} was consumed ${c[i]} times${c[i] === 0 ? " (lost)" : ""}`;
+    if (c[i] === 0) problems.push(`item ${i} was lost (never consumed)`);
+    else if (c[i] !== 1) problems.push(`item ${i} was consumed ${c[i]} times`);
   }
-  return true;
+  if (c[0]! > 0) {
+    problems.push(`${c[0]} take${c[0] === 1 ? "" : "s"} found an empty slot`);
+  }
+  return problems.length === 0 ? true : problems.join("; ");
 }
