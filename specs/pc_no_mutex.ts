@@ -30,7 +30,7 @@ export const pcNoMutex = spec({
       s.while(({ l, id }) => l.j < shareOf(id, p.consumers, total), [
         wait(full),
         s.do("take", ({ g, l }) => {
-          l.item = g.buf[g.out]!;
+          l.item = g.buf[g.out];
           g.buf[g.out] = 0;
         }),
         s.do("advance", ({ g }) => {

@@ -42,7 +42,7 @@ export const pcSemaphore = spec({
         region(
           "cs",
           s.do("take", ({ g, l }) => {
-            l.item = g.buf[g.out]!;
+            l.item = g.buf[g.out];
             g.buf[g.out] = 0;
             g.out = (g.out + 1) % p.slots;
             g.count--;

@@ -31,7 +31,7 @@ export const pcSwappedWaits = spec({
         lock(m), // the bug: the mutex is taken before waiting for an item
         wait(full),
         s.do("take", ({ g, l }) => {
-          l.item = g.buf[g.out]!;
+          l.item = g.buf[g.out];
           g.buf[g.out] = 0;
           g.out = (g.out + 1) % p.slots;
         }),
