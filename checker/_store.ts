@@ -27,12 +27,20 @@ export function hashState(w: Int32Array, n: number): number {
   return h >>> 0;
 }
 
-/** A set of packed states with parent links, indexed in insertion order. */
+/**
+ * A set of packed states with parent links, indexed in insertion order.
+ *
+ * The hash table holds (hash, index + 1) pairs side by side, so a probe
+ * touches one cache line of the table and, only on a hash match, the state
+ * itself. Per state the store keeps its slots, its parent index and the
+ * transition that reached it.
+ */
 export class ExactStore {
   readonly width: number;
   #data: Int32Array[] = [];
-  /** Per state: parent index, transition, hash. */
+  /** Per state: parent index, transition. */
   #meta: Int32Array[] = [];
+  /** Pairs: hash, index + 1 (0 = empty). */
   #table: Int32Array;
   #mask: number;
   #count = 0;
@@ -41,7 +49,7 @@ export class ExactStore {
     this.width = width;
     let cap = 1 << 10;
     while (cap < initialCapacity * 2) cap <<= 1;
-    this.#table = new Int32Array(cap);
+    this.#table = new Int32Array(cap * 2);
     this.#mask = cap - 1;
   }
 
@@ -50,24 +58,29 @@ export class ExactStore {
     return this.#count;
   }
 
-  /** Whether `s` is stored. */
-  has(s: Int32Array): boolean {
+  #find(s: Int32Array, h: number): number {
     const width = this.width;
-    const h = hashState(s, width);
-    let slot = h & this.#mask;
+    const table = this.#table;
+    const mask = this.#mask;
+    let slot = h & mask;
     for (;;) {
-      const e = this.#table[slot]!;
-      if (e === 0) return false;
-      const idx = e - 1;
-      if (this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 3 + 2] === (h | 0)) {
+      const e = table[2 * slot + 1]!;
+      if (e === 0) return -(slot + 1);
+      if (table[2 * slot] === h) {
+        const idx = e - 1;
         const data = this.#data[idx >>> CHUNK_BITS]!;
         const base = (idx & CHUNK_MASK) * width;
-        let same = true;
-        for (let i = 0; i < width && same; i++) same = data[base + i] === s[i];
-        if (same) return true;
+        let i = 0;
+        while (i < width && data[base + i] === s[i]) i++;
+        if (i === width) return idx;
       }
-      slot = (slot + 1) & this.#mask;
+      slot = (slot + 1) & mask;
     }
+  }
+
+  /** Whether `s` is stored. */
+  has(s: Int32Array): boolean {
+    return this.#find(s, hashState(s, this.width) | 0) >= 0;
   }
 
   /**
@@ -76,59 +89,43 @@ export class ExactStore {
    */
   insert(s: Int32Array, parent: number, via: number): number {
     const width = this.width;
-    const h = hashState(s, width);
-    const table = this.#table;
-    const mask = this.#mask;
-    let slot = h & mask;
-    for (;;) {
-      const e = table[slot]!;
-      if (e === 0) break;
-      const idx = e - 1;
-      const meta = this.#meta[idx >>> CHUNK_BITS]!;
-      const mo = (idx & CHUNK_MASK) * 3;
-      if (meta[mo + 2] === (h | 0)) {
-        const data = this.#data[idx >>> CHUNK_BITS]!;
-        const base = (idx & CHUNK_MASK) * width;
-        let same = true;
-        for (let i = 0; i < width; i++) {
-          if (data[base + i] !== s[i]) {
-            same = false;
-            break;
-          }
-        }
-        if (same) return -1;
-      }
-      slot = (slot + 1) & mask;
-    }
+    const h = hashState(s, width) | 0;
+    const found = this.#find(s, h);
+    if (found >= 0) return -1;
+    const slot = -found - 1;
     const idx = this.#count;
     const c = idx >>> CHUNK_BITS;
     if (c === this.#data.length) {
       this.#data.push(new Int32Array(CHUNK * width));
-      this.#meta.push(new Int32Array(CHUNK * 3));
+      this.#meta.push(new Int32Array(CHUNK * 2));
     }
     const base = (idx & CHUNK_MASK) * width;
     const data = this.#data[c]!;
     for (let i = 0; i < width; i++) data[base + i] = s[i]!;
     const meta = this.#meta[c]!;
-    const mo = (idx & CHUNK_MASK) * 3;
+    const mo = (idx & CHUNK_MASK) * 2;
     meta[mo] = parent;
     meta[mo + 1] = via;
-    meta[mo + 2] = h | 0;
-    table[slot] = idx + 1;
+    this.#table[2 * slot] = h;
+    this.#table[2 * slot + 1] = idx + 1;
     this.#count = idx + 1;
-    if (this.#count * 4 > table.length * 3) this.#grow();
+    if (this.#count * 4 > (this.#mask + 1) * 3) this.#grow();
     return idx;
   }
 
   #grow(): void {
-    const cap = this.#table.length * 2;
-    const table = new Int32Array(cap);
+    const old = this.#table;
+    const cap = (this.#mask + 1) * 2;
+    const table = new Int32Array(cap * 2);
     const mask = cap - 1;
-    for (let idx = 0; idx < this.#count; idx++) {
-      const h = this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 3 + 2]!;
+    for (let i = 0; i < old.length; i += 2) {
+      const e = old[i + 1]!;
+      if (e === 0) continue;
+      const h = old[i]!;
       let slot = h & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = idx + 1;
+      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = h;
+      table[2 * slot + 1] = e;
     }
     this.#table = table;
     this.#mask = mask;
@@ -143,12 +140,12 @@ export class ExactStore {
 
   /** The parent of state `idx` (-1 for an initial state). */
   parent(idx: number): number {
-    return this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 3]!;
+    return this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 2]!;
   }
 
   /** The transition that first reached state `idx` (-1 for an initial state). */
   via(idx: number): number {
-    return this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 3 + 1]!;
+    return this.#meta[idx >>> CHUNK_BITS]![(idx & CHUNK_MASK) * 2 + 1]!;
   }
 
   /** The path of transitions from an initial state to `idx`, and that initial state's index. */
@@ -163,11 +160,11 @@ export class ExactStore {
   }
 
   /**
-   * Bytes the store uses: each state's slots, parent link, transition and
-   * hash, plus the hash table. (Chunks are allocated 65536 states at a time,
-   * so a tiny run holds more than it uses.)
+   * Bytes the store uses: each state's slots, parent link and transition,
+   * plus the hash table. (Chunks are allocated 65536 states at a time, so a
+   * tiny run holds more than it uses.)
    */
   get bytes(): number {
-    return this.#count * (this.width + 3) * 4 + this.#table.length * 4;
+    return this.#count * (this.width + 2) * 4 + this.#table.length * 4;
   }
 }

@@ -76,7 +76,12 @@ export type Source = string | undefined;
 export type Step =
   | { readonly kind: "do"; readonly name: string; readonly fn: Effect; readonly src: Source }
   | { readonly kind: "when"; readonly name: string; readonly guard: Pred; readonly src: Source }
-  | { readonly kind: "assert"; readonly name: string; readonly pred: Pred; readonly src: Source }
+  | {
+    readonly kind: "assert";
+    readonly name: string;
+    readonly pred: (ctx: Ctx) => boolean | string;
+    readonly src: Source;
+  }
   | {
     readonly kind: "if";
     readonly name: string;

@@ -24,6 +24,7 @@ import type {
 import type { ProcessDecl, StateView, System } from "./spec.ts";
 import { errorText, SpecError } from "./spec_error.ts";
 import {
+  ArraySync,
   formatVar,
   initVars,
   layoutVars,
@@ -324,7 +325,10 @@ class Compiler {
           const pc = newPc(`assert ${s.name}`, s.src, scope);
           const prop = this.prop(s.name, "assertion");
           pcs[pc]!.edges.push(
-            edge(ASSERT, cont, s.name, `assert ${s.name}`, s.src, { guard: s.pred, prop }),
+            edge(ASSERT, cont, s.name, `assert ${s.name}`, s.src, {
+              guard: s.pred as unknown as Pred,
+              prop,
+            }),
           );
           return pc;
         })
@@ -570,6 +574,9 @@ class CompiledModel implements Model {
   readonly #p: ModelParts;
   readonly #w: Int32Array;
   readonly #env: ViewEnv;
+  readonly #sync: ArraySync;
+  readonly #propWhere: string[];
+  readonly #baseWhere: string;
   readonly #insts: Inst[];
   readonly #trans: TransRec[] = [];
   readonly #pidName: (pid: number) => string;
@@ -587,12 +594,16 @@ class CompiledModel implements Model {
     this.#atomic = p.hasAtomic;
     const w = new Int32Array(p.width);
     this.#w = w;
-    const env: ViewEnv = { writable: false, where: `'${p.spec}'` };
+    this.#baseWhere = `'${p.spec}'`;
+    this.#propWhere = p.props.map((prop) => `'${p.spec}' property '${prop.name}'`);
+    const env: ViewEnv = { writable: false, where: this.#baseWhere };
     this.#env = env;
-    const GView = makeViewClass(w, p.globals, env, "");
+    const sync = new ArraySync(w, env);
+    this.#sync = sync;
+    const GView = makeViewClass(w, p.globals, env, "", sync);
     const g = new GView(p.globalBase, "");
     const viewClasses = new Map<ProcType, new (b: number, label: string) => object>();
-    for (const t of p.types) viewClasses.set(t, makeViewClass(w, t.vars, env, `${t.name}.`));
+    for (const t of p.types) viewClasses.set(t, makeViewClass(w, t.vars, env, `${t.name}.`, sync));
     this.#insts = p.instLayout.map((il, pid) => {
       const name = `${il.type.name}#${il.id}`;
       const L = viewClasses.get(il.type)!;
@@ -692,7 +703,7 @@ class CompiledModel implements Model {
 
   expand(state: Int32Array, sink: SuccessorSink): number {
     const w = this.#w;
-    w.set(state);
+    copyState(w, state);
     try {
       if (this.#atomic) {
         const owner = state[0]!;
@@ -712,7 +723,8 @@ class CompiledModel implements Model {
       return n;
     } catch (e) {
       this.#env.writable = false;
-      w.set(state);
+      this.#sync.reset();
+      copyState(w, state);
       throw this.#wrap(e);
     }
   }
@@ -738,6 +750,7 @@ class CompiledModel implements Model {
   #expandInst(inst: Inst, state: Int32Array, sink: SuccessorSink): number {
     const w = this.#w;
     const env = this.#env;
+    const sync = this.#sync;
     const pc = w[inst.pcOff]!;
     const edges = inst.type.pcs[pc]!.edges;
     const tids = inst.tids[pc]!;
@@ -751,37 +764,69 @@ class CompiledModel implements Model {
         case DO:
           env.writable = true;
           edge.fn!(ctx);
+          if (sync.count > 0) sync.flush(true);
           env.writable = false;
           break;
         case WHEN:
-        case COND:
-          if (edge.guard!(ctx) !== true) continue;
+        case COND: {
+          const r = edge.guard!(ctx);
+          if (sync.count > 0) sync.flush(false);
+          if (r !== true) {
+            if (r !== false) {
+              throw new TypeError(`the guard must return a boolean, got ${String(r)}`);
+            }
+            continue;
+          }
           break;
-        case NCOND:
-          if (edge.guard!(ctx) !== false) continue;
+        }
+        case NCOND: {
+          const r = edge.guard!(ctx);
+          if (sync.count > 0) sync.flush(false);
+          if (r !== false) {
+            if (r !== true) {
+              throw new TypeError(`the condition must return a boolean, got ${String(r)}`);
+            }
+            continue;
+          }
           break;
+        }
         case SKIP:
           break;
-        case ASSERT:
+        case ASSERT: {
           n++;
-          if (edge.guard!(ctx) !== true) {
-            sink.fail(edge.prop, tid, `assertion '${edge.name}' failed`);
+          const r = (edge.guard as unknown as (c: Ctx) => boolean | string)(ctx);
+          if (sync.count > 0) sync.flush(false);
+          if (r !== true) {
+            if (r !== false && typeof r !== "string") {
+              throw new TypeError(
+                `the assertion must return a boolean or a string, got ${String(r)}`,
+              );
+            }
+            sink.fail(
+              edge.prop,
+              tid,
+              typeof r === "string"
+                ? `assertion '${edge.name}' failed: ${r}`
+                : `assertion '${edge.name}' failed`,
+            );
             continue;
           }
           w[inst.pcOff] = edge.to;
           this.#afterEdge(inst, pc, edge);
           if (!sink.push(w, tid)) return n;
-          w.set(state);
+          copyState(w, state);
           continue;
+        }
         case OP: {
           const op = edge.op!;
           if (!op.enabled(w, edge.primOff, inst.pid)) continue;
           env.writable = true;
           const err = op.apply(w, edge.primOff, inst.pid, ctx, this.#pidName);
+          if (sync.count > 0) sync.flush(true);
           env.writable = false;
           if (err !== undefined) {
             n++;
-            w.set(state);
+            copyState(w, state);
             sink.fail(edge.prop, tid, err);
             continue;
           }
@@ -797,16 +842,18 @@ class CompiledModel implements Model {
             n++;
             this.#failInPartner = false;
             const v = edge.op!.value!(ctx);
+            if (sync.count > 0) sync.flush(false);
             this.#failInPartner = true;
             env.writable = true;
             pt.edge.op!.into!(other.ctx, v);
+            if (sync.count > 0) sync.flush(true);
             env.writable = false;
             this.#failInPartner = false;
             w[inst.pcOff] = edge.to;
             w[other.pcOff] = pt.edge.to;
             if (this.#atomic) w[0] = 0;
             if (!sink.push(w, pt.tid)) return n;
-            w.set(state);
+            copyState(w, state);
           }
           continue;
         }
@@ -817,7 +864,7 @@ class CompiledModel implements Model {
       w[inst.pcOff] = edge.to;
       this.#afterEdge(inst, pc, edge);
       if (!sink.push(w, tid)) return n;
-      w.set(state);
+      copyState(w, state);
     }
     return n;
   }
@@ -834,7 +881,7 @@ class CompiledModel implements Model {
   check(state: Int32Array): number {
     const inv = this.#p.invariants;
     if (inv.length === 0) return -1;
-    this.#w.set(state);
+    copyState(this.#w, state);
     for (let i = 0; i < inv.length; i++) {
       const r = this.#evalProp(inv[i]!.pred, inv[i]!.prop);
       if (r !== true) return inv[i]!.prop;
@@ -843,9 +890,10 @@ class CompiledModel implements Model {
   }
 
   #evalProp(pred: (v: StateView<unknown>) => boolean | string, prop: number): boolean | string {
-    this.#env.where = `'${this.name}' property '${this.properties[prop]!.name}'`;
+    this.#env.where = this.#propWhere[prop]!;
     try {
       const r = pred(this.#stateView);
+      if (this.#sync.count > 0) this.#sync.flush(false);
       if (typeof r !== "boolean" && typeof r !== "string") {
         throw new TypeError(`must return a boolean or a string, got ${String(r)}`);
       }
@@ -859,7 +907,7 @@ class CompiledModel implements Model {
         },
       );
     } finally {
-      this.#env.where = `'${this.name}'`;
+      this.#env.where = this.#baseWhere;
     }
   }
 
@@ -872,7 +920,7 @@ class CompiledModel implements Model {
 
   stuck(state: Int32Array): number {
     if (!this.#allValid(state)) return this.#p.deadlockProp;
-    this.#w.set(state);
+    copyState(this.#w, state);
     for (const f of this.#p.finals) {
       if (this.#evalProp(f.pred, f.prop) !== true) return f.prop;
     }
@@ -882,7 +930,7 @@ class CompiledModel implements Model {
   explain(property: number, state: Int32Array): string {
     const info = this.properties[property];
     if (info === undefined) return `unknown property ${property}`;
-    this.#w.set(state);
+    copyState(this.#w, state);
     return match(info.kind)
       .with("invariant", "final", () => {
         const decl = [...this.#p.invariants, ...this.#p.finals].find((d) => d.prop === property)!;
@@ -1025,6 +1073,11 @@ class CompiledModel implements Model {
   }
 }
 
+/** Copies a state (a loop beats `TypedArray.set` for states of a few dozen slots). */
+function copyState(dst: Int32Array, src: Int32Array): void {
+  for (let i = 0; i < src.length; i++) dst[i] = src[i]!;
+}
+
 /** The expression of an arrow function with an expression body, for traces. */
 function exprText(fn: unknown): string {
   const src = String(fn);
@@ -1036,5 +1089,10 @@ function exprText(fn: unknown): string {
 
 /** Removes the `'spec': ` prefix views put on their errors (the SpecError adds its own). */
 function stripWhere(msg: string): string {
-  return msg.replace(/^'[^']*'(?: property '[^']*')?: /, "");
+  return msg
+    .replace(/^'[^']*'(?: property '[^']*')?: /, "")
+    .replace(
+      /^Cannot add property (-?[\w.]+), object is not extensible$/,
+      "index $1 is out of range: arrays have a fixed length",
+    );
 }

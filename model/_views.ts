@@ -112,89 +112,94 @@ function describeValue(v: unknown): string {
   return typeof v === "string" ? `'${v}'` : String(v);
 }
 
-const ARRAY_READERS = new Set([
-  "at",
-  "every",
-  "filter",
-  "find",
-  "findIndex",
-  "forEach",
-  "includes",
-  "indexOf",
-  "join",
-  "map",
-  "reduce",
-  "slice",
-  "some",
-]);
+/**
+ * One array variable's plain JS array, synced with the state lazily: the
+ * first access in a user call copies the slots in; after the call
+ * {@linkcode ArraySync.flush} validates and copies them back (effects) or
+ * checks they are unchanged (guards). The arrays are non-extensible, so a
+ * write out of range throws. A read out of range yields `undefined`, as in
+ * JavaScript: storing or sending it is an error, but a comparison with it
+ * is simply false. (A Proxy per array would catch reads too, at ~150 ns per
+ * element instead of a few; a Proxy prototype costs V8's array fast paths
+ * everywhere.)
+ */
+export interface ArraySlot {
+  readonly arr: number[];
+  readonly abs: number;
+  readonly n: number;
+  readonly min: number;
+  readonly max: number;
+  readonly label: string;
+  touched: boolean;
+}
 
-function arrayProxy(
-  w: Int32Array,
-  abs: number,
-  v: VarSlot,
-  env: ViewEnv,
-  label: string,
-): object {
-  const d = v.decl as ArrayDecl;
-  const n = d.length;
-  const snapshot = () => Array.from(w.subarray(abs, abs + n));
-  return new Proxy({}, {
-    get(_t, key) {
-      if (typeof key === "string") {
-        const i = Number(key);
-        if (key !== "" && Number.isInteger(i)) {
-          if (i >= 0 && i < n) return w[abs + i];
-          throw new RangeError(
-            `${env.where}: index ${key} is out of range for array '${label}' of length ${n}`,
+/** The arrays touched during the current user call. */
+export class ArraySync {
+  readonly w: Int32Array;
+  readonly env: ViewEnv;
+  readonly list: ArraySlot[] = [];
+  count = 0;
+
+  constructor(w: Int32Array, env: ViewEnv) {
+    this.w = w;
+    this.env = env;
+  }
+
+  /**
+   * Makes the plain array that views an array variable of length `n`. It is
+   * non-extensible, so a write at an index out of range (or negative, or
+   * fractional) and `push` throw at once.
+   */
+  makeArray(n: number): number[] {
+    const arr = Array.from({ length: n }, () => 0);
+    Object.preventExtensions(arr);
+    return arr;
+  }
+
+  touch(a: ArraySlot): number[] {
+    if (!a.touched) {
+      a.touched = true;
+      const w = this.w, arr = a.arr, abs = a.abs;
+      for (let j = 0; j < a.n; j++) arr[j] = w[abs + j]!;
+      this.list[this.count++] = a;
+    }
+    return a.arr;
+  }
+
+  /** After a user call: write back (effects) or verify unchanged (guards). */
+  flush(writable: boolean): void {
+    const w = this.w;
+    for (let i = 0; i < this.count; i++) {
+      const a = this.list[i]!;
+      a.touched = false;
+      const arr = a.arr, abs = a.abs;
+      for (let j = 0; j < a.n; j++) {
+        const v = arr[j];
+        if (v === w[abs + j]) continue;
+        if (!writable) {
+          this.reset();
+          throw new TypeError(
+            `${this.env.where}: cannot assign to '${a.label}[${j}]' in a guard or predicate`,
           );
         }
-        if (key === "length") return n;
-        if (ARRAY_READERS.has(key)) {
-          return (...args: unknown[]) =>
-            // deno-lint-ignore no-explicit-any
-            (Array.prototype as any)[key].apply(snapshot(), args);
+        if (typeof v !== "number" || !Number.isInteger(v) || v < a.min || v > a.max) {
+          this.reset();
+          throw new RangeError(
+            `${this.env.where}: cannot assign ${describeValue(v)} to '${a.label}[${j}]': ` +
+              `expected an integer in [${a.min}, ${a.max}]`,
+          );
         }
-        if (key === "toString" || key === "toJSON") return () => `[${snapshot().join(",")}]`;
+        w[abs + j] = v;
       }
-      if (key === Symbol.iterator) return () => snapshot()[Symbol.iterator]();
-      throw new TypeError(`${env.where}: array '${label}' has no property '${String(key)}'`);
-    },
-    set(_t, key, value) {
-      if (!env.writable) {
-        throw new TypeError(
-          `${env.where}: cannot assign to '${label}[${String(key)}]' in a guard or predicate`,
-        );
-      }
-      const i = typeof key === "string" ? Number(key) : NaN;
-      if (typeof key !== "string" || key === "" || !Number.isInteger(i) || i < 0 || i >= n) {
-        throw new RangeError(
-          `${env.where}: index ${String(key)} is out of range for array '${label}' of length ${n}`,
-        );
-      }
-      if (typeof value !== "number" || !Number.isInteger(value) || value < d.min || value > d.max) {
-        throw new RangeError(
-          `${env.where}: cannot assign ${describeValue(value)} to '${label}[${i}]': ` +
-            `expected an integer in [${d.min}, ${d.max}]`,
-        );
-      }
-      w[abs + i] = value;
-      return true;
-    },
-    has(_t, key) {
-      const i = Number(key);
-      return key === "length" || (Number.isInteger(i) && i >= 0 && i < n);
-    },
-    ownKeys() {
-      return Array.from({ length: n }, (_, i) => String(i));
-    },
-    getOwnPropertyDescriptor(_t, key) {
-      const i = Number(key);
-      if (typeof key === "string" && Number.isInteger(i) && i >= 0 && i < n) {
-        return { value: w[abs + i], writable: true, enumerable: true, configurable: true };
-      }
-      return undefined;
-    },
-  });
+    }
+    this.count = 0;
+  }
+
+  /** Forgets the touched arrays (after an exception). */
+  reset(): void {
+    for (let i = 0; i < this.count; i++) this.list[i]!.touched = false;
+    this.count = 0;
+  }
 }
 
 /**
@@ -207,16 +212,26 @@ export function makeViewClass(
   vars: readonly VarSlot[],
   env: ViewEnv,
   owner: string,
+  sync: ArraySync,
 ): new (base: number, label: string) => object {
   class View {
     readonly _b: number;
-    readonly _arrays: object[];
+    readonly _arrays: ArraySlot[];
     constructor(base: number, label: string) {
       this._b = base;
       this._arrays = [];
       for (const v of vars) {
-        if (v.decl.type === "array") {
-          this._arrays.push(arrayProxy(w, base + v.off, v, env, label + v.name));
+        const d = v.decl;
+        if (d.type === "array") {
+          this._arrays.push({
+            arr: sync.makeArray(d.length),
+            abs: base + v.off,
+            n: d.length,
+            min: d.min,
+            max: d.max,
+            label: label + v.name,
+            touched: false,
+          });
         }
       }
       Object.preventExtensions(this);
@@ -231,7 +246,7 @@ export function makeViewClass(
       const k = arrayIndex++;
       Object.defineProperty(View.prototype, v.name, {
         get(this: View) {
-          return this._arrays[k];
+          return sync.touch(this._arrays[k]!);
         },
         set() {
           throw new TypeError(`${env.where}: cannot assign a whole array to '${label}'`);

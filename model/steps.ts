@@ -103,7 +103,8 @@ export class StepBuilder<G, L> {
    * An assertion: fails the check, with a trace, when `pred` does not hold.
    *
    * @param name The property's name, used in expected verdicts.
-   * @param pred The condition that must hold.
+   * @param pred `true` when the condition holds; `false`, or a string saying
+   * what is wrong, when it does not.
    * @returns The step.
    *
    * @example
@@ -111,8 +112,13 @@ export class StepBuilder<G, L> {
    * s.assert("slot was full", ({ l }) => l.item !== 0);
    * ```
    */
-  assert(name: string, pred: (v: Readonly<View<G, L>>) => boolean): Step {
-    return { kind: "assert", name, pred: pred as (ctx: Ctx) => boolean, src: callerSource() };
+  assert(name: string, pred: (v: Readonly<View<G, L>>) => boolean | string): Step {
+    return {
+      kind: "assert",
+      name,
+      pred: pred as (ctx: Ctx) => boolean | string,
+      src: callerSource(),
+    };
   }
 
   /**

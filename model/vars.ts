@@ -50,9 +50,15 @@ export type VarDecl = IntDecl | BoolDecl | ArrayDecl | number | boolean;
 /** A record of declarations, as given to `system()` or a process's `locals`. */
 export type VarDecls = Record<string, VarDecl>;
 
-/** The fixed-length integer array a variable of {@linkcode array} type reads as. */
+/**
+ * The fixed-length integer array a variable of {@linkcode array} type reads
+ * as. Writing an index out of range (or a value that is not an integer in
+ * the declared range) is an error naming the step. Reading an index out of
+ * range gives `undefined`, as in JavaScript: storing or sending it is an
+ * error, but comparing with it is simply false.
+ */
 export interface IntArray {
-  /** Element `index`; an index out of range is an error. */
+  /** Element `index`. */
   [index: number]: number;
   /** The number of elements. */
   readonly length: number;

@@ -15,13 +15,15 @@ export function shareOf(id: number, consumers: number, total: number): number {
   return Math.floor(total / consumers) + (id < total % consumers ? 1 : 0);
 }
 
-/** Invariant: no item is consumed twice. */
-export function noDuplicate(v: StateView<{ consumed: IntArray }>): true | string {
-  const c = v.g.consumed;
-  for (let i = 1; i < c.length; i++) {
-    if (c[i]! > 1) return `item ${i} was consumed ${c[i]} times (duplicated)`;
-  }
-  return true;
+/**
+ * Assertion before a consumer counts its item: the item was not consumed
+ * before (item 0, an empty slot, is counted and reported at the end).
+ */
+export function notYetConsumed(
+  v: { readonly g: { readonly consumed: IntArray }; readonly l: { readonly item: number } },
+): true | string {
+  if (v.l.item === 0 || v.g.consumed[v.l.item] === 0) return true;
+  return `item ${v.l.item} is consumed a second time (duplicated)`;
 }
 
 /**

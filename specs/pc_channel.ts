@@ -2,7 +2,7 @@
 // channel is the buffer, its blocking send and receive replace the
 // semaphores and the mutex.
 import { array, channel, spec, system } from "../mod.ts";
-import { itemOf, noDuplicate, noLoss, shareOf } from "./_items.ts";
+import { itemOf, noLoss, notYetConsumed, shareOf } from "./_items.ts";
 
 export const pcChannel = spec({
   name: "pc_channel",
@@ -22,6 +22,7 @@ export const pcChannel = spec({
     sys.process("consumer", { count: p.consumers, locals: { j: 0, item: 0 } }, (s) => [
       s.while(({ l, id }) => l.j < shareOf(id, p.consumers, total), [
         s.recv(buf, "item"),
+        s.assert("no duplicate", notYetConsumed),
         s.do("consume", ({ g, l }) => {
           g.consumed[l.item]++;
           l.item = 0;
@@ -30,7 +31,6 @@ export const pcChannel = spec({
       ]),
     ]);
     sys.always("length within [0, slots]", (v) => v.value(buf) <= p.slots);
-    sys.always("no duplicate", noDuplicate);
     sys.atEnd("exactly once", noLoss);
     return sys;
   },

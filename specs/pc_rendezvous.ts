@@ -1,7 +1,7 @@
 // (e) The same exchange over a rendezvous (capacity 0) channel: each send
 // completes only together with its receive, as one joint transition.
 import { array, channel, spec, system } from "../mod.ts";
-import { itemOf, noDuplicate, noLoss, shareOf } from "./_items.ts";
+import { itemOf, noLoss, notYetConsumed, shareOf } from "./_items.ts";
 
 export const pcRendezvous = spec({
   name: "pc_rendezvous",
@@ -21,6 +21,7 @@ export const pcRendezvous = spec({
     sys.process("consumer", { count: p.consumers, locals: { j: 0, item: 0 } }, (s) => [
       s.while(({ l, id }) => l.j < shareOf(id, p.consumers, total), [
         s.recv(buf, "item"),
+        s.assert("no duplicate", notYetConsumed),
         s.do("consume", ({ g, l }) => {
           g.consumed[l.item]++;
           l.item = 0;
@@ -28,7 +29,6 @@ export const pcRendezvous = spec({
         }),
       ]),
     ]);
-    sys.always("no duplicate", noDuplicate);
     sys.atEnd("exactly once", noLoss);
     return sys;
   },
