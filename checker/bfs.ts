@@ -120,6 +120,8 @@ export class BfsSearch {
   #deadlockFound: { property: number; state: number } | undefined;
 
   /**
+   * Prepares the search: stores and checks the initial states.
+   *
    * @param model The model to search.
    * @param options Limits and hooks.
    */

@@ -3,11 +3,15 @@
 
 /** The context every guard and effect receives. */
 export interface Ctx {
+  /** The globals view. */
   // deno-lint-ignore no-explicit-any
   readonly g: any;
+  /** The process's locals view. */
   // deno-lint-ignore no-explicit-any
   readonly l: any;
+  /** The process's index among the copies of its kind. */
   readonly id: number;
+  /** The process's index among all processes. */
   readonly pid: number;
 }
 

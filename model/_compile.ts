@@ -1092,7 +1092,11 @@ function stripWhere(msg: string): string {
   return msg
     .replace(/^'[^']*'(?: property '[^']*')?: /, "")
     .replace(
-      /^Cannot add property (-?[\w.]+), object is not extensible$/,
+      /^Cannot add property (-?[\d.e+]+|NaN|Infinity), object is not extensible$/,
       "index $1 is out of range: arrays have a fixed length",
+    )
+    .replace(
+      /^Cannot add property (\S+), object is not extensible$/,
+      "there is no variable '$1'",
     );
 }

@@ -22,3 +22,4 @@ export type {
   VarDecls,
 } from "./vars.ts";
 export * from "./primitives/mod.ts";
+export type { Ctx, Effect, IntoFn, OpImpl, Pred, PrimitiveImpl, Source, ValueFn } from "./_ast.ts";

@@ -118,7 +118,11 @@ export class System<G> {
   /** System options. */
   readonly options: Required<SystemOptions> = { deadlock: true };
 
-  /** @param globals The global variables. */
+  /**
+   * Creates an empty system; prefer {@linkcode system}.
+   *
+   * @param globals The global variables.
+   */
   constructor(globals: VarDecls) {
     this.globals = globals;
   }
@@ -276,7 +280,11 @@ export class Spec<P extends ParamDecls = ParamDecls> {
   readonly expect: Expectation;
   readonly #build: (p: ParamValues<P>) => System<unknown>;
 
-  /** @param def The definition. */
+  /**
+   * Creates a spec; prefer {@linkcode spec}.
+   *
+   * @param def The definition.
+   */
   constructor(def: SpecDefinition<P>) {
     this.name = def.name;
     this.description = def.description ?? "";

@@ -47,6 +47,8 @@ export class SpecError extends Error {
   readonly reason: string;
 
   /**
+   * Creates the error and its message.
+   *
    * @param reason What is wrong.
    * @param where Where it is wrong.
    */
