@@ -56,7 +56,7 @@ options:
   --format text|json   output format (default text)
   --expect             compare each verdict with the one the spec declares
   --replay TRACE       replay a trace (as printed, e.g. 0:3,1,4) instead of searching
-  --progress           print progress to stderr every second
+  --progress           print progress to stderr every second (default on a terminal)
   -h, --help           this help
 
 exit codes: 0 ok, 1 violation (or an expectation not met), 2 incomplete, 3 error`;
@@ -269,7 +269,13 @@ async function run(args: string[], io: CliIO): Promise<number> {
   } catch {
     // signals unavailable (e.g. on some platforms): Ctrl-C then kills the run
   }
-  const progress = values.progress === true;
+  let stderrIsTerminal = false;
+  try {
+    stderrIsTerminal = Deno.stderr.isTerminal();
+  } catch {
+    stderrIsTerminal = false;
+  }
+  const progress = values.progress === true || (stderrIsTerminal && format === "text");
   let worst: Verdict = "ok";
   let mismatches = 0;
   const results: CheckResult[] = [];

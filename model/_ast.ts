@@ -62,7 +62,18 @@ export interface OpImpl {
     pid: number,
     ctx: Ctx,
     pidName: (pid: number) => string,
+    choice: number,
   ): string | undefined;
+  /**
+   * For an operation with several possible outcomes (which waiter wakes,
+   * how many bytes a read returns): the most it can ever have. Each outcome
+   * is a transition of its own, so the checker explores every one.
+   */
+  readonly maxChoices?: number;
+  /** How many outcomes are possible in this state (0 = blocked); needed with `maxChoices`. */
+  choices?(w: Int32Array, off: number, pid: number): number;
+  /** Words for outcome `choice`, shown in traces. */
+  choiceText?(choice: number): string;
   /** The property an error of this operation violates. */
   readonly failure?: string;
   /** A rendezvous operation fires only jointly with its partner. */

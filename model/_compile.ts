@@ -43,7 +43,8 @@ const DO = 0,
   ASSERT = 5,
   OP = 6,
   RDV_SEND = 7,
-  RDV_RECV = 8;
+  RDV_RECV = 8,
+  OP_MULTI = 9;
 
 interface Edge {
   kind: number;
@@ -105,7 +106,7 @@ interface Inst {
 }
 
 type TransRec =
-  | { kind: "single"; pid: number; pc: number; edge: Edge }
+  | { kind: "single"; pid: number; pc: number; edge: Edge; choice: number }
   | { kind: "joint"; pid: number; pc: number; edge: Edge; partner: Partner };
 
 /** Compiles a system built by a spec into a Model. */
@@ -335,10 +336,20 @@ class Compiler {
         .with({ kind: "op" }, (s) => {
           this.usePrim(s.op.prim, { process, step: s.name, source: s.src });
           const pc = newPc(s.name, s.src, scope);
+          const multi = (s.op.maxChoices ?? 1) > 1;
+          if (multi && s.op.choices === undefined) {
+            this.fail("an operation with maxChoices needs choices()", {
+              process,
+              step: s.name,
+              source: s.src,
+            });
+          }
           const kind = s.op.rendezvous === "send"
             ? RDV_SEND
             : s.op.rendezvous === "recv"
             ? RDV_RECV
+            : multi
+            ? OP_MULTI
             : OP;
           const prop = s.op.failure !== undefined ? this.prop(s.op.failure, "primitive") : -1;
           pcs[pc]!.edges.push(edge(kind, cont, s.name, s.op.text, s.src, { op: s.op, prop }));
@@ -575,8 +586,6 @@ class CompiledModel implements Model {
   readonly #w: Int32Array;
   readonly #env: ViewEnv;
   readonly #sync: ArraySync;
-  readonly #propWhere: string[];
-  readonly #baseWhere: string;
   readonly #insts: Inst[];
   readonly #trans: TransRec[] = [];
   readonly #pidName: (pid: number) => string;
@@ -594,9 +603,9 @@ class CompiledModel implements Model {
     this.#atomic = p.hasAtomic;
     const w = new Int32Array(p.width);
     this.#w = w;
-    this.#baseWhere = `'${p.spec}'`;
-    this.#propWhere = p.props.map((prop) => `'${p.spec}' property '${prop.name}'`);
-    const env: ViewEnv = { writable: false, where: this.#baseWhere };
+    // `where` prefixes errors thrown inside views; the SpecError built around
+    // them strips it again and names the process and step instead.
+    const env: ViewEnv = { writable: false, where: `'${p.spec}'` };
     this.#env = env;
     const sync = new ArraySync(w, env);
     this.#sync = sync;
@@ -625,8 +634,12 @@ class CompiledModel implements Model {
     for (const inst of this.#insts) {
       inst.tids = inst.type.pcs.map((pc, pcIndex) =>
         Int32Array.from(pc.edges, (edge) => {
-          this.#trans.push({ kind: "single", pid: inst.pid, pc: pcIndex, edge });
-          return this.#trans.length - 1;
+          const base = this.#trans.length;
+          const k = edge.kind === OP_MULTI ? edge.op!.maxChoices! : 1;
+          for (let choice = 0; choice < k; choice++) {
+            this.#trans.push({ kind: "single", pid: inst.pid, pc: pcIndex, edge, choice });
+          }
+          return base;
         })
       );
     }
@@ -821,7 +834,7 @@ class CompiledModel implements Model {
           const op = edge.op!;
           if (!op.enabled(w, edge.primOff, inst.pid)) continue;
           env.writable = true;
-          const err = op.apply(w, edge.primOff, inst.pid, ctx, this.#pidName);
+          const err = op.apply(w, edge.primOff, inst.pid, ctx, this.#pidName, 0);
           if (sync.count > 0) sync.flush(true);
           env.writable = false;
           if (err !== undefined) {
@@ -831,6 +844,33 @@ class CompiledModel implements Model {
             continue;
           }
           break;
+        }
+        case OP_MULTI: {
+          const op = edge.op!;
+          const k = op.choices!(w, edge.primOff, inst.pid);
+          if (k > op.maxChoices!) {
+            throw new RangeError(
+              `${op.text} offers ${k} outcomes, more than its maximum ${op.maxChoices}`,
+            );
+          }
+          for (let c = 0; c < k; c++) {
+            this.#cur = tid + c;
+            n++;
+            env.writable = true;
+            const err = op.apply(w, edge.primOff, inst.pid, ctx, this.#pidName, c);
+            if (sync.count > 0) sync.flush(true);
+            env.writable = false;
+            if (err !== undefined) {
+              copyState(w, state);
+              sink.fail(edge.prop, tid + c, err);
+              continue;
+            }
+            w[inst.pcOff] = edge.to;
+            this.#afterEdge(inst, pc, edge);
+            if (!sink.push(w, tid + c)) return n;
+            copyState(w, state);
+          }
+          continue;
         }
         case RDV_SEND: {
           const partners = inst.partners[pc]![e]!;
@@ -881,7 +921,7 @@ class CompiledModel implements Model {
   check(state: Int32Array): number {
     const inv = this.#p.invariants;
     if (inv.length === 0) return -1;
-    copyState(this.#w, state);
+    if (state !== this.#w) copyState(this.#w, state);
     for (let i = 0; i < inv.length; i++) {
       const r = this.#evalProp(inv[i]!.pred, inv[i]!.prop);
       if (r !== true) return inv[i]!.prop;
@@ -890,7 +930,6 @@ class CompiledModel implements Model {
   }
 
   #evalProp(pred: (v: StateView<unknown>) => boolean | string, prop: number): boolean | string {
-    this.#env.where = this.#propWhere[prop]!;
     try {
       const r = pred(this.#stateView);
       if (this.#sync.count > 0) this.#sync.flush(false);
@@ -899,15 +938,11 @@ class CompiledModel implements Model {
       }
       return r;
     } catch (e) {
+      this.#sync.reset();
       throw new SpecError(
         `property '${this.properties[prop]!.name}' threw: ${stripWhere(errorText(e))}`,
-        {
-          spec: this.name,
-          cause: e,
-        },
+        { spec: this.name, cause: e },
       );
-    } finally {
-      this.#env.where = this.#baseWhere;
     }
   }
 
@@ -1000,10 +1035,13 @@ class CompiledModel implements Model {
         ...(t.edge.src !== undefined ? { source: t.edge.src } : {}),
       };
     }
+    const choice = t.edge.kind === OP_MULTI
+      ? ` [${t.edge.op!.choiceText?.(t.choice) ?? `outcome ${t.choice}`}]`
+      : "";
     return {
       process: inst.name,
       step,
-      operation: t.edge.text,
+      operation: t.edge.text + choice,
       ...(t.edge.src !== undefined ? { source: t.edge.src } : {}),
     };
   }
