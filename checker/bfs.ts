@@ -171,6 +171,7 @@ export class BfsSearch {
     const cur = this.#cur;
     const maxDepth = this.#limits.maxDepth ?? Number.POSITIVE_INFINITY;
     let tick = 0;
+    if (this.#limits.shouldStop?.() === true) return this.#finish("incomplete", "interrupted");
     try {
       while (true) {
         if (this.#head === this.#levelEnd) {

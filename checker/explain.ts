@@ -74,9 +74,16 @@ export function explainTrace(model: Model, trace: Trace): Counterexample | strin
     property = r.failure.property;
     message = r.failure.message;
   } else {
-    property = model.check(last);
-    if (property < 0 && model.enabled(last).length === 0) property = model.stuck(last);
-    if (property >= 0) message = model.explain(property, last);
+    try {
+      property = model.check(last);
+      if (property < 0 && model.enabled(last).length === 0) property = model.stuck(last);
+      if (property >= 0) message = model.explain(property, last);
+    } catch (e) {
+      // The spec's own code fails in the last state (the trace of an error
+      // verdict): the story stands, with no property.
+      property = -1;
+      message = e instanceof Error ? e.message : String(e);
+    }
   }
   const info = property >= 0 ? model.properties[property] : undefined;
   return {

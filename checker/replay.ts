@@ -105,10 +105,10 @@ export function replay(model: Model, trace: Trace): ReplayResult {
  * ```
  */
 export function parseTrace(text: string): Trace | string {
-  const m = /^\s*(?:(\d+):)?([\d,\s]*)$/.exec(text);
+  const m = /^\s*(?:(\d+):)?\s*(\d+(?:\s*,\s*\d+)*)?\s*$/.exec(text);
   if (m === null) return `a trace must look like '0:3,1,4', got '${text}'`;
-  const list = m[2]!.split(",").map((x) => x.trim()).filter((x) => x !== "");
-  return { init: m[1] === undefined ? 0 : Number(m[1]), transitions: list.map(Number) };
+  const list = m[2] === undefined ? [] : m[2].split(",").map((x) => Number(x.trim()));
+  return { init: m[1] === undefined ? 0 : Number(m[1]), transitions: list };
 }
 
 /**

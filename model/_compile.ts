@@ -58,6 +58,10 @@ interface Edge {
   primOff: number;
   /** Property index for assertions and operation errors. */
   prop: number;
+  /** The atomic block of the step that made this edge, or -1. */
+  atomic: number;
+  /** Firing it keeps the process inside its atomic block (so it keeps the floor). */
+  keepsAtomic: boolean;
 }
 
 interface Pc {
@@ -66,6 +70,8 @@ interface Pc {
   edges: Edge[];
   atomic: number;
   names: Set<string>;
+  /** Labels put on this pc with label(), for traces. */
+  labels: string[];
   end: boolean;
   progress: boolean;
   alias: number;
@@ -245,6 +251,8 @@ class Compiler {
     const labels = new Map<string, { pc: number; src: Source }>();
     const gotos: { edgePc: number; target: string; src: Source }[] = [];
     const chooses: { pc: number; entries: number[] }[] = [];
+    /** Where each outermost atomic block continues: an edge there leaves it. */
+    const atomicExits = new Map<number, number>();
     const process = decl.name;
 
     const newPc = (name: string, src: Source, scope: Scope): number => {
@@ -254,6 +262,7 @@ class Compiler {
         edges: [],
         atomic: scope.atomic,
         names: new Set(scope.regions),
+        labels: [],
         end: false,
         progress: false,
         alias: -1,
@@ -278,8 +287,17 @@ class Compiler {
       op: undefined,
       primOff: -1,
       prop: -1,
+      atomic: -1,
+      keepsAtomic: false,
       ...extra,
     });
+    /** Adds an edge to `pc`, recording the atomic block the step belongs to. */
+    const addEdge = (pc: number, ...es: Edge[]): void => {
+      for (const e of es) {
+        e.atomic = pcs[pc]!.atomic;
+        pcs[pc]!.edges.push(e);
+      }
+    };
 
     interface Scope {
       atomic: number;
@@ -310,22 +328,21 @@ class Compiler {
         .with({ kind: "do" }, (s) => {
           checkFn(s.fn, "the effect", s.name, s.src);
           const pc = newPc(s.name, s.src, scope);
-          pcs[pc]!.edges.push(edge(DO, cont, s.name, s.name, s.src, { fn: s.fn }));
+          addEdge(pc, edge(DO, cont, s.name, s.name, s.src, { fn: s.fn }));
           return pc;
         })
         .with({ kind: "when" }, (s) => {
           checkFn(s.guard, "the guard", s.name, s.src);
           const pc = newPc(s.name, s.src, scope);
-          pcs[pc]!.edges.push(
-            edge(WHEN, cont, s.name, `when ${s.name}`, s.src, { guard: s.guard }),
-          );
+          addEdge(pc, edge(WHEN, cont, s.name, `when ${s.name}`, s.src, { guard: s.guard }));
           return pc;
         })
         .with({ kind: "assert" }, (s) => {
           checkFn(s.pred, "the assertion", s.name, s.src);
           const pc = newPc(`assert ${s.name}`, s.src, scope);
           const prop = this.prop(s.name, "assertion");
-          pcs[pc]!.edges.push(
+          addEdge(
+            pc,
             edge(ASSERT, cont, s.name, `assert ${s.name}`, s.src, {
               guard: s.pred as unknown as Pred,
               prop,
@@ -352,7 +369,7 @@ class Compiler {
             ? OP_MULTI
             : OP;
           const prop = s.op.failure !== undefined ? this.prop(s.op.failure, "primitive") : -1;
-          pcs[pc]!.edges.push(edge(kind, cont, s.name, s.op.text, s.src, { op: s.op, prop }));
+          addEdge(pc, edge(kind, cont, s.name, s.op.text, s.src, { op: s.op, prop }));
           return pc;
         })
         .with({ kind: "if" }, (s) => {
@@ -360,7 +377,8 @@ class Compiler {
           const pc = newPc("if", s.src, scope);
           const thenE = compileSeq(s.then, cont, scope);
           const elseE = compileSeq(s.else, cont, scope);
-          pcs[pc]!.edges.push(
+          addEdge(
+            pc,
             edge(COND, thenE, "if", `if (${exprText(s.cond)}) -> then`, s.src, { guard: s.cond }),
             edge(NCOND, elseE, "if", `if (${exprText(s.cond)}) -> else`, s.src, { guard: s.cond }),
           );
@@ -371,13 +389,14 @@ class Compiler {
           const body = compileSeq(s.body, head, { ...scope, loopExit: cont });
           if (s.cond === undefined) {
             if (body === head) {
-              pcs[head]!.edges.push(edge(SKIP, head, s.name, "loop: skip", s.src));
+              addEdge(head, edge(SKIP, head, s.name, "loop: skip", s.src));
             } else {
               pcs[head]!.alias = body;
             }
           } else {
             checkFn(s.cond, "the loop condition", s.name, s.src);
-            pcs[head]!.edges.push(
+            addEdge(
+              head,
               edge(COND, body, s.name, `while (${exprText(s.cond)}) -> body`, s.src, {
                 guard: s.cond,
               }),
@@ -400,7 +419,7 @@ class Compiler {
           const entries: number[] = [];
           for (const b of s.branches) {
             if (b.length === 0) {
-              pcs[pc]!.edges.push(edge(SKIP, cont, "choose", "choose: skip", s.src));
+              addEdge(pc, edge(SKIP, cont, "choose", "choose: skip", s.src));
             } else {
               entries.push(compileSeq(b, cont, scope));
             }
@@ -411,6 +430,7 @@ class Compiler {
         .with({ kind: "atomic" }, (s) => {
           this.hasAtomic = true;
           const id = scope.atomic >= 0 ? scope.atomic : ++this.atomicIds;
+          if (scope.atomic < 0) atomicExits.set(id, cont);
           if (s.body.length === 0) return cont;
           return compileSeq(s.body, cont, { ...scope, atomic: id });
         })
@@ -483,20 +503,46 @@ class Compiler {
     for (const [name, { pc }] of labels) {
       const target = pcs[resolve(pc)]!;
       target.names.add(name);
+      target.labels.push(name);
       if (pcs[pc]!.end) target.end = true;
       if (pcs[pc]!.progress) target.progress = true;
     }
-    // A choice's pc offers the first edges of each branch (in nesting order:
-    // inner choices were recorded first).
-    for (const c of chooses) {
+    // A choice's pc offers the first edges of each branch. A branch may
+    // start with another choice (directly or through a goto), which must be
+    // complete first.
+    const chooseAt = new Map(chooses.map((c) => [c.pc, c]));
+    const state = new Map<number, "busy" | "done">();
+    const finishChoose = (c: { pc: number; entries: number[] }): void => {
+      if (state.get(c.pc) === "done") return;
+      if (state.get(c.pc) === "busy") {
+        this.fail("a choice reaches itself without any step", {
+          process,
+          step: "choose",
+          source: pcs[c.pc]!.src,
+        });
+      }
+      state.set(c.pc, "busy");
       for (const entry of c.entries) {
         const r = resolve(entry);
-        if (r === c.pc) continue;
+        const inner = chooseAt.get(r);
+        if (inner !== undefined) finishChoose(inner);
         if (r === endPc || pcs[r]!.edges.length === 0) {
-          pcs[c.pc]!.edges.push(edge(SKIP, r, "choose", "choose: skip", pcs[c.pc]!.src));
+          addEdge(c.pc, edge(SKIP, r, "choose", "choose: skip", pcs[c.pc]!.src));
         } else {
           for (const e of pcs[r]!.edges) pcs[c.pc]!.edges.push({ ...e });
         }
+      }
+      state.set(c.pc, "done");
+    };
+    for (const c of chooses) finishChoose(c);
+    // An edge keeps its process inside an atomic block when it comes from a
+    // step of the block and leads to another step of it without passing the
+    // block's end (a loop around the block passes the end each round).
+    const exitPc = new Map([...atomicExits].map(([id, cont]) => [id, resolve(cont)]));
+    for (const pc of pcs) {
+      for (const e of pc.edges) {
+        e.keepsAtomic = e.atomic >= 0 && pcs[e.to]!.atomic === e.atomic &&
+          e.to !== exitPc.get(e.atomic);
       }
     }
     // Compact: drop alias pcs, renumber.
@@ -825,7 +871,7 @@ class CompiledModel implements Model {
             continue;
           }
           w[inst.pcOff] = edge.to;
-          this.#afterEdge(inst, pc, edge);
+          this.#afterEdge(inst, edge);
           if (!sink.push(w, tid)) return n;
           copyState(w, state);
           continue;
@@ -866,7 +912,7 @@ class CompiledModel implements Model {
               continue;
             }
             w[inst.pcOff] = edge.to;
-            this.#afterEdge(inst, pc, edge);
+            this.#afterEdge(inst, edge);
             if (!sink.push(w, tid + c)) return n;
             copyState(w, state);
           }
@@ -902,20 +948,15 @@ class CompiledModel implements Model {
       }
       n++;
       w[inst.pcOff] = edge.to;
-      this.#afterEdge(inst, pc, edge);
+      this.#afterEdge(inst, edge);
       if (!sink.push(w, tid)) return n;
       copyState(w, state);
     }
     return n;
   }
 
-  #afterEdge(inst: Inst, from: number, edge: Edge): void {
-    if (!this.#atomic) return;
-    const pcs = inst.type.pcs;
-    const a = pcs[from]!.atomic;
-    this.#w[0] = a >= 0 && edge.to !== inst.type.endPc && pcs[edge.to]!.atomic === a
-      ? inst.pid + 1
-      : 0;
+  #afterEdge(inst: Inst, edge: Edge): void {
+    if (this.#atomic) this.#w[0] = edge.keepsAtomic ? inst.pid + 1 : 0;
   }
 
   check(state: Int32Array): number {
@@ -1025,7 +1066,7 @@ class CompiledModel implements Model {
     if (t === undefined) return { process: "?", step: "?", operation: `transition ${transition}` };
     const inst = this.#insts[t.pid]!;
     const pc = inst.type.pcs[t.pc]!;
-    const step = [...pc.names].find((n) => n !== pc.name) ?? pc.name;
+    const step = pc.labels[0] ?? pc.name;
     if (t.kind === "joint") {
       const other = this.#insts[t.partner.pid]!;
       return {

@@ -56,6 +56,9 @@ export function validateDecl(name: string, raw: unknown): string | undefined {
   const decl = raw as IntDecl | BoolDecl | ArrayDecl;
   if (decl.type === "bool") return undefined;
   if (decl.min > decl.max) return `variable '${name}' has min ${decl.min} > max ${decl.max}`;
+  if (!inRange(decl.min, INT32) || !inRange(decl.max, INT32)) {
+    return `variable '${name}' has range [${decl.min}, ${decl.max}], wider than 32-bit integers`;
+  }
   if (decl.type === "int") {
     return inRange(decl.init, decl)
       ? undefined
@@ -75,6 +78,8 @@ export function validateDecl(name: string, raw: unknown): string | undefined {
   }
   return undefined;
 }
+
+const INT32 = { min: -2147483648, max: 2147483647 };
 
 function inRange(v: number, d: { min: number; max: number }): boolean {
   return Number.isInteger(v) && v >= d.min && v <= d.max;

@@ -304,10 +304,10 @@ export class Spec<P extends ParamDecls = ParamDecls> {
   resolve(input: ParamInput = {}): ParamValues<P> {
     const out: Record<string, number | boolean> = {};
     for (const [k, decl] of Object.entries(this.params)) {
-      out[k] = typeof decl === "object" ? decl.default : decl;
+      out[k] = typeof decl === "object" ? this.#parse(k, decl, decl.default) : decl;
     }
     for (const [k, raw] of Object.entries(input)) {
-      const decl = this.params[k];
+      const decl = Object.hasOwn(this.params, k) ? this.params[k] : undefined;
       if (decl === undefined) {
         const known = Object.keys(this.params);
         throw new SpecError(

@@ -121,7 +121,8 @@ export function bool(init: boolean): BoolDecl {
 
 /**
  * Declares a fixed-length integer array, e.g. the slots of a shared ring
- * buffer. Reading or writing an index out of range is reported as an error.
+ * buffer. Writing an index out of range is reported as an error; reading one
+ * gives `undefined` (see {@linkcode IntArray}).
  *
  * @param length The number of elements.
  * @param init The initial value of every element, or one per element.

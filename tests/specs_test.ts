@@ -1,0 +1,217 @@
+// The bundled specs: verdicts, violated properties and exact state counts at
+// the default parameters and at a larger setting, pinned so that a change in
+// the semantics or the search shows up. The numbers come from the checker;
+// the small ones are derived by hand below as a sanity check, and every
+// counterexample is replayed.
+
+import assert from "node:assert/strict";
+import { check, type CheckResult, explainTrace, Spec } from "../mod.ts";
+
+// deno-lint-ignore no-explicit-any
+type AnySpec = Spec<any>;
+
+// The specs are imported through a computed specifier: a static import
+// would type-check specs/ under the root compilerOptions
+// (noUncheckedIndexedAccess), not under specs/deno.json, and fail.
+async function load(file: string, name: string): Promise<AnySpec> {
+  const mod = await import(new URL(`../specs/${file}`, import.meta.url).href);
+  const s = mod[name];
+  assert.ok(s instanceof Spec, `${file} exports ${name}`);
+  return s;
+}
+const pcChannel = await load("pc_channel.ts", "pcChannel");
+const pcNoMutex = await load("pc_no_mutex.ts", "pcNoMutex");
+const pcRendezvous = await load("pc_rendezvous.ts", "pcRendezvous");
+const pcSemaphore = await load("pc_semaphore.ts", "pcSemaphore");
+const pcSwappedWaits = await load("pc_swapped_waits.ts", "pcSwappedWaits");
+
+interface Pin {
+  spec: AnySpec;
+  params: Record<string, number>;
+  states: number;
+  /** "ok", or the violated property and the trace length. */
+  verdict: "ok" | { property: string; steps: number };
+}
+
+const PINS: Pin[] = [
+  // pc_channel, 1 producer / 1 consumer / 2 items, by hand. The producer is
+  // a chain of 8 positions, with s items sent: s=0 at (while, send), s=1 at
+  // (next, while, send), s=2 at (next, while, end): 2, 3, 3 positions. The
+  // consumer has 10, with r items received: r=0 at (while, recv), r=1 at
+  // (assert, consume, while, recv), r=2 at (assert, consume, while, end):
+  // 2, 4, 4 positions. The channel holds s - r items, so the reachable pairs
+  // are those with r <= s <= r + slots:
+  //   slots=2: 2*2 + 3*(2+4) + 3*(2+4+4) = 4 + 18 + 30 = 52
+  //   slots=1: 4 + 18 + 3*(4+4) = 46
+  { spec: pcChannel, params: {}, states: 52, verdict: "ok" },
+  { spec: pcChannel, params: { slots: 1 }, states: 46, verdict: "ok" },
+  { spec: pcChannel, params: { producers: 2, consumers: 2 }, states: 10312, verdict: "ok" },
+  { spec: pcSemaphore, params: {}, states: 132, verdict: "ok" },
+  { spec: pcSemaphore, params: { items: 3 }, states: 236, verdict: "ok" },
+  { spec: pcSemaphore, params: { producers: 2, consumers: 2 }, states: 47738, verdict: "ok" },
+  // pc_rendezvous, 1/1/2, by hand: the same chains, but a send and its
+  // receive are one joint step, so s = r always: before the first exchange
+  // 2 x 2 = 4 states, between the two 3 x 4 = 12, after the second 3 x 4 =
+  // 12: 28 states.
+  { spec: pcRendezvous, params: { producers: 1, consumers: 1 }, states: 28, verdict: "ok" },
+  { spec: pcRendezvous, params: {}, states: 3616, verdict: "ok" },
+  { spec: pcRendezvous, params: { producers: 3, consumers: 2 }, states: 74984, verdict: "ok" },
+  // Without a second producer there is no race: ok.
+  { spec: pcNoMutex, params: { producers: 1 }, states: 37, verdict: "ok" },
+  {
+    spec: pcNoMutex,
+    params: {},
+    states: 1164,
+    verdict: { property: "exactly once", steps: 29 },
+  },
+  {
+    spec: pcNoMutex,
+    params: { producers: 2, consumers: 2 },
+    states: 6714,
+    verdict: { property: "exactly once", steps: 30 },
+  },
+  // Shortest deadlock by hand: the consumer must hold the mutex at
+  // wait(full) (while, lock: 2 steps) and the producer must be at
+  // lock(mutex) (while, wait(empty): 2 steps): 4 steps.
+  { spec: pcSwappedWaits, params: {}, states: 14, verdict: { property: "deadlock", steps: 4 } },
+  {
+    spec: pcSwappedWaits,
+    params: { producers: 2, consumers: 2 },
+    states: 114,
+    verdict: { property: "deadlock", steps: 6 },
+  },
+];
+
+const results = new Map<Pin, CheckResult>();
+function run(pin: Pin): CheckResult {
+  let r = results.get(pin);
+  if (r === undefined) {
+    r = check(pin.spec, { params: pin.params });
+    results.set(pin, r);
+  }
+  return r;
+}
+
+for (const pin of PINS) {
+  const setting = Object.entries(pin.params).map(([k, v]) => `${k}=${v}`).join(" ") ||
+    "defaults";
+  Deno.test(`${pin.spec.name} (${setting}): verdict and state count are pinned`, () => {
+    const r = run(pin);
+    if (pin.verdict === "ok") {
+      assert.equal(r.verdict, "ok", r.violation?.message ?? r.error?.message);
+    } else {
+      assert.equal(r.verdict, "violation", r.error?.message);
+      assert.equal(r.violation?.property, pin.verdict.property);
+      assert.equal(r.violation?.transitions.length, pin.verdict.steps);
+    }
+    assert.equal(r.stats.states, pin.states);
+    assert.deepEqual(r.params, pin.spec.resolve(pin.params));
+  });
+}
+
+Deno.test("bundled specs: each meets the verdict it declares at its defaults", () => {
+  for (const s of [pcChannel, pcNoMutex, pcRendezvous, pcSemaphore, pcSwappedWaits]) {
+    const r = run(PINS.find((p) => p.spec === s && Object.keys(p.params).length === 0)!);
+    if (s.expect === "ok") {
+      assert.equal(r.verdict, "ok", s.name);
+    } else {
+      const names = [s.expect.violation].flat();
+      assert.ok(names.includes(r.violation?.property ?? ""), `${s.name}: ${r.violation?.property}`);
+    }
+  }
+});
+
+Deno.test("bundled specs: state counts grow with the parameters", () => {
+  const states = (s: AnySpec, params: Record<string, number>) =>
+    run(PINS.find((p) => p.spec === s && JSON.stringify(p.params) === JSON.stringify(params))!)
+      .stats.states;
+  assert.ok(states(pcChannel, { slots: 1 }) < states(pcChannel, {}));
+  assert.ok(states(pcChannel, {}) < states(pcChannel, { producers: 2, consumers: 2 }));
+  assert.ok(states(pcSemaphore, {}) < states(pcSemaphore, { items: 3 }));
+  assert.ok(
+    states(pcSemaphore, { items: 3 }) < states(pcSemaphore, { producers: 2, consumers: 2 }),
+  );
+  assert.ok(states(pcRendezvous, { producers: 1, consumers: 1 }) < states(pcRendezvous, {}));
+  assert.ok(states(pcRendezvous, {}) < states(pcRendezvous, { producers: 3, consumers: 2 }));
+  // The same exchange over shared memory has more states than over a
+  // channel (the mutex and the separate indices).
+  assert.ok(states(pcChannel, {}) < states(pcSemaphore, {}));
+});
+
+Deno.test("bundled specs: every counterexample replays to the same violation", () => {
+  for (const pin of PINS) {
+    const r = run(pin);
+    if (r.violation === undefined) continue;
+    const model = pin.spec.compile(pin.params);
+    const again = explainTrace(model, r.violation);
+    assert.ok(typeof again !== "string", `${pin.spec.name}: ${again}`);
+    assert.deepEqual(again, r.violation, pin.spec.name);
+  }
+});
+
+Deno.test("pc_swapped_waits: the consumer sleeps on wait(full) holding the mutex", () => {
+  const r = run(PINS.find((p) => p.spec === pcSwappedWaits)!);
+  const v = r.violation!;
+  assert.equal(v.kind, "deadlock");
+  assert.equal(v.message, "deadlock: 2 processes blocked");
+  assert.deepEqual(v.blocked, [
+    {
+      process: "producer#0",
+      step: "lock(mutex)",
+      waitsOn: ["lock(mutex) (held by consumer#0)"],
+      holds: [],
+    },
+    {
+      process: "consumer#0",
+      step: "wait(full)",
+      waitsOn: ["wait(full) (full = 0)"],
+      holds: ["mutex"],
+    },
+  ]);
+  assert.deepEqual(v.steps.map((s) => `${s.process} ${s.operation}`).slice(1), [
+    "producer#0 wait(empty)",
+    "consumer#0 while (l.j < shareOf(id, p.consumers, total)) -> body",
+    "consumer#0 lock(mutex)",
+  ]);
+});
+
+Deno.test("pc_swapped_waits (2 producers, 2 consumers): a consumer holds the mutex in wait(full)", () => {
+  const r = run(PINS.find((p) => p.spec === pcSwappedWaits && p.params.producers === 2)!);
+  const blocked = r.violation!.blocked!;
+  assert.equal(blocked.length, 4);
+  const holder = blocked.filter((b) => b.holds.includes("mutex"));
+  assert.equal(holder.length, 1);
+  assert.match(holder[0]!.process, /^consumer#/);
+  assert.deepEqual(holder[0]!.waitsOn, ["wait(full) (full = 0)"]);
+  // Everyone else waits for that consumer's mutex, or (a producer, with
+  // the one slot taken) on wait(empty).
+  const lockers = blocked.filter((b) => b !== holder[0]);
+  for (const b of lockers) {
+    assert.ok(
+      b.waitsOn[0] === `lock(mutex) (held by ${holder[0]!.process})` ||
+        b.waitsOn[0] === "wait(empty) (empty = 0)",
+      `${b.process}: ${b.waitsOn}`,
+    );
+  }
+  assert.ok(lockers.some((b) => b.waitsOn[0]!.startsWith("lock(mutex)")));
+});
+
+Deno.test("pc_no_mutex: the message names the lost item", () => {
+  const r = run(PINS.find((p) => p.spec === pcNoMutex && Object.keys(p.params).length === 0)!);
+  const v = r.violation!;
+  assert.equal(v.kind, "final");
+  assert.equal(
+    v.message,
+    "final property 'exactly once' violated: item 1 was lost (never consumed); " +
+      "1 take found an empty slot",
+  );
+  // The story shows both producers writing the same slot before advancing.
+  const puts = v.steps.filter((s) => s.operation === "put");
+  assert.equal(puts.length, 2);
+  assert.deepEqual(puts.map((s) => s.changes.find((c) => c.name === "buf")?.before), [
+    "[0,0]",
+    "[1,0]",
+  ]);
+  const larger = run(PINS.find((p) => p.spec === pcNoMutex && p.params.consumers === 2)!);
+  assert.match(larger.violation!.message, /item \d was lost \(never consumed\)/);
+});
