@@ -24,6 +24,36 @@ export type ValueFn = (ctx: Ctx) => number;
 /** Stores a received value into a process's view. */
 export type IntoFn = (ctx: Ctx, value: number) => void;
 
+/**
+ * A typed place to store a value in (a local, or any code writing the
+ * view), made by the step builder's `into()`. Primitive operations take one
+ * for what they return (a message, a status such as `EAGAIN`).
+ */
+export interface Into {
+  /** Brand. */
+  readonly kind: "into";
+  /** Stores `value`. */
+  readonly set: IntoFn;
+  /** The target in words, for traces. */
+  readonly text: string;
+}
+
+/**
+ * A typed value computed from a process's view, made by the step builder's
+ * `expr()`. Primitive operations take one, or a plain number, as an input.
+ */
+export interface Expr {
+  /** Brand. */
+  readonly kind: "expr";
+  /** Computes the value. */
+  readonly get: ValueFn;
+}
+
+/** Evaluates a plain number or an {@linkcode Expr}. */
+export function evalExpr(e: number | Expr, ctx: Ctx): number {
+  return typeof e === "number" ? e : e.get(ctx);
+}
+
 /** How a primitive is placed in the state and printed. */
 export interface PrimitiveImpl {
   /** The kind, e.g. `semaphore`. */
@@ -42,6 +72,11 @@ export interface PrimitiveImpl {
   holds?(w: Int32Array, off: number, pid: number): boolean;
   /** Checks the declaration, returning an error message or undefined. */
   validate?(): string | undefined;
+  /**
+   * Runs when process `pid` finishes (reaches the end of its body): Linux
+   * closes its descriptors, detaches its memory, a mailbox it owns dies.
+   */
+  onExit?(w: Int32Array, off: number, pid: number): void;
 }
 
 /** One operation on a primitive, compiled to an edge of the process automaton. */

@@ -632,6 +632,7 @@ class CompiledModel implements Model {
   readonly #w: Int32Array;
   readonly #env: ViewEnv;
   readonly #sync: ArraySync;
+  readonly #exitHooks: PrimitiveImpl[];
   readonly #insts: Inst[];
   readonly #trans: TransRec[] = [];
   readonly #pidName: (pid: number) => string;
@@ -647,6 +648,7 @@ class CompiledModel implements Model {
     this.width = p.width;
     this.properties = p.props;
     this.#atomic = p.hasAtomic;
+    this.#exitHooks = p.prims.filter((prim) => prim.onExit !== undefined);
     const w = new Int32Array(p.width);
     this.#w = w;
     // `where` prefixes errors thrown inside views; the SpecError built around
@@ -938,6 +940,10 @@ class CompiledModel implements Model {
             w[inst.pcOff] = edge.to;
             w[other.pcOff] = pt.edge.to;
             if (this.#atomic) w[0] = 0;
+            if (this.#exitHooks.length > 0) {
+              if (edge.to === inst.type.endPc) this.#exit(inst.pid);
+              if (pt.edge.to === other.type.endPc) this.#exit(other.pid);
+            }
             if (!sink.push(w, pt.tid)) return n;
             copyState(w, state);
           }
@@ -957,6 +963,16 @@ class CompiledModel implements Model {
 
   #afterEdge(inst: Inst, edge: Edge): void {
     if (this.#atomic) this.#w[0] = edge.keepsAtomic ? inst.pid + 1 : 0;
+    if (edge.to === inst.type.endPc && this.#exitHooks.length > 0) this.#exit(inst.pid);
+  }
+
+  /** A process finished: primitives release what it held (descriptors, owned mailboxes). */
+  #exit(pid: number): void {
+    const hooks = this.#exitHooks;
+    for (let i = 0; i < hooks.length; i++) {
+      const prim = hooks[i]!;
+      prim.onExit!(this.#w, this.#p.primOff.get(prim)!, pid);
+    }
   }
 
   check(state: Int32Array): number {

@@ -3,6 +3,7 @@
 // against whatever state is in the work buffer, so firing a transition
 // allocates nothing.
 
+import { errnoName } from "./primitives/errno.ts";
 import {
   type ArrayDecl,
   type BoolDecl,
@@ -110,6 +111,7 @@ export function formatVar(w: Int32Array, base: number, v: VarSlot): string {
     return `[${parts.join(",")}]`;
   }
   if (d.type === "bool") return w[base + v.off] !== 0 ? "true" : "false";
+  if (d.format === "errno") return errnoName(w[base + v.off]!);
   return String(w[base + v.off]);
 }
 

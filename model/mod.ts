@@ -22,4 +22,16 @@ export type {
   VarDecls,
 } from "./vars.ts";
 export * from "./primitives/mod.ts";
-export type { Ctx, Effect, IntoFn, OpImpl, Pred, PrimitiveImpl, Source, ValueFn } from "./_ast.ts";
+export { evalExpr } from "./_ast.ts";
+export type {
+  Ctx,
+  Effect,
+  Expr,
+  Into,
+  IntoFn,
+  OpImpl,
+  Pred,
+  PrimitiveImpl,
+  Source,
+  ValueFn,
+} from "./_ast.ts";

@@ -13,7 +13,7 @@
  * @module
  */
 
-import { callerSource, type Ctx, type Step } from "./_ast.ts";
+import { callerSource, type Ctx, type Expr, type Into, type Step } from "./_ast.ts";
 import { type Channel, recvStep, sendStep } from "./primitives/channel.ts";
 
 export type { Step } from "./_ast.ts";
@@ -169,6 +169,46 @@ export class StepBuilder<G, L> {
       body,
       src: callerSource(),
     };
+  }
+
+  /**
+   * A typed target for a primitive operation's result: a number local by
+   * name, or a function storing the value.
+   *
+   * @param target The local's name, or a function.
+   * @returns The target.
+   *
+   * @example
+   * ```ts ignore
+   * mqReceive(q, { into: s.into("msg"), status: s.into("err") });
+   * ```
+   */
+  into(target: NumberKeys<L> | ((v: View<G, L>, value: number) => void)): Into {
+    if (typeof target === "string") {
+      return {
+        kind: "into",
+        text: target,
+        set: (ctx: Ctx, value: number) => {
+          ctx.l[target] = value;
+        },
+      };
+    }
+    return { kind: "into", text: "(function)", set: target as (ctx: Ctx, value: number) => void };
+  }
+
+  /**
+   * A typed input for a primitive operation, computed from the view.
+   *
+   * @param fn Computes the value.
+   * @returns The expression.
+   *
+   * @example
+   * ```ts ignore
+   * mqSend(q, { type: s.expr(({ id }) => id + 1), value: 7 });
+   * ```
+   */
+  expr(fn: (v: Readonly<View<G, L>>) => number): Expr {
+    return { kind: "expr", get: fn as (ctx: Ctx) => number };
   }
 
   /**

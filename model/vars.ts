@@ -20,6 +20,8 @@ export interface IntDecl {
   readonly min: number;
   /** Largest value the variable may hold (assigning more is an error). */
   readonly max: number;
+  /** How traces print it: a number (default) or an errno name. */
+  readonly format?: "errno";
 }
 
 /** A declared boolean variable. */

@@ -9,3 +9,4 @@
 export * from "./semaphore.ts";
 export * from "./mutex.ts";
 export * from "./channel.ts";
+export * from "./errno.ts";
