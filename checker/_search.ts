@@ -63,7 +63,12 @@ export interface SearchOutcome {
     readonly transitions: number[];
   };
   /** Which limit ended it, when status is `incomplete`. */
-  readonly incomplete?: { readonly reason: IncompleteReason; readonly message: string };
+  readonly incomplete?: {
+    readonly reason: IncompleteReason;
+    readonly message: string;
+    /** For a `bound`: the path to where it was first reached. */
+    readonly found?: Found;
+  };
   /** Distinct states. */
   readonly states: number;
   /** Transitions fired. */
@@ -110,5 +115,7 @@ export function limitMessage(reason: IncompleteReason, limits: SearchLimits): st
       return `the time limit (--time ${limits.timeSeconds}) was reached`;
     case "interrupted":
       return "the run was interrupted";
+    case "bound":
+      return "an exploration bound was reached (see the trace)";
   }
 }

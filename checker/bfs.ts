@@ -39,6 +39,7 @@ class InsertSink implements SuccessorSink {
   transitions = 0;
   full = false;
   found: { property: number; state: number; transition: number; message?: string } | undefined;
+  bound: { property: number; state: number; transition: number; message: string } | undefined;
 
   constructor(store: ExactStore, model: Model, maxStates: number) {
     this.store = store;
@@ -69,6 +70,12 @@ class InsertSink implements SuccessorSink {
   }
 
   fail(property: number, transition: number, message: string): void {
+    if (this.model.properties[property]?.kind === "bound") {
+      // Not a violation: the successor is cut, the search goes on, and the
+      // verdict can no longer be ok.
+      this.bound ??= { property, state: this.parent, transition, message };
+      return;
+    }
     if (this.found === undefined) {
       this.found = { property, state: this.parent, transition, message };
       this.inserting = false;
@@ -178,7 +185,11 @@ export class BfsSearch {
           if (sink.found !== undefined || this.#deadlockFound !== undefined) {
             return this.#finish("violation");
           }
-          if (this.#head === store.count) return this.#finish("ok");
+          if (this.#head === store.count) {
+            return sink.bound !== undefined
+              ? this.#finish("incomplete", "bound")
+              : this.#finish("ok");
+          }
           this.#depth++;
           this.#levelEnd = store.count;
           if (this.#depth >= maxDepth) return this.#finish("incomplete", "max-depth");
@@ -263,9 +274,7 @@ export class BfsSearch {
       status,
       ...(found !== undefined ? { found } : {}),
       ...(error !== undefined ? { error } : {}),
-      ...(reason !== undefined
-        ? { incomplete: { reason, message: limitMessage(reason, this.#limits) } }
-        : {}),
+      ...(reason !== undefined ? { incomplete: this.#incomplete(reason) } : {}),
       states: store.count,
       transitions: this.#sink.transitions,
       depth: this.#depth,
@@ -274,6 +283,20 @@ export class BfsSearch {
       peakMemoryBytes: this.#peak,
     };
     return true;
+  }
+
+  #incomplete(reason: IncompleteReason): NonNullable<SearchOutcome["incomplete"]> {
+    const b = this.#sink.bound;
+    if (reason !== "bound" || b === undefined) {
+      return { reason, message: limitMessage(reason, this.#limits) };
+    }
+    const path = this.#store.path(b.state);
+    path.transitions.push(b.transition);
+    return {
+      reason,
+      message: `${b.message}: the states beyond it were not explored`,
+      found: { property: b.property, ...path, message: b.message },
+    };
   }
 
   /** The outcome so far (final once {@linkcode BfsSearch.run} returned `true`). */

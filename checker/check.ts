@@ -114,7 +114,19 @@ function toResult(
     };
   }
   if (out.status === "incomplete" && out.incomplete !== undefined) {
-    return { ...base, verdict: "incomplete", incomplete: out.incomplete };
+    const { reason, message, found } = out.incomplete;
+    const trace = found === undefined
+      ? undefined
+      : explainTrace(model, { init: found.init, transitions: found.transitions });
+    return {
+      ...base,
+      verdict: "incomplete",
+      incomplete: {
+        reason,
+        message,
+        ...(trace !== undefined && typeof trace !== "string" ? { trace } : {}),
+      },
+    };
   }
   return { ...base, verdict: "ok" };
 }

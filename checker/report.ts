@@ -137,10 +137,17 @@ export function formatText(r: CheckResult, replayHint?: string): string {
     })
     .with(
       "incomplete",
-      () =>
-        `${head}: INCOMPLETE, ${
-          r.incomplete?.message ?? "the search did not finish"
-        }; no violation in what was covered`,
+      () => {
+        const lines = [
+          `${head}: INCOMPLETE, ${
+            r.incomplete?.message ?? "the search did not finish"
+          }; no violation in what was covered`,
+        ];
+        if (r.incomplete?.trace !== undefined) {
+          lines.push("reached by:", formatCounterexample(r.incomplete.trace));
+        }
+        return lines.join("\n");
+      },
     )
     .with("error", () => {
       const lines = [`${head}: ERROR`, r.error?.message ?? "unknown error"];

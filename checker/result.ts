@@ -51,7 +51,7 @@ export interface Counterexample {
 }
 
 /** Why a run stopped before covering the whole state space. */
-export type IncompleteReason = "max-states" | "max-depth" | "time" | "interrupted";
+export type IncompleteReason = "max-states" | "max-depth" | "time" | "interrupted" | "bound";
 
 /** Statistics of a run. */
 export interface Stats {
@@ -96,6 +96,8 @@ export interface CheckResult {
     readonly reason: IncompleteReason;
     /** The limit in words, e.g. `--max-states 1000 reached`. */
     readonly message: string;
+    /** For a `bound`: a path to where the bound was first reached. */
+    readonly trace?: Counterexample;
   };
   /** What the run covered. */
   readonly stats: Stats;

@@ -79,12 +79,26 @@ export interface PrimitiveImpl {
   onExit?(w: Int32Array, off: number, pid: number): void;
 }
 
+/**
+ * The slots of its primitive (offsets from the primitive's first slot) an
+ * operation reads and writes, or `"all"`; partial-order reduction uses them
+ * to tell independent operations apart.
+ */
+export interface Footprint {
+  /** Slots read (including those its guard reads). */
+  readonly reads: readonly number[] | "all";
+  /** Slots written. */
+  readonly writes: readonly number[] | "all";
+}
+
 /** One operation on a primitive, compiled to an edge of the process automaton. */
 export interface OpImpl {
   /** The primitive operated on. */
   readonly prim: PrimitiveImpl;
   /** The operation in words, e.g. `wait(empty)`. */
   readonly text: string;
+  /** The slots it reads and writes (default: all of them). */
+  readonly footprint?: Footprint;
   /** Whether the operation can fire (its blocking guard). */
   enabled(w: Int32Array, off: number, pid: number): boolean;
   /**
@@ -111,6 +125,12 @@ export interface OpImpl {
   choiceText?(choice: number): string;
   /** The property an error of this operation violates. */
   readonly failure?: string;
+  /**
+   * `bound` when the failure is an exploration bound being reached (an
+   * unbounded buffer at its declared bound): the search goes on without
+   * that successor and the verdict is `incomplete`.
+   */
+  readonly failureKind?: "primitive" | "bound";
   /** A rendezvous operation fires only jointly with its partner. */
   readonly rendezvous?: "send" | "recv";
   /** For a rendezvous send: the value sent. */

@@ -368,7 +368,9 @@ class Compiler {
             : multi
             ? OP_MULTI
             : OP;
-          const prop = s.op.failure !== undefined ? this.prop(s.op.failure, "primitive") : -1;
+          const prop = s.op.failure !== undefined
+            ? this.prop(s.op.failure, s.op.failureKind ?? "primitive")
+            : -1;
           addEdge(pc, edge(kind, cont, s.name, s.op.text, s.src, { op: s.op, prop }));
           return pc;
         })
@@ -1038,6 +1040,7 @@ class CompiledModel implements Model {
       })
       .with("assertion", () => `assertion '${info.name}' failed`)
       .with("primitive", () => info.name)
+      .with("bound", () => `exploration bound '${info.name}' reached`)
       .exhaustive();
   }
 

@@ -27,6 +27,7 @@ export type {
   Ctx,
   Effect,
   Expr,
+  Footprint,
   Into,
   IntoFn,
   OpImpl,

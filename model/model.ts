@@ -16,13 +16,18 @@ export type PropertyKind =
   | "final"
   | "assertion"
   | "deadlock"
-  | "primitive";
+  | "primitive"
+  | "bound";
 
 /** A property the model can report as violated. */
 export interface PropertyInfo {
   /** The name users see and name in an expected verdict. */
   readonly name: string;
-  /** Where the property is evaluated. */
+  /**
+   * Where the property is evaluated. A `bound` is not a property of the
+   * protocol but an exploration bound (an unbounded buffer explored up to a
+   * declared size): reaching it makes the verdict `incomplete`, never `ok`.
+   */
   readonly kind: PropertyKind;
 }
 

@@ -125,6 +125,7 @@ export function sendStep(ch: Channel, value: ValueFn): Step {
   return opStep({
     prim: ch,
     text: `send(${ch.name})`,
+    footprint: { reads: "all", writes: "all" },
     enabled: (w, off) => w[off]! < cap,
     apply(w, off, _pid, ctx) {
       const v = checkedValue(ch, value, ctx);
@@ -166,6 +167,7 @@ export function recvStep(ch: Channel, into: IntoFn): Step {
   return opStep({
     prim: ch,
     text: `recv(${ch.name})`,
+    footprint: { reads: "all", writes: "all" },
     enabled: (w, off) => w[off]! > 0,
     apply(w, off, _pid, ctx) {
       const n = w[off]!;

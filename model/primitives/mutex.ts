@@ -74,6 +74,7 @@ export function lock(m: Mutex): Step {
   return opStep({
     prim: m,
     text: `lock(${m.name})`,
+    footprint: { reads: [0], writes: [0] },
     enabled: (w, off) => w[off] === 0,
     apply(w, off, pid) {
       w[off] = pid + 1;
@@ -101,6 +102,7 @@ export function unlock(m: Mutex): Step {
   return opStep({
     prim: m,
     text: `unlock(${m.name})`,
+    footprint: { reads: [0], writes: [0] },
     failure: "unlock by non-owner",
     enabled: () => true,
     apply(w, off, pid, _ctx, pidName) {

@@ -118,6 +118,7 @@ export function wait(sem: Semaphore): Step {
   return opStep({
     prim: sem,
     text: `wait(${sem.name})`,
+    footprint: { reads: [0], writes: [0] },
     enabled: (w, off) => w[off]! > 0,
     apply(w, off) {
       w[off] = w[off]! - 1;
@@ -146,6 +147,7 @@ export function post(sem: Semaphore): Step {
   return opStep({
     prim: sem,
     text: `post(${sem.name})`,
+    footprint: { reads: [0], writes: [0] },
     failure: "semaphore overflow",
     enabled: () => true,
     apply(w, off) {
