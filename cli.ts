@@ -25,6 +25,7 @@ import { formatCounterexample, formatJson, formatText } from "./checker/report.t
 import type { CheckResult, Verdict } from "./checker/result.ts";
 import { Spec } from "./model/spec.ts";
 import { explainTrace } from "./checker/explain.ts";
+import { expectationText, meetsExpectation as meetsDeclared } from "./checker/expectation.ts";
 
 /** Exit codes of the CLI, one per verdict class. */
 export const EXIT = { ok: 0, violation: 1, incomplete: 2, error: 3 } as const;
@@ -135,18 +136,11 @@ function parseParams(list: string[]): Record<string, string> {
 }
 
 function expectedText(s: Spec): string {
-  return s.expect === "ok"
-    ? "ok"
-    : `violation of ${
-      (typeof s.expect.violation === "string" ? [s.expect.violation] : s.expect.violation)
-        .map((v) => `'${v}'`).join(" or ")
-    }`;
+  return expectationText(s.expect);
 }
 
 function meetsExpectation(s: Spec, r: CheckResult): boolean {
-  if (s.expect === "ok") return r.verdict === "ok";
-  const names = typeof s.expect.violation === "string" ? [s.expect.violation] : s.expect.violation;
-  return r.verdict === "violation" && names.includes(r.violation!.property);
+  return meetsDeclared(s.expect, r);
 }
 
 const SEVERITY: Record<Verdict, number> = { ok: 0, incomplete: 1, violation: 2, error: 3 };

@@ -10,6 +10,7 @@ export * from "./check.ts";
 export * from "./bfs.ts";
 export * from "./replay.ts";
 export * from "./explain.ts";
+export * from "./expectation.ts";
 export * from "./report.ts";
 export * from "./result.ts";
 export type { Found, Progress, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";

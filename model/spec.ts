@@ -30,10 +30,14 @@ export type ParamDecls = Record<string, ParamDecl>;
 export type ParamValues<P> = { readonly [K in keyof P]: P[K] extends boolean ? boolean : number };
 
 /**
- * The verdict a bundled spec declares: `"ok"`, or a violation of one of the
- * named properties (`"deadlock"` for a deadlock).
+ * The verdict a bundled spec declares: `"ok"`; a violation of one of the
+ * named properties (`"deadlock"` for a deadlock); or `incomplete` because an
+ * exploration bound (an unbounded buffer's declared bound) is reached.
  */
-export type Expectation = "ok" | { readonly violation: string | readonly string[] };
+export type Expectation =
+  | "ok"
+  | { readonly violation: string | readonly string[] }
+  | { readonly incomplete: "bound" };
 
 /** What a state invariant sees: globals, primitives, and where processes are. */
 export interface StateView<G> {

@@ -1,0 +1,227 @@
+// Private module: the parts of a search engine over the exact store that do
+// not depend on the visiting order: the sink that inserts successors and
+// checks invariants, the clock (deadline, time slices, progress reports),
+// and turning the engine's findings into a `SearchOutcome`.
+//
+// `checker/dfs.ts` uses it; `checker/bfs.ts` keeps its own copy of the sink
+// for now (the two are identical by design).
+
+import type { Model, SuccessorSink } from "../model/model.ts";
+import {
+  type Found,
+  limitMessage,
+  type Progress,
+  residentMemory,
+  type SearchHooks,
+  type SearchLimits,
+  type SearchOutcome,
+} from "./_search.ts";
+import type { ExactStore } from "./_store.ts";
+import type { IncompleteReason } from "./result.ts";
+
+/** What the sink found: a new state violating an invariant, or a failing transition. */
+export interface SinkFinding {
+  /** The violated property. */
+  readonly property: number;
+  /** The violating state, or the state whose transition failed. */
+  readonly state: number;
+  /** The failing transition, or -1 for an invariant. */
+  readonly transition: number;
+  /** The failure message, for a failing transition. */
+  readonly message?: string;
+}
+
+/**
+ * Inserts every successor into the store and checks the invariants of each
+ * new state. New states get consecutive indices, so an engine finds the
+ * successors of one expansion as the range `[count before, count after)`.
+ */
+export class InsertSink implements SuccessorSink {
+  readonly store: ExactStore;
+  readonly model: Model;
+  readonly maxStates: number;
+  /** The state being expanded (the parent of what is inserted). */
+  parent = -1;
+  /** Cleared once something is found: later successors are only counted. */
+  inserting = true;
+  /** Successors generated so far. */
+  transitions = 0;
+  /** Set when a new state did not fit under `maxStates`. */
+  full = false;
+  found: SinkFinding | undefined;
+
+  constructor(store: ExactStore, model: Model, maxStates: number) {
+    this.store = store;
+    this.model = model;
+    this.maxStates = maxStates;
+  }
+
+  push(next: Int32Array, transition: number): boolean {
+    this.transitions++;
+    if (!this.inserting) return true;
+    if (this.store.count >= this.maxStates) {
+      // Not stored: only a new state would exceed the limit.
+      if (!this.store.has(next)) {
+        this.full = true;
+        return false;
+      }
+      return true;
+    }
+    const idx = this.store.insert(next, this.parent, transition);
+    if (idx >= 0) {
+      const p = this.model.check(next);
+      if (p >= 0 && this.found === undefined) {
+        this.found = { property: p, state: idx, transition: -1 };
+        this.inserting = false;
+      }
+    }
+    return true;
+  }
+
+  fail(property: number, transition: number, message: string): void {
+    if (this.found === undefined) {
+      this.found = { property, state: this.parent, transition, message };
+      this.inserting = false;
+    }
+  }
+}
+
+/**
+ * Stores and checks the initial states. Returns `"max-states"` when they do
+ * not fit, otherwise nothing (a violation is left in `sink.found`).
+ */
+export function storeInitial(
+  model: Model,
+  store: ExactStore,
+  sink: InsertSink,
+  initial: readonly Int32Array[],
+): "max-states" | undefined {
+  for (const s of initial) {
+    if (store.count >= sink.maxStates) return "max-states";
+    const idx = store.insert(s, -1, -1);
+    if (idx >= 0 && sink.found === undefined) {
+      const p = model.check(s);
+      if (p >= 0) sink.found = { property: p, state: idx, transition: -1 };
+    }
+  }
+  return undefined;
+}
+
+/** The wall clock of a search: the time limit, time slices and progress reports. */
+export class EngineClock {
+  readonly start: number = performance.now();
+  readonly deadline: number;
+  readonly #hooks: SearchHooks;
+  #lastProgress: number = this.start;
+  #peak: number = residentMemory();
+
+  constructor(limits: SearchLimits, hooks: SearchHooks) {
+    this.deadline = limits.timeSeconds !== undefined
+      ? this.start + limits.timeSeconds * 1000
+      : Number.POSITIVE_INFINITY;
+    this.#hooks = hooks;
+  }
+
+  /** Whether the caller asked to stop. */
+  stopRequested(): boolean {
+    return this.#hooks.shouldStop?.() === true;
+  }
+
+  /**
+   * The periodic check of a running search: a limit reached, or `"slice"`
+   * when the current time slice is over, or nothing. Sends progress reports.
+   */
+  poll(
+    sliceEnd: number,
+    progress: () => Omit<Progress, "seconds" | "statesPerSecond" | "memoryBytes">,
+  ): IncompleteReason | "slice" | undefined {
+    const now = performance.now();
+    if (now >= this.deadline) return "time";
+    if (this.stopRequested()) return "interrupted";
+    if (now - this.#lastProgress >= 1000) {
+      this.#lastProgress = now;
+      const mem = residentMemory();
+      if (mem > this.#peak) this.#peak = mem;
+      const seconds = (now - this.start) / 1000;
+      const p = progress();
+      this.#hooks.onProgress?.({
+        ...p,
+        seconds,
+        statesPerSecond: seconds > 0 ? p.states / seconds : 0,
+        memoryBytes: mem,
+      });
+    }
+    return now >= sliceEnd ? "slice" : undefined;
+  }
+
+  /** The peak resident memory seen, sampled now once more. */
+  peak(): number {
+    const mem = residentMemory();
+    if (mem > this.#peak) this.#peak = mem;
+    return this.#peak;
+  }
+
+  /** Seconds since the start. */
+  seconds(): number {
+    return (performance.now() - this.start) / 1000;
+  }
+}
+
+/** What an engine hands to {@linkcode outcomeOf} when it ends. */
+export interface EngineEnd {
+  readonly status: SearchOutcome["status"];
+  readonly reason?: IncompleteReason | undefined;
+  /** A state with nothing enabled that violates a property (deadlock, final). */
+  readonly stuck?: { readonly property: number; readonly state: number } | undefined;
+  /** The state being expanded when the spec's code threw, or -1 for an initial state. */
+  readonly error?: { readonly cause: unknown; readonly state: number } | undefined;
+  readonly depth: number;
+}
+
+/** Builds the outcome of a search that ended: paths are rebuilt from the store's parent links. */
+export function outcomeOf(
+  store: ExactStore,
+  sink: InsertSink,
+  clock: EngineClock,
+  limits: SearchLimits,
+  end: EngineEnd,
+): SearchOutcome {
+  let found: Found | undefined;
+  if (end.status === "violation") {
+    if (end.stuck !== undefined) {
+      found = { property: end.stuck.property, ...store.path(end.stuck.state) };
+    } else if (sink.found !== undefined) {
+      const f = sink.found;
+      const path = store.path(f.state);
+      if (f.transition >= 0) path.transitions.push(f.transition);
+      found = {
+        property: f.property,
+        ...path,
+        ...(f.message !== undefined ? { message: f.message } : {}),
+      };
+    }
+  }
+  let error: SearchOutcome["error"];
+  if (end.status === "error" && end.error !== undefined) {
+    const st = end.error.state;
+    error = {
+      cause: end.error.cause,
+      ...(st >= 0 ? store.path(st) : { init: 0, transitions: [] }),
+    };
+  }
+  const reason = end.reason;
+  return {
+    status: end.status,
+    ...(found !== undefined ? { found } : {}),
+    ...(error !== undefined ? { error } : {}),
+    ...(reason !== undefined
+      ? { incomplete: { reason, message: limitMessage(reason, limits) } }
+      : {}),
+    states: store.count,
+    transitions: sink.transitions,
+    depth: end.depth,
+    seconds: clock.seconds(),
+    storeBytes: store.bytes,
+    peakMemoryBytes: clock.peak(),
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * Depth-first search over the exact state store: the same states, limits
+ * and outcome as breadth-first search, with a memory footprint that follows
+ * the depth of the search rather than the width of a level, and no promise
+ * that a counterexample is the shortest.
+ *
+ * Every successor is stored (and its invariants checked) when it is first
+ * generated, as in {@linkcode BfsSearch}; the stack holds store indices.
+ * The successors of one expansion are exactly the states the store gained
+ * during it, pushed in reverse so the first successor is explored first.
+ *
+ * @module
+ */
+
+import type { Model } from "../model/model.ts";
+import {
+  initialStates,
+  type SearchHooks,
+  type SearchLimits,
+  type SearchOutcome,
+} from "./_search.ts";
+import { EngineClock, type EngineEnd, InsertSink, outcomeOf, storeInitial } from "./_engine.ts";
+import { ExactStore } from "./_store.ts";
+import type { IncompleteReason } from "./result.ts";
+
+/** Options of {@linkcode dfs} and {@linkcode DfsSearch}. */
+export interface DfsOptions extends SearchLimits, SearchHooks {}
+
+/**
+ * A depth-first search that can run in slices, like {@linkcode BfsSearch}.
+ *
+ * A state at depth `maxDepth` or deeper is not expanded, and the search then
+ * ends `incomplete` (with a visited set, a state first met on a long path is
+ * not expanded again from a shorter one, so a depth bound never proves
+ * anything for DFS).
+ *
+ * @example Covering the same states as breadth-first search
+ * ```ts
+ * import { DfsSearch } from "./dfs.ts";
+ * import { bfs, spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = spec({
+ *   name: "count",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({ x: 0 });
+ *     sys.process("p", { count: 3 }, (b) => [b.do("inc", ({ g }) => g.x++)]);
+ *     return sys;
+ *   },
+ * });
+ * const search = new DfsSearch(s.compile());
+ * while (!search.run(50)) { /* keep going *\/ }
+ * assert.equal(search.outcome().states, bfs(s.compile()).states);
+ * ```
+ */
+export class DfsSearch {
+  readonly #model: Model;
+  readonly #limits: DfsOptions;
+  readonly #store: ExactStore;
+  readonly #sink: InsertSink;
+  readonly #clock: EngineClock;
+  readonly #cur: Int32Array;
+  /** Store indices still to expand, and their depths. */
+  #stack = new Int32Array(1024);
+  #depths = new Int32Array(1024);
+  #top = 0;
+  /** The deepest stored state. */
+  #depth = 0;
+  /** Some state was not expanded because of `maxDepth`. */
+  #cut = false;
+  #expanding = -1;
+  #outcome: SearchOutcome | undefined;
+
+  /**
+   * Prepares the search: stores and checks the initial states.
+   *
+   * @param model The model to search.
+   * @param options Limits and hooks.
+   */
+  constructor(model: Model, options: DfsOptions = {}) {
+    this.#model = model;
+    this.#limits = options;
+    this.#store = new ExactStore(model.width);
+    this.#sink = new InsertSink(this.#store, model, options.maxStates ?? Number.POSITIVE_INFINITY);
+    this.#clock = new EngineClock(options, options);
+    this.#cur = new Int32Array(model.width);
+    try {
+      const full = storeInitial(model, this.#store, this.#sink, initialStates(model));
+      if (full !== undefined) {
+        this.#finish({ status: "incomplete", reason: full, depth: 0 });
+        return;
+      }
+    } catch (e) {
+      this.#finish({ status: "error", error: { cause: e, state: -1 }, depth: 0 });
+      return;
+    }
+    if (this.#sink.found !== undefined) {
+      this.#finish({ status: "violation", depth: 0 });
+      return;
+    }
+    for (let i = this.#store.count - 1; i >= 0; i--) this.#push(i, 0);
+  }
+
+  #push(idx: number, depth: number): void {
+    if (this.#top === this.#stack.length) {
+      const stack = new Int32Array(this.#stack.length * 2);
+      stack.set(this.#stack);
+      this.#stack = stack;
+      const depths = new Int32Array(this.#depths.length * 2);
+      depths.set(this.#depths);
+      this.#depths = depths;
+    }
+    this.#stack[this.#top] = idx;
+    this.#depths[this.#top++] = depth;
+  }
+
+  /**
+   * Runs for about `millis` milliseconds (or to the end).
+   *
+   * @param millis The slice length; `Infinity` runs to the end.
+   * @returns `true` when the search has finished.
+   */
+  run(millis: number = Number.POSITIVE_INFINITY): boolean {
+    if (this.#outcome !== undefined) return true;
+    if (this.#clock.stopRequested()) return this.#stop("interrupted");
+    const sliceEnd = performance.now() + millis;
+    const store = this.#store;
+    const sink = this.#sink;
+    const model = this.#model;
+    const cur = this.#cur;
+    const maxDepth = this.#limits.maxDepth ?? Number.POSITIVE_INFINITY;
+    let tick = 0;
+    try {
+      while (this.#top > 0) {
+        const top = --this.#top;
+        const idx = this.#stack[top]!;
+        const depth = this.#depths[top]!;
+        if (depth >= maxDepth) {
+          this.#cut = true;
+          continue;
+        }
+        this.#expanding = idx;
+        store.read(idx, cur);
+        sink.parent = idx;
+        const before = store.count;
+        const n = model.expand(cur, sink);
+        if (sink.full) return this.#stop("max-states");
+        if (sink.found !== undefined) {
+          return this.#finish({ status: "violation", depth: this.#depth });
+        }
+        if (n === 0) {
+          const p = model.stuck(cur);
+          if (p >= 0) {
+            return this.#finish({
+              status: "violation",
+              stuck: { property: p, state: idx },
+              depth: this.#depth,
+            });
+          }
+        }
+        const after = store.count;
+        if (after > before && depth + 1 > this.#depth) this.#depth = depth + 1;
+        for (let i = after - 1; i >= before; i--) this.#push(i, depth + 1);
+        if ((++tick & 1023) === 0) {
+          const polled = this.#clock.poll(sliceEnd, () => ({
+            states: store.count,
+            frontier: this.#top,
+            depth: this.#depth,
+          }));
+          if (polled === "slice") return false;
+          if (polled !== undefined) return this.#stop(polled);
+        }
+      }
+    } catch (e) {
+      return this.#finish({
+        status: "error",
+        error: { cause: e, state: this.#expanding },
+        depth: this.#depth,
+      });
+    }
+    return this.#cut ? this.#stop("max-depth") : this.#finish({ status: "ok", depth: this.#depth });
+  }
+
+  #stop(reason: IncompleteReason): true {
+    return this.#finish({ status: "incomplete", reason, depth: this.#depth });
+  }
+
+  #finish(end: EngineEnd): true {
+    this.#outcome = outcomeOf(this.#store, this.#sink, this.#clock, this.#limits, end);
+    return true;
+  }
+
+  /** The outcome so far (final once {@linkcode DfsSearch.run} returned `true`). */
+  outcome(): SearchOutcome {
+    return this.#outcome ??
+      outcomeOf(this.#store, this.#sink, this.#clock, this.#limits, {
+        status: "incomplete",
+        reason: "interrupted",
+        depth: this.#depth,
+      });
+  }
+}
+
+/**
+ * Runs a depth-first search to the end (or to a limit).
+ *
+ * @param model The model.
+ * @param options Limits and hooks.
+ * @returns The raw outcome; a violation's path replays, but need not be the shortest.
+ *
+ * @example Finding a deadlock
+ * ```ts
+ * import { dfs } from "./dfs.ts";
+ * import { lock, mutex, spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = spec({
+ *   name: "stuck",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({});
+ *     const m = mutex("m");
+ *     sys.process("p", { count: 2 }, () => [lock(m)]);
+ *     return sys;
+ *   },
+ * });
+ * const out = dfs(s.compile());
+ * assert.equal(out.status, "violation");
+ * assert.equal(s.compile().properties[out.found!.property]?.name, "deadlock");
+ * ```
+ */
+export function dfs(model: Model, options: DfsOptions = {}): SearchOutcome {
+  const search = new DfsSearch(model, options);
+  search.run();
+  return search.outcome();
+}
