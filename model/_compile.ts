@@ -60,6 +60,8 @@ interface Edge {
   prop: number;
   /** The atomic block of the step that made this edge, or -1. */
   atomic: number;
+  /** The target before jumps (labels, gotos, breaks, loop heads) were resolved. */
+  origTo: number;
   /** Firing it keeps the process inside its atomic block (so it keeps the floor). */
   keepsAtomic: boolean;
 }
@@ -90,11 +92,15 @@ interface ProcType {
   named: Map<string, Uint8Array>;
 }
 
-interface Partner {
+/** A rendezvous pair: a send edge of one process and a receive edge of another. */
+interface Joint {
   tid: number;
-  pid: number;
-  pc: number;
-  edge: Edge;
+  sPid: number;
+  sPc: number;
+  sEdge: Edge;
+  rPid: number;
+  rPc: number;
+  rEdge: Edge;
 }
 
 interface Inst {
@@ -107,13 +113,13 @@ interface Inst {
   ctx: Ctx;
   /** Transition number of edge e at pc: tids[pc][e]. */
   tids: Int32Array[];
-  /** Rendezvous partners of send edge e at pc. */
-  partners: Partner[][][];
+  /** Rendezvous pairs of edge e at pc (as sender for a send, as receiver for a receive). */
+  joints: Joint[][][];
 }
 
 type TransRec =
   | { kind: "single"; pid: number; pc: number; edge: Edge; choice: number }
-  | { kind: "joint"; pid: number; pc: number; edge: Edge; partner: Partner };
+  | { kind: "joint"; pid: number; pc: number; edge: Edge; joint: Joint };
 
 /** Compiles a system built by a spec into a Model. */
 export function compileSystem(
@@ -250,7 +256,7 @@ class Compiler {
     const pcs: Pc[] = [];
     const labels = new Map<string, { pc: number; src: Source }>();
     const gotos: { edgePc: number; target: string; src: Source }[] = [];
-    const chooses: { pc: number; entries: number[] }[] = [];
+    const chooses: { pc: number; entries: number[]; cont: number }[] = [];
     /** Where each outermost atomic block continues: an edge there leaves it. */
     const atomicExits = new Map<number, number>();
     const process = decl.name;
@@ -289,6 +295,7 @@ class Compiler {
       prop: -1,
       atomic: -1,
       keepsAtomic: false,
+      origTo: to,
       ...extra,
     });
     /** Adds an edge to `pc`, recording the atomic block the step belongs to. */
@@ -426,7 +433,7 @@ class Compiler {
               entries.push(compileSeq(b, cont, scope));
             }
           }
-          chooses.push({ pc, entries });
+          chooses.push({ pc, entries, cont });
           return pc;
         })
         .with({ kind: "atomic" }, (s) => {
@@ -514,7 +521,7 @@ class Compiler {
     // complete first.
     const chooseAt = new Map(chooses.map((c) => [c.pc, c]));
     const state = new Map<number, "busy" | "done">();
-    const finishChoose = (c: { pc: number; entries: number[] }): void => {
+    const finishChoose = (c: { pc: number; entries: number[]; cont: number }): void => {
       if (state.get(c.pc) === "done") return;
       if (state.get(c.pc) === "busy") {
         this.fail("a choice reaches itself without any step", {
@@ -528,8 +535,12 @@ class Compiler {
         const r = resolve(entry);
         const inner = chooseAt.get(r);
         if (inner !== undefined) finishChoose(inner);
-        if (r === endPc || pcs[r]!.edges.length === 0) {
-          addEdge(c.pc, edge(SKIP, r, "choose", "choose: skip", pcs[c.pc]!.src));
+        // A branch with no step of its own (only labels, say) is one skip.
+        if (r === resolve(c.cont) || r === endPc || pcs[r]!.edges.length === 0) {
+          addEdge(
+            c.pc,
+            edge(SKIP, r, "choose", "choose: skip", pcs[c.pc]!.src, { origTo: entry }),
+          );
         } else {
           for (const e of pcs[r]!.edges) pcs[c.pc]!.edges.push({ ...e });
         }
@@ -540,11 +551,23 @@ class Compiler {
     // An edge keeps its process inside an atomic block when it comes from a
     // step of the block and leads to another step of it without passing the
     // block's end (a loop around the block passes the end each round).
-    const exitPc = new Map([...atomicExits].map(([id, cont]) => [id, resolve(cont)]));
+    // "Passing the end" is decided on the jump chain before resolution: a
+    // goto to the block's first step stays inside even when a loop around
+    // the block also continues there.
+    const passes = (from: number, stop: number | undefined): boolean => {
+      if (stop === undefined) return false;
+      for (let cur = from, hops = 0; hops <= pcs.length; hops++) {
+        if (cur === stop) return true;
+        const next = pcs[cur]!.alias;
+        if (next < 0) return false;
+        cur = next;
+      }
+      return false;
+    };
     for (const pc of pcs) {
       for (const e of pc.edges) {
         e.keepsAtomic = e.atomic >= 0 && pcs[e.to]!.atomic === e.atomic &&
-          e.to !== exitPc.get(e.atomic);
+          !passes(e.origTo, atomicExits.get(e.atomic));
       }
     }
     // Compact: drop alias pcs, renumber.
@@ -676,7 +699,7 @@ class CompiledModel implements Model {
         base: il.pcOff + 1,
         ctx,
         tids: [],
-        partners: [],
+        joints: [],
       };
     });
     this.#pidName = (pid) => this.#insts[pid]?.name ?? `pid ${pid}`;
@@ -694,28 +717,32 @@ class CompiledModel implements Model {
       );
     }
     for (const inst of this.#insts) {
-      inst.partners = inst.type.pcs.map((pc, pcIndex) =>
-        pc.edges.map((edge) => {
-          if (edge.kind !== RDV_SEND) return [];
-          const list: Partner[] = [];
+      inst.joints = inst.type.pcs.map((pc) => pc.edges.map(() => []));
+    }
+    for (const inst of this.#insts) {
+      inst.type.pcs.forEach((pc, pcIndex) =>
+        pc.edges.forEach((edge, e) => {
+          if (edge.kind !== RDV_SEND) return;
           for (const other of this.#insts) {
             if (other === inst) continue;
             other.type.pcs.forEach((opc, opcIndex) => {
-              for (const oe of opc.edges) {
-                if (oe.kind === RDV_RECV && oe.op!.prim === edge.op!.prim) {
-                  const partner: Partner = {
-                    tid: this.#trans.length,
-                    pid: other.pid,
-                    pc: opcIndex,
-                    edge: oe,
-                  };
-                  this.#trans.push({ kind: "joint", pid: inst.pid, pc: pcIndex, edge, partner });
-                  list.push(partner);
-                }
-              }
+              opc.edges.forEach((oe, oeIndex) => {
+                if (oe.kind !== RDV_RECV || oe.op!.prim !== edge.op!.prim) return;
+                const joint: Joint = {
+                  tid: this.#trans.length,
+                  sPid: inst.pid,
+                  sPc: pcIndex,
+                  sEdge: edge,
+                  rPid: other.pid,
+                  rPc: opcIndex,
+                  rEdge: oe,
+                };
+                this.#trans.push({ kind: "joint", pid: inst.pid, pc: pcIndex, edge, joint });
+                inst.joints[pcIndex]![e]!.push(joint);
+                other.joints[opcIndex]![oeIndex]!.push(joint);
+              });
             });
           }
-          return list;
         })
       );
     }
@@ -771,7 +798,9 @@ class CompiledModel implements Model {
       if (this.#atomic) {
         const owner = state[0]!;
         if (owner > 0) {
+          this.#ownerOnly = true;
           const n = this.#expandInst(this.#insts[owner - 1]!, state, sink);
+          this.#ownerOnly = false;
           if (n > 0) return n;
         }
         let n = 0;
@@ -786,6 +815,7 @@ class CompiledModel implements Model {
       return n;
     } catch (e) {
       this.#env.writable = false;
+      this.#ownerOnly = false;
       this.#sync.reset();
       copyState(w, state);
       throw this.#wrap(e);
@@ -797,8 +827,8 @@ class CompiledModel implements Model {
     const t = this.#trans[this.#cur];
     if (t === undefined) return new SpecError(errorText(e), { spec: this.name, cause: e });
     const inst = this.#insts[t.pid]!;
-    const edge = t.kind === "joint" && this.#failInPartner ? t.partner.edge : t.edge;
-    const who = t.kind === "joint" && this.#failInPartner ? this.#insts[t.partner.pid]! : inst;
+    const edge = t.kind === "joint" && this.#failInPartner ? t.joint.rEdge : t.edge;
+    const who = t.kind === "joint" && this.#failInPartner ? this.#insts[t.joint.rPid]! : inst;
     return new SpecError(stripWhere(errorText(e)), {
       spec: this.name,
       process: who.name,
@@ -809,6 +839,8 @@ class CompiledModel implements Model {
   }
 
   #failInPartner = false;
+  /** Expanding the owner of an atomic block alone. */
+  #ownerOnly = false;
 
   #expandInst(inst: Inst, state: Int32Array, sink: SuccessorSink): number {
     const w = this.#w;
@@ -922,37 +954,41 @@ class CompiledModel implements Model {
           }
           continue;
         }
-        case RDV_SEND: {
-          const partners = inst.partners[pc]![e]!;
-          for (let k = 0; k < partners.length; k++) {
-            const pt = partners[k]!;
-            const other = this.#insts[pt.pid]!;
-            if (w[other.pcOff] !== pt.pc) continue;
-            this.#cur = pt.tid;
+        case RDV_SEND:
+        case RDV_RECV: {
+          // A rendezvous is generated from the sender's side, and from the
+          // receiver's side only for a process alone on the floor of an
+          // atomic block (whose partners are not expanded then).
+          if (edge.kind === RDV_RECV && !this.#ownerOnly) continue;
+          const joints = inst.joints[pc]![e]!;
+          for (let k = 0; k < joints.length; k++) {
+            const jt = joints[k]!;
+            const sender = this.#insts[jt.sPid]!;
+            const receiver = this.#insts[jt.rPid]!;
+            if (w[sender.pcOff] !== jt.sPc || w[receiver.pcOff] !== jt.rPc) continue;
+            this.#cur = jt.tid;
             n++;
             this.#failInPartner = false;
-            const v = edge.op!.value!(ctx);
+            const v = jt.sEdge.op!.value!(sender.ctx);
             if (sync.count > 0) sync.flush(false);
             this.#failInPartner = true;
             env.writable = true;
-            pt.edge.op!.into!(other.ctx, v);
+            jt.rEdge.op!.into!(receiver.ctx, v);
             if (sync.count > 0) sync.flush(true);
             env.writable = false;
             this.#failInPartner = false;
-            w[inst.pcOff] = edge.to;
-            w[other.pcOff] = pt.edge.to;
+            w[sender.pcOff] = jt.sEdge.to;
+            w[receiver.pcOff] = jt.rEdge.to;
             if (this.#atomic) w[0] = 0;
             if (this.#exitHooks.length > 0) {
-              if (edge.to === inst.type.endPc) this.#exit(inst.pid);
-              if (pt.edge.to === other.type.endPc) this.#exit(other.pid);
+              if (jt.sEdge.to === sender.type.endPc) this.#exit(sender.pid);
+              if (jt.rEdge.to === receiver.type.endPc) this.#exit(receiver.pid);
             }
-            if (!sink.push(w, pt.tid)) return n;
+            if (!sink.push(w, jt.tid)) return n;
             copyState(w, state);
           }
           continue;
         }
-        case RDV_RECV:
-          continue;
       }
       n++;
       w[inst.pcOff] = edge.to;
@@ -1087,11 +1123,11 @@ class CompiledModel implements Model {
     const pc = inst.type.pcs[t.pc]!;
     const step = pc.labels[0] ?? pc.name;
     if (t.kind === "joint") {
-      const other = this.#insts[t.partner.pid]!;
+      const other = this.#insts[t.joint.rPid]!;
       return {
         process: inst.name,
         step,
-        operation: `${t.edge.op!.text} -> ${other.name} ${t.partner.edge.op!.text}`,
+        operation: `${t.edge.op!.text} -> ${other.name} ${t.joint.rEdge.op!.text}`,
         ...(t.edge.src !== undefined ? { source: t.edge.src } : {}),
       };
     }
