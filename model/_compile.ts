@@ -533,17 +533,17 @@ class Compiler {
       state.set(c.pc, "busy");
       for (const entry of c.entries) {
         const r = resolve(entry);
-        const inner = chooseAt.get(r);
-        if (inner !== undefined) finishChoose(inner);
         // A branch with no step of its own (only labels, say) is one skip.
-        if (r === resolve(c.cont) || r === endPc || pcs[r]!.edges.length === 0) {
+        if (r === resolve(c.cont) || r === endPc) {
           addEdge(
             c.pc,
             edge(SKIP, r, "choose", "choose: skip", pcs[c.pc]!.src, { origTo: entry }),
           );
-        } else {
-          for (const e of pcs[r]!.edges) pcs[c.pc]!.edges.push({ ...e });
+          continue;
         }
+        const inner = chooseAt.get(r);
+        if (inner !== undefined) finishChoose(inner);
+        for (const e of pcs[r]!.edges) pcs[c.pc]!.edges.push({ ...e });
       }
       state.set(c.pc, "done");
     };
