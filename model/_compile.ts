@@ -788,6 +788,10 @@ class CompiledModel implements Model {
       w[inst.pcOff] = inst.type.entry;
       initVars(w, inst.base, inst.type.vars);
     }
+    // A process with an empty body has finished before anything runs.
+    for (const inst of this.#insts) {
+      if (inst.type.entry === inst.type.endPc && this.#exitHooks.length > 0) this.#exit(inst.pid);
+    }
     emit(w);
   }
 

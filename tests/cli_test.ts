@@ -182,7 +182,7 @@ Deno.test("cli: --spec picks one spec, and an unknown name exits 3", async () =>
   assert.doesNotMatch(r.out, /pc_semaphore/);
   const bad = await cli("check", path("specs/"), "--spec", "nope");
   assert.equal(bad.code, 3);
-  assert.match(bad.err, /no spec named 'nope' \(specs: pc_channel, pc_no_mutex/);
+  assert.match(bad.err, /no spec named 'nope' \(specs: .*pc_channel, pc_no_mutex/);
 });
 
 Deno.test("cli: --format json parses as JSON", async () => {
@@ -197,13 +197,10 @@ Deno.test("cli: --format json parses as JSON", async () => {
   const all = await cli("check", path("specs/"), "--format", "json");
   const list = JSON.parse(all.out);
   assert.ok(Array.isArray(list));
-  assert.deepEqual(list.map((x: { spec: string }) => x.spec), [
-    "pc_channel",
-    "pc_no_mutex",
-    "pc_rendezvous",
-    "pc_semaphore",
-    "pc_swapped_waits",
-  ]);
+  const names = list.map((x: { spec: string }) => x.spec);
+  for (const name of ["pc_channel", "pc_no_mutex", "pc_rendezvous", "pc_semaphore"]) {
+    assert.ok(names.includes(name), name);
+  }
   const bad = await cli("check", path("specs/"), "--format", "xml");
   assert.equal(bad.code, 3);
   assert.match(bad.err, /--format must be text or json, got 'xml'/);
@@ -212,8 +209,10 @@ Deno.test("cli: --format json parses as JSON", async () => {
 Deno.test("cli: --expect over specs/ exits 0", async () => {
   const r = await cli("check", path("specs/"), "--expect");
   assert.equal(r.code, 0, r.out + r.err);
-  assert.match(r.out, /^5 of 5 specs met their expected verdict$/m);
-  assert.equal(r.out.match(/^PASS /gm)?.length, 5);
+  // Every bundled spec (their number grows as specs are added) meets its verdict.
+  const m = /^(\d+) of (\d+) specs met their expected verdict$/m.exec(r.out);
+  assert.ok(m !== null && m[1] === m[2] && Number(m[1]) >= 5, r.out);
+  assert.equal(r.out.match(/^PASS /gm)?.length, Number(m[1]));
   assert.doesNotMatch(r.out, /^FAIL /m);
 });
 
@@ -322,6 +321,7 @@ Deno.test("cli (subprocess): bad input exits 3 with one message and no stack tra
 Deno.test("cli (subprocess): --expect over specs/ exits 0", async () => {
   const r = await subprocess("check", "specs/", "--expect");
   assert.equal(r.code, 0, r.out + r.err);
-  assert.match(r.out, /5 of 5 specs met their expected verdict/);
+  const m = /(\d+) of (\d+) specs met their expected verdict/.exec(r.out);
+  assert.ok(m !== null && m[1] === m[2], r.out);
   assertNoStack(r);
 });

@@ -1,0 +1,40 @@
+// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
+// ipc-semantics.md §8, several receivers, policy (c), round robin: the
+// receivers take turns. Message k*R + r + 1 goes to receiver r, and the
+// sender is told so. Each receiver knows its share. Every message is
+// delivered exactly once, in turn.
+import { array, spec, system } from "../mod.ts";
+import { pidsOf } from "../model/primitives/direct.ts";
+import { mailbox, mbReceive, mbSend } from "../model/primitives/mailbox.ts";
+import { exactlyOnce } from "./_delivered.ts";
+
+export const mailboxRoundRobin = spec({
+  name: "mailbox_round_robin",
+  description: "Policy (c): the system hands the messages to the receivers in turn",
+  params: { receivers: 2, rounds: 2, capacity: 1 },
+  expect: "ok",
+  build: (p) => {
+    const total = p.receivers * p.rounds;
+    const sys = system({ received: array(total + 1) });
+    const receivers = pidsOf(sys, "receiver");
+    const A = mailbox("A", { capacity: p.capacity, policy: "round-robin", receivers });
+
+    sys.process("sender", { locals: { i: 0, who: 0 } }, (s) => [
+      s.while(({ l }) => l.i < total, [
+        mbSend(A, s.expr(({ l }) => l.i + 1), { receiver: s.into("who") }),
+        s.assert("told the receiver whose turn it is", ({ l }) =>
+          l.who === receivers.first() + (l.i % p.receivers) || `told pid ${l.who}`),
+        s.do("next", ({ l }) => { l.i++; }),
+      ]),
+    ]);
+    sys.process("receiver", { count: p.receivers, locals: { k: 0, m: 0 } }, (s) => [
+      s.while(({ l }) => l.k < p.rounds, [
+        mbReceive(A, s.into("m")),
+        s.assert("my turn", ({ l, id }) => l.m === l.k * p.receivers + id + 1 || `got ${l.m}`),
+        s.do("count", ({ g, l }) => { g.received[l.m]++; l.k++; }),
+      ]),
+    ]);
+    sys.atEnd("exactly once", ({ g }) => exactlyOnce(g.received));
+    return sys;
+  },
+});
