@@ -20,3 +20,5 @@ export * from "./fragment.ts";
 export * from "./direct.ts";
 export * from "./mailbox.ts";
 export * from "./condvar.ts";
+export * from "./sysv_msg.ts";
+export * from "./posix_mq.ts";

@@ -1,0 +1,163 @@
+// The message-queue specs (System V and POSIX, ipc-semantics.md §2, §3):
+// verdicts, violated properties and exact state counts at the default
+// parameters and at another setting, pinned so that a change in the
+// semantics shows up. Every counterexample is replayed.
+
+import assert from "node:assert/strict";
+import { check, type CheckResult, explainTrace, type Model, Spec } from "../mod.ts";
+
+// deno-lint-ignore no-explicit-any
+type AnySpec = Spec<any>;
+
+// Imported through a computed specifier, as in specs_test.ts: specs/ is
+// type-checked under its own compilerOptions.
+async function load(file: string, name: string): Promise<AnySpec> {
+  const mod = await import(new URL(`../specs/${file}`, import.meta.url).href);
+  const s = mod[name];
+  assert.ok(s instanceof Spec, `${file} exports ${name}`);
+  return s;
+}
+const mqRequestResponse = await load("mq_request_response.ts", "mqRequestResponse");
+const mqWrongType = await load("mq_wrong_type.ts", "mqWrongType");
+const forkSumMq = await load("fork_sum_mq.ts", "forkSumMq");
+const mqPollBug = await load("mq_poll_bug.ts", "mqPollBug");
+const mqPollOk = await load("mq_poll_ok.ts", "mqPollOk");
+const mqPriority = await load("mq_priority.ts", "mqPriority");
+const mqRmid = await load("mq_rmid.ts", "mqRmid");
+
+interface Pin {
+  spec: AnySpec;
+  params: Record<string, number>;
+  states: number;
+  /** "ok", or the violated property and the trace length. */
+  verdict: "ok" | { property: string; steps: number };
+}
+
+const PINS: Pin[] = [
+  // fork_sum_mq with one worker, by hand. The worker is at sum, msgsnd or
+  // end; the parent at its loop test, msgrcv, blocked in msgrcv, assert,
+  // add, loop test, end. Before the send the parent is at the loop test,
+  // msgrcv or blocked (2 x 3 = 6); after it, with the message queued, at
+  // the loop test or msgrcv (2); handed over while the parent is blocked,
+  // woken (1); then assert, add, loop test, end (4): 13 states.
+  { spec: forkSumMq, params: { workers: 1 }, states: 13, verdict: "ok" },
+  { spec: forkSumMq, params: {}, states: 66, verdict: "ok" },
+  { spec: forkSumMq, params: { workers: 4, n: 10 }, states: 1802, verdict: "ok" },
+  { spec: mqRequestResponse, params: {}, states: 688, verdict: "ok" },
+  { spec: mqRequestResponse, params: { clients: 3 }, states: 10716, verdict: "ok" },
+  { spec: mqRequestResponse, params: { requests: 2 }, states: 2730, verdict: "ok" },
+  // Both requests sent and the first answered; the other client takes the
+  // reply: 2 x (loop test, send), server loop test, msgrcv, msgsnd, the
+  // client's msgrcv, its assertion: 9 steps.
+  {
+    spec: mqWrongType,
+    params: {},
+    states: 148,
+    verdict: { property: "each client gets its own reply", steps: 9 },
+  },
+  {
+    spec: mqWrongType,
+    params: { clients: 3 },
+    states: 617,
+    verdict: { property: "each client gets its own reply", steps: 9 },
+  },
+  // The consumer's loop test, its mq_receive (EAGAIN), the assertion.
+  {
+    spec: mqPollBug,
+    params: {},
+    states: 9,
+    verdict: { property: "only received messages are consumed", steps: 3 },
+  },
+  {
+    spec: mqPollBug,
+    params: { items: 3, maxmsg: 1 },
+    states: 9,
+    verdict: { property: "only received messages are consumed", steps: 3 },
+  },
+  { spec: mqPollOk, params: {}, states: 103, verdict: "ok" },
+  { spec: mqPollOk, params: { items: 3, maxmsg: 1 }, states: 172, verdict: "ok" },
+  { spec: mqPriority, params: {}, states: 174, verdict: "ok" },
+  { spec: mqPriority, params: { normals: 4 }, states: 433, verdict: "ok" },
+  { spec: mqRmid, params: {}, states: 607, verdict: "ok" },
+  { spec: mqRmid, params: { workers: 1, jobs: 1 }, states: 47, verdict: "ok" },
+  { spec: mqRmid, params: { workers: 3, jobs: 3 }, states: 9851, verdict: "ok" },
+];
+
+function summary(r: CheckResult): Pin["verdict"] | string {
+  if (r.verdict === "ok") return "ok";
+  if (r.verdict === "violation") {
+    return { property: r.violation!.property, steps: r.violation!.transitions.length };
+  }
+  return `${r.verdict}: ${r.error?.message ?? r.incomplete?.message ?? ""}`;
+}
+
+for (const pin of PINS) {
+  Deno.test(`${pin.spec.name} ${JSON.stringify(pin.params)}: ${pin.states} states`, () => {
+    const r = check(pin.spec, { params: pin.params });
+    assert.deepEqual(summary(r), pin.verdict);
+    assert.equal(r.stats.states, pin.states);
+    if (r.violation !== undefined) {
+      const again = explainTrace(pin.spec.compile(pin.params), {
+        init: r.violation.init,
+        transitions: r.violation.transitions,
+      });
+      assert.ok(typeof again !== "string", String(again));
+      assert.equal(again.property, r.violation.property);
+    }
+  });
+}
+
+Deno.test("every message-queue spec meets its declared verdict at its defaults", () => {
+  for (
+    const s of [mqRequestResponse, mqWrongType, forkSumMq, mqPollBug, mqPollOk, mqPriority, mqRmid]
+  ) {
+    const r = check(s);
+    const want = s.expect === "ok" ? "ok" : "violation" in s.expect ? s.expect.violation : "";
+    assert.equal(r.verdict === "ok" ? "ok" : r.violation?.property, want, s.name);
+  }
+});
+
+/** Every reachable state of `model`, printed (a plain BFS by enabled/fire). */
+function reachable(model: Model): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const queue: Int32Array[] = [];
+  model.init((s) => queue.push(s.slice()));
+  while (queue.length > 0) {
+    const s = queue.shift()!;
+    const key = s.join(",");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(model.format(s));
+    for (const t of model.enabled(s)) {
+      const next = model.fire(s, t);
+      if (next instanceof Int32Array) queue.push(next);
+    }
+  }
+  return out;
+}
+
+Deno.test("mq_rmid: a blocked worker wakes with EIDRM, one that calls later gets EINVAL", () => {
+  const states = reachable(mqRmid.compile());
+  assert.equal(states.length, 607);
+  assert.ok(states.some((s) => /jobs=removed; woken worker#0 EIDRM/.test(s)), "EIDRM hand-out");
+  assert.ok(states.some((s) => /worker#0@[^{]*\{job=0,err=EIDRM\}/.test(s)), "a worker got EIDRM");
+  assert.ok(
+    states.some((s) => /worker#1@[^{]*\{job=0,err=EINVAL\}/.test(s)),
+    "a worker got EINVAL",
+  );
+});
+
+Deno.test("mq_priority: the urgent message overtakes both queued normal ones (reachable)", () => {
+  // The situation the spec's assertion guards is reached: the urgent
+  // message queued ahead of normal ones sent before it.
+  const states = reachable(mqPriority.compile());
+  assert.ok(
+    states.some((s) => /q=\[p9:100\(4B\)\]/.test(s)),
+    "the urgent message alone in the queue",
+  );
+  assert.ok(
+    states.some((s) => /q=\[p9:100\(4B\) p0:1\(4B\) p0:2\(4B\)\]/.test(s)),
+    "it overtakes both",
+  );
+});
