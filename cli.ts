@@ -25,6 +25,16 @@ import { formatCounterexample, formatJson, formatText } from "./checker/report.t
 import type { CheckResult, Verdict } from "./checker/result.ts";
 import { Spec } from "./model/spec.ts";
 import { explainTrace } from "./checker/explain.ts";
+import { formatSweep, parseRange, sweep, type SweepResult } from "./checker/sweep.ts";
+import { formatSimulation, simulate } from "./checker/simulate.ts";
+import {
+  formatScheduleFile,
+  parseScheduleFile,
+  replaySchedule,
+  type ScheduleFile,
+  scheduleFileOf,
+} from "./checker/schedule_file.ts";
+import { dirname } from "node:path";
 import { expectationText, meetsExpectation as meetsDeclared } from "./checker/expectation.ts";
 
 /** Exit codes of the CLI, one per verdict class. */
@@ -47,18 +57,38 @@ const defaultIO: CliIO = {
 
 const USAGE = `usage: ipcspec check <spec files or folders...> [options]
        ipcspec list <spec files or folders...>
+       ipcspec sweep <spec file> --param name=1..4 [--param name=1,2,4 ...] [options]
+       ipcspec simulate <spec file> [options]
+       ipcspec replay <schedule file>
 
 options:
   --param name=value   override a spec parameter (repeatable)
   --spec name          check only the spec with this name
   --max-states N       stop after N distinct states (verdict: incomplete)
   --max-depth N        do not search deeper than N steps (verdict: incomplete)
+  --strategy bfs|dfs   search breadth-first (default: shortest traces) or depth-first
   --time S             stop after S seconds (verdict: incomplete)
   --format text|json   output format (default text)
   --expect             compare each verdict with the one the spec declares
   --replay TRACE       replay a trace (as printed, e.g. 0:3,1,4) instead of searching
   --progress           print progress to stderr every second (default on a terminal)
   -h, --help           this help
+
+sweep (check every configuration of a grid, report the smallest failing one):
+  --param name=RANGE   a range 1..4 or a list 1,2,4 is swept; a single value is fixed
+  --max-states N       the state budget of each point (default 100000)
+  --mode auto|grid|random  enumerate the grid, or sample it with fast-check (default auto)
+  --grid-limit N       the largest grid auto enumerates (default 64)
+  --all                enumerate every point, not only up to the first failure
+  --runs N             random mode: points to generate (default 100)
+  --seed S, --path P   random mode: fast-check's seed and path, to reproduce a sweep
+
+simulate (random schedules, shrunk on a violation; for configurations too large to check):
+  --runs N             schedules to try (default 1000)
+  --max-steps N        steps per schedule (default 1000)
+  --seed S, --path P   fast-check's seed and path, to reproduce a simulation
+  --time S             stop after S seconds
+  --out FILE           where to write the schedule file (default: a new file in the temp dir)
 
 exit codes: 0 ok, 1 violation (or an expectation not met), 2 incomplete, 3 error`;
 
@@ -190,12 +220,14 @@ async function run(args: string[], io: CliIO): Promise<number> {
       spec: { type: "string" },
       "max-states": { type: "string" },
       "max-depth": { type: "string" },
+      strategy: { type: "string" },
       time: { type: "string" },
       format: { type: "string" },
       expect: { type: "boolean" },
       replay: { type: "string" },
       progress: { type: "boolean" },
       help: { type: "boolean", short: "h" },
+      ...SIMULATION_OPTIONS,
     },
   });
   if (values.help === true) {
@@ -203,6 +235,14 @@ async function run(args: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const [command, ...paths] = positionals;
+  if (command === "sweep" || command === "simulate" || command === "replay") {
+    return await simulationCommand(command, paths, values, io);
+  }
+  for (const name of Object.keys(SIMULATION_OPTIONS)) {
+    if (name in values) {
+      throw new UsageError(`--${name} is an option of sweep and simulate, not of ${command}`);
+    }
+  }
   if (command !== "check" && command !== "list") {
     throw new UsageError(
       command === undefined
@@ -214,6 +254,10 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const format = values.format ?? "text";
   if (format !== "text" && format !== "json") {
     throw new UsageError(`--format must be text or json, got '${format}'`);
+  }
+  const strategy = values.strategy ?? "bfs";
+  if (strategy !== "bfs" && strategy !== "dfs") {
+    throw new UsageError(`--strategy must be bfs or dfs, got '${strategy}'`);
   }
   const limits = {
     maxStates: positiveInt("max-states", values["max-states"]),
@@ -277,6 +321,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     for (const { file, spec } of specs) {
       const result = await checkAsync(spec, {
         params,
+        strategy,
         ...(limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {}),
         ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
         ...(limits.timeSeconds !== undefined ? { timeSeconds: limits.timeSeconds } : {}),
@@ -353,6 +398,363 @@ function replayCommand(
   }
   io.out("the trace ends in a state that violates no property");
   return EXIT.ok;
+}
+
+// ---------------------------------------------------------------------------
+// sweep, simulate, replay
+
+/** Options only `sweep` and `simulate` take (see the usage). */
+const SIMULATION_OPTIONS = {
+  seed: { type: "string" },
+  path: { type: "string" },
+  runs: { type: "string" },
+  "max-steps": { type: "string" },
+  out: { type: "string" },
+  mode: { type: "string" },
+  all: { type: "boolean" },
+  "grid-limit": { type: "string" },
+} as const;
+
+/** How the printed reproduction commands call the CLI. */
+const CLI_COMMAND = "deno run -A cli.ts";
+
+interface SimulationValues {
+  param?: string[];
+  spec?: string;
+  "max-states"?: string;
+  "max-depth"?: string;
+  time?: string;
+  format?: string;
+  expect?: boolean;
+  replay?: string;
+  progress?: boolean;
+  seed?: string;
+  path?: string;
+  runs?: string;
+  "max-steps"?: string;
+  out?: string;
+  mode?: string;
+  all?: boolean;
+  "grid-limit"?: string;
+}
+
+/** `arg` quoted for a POSIX shell when it needs it. */
+function shellQuote(arg: string): string {
+  return /^[\w./=:,@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+function commandLine(args: readonly string[]): string {
+  return `${CLI_COMMAND} ${args.map(shellQuote).join(" ")}`;
+}
+
+function integer(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^-?\d+$/.test(v.trim())) throw new UsageError(`--${name} must be an integer, got '${v}'`);
+  return Number(v);
+}
+
+function rejectOptions(command: string, values: SimulationValues, names: string[]): void {
+  for (const name of names) {
+    if (values[name as keyof SimulationValues] !== undefined) {
+      throw new UsageError(`${command} does not take --${name}`);
+    }
+  }
+}
+
+async function oneSpec(
+  command: string,
+  paths: string[],
+  wanted: string | undefined,
+): Promise<{ file: string; spec: Spec }> {
+  if (paths.length !== 1) {
+    throw new UsageError(`${command} takes exactly one spec file\n\n${USAGE}`);
+  }
+  const file = paths[0]!;
+  const specs = await loadSpecs(file);
+  const all = specs.map((s) => s.name);
+  const chosen = wanted === undefined ? specs : specs.filter((s) => s.name === wanted);
+  if (chosen.length === 0) {
+    throw new UsageError(`no spec named '${wanted}' (specs: ${all.join(", ")})`);
+  }
+  if (chosen.length > 1) {
+    throw new UsageError(`${file} holds several specs (${all.join(", ")}): choose one with --spec`);
+  }
+  return { file, spec: chosen[0]! };
+}
+
+async function simulationCommand(
+  command: "sweep" | "simulate" | "replay",
+  paths: string[],
+  values: SimulationValues,
+  io: CliIO,
+): Promise<number> {
+  const format = values.format ?? "text";
+  if (format !== "text" && format !== "json") {
+    throw new UsageError(`--format must be text or json, got '${format}'`);
+  }
+  rejectOptions(command, values, ["max-depth", "replay"]);
+  if (values.expect === true) throw new UsageError(`${command} does not take --expect`);
+  if (command === "replay") {
+    rejectOptions(command, values, [...Object.keys(SIMULATION_OPTIONS), "param", "spec", "time"]);
+    return await replayFileCommand(paths, format, io);
+  }
+  if (command === "sweep") {
+    rejectOptions(command, values, ["max-steps", "out"]);
+    return await sweepCommand(paths, values, format, io);
+  }
+  rejectOptions(command, values, ["mode", "grid-limit", "all", "max-states"]);
+  return await simulateCommand(paths, values, format, io);
+}
+
+async function sweepCommand(
+  paths: string[],
+  values: SimulationValues,
+  format: string,
+  io: CliIO,
+): Promise<number> {
+  const { file, spec } = await oneSpec("sweep", paths, values.spec);
+  const ranges: Record<string, string> = {};
+  const fixed: Record<string, string> = {};
+  for (const [name, text] of Object.entries(parseParams(values.param ?? []))) {
+    const vs = parseRange(text);
+    if (typeof vs === "string") throw new UsageError(`--param ${name}: ${vs}`);
+    if (vs.length > 1) ranges[name] = text;
+    else fixed[name] = text;
+  }
+  const mode = values.mode ?? "auto";
+  if (mode !== "auto" && mode !== "grid" && mode !== "random") {
+    throw new UsageError(`--mode must be auto, grid or random, got '${mode}'`);
+  }
+  const maxStates = positiveInt("max-states", values["max-states"]) ?? 100_000;
+  const timeSeconds = positiveNumber("time", values.time);
+  const gridLimit = positiveInt("grid-limit", values["grid-limit"]);
+  const runs = positiveInt("runs", values.runs);
+  const seed = integer("seed", values.seed);
+  if (values.path !== undefined && seed === undefined) {
+    throw new UsageError("--path needs the --seed it came with");
+  }
+  const r = sweep(spec, ranges, {
+    params: fixed,
+    maxStates,
+    mode,
+    ...(timeSeconds !== undefined ? { timeSeconds } : {}),
+    ...(gridLimit !== undefined ? { gridLimit } : {}),
+    ...(values.all === true ? { all: true } : {}),
+    ...(runs !== undefined ? { runs } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(values.path !== undefined ? { path: values.path } : {}),
+    ...(values.progress === true
+      ? {
+        onPoint: (p) =>
+          io.err(`[${spec.name}] ${
+            Object.entries(p.params).map(([k, v]) => `${k}=${v}`).join(" ")
+          }: ${p.verdict}`),
+      }
+      : {}),
+  });
+  if (format === "json") {
+    io.out(JSON.stringify(r, null, 2));
+    return EXIT[r.verdict];
+  }
+  io.out(formatSweep(r, sweepCommands(file, spec, r, { fixed, ranges, timeSeconds, runs })));
+  return EXIT[r.verdict];
+}
+
+function sweepCommands(
+  file: string,
+  spec: Spec,
+  r: SweepResult,
+  given: {
+    fixed: Record<string, string>;
+    ranges: Record<string, string>;
+    timeSeconds: number | undefined;
+    runs: number | undefined;
+  },
+): { sweep: string; check?: string } {
+  const fixedArgs = Object.entries(given.fixed).flatMap(([k, v]) => ["--param", `${k}=${v}`]);
+  const limits = [
+    "--max-states",
+    String(r.maxStates),
+    ...(given.timeSeconds !== undefined ? ["--time", String(given.timeSeconds)] : []),
+  ];
+  const sweepArgs = [
+    "sweep",
+    file,
+    "--spec",
+    spec.name,
+    ...Object.entries(given.ranges).flatMap(([k, v]) => ["--param", `${k}=${v}`]),
+    ...fixedArgs,
+    ...limits,
+    "--mode",
+    r.mode,
+    ...(r.mode === "random"
+      ? [
+        ...(given.runs !== undefined ? ["--runs", String(given.runs)] : []),
+        "--seed",
+        String(r.seed),
+        ...(r.path !== undefined ? ["--path", r.path] : []),
+      ]
+      : []),
+  ];
+  const out: { sweep: string; check?: string } = { sweep: commandLine(sweepArgs) };
+  if (r.smallest !== undefined) {
+    out.check = commandLine([
+      "check",
+      file,
+      "--spec",
+      spec.name,
+      ...Object.entries(r.smallest.params).flatMap(([k, v]) => ["--param", `${k}=${v}`]),
+      ...fixedArgs,
+      ...limits,
+    ]);
+  }
+  return out;
+}
+
+async function simulateCommand(
+  paths: string[],
+  values: SimulationValues,
+  format: string,
+  io: CliIO,
+): Promise<number> {
+  const { file, spec } = await oneSpec("simulate", paths, values.spec);
+  const params = parseParams(values.param ?? []);
+  const runs = positiveInt("runs", values.runs);
+  const maxSteps = positiveInt("max-steps", values["max-steps"]);
+  const timeSeconds = positiveNumber("time", values.time);
+  const seed = integer("seed", values.seed);
+  if (values.path !== undefined && seed === undefined) {
+    throw new UsageError("--path needs the --seed it came with");
+  }
+  const r = simulate(spec, {
+    params,
+    ...(runs !== undefined ? { runs } : {}),
+    ...(maxSteps !== undefined ? { maxSteps } : {}),
+    ...(timeSeconds !== undefined ? { timeSeconds } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(values.path !== undefined ? { path: values.path } : {}),
+  });
+  const schedule = scheduleFileOf(r, file);
+  let written: string | undefined;
+  if (schedule !== undefined) {
+    try {
+      written = values.out ??
+        await Deno.makeTempFile({ prefix: `ipcspec-${spec.name}-`, suffix: ".schedule.json" });
+      await Deno.writeTextFile(written, formatScheduleFile(schedule));
+    } catch (e) {
+      io.err(`warning: cannot write the schedule file: ${e instanceof Error ? e.message : e}`);
+      written = undefined;
+    }
+  }
+  if (format === "json") {
+    io.out(
+      JSON.stringify(
+        { ...r, ...(written !== undefined ? { scheduleFile: written } : {}) },
+        null,
+        2,
+      ),
+    );
+    return EXIT[r.verdict];
+  }
+  const reproduce: string[] = [];
+  if (r.verdict !== "incomplete" && r.path !== undefined) {
+    reproduce.push(commandLine([
+      "simulate",
+      file,
+      "--spec",
+      spec.name,
+      ...Object.entries(params).flatMap(([k, v]) => ["--param", `${k}=${v}`]),
+      "--max-steps",
+      String(r.maxSteps),
+      "--seed",
+      String(r.seed),
+      "--path",
+      r.path,
+    ]));
+  }
+  if (written !== undefined) reproduce.push(commandLine(["replay", written]));
+  io.out(formatSimulation(r, reproduce));
+  return EXIT[r.verdict];
+}
+
+async function replayFileCommand(paths: string[], format: string, io: CliIO): Promise<number> {
+  if (paths.length !== 1) throw new UsageError(`replay takes one schedule file\n\n${USAGE}`);
+  const path = paths[0]!;
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    throw new UsageError(
+      `Cannot read schedule file '${path}': ${
+        e instanceof Deno.errors.NotFound ? "no such file" : (e as Error).message
+      }`,
+    );
+  }
+  const file = parseScheduleFile(text);
+  if (typeof file === "string") throw new UsageError(`'${path}' is not a schedule file: ${file}`);
+  const spec = await scheduleSpec(path, file);
+  const model = spec.compile(file.params);
+  const r = replaySchedule(model, file);
+  if (format === "json") {
+    io.out(JSON.stringify({ file, ...r }, null, 2));
+  } else {
+    const params = Object.entries(file.params).map(([k, v]) => `${k}=${v}`).join(" ");
+    const origin = [
+      `written by ipcspec ${file.ipcspec}`,
+      ...(file.seed !== undefined ? [`seed ${file.seed}`] : []),
+      ...(file.path !== undefined ? [`path "${file.path}"`] : []),
+    ].join(", ");
+    io.out(
+      `${file.spec} (${params}): replaying ${file.schedule.length} scheduled steps from ${path} (${origin})`,
+    );
+    if (typeof r.story === "string") io.out(`the schedule does not replay: ${r.story}`);
+    else io.out(formatCounterexample(r.story));
+    if (typeof r.story !== "string" && r.story.property !== "") {
+      io.out(`violates '${r.story.property}' (${r.story.kind}): ${r.story.message}`);
+    } else if (r.run.end === "error") {
+      io.out(`the spec's code fails: ${r.run.error}`);
+    } else {
+      io.out("the schedule ends in a state that violates no property");
+    }
+  }
+  if (r.mismatch !== undefined || typeof r.story === "string") {
+    io.err(
+      `error: ${
+        r.mismatch ?? "the schedule does not replay"
+      } (the spec or ipcspec changed since the file was written)`,
+    );
+    return EXIT.error;
+  }
+  if (r.run.end === "error") return EXIT.error;
+  return r.run.end === "violation" ? EXIT.violation : EXIT.ok;
+}
+
+/** The spec a schedule file names: its file relative to the working directory, else to the schedule file. */
+async function scheduleSpec(schedulePath: string, file: ScheduleFile): Promise<Spec> {
+  let specPath = file.specFile;
+  try {
+    await Deno.stat(specPath);
+  } catch {
+    const beside = resolve(dirname(schedulePath), file.specFile);
+    try {
+      await Deno.stat(beside);
+      specPath = beside;
+    } catch {
+      throw new UsageError(
+        `Cannot load spec file '${file.specFile}' named by '${schedulePath}': no such file (run replay from the directory simulate ran in)`,
+      );
+    }
+  }
+  const specs = await loadSpecs(specPath);
+  const spec = specs.find((s) => s.name === file.spec);
+  if (spec === undefined) {
+    throw new UsageError(
+      `no spec named '${file.spec}' in '${specPath}' (specs: ${
+        specs.map((s) => s.name).join(", ")
+      })`,
+    );
+  }
+  return spec;
 }
 
 if (import.meta.main) {

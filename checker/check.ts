@@ -5,15 +5,39 @@
  */
 
 import type { Checkable, Model } from "../model/model.ts";
+import { match } from "ts-pattern";
 import { BfsSearch } from "./bfs.ts";
+import { DfsSearch } from "./dfs.ts";
 import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { explainTrace } from "./explain.ts";
 import type { CheckResult, Counterexample, Stats } from "./result.ts";
+
+/** The search engines {@linkcode check} can run. */
+export type Strategy = "bfs" | "dfs";
 
 /** Options of {@linkcode check} and {@linkcode checkAsync}. */
 export interface CheckOptions extends SearchLimits, SearchHooks {
   /** Parameter overrides (numbers, booleans, or their text). */
   params?: Readonly<Record<string, number | boolean | string>>;
+  /**
+   * `bfs` (default): shortest counterexamples. `dfs`: the same verdicts and
+   * reachable states, with a search stack instead of levels (traces need
+   * not be shortest).
+   */
+  strategy?: Strategy;
+}
+
+/** A search engine that runs in slices. */
+interface Engine {
+  run(millis?: number): boolean;
+  outcome(): SearchOutcome;
+}
+
+function engine(model: Model, options: CheckOptions): Engine {
+  return match(options.strategy ?? "bfs")
+    .with("bfs", () => new BfsSearch(model, options))
+    .with("dfs", () => new DfsSearch(model, options))
+    .exhaustive();
 }
 
 /** Options of {@linkcode checkAsync}. */
@@ -169,7 +193,7 @@ function toResult(
 export function check(target: Model | Checkable, options: CheckOptions = {}): CheckResult {
   const prepared = prepare(target, options);
   if (!("model" in prepared)) return prepared;
-  const search = new BfsSearch(prepared.model, options);
+  const search = engine(prepared.model, options);
   search.run();
   return toResult(prepared.model, prepared.params, search.outcome());
 }
@@ -208,7 +232,7 @@ export async function checkAsync(
   if (!("model" in prepared)) return prepared;
   const signal = options.signal;
   const outer = options.shouldStop;
-  const search = new BfsSearch(prepared.model, {
+  const search = engine(prepared.model, {
     ...options,
     shouldStop: () => signal?.aborted === true || outer?.() === true,
   });

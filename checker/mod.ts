@@ -8,6 +8,10 @@
 
 export * from "./check.ts";
 export * from "./bfs.ts";
+export * from "./dfs.ts";
+export * from "./simulate.ts";
+export * from "./sweep.ts";
+export * from "./schedule_file.ts";
 export * from "./replay.ts";
 export * from "./explain.ts";
 export * from "./expectation.ts";

@@ -47,10 +47,10 @@ export interface ReplayResult {
  * @param trace The path.
  * @returns The states reached and any failure.
  *
- * @example Replaying a two-step path
+ * @example Replaying the counterexample of a check
  * ```ts
  * import { replay } from "./replay.ts";
- * import { spec, system } from "../mod.ts";
+ * import { check, spec, system } from "../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const s = spec({
@@ -59,11 +59,13 @@ export interface ReplayResult {
  *   build: () => {
  *     const sys = system({ x: 0 });
  *     sys.process("p", {}, (b) => [b.do("a", ({ g }) => g.x++), b.do("b", ({ g }) => g.x++)]);
+ *     sys.atEnd("x stays small", ({ g }) => g.x < 2);
  *     return sys;
  *   },
  * });
  * const model = s.compile();
- * const r = replay(model, { init: 0, transitions: [0, 1] });
+ * const cx = check(model).violation!;
+ * const r = replay(model, cx);
  * assert.equal(r.states.length, 3);
  * assert.equal(r.error, undefined);
  * ```
