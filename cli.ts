@@ -343,7 +343,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       results.push(result);
       if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;
       const paramArgs = Object.entries(params).map(([k, v]) => ` --param ${k}=${v}`).join("");
-      const hint = `ipcspec check ${file} --spec ${spec.name}${paramArgs} --replay {trace}`;
+      const hint = `${CLI_COMMAND} check ${file} --spec ${spec.name}${paramArgs} --replay {trace}`;
       if (format === "text") {
         let text = formatText(result, hint);
         if (values.expect === true) {

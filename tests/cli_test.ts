@@ -70,7 +70,7 @@ Deno.test("cli: a violation exits 1 with the story", async () => {
   assert.match(r.out, /consumer#0 waits on wait\(full\) \(full = 0\), holding mutex/);
   assert.match(
     r.out,
-    /^replay: ipcspec check .*pc_swapped_waits\.ts --spec pc_swapped_waits --replay 0:/m,
+    /^replay: deno run -A cli.ts check .*pc_swapped_waits\.ts --spec pc_swapped_waits --replay 0:/m,
   );
 });
 
@@ -246,7 +246,7 @@ Deno.test("cli: the printed replay command carries the --param overrides", async
   const first = await cli("check", path("specs/pc_swapped_waits.ts"), ...args);
   assert.equal(first.code, 1);
   assert.match(first.out, /deadlock: 4 processes blocked/);
-  const hint = /^replay: ipcspec check \S+ --spec pc_swapped_waits (.*) --replay (\S+)$/m.exec(
+  const hint = /^replay: deno run -A cli.ts check \S+ --spec pc_swapped_waits (.*) --replay (\S+)$/m.exec(
     first.out,
   );
   assert.ok(hint, first.out);

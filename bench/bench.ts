@@ -1,0 +1,320 @@
+/**
+ * The benchmark: checks the bundled producer-consumer specs on one workload
+ * large enough to time, and writes `bench/RESULTS.md`.
+ *
+ * ```sh
+ * deno task bench                                # the full run (under a minute), writes bench/RESULTS.md
+ * deno task bench --quick                        # a smoke run of a second or two, printed only
+ * deno task bench --params items=2 --params producers=2   # another workload
+ * deno task bench --quick --out bench/quick.md   # also write the smoke run's report
+ * ```
+ *
+ * The main case is `pc_semaphore`, the bounded buffer of ipc-semantics.md
+ * §9, at about 17 million states. `pc_rendezvous` and `pc_channel` move the
+ * same items between the same processes over a channel, so the ratios show
+ * what each mechanism costs. Each case is one `check()` call, as a library
+ * user would make it, in this one process, the main case last.
+ *
+ * @module
+ */
+
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { check, type CheckResult, formatStats, Spec } from "../mod.ts";
+
+type Params = Record<string, number | boolean | string>;
+
+/** A bundled spec: the file under specs/ and the name of its export. */
+interface Bundled {
+  readonly file: string;
+  readonly name: string;
+}
+
+/** The specs, in the order they run; the last is the main case. */
+const SPECS: readonly Bundled[] = [
+  { file: "pc_rendezvous", name: "pcRendezvous" },
+  { file: "pc_channel", name: "pcChannel" },
+  { file: "pc_semaphore", name: "pcSemaphore" },
+];
+
+/** The workload: each spec gets the parameters it declares. */
+const FULL: Params = { slots: 2, producers: 3, consumers: 2, items: 3 };
+const QUICK: Params = { slots: 2, producers: 2, consumers: 2, items: 2 };
+
+const USAGE = `usage: deno task bench [--quick] [--params name=value ...] [--out FILE]
+
+  --quick              a smoke run of a second or two; prints the report and writes
+                       nothing unless --out is given
+  --params name=value  change the workload (slots, producers, consumers, items); each
+                       spec gets the parameters it declares; repeatable, or
+                       comma-separated: --params slots=3,items=2
+  --out FILE           where to write the report (default bench/RESULTS.md; the task
+                       may write only under bench/)
+  -h, --help           this help`;
+
+/**
+ * Loads a bundled spec the way the CLI loads spec files, by a dynamic
+ * import. (A static import would type-check specs/ under the root compiler
+ * options; specs/ is a workspace member with options of its own.)
+ */
+async function loadSpec(b: Bundled): Promise<Spec> {
+  const mod: Record<string, unknown> = await import(`../specs/${b.file}.ts`);
+  const s = mod[b.name];
+  if (!(s instanceof Spec)) throw new TypeError(`specs/${b.file}.ts exports no spec '${b.name}'`);
+  return s;
+}
+
+function parseParams(list: readonly string[]): Params {
+  const out: Params = {};
+  for (const item of list.flatMap((s) => s.split(","))) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new TypeError(`--params must look like name=value, got '${item}'`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** The part of the workload that `spec` declares. */
+function paramsFor(spec: Spec, workload: Params): Params {
+  return Object.fromEntries(Object.entries(workload).filter(([k]) => k in spec.params));
+}
+
+function fmtInt(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+function fmtMiB(bytes: number): string {
+  return bytes > 0 ? `${(bytes / 2 ** 20).toFixed(0)} MiB` : "unknown";
+}
+
+function paramText(params: Readonly<Record<string, number | boolean | string>>): string {
+  return Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ");
+}
+
+/**
+ * A Markdown table with padded columns, readable as plain text too. Columns
+ * whose header is in `right` are right-aligned.
+ */
+function table(head: readonly string[], rows: readonly string[][], right = new Set<string>()) {
+  const widths = head.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    `| ${
+      cells.map((c, i) => right.has(head[i]!) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))
+        .join(" | ")
+    } |`;
+  const rule = `| ${
+    head.map((h, i) => right.has(h) ? `${"-".repeat(widths[i]! - 1)}:` : "-".repeat(widths[i]!))
+      .join(" | ")
+  } |`;
+  return [line(head), rule, ...rows.map(line)];
+}
+
+function runCase(spec: Spec, params: Params): CheckResult {
+  console.error(`[bench] ${spec.name} ${paramText(params)} ...`);
+  let lastReport = 0;
+  const result = check(spec, {
+    params,
+    onProgress: (p) => {
+      if (p.seconds - lastReport < 5) return;
+      lastReport = p.seconds;
+      console.error(
+        `[bench]   ${fmtInt(p.states)} states, depth ${p.depth}, ` +
+          `${fmtInt(p.statesPerSecond)} states/s, ${fmtMiB(p.memoryBytes)} RSS`,
+      );
+    },
+  });
+  console.error(`[bench]   ${result.verdict}: ${formatStats(result.stats)}`);
+  return result;
+}
+
+/** The commit checked out (read from .git, so it needs no --allow-run), or "unknown". */
+function headCommit(): string {
+  try {
+    const head = Deno.readTextFileSync(".git/HEAD").trim();
+    if (!head.startsWith("ref: ")) return head.slice(0, 12);
+    const ref = head.slice(5);
+    try {
+      return Deno.readTextFileSync(`.git/${ref}`).trim().slice(0, 12);
+    } catch {
+      const packed = Deno.readTextFileSync(".git/packed-refs");
+      const line = packed.split("\n").find((l) => l.endsWith(` ${ref}`));
+      return line?.slice(0, 12) ?? "unknown";
+    }
+  } catch {
+    return "unknown";
+  }
+}
+
+/** The machine and runtime, as far as Deno can tell. */
+function machine(): string[] {
+  let memory = "unknown";
+  try {
+    memory = `${(Deno.systemMemoryInfo().total / 2 ** 30).toFixed(1)} GiB`;
+  } catch {
+    // no --allow-sys: leave it unknown
+  }
+  let cpu = "unknown model";
+  try {
+    cpu = cpus()[0]?.model.trim() || cpu;
+  } catch {
+    // no --allow-sys: leave it unknown
+  }
+  let kernel = "";
+  try {
+    kernel = ` (kernel ${Deno.osRelease()})`;
+  } catch {
+    // no --allow-sys
+  }
+  return [
+    `- Deno ${Deno.version.deno}, V8 ${Deno.version.v8}, TypeScript ${Deno.version.typescript}`,
+    `- OS: ${Deno.build.os} ${Deno.build.arch}${kernel}`,
+    `- CPU: ${cpu}, ${navigator.hardwareConcurrency} logical cores (the checker uses one)`,
+    `- Memory: ${memory} total`,
+  ];
+}
+
+function report(results: readonly CheckResult[], command: string, quick: boolean): string {
+  const main = results[results.length - 1]!;
+  const s = main.stats;
+  const measures = [
+    ["verdict", main.verdict],
+    ["states", fmtInt(s.states)],
+    ["transitions", fmtInt(s.transitions)],
+    ["depth", String(s.depth)],
+    ["seconds", s.seconds.toFixed(2)],
+    ["states/s", fmtInt(s.statesPerSecond)],
+    ["bytes/state (store)", s.bytesPerState.toFixed(1)],
+    ["state width (Int32 slots)", String(s.stateWidth)],
+    ["peak memory (RSS)", fmtMiB(s.peakMemoryBytes)],
+  ];
+  const head = [
+    "spec",
+    "params",
+    "verdict",
+    "states",
+    "vs main",
+    "transitions",
+    "depth",
+    "s",
+    "states/s",
+    "B/state",
+    "slots",
+    "peak RSS",
+  ];
+  const rows = results.map((r) => {
+    const t = r.stats;
+    return [
+      r.spec,
+      paramText(r.params),
+      r.verdict,
+      fmtInt(t.states),
+      (t.states / s.states).toFixed(3),
+      fmtInt(t.transitions),
+      String(t.depth),
+      t.seconds.toFixed(2),
+      fmtInt(t.statesPerSecond),
+      t.bytesPerState.toFixed(1),
+      String(t.stateWidth),
+      fmtMiB(t.peakMemoryBytes),
+    ];
+  });
+  return [
+    "<!-- deno-fmt-ignore-file -->",
+    "<!-- Written by bench/bench.ts (deno task bench); rerun it rather than editing. -->",
+    "",
+    `# Benchmark results${quick ? " (quick smoke run)" : ""}`,
+    "",
+    `Date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`,
+    "",
+    `Commit: ${headCommit()} (uncommitted changes, if any, are not shown)`,
+    "",
+    `Command: \`${command}\`, from the repository root. \`deno task bench\` runs`,
+    "`deno run --allow-read --allow-write=bench --allow-env --allow-sys bench/bench.ts`.",
+    "",
+    "## Main case",
+    "",
+    `\`${main.spec}\` (${paramText(main.params)}): the bounded buffer of ipc-semantics.md`,
+    "§9 (a ring buffer, semaphores `empty` and `full`, a mutex), checked exhaustively",
+    "by `check()`: a breadth-first search over the exact state store.",
+    "",
+    ...table(["measure", "value"], measures, new Set(["value"])),
+    "",
+    "## The same workload over each mechanism",
+    "",
+    "The same producers, consumers and items, exchanged over a rendezvous channel,",
+    "a bounded channel, and shared memory with semaphores and a mutex. The cases",
+    "ran in this order, in one process, one `check()` call each. *vs main* is the",
+    "ratio of the case's states to the main case's states.",
+    "",
+    ...table(head, rows, new Set(head.slice(3))),
+    "",
+    "## Machine",
+    "",
+    ...machine(),
+    "",
+    "## Reading the figures",
+    "",
+    "- *states* counts the distinct states stored. *transitions* counts the",
+    "  successors generated, known states included. *depth* is the deepest",
+    "  breadth-first level.",
+    "- *bytes/state* (`stats.bytesPerState`) covers the exact store only: each",
+    "  state's Int32 slots, its parent link and the transition that reached it,",
+    "  plus the hash table, divided by the number of states. It does not count",
+    "  the JavaScript runtime.",
+    "- *peak RSS* is the resident memory of the whole bench process. It is",
+    "  sampled about once a second and at the end of each case, so it includes",
+    "  the runtime (about 50 MiB) and anything earlier cases left to the garbage",
+    "  collector.",
+    "",
+  ].join("\n");
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      quick: { type: "boolean" },
+      params: { type: "string", multiple: true },
+      out: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
+  const quick = values.quick === true;
+  const workload = { ...(quick ? QUICK : FULL), ...parseParams(values.params ?? []) };
+  const specs = await Promise.all(SPECS.map(loadSpec));
+  for (const k of Object.keys(workload)) {
+    if (!specs.some((spec) => k in spec.params)) {
+      throw new TypeError(`no benchmarked spec has a parameter '${k}'`);
+    }
+  }
+  const results = specs.map((spec) => runCase(spec, paramsFor(spec, workload)));
+  const text = report(results, ["deno task bench", ...Deno.args].join(" "), quick);
+  const out = values.out ?? (quick ? undefined : "bench/RESULTS.md");
+  if (out !== undefined) {
+    Deno.writeTextFileSync(out, text);
+    console.error(`[bench] wrote ${out}`);
+  }
+  console.log(text);
+  const unexpected = results.filter((r) => r.verdict !== "ok");
+  for (const r of unexpected) {
+    console.error(
+      `[bench] ${r.spec}: expected ok, got ${r.verdict}${
+        r.error !== undefined ? `: ${r.error.message}` : ""
+      }`,
+    );
+  }
+  return unexpected.length === 0 ? 0 : 1;
+}
+
+if (import.meta.main) {
+  try {
+    Deno.exit(await main());
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : String(e)}\n\n${USAGE}`);
+    Deno.exit(2);
+  }
+}
