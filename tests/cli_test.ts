@@ -246,9 +246,10 @@ Deno.test("cli: the printed replay command carries the --param overrides", async
   const first = await cli("check", path("specs/pc_swapped_waits.ts"), ...args);
   assert.equal(first.code, 1);
   assert.match(first.out, /deadlock: 4 processes blocked/);
-  const hint = /^replay: deno run -A cli.ts check \S+ --spec pc_swapped_waits (.*) --replay (\S+)$/m.exec(
-    first.out,
-  );
+  const hint = /^replay: deno run -A cli.ts check \S+ --spec pc_swapped_waits (.*) --replay (\S+)$/m
+    .exec(
+      first.out,
+    );
   assert.ok(hint, first.out);
   assert.equal(hint[1], args.join(" "));
   const r = await cli("check", path("specs/pc_swapped_waits.ts"), ...args, "--replay", hint[2]!);
