@@ -49,6 +49,8 @@ export class InsertSink implements SuccessorSink {
   /** Set when a new state did not fit under `maxStates`. */
   full = false;
   found: SinkFinding | undefined;
+  /** The first exploration bound reached (not a violation: the verdict can only be incomplete). */
+  bound: SinkFinding | undefined;
 
   constructor(store: ExactStore, model: Model, maxStates: number) {
     this.store = store;
@@ -79,6 +81,12 @@ export class InsertSink implements SuccessorSink {
   }
 
   fail(property: number, transition: number, message: string): void {
+    if (this.model.properties[property]?.kind === "bound") {
+      // Not a violation: the successor is cut, the search goes on, and the
+      // verdict can no longer be ok.
+      this.bound ??= { property, state: this.parent, transition, message };
+      return;
+    }
     if (this.found === undefined) {
       this.found = { property, state: this.parent, transition, message };
       this.inserting = false;
@@ -209,14 +217,33 @@ export function outcomeOf(
       ...(st >= 0 ? store.path(st) : { init: 0, transitions: [] }),
     };
   }
-  const reason = end.reason;
+  // A search that covered everything but cut successors at an exploration
+  // bound is incomplete, with the path to where the bound was first reached.
+  const bounded = end.status === "ok" && sink.bound !== undefined;
+  const status = bounded ? "incomplete" : end.status;
+  const reason = bounded ? "bound" : end.reason;
+  let incomplete: SearchOutcome["incomplete"];
+  if (bounded) {
+    const b = sink.bound!;
+    const path = store.path(b.state);
+    path.transitions.push(b.transition);
+    incomplete = {
+      reason: "bound",
+      message: `${b.message}: the states beyond it were not explored`,
+      found: {
+        property: b.property,
+        ...path,
+        ...(b.message !== undefined ? { message: b.message } : {}),
+      },
+    };
+  } else if (reason !== undefined) {
+    incomplete = { reason, message: limitMessage(reason, limits) };
+  }
   return {
-    status: end.status,
+    status,
     ...(found !== undefined ? { found } : {}),
     ...(error !== undefined ? { error } : {}),
-    ...(reason !== undefined
-      ? { incomplete: { reason, message: limitMessage(reason, limits) } }
-      : {}),
+    ...(incomplete !== undefined ? { incomplete } : {}),
     states: store.count,
     transitions: sink.transitions,
     depth: end.depth,

@@ -42,3 +42,13 @@ Deno.test("cli: --strategy dfs checks, and a bad strategy exits 3", async () => 
   assert.equal(await main(["check", file, "--strategy", "random"], io), 3);
   assert.match(out.join("\n"), /--strategy must be bfs or dfs, got 'random'/);
 });
+
+Deno.test("both strategies end incomplete, with a trace, when an exploration bound is reached", async () => {
+  const spec = await bundled("mailbox_buffering.ts", "bufferingUnboundedFast");
+  for (const strategy of ["bfs", "dfs"] as const) {
+    const r = check(spec, { strategy });
+    assert.equal(r.verdict, "incomplete", strategy);
+    assert.equal(r.incomplete?.reason, "bound", strategy);
+    assert.equal(r.incomplete?.trace?.kind, "bound", strategy);
+  }
+});
