@@ -68,8 +68,9 @@
  * @module
  */
 
-import { callerSource, type Ctx, evalExpr, type Expr, type Into } from "../_ast.ts";
-import type { Footprint, OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
+import { argText, callSteps, checkedInt } from "./_call.ts";
+import { type Ctx, evalExpr, type Expr, type Into } from "../_ast.ts";
+import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
 
@@ -447,105 +448,12 @@ function tableBase(q: MsgQueue, off: number): number {
   return off + MSGS + 3 * q.capacity;
 }
 
-function checkedInt(what: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < -2147483648 || v > 2147483647) {
-    throw new RangeError(`${what} must be a 32-bit integer, got ${String(v)}`);
-  }
-  return v;
-}
-
-function argText(e: number | Expr): string {
-  return typeof e === "number" ? String(e) : "(expr)";
-}
-
 function flagText(flags: (string | false)[]): string {
   const f = flags.filter((x): x is string => x !== false);
   return f.length === 0 ? "" : `, ${f.join("|")}`;
 }
 
 // --- blocking calls as steps ----------------------------------------------------
-
-/** The pieces of a call, for {@linkcode callSteps}. */
-interface CallParts {
-  readonly prim: PrimitiveImpl;
-  readonly text: string;
-  /** The call can park the caller (no IPC_NOWAIT). */
-  readonly canBlock: boolean;
-  /** The inputs deciding whether it blocks are plain numbers. */
-  readonly isStatic: boolean;
-  /** For a static call: whether it completes at once in this state. */
-  immediate(w: Int32Array, off: number, pid: number): boolean;
-  /** Performs the call: completes it, or parks the caller. */
-  call(w: Int32Array, off: number, pid: number, ctx: Ctx): string | undefined;
-  /** Whether the caller can return: woken, or (after an immediate call) never parked. */
-  canReturn(w: Int32Array, off: number, pid: number): boolean;
-  /** The return. */
-  finish(w: Int32Array, off: number, pid: number, ctx: Ctx): string | undefined;
-  readonly failure: string | undefined;
-  readonly end: boolean;
-  readonly footprint: Footprint;
-}
-
-/**
- * A call as steps: one op for a call that cannot block; for a static call a
- * choice between completing at once and parking then returning; otherwise
- * the call followed by the return. All inside a region named after the call.
- * With `end`, an end label named after the return marks where the caller
- * waits (labels are unique per process: two such calls in one process need
- * different `text`s).
- */
-function callSteps(p: CallParts): Step {
-  const base: Omit<OpImpl, "text" | "enabled" | "apply"> = {
-    prim: p.prim,
-    footprint: p.footprint,
-    ...(p.failure !== undefined ? { failure: p.failure, failureKind: "bound" as const } : {}),
-  };
-  const callOp: OpImpl = {
-    ...base,
-    text: p.text,
-    enabled: p.canBlock && p.isStatic ? (w, off, pid) => p.immediate(w, off, pid) : () => true,
-    apply: (w, off, pid, ctx) => p.call(w, off, pid, ctx),
-  };
-  if (!p.canBlock) return opStep(callOp);
-  const src = callerSource();
-  const endLabel = (text: string): Step[] =>
-    p.end ? [{ kind: "label", name: text, end: true, progress: false, src }] : [];
-  if (p.isStatic) {
-    const blockOp: OpImpl = {
-      ...base,
-      text: `${p.text} blocks`,
-      enabled: (w, off, pid) => !p.immediate(w, off, pid),
-      apply: (w, off, pid, ctx) => p.call(w, off, pid, ctx),
-    };
-    const wakeOp: OpImpl = {
-      ...base,
-      text: `${p.text} wakes`,
-      enabled: (w, off, pid) => p.canReturn(w, off, pid),
-      apply: (w, off, pid, ctx) => p.finish(w, off, pid, ctx),
-    };
-    return {
-      kind: "region",
-      name: p.text,
-      body: [{
-        kind: "choose",
-        name: "choose",
-        branches: [[opStep(callOp)], [opStep(blockOp), ...endLabel(wakeOp.text), opStep(wakeOp)]],
-        src,
-      }],
-    };
-  }
-  const returnOp: OpImpl = {
-    ...base,
-    text: `${p.text} returns`,
-    enabled: (w, off, pid) => p.canReturn(w, off, pid),
-    apply: (w, off, pid, ctx) => p.finish(w, off, pid, ctx),
-  };
-  return {
-    kind: "region",
-    name: p.text,
-    body: [opStep(callOp), ...endLabel(returnOp.text), opStep(returnOp)],
-  };
-}
 
 // --- msgsnd ----------------------------------------------------------------------
 
