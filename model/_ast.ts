@@ -54,6 +54,52 @@ export function evalExpr(e: number | Expr, ctx: Ctx): number {
   return typeof e === "number" ? e : e.get(ctx);
 }
 
+/** A process as primitives see it when the system is compiled. */
+export interface ProcInfo {
+  /** Index among all processes, from 0. */
+  readonly pid: number;
+  /** The process kind. */
+  readonly kind: string;
+  /** Index among the copies of its kind. */
+  readonly id: number;
+  /** `kind#id`. */
+  readonly name: string;
+  /** Whether the process's body uses the primitive being bound. */
+  readonly uses: boolean;
+  /** The signal dispositions the process kind declares (see `ProcessOptions.signals`). */
+  readonly signals: Readonly<Record<string, "default" | "ignore" | "handler">>;
+}
+
+/** What a signal delivery did, as the signal table reports it to the compiler. */
+export interface Delivery {
+  /** The signal number. */
+  readonly signo: number;
+  /** The value sent with it (`sigqueue`), or 0. */
+  readonly value: number;
+  /** The sender's pid, or -1. */
+  readonly sender: number;
+  /** What happens to the process. */
+  readonly action: "ignore" | "terminate" | "stop" | "continue" | "handler";
+}
+
+/**
+ * Asynchronous events of a primitive (signals): the compiler gives every
+ * process one more transition, enabled when {@linkcode AsyncEvents.deliverable}
+ * says so, and disables the process's own steps while it is stopped.
+ */
+export interface AsyncEvents {
+  /** Whether process `pid` has an event to take now. */
+  deliverable(w: Int32Array, off: number, pid: number): boolean;
+  /** Takes the event (updating the primitive) and says what it does. */
+  take(w: Int32Array, off: number, pid: number): Delivery;
+  /** Whether process `pid` is stopped (none of its steps can fire). */
+  stopped(w: Int32Array, off: number, pid: number): boolean;
+  /** `SA_RESETHAND`: after a handler ran, the disposition of `signo` is the default again. */
+  resetHandler(w: Int32Array, off: number, pid: number, signo: number): void;
+  /** The signal's name, for traces. */
+  name(signo: number): string;
+}
+
 /** How a primitive is placed in the state and printed. */
 export interface PrimitiveImpl {
   /** The kind, e.g. `semaphore`. */
@@ -72,6 +118,13 @@ export interface PrimitiveImpl {
   holds?(w: Int32Array, off: number, pid: number): boolean;
   /** Checks the declaration, returning an error message or undefined. */
   validate?(): string | undefined;
+  /**
+   * Called once when a system using the primitive is compiled, before
+   * layout, with every process (so `slots` may depend on them).
+   */
+  bind?(procs: readonly ProcInfo[]): void;
+  /** Asynchronous events (signals) the primitive delivers to processes. */
+  readonly events?: AsyncEvents;
   /**
    * Runs when process `pid` finishes (reaches the end of its body): Linux
    * closes its descriptors, detaches its memory, a mailbox it owns dies.
@@ -123,6 +176,25 @@ export interface OpImpl {
   choices?(w: Int32Array, off: number, pid: number): number;
   /** Words for outcome `choice`, shown in traces. */
   choiceText?(choice: number): string;
+  /**
+   * How a signal handler interrupts the call while the caller is blocked in
+   * it (ipc-semantics.md §6.4): `EINTR` goes to `status` and the caller
+   * moves past the call, unless the handler asked for `SA_RESTART` and the
+   * call is `restartable`. Without it a blocked call stays blocked (as if
+   * restarted), so code need not model `EINTR` it never sees.
+   */
+  readonly onSignal?: {
+    readonly status: Into | undefined;
+    readonly restartable: boolean;
+    /** Extra effect when interrupted (e.g. `sigsuspend` restoring the mask). */
+    interrupted?(w: Int32Array, off: number, pid: number): void;
+    /**
+     * Whether the signal may also have come just before the call (default
+     * true): the handler runs and the call then blocks. False for a wait
+     * whose call already happened (`sigsuspend` after setting its mask).
+     */
+    readonly beforeCall?: boolean;
+  };
   /** The property an error of this operation violates. */
   readonly failure?: string;
   /**

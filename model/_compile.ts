@@ -11,7 +11,18 @@
 // single process, or (sender edge, receiver edge) for a rendezvous.
 
 import { match } from "ts-pattern";
-import type { Ctx, OpImpl, Pred, PrimitiveImpl, Source, Step } from "./_ast.ts";
+import type {
+  AsyncEvents,
+  Ctx,
+  OpImpl,
+  Pred,
+  PrimitiveImpl,
+  ProcInfo,
+  Source,
+  Step,
+} from "./_ast.ts";
+import { Errno } from "./primitives/errno.ts";
+import { signalNumber } from "./primitives/signals.ts";
 import type {
   BlockedProcess,
   Change,
@@ -90,6 +101,18 @@ interface ProcType {
   valid: Uint8Array;
   /** pcs carrying each label/region name. */
   named: Map<string, Uint8Array>;
+  /** Signal handlers by signal number. */
+  handlers: Map<number, Handler>;
+  /** Dispositions by signal name, as primitives see them. */
+  dispositions: Record<string, "default" | "ignore" | "handler">;
+  /** The primitives the body uses. */
+  uses: Set<PrimitiveImpl>;
+}
+
+interface Handler {
+  fn: (ctx: Ctx, info: { signo: number; value: number; sender: number }) => void;
+  restart: boolean;
+  resetHand: boolean;
 }
 
 /** A rendezvous pair: a send edge of one process and a receive edge of another. */
@@ -115,11 +138,14 @@ interface Inst {
   tids: Int32Array[];
   /** Rendezvous pairs of edge e at pc (as sender for a send, as receiver for a receive). */
   joints: Joint[][][];
+  /** The transition that delivers a signal to this process. */
+  deliverTid: number;
 }
 
 type TransRec =
   | { kind: "single"; pid: number; pc: number; edge: Edge; choice: number }
-  | { kind: "joint"; pid: number; pc: number; edge: Edge; joint: Joint };
+  | { kind: "joint"; pid: number; pc: number; edge: Edge; joint: Joint }
+  | { kind: "deliver"; pid: number; early: boolean };
 
 /** Compiles a system built by a spec into a Model. */
 export function compileSystem(
@@ -196,6 +222,35 @@ class Compiler {
 
     const types = sys.processes.map((p) => this.compileProcess(p));
 
+    // Primitives that need the process table get it before layout.
+    const procInfos = (prim: PrimitiveImpl): ProcInfo[] => {
+      const out: ProcInfo[] = [];
+      for (const t of types) {
+        for (let id = 0; id < t.count; id++) {
+          out.push({
+            pid: out.length,
+            kind: t.name,
+            id,
+            name: `${t.name}#${id}`,
+            uses: t.uses.has(prim),
+            signals: t.dispositions,
+          });
+        }
+      }
+      return out;
+    };
+    for (const prim of this.prims) {
+      if (prim.bind === undefined) continue;
+      try {
+        prim.bind(procInfos(prim));
+      } catch (e) {
+        this.fail(`${prim.kind} '${prim.name}': ${errorText(e)}`);
+      }
+    }
+    if (this.prims.filter((p) => p.events !== undefined).length > 1) {
+      this.fail("a system has at most one signal table");
+    }
+
     // Layout.
     const globals = layoutVars(sys.globals);
     let width = this.hasAtomic ? 1 : 0;
@@ -250,6 +305,39 @@ class Compiler {
     const msg = prim.validate?.();
     if (msg !== undefined) this.fail(msg, where);
     this.prims.push(prim);
+  }
+
+  /** The signal dispositions a process kind declares, checked. */
+  compileSignals(decl: ProcessDecl): Pick<ProcType, "handlers" | "dispositions"> {
+    const handlers = new Map<number, Handler>();
+    const dispositions: Record<string, "default" | "ignore" | "handler"> = {};
+    for (const [name, d] of Object.entries(decl.signals ?? {})) {
+      let signo: number;
+      try {
+        signo = signalNumber(name);
+      } catch (e) {
+        this.fail(errorText(e), { process: decl.name });
+      }
+      if (d === "default" || d === "ignore") {
+        dispositions[name] = d;
+        continue;
+      }
+      const h = typeof d === "function" ? { handler: d } : d as { handler?: unknown };
+      if (typeof h !== "object" || h === null || typeof h.handler !== "function") {
+        this.fail(
+          `the disposition of ${name} must be "default", "ignore" or a handler, got ${String(d)}`,
+          { process: decl.name },
+        );
+      }
+      const opts = h as { handler: Handler["fn"]; restart?: boolean; resetHand?: boolean };
+      handlers.set(signo, {
+        fn: opts.handler,
+        restart: opts.restart ?? false,
+        resetHand: opts.resetHand ?? false,
+      });
+      dispositions[name] = "handler";
+    }
+    return { handlers, dispositions };
   }
 
   compileProcess(decl: ProcessDecl): ProcType {
@@ -596,7 +684,13 @@ class Compiler {
       }
     });
     const { vars, size } = layoutVars(decl.locals);
+    const uses = new Set<PrimitiveImpl>();
+    for (const pc of out) for (const e of pc.edges) if (e.op !== undefined) uses.add(e.op.prim);
+    const { handlers, dispositions } = this.compileSignals(decl);
     return {
+      handlers,
+      dispositions,
+      uses,
       name: decl.name,
       count: decl.count,
       vars,
@@ -700,6 +794,7 @@ class CompiledModel implements Model {
         ctx,
         tids: [],
         joints: [],
+        deliverTid: -1,
       };
     });
     this.#pidName = (pid) => this.#insts[pid]?.name ?? `pid ${pid}`;
@@ -745,6 +840,16 @@ class CompiledModel implements Model {
           }
         })
       );
+    }
+    const evPrim = p.prims.find((prim) => prim.events !== undefined);
+    this.#events = evPrim?.events;
+    this.#evOff = evPrim === undefined ? -1 : p.primOff.get(evPrim)!;
+    if (evPrim !== undefined) {
+      for (const inst of this.#insts) {
+        inst.deliverTid = this.#trans.length;
+        this.#trans.push({ kind: "deliver", pid: inst.pid, early: false });
+        this.#trans.push({ kind: "deliver", pid: inst.pid, early: true });
+      }
     }
     this.transitionCount = this.#trans.length;
     const insts = this.#insts;
@@ -831,6 +936,14 @@ class CompiledModel implements Model {
     const t = this.#trans[this.#cur];
     if (t === undefined) return new SpecError(errorText(e), { spec: this.name, cause: e });
     const inst = this.#insts[t.pid]!;
+    if (t.kind === "deliver") {
+      return new SpecError(stripWhere(errorText(e)), {
+        spec: this.name,
+        process: inst.name,
+        step: "signal handler",
+        cause: e,
+      });
+    }
     const edge = t.kind === "joint" && this.#failInPartner ? t.joint.rEdge : t.edge;
     const who = t.kind === "joint" && this.#failInPartner ? this.#insts[t.joint.rPid]! : inst;
     return new SpecError(stripWhere(errorText(e)), {
@@ -843,6 +956,9 @@ class CompiledModel implements Model {
   }
 
   #failInPartner = false;
+  /** The signal table's delivery hooks, when the system has one. */
+  readonly #events: AsyncEvents | undefined;
+  readonly #evOff: number;
   /** Expanding the owner of an atomic block alone. */
   #ownerOnly = false;
 
@@ -855,6 +971,13 @@ class CompiledModel implements Model {
     const tids = inst.tids[pc]!;
     const ctx = inst.ctx;
     let n = 0;
+    const ev = this.#events;
+    if (ev !== undefined) {
+      // A pending, unblocked signal is delivered on the next return to user
+      // mode (§6.3): before the process takes any step of its own.
+      if (ev.deliverable(w, this.#evOff, inst.pid)) return this.#deliver(inst, ev, state, sink);
+      if (ev.stopped(w, this.#evOff, inst.pid)) return 0;
+    }
     for (let e = 0; e < edges.length; e++) {
       const edge = edges[e]!;
       const tid = tids[e]!;
@@ -1003,6 +1126,82 @@ class CompiledModel implements Model {
     return n;
   }
 
+  /** Whether an operation edge can fire now (for interruption: a blocked call). */
+  #opEnabled(edge: Edge, pid: number): boolean {
+    const op = edge.op!;
+    return edge.kind === OP_MULTI
+      ? op.choices!(this.#w, edge.primOff, pid) > 0
+      : op.enabled(this.#w, edge.primOff, pid);
+  }
+
+  /**
+   * Delivers the lowest pending signal to `inst` (ipc-semantics.md §6.3):
+   * terminate, stop, ignore, or run its handler. When the process sits at
+   * an interruptible call that blocks, a handled signal has two outcomes
+   * (§6.4): it interrupted the call (`EINTR`, unless `SA_RESTART` restarts
+   * it), or it came just before the call (the handler runs, then the call
+   * blocks). Pushes each successor; returns how many.
+   */
+  #deliver(inst: Inst, ev: AsyncEvents, state: Int32Array, sink: SuccessorSink): number {
+    const w = this.#w;
+    // Is the process at an interruptible call that blocks? (Decided before
+    // the handler runs: the call was blocked when the signal came.)
+    const edges = inst.type.pcs[w[inst.pcOff]!]!.edges;
+    const only = edges.length === 1 ? edges[0]! : undefined;
+    const blockedIn = only !== undefined && only.op?.onSignal !== undefined &&
+        (only.kind === OP || only.kind === OP_MULTI) && !this.#opEnabled(only, inst.pid)
+      ? only
+      : undefined;
+    const interrupted = this.#deliverOnce(inst, ev, blockedIn, false);
+    if (!sink.push(w, inst.deliverTid)) return 1;
+    copyState(w, state);
+    if (!interrupted || blockedIn!.op!.onSignal!.beforeCall === false) return 1;
+    this.#deliverOnce(inst, ev, blockedIn, true);
+    sink.push(w, inst.deliverTid + 1);
+    copyState(w, state);
+    return 2;
+  }
+
+  /** One outcome of a delivery; returns whether a handler interrupted a blocked call. */
+  #deliverOnce(inst: Inst, ev: AsyncEvents, blockedIn: Edge | undefined, early: boolean): boolean {
+    const w = this.#w;
+    const env = this.#env;
+    const sync = this.#sync;
+    this.#cur = inst.deliverTid + (early ? 1 : 0);
+    const d = ev.take(w, this.#evOff, inst.pid);
+    if (d.action === "terminate") {
+      w[inst.pcOff] = inst.type.endPc;
+      if (this.#atomic && w[0] === inst.pid + 1) w[0] = 0;
+      this.#exit(inst.pid);
+      return false;
+    }
+    if (d.action === "stop") {
+      if (this.#atomic && w[0] === inst.pid + 1) w[0] = 0;
+      return false;
+    }
+    if (d.action !== "handler") return false;
+    const h = inst.type.handlers.get(d.signo);
+    if (h === undefined) throw new TypeError(`no handler is declared for ${ev.name(d.signo)}`);
+    env.writable = true;
+    h.fn(inst.ctx, { signo: d.signo, value: d.value, sender: d.sender });
+    if (sync.count > 0) sync.flush(true);
+    env.writable = false;
+    if (h.resetHand) ev.resetHandler(w, this.#evOff, inst.pid, d.signo);
+    const on = blockedIn?.op?.onSignal;
+    if (blockedIn === undefined || on === undefined || (h.restart && on.restartable)) return false;
+    if (early) return true;
+    if (on.status !== undefined) {
+      env.writable = true;
+      on.status.set(inst.ctx, Errno.EINTR);
+      if (sync.count > 0) sync.flush(true);
+      env.writable = false;
+    }
+    on.interrupted?.(w, blockedIn.primOff, inst.pid);
+    w[inst.pcOff] = blockedIn.to;
+    this.#afterEdge(inst, blockedIn);
+    return true;
+  }
+
   #afterEdge(inst: Inst, edge: Edge): void {
     if (this.#atomic) this.#w[0] = edge.keepsAtomic ? inst.pid + 1 : 0;
     if (edge.to === inst.type.endPc && this.#exitHooks.length > 0) this.#exit(inst.pid);
@@ -1124,6 +1323,13 @@ class CompiledModel implements Model {
     const t = this.#trans[transition];
     if (t === undefined) return { process: "?", step: "?", operation: `transition ${transition}` };
     const inst = this.#insts[t.pid]!;
+    if (t.kind === "deliver") {
+      return {
+        process: inst.name,
+        step: "signal",
+        operation: t.early ? "takes a signal just before its call" : "takes a signal",
+      };
+    }
     const pc = inst.type.pcs[t.pc]!;
     const step = pc.labels[0] ?? pc.name;
     if (t.kind === "joint") {
@@ -1177,6 +1383,17 @@ class CompiledModel implements Model {
       const holds = p.prims
         .filter((prim) => prim.holds?.(state, p.primOff.get(prim)!, inst.pid) === true)
         .map((prim) => prim.name);
+      if (this.#events?.stopped(state, this.#evOff, inst.pid) === true) {
+        out.push({
+          process: inst.name,
+          step: pc.name,
+          waitsOn: ["SIGCONT (stopped)"],
+          holds: p.prims
+            .filter((prim) => prim.holds?.(state, p.primOff.get(prim)!, inst.pid) === true)
+            .map((prim) => prim.name),
+        });
+        continue;
+      }
       const waitsOn = pc.edges.map((e) => {
         if (e.op === undefined) return e.text;
         const off = p.primOff.get(e.op.prim)!;

@@ -24,7 +24,9 @@ export type {
 export * from "./primitives/mod.ts";
 export { evalExpr } from "./_ast.ts";
 export type {
+  AsyncEvents,
   Ctx,
+  Delivery,
   Effect,
   Expr,
   Footprint,
@@ -33,6 +35,7 @@ export type {
   OpImpl,
   Pred,
   PrimitiveImpl,
+  ProcInfo,
   Source,
   ValueFn,
 } from "./_ast.ts";

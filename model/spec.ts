@@ -8,7 +8,8 @@
 import type { PrimitiveImpl, Step } from "./_ast.ts";
 import type { Model } from "./model.ts";
 import { SpecError } from "./spec_error.ts";
-import { StepBuilder } from "./steps.ts";
+import { StepBuilder, type View } from "./steps.ts";
+import type { SignalName } from "./primitives/signals.ts";
 import type { Vals, VarDecls } from "./vars.ts";
 import { compileSystem } from "./_compile.ts";
 
@@ -60,12 +61,46 @@ export interface StateView<G> {
 export type StatePredicate<G> = (v: StateView<G>) => boolean | string;
 
 /** Options of {@linkcode System.process}. */
-export interface ProcessOptions<LD extends VarDecls> {
+export interface ProcessOptions<LD extends VarDecls, G = unknown> {
   /** How many copies run (default 1); each knows its `id`. */
   count?: number;
   /** The local variables, with their initial values. */
   locals?: LD;
+  /**
+   * Signal dispositions (ipc-semantics.md §6), by name: `"default"`,
+   * `"ignore"`, or a handler. A handler runs as one atomic step on the
+   * process's view when the signal is delivered. Signals not listed take
+   * their default action. SIGKILL and SIGSTOP cannot be caught or ignored.
+   */
+  signals?: Partial<Record<SignalName, Disposition<G, Vals<LD>>>>;
 }
+
+/** What a signal handler learns about the signal (`siginfo_t`). */
+export interface SigInfo {
+  /** The signal number. */
+  readonly signo: number;
+  /** The value sent with `sigqueue`, else 0. */
+  readonly value: number;
+  /** The sender's pid, or -1 when unknown. */
+  readonly sender: number;
+}
+
+/** A signal handler: runs atomically on the process's view. */
+export type SignalHandler<G, L> = (v: View<G, L>, info: SigInfo) => void;
+
+/**
+ * A signal disposition: default action, ignore, or a handler (with
+ * `restart` for `SA_RESTART`, `resetHand` for `SA_RESETHAND`).
+ */
+export type Disposition<G, L> =
+  | "default"
+  | "ignore"
+  | SignalHandler<G, L>
+  | {
+    readonly handler: SignalHandler<G, L>;
+    readonly restart?: boolean;
+    readonly resetHand?: boolean;
+  };
 
 /** A process kind as declared. */
 export interface ProcessDecl {
@@ -77,6 +112,9 @@ export interface ProcessDecl {
   readonly locals: VarDecls;
   /** The body. */
   readonly body: readonly Step[];
+  /** The signal dispositions, by name. */
+  // deno-lint-ignore no-explicit-any
+  readonly signals: Readonly<Record<string, Disposition<any, any>>>;
 }
 
 /** A named state property as declared. */
@@ -147,7 +185,7 @@ export class System<G> {
    */
   process<LD extends VarDecls = Record<never, never>>(
     name: string,
-    options: ProcessOptions<LD>,
+    options: ProcessOptions<LD, G>,
     body: (s: StepBuilder<G, Vals<LD>>) => Step[],
   ): this {
     this.processes.push({
@@ -155,6 +193,7 @@ export class System<G> {
       count: options.count ?? 1,
       locals: options.locals ?? {},
       body: body(new StepBuilder<G, Vals<LD>>()),
+      signals: (options.signals ?? {}) as Record<string, Disposition<unknown, unknown>>,
     });
     return this;
   }

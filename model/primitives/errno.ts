@@ -13,6 +13,7 @@ export const Errno = {
   OK: 0,
   EPERM: 1,
   ENOENT: 2,
+  ESRCH: 3,
   EINTR: 4,
   ENXIO: 6,
   E2BIG: 7,

@@ -22,3 +22,4 @@ export * from "./mailbox.ts";
 export * from "./condvar.ts";
 export * from "./sysv_msg.ts";
 export * from "./posix_mq.ts";
+export * from "./signals.ts";
