@@ -5,46 +5,26 @@
 // below; every counterexample is replayed.
 
 import assert from "node:assert/strict";
-import { check, type CheckResult, explainTrace, meetsExpectation, Spec } from "../mod.ts";
+import { check } from "../mod.ts";
+import { assertDeclaredVerdicts, loadSpec, type Pin, pinSpecs } from "./_pins.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnySpec = Spec<any>;
-
-// Computed specifiers: a static import would type-check specs/ under the
-// root compilerOptions instead of specs/deno.json.
-async function load(file: string, name: string): Promise<AnySpec> {
-  const mod = await import(new URL(`../specs/${file}`, import.meta.url).href);
-  const s = mod[name];
-  assert.ok(s instanceof Spec, `${file} exports ${name}`);
-  return s;
-}
-
-const mailboxPair = await load("mailbox_pair.ts", "mailboxPair");
-const mailboxPairShared = await load("mailbox_pair.ts", "mailboxPairShared");
-const mailboxExclusive = await load("mailbox_exclusive.ts", "mailboxExclusive");
-const mailboxArbitrary = await load("mailbox_arbitrary.ts", "mailboxArbitrary");
-const mailboxRoundRobin = await load("mailbox_round_robin.ts", "mailboxRoundRobin");
-const mailboxOwnerExit = await load("mailbox_owner_exit.ts", "mailboxOwnerExit");
-const mailboxOwnerExitIgnored = await load("mailbox_owner_exit.ts", "mailboxOwnerExitIgnored");
-const directEchoSymmetric = await load("direct_echo.ts", "directEchoSymmetric");
-const directEchoAsymmetric = await load("direct_echo.ts", "directEchoAsymmetric");
-const bufferingZero = await load("mailbox_buffering.ts", "bufferingZero");
-const bufferingBounded = await load("mailbox_buffering.ts", "bufferingBounded");
-const bufferingUnbounded = await load("mailbox_buffering.ts", "bufferingUnbounded");
-const bufferingUnboundedFast = await load("mailbox_buffering.ts", "bufferingUnboundedFast");
-const condvarIf = await load("condvar_if_while.ts", "condvarIf");
-const condvarWhile = await load("condvar_if_while.ts", "condvarWhile");
-const condvarOneCv = await load("condvar_one_cv.ts", "condvarOneCv");
-const condvarOneCvBroadcast = await load("condvar_one_cv.ts", "condvarOneCvBroadcast");
-
-type Outcome = "ok" | "incomplete" | { property: string; steps: number };
-
-interface Pin {
-  spec: AnySpec;
-  params: Record<string, number | boolean>;
-  states: number;
-  verdict: Outcome;
-}
+const mailboxPair = await loadSpec("mailbox_pair.ts", "mailboxPair");
+const mailboxPairShared = await loadSpec("mailbox_pair.ts", "mailboxPairShared");
+const mailboxExclusive = await loadSpec("mailbox_exclusive.ts", "mailboxExclusive");
+const mailboxArbitrary = await loadSpec("mailbox_arbitrary.ts", "mailboxArbitrary");
+const mailboxRoundRobin = await loadSpec("mailbox_round_robin.ts", "mailboxRoundRobin");
+const mailboxOwnerExit = await loadSpec("mailbox_owner_exit.ts", "mailboxOwnerExit");
+const mailboxOwnerExitIgnored = await loadSpec("mailbox_owner_exit.ts", "mailboxOwnerExitIgnored");
+const directEchoSymmetric = await loadSpec("direct_echo.ts", "directEchoSymmetric");
+const directEchoAsymmetric = await loadSpec("direct_echo.ts", "directEchoAsymmetric");
+const bufferingZero = await loadSpec("mailbox_buffering.ts", "bufferingZero");
+const bufferingBounded = await loadSpec("mailbox_buffering.ts", "bufferingBounded");
+const bufferingUnbounded = await loadSpec("mailbox_buffering.ts", "bufferingUnbounded");
+const bufferingUnboundedFast = await loadSpec("mailbox_buffering.ts", "bufferingUnboundedFast");
+const condvarIf = await loadSpec("condvar_if_while.ts", "condvarIf");
+const condvarWhile = await loadSpec("condvar_if_while.ts", "condvarWhile");
+const condvarOneCv = await loadSpec("condvar_one_cv.ts", "condvarOneCv");
+const condvarOneCvBroadcast = await loadSpec("condvar_one_cv.ts", "condvarOneCvBroadcast");
 
 const PINS: Pin[] = [
   // §8 (a): one two-party mailbox per receiver.
@@ -155,48 +135,10 @@ const PINS: Pin[] = [
   { spec: condvarOneCvBroadcast, params: { items: 2 }, states: 1375, verdict: "ok" },
 ];
 
-const results = new Map<Pin, CheckResult>();
-function run(pin: Pin): CheckResult {
-  let r = results.get(pin);
-  if (r === undefined) {
-    r = check(pin.spec, { params: pin.params });
-    results.set(pin, r);
-  }
-  return r;
-}
-
-for (const pin of PINS) {
-  const setting = Object.entries(pin.params).map(([k, v]) => `${k}=${v}`).join(" ") ||
-    "defaults";
-  Deno.test(`${pin.spec.name} (${setting}): verdict and state count are pinned`, () => {
-    const r = run(pin);
-    if (pin.verdict === "ok" || pin.verdict === "incomplete") {
-      assert.equal(r.verdict, pin.verdict, r.violation?.message ?? r.error?.message);
-    } else {
-      assert.equal(r.verdict, "violation", r.error?.message);
-      assert.equal(r.violation?.property, pin.verdict.property);
-      assert.equal(r.violation?.transitions.length, pin.verdict.steps);
-    }
-    assert.equal(r.stats.states, pin.states);
-  });
-}
+const { run, atDefaults } = pinSpecs(PINS);
 
 Deno.test("each spec meets the verdict it declares at its defaults", () => {
-  const specs = [...new Set(PINS.map((p) => p.spec))];
-  for (const s of specs) {
-    const pin = PINS.find((p) => p.spec === s && Object.keys(p.params).length === 0)!;
-    assert.ok(meetsExpectation(s.expect, run(pin)), s.name);
-  }
-});
-
-Deno.test("every counterexample replays to the same violation", () => {
-  for (const pin of PINS) {
-    const r = run(pin);
-    if (r.violation === undefined) continue;
-    const again = explainTrace(pin.spec.compile(pin.params), r.violation);
-    assert.ok(typeof again !== "string", `${pin.spec.name}: ${again}`);
-    assert.deepEqual(again, r.violation, pin.spec.name);
-  }
+  assertDeclaredVerdicts(new Set(PINS.map((p) => p.spec)), atDefaults);
 });
 
 Deno.test("buffering_unbounded_fast: the bound's trace ends at the send over the bound", () => {

@@ -4,34 +4,16 @@
 // semantics shows up. Every counterexample is replayed.
 
 import assert from "node:assert/strict";
-import { check, type CheckResult, explainTrace, type Model, Spec } from "../mod.ts";
+import type { Model } from "../mod.ts";
+import { assertDeclaredVerdicts, loadSpec, type Pin, pinSpecs } from "./_pins.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnySpec = Spec<any>;
-
-// Imported through a computed specifier, as in specs_test.ts: specs/ is
-// type-checked under its own compilerOptions.
-async function load(file: string, name: string): Promise<AnySpec> {
-  const mod = await import(new URL(`../specs/${file}`, import.meta.url).href);
-  const s = mod[name];
-  assert.ok(s instanceof Spec, `${file} exports ${name}`);
-  return s;
-}
-const mqRequestResponse = await load("mq_request_response.ts", "mqRequestResponse");
-const mqWrongType = await load("mq_wrong_type.ts", "mqWrongType");
-const forkSumMq = await load("fork_sum_mq.ts", "forkSumMq");
-const mqPollBug = await load("mq_poll_bug.ts", "mqPollBug");
-const mqPollOk = await load("mq_poll_ok.ts", "mqPollOk");
-const mqPriority = await load("mq_priority.ts", "mqPriority");
-const mqRmid = await load("mq_rmid.ts", "mqRmid");
-
-interface Pin {
-  spec: AnySpec;
-  params: Record<string, number>;
-  states: number;
-  /** "ok", or the violated property and the trace length. */
-  verdict: "ok" | { property: string; steps: number };
-}
+const mqRequestResponse = await loadSpec("mq_request_response.ts", "mqRequestResponse");
+const mqWrongType = await loadSpec("mq_wrong_type.ts", "mqWrongType");
+const forkSumMq = await loadSpec("fork_sum_mq.ts", "forkSumMq");
+const mqPollBug = await loadSpec("mq_poll_bug.ts", "mqPollBug");
+const mqPollOk = await loadSpec("mq_poll_ok.ts", "mqPollOk");
+const mqPriority = await loadSpec("mq_priority.ts", "mqPriority");
+const mqRmid = await loadSpec("mq_rmid.ts", "mqRmid");
 
 const PINS: Pin[] = [
   // fork_sum_mq with one worker, by hand. The worker is at sum, msgsnd or
@@ -83,38 +65,13 @@ const PINS: Pin[] = [
   { spec: mqRmid, params: { workers: 3, jobs: 3 }, states: 9851, verdict: "ok" },
 ];
 
-function summary(r: CheckResult): Pin["verdict"] | string {
-  if (r.verdict === "ok") return "ok";
-  if (r.verdict === "violation") {
-    return { property: r.violation!.property, steps: r.violation!.transitions.length };
-  }
-  return `${r.verdict}: ${r.error?.message ?? r.incomplete?.message ?? ""}`;
-}
-
-for (const pin of PINS) {
-  Deno.test(`${pin.spec.name} ${JSON.stringify(pin.params)}: ${pin.states} states`, () => {
-    const r = check(pin.spec, { params: pin.params });
-    assert.deepEqual(summary(r), pin.verdict);
-    assert.equal(r.stats.states, pin.states);
-    if (r.violation !== undefined) {
-      const again = explainTrace(pin.spec.compile(pin.params), {
-        init: r.violation.init,
-        transitions: r.violation.transitions,
-      });
-      assert.ok(typeof again !== "string", String(again));
-      assert.equal(again.property, r.violation.property);
-    }
-  });
-}
+const { atDefaults } = pinSpecs(PINS);
 
 Deno.test("every message-queue spec meets its declared verdict at its defaults", () => {
-  for (
-    const s of [mqRequestResponse, mqWrongType, forkSumMq, mqPollBug, mqPollOk, mqPriority, mqRmid]
-  ) {
-    const r = check(s);
-    const want = s.expect === "ok" ? "ok" : "violation" in s.expect ? s.expect.violation : "";
-    assert.equal(r.verdict === "ok" ? "ok" : r.violation?.property, want, s.name);
-  }
+  assertDeclaredVerdicts(
+    [mqRequestResponse, mqWrongType, forkSumMq, mqPollBug, mqPollOk, mqPriority, mqRmid],
+    atDefaults,
+  );
 });
 
 /** Every reachable state of `model`, printed (a plain BFS by enabled/fire). */

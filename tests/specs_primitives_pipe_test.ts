@@ -4,34 +4,15 @@
 // semantics shows up. Every counterexample is replayed.
 
 import assert from "node:assert/strict";
-import { check, type CheckResult, explainTrace, Spec } from "../mod.ts";
+import { assertDeclaredVerdicts, loadSpec, type Pin, pinSpecs } from "./_pins.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnySpec = Spec<any>;
-
-// Imported through a computed specifier, as in specs_test.ts: specs/ is
-// type-checked under its own compilerOptions.
-async function load(file: string, name: string): Promise<AnySpec> {
-  const mod = await import(new URL(`../specs/${file}`, import.meta.url).href);
-  const s = mod[name];
-  assert.ok(s instanceof Spec, `${file} exports ${name}`);
-  return s;
-}
-const pipeForkEof = await load("pipe_fork_eof.ts", "pipeForkEof");
-const pipeForkLeak = await load("pipe_fork_leak.ts", "pipeForkLeak");
-const forkSumPipe = await load("fork_sum_pipe.ts", "forkSumPipe");
-const counterRace = await load("counter_race.ts", "counterRace");
-const counterSem = await load("counter_sem.ts", "counterSem");
-const filePartial = await load("file_partial.ts", "filePartial");
-const fragmentInterleave = await load("fragment_interleave.ts", "fragmentInterleave");
-
-interface Pin {
-  spec: AnySpec;
-  params: Record<string, number | boolean>;
-  states: number;
-  /** "ok", or the violated property and the trace length. */
-  verdict: "ok" | { property: string; steps: number };
-}
+const pipeForkEof = await loadSpec("pipe_fork_eof.ts", "pipeForkEof");
+const pipeForkLeak = await loadSpec("pipe_fork_leak.ts", "pipeForkLeak");
+const forkSumPipe = await loadSpec("fork_sum_pipe.ts", "forkSumPipe");
+const counterRace = await loadSpec("counter_race.ts", "counterRace");
+const counterSem = await loadSpec("counter_sem.ts", "counterSem");
+const filePartial = await loadSpec("file_partial.ts", "filePartial");
+const fragmentInterleave = await loadSpec("fragment_interleave.ts", "fragmentInterleave");
 
 const PINS: Pin[] = [
   { spec: pipeForkEof, params: {}, states: 93, verdict: "ok" },
@@ -94,52 +75,10 @@ const PINS: Pin[] = [
   { spec: fragmentInterleave, params: { maxMessage: 3 }, states: 28, verdict: "ok" },
 ];
 
-const results = new Map<Pin, CheckResult>();
-function run(pin: Pin): CheckResult {
-  let r = results.get(pin);
-  if (r === undefined) {
-    r = check(pin.spec, { params: pin.params });
-    results.set(pin, r);
-  }
-  return r;
-}
-
-for (const pin of PINS) {
-  const setting = Object.entries(pin.params).map(([k, v]) => `${k}=${v}`).join(" ") ||
-    "defaults";
-  Deno.test(`${pin.spec.name} (${setting}): verdict and state count are pinned`, () => {
-    const r = run(pin);
-    if (pin.verdict === "ok") {
-      assert.equal(r.verdict, "ok", r.violation?.message ?? r.error?.message);
-    } else {
-      assert.equal(r.verdict, "violation", r.error?.message);
-      assert.equal(r.violation?.property, pin.verdict.property);
-      assert.equal(r.violation?.transitions.length, pin.verdict.steps);
-    }
-    assert.equal(r.stats.states, pin.states);
-  });
-}
+const { run, atDefaults } = pinSpecs(PINS);
 
 Deno.test("pipe specs: each meets the verdict it declares at its defaults", () => {
-  for (const s of new Set(PINS.map((p) => p.spec))) {
-    const r = check(s);
-    const e = s.expect;
-    if (e === "ok") assert.equal(r.verdict, "ok", s.name);
-    else {
-      assert.ok("violation" in e, s.name);
-      assert.ok([e.violation].flat().includes(r.violation?.property ?? ""), s.name);
-    }
-  }
-});
-
-Deno.test("pipe specs: every counterexample replays to the same violation", () => {
-  for (const pin of PINS) {
-    const r = run(pin);
-    if (r.violation === undefined) continue;
-    const again = explainTrace(pin.spec.compile(pin.params), r.violation);
-    assert.ok(typeof again !== "string", `${pin.spec.name}: ${again}`);
-    assert.deepEqual(again, r.violation, pin.spec.name);
-  }
+  assertDeclaredVerdicts(new Set(PINS.map((p) => p.spec)), atDefaults);
 });
 
 Deno.test("pipe_fork_leak: the child blocks on read holding its own write end", () => {

@@ -5,40 +5,13 @@
 // counterexample is replayed.
 
 import assert from "node:assert/strict";
-import {
-  check,
-  type CheckResult,
-  explainTrace,
-  meetsExpectation,
-  Spec,
-  verdictText,
-} from "../mod.ts";
+import { type AnySpec, assertDeclaredVerdicts, loadSpec, type Pin, pinSpecs } from "./_pins.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnySpec = Spec<any>;
-
-// The specs are imported through a computed specifier: a static import
-// would type-check specs/ under the root compilerOptions
-// (noUncheckedIndexedAccess), not under specs/deno.json, and fail.
-async function load(file: string, name: string): Promise<AnySpec> {
-  const mod = await import(new URL(`../specs/${file}`, import.meta.url).href);
-  const s = mod[name];
-  assert.ok(s instanceof Spec, `${file} exports ${name}`);
-  return s;
-}
-const pcChannel = await load("pc_channel.ts", "pcChannel");
-const pcNoMutex = await load("pc_no_mutex.ts", "pcNoMutex");
-const pcRendezvous = await load("pc_rendezvous.ts", "pcRendezvous");
-const pcSemaphore = await load("pc_semaphore.ts", "pcSemaphore");
-const pcSwappedWaits = await load("pc_swapped_waits.ts", "pcSwappedWaits");
-
-interface Pin {
-  spec: AnySpec;
-  params: Record<string, number>;
-  states: number;
-  /** "ok", or the violated property and the trace length. */
-  verdict: "ok" | { property: string; steps: number };
-}
+const pcChannel = await loadSpec("pc_channel.ts", "pcChannel");
+const pcNoMutex = await loadSpec("pc_no_mutex.ts", "pcNoMutex");
+const pcRendezvous = await loadSpec("pc_rendezvous.ts", "pcRendezvous");
+const pcSemaphore = await loadSpec("pc_semaphore.ts", "pcSemaphore");
+const pcSwappedWaits = await loadSpec("pc_swapped_waits.ts", "pcSwappedWaits");
 
 const PINS: Pin[] = [
   // pc_channel, 1 producer / 1 consumer / 2 items, by hand. The producer is
@@ -89,39 +62,16 @@ const PINS: Pin[] = [
   },
 ];
 
-const results = new Map<Pin, CheckResult>();
-function run(pin: Pin): CheckResult {
-  let r = results.get(pin);
-  if (r === undefined) {
-    r = check(pin.spec, { params: pin.params });
-    results.set(pin, r);
-  }
-  return r;
-}
-
-for (const pin of PINS) {
-  const setting = Object.entries(pin.params).map(([k, v]) => `${k}=${v}`).join(" ") ||
-    "defaults";
-  Deno.test(`${pin.spec.name} (${setting}): verdict and state count are pinned`, () => {
-    const r = run(pin);
-    if (pin.verdict === "ok") {
-      assert.equal(r.verdict, "ok", r.violation?.message ?? r.error?.message);
-    } else {
-      assert.equal(r.verdict, "violation", r.error?.message);
-      assert.equal(r.violation?.property, pin.verdict.property);
-      assert.equal(r.violation?.transitions.length, pin.verdict.steps);
-    }
-    assert.equal(r.stats.states, pin.states);
-    assert.deepEqual(r.params, pin.spec.resolve(pin.params));
-  });
-}
+// Each pin's test also checks the parameters the result reports.
+const { run, atDefaults } = pinSpecs(PINS, {
+  also: (pin, r) => assert.deepEqual(r.params, pin.spec.resolve(pin.params)),
+});
 
 Deno.test("bundled specs: each meets the verdict it declares at its defaults", () => {
-  for (const s of [pcChannel, pcNoMutex, pcRendezvous, pcSemaphore, pcSwappedWaits]) {
-    const r = run(PINS.find((p) => p.spec === s && Object.keys(p.params).length === 0)!);
-    assert.ok(meetsExpectation(s.expect, r), `${s.name}: ${verdictText(r)}`);
-    if (s.expect === "ok") assert.equal(r.verdict, "ok", s.name);
-  }
+  assertDeclaredVerdicts(
+    [pcChannel, pcNoMutex, pcRendezvous, pcSemaphore, pcSwappedWaits],
+    atDefaults,
+  );
 });
 
 Deno.test("bundled specs: state counts grow with the parameters", () => {
@@ -139,17 +89,6 @@ Deno.test("bundled specs: state counts grow with the parameters", () => {
   // The same exchange over shared memory has more states than over a
   // channel (the mutex and the separate indices).
   assert.ok(states(pcChannel, {}) < states(pcSemaphore, {}));
-});
-
-Deno.test("bundled specs: every counterexample replays to the same violation", () => {
-  for (const pin of PINS) {
-    const r = run(pin);
-    if (r.violation === undefined) continue;
-    const model = pin.spec.compile(pin.params);
-    const again = explainTrace(model, r.violation);
-    assert.ok(typeof again !== "string", `${pin.spec.name}: ${again}`);
-    assert.deepEqual(again, r.violation, pin.spec.name);
-  }
 });
 
 Deno.test("pc_swapped_waits: the consumer sleeps on wait(full) holding the mutex", () => {

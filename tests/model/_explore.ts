@@ -1,9 +1,73 @@
 // Test helper: every reachable state of a compiled model, through the public
 // Model interface only (init/enabled/fire), and the globals of its end
 // states, so that a test can compare the *set* of outcomes with the one a
-// rule of ipc-semantics.md allows.
+// rule of ipc-semantics.md allows; and the pieces the model-based tests of
+// the primitives share to drive a model one transition at a time.
 
-import type { Model } from "../../mod.ts";
+import assert from "node:assert/strict";
+import type fc from "fast-check";
+import { type Model, spec, type System } from "../../mod.ts";
+
+/** A spec named `name`, without parameters, whose system `build` returns. */
+// deno-lint-ignore no-explicit-any
+export function mk(name: string, build: () => System<any>) {
+  return spec({ name, params: {}, build });
+}
+
+/** The first initial state of `model` (a copy). */
+export function initial(model: Model): Int32Array {
+  let s: Int32Array | undefined;
+  model.init((x) => (s ??= x.slice()));
+  return s!;
+}
+
+/** The model's printed state without process positions (`p#0@choose`). */
+export function observed(model: Model, s: Int32Array): string {
+  return model.format(s).replace(/ p#\d+@[^{]*/g, "");
+}
+
+/** The real side of a model-based test: a model and its current state. */
+export interface Real {
+  /** The compiled model. */
+  model: Model;
+  /** The current state, replaced as transitions fire. */
+  state: Int32Array;
+}
+
+/**
+ * A fast-check command of a model-based test: process `p#pid` takes one of
+ * its enabled transitions, the `pick`-th modulo their number. `M` is the
+ * reference, with `k` processes; a subclass says what `run` compares.
+ */
+export abstract class ProcessAct<M extends { readonly k: number }> implements fc.Command<M, Real> {
+  constructor(readonly pid: number, readonly pick: number) {}
+  /** Only a process the reference has can act. */
+  check(m: Readonly<M>): boolean {
+    return this.pid < m.k;
+  }
+  /** Takes the transition and compares the model with the reference `m`. */
+  abstract run(m: M, r: Real): void;
+  /** The transitions of `p#pid` enabled in `r`'s state, with their operations. */
+  protected mine(r: Real): { t: number; op: string }[] {
+    return r.model.enabled(r.state)
+      .map((t) => ({ t, d: r.model.describe(t) }))
+      .filter((x) => x.d.process === `p#${this.pid}`)
+      .map((x) => ({ t: x.t, op: x.d.operation }));
+  }
+  /**
+   * Asserts that the operations {@linkcode ProcessAct.mine} finds are
+   * `expected` (sorted), and returns the one `pick` selects, in enabled
+   * order, or `undefined` when there is none.
+   */
+  protected take(r: Real, expected: readonly string[]): { t: number; op: string } | undefined {
+    const mine = this.mine(r);
+    assert.deepEqual(mine.map((x) => x.op).sort(), expected);
+    return mine.length === 0 ? undefined : mine[this.pick % mine.length]!;
+  }
+  toString(): string {
+    return `act(${this.pid}, ${this.pick})`;
+  }
+}
 
 /** What {@linkcode explore} finds. */
 export interface Explored {

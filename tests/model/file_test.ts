@@ -12,24 +12,12 @@ import {
   errnoName,
   loop,
   type Model,
-  spec,
   status,
   type System,
   system,
 } from "../../mod.ts";
 import { file, fileRead, fileSize, fileTruncate, fileWrite } from "../../model/primitives/file.ts";
-import { endValues, explore } from "./_explore.ts";
-
-// deno-lint-ignore no-explicit-any
-function mk(name: string, build: () => System<any>) {
-  return spec({ name, params: {}, build });
-}
-
-function initial(model: Model): Int32Array {
-  let s: Int32Array | undefined;
-  model.init((x) => (s ??= x.slice()));
-  return s!;
-}
+import { endValues, explore, initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
 
 /** The printed end states of a one-process system running `steps`. */
 // deno-lint-ignore no-explicit-any
@@ -302,36 +290,16 @@ function driver(k: number): Model {
   }).compile();
 }
 
-interface Real {
-  model: Model;
-  state: Int32Array;
-}
-
-class Act implements fc.Command<RefFile, Real> {
-  constructor(readonly pid: number, readonly pick: number) {}
-  check(m: Readonly<RefFile>): boolean {
-    return this.pid < m.k;
-  }
-  run(m: RefFile, r: Real): void {
-    const mine = r.model.enabled(r.state)
-      .map((t) => ({ t, d: r.model.describe(t) }))
-      .filter((x) => x.d.process === `p#${this.pid}`);
-    const expected = m.procs[this.pid]!.ended ? [] : [...MENU].sort();
-    assert.deepEqual(mine.map((x) => x.d.operation).sort(), expected);
-    if (mine.length === 0) return;
-    const { t, d } = mine[this.pick % mine.length]!;
+class Act extends ProcessAct<RefFile> {
+  override run(m: RefFile, r: Real): void {
+    const taken = this.take(r, m.procs[this.pid]!.ended ? [] : [...MENU].sort());
+    if (taken === undefined) return;
+    const { t, op } = taken;
     const next = r.model.fire(r.state, t);
-    assert.ok(next instanceof Int32Array, `${d.operation}: ${JSON.stringify(next)}`);
+    assert.ok(next instanceof Int32Array, `${op}: ${JSON.stringify(next)}`);
     r.state = next;
-    m.fire(this.pid, d.operation);
-    assert.equal(
-      r.model.format(r.state).replace(/ p#\d+@[^{]*/g, ""),
-      m.format(),
-      `after p#${this.pid} ${d.operation}`,
-    );
-  }
-  toString(): string {
-    return `act(${this.pid}, ${this.pick})`;
+    m.fire(this.pid, op);
+    assert.equal(observed(r.model, r.state), m.format(), `after p#${this.pid} ${op}`);
   }
 }
 

@@ -15,7 +15,6 @@ import {
   errnoName,
   loop,
   type Model,
-  spec,
   status,
   type Step,
   type System,
@@ -32,12 +31,7 @@ import {
   writeAll,
   writeNonblock,
 } from "../../model/primitives/pipe.ts";
-import { endValues, explore } from "./_explore.ts";
-
-// deno-lint-ignore no-explicit-any
-function mk(name: string, build: () => System<any>) {
-  return spec({ name, params: {}, build });
-}
+import { endValues, explore, initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
 
 function ops(r: CheckResult): string[] {
   assert.ok(r.violation, `expected a violation, got ${r.verdict} ${r.error?.message ?? ""}`);
@@ -966,11 +960,6 @@ class RefPipe {
   }
 }
 
-/** The model's printed state without process positions (`p#0@choose`). */
-function observed(model: Model, s: Int32Array): string {
-  return model.format(s).replace(/ p#\d+@[^{]*/g, "");
-}
-
 function driver(k: number, cap: number, pipeBuf: number) {
   return mk("driver", () => {
     const sys = system({});
@@ -1020,22 +1009,9 @@ function driver(k: number, cap: number, pipeBuf: number) {
   }).compile();
 }
 
-interface Real {
-  model: Model;
-  state: Int32Array;
-}
-
-class Act implements fc.Command<RefPipe, Real> {
-  constructor(readonly pid: number, readonly pick: number) {}
-  check(m: Readonly<RefPipe>): boolean {
-    return this.pid < m.k;
-  }
-  run(m: RefPipe, r: Real): void {
-    const mine = r.model.enabled(r.state)
-      .map((t) => ({ t, d: r.model.describe(t) }))
-      .filter((x) => x.d.process === `p#${this.pid}`)
-      .map((x) => ({ t: x.t, op: x.d.operation }))
-      .sort((a, b) => a.op < b.op ? -1 : a.op > b.op ? 1 : 0);
+class Act extends ProcessAct<RefPipe> {
+  override run(m: RefPipe, r: Real): void {
+    const mine = this.mine(r).sort((a, b) => a.op < b.op ? -1 : a.op > b.op ? 1 : 0);
     assert.deepEqual(mine.map((x) => x.op), m.enabled(this.pid).sort(), "enabled operations");
     if (mine.length === 0) return;
     const chosen = mine[this.pick % mine.length]!;
@@ -1044,9 +1020,6 @@ class Act implements fc.Command<RefPipe, Real> {
     r.state = next;
     m.fire(this.pid, chosen.op);
     assert.equal(observed(r.model, r.state), m.format(), `after p#${this.pid} ${chosen.op}`);
-  }
-  toString(): string {
-    return `act(${this.pid}, ${this.pick})`;
   }
 }
 
@@ -1073,12 +1046,6 @@ Deno.test("pipe: model-based test against a plain-object reference of §1", () =
 });
 
 // --- helpers ------------------------------------------------------------------------
-
-function initial(model: Model): Int32Array {
-  let s: Int32Array | undefined;
-  model.init((x) => (s ??= x.slice()));
-  return s!;
-}
 
 function opsOf(model: Model, s: Int32Array): string[] {
   return model.enabled(s).map((t) => {

@@ -12,7 +12,6 @@ import {
   errnoName,
   loop,
   type Model,
-  spec,
   status,
   type System,
   system,
@@ -25,18 +24,7 @@ import {
   shmRemove,
   shmStore,
 } from "../../model/primitives/shared_memory.ts";
-import { endValues, explore } from "./_explore.ts";
-
-// deno-lint-ignore no-explicit-any
-function mk(name: string, build: () => System<any>) {
-  return spec({ name, params: {}, build });
-}
-
-function initial(model: Model): Int32Array {
-  let s: Int32Array | undefined;
-  model.init((x) => (s ??= x.slice()));
-  return s!;
-}
+import { endValues, explore, initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
 
 Deno.test("segment: bad declarations throw at once", () => {
   const sys = system({});
@@ -394,42 +382,22 @@ function driver(k: number, attached: boolean): Model {
   }).compile();
 }
 
-interface Real {
-  model: Model;
-  state: Int32Array;
-}
-
-function observed(model: Model, s: Int32Array): string {
-  return model.format(s).replace(/ p#\d+@[^{]*/g, "");
-}
-
-class Act implements fc.Command<RefSeg, Real> {
-  constructor(readonly pid: number, readonly pick: number) {}
-  check(m: Readonly<RefSeg>): boolean {
-    return this.pid < m.k;
-  }
-  run(m: RefSeg, r: Real): void {
-    const mine = r.model.enabled(r.state)
-      .map((t) => ({ t, d: r.model.describe(t) }))
-      .filter((x) => x.d.process === `p#${this.pid}`);
-    const expected = m.procs[this.pid]!.ended ? [] : [...MENU].sort();
-    assert.deepEqual(mine.map((x) => x.d.operation).sort(), expected);
-    if (mine.length === 0) return;
-    const { t, d } = mine[this.pick % mine.length]!;
+class Act extends ProcessAct<RefSeg> {
+  override run(m: RefSeg, r: Real): void {
+    const taken = this.take(r, m.procs[this.pid]!.ended ? [] : [...MENU].sort());
+    if (taken === undefined) return;
+    const { t, op } = taken;
     const next = r.model.fire(r.state, t);
-    const failure = m.fire(this.pid, d.operation);
+    const failure = m.fire(this.pid, op);
     if (failure !== undefined) {
-      assert.ok(!(next instanceof Int32Array), `${d.operation} should fail: ${failure}`);
+      assert.ok(!(next instanceof Int32Array), `${op} should fail: ${failure}`);
       assert.equal(r.model.properties[next.property]?.name, "invalid shm access");
       assert.equal(next.message, failure);
     } else {
-      assert.ok(next instanceof Int32Array, `${d.operation}: ${JSON.stringify(next)}`);
+      assert.ok(next instanceof Int32Array, `${op}: ${JSON.stringify(next)}`);
       r.state = next;
     }
-    assert.equal(observed(r.model, r.state), m.format(), `after p#${this.pid} ${d.operation}`);
-  }
-  toString(): string {
-    return `act(${this.pid}, ${this.pick})`;
+    assert.equal(observed(r.model, r.state), m.format(), `after p#${this.pid} ${op}`);
   }
 }
 
