@@ -152,8 +152,11 @@ export interface OpImpl {
   readonly text: string;
   /** The slots it reads and writes (default: all of them). */
   readonly footprint?: Footprint;
-  /** Whether the operation can fire (its blocking guard). */
-  enabled(w: Int32Array, off: number, pid: number): boolean;
+  /**
+   * Whether the operation can fire (its blocking guard). `ctx` is the
+   * caller's read-only view, for guards that depend on its inputs.
+   */
+  enabled(w: Int32Array, off: number, pid: number, ctx: Ctx): boolean;
   /**
    * Fires the operation. Returns an error message when the operation is an
    * error (reported as a violation of {@linkcode OpImpl.failure}).
@@ -173,7 +176,7 @@ export interface OpImpl {
    */
   readonly maxChoices?: number;
   /** How many outcomes are possible in this state (0 = blocked); needed with `maxChoices`. */
-  choices?(w: Int32Array, off: number, pid: number): number;
+  choices?(w: Int32Array, off: number, pid: number, ctx: Ctx): number;
   /** Words for outcome `choice`, shown in traces. */
   choiceText?(choice: number): string;
   /**

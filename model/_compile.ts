@@ -512,7 +512,7 @@ class Compiler {
               source: s.src,
             });
           }
-          const pc = newPc("choose", s.src, scope);
+          const pc = newPc(s.name, s.src, scope);
           const entries: number[] = [];
           for (const b of s.branches) {
             if (b.length === 0) {
@@ -1041,7 +1041,7 @@ class CompiledModel implements Model {
         }
         case OP: {
           const op = edge.op!;
-          if (!op.enabled(w, edge.primOff, inst.pid)) continue;
+          if (!op.enabled(w, edge.primOff, inst.pid, ctx)) continue;
           env.writable = true;
           const err = op.apply(w, edge.primOff, inst.pid, ctx, this.#pidName, 0);
           if (sync.count > 0) sync.flush(true);
@@ -1056,7 +1056,7 @@ class CompiledModel implements Model {
         }
         case OP_MULTI: {
           const op = edge.op!;
-          const k = op.choices!(w, edge.primOff, inst.pid);
+          const k = op.choices!(w, edge.primOff, inst.pid, ctx);
           if (k > op.maxChoices!) {
             throw new RangeError(
               `${op.text} offers ${k} outcomes, more than its maximum ${op.maxChoices}`,
@@ -1127,11 +1127,11 @@ class CompiledModel implements Model {
   }
 
   /** Whether an operation edge can fire now (for interruption: a blocked call). */
-  #opEnabled(edge: Edge, pid: number): boolean {
+  #opEnabled(edge: Edge, inst: Inst): boolean {
     const op = edge.op!;
     return edge.kind === OP_MULTI
-      ? op.choices!(this.#w, edge.primOff, pid) > 0
-      : op.enabled(this.#w, edge.primOff, pid);
+      ? op.choices!(this.#w, edge.primOff, inst.pid, inst.ctx) > 0
+      : op.enabled(this.#w, edge.primOff, inst.pid, inst.ctx);
   }
 
   /**
@@ -1149,7 +1149,7 @@ class CompiledModel implements Model {
     const edges = inst.type.pcs[w[inst.pcOff]!]!.edges;
     const only = edges.length === 1 ? edges[0]! : undefined;
     const blockedIn = only !== undefined && only.op?.onSignal !== undefined &&
-        (only.kind === OP || only.kind === OP_MULTI) && !this.#opEnabled(only, inst.pid)
+        (only.kind === OP || only.kind === OP_MULTI) && !this.#opEnabled(only, inst)
       ? only
       : undefined;
     const interrupted = this.#deliverOnce(inst, ev, blockedIn, false);

@@ -540,8 +540,8 @@ function splitWriteOp(c: WriteCall): OpImpl {
     // At least 2, so that the checker always treats it as a choice (with
     // a choice text), also for a pipe of capacity 1.
     maxChoices: Math.max(2, cap),
-    enabled(w, off, pid) {
-      return this.choices!(w, off, pid) > 0;
+    enabled(w, off, pid, ctx) {
+      return this.choices!(w, off, pid, ctx) > 0;
     },
     choices(w, off, pid) {
       if (!held(w, off, pid, W) || w[off + R] === 0) return 0;
@@ -834,8 +834,8 @@ function nonblockPartOp(c: WriteCall): OpImpl {
       return footprint(core, [R, W], [LEN, ...range(BUF, BUF + cap)], c.calls);
     },
     maxChoices: Math.max(2, cap),
-    enabled(w, off, pid) {
-      return this.choices!(w, off, pid) > 0;
+    enabled(w, off, pid, ctx) {
+      return this.choices!(w, off, pid, ctx) > 0;
     },
     choices(w, off, pid) {
       if (!nonblockSplits(c, w, off, pid)) return 0;

@@ -62,8 +62,8 @@ export class Rig {
   /** How many outcomes `op` has for `pid` now (0: blocked). */
   outcomes(op: OpImpl, pid: number): number {
     const off = this.off(op);
-    if ((op.maxChoices ?? 1) > 1) return op.choices!(this.w, off, pid);
-    return op.enabled(this.w, off, pid) ? 1 : 0;
+    if ((op.maxChoices ?? 1) > 1) return op.choices!(this.w, off, pid, this.ctx(pid));
+    return op.enabled(this.w, off, pid, this.ctx(pid)) ? 1 : 0;
   }
 
   /** Fires outcome `choice` of `op` by `pid`; returns the error message, if any. */
