@@ -23,3 +23,5 @@ export * from "./condvar.ts";
 export * from "./sysv_msg.ts";
 export * from "./posix_mq.ts";
 export * from "./signals.ts";
+export * from "./unix_stream.ts";
+export * from "./unix_dgram.ts";
