@@ -1107,10 +1107,8 @@ class CompiledModel implements Model {
             w[sender.pcOff] = jt.sEdge.to;
             w[receiver.pcOff] = jt.rEdge.to;
             if (this.#atomic) w[0] = 0;
-            if (this.#exitHooks.length > 0) {
-              if (jt.sEdge.to === sender.type.endPc) this.#exit(sender.pid);
-              if (jt.rEdge.to === receiver.type.endPc) this.#exit(receiver.pid);
-            }
+            if (jt.sEdge.to === sender.type.endPc) this.#finished(sender);
+            if (jt.rEdge.to === receiver.type.endPc) this.#finished(receiver);
             if (!sink.push(w, jt.tid)) return n;
             copyState(w, state);
           }
@@ -1179,7 +1177,10 @@ class CompiledModel implements Model {
       if (this.#atomic && w[0] === inst.pid + 1) w[0] = 0;
       return false;
     }
-    if (d.action !== "handler") return false;
+    if (d.action !== "handler") {
+      if (w[inst.pcOff] === inst.type.endPc) this.#finished(inst);
+      return false;
+    }
     const h = inst.type.handlers.get(d.signo);
     if (h === undefined) throw new TypeError(`no handler is declared for ${ev.name(d.signo)}`);
     env.writable = true;
@@ -1187,6 +1188,7 @@ class CompiledModel implements Model {
     if (sync.count > 0) sync.flush(true);
     env.writable = false;
     if (h.resetHand) ev.resetHandler(w, this.#evOff, inst.pid, d.signo);
+    if (w[inst.pcOff] === inst.type.endPc) this.#finished(inst);
     const on = blockedIn?.op?.onSignal;
     if (blockedIn === undefined || on === undefined || (h.restart && on.restartable)) return false;
     if (early) return true;
@@ -1204,7 +1206,18 @@ class CompiledModel implements Model {
 
   #afterEdge(inst: Inst, edge: Edge): void {
     if (this.#atomic) this.#w[0] = edge.keepsAtomic ? inst.pid + 1 : 0;
-    if (edge.to === inst.type.endPc && this.#exitHooks.length > 0) this.#exit(inst.pid);
+    if (edge.to === inst.type.endPc) this.#finished(inst);
+  }
+
+  /**
+   * A process reached the end of its body: it exits, unless a signal its
+   * last step made deliverable (a `kill` to self) must be delivered first
+   * (§6.3: before the call returns); the exit then follows that delivery.
+   */
+  #finished(inst: Inst): void {
+    if (this.#exitHooks.length === 0) return;
+    if (this.#events?.deliverable(this.#w, this.#evOff, inst.pid) === true) return;
+    this.#exit(inst.pid);
   }
 
   /** A process finished: primitives release what it held (descriptors, owned mailboxes). */

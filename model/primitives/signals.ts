@@ -622,7 +622,10 @@ export function sigaction(
       const it = internals(t);
       const b = off + pid * it.stride();
       it.setDisp(w, b, signo, d);
-      if (d === IGN) {
+      // Ignoring a signal, or restoring a default action that ignores it,
+      // discards a pending instance (POSIX; Linux do_sigaction).
+      const dfl = defaultAction(signo);
+      if (d === IGN || (d === DFL && (dfl === "ignore" || dfl === "continue"))) {
         if (signo < 32) w[b + PEND] = w[b + PEND]! & ~bit(signo);
         else {
           let n = w[b + RTCOUNT]!;
