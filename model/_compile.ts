@@ -639,23 +639,25 @@ class Compiler {
     // An edge keeps its process inside an atomic block when it comes from a
     // step of the block and leads to another step of it without passing the
     // block's end (a loop around the block passes the end each round).
-    // "Passing the end" is decided on the jump chain before resolution: a
-    // goto to the block's first step stays inside even when a loop around
-    // the block also continues there.
-    const passes = (from: number, stop: number | undefined): boolean => {
-      if (stop === undefined) return false;
+    // "Leaving" is decided on the jump chain before resolution: the chain
+    // must stay among the block's own positions and not pass its end. A
+    // goto to the block's first step stays inside; a break out of a loop
+    // around (or inside) the block leaves it, even when that loop leads
+    // back into the block.
+    const leaves = (from: number, block: number): boolean => {
+      const exit = atomicExits.get(block);
       for (let cur = from, hops = 0; hops <= pcs.length; hops++) {
-        if (cur === stop) return true;
+        if (cur === exit || pcs[cur]!.atomic !== block) return true;
         const next = pcs[cur]!.alias;
         if (next < 0) return false;
         cur = next;
       }
-      return false;
+      return true;
     };
     for (const pc of pcs) {
       for (const e of pc.edges) {
         e.keepsAtomic = e.atomic >= 0 && pcs[e.to]!.atomic === e.atomic &&
-          !passes(e.origTo, atomicExits.get(e.atomic));
+          !leaves(e.origTo, e.atomic);
       }
     }
     // Compact: drop alias pcs, renumber.

@@ -371,10 +371,20 @@ class Kind {
         case "label":
           r = this.#after(n, path);
           break;
-        case "goto":
-          r = this.#resolve(this.#labels.get(s.target)!, path);
+        case "goto": {
+          // A goto leaves every block around it that does not also hold its
+          // label (an atomic block among them ends there).
+          const label = this.#labels.get(s.target)!;
+          for (let up = n.owner; up !== undefined && !isInside(label, up); up = up.owner) {
+            path?.push(up);
+          }
+          r = this.#resolve(label, path);
           break;
+        }
         case "break":
+          // A break leaves every block between it and its loop (an atomic
+          // block among them ends there, even if the loop leads back in).
+          for (let up = n.owner; up !== undefined && up !== n.loop; up = up.owner) path?.push(up);
           r = this.#after(n.loop!, path);
           break;
         case "atomic":
