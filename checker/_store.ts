@@ -83,6 +83,12 @@ export class ExactStore {
     return this.#find(s, hashState(s, this.width) | 0) >= 0;
   }
 
+  /** The index of `s`, or -1 when it is not stored. */
+  indexOf(s: Int32Array): number {
+    const i = this.#find(s, hashState(s, this.width) | 0);
+    return i >= 0 ? i : -1;
+  }
+
   /**
    * Adds `s` unless present. Returns the new index, or -1 when the state was
    * already stored.

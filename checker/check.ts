@@ -10,6 +10,8 @@ import { BfsSearch } from "./bfs.ts";
 import { DfsSearch } from "./dfs.ts";
 import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { explainTrace } from "./explain.ts";
+import { checkLiveness, stateGraph } from "./liveness.ts";
+import { replay } from "./replay.ts";
 import type { CheckResult, Counterexample, Stats } from "./result.ts";
 
 /** The search engines {@linkcode check} can run. */
@@ -85,6 +87,72 @@ function prepare(target: Model | Checkable, options: CheckOptions): Prepared {
     }
   }
   return { model: target, params: {} };
+}
+
+/** Checks the liveness properties once safety holds on the whole state space. */
+function withLiveness(model: Model, result: CheckResult, options: CheckOptions): CheckResult {
+  if (result.verdict !== "ok" || model.liveness.length === 0) return result;
+  let g;
+  try {
+    g = stateGraph(model, options);
+  } catch (e) {
+    return { ...result, verdict: "error", error: { message: errorMessage(e) } };
+  }
+  if (g === undefined) {
+    return {
+      ...result,
+      verdict: "incomplete",
+      incomplete: {
+        reason: "max-states",
+        message: `the state limit (--max-states ${options.maxStates}) was reached ` +
+          `while building the state graph for the liveness properties`,
+      },
+    };
+  }
+  for (let i = 0; i < model.liveness.length; i++) {
+    let lasso;
+    try {
+      lasso = checkLiveness(model, g, i);
+    } catch (e) {
+      return { ...result, verdict: "error", error: { message: errorMessage(e) } };
+    }
+    if (lasso === undefined) continue;
+    const transitions = [...lasso.prefix, ...lasso.cycle];
+    const story = explainTrace(model, { init: lasso.init, transitions });
+    if (typeof story === "string") {
+      return {
+        ...result,
+        verdict: "error",
+        error: { message: `internal error: a liveness counterexample does not replay: ${story}` },
+      };
+    }
+    // The cycle must close: the state where it starts is the state it ends in.
+    const r = replay(model, { init: lasso.init, transitions });
+    const first = r.states[lasso.prefix.length];
+    const last = r.states[r.states.length - 1];
+    if (
+      lasso.cycle.length > 0 &&
+      (first === undefined || last === undefined || first.join() !== last.join())
+    ) {
+      return {
+        ...result,
+        verdict: "error",
+        error: { message: `internal error: the cycle for '${lasso.property.name}' does not close` },
+      };
+    }
+    return {
+      ...result,
+      verdict: "violation",
+      violation: {
+        ...story,
+        property: lasso.property.name,
+        kind: "liveness",
+        message: lasso.message,
+        ...(lasso.cycle.length > 0 ? { loopStart: lasso.prefix.length } : {}),
+      },
+    };
+  }
+  return result;
 }
 
 function toResult(
@@ -195,7 +263,11 @@ export function check(target: Model | Checkable, options: CheckOptions = {}): Ch
   if (!("model" in prepared)) return prepared;
   const search = engine(prepared.model, options);
   search.run();
-  return toResult(prepared.model, prepared.params, search.outcome());
+  return withLiveness(
+    prepared.model,
+    toResult(prepared.model, prepared.params, search.outcome()),
+    options,
+  );
 }
 
 /**
@@ -240,5 +312,9 @@ export async function checkAsync(
   while (!search.run(slice)) {
     await new Promise((resolve) => setTimeout(resolve, 0));
   }
-  return toResult(prepared.model, prepared.params, search.outcome());
+  return withLiveness(
+    prepared.model,
+    toResult(prepared.model, prepared.params, search.outcome()),
+    options,
+  );
 }

@@ -75,6 +75,9 @@ export function formatCounterexample(cx: Counterexample): string {
   const lines: string[] = [];
   const width = String(cx.steps.length).length;
   cx.steps.forEach((s, i) => {
+    if (cx.loopStart === i) {
+      lines.push(`  -- the cycle: steps ${i + 1}..${cx.steps.length} repeat for ever --`);
+    }
     const changes = s.changes.map((c) => `${c.name} ${c.before} -> ${c.after}`).join(", ");
     const failed = i === cx.steps.length - 1 &&
       (cx.kind === "assertion" || cx.kind === "primitive");

@@ -46,6 +46,12 @@ export interface Counterexample {
   readonly steps: readonly TraceStep[];
   /** For a deadlock: who is blocked on what, holding what. */
   readonly blocked?: readonly BlockedProcess[];
+  /**
+   * For a liveness violation that repeats: the step where the cycle starts
+   * (the state before it equals the last state, and the run goes round for
+   * ever). Absent for a run that ends.
+   */
+  readonly loopStart?: number;
   /** The last state reached, printed. */
   readonly state: string;
 }

@@ -27,12 +27,13 @@ import type {
   BlockedProcess,
   Change,
   FireFailure,
+  LivenessInfo,
   Model,
   PropertyInfo,
   SuccessorSink,
   TransitionInfo,
 } from "./model.ts";
-import type { ProcessDecl, StateView, System } from "./spec.ts";
+import type { LivenessDecl, ProcessDecl, StateView, System } from "./spec.ts";
 import { errorText, SpecError } from "./spec_error.ts";
 import {
   ArraySync,
@@ -291,6 +292,11 @@ class Compiler {
       deadlockProp,
       invariants: sys.invariants.map((d, i) => ({ prop: invProps[i]!, pred: d.pred })),
       finals: sys.finals.map((d, i) => ({ prop: finalProps[i]!, pred: d.pred })),
+      liveness: sys.liveness.map((d) => {
+        if (this.propIndex.has(d.name)) this.fail(`two properties are named '${d.name}'`);
+        this.propIndex.set(d.name, -1);
+        return d;
+      }),
     });
   }
 
@@ -721,6 +727,7 @@ interface ModelParts {
   deadlockProp: number;
   invariants: { prop: number; pred: (v: StateView<unknown>) => boolean | string }[];
   finals: { prop: number; pred: (v: StateView<unknown>) => boolean | string }[];
+  liveness: LivenessDecl<unknown>[];
 }
 
 /** Collects successors into arrays (for fire/enabled; not the hot path). */
@@ -749,6 +756,8 @@ class CompiledModel implements Model {
   readonly width: number;
   readonly properties: readonly PropertyInfo[];
   readonly transitionCount: number;
+  readonly liveness: readonly LivenessInfo[];
+  readonly processNames: readonly string[];
   readonly #p: ModelParts;
   readonly #w: Int32Array;
   readonly #env: ViewEnv;
@@ -854,6 +863,8 @@ class CompiledModel implements Model {
       }
     }
     this.transitionCount = this.#trans.length;
+    this.liveness = p.liveness.map((d) => ({ name: d.name, kind: d.kind, fairness: d.fairness }));
+    this.processNames = this.#insts.map((i) => i.name);
     const insts = this.#insts;
     this.#stateView = {
       g,
@@ -1295,6 +1306,7 @@ class CompiledModel implements Model {
       .with("assertion", () => `assertion '${info.name}' failed`)
       .with("primitive", () => info.name)
       .with("bound", () => `exploration bound '${info.name}' reached`)
+      .with("liveness", () => `liveness property '${info.name}' violated`)
       .exhaustive();
   }
 
@@ -1422,6 +1434,30 @@ class CompiledModel implements Model {
       out.push({ process: inst.name, step: pc.name, waitsOn, holds });
     }
     return out;
+  }
+
+  live(index: number, part: "p" | "q", state: Int32Array): boolean {
+    const d = this.#p.liveness[index];
+    if (d === undefined) throw new RangeError(`no liveness property ${index}`);
+    if (state !== this.#w) copyState(this.#w, state);
+    try {
+      const r = (part === "p" ? d.p : d.q)(this.#stateView);
+      if (this.#sync.count > 0) this.#sync.flush(false);
+      if (typeof r !== "boolean") throw new TypeError(`must return a boolean, got ${String(r)}`);
+      return r;
+    } catch (e) {
+      this.#sync.reset();
+      throw new SpecError(`property '${d.name}' threw: ${stripWhere(errorText(e))}`, {
+        spec: this.name,
+        cause: e,
+      });
+    }
+  }
+
+  movers(transition: number): readonly number[] {
+    const t = this.#trans[transition];
+    if (t === undefined) return [];
+    return t.kind === "joint" ? [t.joint.sPid, t.joint.rPid] : [t.pid];
   }
 
   format(state: Int32Array): string {

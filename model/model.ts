@@ -12,6 +12,7 @@
 
 /** The kind of a property, which decides where the checker evaluates it. */
 export type PropertyKind =
+  | "liveness"
   | "invariant"
   | "final"
   | "assertion"
@@ -170,6 +171,34 @@ export interface Model {
   blocked(state: Int32Array): BlockedProcess[];
   /** The whole state, printed by name. */
   format(state: Int32Array): string;
+  /** Liveness properties, checked over the whole state graph (may be empty). */
+  readonly liveness: readonly LivenessInfo[];
+  /** Evaluates part `p` or `q` of liveness property `index` in `state`. */
+  live(index: number, part: "p" | "q", state: Int32Array): boolean;
+  /** The processes that move in a transition (two for a rendezvous). */
+  movers(transition: number): readonly number[];
+  /** The processes, by pid. */
+  readonly processNames: readonly string[];
+}
+
+/** Fairness a liveness property assumes, per process. */
+export type Fairness = "none" | "weak" | "strong";
+
+/**
+ * A liveness property: `eventually p` (every run reaches p), `p leadsTo q`
+ * (every p is followed by q), `always eventually p` (p again and again).
+ */
+export interface LivenessInfo {
+  /** The name. */
+  readonly name: string;
+  /** The temporal form. */
+  readonly kind: "eventually" | "leadsTo" | "alwaysEventually";
+  /**
+   * What runs are assumed: `none` (every infinite run), `weak` (a process
+   * enabled continuously from some point on eventually moves), `strong` (a
+   * process enabled again and again eventually moves).
+   */
+  readonly fairness: Fairness;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 
 import type { PrimitiveImpl, Step } from "./_ast.ts";
-import type { Model } from "./model.ts";
+import type { Fairness, Model } from "./model.ts";
 import { SpecError } from "./spec_error.ts";
 import { StepBuilder, type View } from "./steps.ts";
 import type { SignalName } from "./primitives/signals.ts";
@@ -59,6 +59,29 @@ export interface StateView<G> {
  * is wrong, when it fails.
  */
 export type StatePredicate<G> = (v: StateView<G>) => boolean | string;
+
+/** A state predicate for liveness: `true` when it holds. */
+export type LivePredicate<G> = (v: StateView<G>) => boolean;
+
+/** Options of the liveness declarations. */
+export interface LivenessOptions {
+  /** The fairness assumed (default `weak`). */
+  fairness?: Fairness;
+}
+
+/** A liveness property as declared. */
+export interface LivenessDecl<G> {
+  /** The name. */
+  readonly name: string;
+  /** The temporal form. */
+  readonly kind: "eventually" | "leadsTo" | "alwaysEventually";
+  /** The trigger (for `eventually` and `alwaysEventually`, the goal). */
+  readonly p: LivePredicate<G>;
+  /** The response (for `leadsTo`). */
+  readonly q: LivePredicate<G>;
+  /** The fairness assumed. */
+  readonly fairness: Fairness;
+}
 
 /** Options of {@linkcode System.process}. */
 export interface ProcessOptions<LD extends VarDecls, G = unknown> {
@@ -157,6 +180,8 @@ export class System<G> {
   readonly invariants: PropertyDecl<G>[] = [];
   /** Final properties: must hold in every valid end state. */
   readonly finals: PropertyDecl<G>[] = [];
+  /** Liveness properties, checked over the whole state graph. */
+  readonly liveness: LivenessDecl<G>[] = [];
   /** System options. */
   readonly options: Required<SystemOptions> = { deadlock: true };
 
@@ -230,6 +255,75 @@ export class System<G> {
    */
   atEnd(name: string, pred: StatePredicate<G>): this {
     this.finals.push({ name, pred });
+    return this;
+  }
+
+  /**
+   * Every run reaches a state where `p` holds (under the fairness given).
+   * Violated by a run that never does: a lasso (a path and a cycle) or a
+   * run that ends.
+   *
+   * @param name The property's name.
+   * @param p The state predicate.
+   * @param options The fairness assumed (default weak).
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.eventually("all consumed", ({ g }) => g.taken === p.items, { fairness: "strong" });
+   * ```
+   */
+  eventually(name: string, p: LivePredicate<G>, options: LivenessOptions = {}): this {
+    this.liveness.push({ name, kind: "eventually", p, q: p, fairness: options.fairness ?? "weak" });
+    return this;
+  }
+
+  /**
+   * Whenever `p` holds, `q` holds then or later (`p ~> q`).
+   *
+   * @param name The property's name.
+   * @param p The trigger.
+   * @param q The response.
+   * @param options The fairness assumed (default weak).
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.leadsTo("a waiting writer writes", (v) => v.at("want") > 0, (v) => v.at("write") > 0);
+   * ```
+   */
+  leadsTo(
+    name: string,
+    p: LivePredicate<G>,
+    q: LivePredicate<G>,
+    options: LivenessOptions = {},
+  ): this {
+    this.liveness.push({ name, kind: "leadsTo", p, q, fairness: options.fairness ?? "weak" });
+    return this;
+  }
+
+  /**
+   * `p` holds again and again on every infinite run (`[]<> p`); a run that
+   * ends is not a violation. Progress labels and starvation are of this form.
+   *
+   * @param name The property's name.
+   * @param p The state predicate.
+   * @param options The fairness assumed (default weak).
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.alwaysEventually("progress", (v) => v.at("progress") > 0);
+   * ```
+   */
+  alwaysEventually(name: string, p: LivePredicate<G>, options: LivenessOptions = {}): this {
+    this.liveness.push({
+      name,
+      kind: "alwaysEventually",
+      p,
+      q: p,
+      fairness: options.fairness ?? "weak",
+    });
     return this;
   }
 

@@ -1,0 +1,479 @@
+/**
+ * Liveness over the whole state graph: `eventually p`, `p leadsTo q` and
+ * `always eventually p`, under no, weak or strong fairness per process, with
+ * lasso counterexamples (a path and a cycle) that replay.
+ *
+ * The algorithm is sound on cycles (unlike checking "eventually" path by
+ * path): the graph is explored once with its edges; for a property with goal
+ * q, the states where q fails form a region; a violation is a reachable
+ * **fair** strongly connected component of that region (or, for `eventually`
+ * and `leadsTo`, a state of it where the run ends). Fairness is decided per
+ * component: under weak fairness a component is fair when every process
+ * either moves inside it or is disabled somewhere in it; under strong
+ * fairness a process enabled somewhere in it but never moving inside it
+ * cannot run there, so the states enabling it are removed and the rest
+ * split again (the Emerson–Lei / Streett emptiness check).
+ *
+ * @module
+ */
+
+import type { LivenessInfo, Model, SuccessorSink } from "../model/model.ts";
+import { ExactStore } from "./_store.ts";
+import { initialStates, type SearchLimits } from "./_search.ts";
+
+/** The state graph with its edges, in compressed form. */
+export interface StateGraph {
+  /** Number of states. */
+  readonly states: number;
+  /** Edges of state i: `start[i] .. start[i+1]`. */
+  readonly start: Int32Array;
+  /** Edge targets. */
+  readonly target: Int32Array;
+  /** Edge transitions. */
+  readonly via: Int32Array;
+  /** The initial states' indices. */
+  readonly inits: readonly number[];
+  /** Copies state `index` into `out`. */
+  readonly read: (index: number, out: Int32Array) => void;
+}
+
+/** A liveness violation: a path to where a cycle starts, and the cycle (or a run that ends). */
+export interface Lasso {
+  /** The property. */
+  readonly property: LivenessInfo;
+  /** Index of the initial state. */
+  readonly init: number;
+  /** Transitions of the path from the initial state to the cycle. */
+  readonly prefix: readonly number[];
+  /** Transitions of the cycle; empty when the run ends instead. */
+  readonly cycle: readonly number[];
+  /** What goes wrong, in words. */
+  readonly message: string;
+}
+
+class GrowInt32 {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  done(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/**
+ * Explores every reachable state and records every edge. Returns undefined
+ * when the state limit is reached first.
+ *
+ * @param model The model.
+ * @param limits `maxStates` bounds the exploration.
+ * @returns The graph, or undefined when it does not fit.
+ *
+ * @example
+ * ```ts
+ * import { stateGraph } from "./liveness.ts";
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = spec({
+ *   name: "two",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({ x: 0 });
+ *     sys.process("p", {}, (b) => [b.do("inc", ({ g }) => g.x++)]);
+ *     return sys;
+ *   },
+ * });
+ * assert.equal(stateGraph(s.compile())?.states, 2);
+ * ```
+ */
+export function stateGraph(model: Model, limits: SearchLimits = {}): StateGraph | undefined {
+  const store = new ExactStore(model.width);
+  const max = limits.maxStates ?? Number.POSITIVE_INFINITY;
+  const inits: number[] = [];
+  for (const s of initialStates(model)) {
+    const i = store.insert(s, -1, -1);
+    inits.push(i >= 0 ? i : store.indexOf(s));
+  }
+  const start = new GrowInt32(), target = new GrowInt32(), via = new GrowInt32();
+  let parent = 0;
+  let full = false;
+  const sink: SuccessorSink = {
+    push(next, t) {
+      let i = store.indexOf(next);
+      if (i < 0) {
+        if (store.count >= max) {
+          full = true;
+          return false;
+        }
+        i = store.insert(next, parent, t);
+      }
+      target.push(i);
+      via.push(t);
+      return true;
+    },
+    fail() {},
+  };
+  const cur = new Int32Array(model.width);
+  for (let i = 0; i < store.count; i++) {
+    start.push(target.length);
+    store.read(i, cur);
+    parent = i;
+    model.expand(cur, sink);
+    if (full) return undefined;
+  }
+  start.push(target.length);
+  return {
+    states: store.count,
+    start: start.done(),
+    target: target.done(),
+    via: via.done(),
+    inits,
+    read: (index, out) => store.read(index, out),
+  };
+}
+
+/** Which processes are enabled in each state, and which move on each edge. */
+function moversOf(
+  model: Model,
+  g: StateGraph,
+): { enabled: Uint8Array[]; edgeMovers: Int32Array[] } {
+  const n = model.processNames.length;
+  const enabled = Array.from({ length: n }, () => new Uint8Array(g.states));
+  const edgeMovers: Int32Array[] = [];
+  const cache = new Map<number, Int32Array>();
+  for (let e = 0; e < g.via.length; e++) {
+    const t = g.via[e]!;
+    let m = cache.get(t);
+    if (m === undefined) cache.set(t, m = Int32Array.from(model.movers(t)));
+    edgeMovers.push(m);
+  }
+  for (let s = 0; s < g.states; s++) {
+    for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
+      for (const p of edgeMovers[e]!) enabled[p]![s] = 1;
+    }
+  }
+  return { enabled, edgeMovers };
+}
+
+/** Strongly connected components of the subgraph on `inside` (iterative Tarjan). */
+function sccs(g: StateGraph, inside: Uint8Array): number[][] {
+  const index = new Int32Array(g.states).fill(-1);
+  const low = new Int32Array(g.states);
+  const onStack = new Uint8Array(g.states);
+  const stack: number[] = [];
+  const out: number[][] = [];
+  let counter = 0;
+  for (let root = 0; root < g.states; root++) {
+    if (inside[root] !== 1 || index[root] !== -1) continue;
+    const work: [number, number][] = [[root, g.start[root]!]];
+    index[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      const v = top[0];
+      if (top[1] < g.start[v + 1]!) {
+        const w = g.target[top[1]++]!;
+        if (inside[w] !== 1) continue;
+        if (index[w] === -1) {
+          index[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          work.push([w, g.start[w]!]);
+        } else if (onStack[w] === 1) {
+          low[v] = Math.min(low[v]!, index[w]!);
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const u = work[work.length - 1]![0];
+        low[u] = Math.min(low[u]!, low[v]!);
+      }
+      if (low[v] === index[v]) {
+        const comp: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          comp.push(w);
+        } while (w !== v);
+        out.push(comp);
+      }
+    }
+  }
+  return out;
+}
+
+/** The fair components of the subgraph on `region` (each with at least one edge inside). */
+function fairComponents(
+  g: StateGraph,
+  region: Uint8Array,
+  fairness: LivenessInfo["fairness"],
+  enabled: Uint8Array[],
+  edgeMovers: Int32Array[],
+): Uint8Array[] {
+  const result: Uint8Array[] = [];
+  const pending: Uint8Array[] = [region];
+  while (pending.length > 0) {
+    const inside = pending.pop()!;
+    for (const comp of sccs(g, inside)) {
+      const member = new Uint8Array(g.states);
+      for (const s of comp) member[s] = 1;
+      const moves = new Uint8Array(enabled.length);
+      let hasEdge = false;
+      for (const s of comp) {
+        for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
+          if (member[g.target[e]!] !== 1) continue;
+          hasEdge = true;
+          for (const p of edgeMovers[e]!) moves[p] = 1;
+        }
+      }
+      if (!hasEdge) continue;
+      if (fairness === "none") {
+        result.push(member);
+        continue;
+      }
+      let fair = true;
+      const drop = new Uint8Array(g.states);
+      for (let p = 0; p < enabled.length; p++) {
+        if (moves[p] === 1) continue;
+        const en = enabled[p]!;
+        const always = comp.every((s) => en[s] === 1);
+        const ever = comp.some((s) => en[s] === 1);
+        if (fairness === "weak" && always) fair = false;
+        if (fairness === "strong" && ever) {
+          fair = false;
+          for (const s of comp) if (en[s] === 1) drop[s] = 1;
+        }
+      }
+      if (fair) {
+        result.push(member);
+      } else if (fairness === "strong") {
+        const rest = new Uint8Array(g.states);
+        let any = false;
+        for (const s of comp) {
+          if (drop[s] !== 1) {
+            rest[s] = 1;
+            any = true;
+          }
+        }
+        if (any) pending.push(rest);
+      }
+    }
+  }
+  return result;
+}
+
+/** Shortest path of transitions inside `allowed` from any of `from` to a state satisfying `goal`. */
+function path(
+  g: StateGraph,
+  from: readonly number[],
+  allowed: (s: number) => boolean,
+  goal: (s: number) => boolean,
+): { end: number; transitions: number[]; start: number } | undefined {
+  const prevEdge = new Int32Array(g.states).fill(-2);
+  const prevState = new Int32Array(g.states).fill(-1);
+  const queue: number[] = [];
+  for (const s of from) {
+    if (!allowed(s) || prevEdge[s] !== -2) continue;
+    prevEdge[s] = -1;
+    queue.push(s);
+  }
+  for (let h = 0; h < queue.length; h++) {
+    const s = queue[h]!;
+    if (goal(s)) {
+      const ts: number[] = [];
+      let cur = s;
+      while (prevEdge[cur]! >= 0) {
+        ts.push(g.via[prevEdge[cur]!]!);
+        cur = prevState[cur]!;
+      }
+      return { end: s, transitions: ts.reverse(), start: cur };
+    }
+    for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
+      const w = g.target[e]!;
+      if (prevEdge[w] !== -2 || !allowed(w)) continue;
+      prevEdge[w] = e;
+      prevState[w] = s;
+      queue.push(w);
+    }
+  }
+  return undefined;
+}
+
+/** A cycle through `s0` inside `member` taking every required edge and visiting every required state. */
+function cycleThrough(
+  g: StateGraph,
+  s0: number,
+  member: Uint8Array,
+  fairness: LivenessInfo["fairness"],
+  enabled: Uint8Array[],
+  edgeMovers: Int32Array[],
+): number[] {
+  const inC = (s: number) => member[s] === 1;
+  const out: number[] = [];
+  let cur = s0;
+  const goTo = (goal: (s: number) => boolean) => {
+    const p = path(g, [cur], inC, goal)!;
+    out.push(...p.transitions);
+    cur = p.end;
+  };
+  const takeEdge = (ok: (e: number) => boolean) => {
+    const hasEdge = (s: number) => {
+      for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
+        if (inC(g.target[e]!) && ok(e)) return true;
+      }
+      return false;
+    };
+    goTo(hasEdge);
+    for (let e = g.start[cur]!; e < g.start[cur + 1]!; e++) {
+      if (inC(g.target[e]!) && ok(e)) {
+        out.push(g.via[e]!);
+        cur = g.target[e]!;
+        return;
+      }
+    }
+  };
+  if (fairness !== "none") {
+    for (let p = 0; p < enabled.length; p++) {
+      let moves = false, disabledSomewhere = false, enabledSomewhere = false;
+      for (let s = 0; s < g.states; s++) {
+        if (!inC(s)) continue;
+        if (enabled[p]![s] !== 1) disabledSomewhere = true;
+        else enabledSomewhere = true;
+        for (let e = g.start[s]!; e < g.start[s + 1]! && !moves; e++) {
+          if (inC(g.target[e]!) && edgeMovers[e]!.includes(p)) moves = true;
+        }
+      }
+      if (moves && enabledSomewhere) takeEdge((e) => edgeMovers[e]!.includes(p));
+      else if (fairness === "weak" && disabledSomewhere) goTo((s) => enabled[p]![s] !== 1);
+    }
+  }
+  // Close the cycle (with at least one step).
+  if (out.length === 0) takeEdge(() => true);
+  if (cur !== s0) goTo((s) => s === s0);
+  return out;
+}
+
+/**
+ * Checks one liveness property on an explored graph.
+ *
+ * @param model The model.
+ * @param g The state graph.
+ * @param index The property's index in `model.liveness`.
+ * @returns A lasso when the property fails, else undefined.
+ *
+ * @example
+ * ```ts
+ * import { checkLiveness, stateGraph } from "./liveness.ts";
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const spin = spec({
+ *   name: "spin",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({ done: false });
+ *     sys.process("idler", {}, (b) => [b.while(() => true, [b.do("idle", () => {})])]);
+ *     sys.eventually("done", ({ g }) => g.done, { fairness: "none" });
+ *     return sys;
+ *   },
+ * });
+ * const model = spin.compile();
+ * assert.equal(checkLiveness(model, stateGraph(model)!, 0)?.property.name, "done");
+ * ```
+ */
+export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso | undefined {
+  const prop = model.liveness[index]!;
+  const { enabled, edgeMovers } = moversOf(model, g);
+  const buf = new Int32Array(model.width);
+  const holds = (part: "p" | "q", s: number) => {
+    g.read(s, buf);
+    return model.live(index, part, buf);
+  };
+  const goalPart = prop.kind === "leadsTo" ? "q" : "p";
+  const region = new Uint8Array(g.states);
+  for (let s = 0; s < g.states; s++) region[s] = holds(goalPart, s) ? 0 : 1;
+  const inRegion = (s: number) => region[s] === 1;
+  const fair = fairComponents(g, region, prop.fairness, enabled, edgeMovers);
+  const inFair = new Uint8Array(g.states);
+  for (const c of fair) for (let s = 0; s < g.states; s++) if (c[s] === 1) inFair[s] = 1;
+  const terminal = (s: number) => g.start[s] === g.start[s + 1];
+  const bad = (s: number) => inFair[s] === 1 || (prop.kind !== "alwaysEventually" && terminal(s));
+  const all = () => true;
+  // Where the run must start staying in the region: inits (eventually), any
+  // reachable p-and-not-q state (leadsTo), anywhere reachable (alwaysEventually).
+  let lead: { init: number; transitions: number[]; at: number } | undefined;
+  if (prop.kind === "eventually") {
+    const p = path(g, g.inits, inRegion, bad);
+    if (p !== undefined) {
+      lead = { init: g.inits.indexOf(p.start), transitions: p.transitions, at: p.end };
+    }
+  } else if (prop.kind === "alwaysEventually") {
+    const p = path(g, g.inits, all, (s) => inFair[s] === 1);
+    if (p !== undefined) {
+      lead = { init: g.inits.indexOf(p.start), transitions: p.transitions, at: p.end };
+    }
+  } else {
+    // Trigger states from which the region's bad part can be reached inside the region.
+    const canFail = new Uint8Array(g.states);
+    const preds: number[][] = Array.from({ length: g.states }, () => []);
+    for (let s = 0; s < g.states; s++) {
+      for (let e = g.start[s]!; e < g.start[s + 1]!; e++) preds[g.target[e]!]!.push(s);
+    }
+    const queue: number[] = [];
+    for (let s = 0; s < g.states; s++) {
+      if (inRegion(s) && bad(s)) {
+        canFail[s] = 1;
+        queue.push(s);
+      }
+    }
+    for (let h = 0; h < queue.length; h++) {
+      for (const u of preds[queue[h]!]!) {
+        if (canFail[u] === 1 || !inRegion(u)) continue;
+        canFail[u] = 1;
+        queue.push(u);
+      }
+    }
+    const toTrigger = path(g, g.inits, all, (s) => canFail[s] === 1 && holds("p", s));
+    if (toTrigger !== undefined) {
+      const rest = path(g, [toTrigger.end], inRegion, bad)!;
+      lead = {
+        init: g.inits.indexOf(toTrigger.start),
+        transitions: [...toTrigger.transitions, ...rest.transitions],
+        at: rest.end,
+      };
+    }
+  }
+  if (lead === undefined) return undefined;
+  const s0 = lead.at;
+  if (inFair[s0] !== 1) {
+    return {
+      property: prop,
+      init: lead.init,
+      prefix: lead.transitions,
+      cycle: [],
+      message: `'${prop.name}' fails: the run ends without reaching its goal`,
+    };
+  }
+  const member = fair.find((c) => c[s0] === 1)!;
+  const cycle = cycleThrough(g, s0, member, prop.fairness, enabled, edgeMovers);
+  const fairText = prop.fairness === "none" ? "" : ` (${prop.fairness}ly fair)`;
+  return {
+    property: prop,
+    init: lead.init,
+    prefix: lead.transitions,
+    cycle,
+    message: `'${prop.name}' fails: a cycle of ${cycle.length} step${
+      cycle.length === 1 ? "" : "s"
+    }${fairText} repeats for ever without reaching its goal`,
+  };
+}

@@ -1,0 +1,34 @@
+// A consumer that starves under weak fairness but not under strong
+// (ipc-semantics.md §5 "Liveness": a waiter is woken if the value is
+// positive infinitely often only under strong fairness; nobody promises
+// FIFO). One slot, one producer, two consumers: consumer#1 is enabled only
+// while the slot is full, and consumer#0 can take every item first.
+import { loop, post, semaphore, spec, system, wait } from "../mod.ts";
+import type { Fairness } from "../mod.ts";
+
+function starving(name: string, fairness: Fairness, expectOk: boolean) {
+  return spec({
+    name,
+    description: `Two consumers compete for one slot, ${fairness} fairness`,
+    params: {},
+    expect: expectOk ? "ok" : { violation: "consumer#1 takes again and again" },
+    build: () => {
+      const sys = system({ last: -1 });
+      const empty = semaphore("empty", 1), full = semaphore("full", 0);
+      sys.process("producer", {}, () => [loop(wait(empty), post(full))]);
+      sys.process("consumer", { count: 2 }, (s) => [
+        loop(wait(full), s.do("take", ({ g, id }) => (g.last = id)), post(empty)),
+      ]);
+      sys.alwaysEventually("consumer#1 takes again and again", ({ g }) => g.last === 1, {
+        fairness,
+      });
+      return sys;
+    },
+  });
+}
+
+/** Under weak fairness consumer#1 can starve: it is disabled whenever the slot is empty. */
+export const starvingConsumerWeak = starving("starving_consumer_weak", "weak", false);
+
+/** Under strong fairness it cannot: it is enabled again and again, so it must move. */
+export const starvingConsumerStrong = starving("starving_consumer_strong", "strong", true);
