@@ -20,7 +20,7 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkAsync } from "./checker/check.ts";
-import { parseTrace } from "./checker/replay.ts";
+import { parseTrace, replay } from "./checker/replay.ts";
 import { formatCounterexample, formatJson, formatText } from "./checker/report.ts";
 import type { CheckResult, Verdict } from "./checker/result.ts";
 import { Spec } from "./model/spec.ts";
@@ -384,17 +384,30 @@ function replayCommand(
   const trace = parseTrace(text);
   if (typeof trace === "string") throw new UsageError(trace);
   const model = spec.compile(params);
-  const story = explainTrace(model, trace);
-  if (typeof story === "string") {
-    io.out(`${spec.name}: the trace does not replay: ${story}`);
+  const explained = explainTrace(model, trace);
+  if (typeof explained === "string") {
+    io.out(`${spec.name}: the trace does not replay: ${explained}`);
     return EXIT.error;
   }
+  // A liveness counterexample ends where its cycle began: show the cycle.
+  const states = replay(model, trace).states;
+  const last = states[states.length - 1]!.join();
+  const loop = states.findIndex((st) => st.join() === last);
+  const story = loop < states.length - 1 ? { ...explained, loopStart: loop } : explained;
   io.out(
     `${spec.name}: replayed ${trace.transitions.length} steps\n${formatCounterexample(story)}`,
   );
   if (story.property !== "") {
     io.out(`violates '${story.property}' (${story.kind}): ${story.message}`);
     return EXIT.violation;
+  }
+  if (story.loopStart !== undefined) {
+    io.out(
+      `the last ${states.length - 1 - loop} steps return to the state before step ${loop + 1}: ` +
+        "the run can repeat them for ever (the cycle of a liveness counterexample); " +
+        "no safety property is violated",
+    );
+    return EXIT.ok;
   }
   io.out("the trace ends in a state that violates no property");
   return EXIT.ok;

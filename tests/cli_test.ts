@@ -326,3 +326,33 @@ Deno.test("cli (subprocess): --expect over specs/ exits 0", async () => {
   assert.ok(m !== null && m[1] === m[2], r.out);
   assertNoStack(r);
 });
+
+Deno.test("cli: a liveness violation prints its cycle, and --replay shows the cycle closing", async () => {
+  const r = await cli(
+    "check",
+    path("specs/starving_consumer.ts"),
+    "--spec",
+    "starving_consumer_weak",
+  );
+  assert.equal(r.code, 1);
+  assert.match(r.out, /VIOLATION of 'consumer#1 takes again and again' \(liveness\)/);
+  assert.match(r.out, /-- the cycle: steps \d+\.\.\d+ repeat for ever --/);
+  const trace = /--replay (\S+)\):/.exec(r.out)![1]!;
+  const again = await cli(
+    "check",
+    path("specs/starving_consumer.ts"),
+    "--spec",
+    "starving_consumer_weak",
+    "--replay",
+    trace,
+  );
+  assert.equal(again.code, 0);
+  assert.match(again.out, /return to the state before step \d+: the run can repeat them for ever/);
+  const strong = await cli(
+    "check",
+    path("specs/starving_consumer.ts"),
+    "--spec",
+    "starving_consumer_strong",
+  );
+  assert.equal(strong.code, 0);
+});
