@@ -164,3 +164,33 @@ Deno.test("recvMessage returns short at EOF, 0 when nothing came", () => {
   );
   assert.deepEqual(closed.ends, ["a=2 b=0 fd=[] R{} W{} w#0@end r#0@end"]);
 });
+
+Deno.test("property: serialised senders always reassemble both messages exactly, for any sizes", async () => {
+  const fc = (await import("fast-check")).default;
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 2, max: 3 }), // a fragment must hold the length header and a byte
+      fc.boolean(),
+      (a, b, max, variable) => {
+        // Fixed size: both messages have the larger size.
+        const sizes: [number, number] = variable ? [a, b] : [Math.max(a, b), Math.max(a, b)];
+        const digits = (k: number, n: number) => String(k).repeat(n);
+        const want = [
+          `${digits(1, sizes[0])}/${sizes[0]} ${digits(2, sizes[1])}/${sizes[1]}`,
+          `${digits(2, sizes[1])}/${sizes[1]} ${digits(1, sizes[0])}/${sizes[0]}`,
+        ].sort();
+        const got = exchange({
+          ...(variable ? {} : { size: sizes[0] }),
+          sizes,
+          max,
+          pipeBuf: max,
+          locked: true,
+        });
+        assert.deepEqual(got, want);
+      },
+    ),
+    { numRuns: 40 },
+  );
+});
