@@ -100,6 +100,8 @@ interface ProcType {
   entry: number;
   endPc: number;
   valid: Uint8Array;
+  /** pcs marked by a progress label. */
+  progressPcs: Uint8Array;
   /** pcs carrying each label/region name. */
   named: Map<string, Uint8Array>;
   /** Signal handlers by signal number. */
@@ -680,8 +682,10 @@ class Compiler {
     for (const pc of out) pc.names.add(pc.name);
     const newEnd = renum[endPc]!;
     const valid = new Uint8Array(out.length);
+    const progressPcs = new Uint8Array(out.length);
     out.forEach((pc, i) => {
       if (pc.end || i === newEnd) valid[i] = 1;
+      if (pc.progress) progressPcs[i] = 1;
     });
     const named = new Map<string, Uint8Array>();
     out.forEach((pc, i) => {
@@ -707,6 +711,7 @@ class Compiler {
       entry: renum[resolve(entry)]!,
       endPc: newEnd,
       valid,
+      progressPcs,
       named,
     };
   }
@@ -885,6 +890,11 @@ class CompiledModel implements Model {
           throw new TypeError(`primitive '${prim.name}' is not used by any process`);
         }
         return prim.value(w, off);
+      },
+      progress(): number {
+        let n = 0;
+        for (const inst of insts) if (inst.type.progressPcs[w[inst.pcOff]!] === 1) n++;
+        return n;
       },
       finished(process?: string): number {
         let n = 0;

@@ -50,6 +50,8 @@ export interface StateView<G> {
   at(name: string): number;
   /** The value of a primitive: a semaphore's count, a channel's length, a mutex owner's pid (-1 when free). */
   value(prim: PrimitiveImpl): number;
+  /** The number of processes at a progress label (`label(name, { progress: true })`). */
+  progress(): number;
   /** The number of finished processes, of one kind or of all. */
   finished(process?: string): number;
 }
@@ -325,6 +327,24 @@ export class System<G> {
       fairness: options.fairness ?? "weak",
     });
     return this;
+  }
+
+  /**
+   * No non-progress cycles (SPIN's `-l`): every infinite run passes a
+   * progress label (`label(name, { progress: true })`) again and again. A
+   * violation is a cycle on which no process is at a progress label. The
+   * property is named `progress`.
+   *
+   * @param options The fairness assumed (default weak).
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.progress({ fairness: "strong" });
+   * ```
+   */
+  progress(options: LivenessOptions = {}): this {
+    return this.alwaysEventually("progress", (v) => v.progress() > 0, options);
   }
 
   /**
