@@ -163,7 +163,7 @@ function moversOf(
 }
 
 /** Strongly connected components of the subgraph on `inside` (iterative Tarjan). */
-function sccs(g: StateGraph, inside: Uint8Array): number[][] {
+function sccs(g: StateGraph, inside: Uint8Array, skip?: Uint8Array): number[][] {
   const index = new Int32Array(g.states).fill(-1);
   const low = new Int32Array(g.states);
   const onStack = new Uint8Array(g.states);
@@ -180,7 +180,9 @@ function sccs(g: StateGraph, inside: Uint8Array): number[][] {
       const top = work[work.length - 1]!;
       const v = top[0];
       if (top[1] < g.start[v + 1]!) {
-        const w = g.target[top[1]++]!;
+        const e = top[1]++;
+        if (skip?.[e] === 1) continue;
+        const w = g.target[e]!;
         if (inside[w] !== 1) continue;
         if (index[w] === -1) {
           index[w] = low[w] = counter++;
@@ -219,19 +221,20 @@ function fairComponents(
   fairness: LivenessInfo["fairness"],
   enabled: Uint8Array[],
   edgeMovers: Int32Array[],
+  skip?: Uint8Array,
 ): Uint8Array[] {
   const result: Uint8Array[] = [];
   const pending: Uint8Array[] = [region];
   while (pending.length > 0) {
     const inside = pending.pop()!;
-    for (const comp of sccs(g, inside)) {
+    for (const comp of sccs(g, inside, skip)) {
       const member = new Uint8Array(g.states);
       for (const s of comp) member[s] = 1;
       const moves = new Uint8Array(enabled.length);
       let hasEdge = false;
       for (const s of comp) {
         for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
-          if (member[g.target[e]!] !== 1) continue;
+          if (member[g.target[e]!] !== 1 || skip?.[e] === 1) continue;
           hasEdge = true;
           for (const p of edgeMovers[e]!) moves[p] = 1;
         }
@@ -278,6 +281,7 @@ function path(
   from: readonly number[],
   allowed: (s: number) => boolean,
   goal: (s: number) => boolean,
+  skip?: Uint8Array,
 ): { end: number; transitions: number[]; start: number } | undefined {
   const prevEdge = new Int32Array(g.states).fill(-2);
   const prevState = new Int32Array(g.states).fill(-1);
@@ -299,6 +303,7 @@ function path(
       return { end: s, transitions: ts.reverse(), start: cur };
     }
     for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
+      if (skip?.[e] === 1) continue;
       const w = g.target[e]!;
       if (prevEdge[w] !== -2 || !allowed(w)) continue;
       prevEdge[w] = e;
@@ -317,25 +322,27 @@ function cycleThrough(
   fairness: LivenessInfo["fairness"],
   enabled: Uint8Array[],
   edgeMovers: Int32Array[],
+  skip?: Uint8Array,
 ): number[] {
   const inC = (s: number) => member[s] === 1;
+  const usable = (e: number) => inC(g.target[e]!) && skip?.[e] !== 1;
   const out: number[] = [];
   let cur = s0;
   const goTo = (goal: (s: number) => boolean) => {
-    const p = path(g, [cur], inC, goal)!;
+    const p = path(g, [cur], inC, goal, skip)!;
     out.push(...p.transitions);
     cur = p.end;
   };
   const takeEdge = (ok: (e: number) => boolean) => {
     const hasEdge = (s: number) => {
       for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
-        if (inC(g.target[e]!) && ok(e)) return true;
+        if (usable(e) && ok(e)) return true;
       }
       return false;
     };
     goTo(hasEdge);
     for (let e = g.start[cur]!; e < g.start[cur + 1]!; e++) {
-      if (inC(g.target[e]!) && ok(e)) {
+      if (usable(e) && ok(e)) {
         out.push(g.via[e]!);
         cur = g.target[e]!;
         return;
@@ -350,7 +357,7 @@ function cycleThrough(
         if (enabled[p]![s] !== 1) disabledSomewhere = true;
         else enabledSomewhere = true;
         for (let e = g.start[s]!; e < g.start[s + 1]! && !moves; e++) {
-          if (inC(g.target[e]!) && edgeMovers[e]!.includes(p)) moves = true;
+          if (usable(e) && edgeMovers[e]!.includes(p)) moves = true;
         }
       }
       if (moves && enabledSomewhere) takeEdge((e) => edgeMovers[e]!.includes(p));
@@ -394,6 +401,7 @@ function cycleThrough(
 export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso | undefined {
   const prop = model.liveness[index]!;
   const { enabled, edgeMovers } = moversOf(model, g);
+  if (prop.kind === "starvation") return starvation(model, g, prop, enabled, edgeMovers);
   const buf = new Int32Array(model.width);
   const holds = (part: "p" | "q", s: number) => {
     g.read(s, buf);
@@ -476,4 +484,49 @@ export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso
       cycle.length === 1 ? "" : "s"
     }${fairText} repeats for ever without reaching its goal`,
   };
+}
+
+/**
+ * Starvation: a process of the kind that, on some fair infinite run, is
+ * never finished and never moves again. Each copy is checked: its region is
+ * the states where it has not finished, and its own moves are left out of
+ * the graph; a reachable fair component there is a run that starves it.
+ */
+function starvation(
+  model: Model,
+  g: StateGraph,
+  prop: LivenessInfo,
+  enabled: Uint8Array[],
+  edgeMovers: Int32Array[],
+): Lasso | undefined {
+  for (let pid = 0; pid < model.processNames.length; pid++) {
+    const name = model.processNames[pid]!;
+    if (name.slice(0, name.lastIndexOf("#")) !== prop.process) continue;
+    const buf = new Int32Array(model.width);
+    const region = new Uint8Array(g.states);
+    for (let s = 0; s < g.states; s++) {
+      g.read(s, buf);
+      region[s] = model.finished(buf, pid) ? 0 : 1;
+    }
+    const skip = new Uint8Array(g.via.length);
+    for (let e = 0; e < g.via.length; e++) if (edgeMovers[e]!.includes(pid)) skip[e] = 1;
+    const fair = fairComponents(g, region, prop.fairness, enabled, edgeMovers, skip);
+    if (fair.length === 0) continue;
+    const inFair = new Uint8Array(g.states);
+    for (const c of fair) for (let s = 0; s < g.states; s++) if (c[s] === 1) inFair[s] = 1;
+    const p = path(g, g.inits, () => true, (s) => inFair[s] === 1);
+    if (p === undefined) continue;
+    const member = fair.find((c) => c[p.end] === 1)!;
+    const cycle = cycleThrough(g, p.end, member, prop.fairness, enabled, edgeMovers, skip);
+    return {
+      property: prop,
+      init: g.inits.indexOf(p.start),
+      prefix: p.transitions,
+      cycle,
+      message: `'${prop.name}' fails: ${name} never moves again on a cycle of ${cycle.length} step${
+        cycle.length === 1 ? "" : "s"
+      }${prop.fairness === "none" ? "" : ` (${prop.fairness}ly fair)`}`,
+    };
+  }
+  return undefined;
 }

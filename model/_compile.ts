@@ -296,6 +296,9 @@ class Compiler {
       finals: sys.finals.map((d, i) => ({ prop: finalProps[i]!, pred: d.pred })),
       liveness: sys.liveness.map((d) => {
         if (this.propIndex.has(d.name)) this.fail(`two properties are named '${d.name}'`);
+        if (d.kind === "starvation" && !sys.processes.some((p) => p.name === d.process)) {
+          this.fail(`noStarvation: there is no process kind '${d.process}'`);
+        }
         this.propIndex.set(d.name, -1);
         return d;
       }),
@@ -868,7 +871,12 @@ class CompiledModel implements Model {
       }
     }
     this.transitionCount = this.#trans.length;
-    this.liveness = p.liveness.map((d) => ({ name: d.name, kind: d.kind, fairness: d.fairness }));
+    this.liveness = p.liveness.map((d) => ({
+      name: d.name,
+      kind: d.kind,
+      fairness: d.fairness,
+      ...(d.process !== undefined ? { process: d.process } : {}),
+    }));
     this.processNames = this.#insts.map((i) => i.name);
     const insts = this.#insts;
     this.#stateView = {
@@ -1462,6 +1470,11 @@ class CompiledModel implements Model {
         cause: e,
       });
     }
+  }
+
+  finished(state: Int32Array, pid: number): boolean {
+    const inst = this.#insts[pid];
+    return inst !== undefined && state[inst.pcOff] === inst.type.endPc;
   }
 
   movers(transition: number): readonly number[] {

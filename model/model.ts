@@ -175,6 +175,8 @@ export interface Model {
   readonly liveness: readonly LivenessInfo[];
   /** Evaluates part `p` or `q` of liveness property `index` in `state`. */
   live(index: number, part: "p" | "q", state: Int32Array): boolean;
+  /** Whether process `pid` has finished (run off its body, or been killed) in `state`. */
+  finished(state: Int32Array, pid: number): boolean;
   /** The processes that move in a transition (two for a rendezvous). */
   movers(transition: number): readonly number[];
   /** The processes, by pid. */
@@ -192,7 +194,9 @@ export interface LivenessInfo {
   /** The name. */
   readonly name: string;
   /** The temporal form. */
-  readonly kind: "eventually" | "leadsTo" | "alwaysEventually";
+  readonly kind: "eventually" | "leadsTo" | "alwaysEventually" | "starvation";
+  /** For `starvation`: the process kind. */
+  readonly process?: string;
   /**
    * What runs are assumed: `none` (every infinite run), `weak` (a process
    * enabled continuously from some point on eventually moves), `strong` (a

@@ -76,7 +76,9 @@ export interface LivenessDecl<G> {
   /** The name. */
   readonly name: string;
   /** The temporal form. */
-  readonly kind: "eventually" | "leadsTo" | "alwaysEventually";
+  readonly kind: "eventually" | "leadsTo" | "alwaysEventually" | "starvation";
+  /** For `starvation`: the process kind. */
+  readonly process?: string;
   /** The trigger (for `eventually` and `alwaysEventually`, the goal). */
   readonly p: LivePredicate<G>;
   /** The response (for `leadsTo`). */
@@ -324,6 +326,34 @@ export class System<G> {
       kind: "alwaysEventually",
       p,
       q: p,
+      fairness: options.fairness ?? "weak",
+    });
+    return this;
+  }
+
+  /**
+   * No process of kind `process` starves: on no fair infinite run does one
+   * of them stay unfinished without ever moving again (blocked for ever, or
+   * passed over while it is enabled only now and then). Named
+   * `no starvation of <process>`.
+   *
+   * @param process The process kind.
+   * @param options The fairness assumed (default weak).
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.noStarvation("writer", { fairness: "strong" });
+   * ```
+   */
+  noStarvation(process: string, options: LivenessOptions = {}): this {
+    const always = () => true;
+    this.liveness.push({
+      name: `no starvation of ${process}`,
+      kind: "starvation",
+      process,
+      p: always,
+      q: always,
       fairness: options.fairness ?? "weak",
     });
     return this;

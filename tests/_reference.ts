@@ -877,6 +877,9 @@ export class RefModel {
         const x = s.prims[prim.name]!;
         return Array.isArray(x) ? x.length : x;
       },
+      progress(): number {
+        throw new RefRuntimeError("the reference does not model progress labels");
+      },
       finished(process?: string): number {
         return insts.filter((i) =>
           (process === undefined || i.kind.name === process) && s.procs[i.pid]!.pos === END

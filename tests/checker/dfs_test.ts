@@ -74,6 +74,7 @@ function recording(model: Model): { model: Model; seen: Set<string> } {
     liveness: [],
     live: () => true,
     movers: (t) => model.movers(t),
+    finished: (state, pid) => model.finished(state, pid),
     processNames: model.processNames,
   };
   return { model: quiet, seen };

@@ -425,6 +425,9 @@ class GraphModel implements Model {
   movers(transition: number): readonly number[] {
     return this.g.edges[transition]?.movers ?? [];
   }
+  finished(): boolean {
+    return false;
+  }
 }
 
 /**
@@ -764,6 +767,7 @@ function withFairness(m: Model, fairness: Fairness): Model {
     format: (s) => m.format(s),
     live: (i, part, s) => m.live(i, part, s),
     movers: (t) => m.movers(t),
+    finished: (s, pid) => m.finished(s, pid),
   };
 }
 

@@ -1,7 +1,7 @@
 // Non-progress cycles: sys.progress() is `always eventually some process is
 // at a progress label`, over the whole state graph.
 import assert from "node:assert/strict";
-import { check, label, loop, replay, spec, system } from "../../mod.ts";
+import { check, label, loop, post, replay, semaphore, spec, system, wait } from "../../mod.ts";
 import { loadSpec } from "../_pins.ts";
 
 Deno.test("sys.progress(): the polite livelock is a non-progress cycle, the tie-break is not", async () => {
@@ -50,4 +50,47 @@ Deno.test("sys.progress(): a process looping past a progress label makes progres
   assert.equal(r.verdict, "violation");
   assert.equal(r.violation?.property, "progress");
   assert.equal(r.violation?.steps.length, 2);
+});
+
+Deno.test("sys.noStarvation(): a consumer passed over under weak fairness starves; under strong it does not", () => {
+  const mk = (fairness: "weak" | "strong") =>
+    spec({
+      name: `starve_${fairness}`,
+      params: {},
+      build: () => {
+        const sys = system({ last: -1 });
+        const empty = semaphore("empty", 1), full = semaphore("full", 0);
+        sys.process("producer", {}, () => [loop(wait(empty), post(full))]);
+        sys.process("consumer", { count: 2 }, (s) => [
+          loop(wait(full), s.do("take", ({ g, id }) => (g.last = id)), post(empty)),
+        ]);
+        sys.noStarvation("consumer", { fairness });
+        return sys;
+      },
+    });
+  const weak = check(mk("weak"));
+  assert.equal(weak.verdict, "violation");
+  assert.equal(weak.violation?.property, "no starvation of consumer");
+  assert.match(weak.violation!.message, /consumer#\d never moves again/);
+  // The starving consumer takes no step in the cycle.
+  const starving = /(consumer#\d) never moves/.exec(weak.violation!.message)![1]!;
+  const cycle = weak.violation!.steps.slice(weak.violation!.loopStart);
+  assert.ok(cycle.length > 0 && cycle.every((s) => s.process !== starving));
+  assert.equal(check(mk("strong")).verdict, "ok");
+});
+
+Deno.test("sys.noStarvation(): an unknown process kind is an error naming it", () => {
+  const bad = spec({
+    name: "bad_starve",
+    params: {},
+    build: () => {
+      const sys = system({});
+      sys.process("p", {}, () => []);
+      sys.noStarvation("q");
+      return sys;
+    },
+  });
+  const r = check(bad);
+  assert.equal(r.verdict, "error");
+  assert.match(r.error!.message, /there is no process kind 'q'/);
 });
