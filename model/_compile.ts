@@ -33,7 +33,14 @@ import type {
   SuccessorSink,
   TransitionInfo,
 } from "./model.ts";
-import type { LivenessDecl, ProcessDecl, StateView, System } from "./spec.ts";
+import type {
+  LivenessDecl,
+  ProcessDecl,
+  StateView,
+  StepInfo,
+  StepPredicate,
+  System,
+} from "./spec.ts";
 import { errorText, SpecError } from "./spec_error.ts";
 import {
   ArraySync,
@@ -294,6 +301,11 @@ class Compiler {
       deadlockProp,
       invariants: sys.invariants.map((d, i) => ({ prop: invProps[i]!, pred: d.pred })),
       finals: sys.finals.map((d, i) => ({ prop: finalProps[i]!, pred: d.pred })),
+      steps: sys.steps.map((d) => ({
+        prop: this.prop(d.name, "step"),
+        name: d.name,
+        pred: d.pred,
+      })),
       liveness: sys.liveness.map((d) => {
         if (this.propIndex.has(d.name)) this.fail(`two properties are named '${d.name}'`);
         if (d.kind === "starvation" && !sys.processes.some((p) => p.name === d.process)) {
@@ -736,6 +748,7 @@ interface ModelParts {
   invariants: { prop: number; pred: (v: StateView<unknown>) => boolean | string }[];
   finals: { prop: number; pred: (v: StateView<unknown>) => boolean | string }[];
   liveness: LivenessDecl<unknown>[];
+  steps: { prop: number; name: string; pred: StepPredicate<unknown> }[];
 }
 
 /** Collects successors into arrays (for fire/enabled; not the hot path). */
@@ -770,6 +783,10 @@ class CompiledModel implements Model {
   readonly #w: Int32Array;
   readonly #env: ViewEnv;
   readonly #sync: ArraySync;
+  readonly #prev: Int32Array;
+  readonly #prevSync: ArraySync;
+  readonly #prevView: StateView<unknown>;
+  readonly #stepInfo: readonly StepInfo[];
   readonly #exitHooks: PrimitiveImpl[];
   readonly #insts: Inst[];
   readonly #trans: TransRec[] = [];
@@ -789,6 +806,7 @@ class CompiledModel implements Model {
     this.#exitHooks = p.prims.filter((prim) => prim.onExit !== undefined);
     const w = new Int32Array(p.width);
     this.#w = w;
+    this.#prev = new Int32Array(p.width);
     // `where` prefixes errors thrown inside views; the SpecError built around
     // them strips it again and names the process and step instead.
     const env: ViewEnv = { writable: false, where: `'${p.spec}'` };
@@ -878,8 +896,24 @@ class CompiledModel implements Model {
       ...(d.process !== undefined ? { process: d.process } : {}),
     }));
     this.processNames = this.#insts.map((i) => i.name);
+    this.#stateView = this.#makeStateView(w, g);
+    // Step properties read the state before the step through a second set
+    // of views over their own buffer.
+    const prev = this.#prev;
+    const prevSync = new ArraySync(prev, env);
+    this.#prevSync = prevSync;
+    const prevG = new (makeViewClass(prev, p.globals, env, "", prevSync))(p.globalBase, "");
+    this.#prevView = this.#makeStateView(prev, prevG);
+    this.#stepInfo = this.#trans.map((t, tid) => {
+      const d = this.describe(tid);
+      return Object.freeze({ process: d.process, pid: t.pid, operation: d.operation });
+    });
+  }
+
+  #makeStateView(w: Int32Array, g: object): StateView<unknown> {
     const insts = this.#insts;
-    this.#stateView = {
+    const p = this.#p;
+    return {
       g,
       inside(name: string): number {
         let n = 0;
@@ -913,6 +947,50 @@ class CompiledModel implements Model {
         return n;
       },
     };
+  }
+
+  /**
+   * Hands a successor to the sink, after the step properties (if any) have
+   * judged the step from `state` to it; a failing one is reported as a
+   * failure of the transition instead.
+   */
+  #emit(sink: SuccessorSink, tid: number, state: Int32Array): boolean {
+    const steps = this.#p.steps;
+    if (steps.length === 0) return sink.push(this.#w, tid);
+    copyState(this.#prev, state);
+    const info = this.#stepInfo[tid]!;
+    for (let i = 0; i < steps.length; i++) {
+      const d = steps[i]!;
+      let r: boolean | string;
+      try {
+        r = d.pred(this.#prevView, info, this.#stateView);
+        if (this.#sync.count > 0) this.#sync.flush(false);
+        if (this.#prevSync.count > 0) this.#prevSync.flush(false);
+      } catch (e) {
+        this.#sync.reset();
+        this.#prevSync.reset();
+        throw new SpecError(`property '${d.name}' threw: ${stripWhere(errorText(e))}`, {
+          spec: this.name,
+          cause: e,
+        });
+      }
+      if (r !== true) {
+        if (typeof r !== "boolean" && typeof r !== "string") {
+          throw new SpecError(`property '${d.name}' must return a boolean or a string`, {
+            spec: this.name,
+          });
+        }
+        sink.fail(
+          d.prop,
+          tid,
+          typeof r === "string"
+            ? `step property '${d.name}' violated: ${r}`
+            : `step property '${d.name}' violated`,
+        );
+        return true;
+      }
+    }
+    return sink.push(this.#w, tid);
   }
 
   init(emit: (state: Int32Array) => void): void {
@@ -1066,7 +1144,7 @@ class CompiledModel implements Model {
           }
           w[inst.pcOff] = edge.to;
           this.#afterEdge(inst, edge);
-          if (!sink.push(w, tid)) return n;
+          if (!this.#emit(sink, tid, state)) return n;
           copyState(w, state);
           continue;
         }
@@ -1107,7 +1185,7 @@ class CompiledModel implements Model {
             }
             w[inst.pcOff] = edge.to;
             this.#afterEdge(inst, edge);
-            if (!sink.push(w, tid + c)) return n;
+            if (!this.#emit(sink, tid + c, state)) return n;
             copyState(w, state);
           }
           continue;
@@ -1140,7 +1218,7 @@ class CompiledModel implements Model {
             if (this.#atomic) w[0] = 0;
             if (jt.sEdge.to === sender.type.endPc) this.#finished(sender);
             if (jt.rEdge.to === receiver.type.endPc) this.#finished(receiver);
-            if (!sink.push(w, jt.tid)) return n;
+            if (!this.#emit(sink, jt.tid, state)) return n;
             copyState(w, state);
           }
           continue;
@@ -1149,7 +1227,7 @@ class CompiledModel implements Model {
       n++;
       w[inst.pcOff] = edge.to;
       this.#afterEdge(inst, edge);
-      if (!sink.push(w, tid)) return n;
+      if (!this.#emit(sink, tid, state)) return n;
       copyState(w, state);
     }
     return n;
@@ -1182,11 +1260,11 @@ class CompiledModel implements Model {
       ? only
       : undefined;
     const interrupted = this.#deliverOnce(inst, ev, blockedIn, false);
-    if (!sink.push(w, inst.deliverTid)) return 1;
+    if (!this.#emit(sink, inst.deliverTid, state)) return 1;
     copyState(w, state);
     if (!interrupted || blockedIn!.op!.onSignal!.beforeCall === false) return 1;
     this.#deliverOnce(inst, ev, blockedIn, true);
-    sink.push(w, inst.deliverTid + 1);
+    this.#emit(sink, inst.deliverTid + 1, state);
     copyState(w, state);
     return 2;
   }
@@ -1325,6 +1403,7 @@ class CompiledModel implements Model {
       .with("primitive", () => info.name)
       .with("bound", () => `exploration bound '${info.name}' reached`)
       .with("liveness", () => `liveness property '${info.name}' violated`)
+      .with("step", () => `step property '${info.name}' violated`)
       .exhaustive();
   }
 

@@ -13,6 +13,7 @@
 /** The kind of a property, which decides where the checker evaluates it. */
 export type PropertyKind =
   | "liveness"
+  | "step"
   | "invariant"
   | "final"
   | "assertion"

@@ -62,6 +62,26 @@ export interface StateView<G> {
  */
 export type StatePredicate<G> = (v: StateView<G>) => boolean | string;
 
+/** What a step property learns about the step it judges. */
+export interface StepInfo {
+  /** The process that moved (the sender, for a rendezvous), as `name#id`. */
+  readonly process: string;
+  /** Its pid. */
+  readonly pid: number;
+  /** The operation, as traces print it (e.g. `wait(empty)`, `put`). */
+  readonly operation: string;
+}
+
+/**
+ * A step property: judges one step from the state before it to the state
+ * after it. `true` when the step is allowed; `false`, or a reason, when not.
+ */
+export type StepPredicate<G> = (
+  before: StateView<G>,
+  step: StepInfo,
+  after: StateView<G>,
+) => boolean | string;
+
 /** A state predicate for liveness: `true` when it holds. */
 export type LivePredicate<G> = (v: StateView<G>) => boolean;
 
@@ -186,6 +206,8 @@ export class System<G> {
   readonly finals: PropertyDecl<G>[] = [];
   /** Liveness properties, checked over the whole state graph. */
   readonly liveness: LivenessDecl<G>[] = [];
+  /** Step properties: judge every transition. */
+  readonly steps: { readonly name: string; readonly pred: StepPredicate<G> }[] = [];
   /** System options. */
   readonly options: Required<SystemOptions> = { deadlock: true };
 
@@ -259,6 +281,27 @@ export class System<G> {
    */
   atEnd(name: string, pred: StatePredicate<G>): this {
     this.finals.push({ name, pred });
+    return this;
+  }
+
+  /**
+   * A step property: `pred` judges every step (transition) from the state
+   * before to the state after, for rules about what a step may do (a
+   * receive takes the oldest message, only the owner changes a value...).
+   * A violation's trace ends with the offending step.
+   *
+   * @param name The property's name.
+   * @param pred The rule.
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.step("count moves by one", (before, step, after) =>
+   *   Math.abs(after.g.count - before.g.count) <= 1 || `${step.process} ${step.operation}`);
+   * ```
+   */
+  step(name: string, pred: StepPredicate<G>): this {
+    this.steps.push({ name, pred });
     return this;
   }
 
