@@ -16,6 +16,7 @@ export * from "./replay.ts";
 export * from "./explain.ts";
 export * from "./expectation.ts";
 export * from "./liveness.ts";
+export * from "./coverage.ts";
 export * from "./report.ts";
 export * from "./result.ts";
 export type { Found, Progress, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";

@@ -109,6 +109,8 @@ interface ProcType {
   valid: Uint8Array;
   /** pcs marked by a progress label. */
   progressPcs: Uint8Array;
+  /** For each pc: the index of its blocking point, or -1 (set when the model is built). */
+  pointOf: Int32Array;
   /** pcs carrying each label/region name. */
   named: Map<string, Uint8Array>;
   /** Signal handlers by signal number. */
@@ -727,6 +729,7 @@ class Compiler {
       endPc: newEnd,
       valid,
       progressPcs,
+      pointOf: new Int32Array(out.length).fill(-1),
       named,
     };
   }
@@ -779,6 +782,7 @@ class CompiledModel implements Model {
   readonly transitionCount: number;
   readonly liveness: readonly LivenessInfo[];
   readonly processNames: readonly string[];
+  readonly blockingPoints: readonly string[];
   readonly #p: ModelParts;
   readonly #w: Int32Array;
   readonly #env: ViewEnv;
@@ -896,6 +900,22 @@ class CompiledModel implements Model {
       ...(d.process !== undefined ? { process: d.process } : {}),
     }));
     this.processNames = this.#insts.map((i) => i.name);
+    const points: string[] = [];
+    for (const t of p.types) {
+      t.pcs.forEach((pc, i) => {
+        // An operation whose guard takes no argument cannot depend on the
+        // state, so it never blocks (post, unlock, non-blocking calls).
+        const blocking = pc.edges.some((e) =>
+          e.kind === WHEN || e.kind === OP_MULTI || e.kind === RDV_SEND || e.kind === RDV_RECV ||
+          (e.kind === OP && e.op!.enabled.length > 0)
+        );
+        if (!blocking) return;
+        t.pointOf[i] = points.length;
+        const where = pc.src !== undefined ? ` (${pc.src})` : "";
+        points.push(`${t.name}: ${pc.edges.map((e) => e.text).join(" or ")}${where}`);
+      });
+    }
+    this.blockingPoints = points;
     this.#stateView = this.#makeStateView(w, g);
     // Step properties read the state before the step through a second set
     // of views over their own buffer.
@@ -1548,6 +1568,28 @@ class CompiledModel implements Model {
         spec: this.name,
         cause: e,
       });
+    }
+  }
+
+  blockedPoints(state: Int32Array, out: Uint8Array): void {
+    const none: SuccessorSink = { push: () => true, fail: () => {} };
+    const w = this.#w;
+    for (const inst of this.#insts) {
+      const point = inst.type.pointOf[state[inst.pcOff]!]!;
+      if (point < 0) continue;
+      copyState(w, state);
+      // As when expanding an atomic block's owner alone: a receive counts
+      // its rendezvous partners too.
+      this.#ownerOnly = true;
+      try {
+        if (this.#expandInst(inst, state, none) === 0) out[point] = 1;
+      } catch (e) {
+        this.#env.writable = false;
+        this.#sync.reset();
+        throw this.#wrap(e);
+      } finally {
+        this.#ownerOnly = false;
+      }
     }
   }
 

@@ -176,6 +176,17 @@ export interface Model {
   readonly liveness: readonly LivenessInfo[];
   /** Evaluates part `p` or `q` of liveness property `index` in `state`. */
   live(index: number, part: "p" | "q", state: Int32Array): boolean;
+  /**
+   * The places where a process can block: each step with a blocking
+   * operation or guard, per process kind, in words.
+   */
+  readonly blockingPoints: readonly string[];
+  /**
+   * Marks in `out` (indexed like {@linkcode Model.blockingPoints}) every
+   * point where some process is blocked in `state`: it is at that step and
+   * none of its transitions can fire.
+   */
+  blockedPoints(state: Int32Array, out: Uint8Array): void;
   /** Whether process `pid` has finished (run off its body, or been killed) in `state`. */
   finished(state: Int32Array, pid: number): boolean;
   /** The processes that move in a transition (two for a rendezvous). */

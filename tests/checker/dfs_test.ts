@@ -75,6 +75,8 @@ function recording(model: Model): { model: Model; seen: Set<string> } {
     live: () => true,
     movers: (t) => model.movers(t),
     finished: (state, pid) => model.finished(state, pid),
+    blockingPoints: model.blockingPoints,
+    blockedPoints: (state, out) => model.blockedPoints(state, out),
     processNames: model.processNames,
   };
   return { model: quiet, seen };

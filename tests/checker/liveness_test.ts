@@ -428,6 +428,8 @@ class GraphModel implements Model {
   finished(): boolean {
     return false;
   }
+  readonly blockingPoints: readonly string[] = [];
+  blockedPoints(): void {}
 }
 
 /**
@@ -768,6 +770,8 @@ function withFairness(m: Model, fairness: Fairness): Model {
     live: (i, part, s) => m.live(i, part, s),
     movers: (t) => m.movers(t),
     finished: (s, pid) => m.finished(s, pid),
+    blockingPoints: m.blockingPoints,
+    blockedPoints: (s, out) => m.blockedPoints(s, out),
   };
 }
 

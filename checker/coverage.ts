@@ -1,0 +1,105 @@
+/**
+ * Coverage (vacuity): which blocking conditions a check actually reached,
+ * and which `leadsTo` triggers were ever true. A spec that never fills its
+ * buffer passes its "producer blocks when full" checks by accident; the
+ * report says so, and `--require-coverage` in the CLI makes it a failure.
+ *
+ * @module
+ */
+
+import type { Model } from "../model/model.ts";
+import { stateGraph } from "./liveness.ts";
+import type { SearchLimits } from "./_search.ts";
+
+/** What a coverage pass found. */
+export interface CoverageReport {
+  /** Each blocking step, and whether some process was ever blocked there. */
+  readonly blocking: readonly { readonly point: string; readonly reached: boolean }[];
+  /** Each `leadsTo` property, and whether its trigger was ever true. */
+  readonly triggers: readonly { readonly property: string; readonly reached: boolean }[];
+  /** States explored. */
+  readonly states: number;
+  /** False when the state limit cut the pass short (then "not reached" may be wrong). */
+  readonly complete: boolean;
+}
+
+/**
+ * Explores the state space and reports coverage.
+ *
+ * @param model The model.
+ * @param limits `maxStates` bounds the pass.
+ * @returns The report.
+ *
+ * @example
+ * ```ts
+ * import { coverage } from "./coverage.ts";
+ * import { post, semaphore, spec, system, wait } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = spec({
+ *   name: "never_blocks",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({});
+ *     const sem = semaphore("s", 1);
+ *     sys.process("p", {}, () => [wait(sem), post(sem)]);
+ *     return sys;
+ *   },
+ * });
+ * const r = coverage(s.compile());
+ * assert.deepEqual(r.blocking.map((b) => b.reached), [false]);
+ * ```
+ */
+export function coverage(model: Model, limits: SearchLimits = {}): CoverageReport {
+  const g = stateGraph(model, limits);
+  const points = new Uint8Array(model.blockingPoints.length);
+  const leads = model.liveness.map((l, i) => ({ l, i })).filter(({ l }) => l.kind === "leadsTo");
+  const triggered = new Uint8Array(leads.length);
+  const buf = new Int32Array(model.width);
+  const states = g?.states ?? 0;
+  for (let s = 0; s < states; s++) {
+    g!.read(s, buf);
+    model.blockedPoints(buf, points);
+    leads.forEach(({ i }, k) => {
+      if (triggered[k] === 0 && model.live(i, "p", buf)) triggered[k] = 1;
+    });
+  }
+  return {
+    blocking: model.blockingPoints.map((point, i) => ({ point, reached: points[i] === 1 })),
+    triggers: leads.map(({ l }, k) => ({ property: l.name, reached: triggered[k] === 1 })),
+    states,
+    complete: g !== undefined,
+  };
+}
+
+/**
+ * The report as text: one line per point, unreached ones marked.
+ *
+ * @param r The report.
+ * @returns The text.
+ *
+ * @example
+ * ```ts
+ * import { formatCoverage } from "./coverage.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const text = formatCoverage({
+ *   blocking: [{ point: "p: wait(s)", reached: false }], triggers: [], states: 3, complete: true,
+ * });
+ * assert.match(text, /NOT REACHED {2}p: wait\(s\)/);
+ * ```
+ */
+export function formatCoverage(r: CoverageReport): string {
+  const lines = [
+    `coverage over ${r.states.toLocaleString("en-US")} states${
+      r.complete ? "" : " (INCOMPLETE: the state limit was reached)"
+    }:`,
+  ];
+  for (const b of r.blocking) {
+    lines.push(`  ${b.reached ? "blocked    " : "NOT REACHED"}  ${b.point}`);
+  }
+  for (const t of r.triggers) {
+    lines.push(`  ${t.reached ? "triggered  " : "VACUOUS    "}  leadsTo '${t.property}'`);
+  }
+  return lines.join("\n");
+}
