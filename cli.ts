@@ -24,6 +24,7 @@ import { parseTrace, replay } from "./checker/replay.ts";
 import { formatCounterexample, formatJson, formatText } from "./checker/report.ts";
 import type { CheckResult, Verdict } from "./checker/result.ts";
 import { Spec } from "./model/spec.ts";
+import { coverage, formatCoverage } from "./checker/coverage.ts";
 import { explainTrace } from "./checker/explain.ts";
 import { formatSweep, parseRange, sweep, type SweepResult } from "./checker/sweep.ts";
 import { formatSimulation, simulate } from "./checker/simulate.ts";
@@ -72,6 +73,8 @@ options:
   --expect             compare each verdict with the one the spec declares
   --replay TRACE       replay a trace (as printed, e.g. 0:3,1,4) instead of searching
   --progress           print progress to stderr every second (default on a terminal)
+  --coverage           report which blocking steps and leadsTo triggers were reached
+  --require-coverage   fail (exit 1) when a blocking step or a trigger was never reached
   -h, --help           this help
 
 sweep (check every configuration of a grid, report the smallest failing one):
@@ -226,6 +229,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
       expect: { type: "boolean" },
       replay: { type: "string" },
       progress: { type: "boolean" },
+      coverage: { type: "boolean" },
+      "require-coverage": { type: "boolean" },
       help: { type: "boolean", short: "h" },
       ...SIMULATION_OPTIONS,
     },
@@ -316,6 +321,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const progress = values.progress === true || (stderrIsTerminal && format === "text");
   let worst: Verdict = "ok";
   let mismatches = 0;
+  let coverageFailures = 0;
   const results: CheckResult[] = [];
   try {
     for (const { file, spec } of specs) {
@@ -359,18 +365,38 @@ async function run(args: string[], io: CliIO): Promise<number> {
       } else if (values.expect === true && !meetsExpectation(spec, result)) {
         mismatches++;
       }
+      if (values.coverage === true || values["require-coverage"] === true) {
+        const cov = coverage(
+          spec.compile(params),
+          limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {},
+        );
+        io.out(formatCoverage(cov));
+        const unreached = cov.blocking.filter((b) => !b.reached).length +
+          cov.triggers.filter((t) => !t.reached).length;
+        if (values["require-coverage"] === true && (unreached > 0 || !cov.complete)) {
+          coverageFailures++;
+          io.out(
+            `FAIL coverage of ${spec.name}: ${unreached} blocking step${
+              unreached === 1 ? "" : "s"
+            } or trigger${unreached === 1 ? "" : "s"} never reached${
+              cov.complete ? "" : " (the state limit cut the pass short)"
+            }`,
+          );
+        }
+      }
       if (controller.signal.aborted) break;
     }
   } finally {
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);
   }
   if (format === "json") io.out(formatJson(results.length === 1 ? results[0]! : results as never));
+  if (coverageFailures > 0 && SEVERITY[worst] < SEVERITY.violation) worst = "violation";
   if (values.expect === true) {
     const n = results.length;
     io.out(`${n - mismatches} of ${n} specs met their expected verdict`);
     if (controller.signal.aborted) return EXIT.incomplete;
     if (results.some((r) => r.verdict === "error")) return EXIT.error;
-    return mismatches === 0 ? EXIT.ok : EXIT.violation;
+    return mismatches === 0 && coverageFailures === 0 ? EXIT.ok : EXIT.violation;
   }
   return EXIT[worst];
 }

@@ -356,3 +356,43 @@ Deno.test("cli: a liveness violation prints its cycle, and --replay shows the cy
   );
   assert.equal(strong.code, 0);
 });
+
+Deno.test("cli: --coverage reports blocking steps; --require-coverage fails a run that never fills its buffer", async () => {
+  // With one slot the mutex is never contended (empty/full already serialise
+  // the processes); with two slots and two of each, every step can block.
+  const roomy = await cli(
+    "check",
+    path("specs/pc_semaphore.ts"),
+    "--param",
+    "items=1",
+    "--coverage",
+  );
+  assert.equal(roomy.code, 0);
+  assert.match(roomy.out, /NOT REACHED {2}producer: wait\(empty\)/);
+  const required = await cli(
+    "check",
+    path("specs/pc_semaphore.ts"),
+    "--param",
+    "items=1",
+    "--require-coverage",
+  );
+  assert.equal(required.code, 1);
+  assert.match(
+    required.out,
+    /FAIL coverage of pc_semaphore: \d+ blocking steps? or triggers? never reached/,
+  );
+  const full = await cli(
+    "check",
+    path("specs/pc_semaphore.ts"),
+    "--param",
+    "items=3",
+    "--param",
+    "slots=2",
+    "--param",
+    "producers=2",
+    "--param",
+    "consumers=2",
+    "--require-coverage",
+  );
+  assert.equal(full.code, 0, full.out);
+});
