@@ -139,13 +139,8 @@ export function stateGraph(model: Model, limits: SearchLimits = {}): StateGraph 
   };
 }
 
-/** Which processes are enabled in each state, and which move on each edge. */
-function moversOf(
-  model: Model,
-  g: StateGraph,
-): { enabled: Uint8Array[]; edgeMovers: Int32Array[] } {
-  const n = model.processNames.length;
-  const enabled = Array.from({ length: n }, () => new Uint8Array(g.states));
+/** Which processes move on each edge. */
+function moversOf(model: Model, g: StateGraph): { edgeMovers: Int32Array[] } {
   const edgeMovers: Int32Array[] = [];
   const cache = new Map<number, Int32Array>();
   for (let e = 0; e < g.via.length; e++) {
@@ -154,12 +149,7 @@ function moversOf(
     if (m === undefined) cache.set(t, m = Int32Array.from(model.movers(t)));
     edgeMovers.push(m);
   }
-  for (let s = 0; s < g.states; s++) {
-    for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
-      for (const p of edgeMovers[e]!) enabled[p]![s] = 1;
-    }
-  }
-  return { enabled, edgeMovers };
+  return { edgeMovers };
 }
 
 /** Strongly connected components of the subgraph on `inside` (iterative Tarjan). */
@@ -214,13 +204,58 @@ function sccs(g: StateGraph, inside: Uint8Array, skip?: Uint8Array): number[][] 
   return out;
 }
 
+/**
+ * A fairness constraint over a set of transitions: weak (enabled
+ * continuously from some point on implies taken again and again) or strong
+ * (enabled again and again implies taken again and again).
+ */
+interface FairGroup {
+  readonly strong: boolean;
+  /** Per state: some transition of the group is enabled. */
+  readonly enabled: Uint8Array;
+  /** Per edge: the edge is a transition of the group. */
+  readonly edge: Uint8Array;
+}
+
+/** The fairness groups of a property: one per process, plus strong ones per (process, primitive). */
+function groupsOf(
+  model: Model,
+  g: StateGraph,
+  prop: LivenessInfo,
+  edgeMovers: Int32Array[],
+): FairGroup[] {
+  const groups: FairGroup[] = [];
+  const add = (strong: boolean, inGroup: (e: number) => boolean) => {
+    const edge = new Uint8Array(g.via.length);
+    const enabled = new Uint8Array(g.states);
+    for (let s = 0; s < g.states; s++) {
+      for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
+        if (!inGroup(e)) continue;
+        edge[e] = 1;
+        enabled[s] = 1;
+      }
+    }
+    groups.push({ strong, enabled, edge });
+  };
+  const n = model.processNames.length;
+  if (prop.fairness !== "none") {
+    for (let pid = 0; pid < n; pid++) {
+      add(prop.fairness === "strong", (e) => edgeMovers[e]!.includes(pid));
+    }
+  }
+  for (const prim of prop.strongOn ?? []) {
+    for (let pid = 0; pid < n; pid++) {
+      add(true, (e) => edgeMovers[e]!.includes(pid) && model.primitiveOf(g.via[e]!) === prim);
+    }
+  }
+  return groups;
+}
+
 /** The fair components of the subgraph on `region` (each with at least one edge inside). */
 function fairComponents(
   g: StateGraph,
   region: Uint8Array,
-  fairness: LivenessInfo["fairness"],
-  enabled: Uint8Array[],
-  edgeMovers: Int32Array[],
+  groups: readonly FairGroup[],
   skip?: Uint8Array,
 ): Uint8Array[] {
   const result: Uint8Array[] = [];
@@ -230,36 +265,35 @@ function fairComponents(
     for (const comp of sccs(g, inside, skip)) {
       const member = new Uint8Array(g.states);
       for (const s of comp) member[s] = 1;
-      const moves = new Uint8Array(enabled.length);
+      const moves = new Uint8Array(groups.length);
       let hasEdge = false;
       for (const s of comp) {
         for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
           if (member[g.target[e]!] !== 1 || skip?.[e] === 1) continue;
           hasEdge = true;
-          for (const p of edgeMovers[e]!) moves[p] = 1;
+          for (let k = 0; k < groups.length; k++) if (groups[k]!.edge[e] === 1) moves[k] = 1;
         }
       }
       if (!hasEdge) continue;
-      if (fairness === "none") {
-        result.push(member);
-        continue;
-      }
       let fair = true;
+      let prune = false;
       const drop = new Uint8Array(g.states);
-      for (let p = 0; p < enabled.length; p++) {
-        if (moves[p] === 1) continue;
-        const en = enabled[p]!;
-        const always = comp.every((s) => en[s] === 1);
-        const ever = comp.some((s) => en[s] === 1);
-        if (fairness === "weak" && always) fair = false;
-        if (fairness === "strong" && ever) {
+      groups.forEach((grp, k) => {
+        if (moves[k] === 1) return;
+        const en = grp.enabled;
+        if (!grp.strong) {
+          if (comp.every((s) => en[s] === 1)) fair = false;
+        } else if (comp.some((s) => en[s] === 1)) {
+          // Enabled here and there but never taken inside: a strongly fair
+          // run cannot stay in this component while visiting those states.
           fair = false;
+          prune = true;
           for (const s of comp) if (en[s] === 1) drop[s] = 1;
         }
-      }
+      });
       if (fair) {
         result.push(member);
-      } else if (fairness === "strong") {
+      } else if (prune) {
         const rest = new Uint8Array(g.states);
         let any = false;
         for (const s of comp) {
@@ -314,14 +348,12 @@ function path(
   return undefined;
 }
 
-/** A cycle through `s0` inside `member` taking every required edge and visiting every required state. */
+/** A cycle through `s0` inside `member` meeting every fairness group (taking or avoiding it). */
 function cycleThrough(
   g: StateGraph,
   s0: number,
   member: Uint8Array,
-  fairness: LivenessInfo["fairness"],
-  enabled: Uint8Array[],
-  edgeMovers: Int32Array[],
+  groups: readonly FairGroup[],
   skip?: Uint8Array,
 ): number[] {
   const inC = (s: number) => member[s] === 1;
@@ -349,20 +381,18 @@ function cycleThrough(
       }
     }
   };
-  if (fairness !== "none") {
-    for (let p = 0; p < enabled.length; p++) {
-      let moves = false, disabledSomewhere = false, enabledSomewhere = false;
-      for (let s = 0; s < g.states; s++) {
-        if (!inC(s)) continue;
-        if (enabled[p]![s] !== 1) disabledSomewhere = true;
-        else enabledSomewhere = true;
-        for (let e = g.start[s]!; e < g.start[s + 1]! && !moves; e++) {
-          if (usable(e) && edgeMovers[e]!.includes(p)) moves = true;
-        }
+  for (const grp of groups) {
+    let moves = false, disabledSomewhere = false, enabledSomewhere = false;
+    for (let s = 0; s < g.states; s++) {
+      if (!inC(s)) continue;
+      if (grp.enabled[s] !== 1) disabledSomewhere = true;
+      else enabledSomewhere = true;
+      for (let e = g.start[s]!; e < g.start[s + 1]! && !moves; e++) {
+        if (usable(e) && grp.edge[e] === 1) moves = true;
       }
-      if (moves && enabledSomewhere) takeEdge((e) => edgeMovers[e]!.includes(p));
-      else if (fairness === "weak" && disabledSomewhere) goTo((s) => enabled[p]![s] !== 1);
     }
+    if (moves && enabledSomewhere) takeEdge((e) => grp.edge[e] === 1);
+    else if (!grp.strong && disabledSomewhere) goTo((s) => grp.enabled[s] !== 1);
   }
   // Close the cycle (with at least one step).
   if (out.length === 0) takeEdge(() => true);
@@ -400,8 +430,9 @@ function cycleThrough(
  */
 export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso | undefined {
   const prop = model.liveness[index]!;
-  const { enabled, edgeMovers } = moversOf(model, g);
-  if (prop.kind === "starvation") return starvation(model, g, prop, enabled, edgeMovers);
+  const { edgeMovers } = moversOf(model, g);
+  const groups = groupsOf(model, g, prop, edgeMovers);
+  if (prop.kind === "starvation") return starvation(model, g, prop, groups, edgeMovers);
   const buf = new Int32Array(model.width);
   const holds = (part: "p" | "q", s: number) => {
     g.read(s, buf);
@@ -411,7 +442,7 @@ export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso
   const region = new Uint8Array(g.states);
   for (let s = 0; s < g.states; s++) region[s] = holds(goalPart, s) ? 0 : 1;
   const inRegion = (s: number) => region[s] === 1;
-  const fair = fairComponents(g, region, prop.fairness, enabled, edgeMovers);
+  const fair = fairComponents(g, region, groups);
   const inFair = new Uint8Array(g.states);
   for (const c of fair) for (let s = 0; s < g.states; s++) if (c[s] === 1) inFair[s] = 1;
   const terminal = (s: number) => g.start[s] === g.start[s + 1];
@@ -473,7 +504,7 @@ export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso
     };
   }
   const member = fair.find((c) => c[s0] === 1)!;
-  const cycle = cycleThrough(g, s0, member, prop.fairness, enabled, edgeMovers);
+  const cycle = cycleThrough(g, s0, member, groups);
   const fairText = prop.fairness === "none" ? "" : ` (${prop.fairness}ly fair)`;
   return {
     property: prop,
@@ -496,7 +527,7 @@ function starvation(
   model: Model,
   g: StateGraph,
   prop: LivenessInfo,
-  enabled: Uint8Array[],
+  groups: readonly FairGroup[],
   edgeMovers: Int32Array[],
 ): Lasso | undefined {
   for (let pid = 0; pid < model.processNames.length; pid++) {
@@ -510,14 +541,14 @@ function starvation(
     }
     const skip = new Uint8Array(g.via.length);
     for (let e = 0; e < g.via.length; e++) if (edgeMovers[e]!.includes(pid)) skip[e] = 1;
-    const fair = fairComponents(g, region, prop.fairness, enabled, edgeMovers, skip);
+    const fair = fairComponents(g, region, groups, skip);
     if (fair.length === 0) continue;
     const inFair = new Uint8Array(g.states);
     for (const c of fair) for (let s = 0; s < g.states; s++) if (c[s] === 1) inFair[s] = 1;
     const p = path(g, g.inits, () => true, (s) => inFair[s] === 1);
     if (p === undefined) continue;
     const member = fair.find((c) => c[p.end] === 1)!;
-    const cycle = cycleThrough(g, p.end, member, prop.fairness, enabled, edgeMovers, skip);
+    const cycle = cycleThrough(g, p.end, member, groups, skip);
     return {
       property: prop,
       init: g.inits.indexOf(p.start),

@@ -898,6 +898,7 @@ class CompiledModel implements Model {
       kind: d.kind,
       fairness: d.fairness,
       ...(d.process !== undefined ? { process: d.process } : {}),
+      ...(d.strongOn !== undefined ? { strongOn: d.strongOn.map((prim) => prim.name) } : {}),
     }));
     this.processNames = this.#insts.map((i) => i.name);
     const points: string[] = [];
@@ -1596,6 +1597,12 @@ class CompiledModel implements Model {
   finished(state: Int32Array, pid: number): boolean {
     const inst = this.#insts[pid];
     return inst !== undefined && state[inst.pcOff] === inst.type.endPc;
+  }
+
+  primitiveOf(transition: number): string | undefined {
+    const t = this.#trans[transition];
+    if (t === undefined || t.kind === "deliver") return undefined;
+    return t.edge.op?.prim.name;
   }
 
   movers(transition: number): readonly number[] {

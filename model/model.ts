@@ -189,6 +189,8 @@ export interface Model {
   blockedPoints(state: Int32Array, out: Uint8Array): void;
   /** Whether process `pid` has finished (run off its body, or been killed) in `state`. */
   finished(state: Int32Array, pid: number): boolean;
+  /** The primitive a transition operates on (by name), if any. */
+  primitiveOf(transition: number): string | undefined;
   /** The processes that move in a transition (two for a rendezvous). */
   movers(transition: number): readonly number[];
   /** The processes, by pid. */
@@ -209,6 +211,12 @@ export interface LivenessInfo {
   readonly kind: "eventually" | "leadsTo" | "alwaysEventually" | "starvation";
   /** For `starvation`: the process kind. */
   readonly process?: string;
+  /**
+   * Primitives whose operations are strongly fair per process, on top of
+   * `fairness` (e.g. the waiters of a semaphore: a process whose `wait` is
+   * enabled again and again eventually completes it).
+   */
+  readonly strongOn?: readonly string[];
   /**
    * What runs are assumed: `none` (every infinite run), `weak` (a process
    * enabled continuously from some point on eventually moves), `strong` (a

@@ -87,8 +87,15 @@ export type LivePredicate<G> = (v: StateView<G>) => boolean;
 
 /** Options of the liveness declarations. */
 export interface LivenessOptions {
-  /** The fairness assumed (default `weak`). */
+  /** The fairness assumed for every process (default `weak`). */
   fairness?: Fairness;
+  /**
+   * Primitives whose operations are also strongly fair, per process
+   * (ipc-semantics.md §5: "strong fairness of the semaphores"): a process
+   * whose operation on one of them is enabled again and again eventually
+   * performs it.
+   */
+  strongOn?: readonly PrimitiveImpl[];
 }
 
 /** A liveness property as declared. */
@@ -105,6 +112,8 @@ export interface LivenessDecl<G> {
   readonly q: LivePredicate<G>;
   /** The fairness assumed. */
   readonly fairness: Fairness;
+  /** Primitives whose operations are strongly fair. */
+  readonly strongOn?: readonly PrimitiveImpl[];
 }
 
 /** Options of {@linkcode System.process}. */
@@ -321,7 +330,14 @@ export class System<G> {
    * ```
    */
   eventually(name: string, p: LivePredicate<G>, options: LivenessOptions = {}): this {
-    this.liveness.push({ name, kind: "eventually", p, q: p, fairness: options.fairness ?? "weak" });
+    this.liveness.push({
+      name,
+      kind: "eventually",
+      p,
+      q: p,
+      fairness: options.fairness ?? "weak",
+      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
+    });
     return this;
   }
 
@@ -345,7 +361,14 @@ export class System<G> {
     q: LivePredicate<G>,
     options: LivenessOptions = {},
   ): this {
-    this.liveness.push({ name, kind: "leadsTo", p, q, fairness: options.fairness ?? "weak" });
+    this.liveness.push({
+      name,
+      kind: "leadsTo",
+      p,
+      q,
+      fairness: options.fairness ?? "weak",
+      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
+    });
     return this;
   }
 
@@ -370,6 +393,7 @@ export class System<G> {
       p,
       q: p,
       fairness: options.fairness ?? "weak",
+      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
     });
     return this;
   }
@@ -398,6 +422,7 @@ export class System<G> {
       p: always,
       q: always,
       fairness: options.fairness ?? "weak",
+      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
     });
     return this;
   }

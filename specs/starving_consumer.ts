@@ -6,10 +6,12 @@
 import { loop, post, semaphore, spec, system, wait } from "../mod.ts";
 import type { Fairness } from "../mod.ts";
 
-function starving(name: string, fairness: Fairness, expectOk: boolean) {
+function starving(name: string, fairness: Fairness, expectOk: boolean, fairSemaphore = false) {
   return spec({
     name,
-    description: `Two consumers compete for one slot, ${fairness} fairness`,
+    description: `Two consumers compete for one slot, ${fairness} fairness${
+      fairSemaphore ? ", strongly fair semaphore waiters" : ""
+    }`,
     params: {},
     expect: expectOk ? "ok" : { violation: "consumer#1 takes again and again" },
     build: () => {
@@ -21,6 +23,7 @@ function starving(name: string, fairness: Fairness, expectOk: boolean) {
       ]);
       sys.alwaysEventually("consumer#1 takes again and again", ({ g }) => g.last === 1, {
         fairness,
+        ...(fairSemaphore ? { strongOn: [full] } : {}),
       });
       return sys;
     },
@@ -32,3 +35,9 @@ export const starvingConsumerWeak = starving("starving_consumer_weak", "weak", f
 
 /** Under strong fairness it cannot: it is enabled again and again, so it must move. */
 export const starvingConsumerStrong = starving("starving_consumer_strong", "strong", true);
+
+/**
+ * Weak fairness for the processes, strong fairness for the waiters of
+ * `full` only (ipc-semantics.md §5): enough to keep consumer#1 from starving.
+ */
+export const starvingConsumerFairSem = starving("starving_consumer_fair_sem", "weak", true, true);

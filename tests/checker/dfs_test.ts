@@ -76,6 +76,7 @@ function recording(model: Model): { model: Model; seen: Set<string> } {
     movers: (t) => model.movers(t),
     finished: (state, pid) => model.finished(state, pid),
     blockingPoints: model.blockingPoints,
+    primitiveOf: (t) => model.primitiveOf(t),
     blockedPoints: (state, out) => model.blockedPoints(state, out),
     processNames: model.processNames,
   };

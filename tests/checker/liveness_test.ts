@@ -429,6 +429,9 @@ class GraphModel implements Model {
     return false;
   }
   readonly blockingPoints: readonly string[] = [];
+  primitiveOf(): string | undefined {
+    return undefined;
+  }
   blockedPoints(): void {}
 }
 
@@ -771,6 +774,7 @@ function withFairness(m: Model, fairness: Fairness): Model {
     movers: (t) => m.movers(t),
     finished: (s, pid) => m.finished(s, pid),
     blockingPoints: m.blockingPoints,
+    primitiveOf: (t) => m.primitiveOf(t),
     blockedPoints: (s, out) => m.blockedPoints(s, out),
   };
 }

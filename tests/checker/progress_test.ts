@@ -94,3 +94,29 @@ Deno.test("sys.noStarvation(): an unknown process kind is an error naming it", (
   assert.equal(r.verdict, "error");
   assert.match(r.error!.message, /there is no process kind 'q'/);
 });
+
+Deno.test("strongOn: strong fairness for a semaphore's waiters alone keeps the consumer from starving", async () => {
+  const weak = check(await loadSpec("starving_consumer.ts", "starvingConsumerWeak"));
+  const fairSem = check(await loadSpec("starving_consumer.ts", "starvingConsumerFairSem"));
+  assert.equal(weak.verdict, "violation");
+  assert.equal(fairSem.verdict, "ok");
+  assert.equal(fairSem.stats.states, weak.stats.states);
+  // Strong fairness on a primitive nobody waits on changes nothing.
+  const mk = (strongOnEmpty: boolean) =>
+    spec({
+      name: "sem_fair",
+      params: {},
+      build: () => {
+        const sys = system({ last: -1 });
+        const empty = semaphore("empty", 1), full = semaphore("full", 0);
+        sys.process("producer", {}, () => [loop(wait(empty), post(full))]);
+        sys.process("consumer", { count: 2 }, (s) => [
+          loop(wait(full), s.do("take", ({ g, id }) => (g.last = id)), post(empty)),
+        ]);
+        sys.noStarvation("consumer", strongOnEmpty ? { strongOn: [empty] } : { strongOn: [full] });
+        return sys;
+      },
+    });
+  assert.equal(check(mk(true)).verdict, "violation");
+  assert.equal(check(mk(false)).verdict, "ok");
+});
