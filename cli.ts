@@ -68,6 +68,14 @@ options:
   --max-states N       stop after N distinct states (verdict: incomplete)
   --max-depth N        do not search deeper than N steps (verdict: incomplete)
   --strategy bfs|dfs   search breadth-first (default: shortest traces) or depth-first
+  --store exact|fingerprint|bitstate
+                       keep every state (default), a 64-bit fingerprint and a parent
+                       link per state (16 bytes at most; reports the probability that a
+                       state was missed), or k = 3 bits per state of a bit array
+                       (SPIN's supertrace; reports its coverage); the last two search
+                       breadth-first
+  --bitstate-bits N    the bit array of --store bitstate has 2^N bits (default 30,
+                       128 MiB; 5 to 37)
   --time S             stop after S seconds (verdict: incomplete)
   --format text|json   output format (default text)
   --expect             compare each verdict with the one the spec declares
@@ -224,6 +232,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
       "max-states": { type: "string" },
       "max-depth": { type: "string" },
       strategy: { type: "string" },
+      store: { type: "string" },
+      "bitstate-bits": { type: "string" },
       time: { type: "string" },
       format: { type: "string" },
       expect: { type: "boolean" },
@@ -241,6 +251,9 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   const [command, ...paths] = positionals;
   if (command === "sweep" || command === "simulate" || command === "replay") {
+    for (const name of ["store", "bitstate-bits"] as const) {
+      if (values[name] !== undefined) throw new UsageError(`${command} does not take --${name}`);
+    }
     return await simulationCommand(command, paths, values, io);
   }
   for (const name of Object.keys(SIMULATION_OPTIONS)) {
@@ -263,6 +276,20 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const strategy = values.strategy ?? "bfs";
   if (strategy !== "bfs" && strategy !== "dfs") {
     throw new UsageError(`--strategy must be bfs or dfs, got '${strategy}'`);
+  }
+  const store = values.store ?? "exact";
+  if (store !== "exact" && store !== "fingerprint" && store !== "bitstate") {
+    throw new UsageError(`--store must be exact, fingerprint or bitstate, got '${store}'`);
+  }
+  if (store !== "exact" && strategy !== "bfs") {
+    throw new UsageError(`--store ${store} searches breadth-first only (--strategy bfs)`);
+  }
+  const bitstateBits = positiveInt("bitstate-bits", values["bitstate-bits"]);
+  if (bitstateBits !== undefined && store !== "bitstate") {
+    throw new UsageError("--bitstate-bits is an option of --store bitstate");
+  }
+  if (bitstateBits !== undefined && (bitstateBits < 5 || bitstateBits > 37)) {
+    throw new UsageError(`--bitstate-bits must be 5 to 37, got ${bitstateBits}`);
   }
   const limits = {
     maxStates: positiveInt("max-states", values["max-states"]),
@@ -328,6 +355,8 @@ async function run(args: string[], io: CliIO): Promise<number> {
       const result = await checkAsync(spec, {
         params,
         strategy,
+        store,
+        ...(bitstateBits !== undefined ? { bitstateBits } : {}),
         ...(limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {}),
         ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
         ...(limits.timeSeconds !== undefined ? { timeSeconds: limits.timeSeconds } : {}),

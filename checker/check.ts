@@ -7,6 +7,7 @@
 import type { Checkable, Model } from "../model/model.ts";
 import { match } from "ts-pattern";
 import { BfsSearch } from "./bfs.ts";
+import { CompactBfsSearch, type CompactOutcome, unsupported } from "./bfs_compact.ts";
 import { DfsSearch } from "./dfs.ts";
 import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { explainTrace } from "./explain.ts";
@@ -27,15 +28,47 @@ export interface CheckOptions extends SearchLimits, SearchHooks {
    * not be shortest).
    */
   strategy?: Strategy;
+  /**
+   * The state store. `exact` (default): every state is kept. `fingerprint`:
+   * a 64-bit fingerprint and a parent link per state (at most 16 bytes); a
+   * state whose fingerprint equals a stored one's is missed, with the
+   * probability in `stats.omissionProbability`. `bitstate`: SPIN's
+   * supertrace, k bits of a bit array per state, for state spaces beyond
+   * memory; `stats.coverage` estimates the fraction of states kept. The
+   * last two search breadth-first only (and liveness properties are still
+   * checked over the whole state graph, kept exactly).
+   */
+  store?: "exact" | "fingerprint" | "bitstate";
+  /** Bitstate: the bit array has 2^bitstateBits bits (default 30: 128 MiB; 5 to 37). */
+  bitstateBits?: number;
+  /** Bitstate: bits set per state (default 3; 1 to 8). */
+  bitstateHashes?: number;
+  /**
+   * Fingerprint: bits kept of each fingerprint (default 64, the most).
+   * Fewer make collisions likely, to see omissions reported.
+   */
+  fingerprintBits?: number;
 }
 
 /** A search engine that runs in slices. */
 interface Engine {
   run(millis?: number): boolean;
-  outcome(): SearchOutcome;
+  outcome(): SearchOutcome | CompactOutcome;
 }
 
 function engine(model: Model, options: CheckOptions): Engine {
+  const store = options.store ?? "exact";
+  if (store !== "exact") {
+    if ((options.strategy ?? "bfs") !== "bfs") {
+      return unsupported(`the ${store} store searches breadth-first only (strategy bfs)`);
+    }
+    try {
+      return new CompactBfsSearch(model, { ...options, store });
+    } catch (e) {
+      // A bit array or fingerprint width out of range.
+      return unsupported(errorMessage(e));
+    }
+  }
   return match(options.strategy ?? "bfs")
     .with("bfs", () => new BfsSearch(model, options))
     .with("dfs", () => new DfsSearch(model, options))
@@ -158,8 +191,9 @@ function withLiveness(model: Model, result: CheckResult, options: CheckOptions):
 function toResult(
   model: Model,
   params: Readonly<Record<string, number | boolean>>,
-  out: SearchOutcome,
+  out: SearchOutcome | CompactOutcome,
 ): CheckResult {
+  const report = "storeReport" in out ? out.storeReport : undefined;
   const stats: Stats = {
     states: out.states,
     transitions: out.transitions,
@@ -169,6 +203,18 @@ function toResult(
     peakMemoryBytes: out.peakMemoryBytes,
     bytesPerState: out.states > 0 ? out.storeBytes / out.states : 0,
     stateWidth: model.width,
+    store: report?.store ?? "exact",
+    ...(report !== undefined
+      ? {
+        omissionProbability: report.omissionProbability,
+        ...(report.omissionProbabilityActual !== undefined
+          ? { omissionProbabilityActual: report.omissionProbabilityActual }
+          : {}),
+        ...(report.coverage !== undefined ? { coverage: report.coverage } : {}),
+        ...(report.hashFactor !== undefined ? { hashFactor: report.hashFactor } : {}),
+        frontierPeakBytes: report.frontierPeakBytes,
+      }
+      : {}),
   };
   const base = { spec: model.name, params, stats };
   if (out.status === "violation" && out.found !== undefined) {

@@ -45,7 +45,51 @@ export function formatStats(s: Stats): string {
   return `states: ${fmtInt(s.states)}, transitions: ${fmtInt(s.transitions)}, depth: ${s.depth}, ` +
     `time: ${s.seconds.toFixed(2)} s (${fmtInt(s.statesPerSecond)} states/s), ` +
     `memory: ${fmtBytes(s.peakMemoryBytes)} peak, ${s.bytesPerState.toFixed(1)} B/state ` +
-    `(${s.stateWidth} slots)`;
+    `(${s.stateWidth} slots)${storeStats(s)}`;
+}
+
+function fmtProbability(p: number): string {
+  return p === 0 ? "0" : p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
+function fmtCoverage(c: number): string {
+  return `${Math.floor(c * 1e6) / 1e4}%`;
+}
+
+/** What a fingerprint or bitstate store may have missed, for the stats line (empty for exact). */
+function storeStats(s: Stats): string {
+  if (s.store === "fingerprint") {
+    const actual = s.omissionProbabilityActual !== undefined
+      ? `, ${fmtProbability(s.omissionProbabilityActual)} from the actual fingerprints`
+      : "";
+    return `; fingerprint store: P(a state was missed) ${
+      fmtProbability(s.omissionProbability ?? 0)
+    } (TLC's optimistic estimate${actual}), frontier ${fmtBytes(s.frontierPeakBytes ?? 0)} peak`;
+  }
+  if (s.store === "bitstate") {
+    const c = s.coverage ?? 1;
+    const e = c > 0 ? s.states * (1 / c - 1) : 0;
+    const missed = e < 10 ? e.toPrecision(2) : fmtInt(e);
+    return `; bitstate store: hash factor ${(s.hashFactor ?? 0).toPrecision(3)} ` +
+      `(best if > 100), coverage ~${fmtCoverage(c)} (~${missed} states missed), ` +
+      `P(a state was missed) ${fmtProbability(s.omissionProbability ?? 0)}, frontier ${
+        fmtBytes(s.frontierPeakBytes ?? 0)
+      } peak`;
+  }
+  return "";
+}
+
+/** The caveat of a verdict `ok` from a store that may miss states (empty for exact). */
+function okCaveat(s: Stats): string {
+  if (s.store === "fingerprint") {
+    return ` (fingerprint store: P(a state was missed) ${
+      fmtProbability(s.omissionProbability ?? 0)
+    })`;
+  }
+  if (s.store === "bitstate") {
+    return ` in the states covered (bitstate store: coverage ~${fmtCoverage(s.coverage ?? 1)})`;
+  }
+  return "";
 }
 
 /**
@@ -124,7 +168,7 @@ export function formatText(r: CheckResult, replayHint?: string): string {
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(" ");
   const head = `${r.spec}${params === "" ? "" : ` (${params})`}`;
   const body = match(r.verdict)
-    .with("ok", () => `${head}: ok, no violation`)
+    .with("ok", () => `${head}: ok, no violation${okCaveat(r.stats)}`)
     .with("violation", () => {
       const v = r.violation!;
       const trace = `${v.init}:${v.transitions.join(",")}`;

@@ -77,6 +77,32 @@ export interface Stats {
   readonly bytesPerState: number;
   /** Int32 slots per state. */
   readonly stateWidth: number;
+  /** The state store: `exact`, `fingerprint` or `bitstate` (see `CheckOptions.store`). */
+  readonly store?: "exact" | "fingerprint" | "bitstate";
+  /**
+   * Fingerprint and bitstate stores: the estimated probability that at
+   * least one reached state was taken for a stored one, and so neither
+   * counted nor explored (nor what only it leads to). Fingerprint: TLC's
+   * "calculated (optimistic)" estimate n·(g − n)/2^64 for n states stored
+   * and g generated. Bitstate: 1 − e^(−E), E the expected number of states
+   * omitted, from the fill of the bit array.
+   */
+  readonly omissionProbability?: number;
+  /**
+   * Fingerprint store: TLC's estimate "based on the actual fingerprints",
+   * 1 over the smallest distance between two stored 64-bit fingerprints.
+   */
+  readonly omissionProbabilityActual?: number;
+  /**
+   * Bitstate store: the estimated fraction of reached states that were
+   * stored, n / (n + E). Like SPIN's estimate it counts the states omitted
+   * directly, not those only they lead to: the true coverage can be lower.
+   */
+  readonly coverage?: number;
+  /** Bitstate store: SPIN's hash factor, bits of the array per stored state (best if above 100). */
+  readonly hashFactor?: number;
+  /** Fingerprint and bitstate stores: peak bytes of the queue of states waiting to be expanded. */
+  readonly frontierPeakBytes?: number;
 }
 
 /** The result of checking one spec at one parameter setting. */
