@@ -754,27 +754,6 @@ interface ModelParts {
   steps: { prop: number; name: string; pred: StepPredicate<unknown> }[];
 }
 
-/** Collects successors into arrays (for fire/enabled; not the hot path). */
-class CollectSink implements SuccessorSink {
-  readonly states: Int32Array[] = [];
-  readonly tids: number[] = [];
-  readonly failures: { tid: number; property: number; message: string }[] = [];
-  readonly only: number;
-  constructor(only: number) {
-    this.only = only;
-  }
-  push(next: Int32Array, t: number): boolean {
-    if (this.only < 0 || t === this.only) {
-      this.states.push(next.slice());
-      this.tids.push(t);
-    }
-    return true;
-  }
-  fail(property: number, t: number, message: string): void {
-    if (this.only < 0 || t === this.only) this.failures.push({ tid: t, property, message });
-  }
-}
-
 class CompiledModel implements Model {
   readonly name: string;
   readonly width: number;
@@ -1438,25 +1417,37 @@ class CompiledModel implements Model {
         message: `no transition ${transition} (the model has ${this.transitionCount})`,
       };
     }
-    const sink = new CollectSink(transition);
-    this.expand(state, sink);
-    const f = sink.failures[0];
-    if (f !== undefined) return { property: f.property, message: f.message };
-    const s = sink.states[0];
-    if (s === undefined) {
-      return {
-        property: -1,
-        message: `transition ${transition} (${this.#transText(transition)}) is not enabled`,
-      };
-    }
-    return s;
+    // Only the wanted successor is copied, and the expansion stops there.
+    let found: Int32Array | FireFailure | undefined;
+    this.expand(state, {
+      push(next, t) {
+        if (t !== transition) return true;
+        found = next.slice();
+        return false;
+      },
+      fail(property, t, message) {
+        if (t === transition && found === undefined) found = { property, message };
+      },
+    });
+    return found ?? {
+      property: -1,
+      message: `transition ${transition} (${this.#transText(transition)}) is not enabled`,
+    };
   }
 
   enabled(state: Int32Array): number[] {
-    const sink = new CollectSink(-1);
-    this.expand(state, sink);
-    const all = [...sink.tids, ...sink.failures.map((f) => f.tid)];
-    return [...new Set(all)].sort((a, b) => a - b);
+    // Successors are not copied: only their transition numbers are kept.
+    const tids: number[] = [];
+    this.expand(state, {
+      push(_next, t) {
+        tids.push(t);
+        return true;
+      },
+      fail(_property, t) {
+        tids.push(t);
+      },
+    });
+    return [...new Set(tids)].sort((a, b) => a - b);
   }
 
   #transText(t: number): string {
