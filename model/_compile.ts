@@ -956,7 +956,7 @@ class CompiledModel implements Model {
    */
   #emit(sink: SuccessorSink, tid: number, state: Int32Array): boolean {
     const steps = this.#p.steps;
-    if (steps.length === 0) return sink.push(this.#w, tid);
+    if (steps.length === 0) return this.#push(sink, tid);
     copyState(this.#prev, state);
     const info = this.#stepInfo[tid]!;
     for (let i = 0; i < steps.length; i++) {
@@ -990,7 +990,13 @@ class CompiledModel implements Model {
         return true;
       }
     }
-    return sink.push(this.#w, tid);
+    return this.#push(sink, tid);
+  }
+
+  #push(sink: SuccessorSink, tid: number): boolean {
+    if (sink.push(this.#w, tid)) return true;
+    this.#halt = true;
+    return false;
   }
 
   init(emit: (state: Int32Array) => void): void {
@@ -1012,6 +1018,9 @@ class CompiledModel implements Model {
   expand(state: Int32Array, sink: SuccessorSink): number {
     const w = this.#w;
     copyState(w, state);
+    // Set when the sink asks to stop: the work buffer then holds a
+    // successor, so nothing more may be evaluated on it.
+    this.#halt = false;
     try {
       if (this.#atomic) {
         const owner = state[0]!;
@@ -1023,13 +1032,16 @@ class CompiledModel implements Model {
         }
         let n = 0;
         for (const inst of this.#insts) {
+          if (this.#halt) break;
           if (inst.pid !== owner - 1) n += this.#expandInst(inst, state, sink);
         }
         return n;
       }
       let n = 0;
       const insts = this.#insts;
-      for (let i = 0; i < insts.length; i++) n += this.#expandInst(insts[i]!, state, sink);
+      for (let i = 0; i < insts.length && !this.#halt; i++) {
+        n += this.#expandInst(insts[i]!, state, sink);
+      }
       return n;
     } catch (e) {
       this.#env.writable = false;
@@ -1068,6 +1080,8 @@ class CompiledModel implements Model {
   /** The signal table's delivery hooks, when the system has one. */
   readonly #events: AsyncEvents | undefined;
   readonly #evOff: number;
+  /** The sink asked to stop the current expansion. */
+  #halt = false;
   /** Expanding the owner of an atomic block alone. */
   #ownerOnly = false;
 
