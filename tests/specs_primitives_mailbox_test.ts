@@ -76,8 +76,11 @@ const PINS: Pin[] = [
     verdict: { property: "OK only after the receive", steps: 22 },
   },
   // Direct naming.
-  { spec: directEchoSymmetric, params: {}, states: 220, verdict: "ok" },
-  { spec: directEchoSymmetric, params: { capacity: 1 }, states: 237, verdict: "ok" },
+  // Was 220 and 237 with the extra 'name the partner' step of the server's
+  // receive (and, at capacity 1, send) from client l.c: minus exactly the
+  // 21 and 32 states with the partner named and the call not yet made.
+  { spec: directEchoSymmetric, params: {}, states: 199, verdict: "ok" },
+  { spec: directEchoSymmetric, params: { capacity: 1 }, states: 205, verdict: "ok" },
   { spec: directEchoAsymmetric, params: {}, states: 177, verdict: "ok" },
   { spec: directEchoAsymmetric, params: { clients: 3 }, states: 1791, verdict: "ok" },
   // Buffering. By hand, with one item: the producer's positions are

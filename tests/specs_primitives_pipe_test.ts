@@ -65,11 +65,15 @@ const PINS: Pin[] = [
     states: 28,
     verdict: { property: "message intact", steps: 5 },
   },
+  // Was 65 states and 8 steps with the writers' extra 'enter' steps (the
+  // size is an expression): the same trace without them, found two levels
+  // earlier. The whole space shrinks by exactly the entered states, 143 - 34
+  // = 109.
   {
     spec: fragmentInterleave,
     params: { variable: true },
-    states: 65,
-    verdict: { property: "message intact", steps: 8 },
+    states: 35,
+    verdict: { property: "message intact", steps: 6 },
   },
   { spec: fragmentInterleave, params: { lock: true }, states: 104, verdict: "ok" },
   { spec: fragmentInterleave, params: { maxMessage: 3 }, states: 28, verdict: "ok" },

@@ -1,6 +1,6 @@
 // Private module: what the message-queue primitives share: a system call
-// as steps (one op when it cannot block; else the call, the parking, and
-// the return), and argument helpers.
+// as steps (one op when it cannot block; else completing at once, or the
+// parking and the return), and argument helpers.
 
 import {
   callerSource,
@@ -30,13 +30,14 @@ export interface CallParts {
   readonly text: string;
   /** The call can park the caller (no IPC_NOWAIT or O_NONBLOCK). */
   readonly canBlock: boolean;
-  /** The inputs deciding whether it blocks are plain numbers. */
-  readonly isStatic: boolean;
-  /** For a static call: whether it completes at once in this state. */
-  immediate(w: Int32Array, off: number, pid: number): boolean;
+  /**
+   * Whether the call completes at once in this state; `ctx` is the caller's
+   * read-only view, for the inputs given as an {@linkcode Expr}.
+   */
+  immediate(w: Int32Array, off: number, pid: number, ctx: Ctx): boolean;
   /** Performs the call: completes it, or parks the caller. */
   call(w: Int32Array, off: number, pid: number, ctx: Ctx): string | undefined;
-  /** Whether the caller can return: woken, or (after an immediate call) never parked. */
+  /** Whether the parked caller can return (the kernel woke it). */
   canReturn(w: Int32Array, off: number, pid: number): boolean;
   /** The return. */
   finish(w: Int32Array, off: number, pid: number, ctx: Ctx): string | undefined;
@@ -46,9 +47,10 @@ export interface CallParts {
 }
 
 /**
- * A call as steps: one op for a call that cannot block; for a static call a
- * choice between completing at once and parking then returning; otherwise
- * the call followed by the return. All inside a region named after the call.
+ * A call as steps: one op for a call that cannot block; otherwise a choice
+ * between completing at once and parking then returning (whether its inputs
+ * are numbers or expressions, which the guards evaluate over the caller's
+ * view). All inside a region named after the call.
  * With `end`, an end label named after the return marks where the caller
  * waits (labels are unique per process: two such calls in one process need
  * different `text`s).
@@ -62,46 +64,33 @@ export function callSteps(p: CallParts): Step {
   const callOp: OpImpl = {
     ...base,
     text: p.text,
-    enabled: p.canBlock && p.isStatic ? (w, off, pid) => p.immediate(w, off, pid) : () => true,
+    enabled: p.canBlock ? (w, off, pid, ctx) => p.immediate(w, off, pid, ctx) : () => true,
     apply: (w, off, pid, ctx) => p.call(w, off, pid, ctx),
   };
   if (!p.canBlock) return opStep(callOp);
   const src = callerSource();
   const endLabel = (text: string): Step[] =>
     p.end ? [{ kind: "label", name: text, end: true, progress: false, src }] : [];
-  if (p.isStatic) {
-    const blockOp: OpImpl = {
-      ...base,
-      text: `${p.text} blocks`,
-      enabled: (w, off, pid) => !p.immediate(w, off, pid),
-      apply: (w, off, pid, ctx) => p.call(w, off, pid, ctx),
-    };
-    const wakeOp: OpImpl = {
-      ...base,
-      text: `${p.text} wakes`,
-      enabled: (w, off, pid) => p.canReturn(w, off, pid),
-      apply: (w, off, pid, ctx) => p.finish(w, off, pid, ctx),
-    };
-    return {
-      kind: "region",
-      name: p.text,
-      body: [{
-        kind: "choose",
-        name: "choose",
-        branches: [[opStep(callOp)], [opStep(blockOp), ...endLabel(wakeOp.text), opStep(wakeOp)]],
-        src,
-      }],
-    };
-  }
-  const returnOp: OpImpl = {
+  const blockOp: OpImpl = {
     ...base,
-    text: `${p.text} returns`,
+    text: `${p.text} blocks`,
+    enabled: (w, off, pid, ctx) => !p.immediate(w, off, pid, ctx),
+    apply: (w, off, pid, ctx) => p.call(w, off, pid, ctx),
+  };
+  const wakeOp: OpImpl = {
+    ...base,
+    text: `${p.text} wakes`,
     enabled: (w, off, pid) => p.canReturn(w, off, pid),
     apply: (w, off, pid, ctx) => p.finish(w, off, pid, ctx),
   };
   return {
     kind: "region",
     name: p.text,
-    body: [opStep(callOp), ...endLabel(returnOp.text), opStep(returnOp)],
+    body: [{
+      kind: "choose",
+      name: "choose",
+      branches: [[opStep(callOp)], [opStep(blockOp), ...endLabel(wakeOp.text), opStep(wakeOp)]],
+      src,
+    }],
   };
 }

@@ -31,12 +31,12 @@
  *   `channel.ts` cannot be used: it matches any receiver of the primitive,
  *   so it cannot honour the named partner, and `receiveAny` needs the
  *   sender's pid, which it does not carry.
- * - *A partner computed from locals costs one more step.* An operation's
- *   blocking guard (`OpImpl.enabled`) does not see the process's locals, so
- *   when the partner is an `s.expr(...)` the operation first records it in a
- *   per-process register (one internal transition that changes nothing else)
- *   and then blocks on that link. A partner given as a number or a
- *   {@linkcode pidOf} reference is one transition.
+ * - *A partner computed from the view* (an `s.expr(...)`) is evaluated by
+ *   the operation's blocking guard over the caller's view, so the call takes
+ *   exactly the transitions it takes with a partner given as a number or a
+ *   {@linkcode pidOf} reference. A capacity-0 send with a computed partner
+ *   also keeps the partner it offered to in a per-process register until it
+ *   returns, since the expression may give another value by then.
  * - *Misuse is a spec error*, not a status: naming a pid outside the system
  *   or oneself throws (verdict `error`), since a link joins exactly two
  *   processes.
@@ -276,10 +276,11 @@ function linkOff(l: Layout, from: number, to: number): number {
  * Declares the direct-naming links of a system: one FIFO link per ordered
  * pair of processes.
  *
- * Slots: one register per process (the partner of a two-step operation, +1;
- * 0 when idle), then per ordered pair P→Q either `[offered, message]`
- * (capacity 0) or `[length, m1 .. mC]` (capacity or bound C, messages kept
- * shifted to the front so that equal contents are equal states).
+ * Slots: one register per process (the partner a capacity-0 send with a
+ * computed partner offered to, +1; 0 when idle), then per ordered pair P→Q
+ * either `[offered, message]` (capacity 0) or `[length, m1 .. mC]`
+ * (capacity or bound C, messages kept shifted to the front so that equal
+ * contents are equal states).
  *
  * @param name The unique name, used in traces.
  * @param options The processes, the capacity, and the bound of an unbounded link.
@@ -429,10 +430,6 @@ function linkSlots(net: Direct, fixed: number, column: boolean): number[] {
   return out;
 }
 
-function regs(net: Direct): number[] {
-  return Array.from({ length: net.processes }, (_, i) => i);
-}
-
 /** Appends a message to link `b` (the caller checked there is room). */
 function push(w: Int32Array, b: number, v: number): void {
   const len = w[b]!;
@@ -468,7 +465,7 @@ function seq(name: string, ...body: Step[]): Step {
  *
  * @param net The links.
  * @param to The partner: a pid, a {@linkcode pidOf} reference, or `s.expr(...)`
- * (which adds one internal transition, see the module doc).
+ * (evaluated over the caller's view when the send starts).
  * @param message The message: a number or `s.expr(...)`.
  * @returns The step.
  *
@@ -556,16 +553,19 @@ export function sendTo(net: Direct, to: Partner, message: number | Expr): Step {
       },
     });
   }
-  // A computed partner: record it in the caller's register first.
+  // A computed partner, evaluated by the guard over the caller's view.
   const all: Footprint = { reads: "all", writes: "all" };
+  const destOf = (pid: number, ctx: Ctx) => checkPartner(net, evalExpr(to, ctx), pid, "send");
   if (cap === 0) {
+    // The return waits for the offer on the link named at the offer, which
+    // the register keeps (the expression may give another value by then).
     const offer = opStep({
       prim: net,
       text,
       footprint: all,
       enabled: () => true,
       apply(w, off, pid, ctx) {
-        const d = checkPartner(net, evalExpr(to, ctx), pid, "send");
+        const d = destOf(pid, ctx);
         const b = off + linkOff(layoutOf(net), pid, d);
         w[b] = 1;
         w[b + 1] = checkMessage(net, evalExpr(message, ctx));
@@ -585,36 +585,22 @@ export function sendTo(net: Direct, to: Partner, message: number | Expr): Step {
     });
     return seq(text, offer, done);
   }
-  const bind = opStep({
-    prim: net,
-    text: `${text}: name the partner`,
-    get footprint() {
-      return { reads: [], writes: regs(net) };
-    },
-    enabled: () => true,
-    apply(w, off, pid, ctx) {
-      w[off + pid] = checkPartner(net, evalExpr(to, ctx), pid, "send") + 1;
-      return undefined;
-    },
-  });
-  const put = opStep({
+  return opStep({
     prim: net,
     text,
     footprint: all,
     ...failure,
-    enabled: (w, off, pid) =>
-      unbounded || w[off + linkOff(layoutOf(net), pid, w[off + pid]! - 1)]! < limit,
+    enabled: (w, off, pid, ctx) =>
+      unbounded || w[off + linkOff(layoutOf(net), pid, destOf(pid, ctx))]! < limit,
     apply(w, off, pid, ctx, names) {
-      const d = w[off + pid]! - 1;
+      const d = destOf(pid, ctx);
       const b = off + linkOff(layoutOf(net), pid, d);
       const over = boundFail(w, b, pid, d, names);
       if (over !== undefined) return over;
       push(w, b, checkMessage(net, evalExpr(message, ctx)));
-      w[off + pid] = 0;
       return undefined;
     },
   });
-  return seq(text, bind, put);
 }
 
 /** Takes the oldest message of link `b` (capacity 0: the offer). */
@@ -635,7 +621,7 @@ function take(net: Direct, w: Int32Array, b: number): number {
  *
  * @param net The links.
  * @param from The partner: a pid, a {@linkcode pidOf} reference, or
- * `s.expr(...)` (which adds one internal transition, see the module doc).
+ * `s.expr(...)` (evaluated over the caller's view).
  * @param into Where the message goes (`s.into("local")`).
  * @returns The step.
  *
@@ -672,31 +658,19 @@ export function receiveFrom(net: Direct, from: Partner, into: Into): Step {
       },
     });
   }
-  const bind = opStep({
-    prim: net,
-    text: `receive(${net.name}, …): name the partner`,
-    get footprint() {
-      return { reads: [], writes: regs(net) };
-    },
-    enabled: () => true,
-    apply(w, off, pid, ctx) {
-      w[off + pid] = checkPartner(net, evalExpr(from, ctx), pid, "receive") + 1;
-      return undefined;
-    },
-  });
-  const get = opStep({
+  // A computed partner, evaluated by the guard over the caller's view.
+  const srcOf = (pid: number, ctx: Ctx) => checkPartner(net, evalExpr(from, ctx), pid, "receive");
+  return opStep({
     prim: net,
     text,
     footprint: { reads: "all", writes: "all" },
-    enabled: (w, off, pid) => w[off + linkOff(layoutOf(net), w[off + pid]! - 1, pid)]! > 0,
+    enabled: (w, off, pid, ctx) => w[off + linkOff(layoutOf(net), srcOf(pid, ctx), pid)]! > 0,
     apply(w, off, pid, ctx) {
-      const q = w[off + pid]! - 1;
-      w[off + pid] = 0;
+      const q = srcOf(pid, ctx);
       into.set(ctx, take(net, w, off + linkOff(layoutOf(net), q, pid)));
       return undefined;
     },
   });
-  return seq(`receive(${net.name}, …)`, bind, get);
 }
 
 /** The pids whose link to `pid` holds a message, in pid order. */

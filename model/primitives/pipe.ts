@@ -56,10 +56,12 @@
  * - Using an end the process does not hold (closed, or never inherited) is
  *   a spec error naming the process and step, not an `EBADF` status: in a
  *   real program the descriptor number may have been reused by then.
- * - The sizes `n` given as expressions are read when the call starts: a
- *   blocking or large write and a {@linkcode readAll} with an expression as
- *   size take one extra transition to enter the call (the guards of
- *   operations cannot see the process's variables).
+ * - The sizes `n` given as expressions are read when the call starts: the
+ *   guards of its first transition evaluate them over the caller's view,
+ *   and a call of several transitions (a large write, {@linkcode writeAll},
+ *   {@linkcode readAll}) keeps the size in its call slots from then on. So
+ *   a call with an expression as size takes exactly the transitions it
+ *   would take with the number.
  * - FIFOs (named pipes, `open` blocking), `fcntl(F_SETPIPE_SZ)`, `poll`,
  *   `dup` and EINTR are not modelled.
  *
@@ -80,7 +82,8 @@ import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.t
 //   3 LEN     bytes in the buffer
 //   4..       the buffer, `capacity` slots, shifted to the front
 //   then, only when some operation is a multi-transition call, two slots
-//   per pid: bytes done so far, and the call's total + 1 (0 = not known).
+//   per pid: bytes done so far, and the call's total + 1 (0 = not recorded:
+//   a static size, or an expression not read yet).
 const R = 0, W = 1, SIG = 2, LEN = 3, BUF = 4;
 
 /** A pipe declared with {@linkcode pipe}. */
@@ -394,7 +397,9 @@ interface WriteCall {
   readonly p: Pipe;
   readonly core: Core;
   readonly text: string;
-  /** The size when static, else undefined (read from the call slots). */
+  /** The size as given. */
+  readonly size: number | Expr;
+  /** The size when static, else undefined (read from the caller's view, then the call slots). */
   readonly n: number | undefined;
   readonly value: number | Expr;
   /** Bytes per write() call; Infinity for a single call. */
@@ -409,10 +414,30 @@ function progressBase(c: WriteCall | ReadCall, off: number, pid: number): number
   return off + BUF + c.p.capacity + 2 * pid;
 }
 
-/** Total bytes of the call (header included), from the static size or the call slots. */
-function totalOf(c: WriteCall, w: Int32Array, off: number, pid: number): number {
-  if (c.n !== undefined) return c.n + (c.header ? 1 : 0);
-  return w[progressBase(c, off, pid) + 1]! - 1;
+/**
+ * Total bytes of the call (header included): the static size, else the
+ * size recorded in the call slots once the call has started, else the
+ * expression evaluated over the caller's view.
+ */
+function totalOf(c: WriteCall, w: Int32Array, off: number, pid: number, ctx: Ctx): number {
+  const hdr = c.header ? 1 : 0;
+  if (c.n !== undefined) return c.n + hdr;
+  if (c.calls) {
+    const t = w[progressBase(c, off, pid) + 1]!;
+    if (t !== 0) return t - 1;
+  }
+  return checkedSize(c.p, c.size, ctx, hdr) + hdr;
+}
+
+/** Records the total of a call whose size is an expression, once it has started. */
+function recordTotal(
+  c: WriteCall | ReadCall,
+  w: Int32Array,
+  off: number,
+  pid: number,
+  total: number,
+): void {
+  if (c.n === undefined) w[progressBase(c, off, pid) + 1] = total + 1;
 }
 
 function doneOf(c: WriteCall, w: Int32Array, off: number, pid: number): number {
@@ -437,29 +462,6 @@ function resetCall(c: WriteCall | ReadCall, w: Int32Array, off: number, pid: num
 }
 
 /**
- * The step that enters a call whose size is an expression: records the
- * total in the call slots.
- */
-function enterOp(c: WriteCall | ReadCall, n: Expr, extra: number, min: number): OpImpl {
-  const core = c.core;
-  return {
-    prim: c.p,
-    text: `enter ${c.text}`,
-    get footprint() {
-      return footprint(core, [], [], true);
-    },
-    enabled: () => true,
-    apply(w, off, pid, ctx) {
-      const size = checkedSize(c.p, n, ctx, min);
-      const pg = progressBase(c, off, pid);
-      w[pg] = 0;
-      w[pg + 1] = size + extra + 1;
-      return undefined;
-    },
-  };
-}
-
-/**
  * The end of a write call: the last piece (or the whole atomic write), or
  * EPIPE when no read end is open.
  */
@@ -473,9 +475,9 @@ function finishWriteOp(c: WriteCall): OpImpl {
       return footprint(core, [R, W], [SIG, LEN, ...range(BUF, BUF + cap)], c.calls);
     },
     ...(c.status === undefined ? { failure: "broken pipe" } : {}),
-    enabled(w, off, pid) {
+    enabled(w, off, pid, ctx) {
       if (!held(w, off, pid, W)) return true;
-      const total = totalOf(c, w, off, pid);
+      const total = totalOf(c, w, off, pid, ctx);
       if (total === 0 || w[off + R] === 0) return true;
       const done = doneOf(c, w, off, pid);
       const end = endOfPiece(c, done, total);
@@ -484,7 +486,7 @@ function finishWriteOp(c: WriteCall): OpImpl {
     },
     apply(w, off, pid, ctx, pidName) {
       if (!held(w, off, pid, W)) ebadf(p, pid, pidName, W);
-      const total = totalOf(c, w, off, pid);
+      const total = totalOf(c, w, off, pid, ctx);
       const done = doneOf(c, w, off, pid);
       resetCall(c, w, off, pid);
       if (total === 0) {
@@ -543,21 +545,22 @@ function splitWriteOp(c: WriteCall): OpImpl {
     enabled(w, off, pid, ctx) {
       return this.choices!(w, off, pid, ctx) > 0;
     },
-    choices(w, off, pid) {
+    choices(w, off, pid, ctx) {
       if (!held(w, off, pid, W) || w[off + R] === 0) return 0;
-      const total = totalOf(c, w, off, pid);
+      const total = totalOf(c, w, off, pid, ctx);
       if (total <= p.pipeBuf) return 0;
       const rest = total - doneOf(c, w, off, pid);
       return Math.max(0, Math.min(rest - 1, cap - w[off + LEN]!));
     },
     choiceText: (choice) => plural(choice + 1),
     apply(w, off, pid, ctx, _pidName, choice) {
-      const total = totalOf(c, w, off, pid);
+      const total = totalOf(c, w, off, pid, ctx);
       const done = doneOf(c, w, off, pid);
       const k = choice + 1;
       const bytes = byteValue(c, ctx, total);
       append(w, off, k, (i) => bytes(done + i));
       w[progressBase(c, off, pid)] = done + k;
+      recordTotal(c, w, off, pid, total);
       return undefined;
     },
   };
@@ -573,35 +576,31 @@ function fragmentWriteOp(c: WriteCall): OpImpl {
     get footprint() {
       return footprint(core, [R, W], [LEN, ...range(BUF, BUF + cap)], true);
     },
-    enabled(w, off, pid) {
+    enabled(w, off, pid, ctx) {
       if (!held(w, off, pid, W) || w[off + R] === 0) return false;
-      const total = totalOf(c, w, off, pid);
+      const total = totalOf(c, w, off, pid, ctx);
       const done = doneOf(c, w, off, pid);
       const end = endOfPiece(c, done, total);
       return end < total && cap - w[off + LEN]! >= end - done;
     },
     apply(w, off, pid, ctx) {
-      const total = totalOf(c, w, off, pid);
+      const total = totalOf(c, w, off, pid, ctx);
       const done = doneOf(c, w, off, pid);
       const end = endOfPiece(c, done, total);
       const bytes = byteValue(c, ctx, total);
       append(w, off, end - done, (i) => bytes(done + i));
       w[progressBase(c, off, pid)] = end;
+      recordTotal(c, w, off, pid, total);
       return undefined;
     },
   };
 }
 
 /**
- * A call of several transitions: `[enter]` then a loop offering the
- * `more` operations (which come back) and `last` (which leaves).
+ * A call of several transitions: a loop offering the `more` operations
+ * (which come back) and `last` (which leaves).
  */
-function callLoop(
-  text: string,
-  enter: OpImpl | undefined,
-  more: readonly OpImpl[],
-  last: OpImpl,
-): Step {
+function callLoop(text: string, more: readonly OpImpl[], last: OpImpl): Step {
   const src = callerSource();
   const opS = (op: OpImpl): Step => ({ kind: "op", name: op.text, op, src });
   const body: Step = {
@@ -616,7 +615,7 @@ function callLoop(
       branches: [...more.map((op) => [opS(op)]), [opS(last), { kind: "break", src }]],
     }],
   };
-  return { kind: "region", name: text, body: enter === undefined ? [body] : [opS(enter), body] };
+  return { kind: "region", name: text, body: [body] };
 }
 
 function checkInto(what: string, t: Into | undefined, name: string): void {
@@ -645,6 +644,7 @@ function writeCall(
     p,
     core,
     text: `${what}(${p.name}, ${bytesText(options.bytes)})`,
+    size: options.bytes,
     n,
     value,
     fragment,
@@ -684,8 +684,7 @@ export function write(p: Pipe, options: WriteOptions): Step {
   if (c0.n !== undefined && c0.n <= p.pipeBuf) return opStep(finishWriteOp(c0));
   const c: WriteCall = { ...c0, calls: true };
   c.core.progress = true;
-  const enter = c.n === undefined ? enterOp(c, options.bytes as Expr, 0, 0) : undefined;
-  return callLoop(c.text, enter, [splitWriteOp(c)], finishWriteOp(c));
+  return callLoop(c.text, [splitWriteOp(c)], finishWriteOp(c));
 }
 
 /**
@@ -724,10 +723,7 @@ export function writeAll(p: Pipe, options: WriteAllOptions): Step {
   }
   const c: WriteCall = { ...c0, calls: true };
   c.core.progress = true;
-  const enter = c.n === undefined
-    ? enterOp(c, options.bytes as Expr, header ? 1 : 0, header ? 1 : 0)
-    : undefined;
-  return callLoop(c.text, enter, [fragmentWriteOp(c)], finishWriteOp(c));
+  return callLoop(c.text, [fragmentWriteOp(c)], finishWriteOp(c));
 }
 
 /**
@@ -762,9 +758,8 @@ export function writeNonblock(p: Pipe, options: WriteNonblockOptions): Step {
   if (options.status === undefined) {
     throw new TypeError(`writeNonblock(${p.name}): a status target is required`);
   }
-  const c0 = writeCall(p, "writeNonblock", options, Infinity, false);
-  const c: WriteCall = c0.n === undefined ? { ...c0, calls: true } : c0;
-  if (c.calls) c.core.progress = true;
+  // One transition whatever the size: no call slots, even for an expression.
+  const c = writeCall(p, "writeNonblock", options, Infinity, false);
   const whole = nonblockWholeOp(c);
   if (c.n !== undefined && c.n <= p.pipeBuf) return opStep(whole);
   const src = callerSource();
@@ -775,16 +770,19 @@ export function writeNonblock(p: Pipe, options: WriteNonblockOptions): Step {
     src,
     branches: [[opS(whole)], [opS(nonblockPartOp(c))]],
   };
-  const body = c.n === undefined
-    ? [opS(enterOp(c, options.bytes as Expr, 0, 0)), branches]
-    : [branches];
-  return { kind: "region", name: c.text, body };
+  return { kind: "region", name: c.text, body: [branches] };
 }
 
 /** Whether a non-blocking write writes part of its bytes, ND (a large write that fits partly). */
-function nonblockSplits(c: WriteCall, w: Int32Array, off: number, pid: number): boolean {
+function nonblockSplits(
+  c: WriteCall,
+  w: Int32Array,
+  off: number,
+  pid: number,
+  ctx: Ctx,
+): boolean {
   if (!held(w, off, pid, W) || w[off + R] === 0) return false;
-  const total = totalOf(c, w, off, pid);
+  const total = totalOf(c, w, off, pid, ctx);
   return total > c.p.pipeBuf && w[off + LEN]! < c.p.capacity;
 }
 
@@ -798,10 +796,10 @@ function nonblockWholeOp(c: WriteCall): OpImpl {
     get footprint() {
       return footprint(core, [R, W], [SIG, LEN, ...range(BUF, BUF + cap)], c.calls);
     },
-    enabled: (w, off, pid) => !nonblockSplits(c, w, off, pid),
+    enabled: (w, off, pid, ctx) => !nonblockSplits(c, w, off, pid, ctx),
     apply(w, off, pid, ctx, pidName) {
       if (!held(w, off, pid, W)) ebadf(p, pid, pidName, W);
-      const total = totalOf(c, w, off, pid);
+      const total = totalOf(c, w, off, pid, ctx);
       resetCall(c, w, off, pid);
       const status = c.status!;
       if (total === 0) {
@@ -837,9 +835,9 @@ function nonblockPartOp(c: WriteCall): OpImpl {
     enabled(w, off, pid, ctx) {
       return this.choices!(w, off, pid, ctx) > 0;
     },
-    choices(w, off, pid) {
-      if (!nonblockSplits(c, w, off, pid)) return 0;
-      return Math.min(totalOf(c, w, off, pid), cap - w[off + LEN]!);
+    choices(w, off, pid, ctx) {
+      if (!nonblockSplits(c, w, off, pid, ctx)) return 0;
+      return Math.min(totalOf(c, w, off, pid, ctx), cap - w[off + LEN]!);
     },
     choiceText: (choice) => plural(choice + 1),
     apply(w, off, pid, ctx, _pidName, choice) {
@@ -1024,14 +1022,17 @@ export function readNonblock(p: Pipe, options: ReadNonblockOptions): Step {
   });
 }
 
-/** The bytes still wanted by a readAll call, or -1 while its header is unread. */
-function wanted(c: ReadCall, w: Int32Array, off: number, pid: number): number {
+/**
+ * The bytes still wanted by a readAll call, or -1 while its header is
+ * unread. A size given as an expression is evaluated over the caller's view
+ * until the call has started, then read from the call slots.
+ */
+function wanted(c: ReadCall, w: Int32Array, off: number, pid: number, ctx: Ctx): number {
   const pg = progressBase(c, off, pid);
-  if (c.header || c.n === undefined) {
-    const t = w[pg + 1]!;
-    return t === 0 ? -1 : t - 1 - w[pg]!;
-  }
-  return c.n - w[pg]!;
+  const t = w[pg + 1]!;
+  if (c.header) return t === 0 ? -1 : t - 1 - w[pg]!;
+  if (c.n !== undefined) return c.n - w[pg]!;
+  return (t !== 0 ? t - 1 : checkedSize(c.p, c.size, ctx, 0)) - w[pg]!;
 }
 
 /** A read of a readAll call that leaves bytes to read (or reads the header). */
@@ -1043,16 +1044,17 @@ function readMoreOp(c: ReadCall): OpImpl {
     get footprint() {
       return footprint(core, [R, W], [LEN, ...range(BUF, BUF + p.capacity)], true);
     },
-    enabled(w, off, pid) {
+    enabled(w, off, pid, ctx) {
       if (!held(w, off, pid, R)) return false;
       const len = w[off + LEN]!;
       if (len === 0) return false;
-      const want = wanted(c, w, off, pid);
+      const want = wanted(c, w, off, pid, ctx);
       return want < 0 ? w[off + BUF]! > 0 : len < want;
     },
     apply(w, off, pid, ctx) {
       const pg = progressBase(c, off, pid);
-      if (wanted(c, w, off, pid) < 0) {
+      const want = wanted(c, w, off, pid, ctx);
+      if (want < 0) {
         const h = w[off + BUF]!;
         take(w, off, 1, () => {});
         w[pg] = 1;
@@ -1060,6 +1062,7 @@ function readMoreOp(c: ReadCall): OpImpl {
         return undefined;
       }
       const len = w[off + LEN]!;
+      recordTotal(c, w, off, pid, w[pg]! + want);
       take(w, off, len, (b) => c.into?.set(ctx, b));
       w[pg] = w[pg]! + len;
       return undefined;
@@ -1077,17 +1080,17 @@ function readLastOp(c: ReadCall): OpImpl {
     get footprint() {
       return footprint(core, [R, W], [LEN, ...range(BUF, BUF + p.capacity)], true);
     },
-    enabled(w, off, pid) {
+    enabled(w, off, pid, ctx) {
       if (!held(w, off, pid, R)) return true;
       const len = w[off + LEN]!;
-      if (len === 0) return w[off + W] === 0 || wanted(c, w, off, pid) === 0;
-      const want = wanted(c, w, off, pid);
+      if (len === 0) return w[off + W] === 0 || wanted(c, w, off, pid, ctx) === 0;
+      const want = wanted(c, w, off, pid, ctx);
       return want < 0 ? w[off + BUF]! <= 0 : len >= want;
     },
     apply(w, off, pid, ctx, pidName) {
       if (!held(w, off, pid, R)) ebadf(p, pid, pidName, R);
       const pg = progressBase(c, off, pid);
-      const want = wanted(c, w, off, pid);
+      const want = wanted(c, w, off, pid, ctx);
       const len = w[off + LEN]!;
       if (want < 0 && len > 0) {
         throw new RangeError(
@@ -1142,8 +1145,7 @@ export function readAll(p: Pipe, options: ReadAllOptions): Step {
     : readCall(p, what, { ...options, bytes: options.bytes! }, 0);
   const c: ReadCall = { ...base, header, calls: true };
   c.core.progress = true;
-  const enter = !header && c.n === undefined ? enterOp(c, options.bytes as Expr, 0, 0) : undefined;
-  return callLoop(c.text, enter, [readMoreOp(c)], readLastOp(c));
+  return callLoop(c.text, [readMoreOp(c)], readLastOp(c));
 }
 
 // ---------------------------------------------------------------------------

@@ -40,13 +40,12 @@
  * Linux fixes every order §3 describes (FIFO among equal thread
  * priorities).
  *
- * **Blocking calls.** A blocking call is the call itself (one transition
- * that completes or parks the caller) and, when it parked, the return (one
- * transition once the kernel woke it). When the inputs that decide whether
- * the call fails at once (priority, lengths) are plain numbers, a call that
- * does not block is a single transition; when one is an {@linkcode Expr},
- * the call and its return are always two transitions (operation guards
- * cannot evaluate expressions over the caller's view).
+ * **Blocking calls.** A call that does not block is a single transition.
+ * A call that blocks is two: the call, which parks the caller in the
+ * queue's table (`<text> blocks`), and the return once the kernel woke it
+ * (`<text> wakes`). Inputs given as an {@linkcode Expr} (priority, lengths)
+ * are evaluated over the caller's view by the guards, so such a call takes
+ * exactly the transitions the same call with numbers would.
  *
  * **Departures from Linux, and why.**
  *
@@ -443,19 +442,20 @@ export function mqSend(q: PosixMq, options: MqSendOptions): Step {
     `mq_send(${q.name}, prio ${argText(prio)}, ${argText(len)}B${nonblock ? ", O_NONBLOCK" : ""})`;
   const invalid = (p: number) => p < 0 || p >= MQ_PRIO_MAX;
   const tooLong = (n: number) => n < 0 || n > q.msgsize;
+  const prioOf = (ctx: Ctx) => checkedInt(`mq_send(${q.name}): prio`, evalExpr(prio, ctx));
+  const lenOf = (ctx: Ctx) => checkedInt(`mq_send(${q.name}): len`, evalExpr(len, ctx));
   const stat = (ctx: Ctx, code: number) => status?.set(ctx, code);
   const base = (off: number) => tableBase(q, off);
   return callSteps({
     prim: q,
     text,
     canBlock: !nonblock,
-    isStatic: typeof prio === "number" && typeof len === "number",
-    immediate(w, off) {
-      return invalid(prio as number) || tooLong(len as number) || w[off + CUR]! < q.maxmsg;
+    immediate(w, off, _pid, ctx) {
+      return invalid(prioOf(ctx)) || tooLong(lenOf(ctx)) || w[off + CUR]! < q.maxmsg;
     },
     call(w, off, pid, ctx) {
-      const p = checkedInt(`mq_send(${q.name}): prio`, evalExpr(prio, ctx));
-      const n = checkedInt(`mq_send(${q.name}): len`, evalExpr(len, ctx));
+      const p = prioOf(ctx);
+      const n = lenOf(ctx);
       const v = checkedInt(`mq_send(${q.name}): value`, evalExpr(value, ctx));
       if (invalid(p)) {
         stat(ctx, Errno.EINVAL);
@@ -499,7 +499,7 @@ export function mqSend(q: PosixMq, options: MqSendOptions): Step {
     finish(w, off, pid, ctx) {
       const b = base(off);
       const i = findCall(w, b, q.waiters, pid);
-      if (i < 0) return undefined; // the call completed at once
+      if (i < 0) return undefined; // never parked
       stat(ctx, w[b + E * i + 2]!);
       removeEntry(w, b, q.waiters, i);
       return undefined;
@@ -593,18 +593,20 @@ export function mqReceive(q: PosixMq, options: MqReceiveOptions = {}): Step {
   };
   const base = (off: number) => tableBase(q, off);
   if (typeof buflen === "number") requireInt(`mq_receive(${q.name}): buflen`, buflen, 0);
+  const buflenOf = (ctx: Ctx) => {
+    const bl = checkedInt(`mq_receive(${q.name}): buflen`, evalExpr(buflen, ctx));
+    if (bl < 0) throw new RangeError(`mq_receive(${q.name}): buflen must be >= 0, got ${bl}`);
+    return bl;
+  };
   return callSteps({
     prim: q,
     text,
     canBlock: !nonblock,
-    isStatic: typeof buflen === "number",
-    immediate(w, off) {
-      return (buflen as number) < q.msgsize || w[off + CUR]! > 0;
+    immediate(w, off, _pid, ctx) {
+      return buflenOf(ctx) < q.msgsize || w[off + CUR]! > 0;
     },
     call(w, off, pid, ctx) {
-      const bl = checkedInt(`mq_receive(${q.name}): buflen`, evalExpr(buflen, ctx));
-      if (bl < 0) throw new RangeError(`mq_receive(${q.name}): buflen must be >= 0, got ${bl}`);
-      if (bl < q.msgsize) {
+      if (buflenOf(ctx) < q.msgsize) {
         stat(ctx, Errno.EMSGSIZE);
         return undefined;
       }
@@ -637,7 +639,7 @@ export function mqReceive(q: PosixMq, options: MqReceiveOptions = {}): Step {
     finish(w, off, pid, ctx) {
       const b = base(off);
       const i = findCall(w, b, q.waiters, pid);
-      if (i < 0) return undefined; // the call completed at once
+      if (i < 0) return undefined; // never parked
       // A woken receiver was always handed a message (no EIDRM in POSIX).
       const e = b + E * i;
       give(ctx, w[e + 3]!, w[e + 4]!, w[e + 5]!);

@@ -41,13 +41,12 @@
  *   sender and receiver with `EIDRM`; a receiver that was already handed a
  *   message keeps it; every later call on the queue gets `EINVAL`.
  *
- * **Blocking calls.** A blocking call is the call itself (one transition
- * that completes or parks the caller) and, when it parked, the return (one
- * transition once the kernel woke it). When the inputs that decide whether
- * the call blocks (types and sizes) are plain numbers, a call that does not
- * block is a single transition. When one of them is an {@linkcode Expr},
- * the call and its return are always two transitions (operation guards
- * cannot evaluate expressions over the caller's view).
+ * **Blocking calls.** A call that does not block is a single transition.
+ * A call that blocks is two: the call, which parks the caller in the
+ * queue's table (`<text> blocks`), and the return once the kernel woke it
+ * (`<text> wakes`). Inputs given as an {@linkcode Expr} (types and sizes)
+ * are evaluated over the caller's view by the guards, so such a call takes
+ * exactly the transitions the same call with numbers would.
  *
  * **Departures from Linux, and why.**
  *
@@ -515,22 +514,23 @@ export function msgsnd(q: MsgQueue, options: MsgsndOptions): Step {
     `msgsnd(${q.name}, type ${argText(type)}, ${argText(size)}B${
       flagText([nowait && "IPC_NOWAIT"])
     })`;
-  const staticArgs = typeof type === "number" && typeof size === "number";
   const invalid = (t: number, n: number) => t < 1 || n < 0 || n > q.msgmax;
+  const typeOf = (ctx: Ctx) => checkedInt(`msgsnd(${q.name}): type`, evalExpr(type, ctx));
+  const sizeOf = (ctx: Ctx) => checkedInt(`msgsnd(${q.name}): size`, evalExpr(size, ctx));
   const stat = (ctx: Ctx, code: number) => status?.set(ctx, code);
   const base = (off: number) => tableBase(q, off);
   return callSteps({
     prim: q,
     text,
     canBlock: !nowait,
-    isStatic: staticArgs,
-    immediate(w, off) {
-      const t = type as number, n = size as number;
-      return w[off + REMOVED] === 1 || invalid(t, n) || fits(q, w, off, n);
+    immediate(w, off, _pid, ctx) {
+      if (w[off + REMOVED] === 1) return true;
+      const t = typeOf(ctx), n = sizeOf(ctx);
+      return invalid(t, n) || fits(q, w, off, n);
     },
     call(w, off, pid, ctx) {
-      const t = checkedInt(`msgsnd(${q.name}): type`, evalExpr(type, ctx));
-      const n = checkedInt(`msgsnd(${q.name}): size`, evalExpr(size, ctx));
+      const t = typeOf(ctx);
+      const n = sizeOf(ctx);
       const v = checkedInt(`msgsnd(${q.name}): value`, evalExpr(value, ctx));
       if (w[off + REMOVED] === 1 || invalid(t, n)) {
         stat(ctx, Errno.EINVAL);
@@ -560,7 +560,7 @@ export function msgsnd(q: MsgQueue, options: MsgsndOptions): Step {
     finish(w, off, pid, ctx) {
       const b = base(off);
       const i = findEntry(w, b, q.waiters, pid);
-      if (i < 0) return undefined; // the call completed at once
+      if (i < 0) return undefined; // never parked
       const e = b + E * i;
       if (w[e + 1] === DONE) {
         stat(ctx, w[e + 2]!);
@@ -660,7 +660,8 @@ export function msgrcv(q: MsgQueue, options: MsgrcvOptions = {}): Step {
     `msgrcv(${q.name}, type ${argText(type)}${
       options.msgsz === undefined ? "" : `, ${argText(msgsz)}B`
     }${flagText([nowait && "IPC_NOWAIT", noerror && "MSG_NOERROR", except && "MSG_EXCEPT"])})`;
-  const staticArgs = typeof type === "number" && typeof msgsz === "number";
+  const typeOf = (ctx: Ctx) => checkedInt(`msgrcv(${q.name}): type`, evalExpr(type, ctx));
+  const msgszOf = (ctx: Ctx) => checkedInt(`msgrcv(${q.name}): msgsz`, evalExpr(msgsz, ctx));
   const stat = (ctx: Ctx, code: number) => status?.set(ctx, code);
   const give = (ctx: Ctx, mtype: number, value: number, len: number) => {
     options.into?.set(ctx, value);
@@ -672,15 +673,16 @@ export function msgrcv(q: MsgQueue, options: MsgrcvOptions = {}): Step {
     prim: q,
     text,
     canBlock: !nowait,
-    isStatic: staticArgs,
-    immediate(w, off) {
-      if (w[off + REMOVED] === 1 || (msgsz as number) < 0) return true;
-      const [sel, mode] = convertMode(type as number, except);
+    immediate(w, off, _pid, ctx) {
+      if (w[off + REMOVED] === 1) return true;
+      const t = typeOf(ctx), sz = msgszOf(ctx);
+      if (sz < 0) return true;
+      const [sel, mode] = convertMode(t, except);
       return findMsg(w, off, sel, mode) >= 0;
     },
     call(w, off, pid, ctx) {
-      const t = checkedInt(`msgrcv(${q.name}): type`, evalExpr(type, ctx));
-      const sz = checkedInt(`msgrcv(${q.name}): msgsz`, evalExpr(msgsz, ctx));
+      const t = typeOf(ctx);
+      const sz = msgszOf(ctx);
       if (w[off + REMOVED] === 1 || sz < 0) {
         stat(ctx, Errno.EINVAL);
         return undefined;
@@ -716,7 +718,7 @@ export function msgrcv(q: MsgQueue, options: MsgrcvOptions = {}): Step {
     finish(w, off, pid, ctx) {
       const b = base(off);
       const i = findEntry(w, b, q.waiters, pid);
-      if (i < 0) return undefined; // the call completed at once
+      if (i < 0) return undefined; // never parked
       const e = b + E * i;
       const code = w[e + 2]!;
       if (code === Errno.OK) give(ctx, w[e + 3]!, w[e + 4]!, w[e + 5]!);

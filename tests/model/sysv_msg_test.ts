@@ -548,7 +548,7 @@ Deno.test("end: a receiver blocked with end: true is a valid end state, without 
   ]);
 });
 
-Deno.test("expressions: an Expr selector behaves as the number, with one more step per call", () => {
+Deno.test("expressions: an Expr selector behaves as the number", () => {
   // Two clients, replies of types 2 and 1; each receives its own type.
   const build = (byExpr: boolean) =>
     check(mk("sel", () => {
@@ -696,7 +696,6 @@ class Ref {
 
   call(pid: number, op: ROp): void {
     const set = (r: RResult) => {
-      if (op.expr && op.kind !== "rmid") this.procs[pid] = { state: "done", op, result: undefined };
       const l = this.locals[pid]!;
       l.st = r.st;
       if (r.v !== undefined) Object.assign(l, { v: r.v, t: r.t, n: r.n });
@@ -763,13 +762,11 @@ class Ref {
     const p = this.procs[pid]!;
     if (p.state === "idle") {
       return ops.map((op) =>
-        op.kind === "rmid" || op.nowait || op.expr || this.immediate(op)
-          ? op.text
-          : `${op.text} blocks`
+        op.kind === "rmid" || op.nowait || this.immediate(op) ? op.text : `${op.text} blocks`
       ).sort();
     }
     if (!this.canReturn(pid)) return [];
-    return [`${p.op.text} ${p.op.expr ? "returns" : "wakes"}`];
+    return [`${p.op.text} wakes`];
   }
 }
 
@@ -880,7 +877,7 @@ class CallCmd implements fc.Command<Ref, Driver> {
     return ref.procs[this.pid]!.state === "idle";
   }
   run(ref: Ref, d: Driver): void {
-    const blocks = !(this.op.nowait || this.op.expr || ref.immediate(this.op));
+    const blocks = !(this.op.nowait || ref.immediate(this.op));
     d.fire(`p#${this.pid}`, blocks ? `${this.op.text} blocks` : this.op.text);
     ref.call(this.pid, this.op);
     compare(ref, d, SYSV_OPS);
@@ -898,7 +895,7 @@ class ReturnCmd implements fc.Command<Ref, Driver> {
   run(ref: Ref, d: Driver): void {
     const p = ref.procs[this.pid]!;
     if (p.state === "idle") throw new Error("idle");
-    d.fire(`p#${this.pid}`, `${p.op.text} ${p.op.expr ? "returns" : "wakes"}`);
+    d.fire(`p#${this.pid}`, `${p.op.text} wakes`);
     ref.finish(this.pid);
     compare(ref, d, SYSV_OPS);
   }
