@@ -8,6 +8,7 @@
  * deno task bench --params items=2 --params producers=2   # another workload
  * deno task bench --quick --out bench/quick.md   # also write the smoke run's report
  * deno task bench --store exact                  # the exact store only
+ * deno task bench --vs-spin                      # also SPIN on the Promela twins in bench/spin/
  * ```
  *
  * The main case is `pc_semaphore`, the bounded buffer of ipc-semantics.md
@@ -19,14 +20,33 @@
  * case runs over the first, and the main case also over each other one,
  * just before its run over the first: the report compares them.
  *
+ * With `--vs-spin`, each spec of {@linkcode TWINS} (bench/vs_spin.ts) is
+ * also checked by SPIN through its Promela twin in `bench/spin/`, at a small
+ * scale and at the bench's workload (only the small one with `--quick`),
+ * and the report gets a "vs SPIN" section. The bench installs nothing: when
+ * `spin` or `gcc` is missing it says so and exits 0.
+ *
  * @module
  */
 
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { check, type CheckResult, formatStats, Spec } from "../mod.ts";
+import {
+  type PairRun,
+  runSpin,
+  spinSection,
+  spinTools,
+  spinVersions,
+  type Twin,
+  TWINS,
+} from "./vs_spin.ts";
 
 type Params = Record<string, number | boolean | string>;
+
+/** The command `deno task bench` runs (deno.json). */
+const TASK =
+  "deno run --allow-read --allow-write=bench,/tmp --allow-env --allow-sys --allow-run bench/bench.ts";
 
 /** A bundled spec: the file under specs/ and the name of its export. */
 interface Bundled {
@@ -50,7 +70,7 @@ type Store = "exact" | "fingerprint" | "bitstate";
 const STORES: readonly Store[] = ["exact", "fingerprint", "bitstate"];
 
 const USAGE =
-  `usage: deno task bench [--quick] [--params name=value ...] [--store LIST] [--out FILE]
+  `usage: deno task bench [--quick] [--params name=value ...] [--store LIST] [--out FILE] [--vs-spin]
 
   --quick              a smoke run of a second or two; prints the report and writes
                        nothing unless --out is given
@@ -61,7 +81,11 @@ const USAGE =
                        default exact,fingerprint): every case runs over the first, the
                        main case also over the others, and the report compares them
   --out FILE           where to write the report (default bench/RESULTS.md; the task
-                       may write only under bench/)
+                       may write only under bench/ and /tmp)
+  --vs-spin            also check the Promela twins in bench/spin/ with SPIN at the same
+                       scales (the small one, and the workload unless --quick) and
+                       compare; needs spin and gcc on the PATH (installs nothing: if
+                       either is missing, says so and exits 0)
   -h, --help           this help`;
 
 /**
@@ -121,9 +145,13 @@ function table(head: readonly string[], rows: readonly string[][], right = new S
   return [line(head), rule, ...rows.map(line)];
 }
 
+/** Wall time of each `check()` call of runCase, in seconds. */
+const walls = new WeakMap<CheckResult, number>();
+
 function runCase(spec: Spec, params: Params, store: Store): CheckResult {
   console.error(`[bench] ${spec.name} ${paramText(params)} (${store} store) ...`);
   let lastReport = 0;
+  const t0 = performance.now();
   const result = check(spec, {
     params,
     store,
@@ -136,8 +164,57 @@ function runCase(spec: Spec, params: Params, store: Store): CheckResult {
       );
     },
   });
+  walls.set(result, (performance.now() - t0) / 1000);
   console.error(`[bench]   ${result.verdict}: ${formatStats(result.stats)}`);
   return result;
+}
+
+/** Whether a run of `check()` had these parameters (given as numbers or as strings). */
+function sameParams(r: CheckResult, spec: Spec, params: Params): boolean {
+  return Object.entries(r.params).every(([k, v]) =>
+    String(params[k] ?? spec.params[k as keyof typeof spec.params]) === String(v)
+  );
+}
+
+/**
+ * One pair of `--vs-spin` at one scale: ipcspec over the exact and the
+ * fingerprint store (reusing the bench's own runs of the same case), then
+ * SPIN without and with partial-order reduction.
+ */
+async function runPair(
+  twin: Twin,
+  spec: Spec,
+  params: Params,
+  done: readonly CheckResult[],
+): Promise<PairRun> {
+  const find = (store: Store) =>
+    done.find((r) =>
+      r.spec === spec.name && (r.stats.store ?? "exact") === store && sameParams(r, spec, params)
+    );
+  const fingerprint = find("fingerprint") ?? runCase(spec, params, "fingerprint");
+  const exact = find("exact") ?? runCase(spec, params, "exact");
+  const spin = [];
+  for (const reduction of [false, true]) {
+    console.error(
+      `[bench] SPIN ${twin.pml} ${paramText(exact.params)}${reduction ? " with POR" : ""} ...`,
+    );
+    const s = await runSpin(twin, exact.params, reduction, exact.stats.states);
+    console.error(
+      `[bench]   ${s.verdict}: ${fmtInt(s.states)} states, ${fmtInt(s.transitions)} transitions, ` +
+        `spin -a ${s.spinA.toFixed(2)} s, gcc ${s.gcc.toFixed(2)} s, pan ${s.pan.toFixed(2)} s`,
+    );
+    spin.push(s);
+  }
+  return {
+    twin,
+    params: exact.params,
+    exact,
+    exactWall: walls.get(exact) ?? exact.stats.seconds,
+    fingerprint,
+    fingerprintWall: walls.get(fingerprint) ?? fingerprint.stats.seconds,
+    spin: spin[0]!,
+    spinPor: spin[1]!,
+  };
 }
 
 /** The commit checked out (read from .git, so it needs no --allow-run), or "unknown". */
@@ -235,6 +312,7 @@ function report(
   stores: readonly CheckResult[],
   command: string,
   quick: boolean,
+  extra: readonly string[] = [],
 ): string {
   const main = results[results.length - 1]!;
   const s = main.stats;
@@ -291,7 +369,7 @@ function report(
     `Commit: ${headCommit()} (uncommitted changes, if any, are not shown)`,
     "",
     `Command: \`${command}\`, from the repository root. \`deno task bench\` runs`,
-    "`deno run --allow-read --allow-write=bench --allow-env --allow-sys bench/bench.ts`.",
+    `\`${TASK}\`.`,
     "",
     "## Main case",
     "",
@@ -345,6 +423,7 @@ function report(
         "",
       ]
       : []),
+    ...extra,
     "## Machine",
     "",
     ...machine(),
@@ -374,6 +453,7 @@ async function main(): Promise<number> {
       params: { type: "string", multiple: true },
       out: { type: "string" },
       store: { type: "string", multiple: true },
+      "vs-spin": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -382,6 +462,19 @@ async function main(): Promise<number> {
     return 0;
   }
   const quick = values.quick === true;
+  const vsSpin = values["vs-spin"] === true;
+  if (vsSpin) {
+    if (Deno.permissions.querySync({ name: "run" }).state !== "granted") {
+      throw new TypeError(
+        "--vs-spin needs --allow-run (spin, gcc, pan) and --allow-write to the temp directory",
+      );
+    }
+    const why = await spinTools();
+    if (why !== undefined) {
+      console.log(`[bench] --vs-spin skipped: ${why}`);
+      return 0;
+    }
+  }
   const workload = { ...(quick ? QUICK : FULL), ...parseParams(values.params ?? []) };
   const specs = await Promise.all(SPECS.map(loadSpec));
   for (const k of Object.keys(workload)) {
@@ -403,14 +496,39 @@ async function main(): Promise<number> {
     results.push(runCase(spec, params, first));
   });
   byStore.push(results[results.length - 1]!);
-  const text = report(results, byStore, ["deno task bench", ...Deno.args].join(" "), quick);
+  const pairs: PairRun[] = [];
+  if (vsSpin) {
+    for (const twin of TWINS) {
+      const spec = await loadSpec(twin);
+      const scales = twin.scales ?? [QUICK, workload];
+      const seen = new Set<string>();
+      for (const scale of quick ? scales.slice(0, 1) : scales) {
+        const params = paramsFor(spec, scale);
+        if (seen.has(JSON.stringify(params))) continue;
+        seen.add(JSON.stringify(params));
+        pairs.push(await runPair(twin, spec, params, [...results, ...byStore]));
+      }
+    }
+  }
+  const extra = vsSpin ? spinSection(pairs, await spinVersions(), table) : [];
+  const text = report(
+    results,
+    byStore,
+    ["deno task bench", ...Deno.args].join(" "),
+    quick,
+    extra,
+  );
   const out = values.out ?? (quick ? undefined : "bench/RESULTS.md");
   if (out !== undefined) {
     Deno.writeTextFileSync(out, text);
     console.error(`[bench] wrote ${out}`);
   }
   console.log(text);
-  const unexpected = [...results, ...byStore.slice(0, -1)].filter((r) => r.verdict !== "ok");
+  const unexpected = [
+    ...results,
+    ...byStore.slice(0, -1),
+    ...pairs.flatMap((p) => [p.exact, ...(p.fingerprint !== undefined ? [p.fingerprint] : [])]),
+  ].filter((r) => r.verdict !== "ok");
   for (const r of unexpected) {
     console.error(
       `[bench] ${r.spec}: expected ok, got ${r.verdict}${
@@ -418,7 +536,10 @@ async function main(): Promise<number> {
       }`,
     );
   }
-  return unexpected.length === 0 ? 0 : 1;
+  const spinFailed = pairs.flatMap((p) => [p.spin, ...(p.spinPor !== undefined ? [p.spinPor] : [])])
+    .filter((s) => s.verdict !== "ok");
+  for (const s of spinFailed) console.error(`[bench] SPIN: expected ok, got ${s.verdict}`);
+  return unexpected.length === 0 && spinFailed.length === 0 ? 0 : 1;
 }
 
 if (import.meta.main) {
