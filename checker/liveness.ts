@@ -432,7 +432,9 @@ export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso
   const prop = model.liveness[index]!;
   const { edgeMovers } = moversOf(model, g);
   const groups = groupsOf(model, g, prop, edgeMovers);
-  if (prop.kind === "starvation") return starvation(model, g, prop, groups, edgeMovers);
+  if (prop.kind === "starvation" || prop.kind === "wakeup") {
+    return starvation(model, g, prop, groups, edgeMovers);
+  }
   const buf = new Int32Array(model.width);
   const holds = (part: "p" | "q", s: number) => {
     g.read(s, buf);
@@ -541,7 +543,18 @@ function starvation(
     }
     const skip = new Uint8Array(g.via.length);
     for (let e = 0; e < g.via.length; e++) if (edgeMovers[e]!.includes(pid)) skip[e] = 1;
-    const fair = fairComponents(g, region, groups, skip);
+    let fair = fairComponents(g, region, groups, skip);
+    if (prop.kind === "wakeup") {
+      // Only cycles on which the process could move somewhere (its guard
+      // holds there) and still never does: a wakeup that never comes.
+      fair = fair.filter((c) => {
+        for (let s = 0; s < g.states; s++) {
+          if (c[s] !== 1) continue;
+          for (let e = g.start[s]!; e < g.start[s + 1]!; e++) if (skip[e] === 1) return true;
+        }
+        return false;
+      });
+    }
     if (fair.length === 0) continue;
     const inFair = new Uint8Array(g.states);
     for (const c of fair) for (let s = 0; s < g.states; s++) if (c[s] === 1) inFair[s] = 1;
@@ -556,7 +569,9 @@ function starvation(
       cycle,
       message: `'${prop.name}' fails: ${name} never moves again on a cycle of ${cycle.length} step${
         cycle.length === 1 ? "" : "s"
-      }${prop.fairness === "none" ? "" : ` (${prop.fairness}ly fair)`}`,
+      }${prop.fairness === "none" ? "" : ` (${prop.fairness}ly fair)`}${
+        prop.kind === "wakeup" ? ", although it could move in some of its states" : ""
+      }`,
     };
   }
   return undefined;

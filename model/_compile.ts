@@ -310,8 +310,15 @@ class Compiler {
       })),
       liveness: sys.liveness.map((d) => {
         if (this.propIndex.has(d.name)) this.fail(`two properties are named '${d.name}'`);
-        if (d.kind === "starvation" && !sys.processes.some((p) => p.name === d.process)) {
-          this.fail(`noStarvation: there is no process kind '${d.process}'`);
+        if (
+          (d.kind === "starvation" || d.kind === "wakeup") &&
+          !sys.processes.some((p) => p.name === d.process)
+        ) {
+          this.fail(
+            `${
+              d.kind === "wakeup" ? "wakeups" : "noStarvation"
+            }: there is no process kind '${d.process}'`,
+          );
         }
         this.propIndex.set(d.name, -1);
         return d;

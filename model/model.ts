@@ -208,8 +208,8 @@ export interface LivenessInfo {
   /** The name. */
   readonly name: string;
   /** The temporal form. */
-  readonly kind: "eventually" | "leadsTo" | "alwaysEventually" | "starvation";
-  /** For `starvation`: the process kind. */
+  readonly kind: "eventually" | "leadsTo" | "alwaysEventually" | "starvation" | "wakeup";
+  /** For `starvation` and `wakeup`: the process kind. */
   readonly process?: string;
   /**
    * Primitives whose operations are strongly fair per process, on top of

@@ -103,8 +103,8 @@ export interface LivenessDecl<G> {
   /** The name. */
   readonly name: string;
   /** The temporal form. */
-  readonly kind: "eventually" | "leadsTo" | "alwaysEventually" | "starvation";
-  /** For `starvation`: the process kind. */
+  readonly kind: "eventually" | "leadsTo" | "alwaysEventually" | "starvation" | "wakeup";
+  /** For `starvation` and `wakeup`: the process kind. */
   readonly process?: string;
   /** The trigger (for `eventually` and `alwaysEventually`, the goal). */
   readonly p: LivePredicate<G>;
@@ -418,6 +418,39 @@ export class System<G> {
     this.liveness.push({
       name: `no starvation of ${process}`,
       kind: "starvation",
+      process,
+      p: always,
+      q: always,
+      fairness: options.fairness ?? "weak",
+      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
+    });
+    return this;
+  }
+
+  /**
+   * Blocking semantics: a blocked process of kind `process` is woken once
+   * its guard holds, under the fairness given. Fails on a fair cycle where
+   * the process stays put although it could move in some of its states (a
+   * wakeup that never comes); a process blocked for ever because its guard
+   * never holds is `noStarvation`'s business, not this one's. Named
+   * `blocked <process> is woken`. (Being blocked exactly while the guard is
+   * false holds by construction: an operation is a transition enabled
+   * exactly when its guard holds.)
+   *
+   * @param process The process kind.
+   * @param options The fairness assumed (default weak).
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.wakeups("consumer", { fairness: "strong" });
+   * ```
+   */
+  wakeups(process: string, options: LivenessOptions = {}): this {
+    const always = () => true;
+    this.liveness.push({
+      name: `blocked ${process} is woken`,
+      kind: "wakeup",
       process,
       p: always,
       q: always,
