@@ -920,14 +920,27 @@ class CompiledModel implements Model {
   #makeStateView(w: Int32Array, g: object): StateView<unknown> {
     const insts = this.#insts;
     const p = this.#p;
+    // Per name: the pc slot of every process whose kind has that name, with
+    // the set of its pcs that carry it (one map lookup per call).
+    const byName = new Map<string, { offs: Int32Array; sets: Uint8Array[] }>();
+    const lookup = (name: string) => {
+      let e = byName.get(name);
+      if (e === undefined) {
+        const hits = insts.filter((inst) => inst.type.named.has(name));
+        e = {
+          offs: Int32Array.from(hits, (inst) => inst.pcOff),
+          sets: hits.map((inst) => inst.type.named.get(name)!),
+        };
+        byName.set(name, e);
+      }
+      return e;
+    };
     return {
       g,
       inside(name: string): number {
+        const { offs, sets } = lookup(name);
         let n = 0;
-        for (const inst of insts) {
-          const set = inst.type.named.get(name);
-          if (set !== undefined && set[w[inst.pcOff]!] === 1) n++;
-        }
+        for (let i = 0; i < offs.length; i++) if (sets[i]![w[offs[i]!]!] === 1) n++;
         return n;
       },
       at(name: string): number {
