@@ -466,22 +466,30 @@ export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso
   } else {
     // Trigger states from which the region's bad part can be reached inside the region.
     const canFail = new Uint8Array(g.states);
-    const preds: number[][] = Array.from({ length: g.states }, () => []);
+    // Reverse edges in compressed form (no array per state).
+    const predStart = new Int32Array(g.states + 1);
+    for (let e = 0; e < g.target.length; e++) predStart[g.target[e]! + 1]!++;
+    for (let i = 0; i < g.states; i++) predStart[i + 1] = predStart[i + 1]! + predStart[i]!;
+    const pred = new Int32Array(g.target.length);
+    const fill = predStart.slice(0, g.states);
     for (let s = 0; s < g.states; s++) {
-      for (let e = g.start[s]!; e < g.start[s + 1]!; e++) preds[g.target[e]!]!.push(s);
+      for (let e = g.start[s]!; e < g.start[s + 1]!; e++) pred[fill[g.target[e]!]!++] = s;
     }
-    const queue: number[] = [];
+    const queue = new Int32Array(g.states);
+    let tail = 0;
     for (let s = 0; s < g.states; s++) {
       if (inRegion(s) && bad(s)) {
         canFail[s] = 1;
-        queue.push(s);
+        queue[tail++] = s;
       }
     }
-    for (let h = 0; h < queue.length; h++) {
-      for (const u of preds[queue[h]!]!) {
+    for (let h = 0; h < tail; h++) {
+      const v = queue[h]!;
+      for (let k = predStart[v]!; k < predStart[v + 1]!; k++) {
+        const u = pred[k]!;
         if (canFail[u] === 1 || !inRegion(u)) continue;
         canFail[u] = 1;
-        queue.push(u);
+        queue[tail++] = u;
       }
     }
     const toTrigger = path(g, g.inits, all, (s) => canFail[s] === 1 && holds("p", s));
