@@ -260,21 +260,32 @@ function fairComponents(
 ): Uint8Array[] {
   const result: Uint8Array[] = [];
   const pending: Uint8Array[] = [region];
+  // Component ids, shared by all components (no array per component until
+  // one has an edge inside: most are single states without a self-loop).
+  const compOf = new Int32Array(g.states).fill(-1);
+  let nextId = 0;
   while (pending.length > 0) {
     const inside = pending.pop()!;
     for (const comp of sccs(g, inside, skip)) {
+      const id = nextId++;
+      for (const s of comp) compOf[s] = id;
+      let hasEdge = false;
+      for (const s of comp) {
+        for (let e = g.start[s]!; e < g.start[s + 1]! && !hasEdge; e++) {
+          if (compOf[g.target[e]!] === id && skip?.[e] !== 1) hasEdge = true;
+        }
+        if (hasEdge) break;
+      }
+      if (!hasEdge) continue;
       const member = new Uint8Array(g.states);
       for (const s of comp) member[s] = 1;
       const moves = new Uint8Array(groups.length);
-      let hasEdge = false;
       for (const s of comp) {
         for (let e = g.start[s]!; e < g.start[s + 1]!; e++) {
           if (member[g.target[e]!] !== 1 || skip?.[e] === 1) continue;
-          hasEdge = true;
           for (let k = 0; k < groups.length; k++) if (groups[k]!.edge[e] === 1) moves[k] = 1;
         }
       }
-      if (!hasEdge) continue;
       let fair = true;
       let prune = false;
       const drop = new Uint8Array(g.states);
