@@ -3,24 +3,7 @@
 // and, for the real exit code and stderr, as a subprocess.
 
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { main } from "../cli.ts";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const path = (p: string) => `${ROOT}${p}`;
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-}
-
-async function cli(...args: string[]): Promise<Run> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+import { cli, path, ROOT, type Run } from "./_cli.ts";
 
 async function subprocess(...args: string[]): Promise<Run> {
   const r = await new Deno.Command(Deno.execPath(), {

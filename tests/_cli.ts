@@ -1,0 +1,28 @@
+// Private test helper: run the CLI in-process and capture what it prints.
+
+import { fileURLToPath } from "node:url";
+import { main } from "../cli.ts";
+
+/** The repository root, with a trailing slash. */
+export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
+
+/** A path under the repository root. */
+export const path = (p: string): string => `${ROOT}${p}`;
+
+/** What a CLI run gave back. */
+export interface Run {
+  /** The exit code. */
+  code: number;
+  /** Standard output. */
+  out: string;
+  /** Standard error. */
+  err: string;
+}
+
+/** Runs `main(args)` in-process, capturing its output. */
+export async function cli(...args: string[]): Promise<Run> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
