@@ -1,7 +1,7 @@
 // Private module: what every search engine shares: limits, the clock,
 // progress, and turning a found path into a replayed counterexample.
 
-import type { Model, PropertyKind } from "../model/model.ts";
+import type { Model } from "../model/model.ts";
 import type { IncompleteReason } from "./result.ts";
 
 /** Limits of a search; a search that hits one ends `incomplete`. */
@@ -97,11 +97,6 @@ export function residentMemory(): number {
   } catch {
     return 0;
   }
-}
-
-/** The kind of property `p` of `model`. */
-export function kindOf(model: Model, p: number): PropertyKind {
-  return model.properties[p]?.kind ?? "invariant";
 }
 
 /** Describes which limit was hit. */

@@ -8,7 +8,7 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
 /** 32-bit hash of `w[0..n)` (MurmurHash3's mixing). */
-export function hashState(w: Int32Array, n: number): number {
+function hashState(w: Int32Array, n: number): number {
   let h = 0x9747b28c;
   for (let i = 0; i < n; i++) {
     let k = Math.imul(w[i]!, 0xcc9e2d51);

@@ -20,7 +20,7 @@ export interface ProcessTable {
 export const MAX_PROCESSES = 31;
 
 /** Whether `steps` use `prim` in any operation. */
-export function usesPrim(steps: readonly Step[], prim: PrimitiveImpl): boolean {
+function usesPrim(steps: readonly Step[], prim: PrimitiveImpl): boolean {
   for (const s of steps) {
     switch (s.kind) {
       case "op":
