@@ -13,7 +13,8 @@ import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { explainTrace } from "./explain.ts";
 import { checkLiveness, stateGraph } from "./liveness.ts";
 import { replay } from "./replay.ts";
-import type { CheckResult, Counterexample, Stats } from "./result.ts";
+import type { CheckResult } from "./result.ts";
+import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 
 /** The search engines {@linkcode check} can run. */
 export type Strategy = "bfs" | "dfs";
@@ -81,23 +82,6 @@ export interface CheckAsyncOptions extends CheckOptions {
   signal?: AbortSignal;
   /** How long each slice runs before yielding to the event loop, in ms (default 50). */
   sliceMillis?: number;
-}
-
-function emptyStats(): Stats {
-  return {
-    states: 0,
-    transitions: 0,
-    depth: 0,
-    seconds: 0,
-    statesPerSecond: 0,
-    peakMemoryBytes: 0,
-    bytesPerState: 0,
-    stateWidth: 0,
-  };
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 type Prepared =
@@ -186,87 +170,6 @@ function withLiveness(model: Model, result: CheckResult, options: CheckOptions):
     };
   }
   return result;
-}
-
-function toResult(
-  model: Model,
-  params: Readonly<Record<string, number | boolean>>,
-  out: SearchOutcome | CompactOutcome,
-): CheckResult {
-  const report = "storeReport" in out ? out.storeReport : undefined;
-  const stats: Stats = {
-    states: out.states,
-    transitions: out.transitions,
-    depth: out.depth,
-    seconds: out.seconds,
-    statesPerSecond: out.seconds > 0 ? out.states / out.seconds : 0,
-    peakMemoryBytes: out.peakMemoryBytes,
-    bytesPerState: out.states > 0 ? out.storeBytes / out.states : 0,
-    stateWidth: model.width,
-    store: report?.store ?? "exact",
-    ...(report !== undefined
-      ? {
-        omissionProbability: report.omissionProbability,
-        ...(report.omissionProbabilityActual !== undefined
-          ? { omissionProbabilityActual: report.omissionProbabilityActual }
-          : {}),
-        ...(report.coverage !== undefined ? { coverage: report.coverage } : {}),
-        ...(report.hashFactor !== undefined ? { hashFactor: report.hashFactor } : {}),
-        frontierPeakBytes: report.frontierPeakBytes,
-      }
-      : {}),
-  };
-  const base = { spec: model.name, params, stats };
-  if (out.status === "violation" && out.found !== undefined) {
-    const f = out.found;
-    const expected = model.properties[f.property]?.name;
-    const violation = explainTrace(model, { init: f.init, transitions: f.transitions });
-    // The search's finding must survive an independent replay.
-    if (typeof violation === "string" || violation.property !== expected) {
-      const why = typeof violation === "string"
-        ? violation
-        : `it ends in a violation of '${violation.property}' instead`;
-      return {
-        ...base,
-        verdict: "error",
-        error: { message: `internal error: the trace to '${expected}' does not replay: ${why}` },
-      };
-    }
-    return { ...base, verdict: "violation", violation };
-  }
-  if (out.status === "error") {
-    const message = errorMessage(out.error?.cause);
-    let trace: Counterexample | undefined;
-    if (out.error !== undefined && out.error.transitions.length > 0) {
-      try {
-        const t = explainTrace(model, out.error);
-        if (typeof t !== "string") trace = t;
-      } catch {
-        trace = undefined;
-      }
-    }
-    return {
-      ...base,
-      verdict: "error",
-      error: { message, ...(trace !== undefined ? { trace } : {}) },
-    };
-  }
-  if (out.status === "incomplete" && out.incomplete !== undefined) {
-    const { reason, message, found } = out.incomplete;
-    const trace = found === undefined
-      ? undefined
-      : explainTrace(model, { init: found.init, transitions: found.transitions });
-    return {
-      ...base,
-      verdict: "incomplete",
-      incomplete: {
-        reason,
-        message,
-        ...(trace !== undefined && typeof trace !== "string" ? { trace } : {}),
-      },
-    };
-  }
-  return { ...base, verdict: "ok" };
 }
 
 /**

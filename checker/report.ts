@@ -45,7 +45,9 @@ export function formatStats(s: Stats): string {
   return `states: ${fmtInt(s.states)}, transitions: ${fmtInt(s.transitions)}, depth: ${s.depth}, ` +
     `time: ${s.seconds.toFixed(2)} s (${fmtInt(s.statesPerSecond)} states/s), ` +
     `memory: ${fmtBytes(s.peakMemoryBytes)} peak, ${s.bytesPerState.toFixed(1)} B/state ` +
-    `(${s.stateWidth} slots)${storeStats(s)}`;
+    `(${s.stateWidth} slots)${storeStats(s)}${
+      s.workers !== undefined ? `; ${s.workers} worker${s.workers === 1 ? "" : "s"}` : ""
+    }`;
 }
 
 function fmtProbability(p: number): string {

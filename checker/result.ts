@@ -103,6 +103,8 @@ export interface Stats {
   readonly hashFactor?: number;
   /** Fingerprint and bitstate stores: peak bytes of the queue of states waiting to be expanded. */
   readonly frontierPeakBytes?: number;
+  /** Parallel search (`checkParallel`): the number of workers. */
+  readonly workers?: number;
 }
 
 /** The result of checking one spec at one parameter setting. */

@@ -1,0 +1,204 @@
+// Private module: what the coordinator of a parallel search (parallel.ts)
+// and its workers (_parallel_worker.ts) share: the layout of the control
+// block, the lock-free fingerprint table, and the messages they exchange.
+//
+// The fingerprint table is a SharedArrayBuffer of 2^k slots of two Int32
+// words, (low, high), probed linearly from the high word's low k bits. A
+// fingerprint is the sequential store's (hash64: two independent 32-bit
+// hashes of the packed state); neither word is ever 0 there (0 is taken as
+// 1, as the sequential store does for the low word), so 0 marks an empty
+// word. A worker claims a slot with one compareExchange of the low word
+// (0 -> low), then stores the high word. A reader that meets a claimed slot
+// whose high word is still 0 spins (Atomics.load) until the claimant has
+// stored it: the window is two instructions of another thread. Words never
+// change once written, so a plain (non-atomic) read that sees a non-zero
+// word sees its final value, and a stale 0 only leads to a compareExchange
+// that returns the real word.
+//
+// Why two Int32 words rather than a BigInt64Array with a 64-bit
+// compareExchange: every read of a BigInt64Array and every BigInt argument
+// of Atomics.compareExchange is a heap-allocated BigInt in V8, one or more
+// allocations per probe on the hot path; the Int32 protocol allocates
+// nothing, at the price of the short spin above and of one more probe when
+// two fingerprints share a low word.
+//
+// The table is never resized while workers insert: the coordinator grows it
+// between levels (the workers rehash it in parallel). Insertions are
+// budgeted: a worker reserves states in blocks from a shared counter that
+// stops at the table's fill limit (and at --max-states), so the table never
+// fills. A state that finds no budget under the fill limit waits in the
+// worker's pending list until the table has grown, within the same level.
+
+import { hash64 } from "./_fingerprint_store.ts";
+
+/** Indices into the control block (an Int32Array over a SharedArrayBuffer). */
+export const CTL = {
+  /** Next frontier chunk to claim in the current phase. */
+  cursor: 0,
+  /** States reserved by workers (each holds a budget it has not yet used). */
+  reserved: 1,
+  /** The reservation limit: min(max states, the table's fill limit). */
+  limit: 2,
+  /** Set by a worker that found a violation in a new state or a failing transition. */
+  found: 3,
+  /** Set to stop every worker as soon as it polls (a stuck state, an error, a limit). */
+  stop: 4,
+  /** Whether `limit` is the max-states limit (1) or the table's (0). */
+  limitIsMaxStates: 5,
+  /** Words in the block. */
+  size: 8,
+} as const;
+
+/** A table slot is reached from the high word; the table holds at most this fill. */
+export const FILL_LIMIT = 0.8;
+/** The coordinator grows the table between levels past this fill (after the next level's estimate). */
+export const GROW_AT = 0.55;
+/** The smallest table: 2^16 slots. */
+export const MIN_TABLE_BITS = 16;
+/** The largest table: 2^30 slots (8 GiB). */
+export const MAX_TABLE_BITS = 30;
+
+/** States per frontier chunk (each record is the state's id, then its slots). */
+export const CHUNK_STATES = 1024;
+
+/**
+ * Fingerprints `s` into `fp`: [low word, high word], neither of them 0.
+ * The same 64 bits as the sequential fingerprint store's (but a zero high
+ * word is taken as 1, where the sequential store keeps it).
+ */
+export function fingerprint(s: Int32Array, width: number, fp: Int32Array): void {
+  hash64(s, width, fp);
+  if (fp[0] === 0) fp[0] = 1;
+  if (fp[1] === 0) fp[1] = 1;
+}
+
+/**
+ * Inserts the fingerprint (lo, hi) into `table` (2 words a slot, `mask` =
+ * slots - 1). Returns `true` when this call stored it, `false` when it was
+ * there. The table must have an empty slot.
+ */
+export function tableInsert(table: Int32Array, mask: number, lo: number, hi: number): boolean {
+  let slot = hi & mask;
+  for (;;) {
+    const i = slot << 1;
+    let e = table[i]!;
+    if (e === 0) {
+      e = Atomics.compareExchange(table, i, 0, lo);
+      if (e === 0) {
+        Atomics.store(table, i + 1, hi);
+        return true;
+      }
+    }
+    if (e === lo) {
+      let h = table[i + 1]!;
+      while (h === 0) h = Atomics.load(table, i + 1);
+      if (h === hi) return false;
+    }
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** Whether the fingerprint (lo, hi) is in `table`. */
+export function tableHas(table: Int32Array, mask: number, lo: number, hi: number): boolean {
+  let slot = hi & mask;
+  for (;;) {
+    const i = slot << 1;
+    const e = Atomics.load(table, i);
+    if (e === 0) return false;
+    if (e === lo) {
+      let h = Atomics.load(table, i + 1);
+      while (h === 0) h = Atomics.load(table, i + 1);
+      if (h === hi) return true;
+    }
+    slot = (slot + 1) & mask;
+  }
+}
+
+/** A new table of 2^bits slots. */
+export function newTable(bits: number): SharedArrayBuffer {
+  return new SharedArrayBuffer((2 ** bits) * 8);
+}
+
+/** The states a table of 2^bits slots may hold. */
+export function fillLimit(bits: number): number {
+  return Math.floor(2 ** bits * FILL_LIMIT);
+}
+
+/** A chunk of the frontier: a SharedArrayBuffer and the number of records in it. */
+export interface Chunk {
+  readonly buffer: SharedArrayBuffer;
+  readonly count: number;
+}
+
+/** A state the coordinator needs a path to: its id and depth. */
+export interface StateAt {
+  readonly id: number;
+  readonly depth: number;
+}
+
+/** A violation (or bound) a worker met. */
+export interface WorkerFinding {
+  readonly property: number;
+  /** The new state violating an invariant, or the state whose transition failed. */
+  readonly at: StateAt;
+  /** The failing transition, or -1 for an invariant (or a stuck state). */
+  readonly transition: number;
+  readonly message?: string;
+}
+
+/** Coordinator -> worker. */
+export type ToWorker =
+  | {
+    readonly type: "init";
+    readonly module: string;
+    readonly export: string;
+    readonly params: Readonly<Record<string, number | boolean | string>>;
+    readonly index: number;
+    readonly workers: number;
+    readonly control: SharedArrayBuffer;
+    readonly table: SharedArrayBuffer;
+  }
+  /** Worker 0 only: store the initial states. */
+  | { readonly type: "initial" }
+  /** Expand the states of `chunks` (depth `depth`), claimed through CTL.cursor. */
+  | { readonly type: "level"; readonly depth: number; readonly chunks: readonly Chunk[] }
+  /** Insert the states waiting for the table to grow. */
+  | { readonly type: "drain"; readonly depth: number }
+  /** Rehash slots [from, to) of the current table into `table`, then use `table`. */
+  | {
+    readonly type: "grow";
+    readonly table: SharedArrayBuffer;
+    readonly from: number;
+    readonly to: number;
+  }
+  /** The parent link of state `id` (this worker stored it). */
+  | { readonly type: "link"; readonly id: number };
+
+/** Worker -> coordinator. */
+export type FromWorker =
+  | { readonly type: "ready" }
+  | {
+    readonly type: "done";
+    /** Chunks of new states written in this phase. */
+    readonly chunks: readonly Chunk[];
+    /** States stored by this worker, in all. */
+    readonly states: number;
+    /** Successors generated by this worker, in all. */
+    readonly transitions: number;
+    /** States waiting for a bigger table. */
+    readonly pending: number;
+    /** Bytes of links and frontier chunks this worker holds. */
+    readonly linkBytes: number;
+    readonly chunkBytes: number;
+    readonly found?: WorkerFinding;
+    readonly stuck?: WorkerFinding;
+    readonly bound?: WorkerFinding;
+    /** A state that did not fit under --max-states. */
+    readonly full?: boolean;
+    /** The spec's code threw while expanding `at` (undefined: an initial state). */
+    readonly error?: { readonly message: string; readonly at?: StateAt };
+  }
+  | { readonly type: "grown" }
+  | { readonly type: "link"; readonly parent: number; readonly via: number }
+  /** The worker could not start (the module, the export, the parameters). */
+  | { readonly type: "failed"; readonly message: string };

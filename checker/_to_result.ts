@@ -1,0 +1,110 @@
+// Private module: turning the raw outcome of a search engine into a
+// `CheckResult` (every counterexample replayed and explained), shared by
+// check.ts and parallel.ts.
+
+import type { Model } from "../model/model.ts";
+import type { SearchOutcome } from "./_search.ts";
+import type { CompactOutcome } from "./bfs_compact.ts";
+import { explainTrace } from "./explain.ts";
+import type { CheckResult, Counterexample, Stats } from "./result.ts";
+
+/** Statistics of a run that did not start. */
+export function emptyStats(): Stats {
+  return {
+    states: 0,
+    transitions: 0,
+    depth: 0,
+    seconds: 0,
+    statesPerSecond: 0,
+    peakMemoryBytes: 0,
+    bytesPerState: 0,
+    stateWidth: 0,
+  };
+}
+
+/** The message of a thrown value. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The result of a search: stats, and every path replayed and explained. */
+export function toResult(
+  model: Model,
+  params: Readonly<Record<string, number | boolean>>,
+  out: SearchOutcome | CompactOutcome,
+): CheckResult {
+  const report = "storeReport" in out ? out.storeReport : undefined;
+  const stats: Stats = {
+    states: out.states,
+    transitions: out.transitions,
+    depth: out.depth,
+    seconds: out.seconds,
+    statesPerSecond: out.seconds > 0 ? out.states / out.seconds : 0,
+    peakMemoryBytes: out.peakMemoryBytes,
+    bytesPerState: out.states > 0 ? out.storeBytes / out.states : 0,
+    stateWidth: model.width,
+    store: report?.store ?? "exact",
+    ...(report !== undefined
+      ? {
+        omissionProbability: report.omissionProbability,
+        ...(report.omissionProbabilityActual !== undefined
+          ? { omissionProbabilityActual: report.omissionProbabilityActual }
+          : {}),
+        ...(report.coverage !== undefined ? { coverage: report.coverage } : {}),
+        ...(report.hashFactor !== undefined ? { hashFactor: report.hashFactor } : {}),
+        frontierPeakBytes: report.frontierPeakBytes,
+      }
+      : {}),
+  };
+  const base = { spec: model.name, params, stats };
+  if (out.status === "violation" && out.found !== undefined) {
+    const f = out.found;
+    const expected = model.properties[f.property]?.name;
+    const violation = explainTrace(model, { init: f.init, transitions: f.transitions });
+    // The search's finding must survive an independent replay.
+    if (typeof violation === "string" || violation.property !== expected) {
+      const why = typeof violation === "string"
+        ? violation
+        : `it ends in a violation of '${violation.property}' instead`;
+      return {
+        ...base,
+        verdict: "error",
+        error: { message: `internal error: the trace to '${expected}' does not replay: ${why}` },
+      };
+    }
+    return { ...base, verdict: "violation", violation };
+  }
+  if (out.status === "error") {
+    const message = errorMessage(out.error?.cause);
+    let trace: Counterexample | undefined;
+    if (out.error !== undefined && out.error.transitions.length > 0) {
+      try {
+        const t = explainTrace(model, out.error);
+        if (typeof t !== "string") trace = t;
+      } catch {
+        trace = undefined;
+      }
+    }
+    return {
+      ...base,
+      verdict: "error",
+      error: { message, ...(trace !== undefined ? { trace } : {}) },
+    };
+  }
+  if (out.status === "incomplete" && out.incomplete !== undefined) {
+    const { reason, message, found } = out.incomplete;
+    const trace = found === undefined
+      ? undefined
+      : explainTrace(model, { init: found.init, transitions: found.transitions });
+    return {
+      ...base,
+      verdict: "incomplete",
+      incomplete: {
+        reason,
+        message,
+        ...(trace !== undefined && typeof trace !== "string" ? { trace } : {}),
+      },
+    };
+  }
+  return { ...base, verdict: "ok" };
+}
