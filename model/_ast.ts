@@ -130,6 +130,22 @@ export interface PrimitiveImpl {
    * closes its descriptors, detaches its memory, a mailbox it owns dies.
    */
   onExit?(w: Int32Array, off: number, pid: number): void;
+  /**
+   * Renames the processes the contents at `off` refer to (owners, waiter
+   * masks, per-process tables): process `p` becomes process `perm[p]`, and
+   * whatever the primitive keeps per process moves with it. The result must
+   * be exactly the contents the operations would have produced had the
+   * processes been numbered that way, and no operation may single out a
+   * process by number (a target pid given by the spec). Symmetry reduction
+   * applies only to systems whose every primitive implements it.
+   */
+  permute?(w: Int32Array, off: number, perm: Int32Array): void;
+  /**
+   * `value()` is a pid (a mutex's owner): a property reading it could name
+   * one copy of a symmetric process kind, so the property view refuses it
+   * in a system that declares one.
+   */
+  readonly pidValue?: boolean;
 }
 
 /**
@@ -212,6 +228,11 @@ export interface OpImpl {
   readonly value?: ValueFn;
   /** For a rendezvous receive: where the value goes. */
   readonly into?: IntoFn;
+  /**
+   * For a rendezvous send: called after the joint transition moved `value`
+   * from `sender` to `receiver` (templates watch it).
+   */
+  onJoint?(w: Int32Array, sender: number, receiver: number, value: number): void;
 }
 
 /** Where a step was written, captured when the builder ran. */

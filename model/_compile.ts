@@ -31,6 +31,7 @@ import type {
   Model,
   PropertyInfo,
   SuccessorSink,
+  Symmetry,
   TransitionInfo,
 } from "./model.ts";
 import type {
@@ -42,6 +43,8 @@ import type {
   System,
 } from "./spec.ts";
 import { errorText, SpecError } from "./spec_error.ts";
+import { buildSymmetry, symmetricCtx, symmetricStepInfo } from "./_symmetry.ts";
+import { isTemplate, type Template, type TemplateCheck } from "./templates.ts";
 import {
   ArraySync,
   formatVar,
@@ -119,6 +122,8 @@ interface ProcType {
   dispositions: Record<string, "default" | "ignore" | "handler">;
   /** The primitives the body uses. */
   uses: Set<PrimitiveImpl>;
+  /** Declared `symmetric: true`: the copies are interchangeable. */
+  symmetric: boolean;
 }
 
 interface Handler {
@@ -234,6 +239,24 @@ class Compiler {
 
     const types = sys.processes.map((p) => this.compileProcess(p));
 
+    // Templates: ghost primitives after the primitives they watch (so that
+    // they are bound after them), with their properties.
+    const templateChecks: ModelParts["templateChecks"] = [];
+    for (const t of sys.templates) {
+      if (!this.prims.includes(t.target)) {
+        this.fail(
+          `${t.name.endsWith(".exclusive") ? "mutual exclusion" : "delivery rules"} attached to ${t.target.kind} '${t.target.name}', which no process uses`,
+        );
+      }
+      if (this.prims.some((p) => p.name === t.name)) {
+        this.fail(`two templates of the same kind are attached to '${t.target.name}'`);
+      }
+      this.prims.push(t);
+      for (const c of t.checks) {
+        templateChecks.push({ prop: this.prop(c.name, c.kind), template: t, check: c });
+      }
+    }
+
     // Primitives that need the process table get it before layout.
     const procInfos = (prim: PrimitiveImpl): ProcInfo[] => {
       const out: ProcInfo[] = [];
@@ -303,6 +326,7 @@ class Compiler {
       deadlockProp,
       invariants: sys.invariants.map((d, i) => ({ prop: invProps[i]!, pred: d.pred })),
       finals: sys.finals.map((d, i) => ({ prop: finalProps[i]!, pred: d.pred })),
+      templateChecks,
       steps: sys.steps.map((d) => ({
         prop: this.prop(d.name, "step"),
         name: d.name,
@@ -729,6 +753,7 @@ class Compiler {
       uses,
       name: decl.name,
       count: decl.count,
+      symmetric: decl.symmetric === true,
       vars,
       localSize: size,
       pcs: out,
@@ -759,6 +784,7 @@ interface ModelParts {
   finals: { prop: number; pred: (v: StateView<unknown>) => boolean | string }[];
   liveness: LivenessDecl<unknown>[];
   steps: { prop: number; name: string; pred: StepPredicate<unknown> }[];
+  templateChecks: { prop: number; template: Template; check: TemplateCheck }[];
 }
 
 class CompiledModel implements Model {
@@ -787,14 +813,15 @@ class CompiledModel implements Model {
   #cur = -1;
   #failMessage = "";
 
-  constructor(p: ModelParts) {
+  constructor(parts: ModelParts) {
+    const w = new Int32Array(parts.width);
+    const p = withTemplateChecks(parts, w, (pid) => this.#pidName(pid));
     this.#p = p;
     this.name = p.spec;
     this.width = p.width;
     this.properties = p.props;
     this.#atomic = p.hasAtomic;
     this.#exitHooks = p.prims.filter((prim) => prim.onExit !== undefined);
-    const w = new Int32Array(p.width);
     this.#w = w;
     this.#prev = new Int32Array(p.width);
     // `where` prefixes errors thrown inside views; the SpecError built around
@@ -810,7 +837,9 @@ class CompiledModel implements Model {
     this.#insts = p.instLayout.map((il, pid) => {
       const name = `${il.type.name}#${il.id}`;
       const L = viewClasses.get(il.type)!;
-      const ctx: Ctx = Object.freeze({ g, l: new L(il.pcOff + 1, `${name}.`), id: il.id, pid });
+      const ctx: Ctx = il.type.symmetric
+        ? symmetricCtx(g, new L(il.pcOff + 1, `${name}.`), il.type.name)
+        : Object.freeze({ g, l: new L(il.pcOff + 1, `${name}.`), id: il.id, pid });
       return {
         pid,
         id: il.id,
@@ -913,7 +942,12 @@ class CompiledModel implements Model {
     this.#prevView = this.#makeStateView(prev, prevG);
     this.#stepInfo = this.#trans.map((t, tid) => {
       const d = this.describe(tid);
-      return Object.freeze({ process: d.process, pid: t.pid, operation: d.operation });
+      const symKind = (pid: number) => {
+        const type = this.#insts[pid]!.type;
+        return type.symmetric ? type.name : undefined;
+      };
+      const partner = t.kind === "joint" ? symKind(t.joint.rPid) : undefined;
+      return symmetricStepInfo(d.process, t.pid, d.operation, symKind(t.pid), partner);
     });
   }
 
@@ -950,6 +984,13 @@ class CompiledModel implements Model {
         const off = p.primOff.get(prim);
         if (off === undefined) {
           throw new TypeError(`primitive '${prim.name}' is not used by any process`);
+        }
+        const sym = prim.pidValue === true ? p.types.find((t) => t.symmetric) : undefined;
+        if (sym !== undefined) {
+          throw new TypeError(
+            `v.value(${prim.name}) is a pid, which could name one copy of process ` +
+              `'${sym.name}', declared symmetric`,
+          );
         }
         return prim.value(w, off);
       },
@@ -1245,6 +1286,7 @@ class CompiledModel implements Model {
             env.writable = true;
             jt.rEdge.op!.into!(receiver.ctx, v);
             if (sync.count > 0) sync.flush(true);
+            jt.sEdge.op!.onJoint?.(w, jt.sPid, jt.rPid, v);
             env.writable = false;
             this.#failInPartner = false;
             w[sender.pcOff] = jt.sEdge.to;
@@ -1530,6 +1572,7 @@ class CompiledModel implements Model {
       if (a !== b) out.push({ name: v.name, before: a, after: b });
     }
     for (const prim of p.prims) {
+      if (isTemplate(prim)) continue; // ghost state: its verdicts speak for it
       const off = p.primOff.get(prim)!;
       const a = prim.format(before, off, this.#pidName), b = prim.format(after, off, this.#pidName);
       if (a !== b) out.push({ name: prim.name, before: a, after: b });
@@ -1636,6 +1679,35 @@ class CompiledModel implements Model {
     return t.kind === "joint" ? [t.joint.sPid, t.joint.rPid] : [t.pid];
   }
 
+  #symmetry: Symmetry | undefined | SpecError | null = null;
+
+  symmetry(): Symmetry | undefined {
+    if (this.#symmetry === null) {
+      const p = this.#p;
+      const next = p.prims.length > 0 ? p.primOff.get(p.prims[0]!)! : this.#insts[0]!.pcOff;
+      try {
+        this.#symmetry = buildSymmetry({
+          spec: p.spec,
+          width: p.width,
+          hasAtomic: p.hasAtomic,
+          globalSlots: next - p.globalBase,
+          prims: p.prims,
+          primOff: p.primOff,
+          insts: this.#insts.map((i) => ({
+            kind: i.type.name,
+            symmetric: i.type.symmetric,
+            pcOff: i.pcOff,
+            size: 1 + i.type.localSize,
+          })),
+        });
+      } catch (e) {
+        this.#symmetry = e instanceof SpecError ? e : new SpecError(errorText(e), { spec: p.spec });
+      }
+    }
+    if (this.#symmetry instanceof SpecError) throw this.#symmetry;
+    return this.#symmetry;
+  }
+
   format(state: Int32Array): string {
     const p = this.#p;
     const parts: string[] = [];
@@ -1653,6 +1725,29 @@ class CompiledModel implements Model {
     }
     return parts.join(" ");
   }
+}
+
+/**
+ * The templates' properties as invariants and final properties over the
+ * model's working state `w` (where `check` and `stuck` put the state they
+ * judge), and the templates told where they lie.
+ */
+function withTemplateChecks(
+  p: ModelParts,
+  w: Int32Array,
+  pidName: (pid: number) => string,
+): ModelParts {
+  if (p.templateChecks.length === 0) return p;
+  const invariants = [...p.invariants], finals = [...p.finals];
+  for (const t of new Set(p.templateChecks.map((c) => c.template))) {
+    t.attach(w, p.primOff.get(t)!);
+  }
+  for (const { prop, template, check } of p.templateChecks) {
+    const off = p.primOff.get(template)!;
+    const pred = () => check.check(w, off, pidName) ?? true;
+    (check.kind === "invariant" ? invariants : finals).push({ prop, pred });
+  }
+  return { ...p, invariants, finals };
 }
 
 /** Copies a state (a loop beats `TypedArray.set` for states of a few dozen slots). */

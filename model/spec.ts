@@ -12,6 +12,14 @@ import { StepBuilder, type View } from "./steps.ts";
 import type { SignalName } from "./primitives/signals.ts";
 import type { Vals, VarDecls } from "./vars.ts";
 import { compileSystem } from "./_compile.ts";
+import {
+  boundsPredicate,
+  type DeliveryRules,
+  deliveryTemplate,
+  type ExclusiveOptions,
+  exclusiveTemplate,
+  type Template,
+} from "./templates.ts";
 
 /** A parameter: its default value, or the default with a range and a description. */
 export type ParamDecl =
@@ -120,6 +128,13 @@ export interface LivenessDecl<G> {
 export interface ProcessOptions<LD extends VarDecls, G = unknown> {
   /** How many copies run (default 1); each knows its `id`. */
   count?: number;
+  /**
+   * The copies are interchangeable (default false): their code never reads
+   * `id` or `pid` (doing so is an error naming the step), so `check()` with
+   * `symmetry: true` may treat states that differ only by a renumbering of
+   * the copies as one. See docs/symmetry.md.
+   */
+  symmetric?: boolean;
   /** The local variables, with their initial values. */
   locals?: LD;
   /**
@@ -164,6 +179,8 @@ export interface ProcessDecl {
   readonly name: string;
   /** The number of copies. */
   readonly count: number;
+  /** Whether the copies are declared interchangeable. */
+  readonly symmetric?: boolean;
   /** The local variables. */
   readonly locals: VarDecls;
   /** The body. */
@@ -217,6 +234,8 @@ export class System<G> {
   readonly liveness: LivenessDecl<G>[] = [];
   /** Step properties: judge every transition. */
   readonly steps: { readonly name: string; readonly pred: StepPredicate<G> }[] = [];
+  /** Property templates attached to primitives (see `templates.ts`). */
+  readonly templates: Template[] = [];
   /** System options. */
   readonly options: Required<SystemOptions> = { deadlock: true };
 
@@ -251,6 +270,7 @@ export class System<G> {
     this.processes.push({
       name,
       count: options.count ?? 1,
+      ...(options.symmetric === true ? { symmetric: true } : {}),
       locals: options.locals ?? {},
       body: body(new StepBuilder<G, Vals<LD>>()),
       signals: (options.signals ?? {}) as Record<string, Disposition<unknown, unknown>>,
@@ -476,6 +496,85 @@ export class System<G> {
    */
   progress(options: LivenessOptions = {}): this {
     return this.alwaysEventually("progress", (v) => v.progress() > 0, options);
+  }
+
+  /**
+   * Attaches delivery rules to a channel, mailbox, message queue, pipe or
+   * socket, in one line: no loss, no duplicate (or both: exactly once), an
+   * order rule (FIFO, FIFO per sender, FIFO per type, priority), only the
+   * listed receivers or the addressee receive, the several-receivers policy
+   * (pair, round-robin). Each rule is a property named
+   * `<primitive>: <rule>` (see {@linkcode DeliveryRules}); a broken rule's
+   * trace ends with the offending step.
+   *
+   * @param prim The primitive; a process must use it.
+   * @param rules The rules.
+   * @returns This system.
+   *
+   * @example
+   * ```ts
+   * import { channel, spec, system } from "../mod.ts";
+   * import { check } from "../checker/mod.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const s = spec({
+   *   name: "relay",
+   *   params: {},
+   *   build: () => {
+   *     const sys = system({});
+   *     const c = channel("c", 2);
+   *     sys.process("p", {}, (s) => [s.send(c, () => 1), s.send(c, () => 2)]);
+   *     sys.process("q", { locals: { x: 0 } }, (s) => [s.recv(c, "x"), s.recv(c, "x")]);
+   *     return sys.delivery(c, { exactlyOnce: true, order: "fifoPerSender" });
+   *   },
+   * });
+   * assert.equal(check(s).verdict, "ok");
+   * ```
+   */
+  delivery(prim: PrimitiveImpl, rules: DeliveryRules): this {
+    this.templates.push(deliveryTemplate(prim, rules));
+    return this;
+  }
+
+  /**
+   * Checks that a semaphore or mutex used as a lock is held by at most
+   * `holders` processes at once (default: a semaphore's initial value, 1
+   * for a mutex) — `<name>: mutual exclusion` — and released only by a
+   * process that holds it — `<name>: release by holder`.
+   *
+   * @param lock The semaphore or mutex.
+   * @param options How many may hold it.
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.exclusive(mutexSem); // wait() acquires it, post() releases it
+   * ```
+   */
+  exclusive(lock: PrimitiveImpl, options: ExclusiveOptions = {}): this {
+    this.templates.push(exclusiveTemplate(lock, options));
+    return this;
+  }
+
+  /**
+   * The invariant `<name>: 0 <= count <= capacity` over the fill level of a
+   * buffer the spec keeps itself (e.g. in shared memory).
+   *
+   * @param name The buffer's name.
+   * @param count Computes the count from the state.
+   * @param capacity The capacity.
+   * @returns This system.
+   *
+   * @example
+   * ```ts ignore
+   * sys.bounds("buf", ({ g }) => g.count, p.slots);
+   * ```
+   */
+  bounds(name: string, count: (v: StateView<G>) => number, capacity: number): this {
+    if (!Number.isInteger(capacity) || capacity < 0) {
+      throw new RangeError(`bounds '${name}': capacity must be an integer >= 0, got ${capacity}`);
+    }
+    return this.always(`${name}: 0 <= count <= ${capacity}`, boundsPredicate<G>(count, capacity));
   }
 
   /**

@@ -18,6 +18,7 @@
 
 import type { Ctx, IntoFn, PrimitiveImpl, Step, ValueFn } from "../_ast.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
+import { messageTaps, tapPut, tapTake } from "../_tap.ts";
 
 /** A channel declared with {@linkcode channel}. */
 export interface Channel extends PrimitiveImpl {
@@ -62,7 +63,7 @@ export function channel(name: string, capacity: number, options: ChannelOptions 
   const min = options.min ?? -2147483648;
   const max = options.max ?? 2147483647;
   if (min > max) throw new RangeError(`channel '${name}': min ${min} must be <= max ${max}`);
-  return {
+  const ch: Channel = {
     kind: "channel",
     name,
     capacity,
@@ -82,7 +83,12 @@ export function channel(name: string, capacity: number, options: ChannelOptions 
     value(w, off) {
       return capacity === 0 ? 0 : w[off]!;
     },
+    // Messages only: no process numbers to rename (symmetry reduction).
+    permute() {},
   };
+  // Templates mirror one FIFO; a rendezvous passes a message through it.
+  messageTaps(ch, () => ({ lanes: 1, capacity: Math.max(capacity, 1) }));
+  return ch;
 }
 
 function checkedValue(ch: Channel, fn: ValueFn, ctx: Ctx): number {
@@ -112,6 +118,7 @@ function checkedValue(ch: Channel, fn: ValueFn, ctx: Ctx): number {
  */
 export function sendStep(ch: Channel, value: ValueFn): Step {
   const cap = ch.capacity;
+  const taps = messageTaps(ch, () => ({ lanes: 1, capacity: Math.max(cap, 1) }));
   if (cap === 0) {
     return opStep({
       prim: ch,
@@ -120,6 +127,11 @@ export function sendStep(ch: Channel, value: ValueFn): Step {
       value: (ctx) => checkedValue(ch, value, ctx),
       enabled: () => true,
       apply: () => undefined,
+      onJoint(w, sender, receiver, v) {
+        if (taps.length === 0) return;
+        tapPut(taps, w, 0, 0, sender, v, 0, -1);
+        tapTake(taps, w, 0, 0, receiver);
+      },
     });
   }
   return opStep({
@@ -127,11 +139,12 @@ export function sendStep(ch: Channel, value: ValueFn): Step {
     text: `send(${ch.name})`,
     footprint: { reads: "all", writes: "all" },
     enabled: (w, off) => w[off]! < cap,
-    apply(w, off, _pid, ctx) {
+    apply(w, off, pid, ctx) {
       const v = checkedValue(ch, value, ctx);
       const n = w[off]!;
       w[off + 1 + n] = v;
       w[off] = n + 1;
+      if (taps.length > 0) tapPut(taps, w, 0, n, pid, v, 0, -1);
       return undefined;
     },
   });
@@ -154,6 +167,7 @@ export function sendStep(ch: Channel, value: ValueFn): Step {
  */
 export function recvStep(ch: Channel, into: IntoFn): Step {
   const cap = ch.capacity;
+  const taps = messageTaps(ch, () => ({ lanes: 1, capacity: Math.max(cap, 1) }));
   if (cap === 0) {
     return opStep({
       prim: ch,
@@ -169,9 +183,10 @@ export function recvStep(ch: Channel, into: IntoFn): Step {
     text: `recv(${ch.name})`,
     footprint: { reads: "all", writes: "all" },
     enabled: (w, off) => w[off]! > 0,
-    apply(w, off, _pid, ctx) {
+    apply(w, off, pid, ctx) {
       const n = w[off]!;
       const v = w[off + 1]!;
+      if (taps.length > 0) tapTake(taps, w, 0, 0, pid);
       for (let i = 1; i < n; i++) w[off + i] = w[off + 1 + i]!;
       w[off + n] = 0;
       w[off] = n - 1;

@@ -41,6 +41,7 @@
  * @module
  */
 
+import { lockTaps } from "../_tap.ts";
 import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
 import type { Mutex } from "./mutex.ts";
 import { opStep, requireName } from "./_op.ts";
@@ -97,6 +98,16 @@ function bit(pid: number): number {
     );
   }
   return 1 << pid;
+}
+
+function permuteMask(mask: number, perm: Int32Array): number {
+  let out = 0;
+  for (let p = 0; p <= CONDVAR_MAX_PID && mask !== 0; p++) {
+    if ((mask & (1 << p)) === 0) continue;
+    mask &= ~(1 << p);
+    out |= bit(perm[p]!);
+  }
+  return out;
 }
 
 function members(mask: number): number[] {
@@ -157,6 +168,12 @@ export function condvar(name: string, m: Mutex, options: CondVarOptions = {}): C
     value(w, off) {
       return members(w[off + WAITING]!).length;
     },
+    // Both masks are sets of pids; a signal's outcomes (one per waiter) are
+    // the same set whatever the numbering, so renaming is all it takes.
+    permute(w, off, perm) {
+      w[off + WAITING] = permuteMask(w[off + WAITING]!, perm);
+      w[off + WOKEN] = permuteMask(w[off + WOKEN]!, perm);
+    },
   };
 }
 
@@ -202,6 +219,7 @@ export function condWait(cv: CondVar): Step {
         })`;
       }
       w[mo] = 0;
+      for (const t of lockTaps(cv.mutex)) t.release(w, pid);
       w[off + WAITING] = w[off + WAITING]! | bit(pid);
       return undefined;
     },
@@ -221,6 +239,7 @@ export function condWait(cv: CondVar): Step {
       w[off + WAITING] = w[off + WAITING]! & ~b;
       w[off + WOKEN] = w[off + WOKEN]! & ~b;
       w[mutexOffset(cv, w)!] = pid + 1;
+      for (const t of lockTaps(cv.mutex)) t.acquire(w, pid);
       return undefined;
     },
   };

@@ -105,6 +105,7 @@ import {
 import { type PidList, type PidRef, resolvePids } from "./direct.ts";
 import { Errno } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
+import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
 /** The property of every mailbox and mailslot misuse (see the module doc). */
 export const MAILBOX_MISUSE = "mailbox misuse";
@@ -167,6 +168,8 @@ interface Internals {
   room: number;
   /** The policy-(c) receivers, resolved at check time. */
   receivers(): number[];
+  /** The templates watching its messages. */
+  taps: MessageTap[];
 }
 
 const INTERNALS = new WeakMap<PrimitiveImpl, Internals>();
@@ -352,6 +355,7 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
     onExit(w, off, pid) {
       const life = w[off + LIFE]!;
       if (owner === "process" && life === EXISTS && w[off + OWNER] === pid + 1) {
+        tapDrop(taps, w, 0, 0, w[off + COUNT]!);
         remove(w, off, slots);
         return;
       }
@@ -360,7 +364,8 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       }
     },
   };
-  INTERNALS.set(mb, { room, receivers });
+  const taps = messageTaps(mb, () => ({ lanes: 1, capacity: room }));
+  INTERNALS.set(mb, { room, receivers, taps });
   return mb;
 }
 
@@ -656,6 +661,7 @@ export function mbDestroy(mb: Mailbox, options: MailboxStatusOptions = {}): Step
       if (life !== EXISTS) return report(status, ctx, lifeError(life), what, pidName(pid));
       const o = w[off + OWNER]!;
       if (o !== 0 && o !== pid + 1) return report(status, ctx, Errno.EPERM, what, pidName(pid));
+      tapDrop(internals(mb).taps, w, 0, 0, w[off + COUNT]!);
       remove(w, off, mb.slots);
       status?.set(ctx, Errno.OK);
       return undefined;
@@ -752,6 +758,7 @@ export function mbSend(
       if (tag < 0) return fail(Errno.ENXIO);
     }
     recordUser(mb, w, off, pid);
+    tapPut(internals(mb).taps, w, 0, w[off + COUNT]!, pid, v, 0, tag);
     enqueue(w, off, v, pid, tag);
     if (tag >= 0) receiver?.set(ctx, tag);
     if (!twoStep) status?.set(ctx, Errno.OK);
@@ -874,7 +881,9 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
     writes: [AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
   };
   const takeOne = (w: Int32Array, off: number, pid: number, ctx: Ctx) => {
-    const [v, sender] = dequeue(w, off, eligible(mb, w, off, pid));
+    const i = eligible(mb, w, off, pid);
+    tapTake(internals(mb).taps, w, 0, i, pid);
+    const [v, sender] = dequeue(w, off, i);
     if (mb.capacity === 0) setMask(w, off, TAKEN, sender, true);
     into.set(ctx, v);
     from?.set(ctx, sender);

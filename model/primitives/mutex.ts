@@ -13,6 +13,7 @@
 
 import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { opStep, requireName } from "./_op.ts";
+import { lockTaps } from "../_tap.ts";
 
 /** A mutex declared with {@linkcode mutex}. */
 export interface Mutex extends PrimitiveImpl {
@@ -36,7 +37,7 @@ export interface Mutex extends PrimitiveImpl {
  */
 export function mutex(name: string): Mutex {
   requireName("mutex", name);
-  return {
+  const m: Mutex = {
     kind: "mutex",
     name,
     slots: 1,
@@ -53,7 +54,14 @@ export function mutex(name: string): Mutex {
     holds(w, off, pid) {
       return w[off] === pid + 1;
     },
+    pidValue: true,
+    permute(w, off, perm) {
+      const owner = w[off]!;
+      if (owner > 0) w[off] = perm[owner - 1]! + 1;
+    },
   };
+  lockTaps(m); // templates may watch it
+  return m;
 }
 
 /**
@@ -71,6 +79,7 @@ export function mutex(name: string): Mutex {
  * ```
  */
 export function lock(m: Mutex): Step {
+  const taps = lockTaps(m);
   return opStep({
     prim: m,
     text: `lock(${m.name})`,
@@ -78,6 +87,7 @@ export function lock(m: Mutex): Step {
     enabled: (w, off) => w[off] === 0,
     apply(w, off, pid) {
       w[off] = pid + 1;
+      if (taps.length > 0) for (const t of taps) t.acquire(w, pid);
       return undefined;
     },
   });
@@ -99,6 +109,7 @@ export function lock(m: Mutex): Step {
  * ```
  */
 export function unlock(m: Mutex): Step {
+  const taps = lockTaps(m);
   return opStep({
     prim: m,
     text: `unlock(${m.name})`,
@@ -109,6 +120,7 @@ export function unlock(m: Mutex): Step {
       const owner = w[off]!;
       if (owner === pid + 1) {
         w[off] = 0;
+        if (taps.length > 0) for (const t of taps) t.release(w, pid);
         return undefined;
       }
       return owner === 0

@@ -17,6 +17,7 @@
 
 import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
+import { lockTaps } from "../_tap.ts";
 
 /** POSIX `SEM_VALUE_MAX` on Linux. */
 export const SEM_VALUE_MAX = 2147483647;
@@ -62,7 +63,7 @@ export function semaphore(
   requireName("semaphore", name);
   const max = requireInt(`semaphore '${name}': max`, options.max ?? SEM_VALUE_MAX, 1);
   requireInt(`semaphore '${name}': initial value`, initial, 0, max);
-  return {
+  const sem: Semaphore = {
     kind: "semaphore",
     name,
     initial,
@@ -77,7 +78,11 @@ export function semaphore(
     value(w, off) {
       return w[off]!;
     },
+    // A count: no process numbers to rename (symmetry reduction).
+    permute() {},
   };
+  lockTaps(sem); // templates may watch it as a lock
+  return sem;
 }
 
 /**
@@ -115,13 +120,15 @@ export function binarySemaphore(name: string, initial: 0 | 1 = 1): Semaphore {
  * ```
  */
 export function wait(sem: Semaphore): Step {
+  const taps = lockTaps(sem);
   return opStep({
     prim: sem,
     text: `wait(${sem.name})`,
     footprint: { reads: [0], writes: [0] },
     enabled: (w, off) => w[off]! > 0,
-    apply(w, off) {
+    apply(w, off, pid) {
       w[off] = w[off]! - 1;
+      if (taps.length > 0) for (const t of taps) t.acquire(w, pid);
       return undefined;
     },
   });
@@ -144,17 +151,19 @@ export function wait(sem: Semaphore): Step {
  */
 export function post(sem: Semaphore): Step {
   const max = sem.max;
+  const taps = lockTaps(sem);
   return opStep({
     prim: sem,
     text: `post(${sem.name})`,
     footprint: { reads: [0], writes: [0] },
     failure: "semaphore overflow",
     enabled: () => true,
-    apply(w, off) {
+    apply(w, off, pid) {
       if (w[off]! >= max) {
         return `post(${sem.name}) at its maximum ${max}`;
       }
       w[off] = w[off]! + 1;
+      if (taps.length > 0) for (const t of taps) t.release(w, pid);
       return undefined;
     },
   });
