@@ -14,6 +14,7 @@ import { explainTrace } from "./explain.ts";
 import { checkLiveness, stateGraph } from "./liveness.ts";
 import { replay } from "./replay.ts";
 import type { CheckResult } from "./result.ts";
+import { symmetryReduction } from "./symmetry.ts";
 import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 
 /** The search engines {@linkcode check} can run. */
@@ -49,6 +50,13 @@ export interface CheckOptions extends SearchLimits, SearchHooks {
    * Fewer make collisions likely, to see omissions reported.
    */
   fingerprintBits?: number;
+  /**
+   * Symmetry reduction (default false): keep one state per orbit of the
+   * copies of process kinds declared `symmetric: true`. Same verdicts;
+   * counterexamples are real traces of the same length. Liveness
+   * properties are still checked over the whole state graph.
+   */
+  symmetry?: boolean;
 }
 
 /** A search engine that runs in slices. */
@@ -82,6 +90,15 @@ export interface CheckAsyncOptions extends CheckOptions {
   signal?: AbortSignal;
   /** How long each slice runs before yielding to the event loop, in ms (default 50). */
   sliceMillis?: number;
+}
+
+/** The verdict `error` for a model that declares a symmetry it cannot honour. */
+function refused(
+  model: Model,
+  params: Readonly<Record<string, number | boolean>>,
+  message: string,
+): CheckResult {
+  return { spec: model.name, params, verdict: "error", error: { message }, stats: emptyStats() };
 }
 
 type Prepared =
@@ -210,11 +227,13 @@ function withLiveness(model: Model, result: CheckResult, options: CheckOptions):
 export function check(target: Model | Checkable, options: CheckOptions = {}): CheckResult {
   const prepared = prepare(target, options);
   if (!("model" in prepared)) return prepared;
-  const search = engine(prepared.model, options);
+  const red = symmetryReduction(prepared.model, options.symmetry);
+  if (typeof red === "string") return refused(prepared.model, prepared.params, red);
+  const search = engine(red.model, options);
   search.run();
   return withLiveness(
     prepared.model,
-    toResult(prepared.model, prepared.params, search.outcome()),
+    red.result(toResult(prepared.model, prepared.params, red.outcome(search.outcome()))),
     options,
   );
 }
@@ -251,9 +270,11 @@ export async function checkAsync(
 ): Promise<CheckResult> {
   const prepared = prepare(target, options);
   if (!("model" in prepared)) return prepared;
+  const red = symmetryReduction(prepared.model, options.symmetry);
+  if (typeof red === "string") return refused(prepared.model, prepared.params, red);
   const signal = options.signal;
   const outer = options.shouldStop;
-  const search = engine(prepared.model, {
+  const search = engine(red.model, {
     ...options,
     shouldStop: () => signal?.aborted === true || outer?.() === true,
   });
@@ -263,7 +284,7 @@ export async function checkAsync(
   }
   return withLiveness(
     prepared.model,
-    toResult(prepared.model, prepared.params, search.outcome()),
+    red.result(toResult(prepared.model, prepared.params, red.outcome(search.outcome()))),
     options,
   );
 }

@@ -47,7 +47,18 @@ export function formatStats(s: Stats): string {
     `memory: ${fmtBytes(s.peakMemoryBytes)} peak, ${s.bytesPerState.toFixed(1)} B/state ` +
     `(${s.stateWidth} slots)${storeStats(s)}${
       s.workers !== undefined ? `; ${s.workers} worker${s.workers === 1 ? "" : "s"}` : ""
-    }`;
+    }${symmetryStats(s)}`;
+}
+
+/** What symmetry reduction saved, for the stats line (empty without it). */
+function symmetryStats(s: Stats): string {
+  const y = s.symmetry;
+  if (y === undefined) return "";
+  if (y.kinds.length === 0) return "; symmetry: no process kind is declared symmetric";
+  const kinds = y.kinds.map((k) => `${k.process} x${k.copies}`).join(", ");
+  const ratio = y.orbits > 0 ? ` (${(y.represented / y.orbits).toFixed(1)}x)` : "";
+  return `; symmetry over ${kinds}: ${fmtInt(y.orbits)} orbits stand for ` +
+    `${y.exact ? "" : "at least "}${fmtInt(y.represented)} states${ratio}`;
 }
 
 function fmtProbability(p: number): string {

@@ -103,8 +103,22 @@ export interface Stats {
   readonly hashFactor?: number;
   /** Fingerprint and bitstate stores: peak bytes of the queue of states waiting to be expanded. */
   readonly frontierPeakBytes?: number;
+  /** With `symmetry: true`: the orbits stored and the states they stand for. */
+  readonly symmetry?: SymmetryStats;
   /** Parallel search (`checkParallel`): the number of workers. */
   readonly workers?: number;
+}
+
+/** What symmetry reduction saved (see `CheckOptions.symmetry`). */
+export interface SymmetryStats {
+  /** The process kinds declared symmetric, with their copies (empty: nothing to reduce). */
+  readonly kinds: readonly { readonly process: string; readonly copies: number }[];
+  /** Orbits stored: `states`, one representative each. */
+  readonly orbits: number;
+  /** The states those orbits hold: what the search without reduction stores, when complete. */
+  readonly represented: number;
+  /** Whether `represented` is exact (else a lower bound). */
+  readonly exact: boolean;
 }
 
 /** The result of checking one spec at one parameter setting. */

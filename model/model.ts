@@ -195,6 +195,39 @@ export interface Model {
   movers(transition: number): readonly number[];
   /** The processes, by pid. */
   readonly processNames: readonly string[];
+  /**
+   * The symmetry of the model, for symmetry reduction: `undefined` when no
+   * process kind with several copies is declared `symmetric`. Throws an
+   * error naming the spec, the process kind and the primitive when a kind
+   * is declared symmetric but the system cannot rename its copies.
+   */
+  symmetry?(): Symmetry | undefined;
+}
+
+/**
+ * The interchangeable copies of a model's replicated processes. A
+ * permutation `perm` renames process `p` to `perm[p]` (an `Int32Array` over
+ * every pid; processes of kinds that are not symmetric map to themselves).
+ * Renaming a reachable state gives a reachable state, and the properties
+ * do not tell the two apart.
+ */
+export interface Symmetry {
+  /** The symmetric kinds and their copies. */
+  readonly kinds: readonly { readonly process: string; readonly copies: number }[];
+  /** The number of processes: the length of a permutation. */
+  readonly processes: number;
+  /**
+   * Rewrites `state` in place into the representative of its orbit (the
+   * states that differ from it by a renaming of copies), and writes the
+   * renaming applied into `perm` when given. Returns the size of the orbit,
+   * or minus a lower bound of it when the representative was not pinned
+   * down (too many identical copies told apart only by what the primitives
+   * record; the state is then still in its orbit, so the search stays
+   * sound and merely keeps more states).
+   */
+  canonicalize(state: Int32Array, perm?: Int32Array): number;
+  /** Writes into `out` the state `state` with every process `p` renamed `perm[p]`. */
+  permute(state: Int32Array, perm: Int32Array, out: Int32Array): void;
 }
 
 /** Fairness a liveness property assumes, per process. */

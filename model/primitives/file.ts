@@ -110,6 +110,8 @@ export function file(name: string, options: FileOptions = {}): RegularFile {
     value(w, off) {
       return w[off + SIZE]!;
     },
+    // Bytes only: no process numbers to rename (symmetry reduction).
+    permute() {},
   };
 }
 
