@@ -76,6 +76,8 @@ options:
                        breadth-first
   --bitstate-bits N    the bit array of --store bitstate has 2^N bits (default 30,
                        128 MiB; 5 to 37)
+  --symmetry           symmetry reduction: one state per orbit of the copies of
+                       process kinds declared symmetric (same verdicts, real traces)
   --time S             stop after S seconds (verdict: incomplete)
   --format text|json   output format (default text)
   --expect             compare each verdict with the one the spec declares
@@ -234,6 +236,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       strategy: { type: "string" },
       store: { type: "string" },
       "bitstate-bits": { type: "string" },
+      symmetry: { type: "boolean" },
       time: { type: "string" },
       format: { type: "string" },
       expect: { type: "boolean" },
@@ -251,7 +254,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   const [command, ...paths] = positionals;
   if (command === "sweep" || command === "simulate" || command === "replay") {
-    for (const name of ["store", "bitstate-bits"] as const) {
+    for (const name of ["store", "bitstate-bits", "symmetry"] as const) {
       if (values[name] !== undefined) throw new UsageError(`${command} does not take --${name}`);
     }
     return await simulationCommand(command, paths, values, io);
@@ -357,6 +360,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
         strategy,
         store,
         ...(bitstateBits !== undefined ? { bitstateBits } : {}),
+        ...(values.symmetry === true ? { symmetry: true } : {}),
         ...(limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {}),
         ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
         ...(limits.timeSeconds !== undefined ? { timeSeconds: limits.timeSeconds } : {}),
