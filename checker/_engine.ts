@@ -18,6 +18,7 @@ import {
 } from "./_search.ts";
 import type { ExactStore } from "./_store.ts";
 import type { IncompleteReason } from "./result.ts";
+import type { ReductionCounts } from "./_por.ts";
 
 /** What the sink found: a new state violating an invariant, or a failing transition. */
 export interface SinkFinding {
@@ -51,6 +52,8 @@ export class InsertSink implements SuccessorSink {
   found: SinkFinding | undefined;
   /** The first exploration bound reached (not a violation: the verdict can only be incomplete). */
   bound: SinkFinding | undefined;
+  /** With partial-order reduction: how states were expanded. */
+  reduction: ReductionCounts | undefined;
 
   constructor(store: ExactStore, model: Model, maxStates: number) {
     this.store = store;
@@ -250,5 +253,6 @@ export function outcomeOf(
     seconds: clock.seconds(),
     storeBytes: store.bytes,
     peakMemoryBytes: clock.peak(),
+    ...(sink.reduction !== undefined ? { reduction: { ...sink.reduction } } : {}),
   };
 }

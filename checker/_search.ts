@@ -81,6 +81,8 @@ export interface SearchOutcome {
   readonly storeBytes: number;
   /** Peak resident memory seen. */
   readonly peakMemoryBytes: number;
+  /** With partial-order reduction: states expanded through an ample set, and fully. */
+  readonly reduction?: { readonly ample: number; readonly full: number };
 }
 
 /** The initial states of a model, copied. */

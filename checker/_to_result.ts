@@ -55,6 +55,7 @@ export function toResult(
         frontierPeakBytes: report.frontierPeakBytes,
       }
       : {}),
+    ...(out.reduction !== undefined ? { reduction: { ...out.reduction, runs: 1 } } : {}),
   };
   const base = { spec: model.name, params, stats };
   if (out.status === "violation" && out.found !== undefined) {

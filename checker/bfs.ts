@@ -23,9 +23,14 @@ import {
 import { EngineClock, type EngineEnd, InsertSink, outcomeOf, storeInitial } from "./_engine.ts";
 import { ExactStore } from "./_store.ts";
 import type { IncompleteReason } from "./result.ts";
+import { Reducer, type ReductionOptions } from "./_por.ts";
 
-/** Options of {@linkcode bfs} and {@linkcode BfsSearch}. */
-export interface BfsOptions extends SearchLimits, SearchHooks {}
+/**
+ * Options of {@linkcode bfs} and {@linkcode BfsSearch}. With `reduction:
+ * "por"`, a state is expanded through the model's ample set only when every
+ * successor in it is new or still waits in the queue (the cycle proviso).
+ */
+export interface BfsOptions extends SearchLimits, SearchHooks, ReductionOptions {}
 
 /**
  * A breadth-first search that can run in slices, so a caller can keep an
@@ -58,6 +63,7 @@ export class BfsSearch {
   readonly #sink: InsertSink;
   readonly #clock: EngineClock;
   readonly #cur: Int32Array;
+  readonly #reducer: Reducer | undefined;
   #head = 0;
   #levelEnd = 0;
   #depth = 0;
@@ -78,6 +84,14 @@ export class BfsSearch {
     this.#sink = new InsertSink(this.#store, model, options.maxStates ?? Number.POSITIVE_INFINITY);
     this.#clock = new EngineClock(options, options);
     this.#cur = new Int32Array(model.width);
+    this.#reducer = options.reduction === "por"
+      ? new Reducer(model, (next) => {
+        // The state being expanded is #head - 1.
+        const i = this.#store.indexOf(next);
+        return i < 0 || i >= this.#head;
+      })
+      : undefined;
+    this.#sink.reduction = this.#reducer?.counts;
     try {
       const full = storeInitial(model, this.#store, this.#sink, initialStates(model));
       if (full !== undefined) {
@@ -106,6 +120,7 @@ export class BfsSearch {
     const sink = this.#sink;
     const model = this.#model;
     const cur = this.#cur;
+    const reducer = this.#reducer;
     const maxDepth = this.#limits.maxDepth ?? Number.POSITIVE_INFINITY;
     let tick = 0;
     try {
@@ -122,7 +137,7 @@ export class BfsSearch {
         const idx = this.#head++;
         store.read(idx, cur);
         sink.parent = idx;
-        const n = model.expand(cur, sink);
+        const n = reducer === undefined ? model.expand(cur, sink) : reducer.expand(cur, sink);
         if (sink.full) return this.#stop("max-states");
         if (n === 0) {
           const p = model.stuck(cur);

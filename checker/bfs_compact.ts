@@ -43,12 +43,18 @@ import { EngineClock } from "./_engine.ts";
 import { FingerprintStore } from "./_fingerprint_store.ts";
 import { BitstateStore } from "./_bitstate_store.ts";
 import type { IncompleteReason } from "./result.ts";
+import { Reducer, type ReductionOptions } from "./_por.ts";
 
 /** The stores {@linkcode CompactBfsSearch} can use. */
 export type CompactStoreKind = "fingerprint" | "bitstate";
 
-/** Options of {@linkcode CompactBfsSearch} and {@linkcode bfsCompact}. */
-export interface CompactBfsOptions extends SearchLimits, SearchHooks {
+/**
+ * Options of {@linkcode CompactBfsSearch} and {@linkcode bfsCompact}. With
+ * `reduction: "por"`, a state is expanded through the model's ample set only
+ * when every successor in it is new (the cycle proviso: these stores keep
+ * no index to tell a state still in the queue from one expanded before).
+ */
+export interface CompactBfsOptions extends SearchLimits, SearchHooks, ReductionOptions {
   /** The store (default `fingerprint`). */
   store?: CompactStoreKind;
   /** Bitstate: the bit array has 2^bitstateBits bits (default 30: 128 MiB; 5 to 37). */
@@ -298,6 +304,7 @@ export class CompactBfsSearch {
   #depth = 0;
   #outcome: CompactOutcome | undefined;
   #stuck: { property: number; at: StateRef } | undefined;
+  #reducer: Reducer | undefined;
 
   /**
    * Prepares the search: stores and checks the initial states.
@@ -323,6 +330,10 @@ export class CompactBfsSearch {
       options.maxStates ?? Number.POSITIVE_INFINITY,
     );
     this.#clock = new EngineClock(options, options);
+    if (options.reduction === "por") {
+      const store = this.#store;
+      this.#reducer = new Reducer(model, (next) => !store.has(next));
+    }
     try {
       const initial = initialStates(model);
       this.#initial = initial.length;
@@ -383,7 +394,9 @@ export class CompactBfsSearch {
         queue.shift(cur);
         sink.parent = idx;
         sink.depth = this.#depth;
-        const n = model.expand(cur, sink);
+        const n = this.#reducer === undefined
+          ? model.expand(cur, sink)
+          : this.#reducer.expand(cur, sink);
         if (sink.full) return this.#stop("max-states");
         if (n === 0) {
           const p = model.stuck(cur);
@@ -513,6 +526,7 @@ export class CompactBfsSearch {
       seconds: this.#clock.seconds(),
       storeBytes: this.#store.bytes,
       peakMemoryBytes: this.#clock.peak(),
+      ...(this.#reducer !== undefined ? { reduction: { ...this.#reducer.counts } } : {}),
       storeReport: this.#report(),
     };
   }

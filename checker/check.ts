@@ -16,12 +16,23 @@ import { replay } from "./replay.ts";
 import type { CheckResult } from "./result.ts";
 import { symmetryReduction } from "./symmetry.ts";
 import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
+import type { ReductionOptions } from "./_por.ts";
 
 /** The search engines {@linkcode check} can run. */
 export type Strategy = "bfs" | "dfs";
 
-/** Options of {@linkcode check} and {@linkcode checkAsync}. */
-export interface CheckOptions extends SearchLimits, SearchHooks {
+/**
+ * Options of {@linkcode check} and {@linkcode checkAsync}.
+ *
+ * `reduction: "por"` turns on partial-order reduction (default `"none"`):
+ * where one process's enabled transitions are independent of everything the
+ * others can still do and invisible to the invariants, only they are
+ * explored. Deadlock, invariant, assertion and final-state verdicts are the
+ * same; traces are real (they replay) but need not be the shortest; liveness
+ * properties are still checked over the whole state graph. See
+ * docs/properties.md, "Partial-order reduction".
+ */
+export interface CheckOptions extends SearchLimits, SearchHooks, ReductionOptions {
   /** Parameter overrides (numbers, booleans, or their text). */
   params?: Readonly<Record<string, number | boolean | string>>;
   /**
@@ -229,13 +240,44 @@ export function check(target: Model | Checkable, options: CheckOptions = {}): Ch
   if (!("model" in prepared)) return prepared;
   const red = symmetryReduction(prepared.model, options.symmetry);
   if (typeof red === "string") return refused(prepared.model, prepared.params, red);
-  const search = engine(red.model, options);
-  search.run();
+  let runs = 0;
+  let out: SearchOutcome | CompactOutcome;
+  let epoch: number | undefined;
+  do {
+    const search = engine(red.model, options);
+    // The initial states' invariants were evaluated: no ample set was taken yet.
+    epoch = red.model.reductionEpoch;
+    search.run();
+    out = search.outcome();
+    runs++;
+  } while (again(red.model, options, out, epoch));
   return withLiveness(
     prepared.model,
-    red.result(toResult(prepared.model, prepared.params, red.outcome(search.outcome()))),
+    withRuns(red.result(toResult(prepared.model, prepared.params, red.outcome(out))), runs),
     options,
   );
+}
+
+/**
+ * Whether a reduced search must run again: the invariants queried something
+ * new during it (more transitions are visible than the search assumed).
+ * A violation found is real (its trace replays) and stands.
+ */
+function again(
+  model: Model,
+  options: CheckOptions,
+  out: SearchOutcome,
+  epoch: number | undefined,
+): boolean {
+  return options.reduction === "por" && out.status !== "violation" &&
+    model.reductionEpoch !== epoch;
+}
+
+function withRuns(result: CheckResult, runs: number): CheckResult {
+  const r = result.stats.reduction;
+  return r === undefined || runs === 1
+    ? result
+    : { ...result, stats: { ...result.stats, reduction: { ...r, runs } } };
 }
 
 /**
@@ -274,17 +316,25 @@ export async function checkAsync(
   if (typeof red === "string") return refused(prepared.model, prepared.params, red);
   const signal = options.signal;
   const outer = options.shouldStop;
-  const search = engine(red.model, {
-    ...options,
-    shouldStop: () => signal?.aborted === true || outer?.() === true,
-  });
   const slice = options.sliceMillis ?? 50;
-  while (!search.run(slice)) {
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
+  let runs = 0;
+  let out: SearchOutcome | CompactOutcome;
+  let epoch: number | undefined;
+  do {
+    const search = engine(red.model, {
+      ...options,
+      shouldStop: () => signal?.aborted === true || outer?.() === true,
+    });
+    epoch = red.model.reductionEpoch;
+    while (!search.run(slice)) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    out = search.outcome();
+    runs++;
+  } while (again(red.model, options, out, epoch));
   return withLiveness(
     prepared.model,
-    red.result(toResult(prepared.model, prepared.params, red.outcome(search.outcome()))),
+    withRuns(red.result(toResult(prepared.model, prepared.params, red.outcome(out))), runs),
     options,
   );
 }

@@ -22,9 +22,20 @@ import {
 import { EngineClock, type EngineEnd, InsertSink, outcomeOf, storeInitial } from "./_engine.ts";
 import { ExactStore } from "./_store.ts";
 import type { IncompleteReason } from "./result.ts";
+import { Reducer, type ReductionOptions } from "./_por.ts";
 
-/** Options of {@linkcode dfs} and {@linkcode DfsSearch}. */
-export interface DfsOptions extends SearchLimits, SearchHooks {}
+const ON_PATH = 1, FINISHED = 2;
+
+/**
+ * Options of {@linkcode dfs} and {@linkcode DfsSearch}. With `reduction:
+ * "por"`, a state is expanded through the model's ample set only when each
+ * successor in it is new or finished (expanded, and off the current path):
+ * not on the path, nor stored and waiting. That is SPIN's stack proviso for
+ * a search that stores states when it generates them: along a reduced edge
+ * the time a state is finished decreases, so every cycle has a state
+ * expanded fully.
+ */
+export interface DfsOptions extends SearchLimits, SearchHooks, ReductionOptions {}
 
 /**
  * A depth-first search that can run in slices, like {@linkcode BfsSearch}.
@@ -61,6 +72,12 @@ export class DfsSearch {
   readonly #sink: InsertSink;
   readonly #clock: EngineClock;
   readonly #cur: Int32Array;
+  readonly #reducer: Reducer | undefined;
+  /** With reduction: per stored state, 0 (not expanded), ON_PATH or FINISHED. */
+  #mark = new Uint8Array(0);
+  /** With reduction: the states on the path from an initial state to the one expanded. */
+  #path = new Int32Array(64);
+  #pathLength = 0;
   /** Store indices still to expand, and their depths. */
   #stack = new Int32Array(1024);
   #depths = new Int32Array(1024);
@@ -85,6 +102,13 @@ export class DfsSearch {
     this.#sink = new InsertSink(this.#store, model, options.maxStates ?? Number.POSITIVE_INFINITY);
     this.#clock = new EngineClock(options, options);
     this.#cur = new Int32Array(model.width);
+    this.#reducer = options.reduction === "por"
+      ? new Reducer(model, (next) => {
+        const i = this.#store.indexOf(next);
+        return i < 0 || (i < this.#mark.length && this.#mark[i] === FINISHED);
+      })
+      : undefined;
+    this.#sink.reduction = this.#reducer?.counts;
     try {
       const full = storeInitial(model, this.#store, this.#sink, initialStates(model));
       if (full !== undefined) {
@@ -129,6 +153,7 @@ export class DfsSearch {
     const sink = this.#sink;
     const model = this.#model;
     const cur = this.#cur;
+    const reducer = this.#reducer;
     const maxDepth = this.#limits.maxDepth ?? Number.POSITIVE_INFINITY;
     let tick = 0;
     try {
@@ -144,7 +169,13 @@ export class DfsSearch {
         store.read(idx, cur);
         sink.parent = idx;
         const before = store.count;
-        const n = model.expand(cur, sink);
+        let n: number;
+        if (reducer === undefined) {
+          n = model.expand(cur, sink);
+        } else {
+          this.#enter(idx, depth);
+          n = reducer.expand(cur, sink);
+        }
         if (sink.full) return this.#stop("max-states");
         if (sink.found !== undefined) {
           return this.#finish({ status: "violation", depth: this.#depth });
@@ -180,6 +211,28 @@ export class DfsSearch {
       });
     }
     return this.#cut ? this.#stop("max-depth") : this.#finish({ status: "ok", depth: this.#depth });
+  }
+
+  /**
+   * Records that state `idx` at `depth` is being expanded: the states
+   * deeper on the path are finished (their successors were all explored
+   * before this state was popped), and `idx` ends the path. A state
+   * popped at depth d was pushed by the state last expanded at depth d - 1.
+   */
+  #enter(idx: number, depth: number): void {
+    if (idx >= this.#mark.length) {
+      const mark = new Uint8Array(Math.max(1024, this.#store.count * 2));
+      mark.set(this.#mark);
+      this.#mark = mark;
+    }
+    if (depth >= this.#path.length) {
+      const path = new Int32Array(this.#path.length * 2);
+      path.set(this.#path);
+      this.#path = path;
+    }
+    while (this.#pathLength > depth) this.#mark[this.#path[--this.#pathLength]!] = FINISHED;
+    this.#path[this.#pathLength++] = idx;
+    this.#mark[idx] = ON_PATH;
   }
 
   #stop(reason: IncompleteReason): true {

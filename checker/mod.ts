@@ -21,3 +21,4 @@ export * from "./coverage.ts";
 export * from "./report.ts";
 export * from "./result.ts";
 export type { Found, Progress, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
+export type { Reduction, ReductionOptions } from "./_por.ts";

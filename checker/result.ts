@@ -107,6 +107,22 @@ export interface Stats {
   readonly symmetry?: SymmetryStats;
   /** Parallel search (`checkParallel`): the number of workers. */
   readonly workers?: number;
+  /** With `reduction: "por"`: how the states were expanded. */
+  readonly reduction?: ReductionStats;
+}
+
+/** What partial-order reduction did (see `CheckOptions.reduction`). */
+export interface ReductionStats {
+  /** States expanded through an ample set: the transitions of one process only. */
+  readonly ample: number;
+  /** States expanded fully: no ample set, or the cycle proviso refused it. */
+  readonly full: number;
+  /**
+   * Searches run: more than one when the invariants queried something new
+   * during a search (a region they had not counted before), which makes
+   * more transitions visible, so the search was run again.
+   */
+  readonly runs: number;
 }
 
 /** What symmetry reduction saved (see `CheckOptions.symmetry`). */

@@ -46,6 +46,15 @@ import { errorText, SpecError } from "./spec_error.ts";
 import { buildSymmetry, symmetricCtx, symmetricStepInfo } from "./_symmetry.ts";
 import { isTemplate, type Template, type TemplateCheck } from "./templates.ts";
 import {
+  BufferSink,
+  conflicts,
+  footprintOf,
+  futureFootprints,
+  tapped,
+  type Union,
+} from "./_por.ts";
+import {
+  type AccessCounter,
   ArraySync,
   formatVar,
   initVars,
@@ -245,7 +254,9 @@ class Compiler {
     for (const t of sys.templates) {
       if (!this.prims.includes(t.target)) {
         this.fail(
-          `${t.name.endsWith(".exclusive") ? "mutual exclusion" : "delivery rules"} attached to ${t.target.kind} '${t.target.name}', which no process uses`,
+          `${
+            t.name.endsWith(".exclusive") ? "mutual exclusion" : "delivery rules"
+          } attached to ${t.target.kind} '${t.target.name}', which no process uses`,
         );
       }
       if (this.prims.some((p) => p.name === t.name)) {
@@ -811,6 +822,23 @@ class CompiledModel implements Model {
   readonly #atomic: boolean;
   /** The transition being fired, for error messages. */
   #cur = -1;
+  // Partial-order reduction: see ample().
+  /** Counts every access through the globals' view. */
+  readonly #access: AccessCounter = { n: 0 };
+  /** Why the model offers no reduction, or undefined when it does. */
+  #porOff: string | undefined;
+  /** Per process kind, per pc: 0 never ample, 1 steps only, 2 with operations to check. */
+  readonly #amplePc = new Map<ProcType, Uint8Array>();
+  /** Per process kind, per pc: what the process may still do to each primitive. */
+  readonly #future = new Map<ProcType, Map<PrimitiveImpl, Union>[]>();
+  #ampleBuf: BufferSink | undefined;
+  /** Set while invariants are evaluated: what they query is visible. */
+  #tracking = false;
+  readonly #seenNames: string[] = [];
+  readonly #seenPrims = new Set<PrimitiveImpl>();
+  #seenProgress = false;
+  #seenFinished = false;
+  #epoch = 0;
   #failMessage = "";
 
   constructor(parts: ModelParts) {
@@ -830,7 +858,7 @@ class CompiledModel implements Model {
     this.#env = env;
     const sync = new ArraySync(w, env);
     this.#sync = sync;
-    const GView = makeViewClass(w, p.globals, env, "", sync);
+    const GView = makeViewClass(w, p.globals, env, "", sync, this.#access);
     const g = new GView(p.globalBase, "");
     const viewClasses = new Map<ProcType, new (b: number, label: string) => object>();
     for (const t of p.types) viewClasses.set(t, makeViewClass(w, t.vars, env, `${t.name}.`, sync));
@@ -940,6 +968,7 @@ class CompiledModel implements Model {
     this.#prevSync = prevSync;
     const prevG = new (makeViewClass(prev, p.globals, env, "", prevSync))(p.globalBase, "");
     this.#prevView = this.#makeStateView(prev, prevG);
+    this.#initPor();
     this.#stepInfo = this.#trans.map((t, tid) => {
       const d = this.describe(tid);
       const symKind = (pid: number) => {
@@ -949,6 +978,165 @@ class CompiledModel implements Model {
       const partner = t.kind === "joint" ? symKind(t.joint.rPid) : undefined;
       return symmetricStepInfo(d.process, t.pid, d.operation, symKind(t.pid), partner);
     });
+  }
+
+  #initPor(): void {
+    const p = this.#p;
+    this.#porOff = p.hasAtomic
+      ? "atomic blocks"
+      : this.#events !== undefined
+      ? "signals"
+      : p.steps.length > 0
+      ? "step properties"
+      : undefined;
+    this.#ampleBuf = new BufferSink(p.width);
+    for (const t of p.types) {
+      this.#future.set(t, futureFootprints(t.pcs));
+      this.#amplePc.set(
+        t,
+        Uint8Array.from(t.pcs, (pc) => {
+          let code = 1;
+          for (const e of pc.edges) {
+            // A rendezvous moves two processes; an exit runs the primitives'
+            // exit hooks; a watched primitive writes its watchers' slots.
+            if (e.kind === RDV_SEND || e.kind === RDV_RECV) return 0;
+            if (e.to === t.endPc && this.#exitHooks.length > 0) return 0;
+            if (e.op !== undefined) {
+              if (tapped(e.op.prim) || e.op.prim.onExit !== undefined) return 0;
+              code = 2;
+            }
+          }
+          return code;
+        }),
+      );
+    }
+  }
+
+  /** Grows whenever invariants query something new: a reduced search made before must be redone. */
+  get reductionEpoch(): number {
+    return this.#epoch;
+  }
+
+  /** Why {@linkcode CompiledModel.ample} never reduces, or undefined. */
+  get reductionOff(): string | undefined {
+    return this.#porOff;
+  }
+
+  /**
+   * Partial-order reduction: when some process may be expanded alone in
+   * `state`, pushes its successors (all of them: every enabled transition of
+   * that process) and returns how many; else pushes nothing and returns -1.
+   * The caller enforces the cycle proviso.
+   *
+   * Process P qualifies when every edge at its pc is
+   * - independent of every transition any other process may take before P
+   *   moves: a guard or effect that made no access through the globals'
+   *   view read and wrote only P's own locals (no other process's code can
+   *   reach them: guards and effects see only their own locals), so it
+   *   commutes with everything others do, and others cannot enable, disable
+   *   or change it (it is a pure function of P's locals); an operation's
+   *   footprint conflicts with nothing any other process can still reach
+   *   (from its pc, over its automaton) on that primitive, and any code it
+   *   runs (values sent, where results go) stays within P's locals;
+   * - invisible: it changes nothing the invariants have queried (a region
+   *   or label count, progress, finished, a primitive's value); the
+   *   globals they read are never written by a qualifying edge;
+   * - not a failure (an assertion, an operation error, a bound): those
+   *   are found when P is expanded later, as nothing can change them;
+   * and P has an enabled transition. Rendezvous, exits that run exit
+   * hooks and watched primitives never qualify; atomic blocks, signals and
+   * step properties turn the reduction off.
+   */
+  ample(state: Int32Array, sink: SuccessorSink): number {
+    if (this.#porOff !== undefined) return -1;
+    const insts = this.#insts;
+    const buf = this.#ampleBuf!;
+    const w = this.#w;
+    for (let i = 0; i < insts.length; i++) {
+      const inst = insts[i]!;
+      const pc = state[inst.pcOff]!;
+      if (pc === inst.type.endPc) continue;
+      const code = this.#amplePc.get(inst.type)![pc]!;
+      if (code === 0) continue;
+      if (code === 2 && !this.#opsIndependent(inst, pc, state)) continue;
+      if (this.#visible(inst.type, pc)) continue;
+      buf.reset();
+      const before = this.#access.n;
+      copyState(w, state);
+      this.#halt = false;
+      let n: number;
+      try {
+        n = this.#expandInst(inst, state, buf);
+      } catch {
+        // The full expansion meets the same error and reports it.
+        this.#env.writable = false;
+        this.#sync.reset();
+        copyState(w, state);
+        return -1;
+      }
+      if (n === 0 || buf.failed || this.#access.n !== before) continue;
+      for (let k = 0; k < buf.count; k++) if (!sink.push(buf.states[k]!, buf.tids[k]!)) break;
+      return n;
+    }
+    return -1;
+  }
+
+  /** Whether no other process can still touch what the operations at `pc` of `inst` touch. */
+  #opsIndependent(inst: Inst, pc: number, state: Int32Array): boolean {
+    const edges = inst.type.pcs[pc]!.edges;
+    const insts = this.#insts;
+    for (const e of edges) {
+      if (e.op === undefined) continue;
+      const fp = footprintOf(e.op);
+      for (let j = 0; j < insts.length; j++) {
+        const q = insts[j]!;
+        if (q === inst) continue;
+        const qpc = state[q.pcOff]!;
+        if (qpc === q.type.endPc) continue;
+        const u = this.#future.get(q.type)![qpc]!.get(e.op.prim);
+        if (u !== undefined && conflicts(fp, u)) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether an edge at `pc` may change something an invariant has queried. */
+  #visible(type: ProcType, pc: number): boolean {
+    for (const e of type.pcs[pc]!.edges) {
+      const to = e.to;
+      if (this.#seenFinished && to === type.endPc) return true;
+      if (this.#seenProgress && type.progressPcs[pc] !== type.progressPcs[to]) return true;
+      for (const name of this.#seenNames) {
+        const set = type.named.get(name);
+        if (set !== undefined && set[pc] !== set[to]) return true;
+      }
+      if (e.op !== undefined && this.#seenPrims.has(e.op.prim)) {
+        const writes = footprintOf(e.op).writes;
+        if (writes === "all" || writes.length > 0) return true;
+      }
+    }
+    return false;
+  }
+
+  /** An invariant queried a name, a primitive's value, progress or finished. */
+  #seen(name: string | undefined, prim?: PrimitiveImpl, flag?: "progress" | "finished"): void {
+    if (name !== undefined) {
+      if (!this.#seenNames.includes(name)) {
+        this.#seenNames.push(name);
+        this.#epoch++;
+      }
+    } else if (prim !== undefined) {
+      if (!this.#seenPrims.has(prim)) {
+        this.#seenPrims.add(prim);
+        this.#epoch++;
+      }
+    } else if (flag === "progress" && !this.#seenProgress) {
+      this.#seenProgress = true;
+      this.#epoch++;
+    } else if (flag === "finished" && !this.#seenFinished) {
+      this.#seenFinished = true;
+      this.#epoch++;
+    }
   }
 
   #makeStateView(w: Int32Array, g: object): StateView<unknown> {
@@ -969,9 +1157,12 @@ class CompiledModel implements Model {
       }
       return e;
     };
+    // deno-lint-ignore no-this-alias
+    const self = this;
     return {
       g,
       inside(name: string): number {
+        if (self.#tracking) self.#seen(name);
         const { offs, sets } = lookup(name);
         let n = 0;
         for (let i = 0; i < offs.length; i++) if (sets[i]![w[offs[i]!]!] === 1) n++;
@@ -981,6 +1172,7 @@ class CompiledModel implements Model {
         return this.inside(name);
       },
       value(prim: PrimitiveImpl): number {
+        if (self.#tracking) self.#seen(undefined, prim);
         const off = p.primOff.get(prim);
         if (off === undefined) {
           throw new TypeError(`primitive '${prim.name}' is not used by any process`);
@@ -995,11 +1187,13 @@ class CompiledModel implements Model {
         return prim.value(w, off);
       },
       progress(): number {
+        if (self.#tracking) self.#seen(undefined, undefined, "progress");
         let n = 0;
         for (const inst of insts) if (inst.type.progressPcs[w[inst.pcOff]!] === 1) n++;
         return n;
       },
       finished(process?: string): number {
+        if (self.#tracking) self.#seen(undefined, undefined, "finished");
         let n = 0;
         for (const inst of insts) {
           if (process !== undefined && inst.type.name !== process) continue;
@@ -1418,9 +1612,14 @@ class CompiledModel implements Model {
     const inv = this.#p.invariants;
     if (inv.length === 0) return -1;
     if (state !== this.#w) copyState(this.#w, state);
-    for (let i = 0; i < inv.length; i++) {
-      const r = this.#evalProp(inv[i]!.pred, inv[i]!.prop);
-      if (r !== true) return inv[i]!.prop;
+    this.#tracking = true;
+    try {
+      for (let i = 0; i < inv.length; i++) {
+        const r = this.#evalProp(inv[i]!.pred, inv[i]!.prop);
+        if (r !== true) return inv[i]!.prop;
+      }
+    } finally {
+      this.#tracking = false;
     }
     return -1;
   }

@@ -210,9 +210,19 @@ export class ArraySync {
 }
 
 /**
+ * Counts accesses through a view (partial-order reduction: a guard or effect
+ * that made none through the globals' view touched only its own locals).
+ */
+export interface AccessCounter {
+  n: number;
+}
+
+/**
  * Builds a view class for one record of variables: instances read and write
  * `w[base + off]`. All instances of one class share one hidden class, so the
- * guards of replicated processes stay monomorphic.
+ * guards of replicated processes stay monomorphic. With `counter`, every
+ * read and write through an instance (an array's element access counts once,
+ * when the array is taken) adds one to `counter.n`.
  */
 export function makeViewClass(
   w: Int32Array,
@@ -220,6 +230,7 @@ export function makeViewClass(
   env: ViewEnv,
   owner: string,
   sync: ArraySync,
+  counter?: AccessCounter,
 ): new (base: number, label: string) => object {
   class View {
     readonly _b: number;
@@ -252,9 +263,14 @@ export function makeViewClass(
     if (d.type === "array") {
       const k = arrayIndex++;
       Object.defineProperty(View.prototype, v.name, {
-        get(this: View) {
-          return sync.touch(this._arrays[k]!);
-        },
+        get: counter === undefined
+          ? function (this: View) {
+            return sync.touch(this._arrays[k]!);
+          }
+          : function (this: View) {
+            counter.n++;
+            return sync.touch(this._arrays[k]!);
+          },
         set() {
           throw new TypeError(`${env.where}: cannot assign a whole array to '${label}'`);
         },
@@ -262,10 +278,16 @@ export function makeViewClass(
       });
     } else if (d.type === "bool") {
       Object.defineProperty(View.prototype, v.name, {
-        get(this: View) {
-          return w[this._b + off] !== 0;
-        },
+        get: counter === undefined
+          ? function (this: View) {
+            return w[this._b + off] !== 0;
+          }
+          : function (this: View) {
+            counter.n++;
+            return w[this._b + off] !== 0;
+          },
         set(this: View, value: unknown) {
+          if (counter !== undefined) counter.n++;
           if (!env.writable) {
             throw new TypeError(
               `${env.where}: cannot assign to '${label}' in a guard or predicate`,
@@ -283,10 +305,16 @@ export function makeViewClass(
     } else {
       const min = d.min, max = d.max;
       Object.defineProperty(View.prototype, v.name, {
-        get(this: View) {
-          return w[this._b + off];
-        },
+        get: counter === undefined
+          ? function (this: View) {
+            return w[this._b + off];
+          }
+          : function (this: View) {
+            counter.n++;
+            return w[this._b + off];
+          },
         set(this: View, value: unknown) {
+          if (counter !== undefined) counter.n++;
           if (!env.writable) {
             throw new TypeError(
               `${env.where}: cannot assign to '${label}' in a guard or predicate`,

@@ -189,6 +189,24 @@ export interface Model {
   blockedPoints(state: Int32Array, out: Uint8Array): void;
   /** Whether process `pid` has finished (run off its body, or been killed) in `state`. */
   finished(state: Int32Array, pid: number): boolean;
+  /**
+   * Partial-order reduction (optional; a model without it is always
+   * expanded fully). When some transitions of `state` form an ample set
+   * (enough of them to keep every deadlock, invariant and assertion verdict,
+   * given the caller's cycle proviso), hands their successors to `sink` and
+   * returns how many; otherwise hands over nothing and returns -1, and the
+   * caller must call {@linkcode Model.expand}. The caller must expand the
+   * state fully instead when one of these successors breaks its cycle
+   * proviso (e.g. it was stored before the state being expanded).
+   */
+  ample?(state: Int32Array, sink: SuccessorSink): number;
+  /**
+   * With {@linkcode Model.ample}: a number that grows whenever the
+   * invariants query something they had not queried before (a region, a
+   * primitive's value), which makes more transitions visible. A reduced
+   * search during which it changed must be run again.
+   */
+  readonly reductionEpoch?: number;
   /** The primitive a transition operates on (by name), if any. */
   primitiveOf(transition: number): string | undefined;
   /** The processes that move in a transition (two for a rendezvous). */

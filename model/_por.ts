@@ -1,0 +1,128 @@
+// Private module: the static half of partial-order reduction. The compiler
+// (model/_compile.ts) decides per state which process may be expanded alone
+// (an ample set); this module precomputes, per process kind and program
+// counter, what the process may still do to each primitive from there on
+// (the union of the footprints of every operation it can reach), and tells
+// whether two footprints conflict.
+//
+// Soundness rests on these facts, each argued where it is used:
+// - a footprint lists every slot of its primitive that an operation (its
+//   guard included) reads or writes; an operation without one reads and
+//   writes everything ("all");
+// - a process only reaches the program counters its automaton reaches from
+//   where it is, whatever the guards say (an over-approximation).
+
+import type { Footprint, OpImpl, PrimitiveImpl } from "./_ast.ts";
+import { lockTapsOf, messageTapsOf } from "./_tap.ts";
+import type { SuccessorSink } from "./model.ts";
+
+/** What an operation touches when it declares nothing: everything. */
+const ALL: Footprint = { reads: "all", writes: "all" };
+
+/** The footprint an operation declares, or "all" for both. */
+export function footprintOf(op: OpImpl): Footprint {
+  return op.footprint ?? ALL;
+}
+
+/** The union of footprints: the slots read and written, or `true` for all of them. */
+export interface Union {
+  readonly reads: Set<number> | true;
+  readonly writes: Set<number> | true;
+}
+
+function meets(a: readonly number[] | "all", b: Set<number> | true): boolean {
+  if (a === "all") return b === true || b.size > 0;
+  if (b === true) return a.length > 0;
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+}
+
+/**
+ * Whether operation footprint `a` conflicts with `b` (the union of what
+ * another process may do): one writes a slot the other reads or writes.
+ * Operations that only read the same slots do not conflict.
+ */
+export function conflicts(a: Footprint, b: Union): boolean {
+  return meets(a.writes, b.reads) || meets(a.writes, b.writes) || meets(a.reads, b.writes);
+}
+
+/** Whether another module watches a primitive's operations (templates' taps write slots of their own). */
+export function tapped(prim: PrimitiveImpl): boolean {
+  return (messageTapsOf(prim)?.list.length ?? 0) > 0 || (lockTapsOf(prim)?.length ?? 0) > 0;
+}
+
+/** The part of an automaton edge this module looks at. */
+export interface EdgeLike {
+  readonly to: number;
+  readonly op: OpImpl | undefined;
+}
+
+/**
+ * For each pc of one process kind: per primitive, the union of the
+ * footprints of the operations reachable from it (itself included).
+ *
+ * @param pcs The automaton: the edges of each pc.
+ */
+export function futureFootprints(
+  pcs: readonly { readonly edges: readonly EdgeLike[] }[],
+): Map<PrimitiveImpl, Union>[] {
+  const n = pcs.length;
+  const out: Map<PrimitiveImpl, Union>[] = [];
+  for (let start = 0; start < n; start++) {
+    const seen = new Uint8Array(n);
+    const todo = [start];
+    seen[start] = 1;
+    const acc = new Map<PrimitiveImpl, { reads: Set<number> | true; writes: Set<number> | true }>();
+    while (todo.length > 0) {
+      const pc = todo.pop()!;
+      for (const e of pcs[pc]!.edges) {
+        if (e.op !== undefined) {
+          const fp = footprintOf(e.op);
+          let u = acc.get(e.op.prim);
+          if (u === undefined) acc.set(e.op.prim, u = { reads: new Set(), writes: new Set() });
+          if (fp.reads === "all") u.reads = true;
+          else if (u.reads !== true) { for (const x of fp.reads) u.reads.add(x); }
+          if (fp.writes === "all") u.writes = true;
+          else if (u.writes !== true) { for (const x of fp.writes) u.writes.add(x); }
+        }
+        if (seen[e.to] === 0) {
+          seen[e.to] = 1;
+          todo.push(e.to);
+        }
+      }
+    }
+    out.push(acc);
+  }
+  return out;
+}
+
+/** Keeps copies of the successors pushed to it (the candidate ample set of one process). */
+export class BufferSink implements SuccessorSink {
+  readonly width: number;
+  readonly states: Int32Array[] = [];
+  readonly tids: number[] = [];
+  count = 0;
+  /** Some transition failed (an assertion, an operation error, a bound). */
+  failed = false;
+
+  constructor(width: number) {
+    this.width = width;
+  }
+
+  reset(): void {
+    this.count = 0;
+    this.failed = false;
+  }
+
+  push(next: Int32Array, transition: number): boolean {
+    let s = this.states[this.count];
+    if (s === undefined) this.states.push(s = new Int32Array(this.width));
+    for (let i = 0; i < this.width; i++) s[i] = next[i]!;
+    this.tids[this.count++] = transition;
+    return true;
+  }
+
+  fail(): void {
+    this.failed = true;
+  }
+}
