@@ -2,8 +2,9 @@
 // and its workers (_parallel_worker.ts) share: the layout of the control
 // block, the lock-free fingerprint table, and the messages they exchange.
 //
-// The fingerprint table is a SharedArrayBuffer of 2^k slots of two Int32
-// words, (low, high), probed linearly from the high word's low k bits. A
+// The fingerprint table is a SharedArrayBuffer of slots of two Int32 words,
+// (low, high), probed linearly from the high word scaled to the table (so
+// the table can have any size). A
 // fingerprint is the sequential store's (hash64: two independent 32-bit
 // hashes of the packed state); neither word is ever 0 there (0 is taken as
 // 1, as the sequential store does for the low word), so 0 marks an empty
@@ -31,35 +32,43 @@
 
 import { hash64 } from "./_fingerprint_store.ts";
 
-/** Indices into the control block (an Int32Array over a SharedArrayBuffer). */
+/**
+ * Indices into the control block (an Int32Array over a SharedArrayBuffer).
+ * The counter every worker writes often (`reserved`) has a cache line of its
+ * own, apart from the flags every worker reads for each state.
+ */
 export const CTL = {
-  /** Next frontier chunk to claim in the current phase. */
+  /** Next unit of the frontier to claim in the current level. */
   cursor: 0,
-  /** States reserved by workers (each holds a budget it has not yet used). */
-  reserved: 1,
-  /** The reservation limit: min(max states, the table's fill limit). */
-  limit: 2,
   /** Set by a worker that found a violation in a new state or a failing transition. */
-  found: 3,
+  found: 16,
   /** Set to stop every worker as soon as it polls (a stuck state, an error, a limit). */
-  stop: 4,
+  stop: 17,
+  /** The reservation limit: min(max states, the table's fill limit). */
+  limit: 18,
   /** Whether `limit` is the max-states limit (1) or the table's (0). */
-  limitIsMaxStates: 5,
+  limitIsMaxStates: 19,
+  /** States reserved by workers (each holds a budget it has not yet used). */
+  reserved: 32,
   /** Words in the block. */
-  size: 8,
+  size: 48,
 } as const;
 
-/** A table slot is reached from the high word; the table holds at most this fill. */
-export const FILL_LIMIT = 0.8;
-/** The coordinator grows the table between levels past this fill (after the next level's estimate). */
-export const GROW_AT = 0.55;
-/** The smallest table: 2^16 slots. */
-export const MIN_TABLE_BITS = 16;
-/** The largest table: 2^30 slots (8 GiB). */
-export const MAX_TABLE_BITS = 30;
+/** The table holds at most this fill: insertions past it wait for the table to grow. */
+export const FILL_LIMIT = 0.85;
+/** Between levels, the coordinator grows the table when the expected states pass this fill... */
+export const GROW_AT = 0.7;
+/** ...to this fill. */
+export const GROW_TO = 0.5;
+/** The smallest table, in slots. */
+export const MIN_SLOTS = 1 << 16;
+/** The largest table, in slots (8 GiB). */
+export const MAX_SLOTS = 2 ** 30;
 
 /** States per frontier chunk (each record is the state's id, then its slots). */
 export const CHUNK_STATES = 1024;
+/** States per unit of work a worker claims at a time (a range of a chunk). */
+export const UNIT_STATES = 128;
 
 /**
  * Fingerprints `s` into `fp`: [low word, high word], neither of them 0.
@@ -72,13 +81,18 @@ export function fingerprint(s: Int32Array, width: number, fp: Int32Array): void 
   if (fp[1] === 0) fp[1] = 1;
 }
 
+/** The first slot to probe for high word `hi` in a table of `cap` slots. */
+function home(hi: number, cap: number): number {
+  return Math.floor((hi >>> 0) * cap * 2.3283064365386963e-10);
+}
+
 /**
- * Inserts the fingerprint (lo, hi) into `table` (2 words a slot, `mask` =
- * slots - 1). Returns `true` when this call stored it, `false` when it was
+ * Inserts the fingerprint (lo, hi) into `table` (2 words a slot, `cap`
+ * slots). Returns `true` when this call stored it, `false` when it was
  * there. The table must have an empty slot.
  */
-export function tableInsert(table: Int32Array, mask: number, lo: number, hi: number): boolean {
-  let slot = hi & mask;
+export function tableInsert(table: Int32Array, cap: number, lo: number, hi: number): boolean {
+  let slot = home(hi, cap);
   for (;;) {
     const i = slot << 1;
     let e = table[i]!;
@@ -94,13 +108,13 @@ export function tableInsert(table: Int32Array, mask: number, lo: number, hi: num
       while (h === 0) h = Atomics.load(table, i + 1);
       if (h === hi) return false;
     }
-    slot = (slot + 1) & mask;
+    if (++slot === cap) slot = 0;
   }
 }
 
 /** Whether the fingerprint (lo, hi) is in `table`. */
-export function tableHas(table: Int32Array, mask: number, lo: number, hi: number): boolean {
-  let slot = hi & mask;
+export function tableHas(table: Int32Array, cap: number, lo: number, hi: number): boolean {
+  let slot = home(hi, cap);
   for (;;) {
     const i = slot << 1;
     const e = Atomics.load(table, i);
@@ -110,18 +124,24 @@ export function tableHas(table: Int32Array, mask: number, lo: number, hi: number
       while (h === 0) h = Atomics.load(table, i + 1);
       if (h === hi) return true;
     }
-    slot = (slot + 1) & mask;
+    if (++slot === cap) slot = 0;
   }
 }
 
-/** A new table of 2^bits slots. */
-export function newTable(bits: number): SharedArrayBuffer {
-  return new SharedArrayBuffer((2 ** bits) * 8);
+/** A new table of `cap` slots. */
+export function newTable(cap: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(cap * 8);
 }
 
-/** The states a table of 2^bits slots may hold. */
-export function fillLimit(bits: number): number {
-  return Math.floor(2 ** bits * FILL_LIMIT);
+/** The states a table of `cap` slots may hold. */
+export function fillLimit(cap: number): number {
+  return Math.floor(cap * FILL_LIMIT);
+}
+
+/** The slots of a table for `states` states, grown to GROW_TO fill (a multiple of 1024). */
+export function slotsFor(states: number): number {
+  const want = Math.ceil(states / GROW_TO / 1024) * 1024;
+  return Math.min(MAX_SLOTS, Math.max(MIN_SLOTS, want));
 }
 
 /** A chunk of the frontier: a SharedArrayBuffer and the number of records in it. */
@@ -160,8 +180,16 @@ export type ToWorker =
   }
   /** Worker 0 only: store the initial states. */
   | { readonly type: "initial" }
-  /** Expand the states of `chunks` (depth `depth`), claimed through CTL.cursor. */
-  | { readonly type: "level"; readonly depth: number; readonly chunks: readonly Chunk[] }
+  /**
+   * Expand the states of `chunks` (depth `depth`): the units, triples
+   * (chunk, first record, end), are claimed through CTL.cursor.
+   */
+  | {
+    readonly type: "level";
+    readonly depth: number;
+    readonly chunks: readonly Chunk[];
+    readonly units: Int32Array;
+  }
   /** Insert the states waiting for the table to grow. */
   | { readonly type: "drain"; readonly depth: number }
   /** Rehash slots [from, to) of the current table into `table`, then use `table`. */

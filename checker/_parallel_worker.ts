@@ -47,7 +47,7 @@ class Explorer implements SuccessorSink {
   readonly workers: number;
   readonly ctl: Int32Array;
   table: Int32Array;
-  mask: number;
+  cap: number;
   readonly fp = new Int32Array(2);
   readonly cur: Int32Array;
   /** Record length in a frontier chunk: the id, then the slots. */
@@ -99,7 +99,7 @@ class Explorer implements SuccessorSink {
     this.workers = workers;
     this.ctl = new Int32Array(control);
     this.table = new Int32Array(table);
-    this.mask = this.table.length / 2 - 1;
+    this.cap = this.table.length / 2;
     this.cur = new Int32Array(model.width);
     this.rec = model.width + 1;
     const t = model.transitionCount;
@@ -214,7 +214,7 @@ class Explorer implements SuccessorSink {
     fingerprint(next, this.width, fp);
     const lo = fp[0]!, hi = fp[1]!;
     if (this.#budget === 0 && !this.#reserve()) {
-      if (tableHas(this.table, this.mask, lo, hi)) return true;
+      if (tableHas(this.table, this.cap, lo, hi)) return true;
       if (Atomics.load(this.ctl, CTL.limitIsMaxStates) === 1) {
         this.full = true;
         Atomics.store(this.ctl, CTL.stop, 1);
@@ -223,7 +223,7 @@ class Explorer implements SuccessorSink {
       this.#stash(next, parent, transition);
       return true;
     }
-    if (!tableInsert(this.table, this.mask, lo, hi)) return true;
+    if (!tableInsert(this.table, this.cap, lo, hi)) return true;
     this.#budget--;
     const id = this.#link(parent, transition);
     this.#emit(id, next);
@@ -275,11 +275,11 @@ class Explorer implements SuccessorSink {
         const s = inits[i]!;
         fingerprint(s, this.width, fp);
         if (this.#budget === 0 && !this.#reserve()) {
-          if (tableHas(this.table, this.mask, fp[0]!, fp[1]!)) continue;
+          if (tableHas(this.table, this.cap, fp[0]!, fp[1]!)) continue;
           this.full = true;
           break;
         }
-        if (!tableInsert(this.table, this.mask, fp[0]!, fp[1]!)) continue;
+        if (!tableInsert(this.table, this.cap, fp[0]!, fp[1]!)) continue;
         this.#budget--;
         const local = this.#count;
         const id = this.#link(-1, -1);
@@ -296,8 +296,8 @@ class Explorer implements SuccessorSink {
     return this.#done();
   }
 
-  /** Expands the states of the chunks claimed through CTL.cursor. */
-  level(depth: number, chunks: readonly Chunk[]): FromWorker {
+  /** Expands the states of the units of `chunks` claimed through CTL.cursor. */
+  level(depth: number, chunks: readonly Chunk[], units: Int32Array): FromWorker {
     this.#startPhase(depth + 1);
     this.depth = depth;
     const ctl = this.ctl;
@@ -308,11 +308,11 @@ class Explorer implements SuccessorSink {
     let tick = 0;
     try {
       outer: for (;;) {
-        const k = Atomics.add(ctl, CTL.cursor, 1);
-        if (k >= chunks.length) break;
-        const chunk = chunks[k]!;
-        const view = new Int32Array(chunk.buffer);
-        for (let r = 0; r < chunk.count; r++) {
+        const k = Atomics.add(ctl, CTL.cursor, 1) * 3;
+        if (k >= units.length) break;
+        const view = new Int32Array(chunks[units[k]!]!.buffer);
+        const end = units[k + 2]!;
+        for (let r = units[k + 1]!; r < end; r++) {
           if ((++tick & 63) === 0 && Atomics.load(ctl, CTL.stop) !== 0) break outer;
           if (this.inserting && Atomics.load(ctl, CTL.found) !== 0) this.inserting = false;
           const base = r * rec;
@@ -368,16 +368,16 @@ class Explorer implements SuccessorSink {
   grow(next: SharedArrayBuffer, from: number, to: number): void {
     const old = this.table;
     const table = new Int32Array(next);
-    const mask = table.length / 2 - 1;
+    const cap = table.length / 2;
     for (let slot = from; slot < to; slot++) {
       const lo = old[2 * slot]!;
       if (lo === 0) continue;
       let hi = old[2 * slot + 1]!;
       while (hi === 0) hi = Atomics.load(old, 2 * slot + 1);
-      tableInsert(table, mask, lo, hi);
+      tableInsert(table, cap, lo, hi);
     }
     this.table = table;
-    this.mask = mask;
+    this.cap = cap;
   }
 
   #done(error?: { message: string; at?: StateAt }): FromWorker {
@@ -435,7 +435,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       reply(x.initial());
       return;
     case "level":
-      reply(x.level(m.depth, m.chunks));
+      reply(x.level(m.depth, m.chunks, m.units));
       return;
     case "drain":
       reply(x.drain(m.depth));

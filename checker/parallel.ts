@@ -49,11 +49,12 @@ import {
   fillLimit,
   type FromWorker,
   GROW_AT,
-  MAX_TABLE_BITS,
-  MIN_TABLE_BITS,
+  MAX_SLOTS,
   newTable,
+  slotsFor,
   type StateAt,
   type ToWorker,
+  UNIT_STATES,
   type WorkerFinding,
 } from "./_parallel_shared.ts";
 
@@ -148,6 +149,22 @@ function firstFinding(list: readonly (WorkerFinding | undefined)[]): WorkerFindi
   return best;
 }
 
+/** The units of work of a frontier: (chunk, first record, end) triples of UNIT_STATES records. */
+function unitsOf(frontier: readonly Chunk[]): Int32Array {
+  let n = 0;
+  for (const c of frontier) n += Math.ceil(c.count / UNIT_STATES);
+  const units = new Int32Array(n * 3);
+  let k = 0;
+  frontier.forEach((c, i) => {
+    for (let r = 0; r < c.count; r += UNIT_STATES) {
+      units[k++] = i;
+      units[k++] = r;
+      units[k++] = Math.min(c.count, r + UNIT_STATES);
+    }
+  });
+  return units;
+}
+
 /** 1 / the smallest distance between two fingerprints of the table (sorted in place). */
 function actualOmission(table: SharedArrayBuffer): number | undefined {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return undefined;
@@ -178,7 +195,7 @@ class Coordinator {
   readonly #ctl: Int32Array;
   readonly #control: SharedArrayBuffer;
   readonly #maxStates: number;
-  #bits: number;
+  #cap: number;
   #table: SharedArrayBuffer;
   #initial = 0;
   #stopReason: IncompleteReason | undefined;
@@ -198,16 +215,15 @@ class Coordinator {
     model.init(() => this.#initial++);
     const hint = Math.max(
       this.#initial,
-      Number.isFinite(this.#maxStates) ? Math.min(this.#maxStates, 2 ** 22) : 0,
+      Math.min(options.maxStates ?? 0, 2 ** 22),
     );
-    this.#bits = MIN_TABLE_BITS;
-    while (this.#bits < MAX_TABLE_BITS && hint > GROW_AT * 2 ** this.#bits) this.#bits++;
-    this.#table = newTable(this.#bits);
+    this.#cap = slotsFor(hint);
+    this.#table = newTable(this.#cap);
     this.#setLimit();
   }
 
   #setLimit(): void {
-    const fill = fillLimit(this.#bits);
+    const fill = fillLimit(this.#cap);
     Atomics.store(this.#ctl, CTL.limit, Math.min(fill, this.#maxStates));
     Atomics.store(this.#ctl, CTL.limitIsMaxStates, this.#maxStates <= fill ? 1 : 0);
   }
@@ -236,31 +252,33 @@ class Coordinator {
       : `unexpected reply '${failed.type}'`;
   }
 
-  /** Grows the table to 2^bits slots; the workers rehash a share of it each. */
-  async #grow(bits: number): Promise<void> {
-    const old = this.#bits;
-    const next = newTable(bits);
-    const slots = 2 ** old;
+  /** Grows the table to `cap` slots; the workers rehash a share of it each. */
+  async #grow(cap: number): Promise<void> {
+    const old = this.#cap;
+    const next = newTable(cap);
     const n = this.#pool.size;
     const replies = await this.#pool.all((i) => ({
       type: "grow",
       table: next,
-      from: Math.floor((i * slots) / n),
-      to: Math.floor(((i + 1) * slots) / n),
+      from: Math.floor((i * old) / n),
+      to: Math.floor(((i + 1) * old) / n),
     }));
     const bad = replies.find((r) => r.type !== "grown");
     if (bad !== undefined) throw new WorkerFailure(bad.type === "failed" ? bad.message : bad.type);
-    this.#bits = bits;
+    this.#cap = cap;
     this.#table = next;
     this.#setLimit();
   }
 
-  /** Grows the table so that `expected` states stay under the growth threshold. */
+  /**
+   * Grows the table when `expected` states would pass the growth threshold.
+   * Returns whether they fit under its fill limit.
+   */
   async #ensure(expected: number): Promise<boolean> {
-    let bits = this.#bits;
-    while (bits < MAX_TABLE_BITS && expected > GROW_AT * 2 ** bits) bits++;
-    if (bits > this.#bits) await this.#grow(bits);
-    return expected <= fillLimit(this.#bits);
+    if (expected > GROW_AT * this.#cap && this.#cap < MAX_SLOTS) {
+      await this.#grow(Math.max(this.#cap, slotsFor(expected)));
+    }
+    return expected <= fillLimit(this.#cap);
   }
 
   /** Polls the limits and sends progress reports while the workers run. */
@@ -333,12 +351,14 @@ class Coordinator {
       if (this.#stopReason !== undefined) {
         return { status: "incomplete", depth, reason: this.#stopReason };
       }
-      // Room for the next level: at most twice the last one's new states, as a rule.
-      await this.#ensure(this.#states + 2 * fresh);
+      // Room for the next level: 1.5 times the last one's new states, as a rule
+      // (states that do not fit wait for the table to grow, below).
+      await this.#ensure(this.#states + 1.5 * fresh);
       const before = this.#states;
+      const units = unitsOf(frontier);
       Atomics.store(this.#ctl, CTL.cursor, 0);
       let replies = expectDone(
-        await pool.all(() => ({ type: "level", depth, chunks: frontier })),
+        await pool.all(() => ({ type: "level", depth, chunks: frontier, units })),
       );
       const next: Chunk[] = replies.flatMap((r) => r.chunks);
       let errors = replies.flatMap((r) => r.error !== undefined ? [r.error] : []);
@@ -348,7 +368,7 @@ class Coordinator {
         if (pending === 0 || errors.length > 0 || Atomics.load(this.#ctl, CTL.stop) !== 0) break;
         const reserved = Atomics.load(this.#ctl, CTL.reserved);
         if (!(await this.#ensure(reserved + pending + 256 * pool.size))) {
-          throw new Error(`the fingerprint table is full (2^${MAX_TABLE_BITS} slots)`);
+          throw new Error(`the fingerprint table is full (${MAX_SLOTS} slots)`);
         }
         replies = expectDone(await pool.all(() => ({ type: "drain", depth })));
         next.push(...replies.flatMap((r) => r.chunks));
