@@ -20,6 +20,8 @@ import { parseArgs } from "node:util";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkAsync } from "./checker/check.ts";
+import { checkParallel } from "./checker/parallel.ts";
+import type { Progress } from "./checker/_search.ts";
 import { parseTrace, replay } from "./checker/replay.ts";
 import { formatCounterexample, formatJson, formatText } from "./checker/report.ts";
 import type { CheckResult, Verdict } from "./checker/result.ts";
@@ -78,6 +80,10 @@ options:
                        128 MiB; 5 to 37)
   --symmetry           symmetry reduction: one state per orbit of the copies of
                        process kinds declared symmetric (same verdicts, real traces)
+  --workers N          search with N workers (Web Workers) sharing a fingerprint table:
+                       breadth-first over the fingerprint store, the same verdicts and
+                       shortest traces; safety only (a spec with liveness properties
+                       gets the verdict error). 1 (default): the sequential search
   --time S             stop after S seconds (verdict: incomplete)
   --format text|json   output format (default text)
   --expect             compare each verdict with the one the spec declares
@@ -168,6 +174,16 @@ async function loadSpecs(file: string): Promise<Spec[]> {
   return specs;
 }
 
+/** The name under which `file` exports `spec` (what a worker of --workers imports). */
+async function exportName(file: string, spec: Spec): Promise<string> {
+  const mod: Record<string, unknown> = await import(pathToFileURL(resolve(file)).href);
+  const name = Object.keys(mod).find((k) => mod[k] === spec);
+  if (name === undefined) {
+    throw new UsageError(`Cannot load spec file '${file}': it does not export '${spec.name}'`);
+  }
+  return name;
+}
+
 function parseParams(list: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of list) {
@@ -237,6 +253,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       store: { type: "string" },
       "bitstate-bits": { type: "string" },
       symmetry: { type: "boolean" },
+      workers: { type: "string" },
       time: { type: "string" },
       format: { type: "string" },
       expect: { type: "boolean" },
@@ -254,7 +271,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   const [command, ...paths] = positionals;
   if (command === "sweep" || command === "simulate" || command === "replay") {
-    for (const name of ["store", "bitstate-bits", "symmetry"] as const) {
+    for (const name of ["store", "bitstate-bits", "symmetry", "workers"] as const) {
       if (values[name] !== undefined) throw new UsageError(`${command} does not take --${name}`);
     }
     return await simulationCommand(command, paths, values, io);
@@ -293,6 +310,14 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   if (bitstateBits !== undefined && (bitstateBits < 5 || bitstateBits > 37)) {
     throw new UsageError(`--bitstate-bits must be 5 to 37, got ${bitstateBits}`);
+  }
+  const workers = positiveInt("workers", values.workers) ?? 1;
+  if (workers > 1) {
+    if (strategy !== "bfs") throw new UsageError("--workers searches breadth-first only");
+    if (store !== "exact" && store !== "fingerprint") {
+      throw new UsageError("--workers searches over the fingerprint store (not --store bitstate)");
+    }
+    if (values.symmetry === true) throw new UsageError("--workers does not take --symmetry");
   }
   const limits = {
     maxStates: positiveInt("max-states", values["max-states"]),
@@ -355,19 +380,15 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const results: CheckResult[] = [];
   try {
     for (const { file, spec } of specs) {
-      const result = await checkAsync(spec, {
+      const common = {
         params,
-        strategy,
-        store,
-        ...(bitstateBits !== undefined ? { bitstateBits } : {}),
-        ...(values.symmetry === true ? { symmetry: true } : {}),
         ...(limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {}),
         ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
         ...(limits.timeSeconds !== undefined ? { timeSeconds: limits.timeSeconds } : {}),
         signal: controller.signal,
         ...(progress
           ? {
-            onProgress: (p) =>
+            onProgress: (p: Progress) =>
               io.err(
                 `[${spec.name}] states ${
                   p.states.toLocaleString("en-US")
@@ -378,7 +399,19 @@ async function run(args: string[], io: CliIO): Promise<number> {
               ),
           }
           : {}),
-      });
+      };
+      const result = workers > 1
+        ? await checkParallel(
+          { module: pathToFileURL(resolve(file)).href, export: await exportName(file, spec) },
+          { ...common, workers },
+        )
+        : await checkAsync(spec, {
+          ...common,
+          strategy,
+          store,
+          ...(bitstateBits !== undefined ? { bitstateBits } : {}),
+          ...(values.symmetry === true ? { symmetry: true } : {}),
+        });
       results.push(result);
       if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;
       const paramArgs = Object.entries(params).map(([k, v]) => ` --param ${k}=${v}`).join("");
