@@ -21,6 +21,12 @@
  * the receiver hold one is not fixed by §8: every choice is a transition of
  * its own. Messages on one link stay in order.
  *
+ * **Templates** (`System.delivery`): one lane per link P→Q (lane
+ * `P * n + Q`, named `link pid P → pid Q`), in the link's order, holding
+ * one message for a capacity-0 link (the offer), each message addressed to
+ * Q (`to` = Q) and taken by the receiver; {@linkcode receiveAny} takes the
+ * head of the link it picked. Nothing destroys messages.
+ *
  * **Departures and why.**
  * - *Capacity 0 is a hand-off in two steps*, not the channel's joint
  *   transition: the sender offers the message and blocks; the receiver
@@ -51,6 +57,7 @@
 import { type Ctx, evalExpr, type Expr, type Footprint, type Into, type Step } from "../_ast.ts";
 import type { PrimitiveImpl } from "../_ast.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
+import { type MessageTap, messageTaps, tapPut, tapTake } from "../_tap.ts";
 
 // --- pids -------------------------------------------------------------------
 
@@ -262,6 +269,7 @@ interface Layout {
 }
 
 const LAYOUTS = new WeakMap<Direct, () => Layout>();
+const TAPS = new WeakMap<Direct, MessageTap[]>();
 
 function layoutOf(net: Direct): Layout {
   return LAYOUTS.get(net)!();
@@ -377,7 +385,27 @@ export function direct(name: string, options: DirectOptions): Direct {
     },
   };
   LAYOUTS.set(net, layout);
+  // Templates: one lane per link P→Q (lane P * n + Q), in the link's order.
+  TAPS.set(
+    net,
+    messageTaps(net, () => {
+      const n = layout().n;
+      return { lanes: n * n, capacity: room, laneName: (lane) => linkName(n, lane) };
+    }),
+  );
   return net;
+}
+
+function linkName(n: number, lane: number): string {
+  return `link pid ${Math.floor(lane / n)} → pid ${lane % n}`;
+}
+
+/** Reports a message put at the end of link from→to to the templates. */
+function tapSend(net: Direct, w: Int32Array, b: number, from: number, to: number, v: number): void {
+  const taps = TAPS.get(net)!;
+  if (taps.length === 0) return;
+  const n = layoutOf(net).n;
+  tapPut(taps, w, from * n + to, net.capacity === 0 ? 0 : w[b]! - 1, from, v, 0, to);
 }
 
 // --- operations -------------------------------------------------------------
@@ -519,6 +547,7 @@ export function sendTo(net: Direct, to: Partner, message: number | Expr): Step {
           const b = off + linkOff(layoutOf(net), pid, d);
           w[b] = 1;
           w[b + 1] = checkMessage(net, evalExpr(message, ctx));
+          tapSend(net, w, b, pid, d, w[b + 1]!);
           return undefined;
         },
       });
@@ -548,7 +577,9 @@ export function sendTo(net: Direct, to: Partner, message: number | Expr): Step {
         const b = off + linkOff(layoutOf(net), pid, d);
         const over = boundFail(w, b, pid, d, names);
         if (over !== undefined) return over;
-        push(w, b, checkMessage(net, evalExpr(message, ctx)));
+        const v = checkMessage(net, evalExpr(message, ctx));
+        push(w, b, v);
+        tapSend(net, w, b, pid, d, v);
         return undefined;
       },
     });
@@ -569,6 +600,7 @@ export function sendTo(net: Direct, to: Partner, message: number | Expr): Step {
         const b = off + linkOff(layoutOf(net), pid, d);
         w[b] = 1;
         w[b + 1] = checkMessage(net, evalExpr(message, ctx));
+        tapSend(net, w, b, pid, d, w[b + 1]!);
         w[off + pid] = d + 1;
         return undefined;
       },
@@ -597,14 +629,20 @@ export function sendTo(net: Direct, to: Partner, message: number | Expr): Step {
       const b = off + linkOff(layoutOf(net), pid, d);
       const over = boundFail(w, b, pid, d, names);
       if (over !== undefined) return over;
-      push(w, b, checkMessage(net, evalExpr(message, ctx)));
+      const v = checkMessage(net, evalExpr(message, ctx));
+      push(w, b, v);
+      tapSend(net, w, b, pid, d, v);
       return undefined;
     },
   });
 }
 
-/** Takes the oldest message of link `b` (capacity 0: the offer). */
-function take(net: Direct, w: Int32Array, b: number): number {
+/** Takes the oldest message of link from→to (capacity 0: the offer), for `to`. */
+function take(net: Direct, w: Int32Array, off: number, from: number, to: number): number {
+  const l = layoutOf(net);
+  const b = off + linkOff(l, from, to);
+  const taps = TAPS.get(net)!;
+  if (taps.length > 0) tapTake(taps, w, from * l.n + to, 0, to);
   if (net.capacity === 0) {
     w[b] = 0;
     const v = w[b + 1]!;
@@ -653,7 +691,7 @@ export function receiveFrom(net: Direct, from: Partner, into: Into): Step {
         w[off + linkOff(layoutOf(net), checkPartner(net, src(), pid, "receive"), pid)]! > 0,
       apply(w, off, pid, ctx) {
         const q = checkPartner(net, src(), pid, "receive");
-        into.set(ctx, take(net, w, off + linkOff(layoutOf(net), q, pid)));
+        into.set(ctx, take(net, w, off, q, pid));
         return undefined;
       },
     });
@@ -667,7 +705,7 @@ export function receiveFrom(net: Direct, from: Partner, into: Into): Step {
     enabled: (w, off, pid, ctx) => w[off + linkOff(layoutOf(net), srcOf(pid, ctx), pid)]! > 0,
     apply(w, off, pid, ctx) {
       const q = srcOf(pid, ctx);
-      into.set(ctx, take(net, w, off + linkOff(layoutOf(net), q, pid)));
+      into.set(ctx, take(net, w, off, q, pid));
       return undefined;
     },
   });
@@ -724,7 +762,7 @@ export function receiveAny(net: Direct, into: Into, from?: Into): Step {
     enabled: (w, off, pid) => senders(net, w, off, pid).length > 0,
     apply(w, off, pid, ctx: Ctx, _names, choice) {
       const q = senders(net, w, off, pid)[choice]!;
-      into.set(ctx, take(net, w, off + linkOff(layoutOf(net), q, pid)));
+      into.set(ctx, take(net, w, off, q, pid));
       from?.set(ctx, q);
       return undefined;
     },

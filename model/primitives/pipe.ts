@@ -39,6 +39,15 @@
  *   length header, and read back until complete or EOF. The message-size
  *   helpers of `fragment.ts` use them.
  *
+ * **Templates** (`System.delivery`): one lane, each byte a message from
+ * its writer whose value is the byte's value, put at the end when written
+ * and taken from position 0 by the reader (a read of `k` bytes is `k`
+ * takes, a `readAll` header byte included). When the pipe is freed (the
+ * last end of both kinds closed, by `close` or exit) its unread bytes are
+ * dropped. Bytes left unread while some process still holds an end stay in
+ * flight (`no loss at end`). `noDuplicates` tells a writer's bytes apart by
+ * value only, so it suits writers that write distinct values.
+ *
  * **Signals.** Signals are not modelled yet. SIGPIPE is recorded in the
  * pipe's slots as a per-process pending bit (a standard signal: repeats
  * merge), shown in traces as `SIGPIPE{...}`, when the write has a `status`
@@ -74,6 +83,7 @@ import type { System } from "../spec.ts";
 import { Errno } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
 import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
+import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
 // Slot layout, from the pipe's first slot:
 //   0 R       bitmask of the pids holding a read end
@@ -126,6 +136,8 @@ interface Core {
   progress: boolean;
   /** Footprints computed since the last compile. */
   readonly footprints: Map<string, Footprint>;
+  /** The template taps: one lane, a message per byte. */
+  readonly taps: MessageTap[];
 }
 
 const CORES = new WeakMap<Pipe, Core>();
@@ -258,16 +270,23 @@ export function pipe(
       const bit = ~(1 << pid);
       w[off + R] = w[off + R]! & bit;
       w[off + W] = w[off + W]! & bit;
-      freeIfUnused(w, off, capacity);
+      freeIfUnused(w, off, capacity, coreOf(prim).taps);
     },
   };
-  CORES.set(prim, { sys, prim, holders, progress: false, footprints: new Map() });
+  const taps = messageTaps(prim, () => ({ lanes: 1, capacity }));
+  CORES.set(prim, { sys, prim, holders, progress: false, footprints: new Map(), taps });
   return prim;
 }
 
 /** R = W = 0: the pipe object is freed and unread data discarded. */
-function freeIfUnused(w: Int32Array, off: number, cap: number): void {
+function freeIfUnused(
+  w: Int32Array,
+  off: number,
+  cap: number,
+  taps: readonly MessageTap[],
+): void {
   if (w[off + R] !== 0 || w[off + W] !== 0) return;
+  tapDrop(taps, w, 0, 0, w[off + LEN]!);
   w[off + LEN] = 0;
   for (let i = 0; i < cap; i++) w[off + BUF + i] = 0;
 }
@@ -285,16 +304,38 @@ function ebadf(p: Pipe, pid: number, pidName: (pid: number) => string, end: numb
   );
 }
 
-function append(w: Int32Array, off: number, k: number, byteAt: (i: number) => number): void {
+/** Appends `k` bytes written by `pid` (each a message to the templates). */
+function append(
+  taps: readonly MessageTap[],
+  w: Int32Array,
+  off: number,
+  pid: number,
+  k: number,
+  byteAt: (i: number) => number,
+): void {
   const n = w[off + LEN]!;
-  for (let i = 0; i < k; i++) w[off + BUF + n + i] = byteAt(i);
+  for (let i = 0; i < k; i++) {
+    const b = byteAt(i);
+    w[off + BUF + n + i] = b;
+    if (taps.length > 0) tapPut(taps, w, 0, n + i, pid, b, 0, -1);
+  }
   w[off + LEN] = n + k;
 }
 
-/** Removes the first `k` bytes, handing each to `sink` in order. */
-function take(w: Int32Array, off: number, k: number, sink: (b: number) => void): void {
+/** Removes the first `k` bytes, read by `pid`, handing each to `sink` in order. */
+function take(
+  taps: readonly MessageTap[],
+  w: Int32Array,
+  off: number,
+  pid: number,
+  k: number,
+  sink: (b: number) => void,
+): void {
   const n = w[off + LEN]!;
-  for (let i = 0; i < k; i++) sink(w[off + BUF + i]!);
+  for (let i = 0; i < k; i++) {
+    sink(w[off + BUF + i]!);
+    if (taps.length > 0) tapTake(taps, w, 0, 0, pid);
+  }
   for (let i = k; i < n; i++) w[off + BUF + i - k] = w[off + BUF + i]!;
   for (let i = n - k; i < n; i++) w[off + BUF + i] = 0;
   w[off + LEN] = n - k;
@@ -496,7 +537,7 @@ function finishWriteOp(c: WriteCall): OpImpl {
       }
       if (w[off + R] === 0) return brokenPipe(c, w, off, pid, ctx, pidName, done);
       const bytes = byteValue(c, ctx, total);
-      append(w, off, total - done, (i) => bytes(done + i));
+      append(c.core.taps, w, off, pid, total - done, (i) => bytes(done + i));
       c.status?.set(ctx, Errno.OK);
       c.written?.set(ctx, total - (c.header ? 1 : 0));
       return undefined;
@@ -558,7 +599,7 @@ function splitWriteOp(c: WriteCall): OpImpl {
       const done = doneOf(c, w, off, pid);
       const k = choice + 1;
       const bytes = byteValue(c, ctx, total);
-      append(w, off, k, (i) => bytes(done + i));
+      append(c.core.taps, w, off, pid, k, (i) => bytes(done + i));
       w[progressBase(c, off, pid)] = done + k;
       recordTotal(c, w, off, pid, total);
       return undefined;
@@ -588,7 +629,7 @@ function fragmentWriteOp(c: WriteCall): OpImpl {
       const done = doneOf(c, w, off, pid);
       const end = endOfPiece(c, done, total);
       const bytes = byteValue(c, ctx, total);
-      append(w, off, end - done, (i) => bytes(done + i));
+      append(c.core.taps, w, off, pid, end - done, (i) => bytes(done + i));
       w[progressBase(c, off, pid)] = end;
       recordTotal(c, w, off, pid, total);
       return undefined;
@@ -809,7 +850,7 @@ function nonblockWholeOp(c: WriteCall): OpImpl {
         brokenPipe(c, w, off, pid, ctx, pidName, 0);
       } else if (cap - w[off + LEN]! >= total) {
         const v = checkedValue(p, c.value, ctx);
-        append(w, off, total, () => v);
+        append(c.core.taps, w, off, pid, total, () => v);
         status.set(ctx, Errno.OK);
         c.written?.set(ctx, total);
       } else {
@@ -844,7 +885,7 @@ function nonblockPartOp(c: WriteCall): OpImpl {
       const k = choice + 1;
       resetCall(c, w, off, pid);
       const v = checkedValue(p, c.value, ctx);
-      append(w, off, k, () => v);
+      append(c.core.taps, w, off, pid, k, () => v);
       c.status!.set(ctx, Errno.OK);
       c.written?.set(ctx, k);
       return undefined;
@@ -919,10 +960,10 @@ function readCall(p: Pipe, what: string, options: ReadOptions, min: number): Rea
 }
 
 /** Reads min(n, len) bytes: 0 means EOF. */
-function readNow(c: ReadCall, w: Int32Array, off: number, ctx: Ctx): void {
+function readNow(c: ReadCall, w: Int32Array, off: number, pid: number, ctx: Ctx): void {
   const n = checkedSize(c.p, c.size, ctx, 1);
   const k = Math.min(n, w[off + LEN]!);
-  take(w, off, k, (b) => c.into?.set(ctx, b));
+  take(c.core.taps, w, off, pid, k, (b) => c.into?.set(ctx, b));
   c.count?.set(ctx, k);
 }
 
@@ -962,7 +1003,7 @@ export function read(p: Pipe, options: ReadOptions): Step {
     enabled: (w, off, pid) => !held(w, off, pid, R) || w[off + LEN]! > 0 || w[off + W] === 0,
     apply(w, off, pid, ctx, pidName) {
       if (!held(w, off, pid, R)) ebadf(p, pid, pidName, R);
-      readNow(c, w, off, ctx);
+      readNow(c, w, off, pid, ctx);
       return undefined;
     },
   });
@@ -1016,7 +1057,7 @@ export function readNonblock(p: Pipe, options: ReadNonblockOptions): Step {
         return undefined;
       }
       status.set(ctx, Errno.OK);
-      readNow(c, w, off, ctx);
+      readNow(c, w, off, pid, ctx);
       return undefined;
     },
   });
@@ -1056,14 +1097,14 @@ function readMoreOp(c: ReadCall): OpImpl {
       const want = wanted(c, w, off, pid, ctx);
       if (want < 0) {
         const h = w[off + BUF]!;
-        take(w, off, 1, () => {});
+        take(c.core.taps, w, off, pid, 1, () => {});
         w[pg] = 1;
         w[pg + 1] = h + 2;
         return undefined;
       }
       const len = w[off + LEN]!;
       recordTotal(c, w, off, pid, w[pg]! + want);
-      take(w, off, len, (b) => c.into?.set(ctx, b));
+      take(c.core.taps, w, off, pid, len, (b) => c.into?.set(ctx, b));
       w[pg] = w[pg]! + len;
       return undefined;
     },
@@ -1099,7 +1140,7 @@ function readLastOp(c: ReadCall): OpImpl {
         );
       }
       const k = Math.max(0, Math.min(want, len));
-      take(w, off, k, (b) => c.into?.set(ctx, b));
+      take(c.core.taps, w, off, pid, k, (b) => c.into?.set(ctx, b));
       const got = w[pg]! + k - hdr;
       c.count?.set(ctx, Math.max(0, got));
       w[pg] = 0;
@@ -1193,7 +1234,7 @@ export function close(p: Pipe, end: "read" | "write"): Step {
         );
       }
       w[off + which] = w[off + which]! & ~(1 << pid);
-      freeIfUnused(w, off, p.capacity);
+      freeIfUnused(w, off, p.capacity, core.taps);
       return undefined;
     },
   });

@@ -40,6 +40,16 @@
  * Linux fixes every order §3 describes (FIFO among equal thread
  * priorities).
  *
+ * **Templates** (`System.delivery`): one lane in the queue's own order
+ * (highest priority first, FIFO within a priority: a message is put at the
+ * position `msg_insert` gives it), each message with its sender, its payload
+ * as the value and its priority as the key, so `order: "priority"` holds
+ * and `"fifoPerSender"` fails once a sender's later message of a higher
+ * priority overtakes an earlier one. A hand-off to a blocked receiver is a
+ * put and a take in the sender's step; a blocked sender's message is put
+ * when a receive moves it in (`pipelined_receive`), by that sender. Nothing
+ * destroys queued messages: the queue is never unlinked or closed here.
+ *
  * **Blocking calls.** A call that does not block is a single transition.
  * A call that blocks is two: the call, which parks the caller in the
  * queue's table (`<text> blocks`), and the return once the kernel woke it
@@ -73,6 +83,7 @@ import { type Ctx, evalExpr, type Expr, type Into } from "../_ast.ts";
 import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
+import { type MessageTap, messageTaps, tapPut, tapTake } from "../_tap.ts";
 
 /**
  * `MQ_PRIO_MAX` on Linux: priorities are `0 .. 32767`.
@@ -168,7 +179,7 @@ export function posixMq(name: string, options: PosixMqOptions = {}): PosixMq {
   const waiters = requireInt(`message queue '${name}': waiters`, options.waiters ?? 4, 1, 1 << 16);
   const tab = MSGS + 3 * maxmsg;
   const width = tab + E * waiters;
-  return {
+  const q: PosixMq = {
     kind: "posix-mq",
     name,
     maxmsg,
@@ -203,6 +214,13 @@ export function posixMq(name: string, options: PosixMqOptions = {}): PosixMq {
       if (i >= 0) removeEntry(w, b, waiters, i);
     },
   };
+  tapsOf(q);
+  return q;
+}
+
+/** The queue's template taps: one lane in the queue's order, key = priority. */
+function tapsOf(q: PosixMq): MessageTap[] {
+  return messageTaps(q, () => ({ lanes: 1, capacity: q.maxmsg }));
 }
 
 function formatTable(
@@ -337,11 +355,21 @@ function wake(
 
 // --- queue rules --------------------------------------------------------------
 
-/** Inserts a message after every message of priority >= `prio` (Linux `msg_insert`). */
-function insertMsg(w: Int32Array, off: number, prio: number, value: number, len: number): void {
+/** Where a message of priority `prio` goes: after every message of priority >= `prio`. */
+function insertPos(w: Int32Array, off: number, prio: number): number {
   const n = w[off + CUR]!;
   let pos = 0;
   while (pos < n && w[off + MSGS + 3 * pos]! >= prio) pos++;
+  return pos;
+}
+
+/**
+ * Inserts a message after every message of priority >= `prio` (Linux
+ * `msg_insert`); returns its position.
+ */
+function insertMsg(w: Int32Array, off: number, prio: number, value: number, len: number): number {
+  const n = w[off + CUR]!;
+  const pos = insertPos(w, off, prio);
   for (let j = n; j > pos; j--) {
     const d = off + MSGS + 3 * j;
     w[d] = w[d - 3]!;
@@ -353,6 +381,7 @@ function insertMsg(w: Int32Array, off: number, prio: number, value: number, len:
   w[m + 1] = value;
   w[m + 2] = len;
   w[off + CUR] = n + 1;
+  return pos;
 }
 
 /** Removes the head message. */
@@ -446,6 +475,7 @@ export function mqSend(q: PosixMq, options: MqSendOptions): Step {
   const lenOf = (ctx: Ctx) => checkedInt(`mq_send(${q.name}): len`, evalExpr(len, ctx));
   const stat = (ctx: Ctx, code: number) => status?.set(ctx, code);
   const base = (off: number) => tableBase(q, off);
+  const taps = tapsOf(q);
   return callSteps({
     prim: q,
     text,
@@ -471,10 +501,16 @@ export function mqSend(q: PosixMq, options: MqSendOptions): Step {
         const r = firstOf(w, b, q.waiters, RECV);
         if (r >= 0) {
           // pipelined_send: the first blocked receiver gets it directly.
+          if (taps.length > 0) {
+            const at = insertPos(w, off, p);
+            tapPut(taps, w, 0, at, pid, v, p, -1);
+            tapTake(taps, w, 0, at, w[b + E * r]! - 1);
+          }
           wake(w, b, q.waiters, r, Errno.OK, p, v, n);
           return undefined;
         }
-        insertMsg(w, off, p, v, n);
+        const at = insertMsg(w, off, p, v, n);
+        if (taps.length > 0) tapPut(taps, w, 0, at, pid, v, p, -1);
         const owner = w[off + OWNER]!;
         if (w[off + CUR] === 1 && owner !== 0) {
           // __do_notify: empty -> non-empty, nobody blocked: fire, one-shot.
@@ -598,6 +634,7 @@ export function mqReceive(q: PosixMq, options: MqReceiveOptions = {}): Step {
     if (bl < 0) throw new RangeError(`mq_receive(${q.name}): buflen must be >= 0, got ${bl}`);
     return bl;
   };
+  const taps = tapsOf(q);
   return callSteps({
     prim: q,
     text,
@@ -615,12 +652,14 @@ export function mqReceive(q: PosixMq, options: MqReceiveOptions = {}): Step {
         const m = off + MSGS;
         give(ctx, w[m]!, w[m + 1]!, w[m + 2]!);
         stat(ctx, Errno.OK);
+        if (taps.length > 0) tapTake(taps, w, 0, 0, pid);
         removeHead(w, off);
         // pipelined_receive: the first blocked sender's message moves in.
         const s = firstOf(w, b, q.waiters, SEND);
         if (s >= 0) {
           const e = b + E * s;
-          insertMsg(w, off, w[e + 2]!, w[e + 3]!, w[e + 4]!);
+          const at = insertMsg(w, off, w[e + 2]!, w[e + 3]!, w[e + 4]!);
+          if (taps.length > 0) tapPut(taps, w, 0, at, w[e]! - 1, w[e + 3]!, w[e + 2]!, -1);
           wake(w, b, q.waiters, s, Errno.OK, 0, 0, -1);
         }
         return undefined;

@@ -48,6 +48,14 @@
  * are evaluated over the caller's view by the guards, so such a call takes
  * exactly the transitions the same call with numbers would.
  *
+ * **Templates** (`System.delivery`): one lane, the messages in arrival
+ * order (positions as in the queue), each with its sender, its payload as
+ * the value and its `mtype` as the key, so `order: "fifoPerType"` holds for
+ * every selection mode. A receive takes the message `find_msg` selected; a
+ * hand-off to a blocked receiver is a put and a take in the sender's step,
+ * by the receiver; a blocked sender's message is put when its send
+ * completes; `IPC_RMID` drops every queued message.
+ *
  * **Departures from Linux, and why.**
  *
  * - The queue exists from the start (no `msgget`, keys or permissions):
@@ -72,6 +80,7 @@ import { type Ctx, evalExpr, type Expr, type Into } from "../_ast.ts";
 import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
+import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
 /**
  * Linux `MSGMAX`: the largest message, in bytes (ipc-semantics.md, settings).
@@ -193,7 +202,7 @@ export function msgQueue(name: string, options: MsgQueueOptions = {}): MsgQueue 
   const waiters = requireInt(`message queue '${name}': waiters`, options.waiters ?? 4, 1, 1 << 16);
   const tab = MSGS + 3 * cap;
   const width = tab + E * waiters;
-  return {
+  const q: MsgQueue = {
     kind: "sysv-msg",
     name,
     qbytes,
@@ -222,6 +231,17 @@ export function msgQueue(name: string, options: MsgQueueOptions = {}): MsgQueue 
       return w[off + QNUM]!;
     },
   };
+  tapsOf(q);
+  return q;
+}
+
+/**
+ * The queue's template taps: one lane in arrival order, key = `mtype`. A
+ * hand-off to a blocked receiver is a put at the end and a take at once, so
+ * the mirror holds one more message than the queue for that instant.
+ */
+function tapsOf(q: MsgQueue): MessageTap[] {
+  return messageTaps(q, () => ({ lanes: 1, capacity: q.capacity + 1 }));
 }
 
 function formatTable(
@@ -389,8 +409,10 @@ function findMsg(w: Int32Array, off: number, sel: number, mode: number): number 
  */
 function deliver(
   q: MsgQueue,
+  taps: readonly MessageTap[],
   w: Int32Array,
   off: number,
+  from: number,
   mtype: number,
   value: number,
   size: number,
@@ -410,6 +432,11 @@ function deliver(
       wake(w, base, q.waiters, i, Errno.E2BIG, 0, 0, 0);
       continue; // entry i is now the next receiver
     }
+    if (taps.length > 0) {
+      const at = w[off + QNUM]!;
+      tapPut(taps, w, 0, at, from, value, mtype, -1);
+      tapTake(taps, w, 0, at, w[e]! - 1);
+    }
     wake(w, base, q.waiters, i, Errno.OK, mtype, value, Math.min(size, msgsz));
     return undefined;
   }
@@ -423,6 +450,7 @@ function deliver(
   w[m + 2] = size;
   w[off + QNUM] = n + 1;
   w[off + CBYTES] = w[off + CBYTES]! + size;
+  if (taps.length > 0) tapPut(taps, w, 0, n, from, value, mtype, -1);
   return undefined;
 }
 
@@ -519,6 +547,7 @@ export function msgsnd(q: MsgQueue, options: MsgsndOptions): Step {
   const sizeOf = (ctx: Ctx) => checkedInt(`msgsnd(${q.name}): size`, evalExpr(size, ctx));
   const stat = (ctx: Ctx, code: number) => status?.set(ctx, code);
   const base = (off: number) => tableBase(q, off);
+  const taps = tapsOf(q);
   return callSteps({
     prim: q,
     text,
@@ -537,7 +566,7 @@ export function msgsnd(q: MsgQueue, options: MsgsndOptions): Step {
         return undefined;
       }
       if (fits(q, w, off, n)) {
-        const err = deliver(q, w, off, t, v, n);
+        const err = deliver(q, taps, w, off, pid, t, v, n);
         stat(ctx, Errno.OK);
         return err;
       }
@@ -570,7 +599,7 @@ export function msgsnd(q: MsgQueue, options: MsgsndOptions): Step {
       const t = w[e + 2]!, v = w[e + 3]!, n = w[e + 4]!;
       removeEntry(w, b, q.waiters, i);
       stat(ctx, Errno.OK);
-      return deliver(q, w, off, t, v, n);
+      return deliver(q, taps, w, off, pid, t, v, n);
     },
     failure: `${q.name} capacity`,
     end: options.end ?? false,
@@ -669,6 +698,7 @@ export function msgrcv(q: MsgQueue, options: MsgrcvOptions = {}): Step {
     options.len?.set(ctx, len);
   };
   const base = (off: number) => tableBase(q, off);
+  const taps = tapsOf(q);
   return callSteps({
     prim: q,
     text,
@@ -696,6 +726,7 @@ export function msgrcv(q: MsgQueue, options: MsgrcvOptions = {}): Step {
           stat(ctx, Errno.E2BIG);
           return undefined;
         }
+        if (taps.length > 0) tapTake(taps, w, 0, i, pid);
         removeMsg(w, off, i);
         give(ctx, mtype, value, Math.min(size, sz));
         stat(ctx, Errno.OK);
@@ -769,6 +800,7 @@ export interface MsgctlOptions {
  * ```
  */
 export function msgctlRmid(q: MsgQueue, options: MsgctlOptions = {}): Step {
+  const taps = tapsOf(q);
   return opStep({
     prim: q,
     text: `msgctl(${q.name}, IPC_RMID)`,
@@ -779,6 +811,7 @@ export function msgctlRmid(q: MsgQueue, options: MsgctlOptions = {}): Step {
         options.status?.set(ctx, Errno.EINVAL);
         return undefined;
       }
+      tapDrop(taps, w, 0, 0, w[off + QNUM]!);
       w[off + REMOVED] = 1;
       const cap = q.capacity;
       for (let i = 0; i < 3 * cap; i++) w[off + MSGS + i] = 0;

@@ -39,6 +39,11 @@
  * holds the socket any more it is closed and its queued datagrams are
  * discarded.
  *
+ * **Templates** (`System.delivery`): one lane, the receive queue, in its
+ * order (at most `queue` datagrams), each datagram from its sender with its
+ * value; a receive takes position 0. When the last holder lets go (close or
+ * exit) the queued datagrams are dropped.
+ *
  * **Departures from Linux, and why.**
  * - *Datagrams are a value and a length*, not bytes: a protocol over
  *   datagrams cares about boundaries, lengths and order, which are kept.
@@ -66,6 +71,7 @@ import { Errno, errnoName } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
 import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
 import { SOCKET_ERROR } from "./unix_stream.ts";
+import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
 // Slot layout, from the socket's first slot:
 //   0 ST    0 no socket file, 1 bound, 2 closed (the file remains)
@@ -109,6 +115,8 @@ interface Core {
   readonly holders: readonly string[] | undefined;
   /** The operations that make a process a default holder. */
   readonly holderOps: Set<OpImpl>;
+  /** The template taps: one lane, the receive queue. */
+  readonly taps: MessageTap[];
 }
 
 const CORES = new WeakMap<UnixDgram, Core>();
@@ -258,6 +266,7 @@ export function unixDgram(
     bound,
     holders: options.holders,
     holderOps: new Set(),
+    taps: messageTaps(prim, () => ({ lanes: 1, capacity: queue })),
   });
   return prim;
 }
@@ -268,6 +277,7 @@ function drop(s: UnixDgram, w: Int32Array, off: number, pid: number): void {
   if ((w[off + HOLD]! & bit) === 0) return;
   w[off + HOLD] = w[off + HOLD]! & ~bit;
   if (w[off + HOLD] !== 0) return;
+  tapDrop(coreOf(s).taps, w, 0, 0, w[off + LEN]!);
   for (let i = 0; i < s.slots; i++) w[off + i] = 0;
   w[off + ST] = S_CLOSED;
 }
@@ -403,6 +413,7 @@ function sendOp(sock: UnixDgram, what: string, o: DgramSendOptions, blocking: bo
   const { status, count } = o;
   const value = o.value ?? 1;
   const cap = sock.queue;
+  const taps = coreOf(sock).taps;
   return opStep({
     prim: sock,
     text: `${what}(${sock.name}, ${typeof o.bytes === "number" ? o.bytes : "n"})`,
@@ -444,6 +455,7 @@ function sendOp(sock: UnixDgram, what: string, o: DgramSendOptions, blocking: bo
       w[e + 1] = n;
       w[e + 2] = pid;
       w[off + LEN] = len + 1;
+      if (taps.length > 0) tapPut(taps, w, 0, len, pid, v, 0, -1);
       count?.set(ctx, n);
       status?.set(ctx, Errno.OK);
       return undefined;
@@ -551,6 +563,7 @@ function recvOp(
         return undefined;
       }
       const v = w[off + Q]!, rl = w[off + Q + 1]!, from = w[off + Q + 2]!;
+      if (core.taps.length > 0) tapTake(core.taps, w, 0, 0, pid);
       for (let k = ENTRY; k < ENTRY * len; k++) w[off + Q + k - ENTRY] = w[off + Q + k]!;
       for (let k = ENTRY * (len - 1); k < ENTRY * len; k++) w[off + Q + k] = 0;
       w[off + LEN] = len - 1;

@@ -59,6 +59,16 @@
  *   left unread data in its *own* receive queue, the peer reads what was
  *   queued to it, then gets `ECONNRESET` once, then 0.
  *
+ * **Templates** (`System.delivery`): one lane per connection direction,
+ * lane `2 × slot + end` being the receive queue of that end (named like
+ * `conn 0 → accepted end`), holding at most `buffer` messages: a record, or
+ * for a stream each byte, from its sender with its value. A receive takes
+ * from position 0 (a stream read of `k` bytes is `k` takes). Unread data is
+ * dropped when its end is closed (by `close` or exit) and when the listener
+ * goes with the connection still un-accepted; a slot is only reused once
+ * both of its lanes are empty. `noDuplicates` tells a sender's bytes apart
+ * by value only.
+ *
  * **Signals.** As for pipes, SIGPIPE is recorded in the socket's slots as a
  * per-process pending bit, shown as `SIGPIPE{...}`, when the send has a
  * `status` target: the process survives (SIGPIPE ignored, caught or
@@ -122,6 +132,7 @@ import type { ProcessDecl, System } from "../spec.ts";
 import { Errno, errnoName } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
 import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
+import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
 /** The property of an error no `status` target reports (`ECONNRESET`, `ECONNREFUSED`, ...). */
 export const SOCKET_ERROR = "socket error";
@@ -226,6 +237,8 @@ interface Core {
   /** The operations that make a process a default holder of the listener. */
   readonly listenerOps: Set<OpImpl>;
   readonly footprints: Map<string, Footprint>;
+  /** The template taps: lane `2 × slot + end` is the receive queue of that end. */
+  readonly taps: MessageTap[];
 }
 
 const CORES = new WeakMap<UnixStream, Core>();
@@ -381,13 +394,17 @@ export function unixStream(
     onExit(w, off, pid) {
       for (let i = 0; i < L.conns; i++) {
         for (let e = 0; e < 2; e++) {
-          if (w[off + endBase(L, i, e) + OWN] === pid + 1) closeEnd(L, w, off, i, e);
+          if (w[off + endBase(L, i, e) + OWN] === pid + 1) {
+            closeEnd(L, w, off, i, e, coreOf(prim).taps);
+          }
         }
       }
       const bit = 1 << pid;
       if ((w[off + LHOLD]! & bit) !== 0) {
         w[off + LHOLD] = w[off + LHOLD]! & ~bit;
-        if (w[off + LHOLD] === 0 && w[off + LST] === L_LISTENING) listenerGone(L, w, off);
+        if (w[off + LHOLD] === 0 && w[off + LST] === L_LISTENING) {
+          listenerGone(L, w, off, coreOf(prim).taps);
+        }
       }
     },
   };
@@ -400,6 +417,11 @@ export function unixStream(
     listening,
     listenerOps: new Set(),
     footprints: new Map(),
+    taps: messageTaps(prim, () => ({
+      lanes: 2 * conns,
+      capacity: buffer,
+      laneName: (lane) => `conn ${lane >> 1} → ${lane & 1 ? "accepted" : "connecting"} end`,
+    })),
   });
   return prim;
 }
@@ -461,8 +483,16 @@ function formatEnd(
 }
 
 /** Closes end `e` of connection `i`: the peer sees EOF, or ECONNRESET first if data was left unread. */
-function closeEnd(L: Layout, w: Int32Array, off: number, i: number, e: number): void {
+function closeEnd(
+  L: Layout,
+  w: Int32Array,
+  off: number,
+  i: number,
+  e: number,
+  taps: readonly MessageTap[],
+): void {
   const eb = off + endBase(L, i, e), pb = off + endBase(L, i, 1 - e);
+  tapDrop(taps, w, 2 * i + e, 0, w[eb + QLEN]!);
   if (w[eb + QLEN]! > 0 && (w[pb + FL]! & F_CLOSED) === 0) w[pb + FL] = w[pb + FL]! | F_RESET;
   for (let k = 0; k < L.endSize; k++) w[eb + k] = 0;
   w[eb + FL] = F_CLOSED | F_SHUTWR;
@@ -481,13 +511,14 @@ function freeIfClosed(L: Layout, w: Int32Array, off: number, i: number): void {
 }
 
 /** The last holder closed the listener: un-accepted connections are reset. */
-function listenerGone(L: Layout, w: Int32Array, off: number): void {
+function listenerGone(L: Layout, w: Int32Array, off: number, taps: readonly MessageTap[]): void {
   const n = w[off + AQLEN]!;
   for (let k = 0; k < n; k++) {
     const i = w[off + AQ + k]!;
     w[off + AQ + k] = 0;
     w[off + connBase(L, i)] = C_OPEN;
     const sb = off + endBase(L, i, 1), cb = off + endBase(L, i, 0);
+    tapDrop(taps, w, 2 * i + 1, 0, w[sb + QLEN]!);
     for (let j = 0; j < L.endSize; j++) w[sb + j] = 0;
     w[sb + FL] = F_CLOSED | F_SHUTWR;
     if ((w[cb + FL]! & F_CLOSED) === 0) w[cb + FL] = w[cb + FL]! | F_RESET;
@@ -1018,7 +1049,7 @@ export function sockCloseListener(sock: UnixStream): Step {
         );
       }
       w[off + LHOLD] = w[off + LHOLD]! & ~(1 << pid);
-      if (w[off + LHOLD] === 0) listenerGone(L, w, off);
+      if (w[off + LHOLD] === 0) listenerGone(L, w, off, core.taps);
       return undefined;
     },
   };
@@ -1160,13 +1191,18 @@ function sendOp(
       }
       const pb = off + endBase(L, h >> 1, 1 - (h & 1));
       const len = w[pb + QLEN]!;
+      const taps = core.taps;
       if (core.seq) {
         w[pb + QBUF + 2 * len] = v;
         w[pb + QBUF + 2 * len + 1] = n;
         w[pb + QLEN] = len + 1;
+        if (taps.length > 0) tapPut(taps, w, h ^ 1, len, pid, v, 0, -1);
       } else {
         for (let k = 0; k < n; k++) w[pb + QBUF + len + k] = v;
         w[pb + QLEN] = len + n;
+        for (let k = 0; k < n && taps.length > 0; k++) {
+          tapPut(taps, w, h ^ 1, len + k, pid, v, 0, -1);
+        }
       }
       count?.set(ctx, n);
       c.status?.set(ctx, Errno.OK);
@@ -1323,6 +1359,7 @@ function recvOp(
       if (len > 0) {
         if (core.seq) {
           const v = w[eb + QBUF]!, rl = w[eb + QBUF + 1]!;
+          if (core.taps.length > 0) tapTake(core.taps, w, h, 0, pid);
           for (let k = 2; k < 2 * len; k++) w[eb + QBUF + k - 2] = w[eb + QBUF + k]!;
           w[eb + QBUF + 2 * len - 2] = 0;
           w[eb + QBUF + 2 * len - 1] = 0;
@@ -1332,7 +1369,10 @@ function recvOp(
           o.truncated?.set(ctx, rl > n ? 1 : 0);
         } else {
           const k = part === "data" ? choice + 1 : Math.min(n, len);
-          for (let j = 0; j < k; j++) o.into?.set(ctx, w[eb + QBUF + j]!);
+          for (let j = 0; j < k; j++) {
+            o.into?.set(ctx, w[eb + QBUF + j]!);
+            if (core.taps.length > 0) tapTake(core.taps, w, h, 0, pid);
+          }
           for (let j = k; j < len; j++) w[eb + QBUF + j - k] = w[eb + QBUF + j]!;
           for (let j = len - k; j < len; j++) w[eb + QBUF + j] = 0;
           w[eb + QLEN] = len - k;
@@ -1487,7 +1527,7 @@ function endOp(sock: UnixStream, what: "shutdown" | "close", o: SockEndOptions):
     apply(w, off, pid, ctx, pidName) {
       const h = handleOf(c, ctx);
       if (!owns(L, w, off, h, pid)) ebadf(c, h, pid, pidName);
-      if (what === "close") closeEnd(L, w, off, h >> 1, h & 1);
+      if (what === "close") closeEnd(L, w, off, h >> 1, h & 1, core.taps);
       else {
         const eb = off + endBase(L, h >> 1, h & 1);
         w[eb + FL] = w[eb + FL]! | F_SHUTWR;
