@@ -9,6 +9,7 @@ export * from "./model.ts";
 export * from "./spec.ts";
 export * from "./spec_error.ts";
 export * from "./steps.ts";
+export * from "./templates.ts";
 export { array, bool, int } from "./vars.ts";
 export type {
   ArrayDecl,

@@ -190,7 +190,9 @@ export function deliveryTemplate(target: PrimitiveImpl, rules: DeliveryRules): T
   const noDup = dupOpt !== false;
   const values = typeof dupOpt === "object" ? dupOpt.values : 32;
   if (!Number.isInteger(values) || values < 1 || values > 1024) {
-    throw new RangeError(`${where}: noDuplicates values must be an integer in 1..1024, got ${values}`);
+    throw new RangeError(
+      `${where}: noDuplicates values must be an integer in 1..1024, got ${values}`,
+    );
   }
   const words = Math.ceil(values / 32);
   const order = rules.order;

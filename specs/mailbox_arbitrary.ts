@@ -34,6 +34,7 @@ export const mailboxArbitrary = spec({
         s.do("count", ({ g, l, pid }) => { g.got[l.m] = pid + 1; }),
       ),
     ]);
+    sys.delivery(A, { exactlyOnce: true, addressee: true, receivers: pidsOf(sys, "receiver") });
     sys.atEnd("exactly once, to the receiver the sender was told", ({ g }) => {
       for (let m = 1; m <= p.messages; m++) {
         if (g.got[m] === 0) return `message ${m} was never received`;

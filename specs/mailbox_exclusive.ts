@@ -5,6 +5,7 @@
 // 1..n, then one stop message (0) per receiver; each receiver takes
 // messages until it gets a stop. Every message is delivered exactly once.
 import { array, breakLoop, loop, spec, system } from "../mod.ts";
+import { pidsOf } from "../model/primitives/direct.ts";
 import { mailbox, mbReceive, mbSend } from "../model/primitives/mailbox.ts";
 import { exactlyOnce } from "./_delivered.ts";
 
@@ -36,6 +37,8 @@ export const mailboxExclusive = spec({
     // A receiver holding the receive lock waits at the receive's second step.
     sys.always("one receive at a time", (v) => v.at("receive(A) into m") <= 1);
     sys.atEnd("exactly once", ({ g }) => exactlyOnce(g.received));
+    // Every message, STOPs included, reaches one of the receivers.
+    sys.delivery(A, { noLoss: true, receivers: pidsOf(sys, "receiver") });
     return sys;
   },
 });

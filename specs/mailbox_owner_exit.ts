@@ -49,6 +49,7 @@ function ownerExit(name: string, ignoreStatus: boolean) {
         sys.always("OK only after the receive", ({ g }) =>
           g.delivered <= g.received || `${g.delivered} sends returned OK, ${g.received} received`);
       }
+      sys.delivery(A, { noLoss: true }); // nothing accepted into A dies with it
       sys.atEnd("no message vanishes silently", ({ g }) =>
         g.delivered + g.failed === p.messages && g.delivered === g.received ||
         `delivered ${g.delivered}, failed ${g.failed}, received ${g.received}`);

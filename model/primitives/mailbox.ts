@@ -355,7 +355,7 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
     onExit(w, off, pid) {
       const life = w[off + LIFE]!;
       if (owner === "process" && life === EXISTS && w[off + OWNER] === pid + 1) {
-        tapDrop(taps, w, 0, 0, w[off + COUNT]!);
+        if (capacity !== 0) tapDrop(taps, w, 0, 0, w[off + COUNT]!);
         remove(w, off, slots);
         return;
       }
@@ -661,7 +661,7 @@ export function mbDestroy(mb: Mailbox, options: MailboxStatusOptions = {}): Step
       if (life !== EXISTS) return report(status, ctx, lifeError(life), what, pidName(pid));
       const o = w[off + OWNER]!;
       if (o !== 0 && o !== pid + 1) return report(status, ctx, Errno.EPERM, what, pidName(pid));
-      tapDrop(internals(mb).taps, w, 0, 0, w[off + COUNT]!);
+      if (mb.capacity !== 0) tapDrop(internals(mb).taps, w, 0, 0, w[off + COUNT]!);
       remove(w, off, mb.slots);
       status?.set(ctx, Errno.OK);
       return undefined;
@@ -758,7 +758,9 @@ export function mbSend(
       if (tag < 0) return fail(Errno.ENXIO);
     }
     recordUser(mb, w, off, pid);
-    tapPut(internals(mb).taps, w, 0, w[off + COUNT]!, pid, v, 0, tag);
+    // Templates: a capacity-0 offer is not yet sent (its sender waits and
+    // learns the outcome), so it is reported when a receiver takes it.
+    if (mb.capacity !== 0) tapPut(internals(mb).taps, w, 0, w[off + COUNT]!, pid, v, 0, tag);
     enqueue(w, off, v, pid, tag);
     if (tag >= 0) receiver?.set(ctx, tag);
     if (!twoStep) status?.set(ctx, Errno.OK);
@@ -882,7 +884,12 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
   };
   const takeOne = (w: Int32Array, off: number, pid: number, ctx: Ctx) => {
     const i = eligible(mb, w, off, pid);
-    tapTake(internals(mb).taps, w, 0, i, pid);
+    const taps = internals(mb).taps;
+    if (mb.capacity === 0 && taps.length > 0) {
+      const e = off + QUEUE + i * ENTRY;
+      tapPut(taps, w, 0, 0, w[e + 1]!, w[e]!, 0, w[e + 2]! - 1);
+    }
+    tapTake(taps, w, 0, i, pid);
     const [v, sender] = dequeue(w, off, i);
     if (mb.capacity === 0) setMask(w, off, TAKEN, sender, true);
     into.set(ctx, v);
