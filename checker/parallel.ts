@@ -28,8 +28,11 @@
  * explains it on its own copy of the model, like every counterexample.
  *
  * What it does not do: liveness properties (they need the whole state
- * graph); a spec that declares some gets the verdict `error`, never a
- * silent `ok`: check it with {@linkcode checkAsync} instead. The states and
+ * graph). As in the sequential search, they would be checked only once the
+ * safety properties hold; a safety violation is reported as usual, but where
+ * the sequential search would go on to the liveness properties the verdict
+ * is `error` (saying so), never a silent `ok`: check such a spec with
+ * {@linkcode checkAsync} instead. The states and
  * the verdict are those of the sequential fingerprint search (as long as no
  * two states share a fingerprint); when several properties fail at the same
  * shortest depth, which one is reported may differ.
@@ -513,7 +516,8 @@ function errorResult(spec: string, message: string, width = 0): CheckResult {
  *
  * Each worker imports `target.module` itself, so the spec must be an
  * export of a module, not a value built at run time. Liveness properties
- * are not checked: a spec that declares some gets the verdict `error`.
+ * are not checked: a spec that declares some and whose safety properties
+ * hold gets the verdict `error`.
  * Never throws for a bad spec, module or parameter: that is the verdict
  * `error`.
  *
@@ -567,18 +571,6 @@ export async function checkParallel(
   } catch (e) {
     return errorResult(spec.name, errorMessage(e));
   }
-  if (model.liveness.length > 0) {
-    const names = model.liveness.map((l) => `'${l.name}'`).join(", ");
-    return {
-      ...errorResult(
-        model.name,
-        `parallel search does not check liveness properties (${names}): ` +
-          "check this spec with one worker (--workers 1)",
-        model.width,
-      ),
-      params,
-    };
-  }
   const pool = new Pool(workers);
   let outcome: CompactOutcome;
   try {
@@ -592,5 +584,20 @@ export async function checkParallel(
     pool.terminate();
   }
   const result = toResult(model, params, outcome);
-  return { ...result, stats: { ...result.stats, workers } };
+  const stats = { ...result.stats, workers };
+  if (result.verdict === "ok" && model.liveness.length > 0) {
+    // The sequential search, too, checks liveness only once safety holds.
+    const names = model.liveness.map((l) => `'${l.name}'`).join(", ");
+    return {
+      ...result,
+      verdict: "error",
+      error: {
+        message: `the safety properties hold over ${stats.states} states, but parallel ` +
+          `search does not check liveness properties (${names}): check this spec ` +
+          "with one worker (--workers 1)",
+      },
+      stats,
+    };
+  }
+  return { ...result, stats };
 }
