@@ -92,6 +92,8 @@ export type GProp =
 /** A process kind. */
 export interface GProc {
   readonly count: number;
+  /** Declared `symmetric: true` (its code then never reads `id` or `pid`). */
+  readonly symmetric?: boolean;
   readonly body: readonly GStep[];
 }
 
@@ -362,7 +364,11 @@ export function buildCase(d: GenSpec): Case {
     const body = fixLabels(proc.body);
     sys.process(
       kinds[i]!,
-      { count: proc.count, locals: { x: 0, y: 0 } },
+      {
+        count: proc.count,
+        ...(proc.symmetric === true ? { symmetric: true } : {}),
+        locals: { x: 0, y: 0 },
+      },
       (s) => body.map((g) => toStep(g, s as StepBuilder<Any, Any>, prims, d.mod)),
     );
   });
@@ -384,26 +390,30 @@ export function buildCase(d: GenSpec): Case {
 // ---------------------------------------------------------------------------
 // The arbitraries.
 
-function exprArb(mod: number, withLocals: boolean, depth = 1): fc.Arbitrary<Expr> {
+function exprArb(mod: number, withLocals: boolean, depth = 1, ids = true): fc.Arbitrary<Expr> {
   const leaves: fc.Arbitrary<Expr>[] = [
     fc.integer({ min: 0, max: mod - 1 }).map((v): Expr => ({ t: "const", v })),
     fc.constantFrom<Expr>({ t: "g", name: "a" }, { t: "g", name: "b" }, { t: "flag" }),
   ];
-  if (withLocals) {
+  if (withLocals && ids) {
     leaves.push(
       fc.constantFrom<Expr>({ t: "l", name: "x" }, { t: "l", name: "y" }, { t: "id" }, {
         t: "pid",
       }),
     );
+  } else if (withLocals) {
+    leaves.push(fc.constantFrom<Expr>({ t: "l", name: "x" }, { t: "l", name: "y" }));
   }
   if (depth > 0) {
-    leaves.push(exprArb(mod, withLocals, depth - 1).map((idx): Expr => ({ t: "arr", idx })));
+    leaves.push(
+      exprArb(mod, withLocals, depth - 1, ids).map((idx): Expr => ({ t: "arr", idx })),
+    );
   }
   return fc.oneof(...leaves);
 }
 
-function condArb(mod: number, withLocals: boolean): fc.Arbitrary<Cond> {
-  const e = exprArb(mod, withLocals);
+function condArb(mod: number, withLocals: boolean, ids = true): fc.Arbitrary<Cond> {
+  const e = exprArb(mod, withLocals, 1, ids);
   return fc.oneof(
     {
       arbitrary: fc.record({
@@ -418,8 +428,8 @@ function condArb(mod: number, withLocals: boolean): fc.Arbitrary<Cond> {
   );
 }
 
-function assignArb(mod: number): fc.Arbitrary<Assign> {
-  const e = exprArb(mod, true);
+function assignArb(mod: number, ids = true): fc.Arbitrary<Assign> {
+  const e = exprArb(mod, true, 1, ids);
   return fc.oneof(
     {
       arbitrary: fc.record({
@@ -450,15 +460,22 @@ export interface GenOptions {
   readonly properties?: boolean;
   /** Favour channel operations, with `C0` a rendezvous (default false). */
   readonly rendezvous?: boolean;
+  /**
+   * Declare some kinds `symmetric: true`, with up to 3 copies (default
+   * false): their code never reads `id` or `pid`, and no property reads the
+   * mutex's owner.
+   */
+  readonly symmetric?: boolean;
 }
 
 function stepsArb(
   mod: number,
   asserts: boolean,
   channelWeight: number,
+  ids = true,
 ): (d: number, inLoop: boolean, min: number, max: number) => fc.Arbitrary<GStep[]> {
   const memo = new Map<string, fc.Arbitrary<GStep>>();
-  const cond = condArb(mod, true);
+  const cond = condArb(mod, true, ids);
   const name = (prefix: string, n: number) =>
     fc.integer({ min: 0, max: n - 1 }).map((i) => `${prefix}${i}`);
   const leaf = (inLoop: boolean): fc.Arbitrary<GStep> => {
@@ -467,7 +484,7 @@ function stepsArb(
         arbitrary: fc.record({
           k: fc.constant("do" as const),
           name: name("d", 3),
-          assigns: fc.array(assignArb(mod), { minLength: 1, maxLength: 2 }),
+          assigns: fc.array(assignArb(mod, ids), { minLength: 1, maxLength: 2 }),
         }),
         weight: 6,
       },
@@ -494,7 +511,7 @@ function stepsArb(
         arbitrary: fc.record({
           k: fc.constant("send" as const),
           ch: fc.constantFrom("C0", "C1" as const),
-          e: exprArb(mod, true, 0),
+          e: exprArb(mod, true, 0, ids),
         }),
         weight: channelWeight,
       },
@@ -568,7 +585,7 @@ function stepsArb(
   return list;
 }
 
-function propArb(mod: number, maxKinds: number): fc.Arbitrary<GProp> {
+function propArb(mod: number, maxKinds: number, ownerValue = true): fc.Arbitrary<GProp> {
   return fc.oneof(
     {
       arbitrary: fc.record({
@@ -589,7 +606,9 @@ function propArb(mod: number, maxKinds: number): fc.Arbitrary<GProp> {
     {
       arbitrary: fc.record({
         t: fc.constant("value" as const),
-        prim: fc.constantFrom("S", "M", "C0", "C1" as const),
+        prim: ownerValue
+          ? fc.constantFrom("S", "M", "C0", "C1" as const)
+          : fc.constantFrom("S", "C0", "C1" as const),
         max: fc.integer({ min: 0, max: 2 }),
       }),
       weight: 1,
@@ -613,10 +632,22 @@ export function genSpec(options: GenOptions = {}): fc.Arbitrary<GenSpec> {
   const props = options.properties ?? true;
   return fc.integer({ min: 2, max: 3 }).chain((mod) => {
     const steps = stepsArb(mod, props, options.rendezvous === true ? 12 : 3);
-    const proc = fc.record({
-      count: fc.integer({ min: 1, max: 2 }),
-      body: steps(depth, false, 1, 4),
-    });
+    const sym = options.symmetric === true;
+    const symSteps = sym
+      ? stepsArb(mod, props, options.rendezvous === true ? 12 : 3, false)
+      : steps;
+    const proc: fc.Arbitrary<GProc> = !sym
+      ? fc.record({
+        count: fc.integer({ min: 1, max: 2 }),
+        body: steps(depth, false, 1, 4),
+      })
+      : fc.boolean().chain((symmetric) =>
+        fc.record({
+          count: fc.integer({ min: 1, max: 3 }),
+          symmetric: fc.constant(symmetric),
+          body: (symmetric ? symSteps : steps)(depth, false, 1, 4),
+        })
+      );
     return fc.record({
       mod: fc.constant(mod),
       deadlock: props ? fc.boolean() : fc.constant(false),
@@ -638,8 +669,8 @@ export function genSpec(options: GenOptions = {}): fc.Arbitrary<GenSpec> {
           return p;
         });
       }),
-      invariants: fc.array(propArb(mod, maxKinds), { maxLength: props ? 2 : 0 }),
-      finals: fc.array(propArb(mod, maxKinds), { maxLength: props ? 1 : 0 }),
+      invariants: fc.array(propArb(mod, maxKinds, !sym), { maxLength: props ? 2 : 0 }),
+      finals: fc.array(propArb(mod, maxKinds, !sym), { maxLength: props ? 1 : 0 }),
     });
   });
 }

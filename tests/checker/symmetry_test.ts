@@ -1,0 +1,409 @@
+// Symmetry reduction (checker/symmetry.ts, model/_symmetry.ts): the reduced
+// search gets the unreduced search's verdict and property, on every bundled
+// spec whose replicated kinds can be declared symmetric and on random
+// systems; it stores no more states, its orbits add up to the unreduced
+// state count, its counterexamples are real traces that replay, and a
+// symmetry it cannot honour is a clear error.
+
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  check,
+  type CheckResult,
+  formatStats,
+  lock,
+  type Model,
+  mutex,
+  region,
+  replay,
+  spec,
+  system,
+  unlock,
+} from "../../mod.ts";
+import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts";
+import { pipe, read, write } from "../../model/primitives/pipe.ts";
+import { buildCase, genSpec } from "../_gen.ts";
+import { type AnySpec, loadSpec } from "../_pins.ts";
+import { cli, path } from "../_cli.ts";
+
+const pcSymmetric = await loadSpec("pc_symmetric.ts", "pcSymmetric");
+const pcSymmetricNoMutex = await loadSpec("pc_symmetric.ts", "pcSymmetricNoMutex");
+
+/**
+ * Compiles `s` with every process kind of two or more copies declared
+ * `symmetric: true`, as if its author had written it (the spec's `build`
+ * calls `sys.process`, which is wrapped for the duration).
+ */
+function compileMarked(s: AnySpec, params: Record<string, number | boolean> = {}): Model {
+  const proto = Object.getPrototypeOf(system({}));
+  const original = proto.process;
+  proto.process = function (name: string, options: { count?: number }, body: unknown) {
+    const marked = (options.count ?? 1) >= 2 ? { ...options, symmetric: true } : options;
+    return original.call(this, name, marked, body);
+  };
+  try {
+    return s.compile(params);
+  } finally {
+    proto.process = original;
+  }
+}
+
+/** The model of a generated system, or undefined when it does not compile (a bad goto). */
+function compileCase(d: Parameters<typeof buildCase>[0]): Model | undefined {
+  try {
+    return buildCase(d).spec.compile();
+  } catch {
+    return undefined;
+  }
+}
+
+/** What must hold between the unreduced and the reduced results of one model. */
+function assertAgree(model: Model, full: CheckResult, reduced: CheckResult, what: string): void {
+  assert.equal(reduced.verdict, full.verdict, `${what}: ${reduced.error?.message ?? ""}`);
+  assert.equal(reduced.violation?.property, full.violation?.property, what);
+  assert.equal(reduced.violation?.kind, full.violation?.kind, what);
+  assert.ok(reduced.stats.states <= full.stats.states, `${what}: more states when reduced`);
+  if (full.violation !== undefined && full.violation.kind !== "liveness") {
+    // Breadth-first: both traces are shortest.
+    assert.equal(reduced.violation!.transitions.length, full.violation.transitions.length, what);
+  }
+  if (reduced.violation !== undefined) {
+    const r = replay(model, reduced.violation);
+    assert.equal(r.error, undefined, `${what}: the reduced counterexample does not replay`);
+  }
+  const y = reduced.stats.symmetry;
+  assert.ok(y !== undefined, what);
+  if (full.verdict === "ok" && y.kinds.length > 0 && y.exact) {
+    // Every reachable state is in exactly one stored orbit.
+    assert.equal(y.represented, full.stats.states, `${what}: orbits do not add up`);
+  }
+}
+
+// --- the bundled symmetric spec ---------------------------------------------
+
+Deno.test("pc_symmetric: reduced and unreduced state counts are pinned", () => {
+  const pins = [
+    { params: {}, full: 110608, orbits: 5736 },
+    { params: { producers: 2, consumers: 2 }, full: 2392, orbits: 741 },
+  ];
+  for (const pin of pins) {
+    const full = check(pcSymmetric, { params: pin.params });
+    const reduced = check(pcSymmetric, { params: pin.params, symmetry: true });
+    assert.equal(full.verdict, "ok");
+    assert.equal(reduced.verdict, "ok");
+    assert.equal(full.stats.states, pin.full);
+    assert.equal(reduced.stats.states, pin.orbits);
+    assert.deepEqual(reduced.stats.symmetry, {
+      kinds: [
+        { process: "producer", copies: pin.params.producers ?? 3 },
+        { process: "consumer", copies: pin.params.consumers ?? 3 },
+      ],
+      orbits: pin.orbits,
+      represented: pin.full,
+      exact: true,
+    });
+  }
+});
+
+Deno.test("pc_symmetric_no_mutex: the reduced search finds the same shortest violation", () => {
+  const model = pcSymmetricNoMutex.compile();
+  const full = check(model);
+  const reduced = check(model, { symmetry: true });
+  assert.equal(full.stats.states, 26165);
+  assert.equal(reduced.stats.states, 1631);
+  assert.equal(reduced.violation?.property, "took an item");
+  assert.equal(reduced.violation?.transitions.length, 18);
+  assertAgree(model, full, reduced, "pc_symmetric_no_mutex");
+  assert.match(formatStats(reduced.stats), /symmetry over producer x3, consumer x3: 1,631 orbits/);
+});
+
+Deno.test("check({ symmetry: true }) agrees with dfs and the fingerprint store", () => {
+  const model = pcSymmetric.compile({ producers: 2, consumers: 2 });
+  const dfs = check(model, { symmetry: true, strategy: "dfs" });
+  assert.equal(dfs.verdict, "ok");
+  assert.equal(dfs.stats.states, 741);
+  const fp = check(model, { symmetry: true, store: "fingerprint" });
+  assert.equal(fp.verdict, "ok");
+  assert.equal(fp.stats.states, 741);
+  const bug = pcSymmetricNoMutex.compile();
+  const v = check(bug, { symmetry: true, store: "fingerprint" });
+  assert.equal(v.violation?.property, "took an item");
+  assert.equal(replay(bug, v.violation!).error, undefined);
+  const d = check(bug, { symmetry: true, strategy: "dfs" });
+  assert.equal(d.violation?.property, "took an item");
+  assert.equal(replay(bug, d.violation!).error, undefined);
+});
+
+// --- every bundled spec -----------------------------------------------------
+
+async function bundledSpecs(): Promise<AnySpec[]> {
+  const out: AnySpec[] = [];
+  const dir = new URL("../../specs/", import.meta.url);
+  const files = [...Deno.readDirSync(dir)]
+    .map((e) => e.name)
+    .filter((n) => n.endsWith(".ts") && !n.startsWith("_"))
+    .sort();
+  for (const file of files) {
+    const mod = await import(new URL(file, dir).href);
+    for (const v of Object.values(mod)) {
+      if (v !== null && typeof v === "object" && "compile" in v && "expect" in v) {
+        out.push(v as AnySpec);
+      }
+    }
+  }
+  return out;
+}
+
+Deno.test("every bundled spec: reduced and unreduced searches agree where symmetry applies", async () => {
+  const applied: string[] = [];
+  const readsId: string[] = [];
+  const refused: string[] = [];
+  for (const s of await bundledSpecs()) {
+    let model: Model;
+    try {
+      model = compileMarked(s);
+    } catch {
+      continue; // no replicated kind to mark changes nothing here
+    }
+    const original = check(s);
+    const full = check(model);
+    const reduced = check(model, { symmetry: true });
+    const noKinds = reduced.stats.symmetry?.kinds.length === 0;
+    if (
+      reduced.verdict === "error" &&
+      /symmetry reduction does not apply/.test(reduced.error!.message)
+    ) {
+      // A primitive that cannot rename processes: refused, by name.
+      assert.match(
+        reduced.error!.message,
+        /^Cannot check '[^']+': symmetry reduction does not apply: process .* declared symmetric, but \S+ '[^']+' cannot rename/,
+      );
+      refused.push(s.name);
+      continue;
+    }
+    if (
+      full.verdict === "error" &&
+      /declared symmetric, so its code may not read/.test(full.error!.message)
+    ) {
+      // The copies are told apart by their id: not symmetric, and the
+      // reduced search must not pass either.
+      assert.equal(reduced.verdict, "error", s.name);
+      readsId.push(s.name);
+      continue;
+    }
+    // Marking changes nothing when the code never reads id or pid.
+    assert.equal(full.verdict, original.verdict, s.name);
+    assert.equal(full.stats.states, original.stats.states, s.name);
+    assertAgree(model, full, reduced, s.name);
+    if (!noKinds) applied.push(`${s.name} ${full.stats.states}->${reduced.stats.states}`);
+  }
+  // The bundled symmetric specs at least; more as primitives learn to rename.
+  assert.ok(applied.some((a) => a.startsWith("pc_symmetric ")), applied.join(", "));
+  assert.ok(applied.length >= 4, `applied to: ${applied.join(", ")}`);
+  assert.ok(readsId.includes("pc_no_mutex"), readsId.join(", "));
+  assert.ok(refused.length > 0);
+  if (Deno.env.get("SYMMETRY_REPORT") !== undefined) {
+    console.log({ applied, readsId, refused });
+  }
+});
+
+// --- random systems ---------------------------------------------------------
+
+Deno.test("random systems with symmetric kinds: reduced and unreduced verdicts agree", () => {
+  let reducedSome = 0;
+  fc.assert(
+    fc.property(genSpec({ symmetric: true, maxInstances: 5 }), (d) => {
+      const model = compileCase(d);
+      if (model === undefined) return;
+      const full = check(model, { maxStates: 20000 });
+      if (full.verdict === "incomplete" || full.verdict === "error") return;
+      const reduced = check(model, { symmetry: true });
+      assertAgree(model, full, reduced, JSON.stringify(d));
+      if (reduced.stats.states < full.stats.states) reducedSome++;
+      const dfs = check(model, { symmetry: true, strategy: "dfs" });
+      assert.equal(dfs.verdict, full.verdict);
+      if (dfs.violation !== undefined) {
+        assert.equal(replay(model, dfs.violation).error, undefined);
+      }
+    }),
+    { numRuns: 300 },
+  );
+  assert.ok(reducedSome > 20, `only ${reducedSome} systems were reduced at all`);
+});
+
+Deno.test("random systems without properties: the orbits cover the whole state space", () => {
+  fc.assert(
+    fc.property(genSpec({ symmetric: true, properties: false, maxInstances: 5 }), (d) => {
+      const model = compileCase(d);
+      if (model === undefined) return;
+      const full = check(model, { maxStates: 20000 });
+      if (full.verdict !== "ok") return;
+      const reduced = check(model, { symmetry: true });
+      assertAgree(model, full, reduced, JSON.stringify(d));
+    }),
+    { numRuns: 200 },
+  );
+});
+
+// --- condition variables: waiter masks are renamed --------------------------
+
+const tokens = spec({
+  name: "cv_tokens",
+  params: { workers: 3, tokens: 2 },
+  build: (p) => {
+    const sys = system({ tokens: 0, done: 0 });
+    const m = mutex("m");
+    const cv = condvar("cv", m);
+    sys.process("giver", {}, (s) => [
+      s.while(({ g }) => g.done < p.tokens, [
+        lock(m),
+        s.do("give", ({ g }) => {
+          g.tokens++;
+          g.done++;
+        }),
+        condSignal(cv),
+        unlock(m),
+      ]),
+    ]);
+    sys.process("worker", { count: p.workers, symmetric: true, locals: { got: 0 } }, (s) => [
+      lock(m),
+      s.while(({ g }) => g.tokens === 0, [condWait(cv)]),
+      region(
+        "take",
+        s.do("take", ({ g, l }) => {
+          g.tokens--;
+          l.got = 1;
+        }),
+      ),
+      unlock(m),
+    ]);
+    sys.always("tokens never negative", ({ g }) => g.tokens >= 0);
+    sys.configure({ deadlock: true });
+    return sys;
+  },
+});
+
+Deno.test("condition variables: reduced and unreduced agree (a lost wakeup deadlocks)", () => {
+  for (
+    const params of [{ workers: 2, tokens: 2 }, { workers: 3, tokens: 3 }, {
+      workers: 3,
+      tokens: 2,
+    }]
+  ) {
+    const model = tokens.compile(params);
+    const full = check(model);
+    const reduced = check(model, { symmetry: true });
+    assertAgree(model, full, reduced, JSON.stringify(params));
+    assert.ok(reduced.stats.states < full.stats.states);
+  }
+});
+
+// --- refusals -----------------------------------------------------------------
+
+Deno.test("a symmetric kind whose code reads its id is an error naming spec, process and step", () => {
+  const s = spec({
+    name: "by_id",
+    params: {},
+    build: () => {
+      const sys = system({ x: 0 });
+      sys.process("w", { count: 2, symmetric: true }, (b) => [
+        b.do("tag", ({ g, id }) => {
+          g.x = id;
+        }),
+      ]);
+      return sys;
+    },
+  });
+  for (const symmetry of [false, true]) {
+    const r = check(s, { symmetry });
+    assert.equal(r.verdict, "error");
+    assert.match(
+      r.error!.message,
+      /^Cannot check 'by_id': process 'w#\d', step 'tag'.*: process 'w' is declared symmetric, so its code may not read its id/,
+    );
+  }
+});
+
+Deno.test("a primitive that cannot rename processes refuses symmetry reduction by name", () => {
+  const s = spec({
+    name: "piped",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const fd = pipe(sys, "fd", { capacity: 2 });
+      sys.process("w", { count: 2, symmetric: true }, () => [write(fd, { bytes: 1, value: 1 })]);
+      sys.process("r", { locals: { n: 0 } }, (b) => [
+        read(fd, { bytes: 1, count: b.into("n") }),
+        read(fd, { bytes: 1, count: b.into("n") }),
+      ]);
+      return sys;
+    },
+  });
+  assert.notEqual(check(s).verdict, "error");
+  const r = check(s, { symmetry: true });
+  assert.equal(r.verdict, "error");
+  assert.equal(
+    r.error!.message,
+    "Cannot check 'piped': symmetry reduction does not apply: process 'w' is declared " +
+      "symmetric, but pipe 'fd' cannot rename the processes it records (it supports no " +
+      "symmetry); check without symmetry, or drop 'symmetric: true'",
+  );
+});
+
+Deno.test("properties that could name one copy are errors in a symmetric system", () => {
+  const owner = spec({
+    name: "owner",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const m = mutex("m");
+      sys.process("w", { count: 2, symmetric: true }, () => [lock(m), unlock(m)]);
+      sys.always("w#0 never holds m", (v) => v.value(m) !== 0);
+      return sys;
+    },
+  });
+  const r = check(owner, { symmetry: true });
+  assert.equal(r.verdict, "error");
+  assert.match(
+    r.error!.message,
+    /v\.value\(m\) is a pid, which could name one copy of process 'w'/,
+  );
+  const step = spec({
+    name: "step_names",
+    params: {},
+    build: () => {
+      const sys = system({ x: 0 });
+      sys.process("w", { count: 2, symmetric: true }, (b) => [b.do("inc", ({ g }) => g.x++)]);
+      sys.step("only w#0 moves first", (_b, info) => info.process !== "w#1");
+      return sys;
+    },
+  });
+  const s = check(step, { symmetry: true });
+  assert.equal(s.verdict, "error");
+  assert.match(s.error!.message, /may not read the process of a step of process 'w'/);
+});
+
+Deno.test("symmetry: true without a symmetric kind changes nothing and says so", async () => {
+  const r = check(await loadSpec("pc_semaphore.ts", "pcSemaphore"), { symmetry: true });
+  assert.equal(r.verdict, "ok");
+  assert.equal(r.stats.states, 132);
+  assert.deepEqual(r.stats.symmetry?.kinds, []);
+  assert.match(formatStats(r.stats), /symmetry: no process kind is declared symmetric/);
+});
+
+Deno.test("cli check --symmetry prints what the reduction saved", async () => {
+  const r = await cli(
+    "check",
+    path("specs/pc_symmetric.ts"),
+    "--symmetry",
+    "--spec",
+    "pc_symmetric",
+  );
+  assert.equal(r.code, 0, r.err);
+  assert.match(
+    r.out,
+    /symmetry over producer x3, consumer x3: 5,736 orbits stand for 110,608 states \(19\.3x\)/,
+  );
+  const bad = await cli("simulate", path("specs/pc_symmetric.ts"), "--symmetry");
+  assert.equal(bad.code, 3);
+});
