@@ -6,6 +6,11 @@
 // payload requestOf(c, k) on `requests`; the server takes requests of type 1
 // in arrival order and answers each on `replies` with message type c + 1
 // and payload replyOf(request). A client then receives one reply.
+//
+// Delivery templates (docs/properties.md, "Templates") on both queues: no
+// request or reply is lost or left queued, each request is taken once, and
+// each queue delivers the messages of one type in the order they were sent
+// (what every System V selection keeps).
 
 import { type ParamValues, type Spec, spec, status, system } from "../mod.ts";
 import { msgQueue, msgrcv, msgsnd } from "../model/primitives/sysv_msg.ts";
@@ -110,7 +115,12 @@ export function requestResponse(
       ]);
 
       sys.atEnd("every request served", ({ g }) => g.served === total);
-      return sys;
+      sys.delivery(requests, {
+        exactlyOnce: true,
+        noDuplicates: { values: requestOf(p.clients, 0) },
+        order: "fifoPerType",
+      });
+      return sys.delivery(replies, { noLoss: true, order: "fifoPerType" });
     },
   });
 }

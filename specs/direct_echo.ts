@@ -6,10 +6,20 @@
 //    serving the clients in turn.
 //  - Asymmetric: the server's receive(id, m) accepts anyone and learns the
 //    sender's pid, which it replies to.
+// Both attach the delivery template (docs/properties.md, "Templates"):
+// every request and echo is received exactly once, in order on its link,
+// and only by the process it was sent to.
 import { label, loop, spec, system } from "../mod.ts";
 import { direct, pidOf, receiveAny, receiveFrom, sendTo } from "../model/primitives/direct.ts";
+import type { DeliveryRules } from "../model/templates.ts";
 
 const request = (id: number, k: number) => 10 * (id + 1) + k;
+
+/** The delivery rules both variants keep (values: every request, and its echo). */
+const echoRules = (clients: number, requests: number): DeliveryRules => ({
+  exactlyOnce: true, noDuplicates: { values: request(clients, requests) },
+  order: "fifo", addressee: true,
+});
 
 export const directEchoSymmetric = spec({
   name: "direct_echo_symmetric",
@@ -40,7 +50,7 @@ export const directEchoSymmetric = spec({
       ]),
     ]);
     sys.atEnd("every request echoed", ({ g }) => g.echoed === p.clients * p.requests);
-    return sys;
+    return sys.delivery(net, echoRules(p.clients, p.requests));
   },
 });
 
@@ -70,6 +80,6 @@ export const directEchoAsymmetric = spec({
       ),
     ]);
     sys.atEnd("every request echoed", ({ g }) => g.echoed === p.clients * p.requests);
-    return sys;
+    return sys.delivery(net, echoRules(p.clients, p.requests));
   },
 });

@@ -2,8 +2,10 @@
 // A parent forks W workers; worker w sums its own slice of 1..n and sends the
 // partial sum to the parent as a System V message of type 1 (ipc-semantics.md
 // §2). The parent receives W messages and adds them up: whatever order the
-// workers finish in, the total is n(n+1)/2.
-import { spec, status, system } from "../mod.ts";
+// workers finish in, the total is n(n+1)/2. The delivery template
+// (docs/properties.md, "Templates") adds that no partial sum is lost or left
+// in the queue and that only the parent receives them.
+import { pidsOf, spec, status, system } from "../mod.ts";
 import { msgQueue, msgrcv, msgsnd } from "../model/primitives/sysv_msg.ts";
 
 /** The first number (from 1) of worker `w`'s slice of 1..n among `workers`. */
@@ -45,6 +47,6 @@ export const forkSumMq = spec({
 
     sys.atEnd("total is n(n+1)/2", ({ g }) =>
       g.total === (p.n * (p.n + 1)) / 2 || `total ${g.total}, expected ${(p.n * (p.n + 1)) / 2}`);
-    return sys;
+    return sys.delivery(results, { noLoss: true, receivers: pidsOf(sys, "parent") });
   },
 });

@@ -4,6 +4,8 @@
 // writes `items` bytes (1, 2, 3, ...) and closes its write end; the child
 // closes its copy of the write end and reads until read() returns 0. Once
 // no write end is left and the buffer is drained the child sees EOF.
+// The delivery template (docs/properties.md, "Templates") checks each byte:
+// received exactly once, in the order written, and none destroyed unread.
 import { array, spec, system } from "../mod.ts";
 import { close, pipe, read, write } from "../model/primitives/pipe.ts";
 import { receivedInOrder } from "./_bytes.ts";
@@ -34,6 +36,6 @@ export const pipeForkEof = spec({
     ]);
 
     sys.atEnd("all bytes received in order", receivedInOrder);
-    return sys;
+    return sys.delivery(fd, { exactlyOnce: true, noDuplicates: { values: p.items + 1 }, order: "fifo" });
   },
 });

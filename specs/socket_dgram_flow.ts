@@ -7,6 +7,8 @@
 // end marker: datagrams have no EOF, but an empty datagram is a real
 // message. The receiver reads with a `buffer`-byte buffer; a datagram
 // longer than that comes back truncated, with the MSG_TRUNC flag set.
+// The delivery template (docs/properties.md, "Templates") checks that no
+// datagram is destroyed or left unread and that they arrive in order.
 import { array, spec, system } from "../mod.ts";
 import { dgramRecv, dgramSend, unixDgram } from "../model/primitives/unix_dgram.ts";
 
@@ -46,6 +48,6 @@ export const socketDgramFlow = spec({
       }
       return true;
     });
-    return sys;
+    return sys.delivery(port, { noLoss: true, order: "fifo" });
   },
 });

@@ -6,6 +6,9 @@
 // the reply until EOF. The server accepts, reads the request until EOF
 // (the client's shutdown), replies with `reply` bytes of the value it read,
 // and closes. The half-close is the protocol's end-of-request marker.
+// The delivery template (docs/properties.md, "Templates") checks that no
+// byte of a request or reply is destroyed unread or left behind, and that
+// each direction of each connection stays in order.
 import { array, spec, system } from "../mod.ts";
 import {
   sockAccept, sockClose, sockConnect, sockRecv, sockSend, sockShutdown, unixStream,
@@ -53,6 +56,6 @@ export const socketHalfClose = spec({
 
     sys.always("at most backlog + 1 connections wait", (v) => v.value(srv) <= p.backlog + 1);
     sys.atEnd("every client got its own full reply", (v) => everyClientGotItsReply(v, p.reply));
-    return sys;
+    return sys.delivery(srv, { noLoss: true, order: "fifo" });
   },
 });
