@@ -238,7 +238,7 @@ function withLiveness(model: Model, result: CheckResult, options: CheckOptions):
 export function check(target: Model | Checkable, options: CheckOptions = {}): CheckResult {
   const prepared = prepare(target, options);
   if (!("model" in prepared)) return prepared;
-  const red = symmetryReduction(prepared.model, options.symmetry);
+  const red = symmetryReduction(prepared.model, options);
   if (typeof red === "string") return refused(prepared.model, prepared.params, red);
   let runs = 0;
   let out: SearchOutcome | CompactOutcome;
@@ -312,7 +312,7 @@ export async function checkAsync(
 ): Promise<CheckResult> {
   const prepared = prepare(target, options);
   if (!("model" in prepared)) return prepared;
-  const red = symmetryReduction(prepared.model, options.symmetry);
+  const red = symmetryReduction(prepared.model, options);
   if (typeof red === "string") return refused(prepared.model, prepared.params, red);
   const signal = options.signal;
   const outer = options.shouldStop;

@@ -322,6 +322,14 @@ export interface Reduction {
   result(r: CheckResult): CheckResult;
 }
 
+/** The options of `check()` that {@linkcode symmetryReduction} reads. */
+export interface SymmetryOptions {
+  /** Symmetry reduction asked for. */
+  readonly symmetry?: boolean | undefined;
+  /** Another reduction asked for (`"por"` cannot be combined with symmetry). */
+  readonly reduction?: string | undefined;
+}
+
 const NONE: Omit<Reduction, "model"> = { outcome: (o) => o, result: (r) => r };
 
 /**
@@ -330,7 +338,7 @@ const NONE: Omit<Reduction, "model"> = { outcome: (o) => o, result: (r) => r };
  * message when the model declares symmetry it cannot honour.
  *
  * @param model The model.
- * @param symmetry Whether symmetry reduction was asked for.
+ * @param options Whether symmetry reduction (and partial-order reduction) was asked for.
  * @returns The reduction, or the error message.
  *
  * @example
@@ -349,18 +357,25 @@ const NONE: Omit<Reduction, "model"> = { outcome: (o) => o, result: (r) => r };
  *   },
  * });
  * const model = s.compile();
- * const r = symmetryReduction(model, true);
+ * const r = symmetryReduction(model, { symmetry: true });
  * assert.ok(typeof r !== "string");
  * assert.equal(r.model, model); // nothing declared symmetric
  * ```
  */
-export function symmetryReduction(model: Model, symmetry: boolean | undefined): Reduction | string {
-  if (symmetry !== true) return { model, ...NONE };
+export function symmetryReduction(
+  model: Model,
+  options: SymmetryOptions,
+): Reduction | string {
+  if (options.symmetry !== true) return { model, ...NONE };
   let sym: Symmetry | undefined;
   try {
     sym = model.symmetry?.();
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
+  }
+  if (sym !== undefined && options.reduction !== undefined && options.reduction !== "none") {
+    return `Cannot check '${model.name}': symmetry reduction and partial-order reduction ` +
+      `cannot be combined (yet); check with one of them`;
   }
   if (sym === undefined) {
     const stats: SymmetryStats = { kinds: [], orbits: 0, represented: 0, exact: true };

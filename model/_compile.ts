@@ -975,7 +975,12 @@ class CompiledModel implements Model {
         const type = this.#insts[pid]!.type;
         return type.symmetric ? type.name : undefined;
       };
-      const partner = t.kind === "joint" ? symKind(t.joint.rPid) : undefined;
+      // A choice among waiters is numbered by pid: its text names a copy.
+      const partner = t.kind === "joint"
+        ? symKind(t.joint.rPid)
+        : t.kind === "single" && t.edge.kind === OP_MULTI
+        ? this.#p.types.find((type) => type.symmetric)?.name
+        : undefined;
       return symmetricStepInfo(d.process, t.pid, d.operation, symKind(t.pid), partner);
     });
   }

@@ -43,8 +43,10 @@ export function symmetricCtx(g: unknown, l: unknown, kind: string): Ctx {
 }
 
 /**
- * What a step property learns of a step: when the mover (or the partner of
- * a rendezvous) is a copy of a symmetric kind, the fields that name it throw.
+ * What a step property learns of a step: when the mover is a copy of a
+ * symmetric kind, the fields that name it throw; when the operation's text
+ * names one (the partner of a rendezvous, the waiter a signal wakes, by
+ * pid), reading it throws.
  */
 export function symmetricStepInfo(
   process: string,
@@ -58,8 +60,11 @@ export function symmetricStepInfo(
   }
   const refuse = (kind: string, what: string): never => {
     throw new TypeError(
-      `a step property may not read the ${what} of a step of process '${kind}', ` +
-        `which is declared symmetric (it would name one copy)`,
+      what === "operation"
+        ? `a step property may not read the operation of this step: it names a copy of ` +
+          `process '${kind}', which is declared symmetric`
+        : `a step property may not read the ${what} of a step of process '${kind}', ` +
+          `which is declared symmetric (it would name one copy)`,
     );
   };
   return Object.freeze({

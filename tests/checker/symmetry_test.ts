@@ -407,3 +407,47 @@ Deno.test("cli check --symmetry prints what the reduction saved", async () => {
   const bad = await cli("simulate", path("specs/pc_symmetric.ts"), "--symmetry");
   assert.equal(bad.code, 3);
 });
+
+Deno.test("symmetry and partial-order reduction are not combined", () => {
+  const r = check(pcSymmetric, { symmetry: true, reduction: "por" });
+  assert.equal(r.verdict, "error");
+  assert.equal(
+    r.error!.message,
+    "Cannot check 'pc_symmetric': symmetry reduction and partial-order reduction cannot be " +
+      "combined (yet); check with one of them",
+  );
+});
+
+Deno.test("a step property may not read which waiter a signal woke", () => {
+  const s = spec({
+    name: "woke",
+    params: {},
+    build: () => {
+      const sys = system({ ready: false });
+      const m = mutex("m");
+      const cv = condvar("cv", m);
+      sys.process("w", { count: 2, symmetric: true }, (b) => [
+        lock(m),
+        b.while(({ g }) => !g.ready, [condWait(cv)]),
+        unlock(m),
+      ]);
+      sys.process("s", {}, (b) => [
+        lock(m),
+        b.do("ready", ({ g }) => {
+          g.ready = true;
+        }),
+        condSignal(cv),
+        condSignal(cv),
+        unlock(m),
+      ]);
+      sys.step("never the 2nd", (_b, info) => !info.operation.includes("2nd"));
+      return sys;
+    },
+  });
+  const r = check(s);
+  assert.equal(r.verdict, "error");
+  assert.match(
+    r.error!.message,
+    /may not read the operation of this step: it names a copy of process 'w'/,
+  );
+});
