@@ -65,6 +65,14 @@ export const MIN_SLOTS = 1 << 16;
 /** The largest table, in slots (8 GiB). */
 export const MAX_SLOTS = 2 ** 30;
 
+/**
+ * The coordinator's growth rule, changeable by tests: before a level, the
+ * table grows so that the states stored plus `lookahead` times the last
+ * level's new states stay under GROW_AT. (With 0, every growth happens
+ * when a level meets the fill limit, through the workers' pending lists.)
+ */
+export const tuning = { lookahead: 1.5 };
+
 /** States per frontier chunk (each record is the state's id, then its slots). */
 export const CHUNK_STATES = 1024;
 /** States per unit of work a worker claims at a time (a range of a chunk). */

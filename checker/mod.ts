@@ -10,6 +10,7 @@ export * from "./check.ts";
 export * from "./bfs.ts";
 export * from "./dfs.ts";
 export * from "./bfs_compact.ts";
+export * from "./parallel.ts";
 export * from "./simulate.ts";
 export * from "./sweep.ts";
 export * from "./schedule_file.ts";

@@ -57,6 +57,7 @@ import {
   slotsFor,
   type StateAt,
   type ToWorker,
+  tuning,
   UNIT_STATES,
   type WorkerFinding,
 } from "./_parallel_shared.ts";
@@ -356,7 +357,7 @@ class Coordinator {
       }
       // Room for the next level: 1.5 times the last one's new states, as a rule
       // (states that do not fit wait for the table to grow, below).
-      await this.#ensure(this.#states + 1.5 * fresh);
+      await this.#ensure(this.#states + tuning.lookahead * fresh);
       const before = this.#states;
       const units = unitsOf(frontier);
       Atomics.store(this.#ctl, CTL.cursor, 0);
