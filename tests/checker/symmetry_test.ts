@@ -451,3 +451,84 @@ Deno.test("a step property may not read which waiter a signal woke", () => {
     /may not read the operation of this step: it names a copy of process 'w'/,
   );
 });
+
+// --- the canonical form itself ----------------------------------------------
+
+/** Every state of a small model, by breadth-first search. */
+function reachable(model: Model, limit: number): Int32Array[] {
+  const seen = new Map<string, Int32Array>();
+  const queue: Int32Array[] = [];
+  model.init((s) => {
+    seen.set(s.join(), s.slice());
+    queue.push(s.slice());
+  });
+  for (let i = 0; i < queue.length && seen.size < limit; i++) {
+    model.expand(queue[i]!, {
+      push(next) {
+        const k = next.join();
+        if (!seen.has(k)) {
+          seen.set(k, next.slice());
+          queue.push(next.slice());
+        }
+        return true;
+      },
+      fail() {},
+    });
+  }
+  return [...seen.values()];
+}
+
+/** Every renaming of the copies of the symmetric kinds, as pid maps. */
+function renamings(model: Model, kinds: readonly { process: string }[]): Int32Array[] {
+  const names = model.processNames;
+  let perms = [Int32Array.from(names, (_, p) => p)];
+  for (const k of kinds) {
+    const pids = names.flatMap((n, p) => (n.startsWith(`${k.process}#`) ? [p] : []));
+    const orders = (xs: number[]): number[][] =>
+      xs.length <= 1
+        ? [xs]
+        : xs.flatMap((x, i) =>
+          orders([...xs.slice(0, i), ...xs.slice(i + 1)]).map((r) => [x, ...r])
+        );
+    perms = perms.flatMap((base) =>
+      orders(pids).map((order) => {
+        const q = base.slice();
+        pids.forEach((p, i) => (q[p] = order[i]!));
+        return q;
+      })
+    );
+  }
+  return perms;
+}
+
+Deno.test("canonicalize(): one representative per orbit, and the orbit's exact size", () => {
+  const models = [
+    tokens.compile({ workers: 3, tokens: 2 }),
+    pcSymmetric.compile({ producers: 2, consumers: 2, slots: 1 }),
+    pcSymmetricNoMutex.compile({ producers: 3, consumers: 3 }),
+  ];
+  for (const model of models) {
+    const sym = model.symmetry!()!;
+    const perms = renamings(model, sym.kinds);
+    const states = reachable(model, 3000);
+    for (let i = 0; i < states.length; i += 7) {
+      const s = states[i]!;
+      const c = s.slice();
+      const applied = new Int32Array(sym.processes);
+      const size = sym.canonicalize(c, applied);
+      // The representative is the state renamed by the renaming reported.
+      const renamed = new Int32Array(s.length);
+      sym.permute(s, applied, renamed);
+      assert.deepEqual(renamed, c);
+      const images = new Set<string>();
+      for (const pi of perms) {
+        const u = new Int32Array(s.length);
+        sym.permute(s, pi, u);
+        images.add(u.join());
+        sym.canonicalize(u);
+        assert.deepEqual(u, c, `${model.name}: ${model.format(s)}`);
+      }
+      assert.equal(size, images.size, `${model.name}: ${model.format(s)}`);
+    }
+  }
+});
