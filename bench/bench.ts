@@ -9,6 +9,7 @@
  * deno task bench --quick --out bench/quick.md   # also write the smoke run's report
  * deno task bench --store exact                  # the exact store only
  * deno task bench --vs-spin                      # also SPIN on the Promela twins in bench/spin/
+ * deno task bench --workers 1,2                  # only the parallel search, with 1 and 2 workers
  * ```
  *
  * The main case is `pc_semaphore`, the bounded buffer of ipc-semantics.md
@@ -26,12 +27,18 @@
  * and the report gets a "vs SPIN" section. The bench installs nothing: when
  * `spin` or `gcc` is missing it says so and exits 0.
  *
+ * With `--workers 1,2`, the bench runs only the main case, once with the
+ * sequential fingerprint search (`check()`) and once with `checkParallel()`
+ * for each number of workers, and replaces (or adds) the "Parallel search"
+ * section of the report, leaving the other sections as they are. A full
+ * run keeps that section too.
+ *
  * @module
  */
 
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
-import { check, type CheckResult, formatStats, Spec } from "../mod.ts";
+import { check, checkParallel, type CheckResult, formatStats, Spec } from "../mod.ts";
 import {
   type PairRun,
   runSpin,
@@ -86,6 +93,10 @@ const USAGE =
                        scales (the small one, and the workload unless --quick) and
                        compare; needs spin and gcc on the PATH (installs nothing: if
                        either is missing, says so and exits 0)
+  --workers LIST       only the parallel search: the main case with the sequential
+                       fingerprint search, then checkParallel() with each number of
+                       workers in LIST (e.g. 1,2); replaces only the "Parallel search"
+                       section of the report
   -h, --help           this help`;
 
 /**
@@ -258,7 +269,7 @@ function machine(): string[] {
   return [
     `- Deno ${Deno.version.deno}, V8 ${Deno.version.v8}, TypeScript ${Deno.version.typescript}`,
     `- OS: ${Deno.build.os} ${Deno.build.arch}${kernel}`,
-    `- CPU: ${cpu}, ${navigator.hardwareConcurrency} logical cores (the checker uses one)`,
+    `- CPU: ${cpu}, ${navigator.hardwareConcurrency} logical cores (the checker uses one; \`checkParallel()\` one per worker)`,
     `- Memory: ${memory} total`,
   ];
 }
@@ -445,6 +456,194 @@ function report(
   ].join("\n");
 }
 
+/** The heading of the section `--workers` writes (and a full run keeps). */
+const PARALLEL_HEADING = "## Parallel search";
+
+/** The 1-minute load average, or undefined without --allow-sys. */
+function load(): number | undefined {
+  try {
+    return Deno.loadavg()[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** One run of the parallel section: the result, its wall time and the load around it. */
+interface ParallelRun {
+  readonly label: string;
+  readonly workers: number;
+  readonly result: CheckResult;
+  readonly wall: number;
+  readonly loadBefore: number | undefined;
+  readonly loadAfter: number | undefined;
+}
+
+async function runParallel(b: Bundled, spec: Spec, params: Params, workers: number) {
+  const label = workers === 0
+    ? "check() (sequential)"
+    : `checkParallel(), ${workers} worker${workers === 1 ? "" : "s"}`;
+  console.error(`[bench] ${spec.name} ${paramText(params)}: ${label} ...`);
+  const loadBefore = load();
+  const t0 = performance.now();
+  let lastReport = 0;
+  const onProgress = (p: { seconds: number; states: number; statesPerSecond: number }) => {
+    if (p.seconds - lastReport < 5) return;
+    lastReport = p.seconds;
+    console.error(
+      `[bench]   ${fmtInt(p.states)} states, ${fmtInt(p.statesPerSecond)} states/s`,
+    );
+  };
+  const result = workers === 0
+    ? check(spec, { params, store: "fingerprint", onProgress })
+    : await checkParallel(
+      { module: new URL(`../specs/${b.file}.ts`, import.meta.url), export: b.name },
+      { params, workers, onProgress },
+    );
+  const wall = (performance.now() - t0) / 1000;
+  const loadAfter = load();
+  console.error(`[bench]   ${result.verdict}: ${formatStats(result.stats)}`);
+  return { label, workers, result, wall, loadBefore, loadAfter };
+}
+
+/** The "Parallel search" section. */
+function parallelSection(runs: readonly ParallelRun[], command: string): string[] {
+  const one = runs.find((r) => r.workers === 1);
+  const seq = runs.find((r) => r.workers === 0);
+  const main = runs[runs.length - 1]!.result;
+  const fmtLoad = (x: number | undefined) => x === undefined ? "?" : x.toFixed(2);
+  const rows = runs.map((r) => {
+    const t = r.result.stats;
+    return [
+      r.label,
+      r.result.verdict,
+      fmtInt(t.states),
+      fmtInt(t.transitions),
+      String(t.depth),
+      t.seconds.toFixed(2),
+      r.wall.toFixed(2),
+      fmtInt(t.statesPerSecond),
+      one !== undefined && r.workers > 0
+        ? (t.statesPerSecond / one.result.stats.statesPerSecond).toFixed(2)
+        : "",
+      seq !== undefined ? (t.statesPerSecond / seq.result.stats.statesPerSecond).toFixed(2) : "",
+      t.bytesPerState.toFixed(1),
+      fmtMiB(t.frontierPeakBytes ?? 0),
+      fmtMiB(t.peakMemoryBytes),
+      `${fmtLoad(r.loadBefore)} / ${fmtLoad(r.loadAfter)}`,
+    ];
+  });
+  const ratios = runs.filter((r) => r.workers > 1 && one !== undefined).map((r) =>
+    `- ${r.workers} workers / 1 worker: **${
+      (r.result.stats.statesPerSecond / one!.result.stats.statesPerSecond).toFixed(2)
+    }×** the states/s (${fmtInt(r.result.stats.statesPerSecond)} vs ${
+      fmtInt(one!.result.stats.statesPerSecond)
+    })${
+      seq !== undefined
+        ? `; ${
+          (r.result.stats.statesPerSecond / seq.result.stats.statesPerSecond).toFixed(2)
+        }× the sequential \`check()\` (${fmtInt(seq.result.stats.statesPerSecond)})`
+        : ""
+    }.`
+  );
+  const head = [
+    "search",
+    "verdict",
+    "states",
+    "transitions",
+    "depth",
+    "s",
+    "wall s",
+    "states/s",
+    "vs 1 worker",
+    "vs check()",
+    "B/state",
+    "frontier",
+    "peak RSS",
+    "load 1 min before / after",
+  ];
+  return [
+    PARALLEL_HEADING,
+    "",
+    `Date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}, commit ${headCommit()}.`,
+    `Command: \`${command}\`, from the repository root.`,
+    "",
+    `\`${main.spec}\` (${paramText(main.params)}) over the fingerprint store: first the`,
+    'sequential search (`check(spec, { store: "fingerprint" })`), then `checkParallel()`',
+    "with each number of workers, one after the other in one process. Each worker",
+    "compiles the spec itself; *s* is the search (from the workers being ready to the",
+    "verdict), *wall s* the whole call (worker start-up, compiling, rebuilding nothing:",
+    "the verdict is ok). *B/state* counts the shared fingerprint table and the parent",
+    "links; *frontier* the chunks of states waiting to be expanded. The machine",
+    `has ${navigator.hardwareConcurrency} logical cores and was shared with other jobs while this ran:`,
+    "the *load* column is the 1-minute load average (`Deno.loadavg()`, as `uptime`",
+    "prints it) before and after each run; a load above the core count means the",
+    "runs competed for the cores, and the figures are then lower bounds.",
+    "",
+    ...table(head, rows, new Set(head.slice(2, -1))),
+    "",
+    ...ratios,
+    "",
+  ];
+}
+
+/** `text` with its parallel section replaced by `section` (or added before the machine). */
+function spliceSection(text: string, section: readonly string[]): string {
+  const lines = text.split("\n");
+  const start = lines.indexOf(PARALLEL_HEADING);
+  const body = [...section];
+  if (start >= 0) {
+    let end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+    if (end < 0) end = lines.length;
+    return [...lines.slice(0, start), ...body, ...lines.slice(end)].join("\n");
+  }
+  const machineAt = lines.indexOf("## Machine");
+  if (machineAt >= 0) {
+    return [...lines.slice(0, machineAt), ...body, ...lines.slice(machineAt)].join("\n");
+  }
+  return [...lines, "", ...body].join("\n");
+}
+
+/** The parallel section of `text`, if it has one. */
+function sectionOf(text: string): string[] | undefined {
+  const lines = text.split("\n");
+  const start = lines.indexOf(PARALLEL_HEADING);
+  if (start < 0) return undefined;
+  let end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+  if (end < 0) end = lines.length;
+  return lines.slice(start, end);
+}
+
+async function workersMain(
+  list: string,
+  quick: boolean,
+  workload: Params,
+  out: string | undefined,
+) {
+  const counts = list.split(",").map((x) => Number(x.trim()));
+  if (counts.some((n) => !Number.isInteger(n) || n < 1)) {
+    throw new TypeError(`--workers takes positive integers, comma-separated, got '${list}'`);
+  }
+  const b = SPECS[SPECS.length - 1]!;
+  const spec = await loadSpec(b);
+  const params = paramsFor(spec, workload);
+  const runs: ParallelRun[] = [];
+  for (const n of [0, ...counts]) runs.push(await runParallel(b, spec, params, n));
+  const section = parallelSection(runs, ["deno task bench", ...Deno.args].join(" "));
+  console.log(section.join("\n"));
+  const target = out ?? (quick ? undefined : "bench/RESULTS.md");
+  if (target !== undefined) {
+    let text = "";
+    try {
+      text = Deno.readTextFileSync(target);
+    } catch {
+      text = "<!-- deno-fmt-ignore-file -->\n\n# Benchmark results\n";
+    }
+    Deno.writeTextFileSync(target, spliceSection(text, section));
+    console.error(`[bench] wrote the parallel section of ${target}`);
+  }
+  return runs.every((r) => r.result.verdict === "ok") ? 0 : 1;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -454,6 +653,7 @@ async function main(): Promise<number> {
       out: { type: "string" },
       store: { type: "string", multiple: true },
       "vs-spin": { type: "boolean" },
+      workers: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -476,6 +676,9 @@ async function main(): Promise<number> {
     }
   }
   const workload = { ...(quick ? QUICK : FULL), ...parseParams(values.params ?? []) };
+  if (values.workers !== undefined) {
+    return await workersMain(values.workers, quick, workload, values.out);
+  }
   const specs = await Promise.all(SPECS.map(loadSpec));
   for (const k of Object.keys(workload)) {
     if (!specs.some((spec) => k in spec.params)) {
@@ -520,7 +723,14 @@ async function main(): Promise<number> {
   );
   const out = values.out ?? (quick ? undefined : "bench/RESULTS.md");
   if (out !== undefined) {
-    Deno.writeTextFileSync(out, text);
+    // Keep the section a `--workers` run wrote.
+    let kept: string[] | undefined;
+    try {
+      kept = sectionOf(Deno.readTextFileSync(out));
+    } catch {
+      kept = undefined;
+    }
+    Deno.writeTextFileSync(out, kept === undefined ? text : spliceSection(text, kept));
     console.error(`[bench] wrote ${out}`);
   }
   console.log(text);
