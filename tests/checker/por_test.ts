@@ -1,0 +1,405 @@
+// Partial-order reduction (check({ reduction: "por" })): it must keep every
+// deadlock, invariant, assertion and final-state verdict. Reduced searches
+// (breadth-first, depth-first, fingerprint store) are compared with the
+// unreduced search on every bundled spec and on random specs; the
+// benchmark specs' reduced state counts are pinned (SPIN 6.5.2's counts with
+// its partial-order reduction are one more: its twins check `atEnd` in one
+// extra state); and small specs show that each condition of the reduction
+// (visibility, the cycle proviso, re-running when an invariant queries
+// something new) is needed.
+
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import {
+  check,
+  type CheckOptions,
+  type CheckResult,
+  explainTrace,
+  post,
+  region,
+  semaphore,
+  Spec,
+  spec,
+  system,
+  wait,
+} from "../../mod.ts";
+import { buildCase, type GenSpec, genSpec, type GStep } from "../_gen.ts";
+import { type AnySpec, loadSpec } from "../_pins.ts";
+
+/** Every spec the files of specs/ export, by `file:export`. */
+async function bundled(): Promise<[string, AnySpec][]> {
+  const dir = new URL("../../specs/", import.meta.url);
+  const files = [...Deno.readDirSync(dir)]
+    .map((e) => e.name)
+    .filter((n) => n.endsWith(".ts") && !n.startsWith("_"))
+    .sort();
+  const out: [string, AnySpec][] = [];
+  for (const f of files) {
+    const mod = await import(new URL(f, dir).href);
+    for (const [name, s] of Object.entries(mod)) {
+      if (s instanceof Spec) out.push([`${f}:${name}`, s]);
+    }
+  }
+  return out;
+}
+
+const REDUCED: readonly [string, CheckOptions][] = [
+  ["bfs", { reduction: "por" }],
+  ["dfs", { reduction: "por", strategy: "dfs" }],
+  ["fingerprint", { reduction: "por", store: "fingerprint" }],
+];
+
+/** The reduced result agrees with the unreduced one. */
+function assertSameVerdict(what: string, full: CheckResult, reduced: CheckResult): void {
+  assert.equal(
+    reduced.verdict,
+    full.verdict,
+    `${what}: ${reduced.violation?.property ?? reduced.error?.message ?? ""}`,
+  );
+  assert.equal(reduced.violation?.property, full.violation?.property, what);
+  assert.equal(reduced.violation?.kind, full.violation?.kind, what);
+  if (full.verdict !== "violation") {
+    assert.ok(
+      reduced.stats.states <= full.stats.states,
+      `${what}: ${reduced.stats.states} states reduced, ${full.stats.states} unreduced`,
+    );
+  }
+}
+
+/** A reduced counterexample is a real trace: replaying it gives it back. */
+function assertReplays(what: string, s: AnySpec, r: CheckResult): void {
+  const v = r.violation;
+  // Liveness properties are checked over the whole state graph, unreduced.
+  if (v === undefined || v.kind === "liveness") return;
+  const again = explainTrace(s.compile(), v);
+  assert.ok(typeof again !== "string", `${what}: ${again}`);
+  assert.deepEqual(again, v, what);
+}
+
+for (const [name, s] of await bundled()) {
+  Deno.test(`check({ reduction: "por" }) on ${name}: same verdict and property, no more states, traces replay`, () => {
+    const full = check(s);
+    for (const [how, options] of REDUCED) {
+      const r = check(s, options);
+      assertSameVerdict(`${name} (${how})`, full, r);
+      assertReplays(`${name} (${how})`, s, r);
+      assert.ok(r.stats.reduction !== undefined, `${name} (${how}): no reduction stats`);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------
+// The benchmark specs, at the scales of bench/vs_spin.ts. SPIN 6.5.2 with its
+// partial-order reduction stores one state more in each (bench/RESULTS.md).
+
+const pcChannel = await loadSpec("pc_channel.ts", "pcChannel");
+const pcRendezvous = await loadSpec("pc_rendezvous.ts", "pcRendezvous");
+const pcSemaphore = await loadSpec("pc_semaphore.ts", "pcSemaphore");
+
+const PINNED: readonly [AnySpec, Record<string, number>, number, number][] = [
+  // spec, params, unreduced states, reduced states (SPIN with POR: + 1)
+  [pcRendezvous, {}, 3_616, 665],
+  [pcChannel, {}, 52, 27],
+  [pcChannel, { producers: 2, consumers: 2 }, 10_312, 1_759],
+  [pcSemaphore, {}, 132, 83],
+  [pcSemaphore, { producers: 2, consumers: 2 }, 47_738, 14_309],
+];
+
+for (const [s, params, fullStates, reducedStates] of PINNED) {
+  const setting = Object.entries(params).map(([k, v]) => `${k}=${v}`).join(" ") || "defaults";
+  Deno.test(`check({ reduction: "por" }) on ${s.name} (${setting}): ${reducedStates} states instead of ${fullStates}`, () => {
+    assert.equal(check(s, { params }).stats.states, fullStates);
+    for (const [how, options] of REDUCED.slice(0, 2)) {
+      const r = check(s, { params, ...options });
+      assert.equal(r.verdict, "ok", how);
+      assert.equal(r.stats.states, reducedStates, how);
+      assert.equal(r.stats.reduction?.runs, 1, how);
+      assert.equal(
+        r.stats.reduction!.ample + r.stats.reduction!.full,
+        r.stats.states,
+        `${how}: every state is expanded once`,
+      );
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Each condition is needed: without it, these specs would pass.
+
+/**
+ * Two processes each enter a region through a step that touches only their
+ * locals; the invariant counts the region. Entering is visible, so both
+ * interleavings are explored (expanding one process alone would always
+ * leave before the other enters).
+ */
+const regionRace = spec({
+  name: "region race",
+  params: {},
+  build: () => {
+    const sys = system({});
+    sys.process("p", { count: 2, locals: { x: 0 } }, (s) => [
+      s.do("start", ({ l }) => {
+        l.x = 4;
+      }),
+      s.do("before", ({ l }) => {
+        l.x = 1;
+      }),
+      region(
+        "cs",
+        s.do("inside", ({ l }) => {
+          l.x = 2;
+        }),
+      ),
+      s.do("after", ({ l }) => {
+        l.x = 3;
+      }),
+    ]);
+    sys.always("one inside", (v) => v.inside("cs") <= 1);
+    return sys;
+  },
+});
+
+/**
+ * Each process posts and then waits on a semaphore of its own (so its
+ * operations are independent of the other process); the invariant reads
+ * both values, so the operations are visible.
+ */
+const privateSemaphores = spec({
+  name: "private semaphores",
+  params: {},
+  build: () => {
+    const sys = system({});
+    const a = semaphore("a", 0), b = semaphore("b", 0);
+    for (const [name, sem] of [["pa", a], ["pb", b]] as const) {
+      sys.process(name, { locals: { x: 0 } }, (s) => [
+        s.do("start", ({ l }) => {
+          l.x = 1;
+        }),
+        post(sem),
+        wait(sem),
+      ]);
+    }
+    sys.always("not both posted", (v) => v.value(a) + v.value(b) < 2);
+    return sys;
+  },
+});
+
+/**
+ * A process that spins for ever on its own locals (a cycle of steps
+ * independent of everything), and one that breaks the invariant in one
+ * step. Without the cycle proviso the spinning process would be expanded
+ * alone for ever and the other ignored.
+ */
+const spinner = spec({
+  name: "spinner",
+  params: {},
+  build: () => {
+    const sys = system({ bad: 0 });
+    sys.process("spin", { locals: { x: 0 } }, (s) => [
+      s.while(() => true, [s.do("flip", ({ l }) => {
+        l.x = 1 - l.x;
+      })]),
+    ]);
+    sys.process("breaker", {}, (s) => [s.do("break", ({ g }) => {
+      g.bad = 1;
+    })]);
+    sys.always("never bad", ({ g }) => g.bad === 0);
+    sys.configure({ deadlock: false });
+    return sys;
+  },
+});
+
+/**
+ * The invariant counts the region only once `armed` is set: the first
+ * reduced search learns that it reads the region when it is too late, and
+ * the search runs again with entering the region visible.
+ */
+const lateQuery = spec({
+  name: "late query",
+  params: {},
+  build: () => {
+    const sys = system({ armed: false });
+    sys.process("arm", {}, (s) => [s.do("arm", ({ g }) => {
+      g.armed = true;
+    })]);
+    sys.process("p", { count: 2, locals: { x: 0 } }, (s) => [
+      s.do("start", ({ l }) => {
+        l.x = 4;
+      }),
+      s.do("before", ({ l }) => {
+        l.x = 1;
+      }),
+      region(
+        "cs",
+        s.do("inside", ({ l }) => {
+          l.x = 2;
+        }),
+      ),
+      s.do("after", ({ l }) => {
+        l.x = 3;
+      }),
+    ]);
+    sys.always("one inside once armed", (v) => !v.g.armed || v.inside("cs") <= 1);
+    return sys;
+  },
+});
+
+/**
+ * An assertion over the asserting process's locals that fails: a failing
+ * transition is never part of an ample set (the process is not expanded
+ * alone there), and the failure is still reported.
+ */
+const localAssert = spec({
+  name: "local assert",
+  params: {},
+  build: () => {
+    const sys = system({ y: 0 });
+    sys.process("p", { locals: { x: 0 } }, (s) => [
+      s.do("set", ({ l }) => {
+        l.x = 1;
+      }),
+      s.assert("x is 0", ({ l }) => l.x === 0),
+    ]);
+    sys.process("q", {}, (s) => [s.do("y", ({ g }) => {
+      g.y = 1;
+    })]);
+    return sys;
+  },
+});
+
+for (
+  const [s, property, runs] of [
+    [regionRace, "one inside", 1],
+    [privateSemaphores, "not both posted", 1],
+    [spinner, "never bad", 1],
+    [lateQuery, "one inside once armed", 2],
+    [localAssert, "x is 0", 1],
+  ] as const
+) {
+  Deno.test(`check({ reduction: "por" }) finds the violation of '${property}' (${s.name})`, () => {
+    assert.equal(check(s).violation?.property, property);
+    for (const [how, options] of REDUCED) {
+      const r = check(s, options);
+      assert.equal(r.verdict, "violation", how);
+      assert.equal(r.violation?.property, property, how);
+      assertReplays(`${s.name} (${how})`, s, r);
+      if (how !== "fingerprint") assert.equal(r.stats.reduction?.runs, runs, how);
+    }
+  });
+}
+
+Deno.test('check({ reduction: "por" }) expands some states through ample sets in the specs above', () => {
+  // The reductions above are not vacuous: each spec is reduced somewhere.
+  for (const s of [regionRace, privateSemaphores, spinner, lateQuery, localAssert]) {
+    const r = check(s, { reduction: "por" });
+    assert.ok(r.stats.reduction!.ample > 0, s.name);
+  }
+});
+
+Deno.test('check({ reduction: "por" }) expands operations on a primitive no other process can still use alone', () => {
+  const s = spec({
+    name: "private semaphores, invisible",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const a = semaphore("a", 0), b = semaphore("b", 0), shared = semaphore("shared", 1);
+      for (const [name, sem] of [["pa", a], ["pb", b]] as const) {
+        sys.process(name, {}, () => [post(sem), wait(sem), wait(shared), post(shared)]);
+      }
+      return sys;
+    },
+  });
+  const full = check(s);
+  const r = check(s, { reduction: "por" });
+  assert.equal(r.verdict, "ok");
+  // 5 positions each (post, wait, wait(shared), post(shared), end): 25
+  // pairs, less the one with both holding `shared`. Reduced: pa runs alone
+  // up to wait(shared) (states 00, 10, 20), then pb does (21, 22); from 22
+  // both orders around `shared` (32, 42, 43, 44 and 23, 24, 34): 12 states.
+  assert.equal(full.stats.states, 24);
+  assert.equal(r.stats.states, 12);
+  assert.ok(r.stats.reduction!.ample > 0);
+});
+
+Deno.test('check({ reduction: "none" }) is the unreduced search', () => {
+  const r = check(pcRendezvous, { reduction: "none" });
+  assert.equal(r.stats.states, 3_616);
+  assert.equal(r.stats.reduction, undefined);
+});
+
+// ---------------------------------------------------------------------------
+// Random specs (tests/_gen.ts): the reduced verdict is the unreduced one, for
+// the whole spec and for each invariant alone.
+
+/** Inlines atomic blocks (which turn the reduction off) so that most generated specs reduce. */
+function flatten(steps: readonly GStep[]): GStep[] {
+  return steps.flatMap((g): GStep[] => {
+    switch (g.k) {
+      case "atomic":
+        return flatten(g.body);
+      case "if":
+        return [{ ...g, then: flatten(g.then), else: flatten(g.else) }];
+      case "while":
+      case "loop":
+      case "region":
+        return [{ ...g, body: flatten(g.body) }];
+      case "choose":
+        return [{ ...g, branches: g.branches.map(flatten) }];
+      default:
+        return [g];
+    }
+  });
+}
+
+const BUDGET = 20_000;
+
+/** Checks `d` unreduced and reduced; skips it when the unreduced search is cut short. */
+function compare(d: GenSpec): void {
+  const c = buildCase(d);
+  const full = check(c.spec, { maxStates: BUDGET });
+  fc.pre(full.verdict !== "incomplete" && full.verdict !== "error");
+  for (const [how, options] of REDUCED) {
+    const r = check(c.spec, { maxStates: BUDGET, ...options });
+    assert.equal(r.verdict, full.verdict, `${how}: ${r.violation?.property ?? ""}`);
+    if (full.verdict === "ok") assert.ok(r.stats.states <= full.stats.states, how);
+    if (r.violation !== undefined) {
+      const again = explainTrace(c.spec.compile(), r.violation);
+      assert.ok(typeof again !== "string", `${how}: ${again}`);
+      assert.equal(again.property, r.violation.property, how);
+    }
+  }
+}
+
+const SCALE = Number(Deno.env.get("REFERENCE_RUNS") ?? "1");
+const runs = (n: number) => ({ numRuns: Math.max(1, Math.round(n * SCALE)) });
+
+Deno.test('check({ reduction: "por" }) on random specs: the same verdict as the unreduced search', () => {
+  fc.assert(
+    fc.property(genSpec(), (d) => {
+      compare({ ...d, procs: d.procs.map((p) => ({ ...p, body: flatten(p.body) })) });
+    }),
+    runs(150),
+  );
+});
+
+Deno.test('check({ reduction: "por" }) on random specs: each invariant alone, and deadlocks alone', () => {
+  fc.assert(
+    fc.property(genSpec(), (d) => {
+      const procs = d.procs.map((p) => ({ ...p, body: flatten(p.body) }));
+      for (const inv of d.invariants) {
+        compare({ ...d, procs, invariants: [inv], finals: [], deadlock: false });
+      }
+      compare({ ...d, procs, invariants: [], finals: [], deadlock: true });
+    }),
+    runs(100),
+  );
+});
+
+Deno.test('check({ reduction: "por" }) on random specs with rendezvous: the same verdict', () => {
+  fc.assert(
+    fc.property(genSpec({ rendezvous: true }), (d) => {
+      compare({ ...d, procs: d.procs.map((p) => ({ ...p, body: flatten(p.body) })) });
+    }),
+    runs(100),
+  );
+});
