@@ -80,6 +80,10 @@ options:
                        128 MiB; 5 to 37)
   --symmetry           symmetry reduction: one state per orbit of the copies of
                        process kinds declared symmetric (same verdicts, real traces)
+  --por                partial-order reduction: where one process's next steps are
+                       independent of the others and invisible to the invariants,
+                       explore only them (same safety verdicts, real traces that
+                       need not be shortest; not with --symmetry or --workers)
   --workers N          search with N workers (Web Workers) sharing a fingerprint table:
                        breadth-first over the fingerprint store, the same verdicts and
                        shortest traces; safety only (a spec with liveness properties
@@ -253,6 +257,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       store: { type: "string" },
       "bitstate-bits": { type: "string" },
       symmetry: { type: "boolean" },
+      por: { type: "boolean" },
       workers: { type: "string" },
       time: { type: "string" },
       format: { type: "string" },
@@ -271,7 +276,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   const [command, ...paths] = positionals;
   if (command === "sweep" || command === "simulate" || command === "replay") {
-    for (const name of ["store", "bitstate-bits", "symmetry", "workers"] as const) {
+    for (const name of ["store", "bitstate-bits", "symmetry", "workers", "por"] as const) {
       if (values[name] !== undefined) throw new UsageError(`${command} does not take --${name}`);
     }
     return await simulationCommand(command, paths, values, io);
@@ -318,6 +323,10 @@ async function run(args: string[], io: CliIO): Promise<number> {
       throw new UsageError("--workers searches over the fingerprint store (not --store bitstate)");
     }
     if (values.symmetry === true) throw new UsageError("--workers does not take --symmetry");
+    if (values.por === true) throw new UsageError("--workers does not take --por");
+  }
+  if (values.por === true && values.symmetry === true) {
+    throw new UsageError("--por does not combine with --symmetry");
   }
   const limits = {
     maxStates: positiveInt("max-states", values["max-states"]),
@@ -411,6 +420,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
           store,
           ...(bitstateBits !== undefined ? { bitstateBits } : {}),
           ...(values.symmetry === true ? { symmetry: true } : {}),
+          ...(values.por === true ? { reduction: "por" as const } : {}),
         });
       results.push(result);
       if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;

@@ -47,7 +47,16 @@ export function formatStats(s: Stats): string {
     `memory: ${fmtBytes(s.peakMemoryBytes)} peak, ${s.bytesPerState.toFixed(1)} B/state ` +
     `(${s.stateWidth} slots)${storeStats(s)}${
       s.workers !== undefined ? `; ${s.workers} worker${s.workers === 1 ? "" : "s"}` : ""
-    }${symmetryStats(s)}`;
+    }${symmetryStats(s)}${reductionStats(s)}`;
+}
+
+/** How partial-order reduction expanded the states, for the stats line (empty without it). */
+function reductionStats(s: Stats): string {
+  const r = s.reduction;
+  if (r === undefined) return "";
+  const runs = r.runs > 1 ? `; ${r.runs} runs (the invariants queried something new)` : "";
+  return `; partial-order reduction: ${fmtInt(r.ample)} states expanded through ample sets, ` +
+    `${fmtInt(r.full)} fully${runs}`;
 }
 
 /** What symmetry reduction saved, for the stats line (empty without it). */

@@ -25,6 +25,7 @@ import {
 } from "../../mod.ts";
 import { buildCase, type GenSpec, genSpec, type GStep } from "../_gen.ts";
 import { type AnySpec, loadSpec } from "../_pins.ts";
+import { cli, path } from "../_cli.ts";
 
 /** Every spec the files of specs/ export, by `file:export`. */
 async function bundled(): Promise<[string, AnySpec][]> {
@@ -325,6 +326,33 @@ Deno.test('check({ reduction: "none" }) is the unreduced search', () => {
   const r = check(pcRendezvous, { reduction: "none" });
   assert.equal(r.stats.states, 3_616);
   assert.equal(r.stats.reduction, undefined);
+});
+
+Deno.test("ipcspec check --por: the reduced search, its stats, and a trace that --replay re-runs", async () => {
+  const ok = await cli("check", path("specs/pc_channel.ts"), "--por", "--param", "producers=2");
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /partial-order reduction: [\d,]+ states expanded through ample sets/);
+  const bad = await cli("check", path("specs/pc_no_mutex.ts"), "--por", "--format", "json");
+  assert.equal(bad.code, 1, bad.err);
+  const v = JSON.parse(bad.out).violation;
+  assert.equal(v.property, "exactly once");
+  const trace = `${v.init}:${v.transitions.join(",")}`;
+  const again = await cli("check", path("specs/pc_no_mutex.ts"), "--replay", trace);
+  assert.equal(again.code, 1, again.err);
+  assert.match(again.out, /exactly once/);
+  for (
+    const [args, message] of [
+      [["--symmetry"], /--por does not combine with --symmetry/],
+      [["--workers", "2"], /--workers does not take --por/],
+    ] as const
+  ) {
+    const r = await cli("check", path("specs/pc_channel.ts"), "--por", ...args);
+    assert.equal(r.code, 3);
+    assert.match(r.err, message);
+  }
+  const sim = await cli("simulate", path("specs/pc_channel.ts"), "--por");
+  assert.equal(sim.code, 3);
+  assert.match(sim.err, /simulate does not take --por/);
 });
 
 // ---------------------------------------------------------------------------
