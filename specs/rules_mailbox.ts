@@ -16,11 +16,12 @@ function mailboxRule(
   rules: (sys: { processes: readonly { name: string; count: number }[] }) => DeliveryRules,
   violation: string,
   stranger = false,
+  messages = 2,
 ) {
   return spec({
     name,
     description,
-    params: { receivers: 2, messages: 2 },
+    params: { receivers: 2, messages },
     expect: { violation },
     build: (p) => {
       const sys = system({});
@@ -40,7 +41,9 @@ function mailboxRule(
       ]);
       if (stranger) {
         // Reads the mailbox too: OS-owned mailboxes do not track receive rights.
-        sys.process("snoop", { locals: { m: 0 } }, (s) => [mbReceive(A, s.into("m"))]);
+        sys.process("snoop", { locals: { m: 0 } }, (s) => [
+          loop(label("idle", { end: true }), mbReceive(A, s.into("m"))),
+        ]);
       }
       sys.delivery(A, rules(sys));
       return sys;
@@ -63,6 +66,8 @@ export const rulesMailboxTurns = mailboxRule(
   "arbitrary",
   (sys) => ({ receivers: pidsOf(sys, "receiver"), policy: "round-robin" }),
   "A: round-robin",
+  false,
+  1,
 );
 
 export const rulesMailboxFifo = mailboxRule(
