@@ -39,6 +39,7 @@
 import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { check, checkParallel, type CheckResult, formatStats, Spec } from "../mod.ts";
+import { withKeptSections } from "./_sections.ts";
 import {
   type PairRun,
   runSpin,
@@ -730,7 +731,9 @@ async function main(): Promise<number> {
     } catch {
       kept = undefined;
     }
-    Deno.writeTextFileSync(out, kept === undefined ? text : spliceSection(text, kept));
+    // And the sections other benchmarks own (bench/symmetry.ts).
+    const next = kept === undefined ? text : spliceSection(text, kept);
+    Deno.writeTextFileSync(out, withKeptSections(next, out));
     console.error(`[bench] wrote ${out}`);
   }
   console.log(text);
