@@ -313,7 +313,7 @@ function failing(model: Model, state: Int32Array, property: number): number {
 }
 
 /** What `check()` needs to search with symmetry reduction, or without. */
-export interface Reduction {
+export interface SymmetryReduction {
   /** The model to search. */
   readonly model: Model;
   /** Maps the search's paths back to the real model. */
@@ -330,7 +330,7 @@ export interface SymmetryOptions {
   readonly reduction?: string | undefined;
 }
 
-const NONE: Omit<Reduction, "model"> = { outcome: (o) => o, result: (r) => r };
+const NONE: Omit<SymmetryReduction, "model"> = { outcome: (o) => o, result: (r) => r };
 
 /**
  * The reduction `check()` applies: none unless `symmetry` is set; with it,
@@ -365,7 +365,7 @@ const NONE: Omit<Reduction, "model"> = { outcome: (o) => o, result: (r) => r };
 export function symmetryReduction(
   model: Model,
   options: SymmetryOptions,
-): Reduction | string {
+): SymmetryReduction | string {
   if (options.symmetry !== true) return { model, ...NONE };
   let sym: Symmetry | undefined;
   try {
