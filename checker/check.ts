@@ -29,8 +29,8 @@ export type Strategy = "bfs" | "dfs";
  * others can still do and invisible to the invariants, only they are
  * explored. Deadlock, invariant, assertion and final-state verdicts are the
  * same; traces are real (they replay) but need not be the shortest; liveness
- * properties are still checked over the whole state graph. See
- * docs/properties.md, "Partial-order reduction".
+ * properties are still checked over the whole state graph. Not combined with
+ * `symmetry`. See docs/por.md.
  */
 export interface CheckOptions extends SearchLimits, SearchHooks, ReductionOptions {
   /** Parameter overrides (numbers, booleans, or their text). */
