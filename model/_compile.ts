@@ -43,6 +43,7 @@ import type {
   System,
 } from "./spec.ts";
 import { errorText, SpecError } from "./spec_error.ts";
+import { type GenCursor, generate, type InstExpander } from "./_codegen.ts";
 import { buildSymmetry, symmetricCtx, symmetricStepInfo } from "./_symmetry.ts";
 import { isTemplate, type Template, type TemplateCheck } from "./templates.ts";
 import {
@@ -969,6 +970,7 @@ class CompiledModel implements Model {
     const prevG = new (makeViewClass(prev, p.globals, env, "", prevSync))(p.globalBase, "");
     this.#prevView = this.#makeStateView(prev, prevG);
     this.#initPor();
+    this.#gen = this.#generate();
     this.#stepInfo = this.#trans.map((t, tid) => {
       const d = this.describe(tid);
       const symKind = (pid: number) => {
@@ -1298,12 +1300,21 @@ class CompiledModel implements Model {
         return n;
       }
       let n = 0;
+      const gen = this.#gen;
+      if (gen !== undefined) {
+        for (let i = 0; i < gen.length && !this.#halt; i++) n += gen[i]!(state, sink);
+        return n;
+      }
       const insts = this.#insts;
       for (let i = 0; i < insts.length && !this.#halt; i++) {
         n += this.#expandInst(insts[i]!, state, sink);
       }
       return n;
     } catch (e) {
+      if (this.#gen !== undefined) {
+        this.#cur = this.#cursor.cur;
+        this.#failInPartner = this.#cursor.partner;
+      }
       this.#env.writable = false;
       this.#ownerOnly = false;
       this.#sync.reset();
@@ -1337,6 +1348,40 @@ class CompiledModel implements Model {
   }
 
   #failInPartner = false;
+  /** Generated expanders per pid (see `_codegen.ts`), or undefined to interpret. */
+  readonly #gen: readonly InstExpander[] | undefined;
+  /** Where the generated code notes the transition it fires. */
+  readonly #cursor: GenCursor = { cur: -1, partner: false };
+
+  /**
+   * The generated successor code, when this model can have it (no atomic
+   * blocks, no signal table) and generation is on (see {@linkcode setCodegen}).
+   */
+  #generate(): readonly InstExpander[] | undefined {
+    if (!codegenOn || this.#atomic || this.#events !== undefined) return undefined;
+    return generate({
+      w: this.#w,
+      width: this.width,
+      env: this.#env,
+      sync: this.#sync,
+      insts: this.#insts.map((inst) => ({
+        pid: inst.pid,
+        pcOff: inst.pcOff,
+        ctx: inst.ctx,
+        endPc: inst.type.endPc,
+        pcs: inst.type.pcs,
+        tids: inst.tids,
+        joints: inst.joints,
+      })),
+      kinds: { DO, WHEN, COND, NCOND, SKIP, ASSERT, OP, RDV_SEND, RDV_RECV, OP_MULTI },
+      cursor: this.#cursor,
+      emit: (sink, tid, state) => this.#emit(sink, tid, state),
+      finished: this.#exitHooks.length === 0
+        ? undefined
+        : (pid) => this.#finished(this.#insts[pid]!),
+      pidName: this.#pidName,
+    }).expanders;
+  }
   /** The signal table's delivery hooks, when the system has one. */
   readonly #events: AsyncEvents | undefined;
   readonly #evOff: number;
@@ -1952,6 +1997,19 @@ function withTemplateChecks(
     (check.kind === "invariant" ? invariants : finals).push({ prop, pred });
   }
   return { ...p, invariants, finals };
+}
+
+let codegenOn = true;
+
+/**
+ * Turns generated successor code on (the default) or off for models
+ * compiled from now on; off, every model interprets its step program.
+ * Tests compare the two. Returns the previous setting.
+ */
+export function setCodegen(on: boolean): boolean {
+  const was = codegenOn;
+  codegenOn = on;
+  return was;
 }
 
 /** Copies a state (a loop beats `TypedArray.set` for states of a few dozen slots). */
