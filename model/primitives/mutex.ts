@@ -87,7 +87,7 @@ export function lock(m: Mutex): Step {
     enabled: (w, off) => w[off] === 0,
     apply(w, off, pid) {
       w[off] = pid + 1;
-      if (taps.length > 0) for (const t of taps) t.acquire(w, pid);
+      if (taps.length > 0) { for (const t of taps) t.acquire(w, pid); }
       return undefined;
     },
   });
@@ -120,7 +120,7 @@ export function unlock(m: Mutex): Step {
       const owner = w[off]!;
       if (owner === pid + 1) {
         w[off] = 0;
-        if (taps.length > 0) for (const t of taps) t.release(w, pid);
+        if (taps.length > 0) { for (const t of taps) t.release(w, pid); }
         return undefined;
       }
       return owner === 0

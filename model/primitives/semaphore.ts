@@ -128,7 +128,7 @@ export function wait(sem: Semaphore): Step {
     enabled: (w, off) => w[off]! > 0,
     apply(w, off, pid) {
       w[off] = w[off]! - 1;
-      if (taps.length > 0) for (const t of taps) t.acquire(w, pid);
+      if (taps.length > 0) { for (const t of taps) t.acquire(w, pid); }
       return undefined;
     },
   });
@@ -163,7 +163,7 @@ export function post(sem: Semaphore): Step {
         return `post(${sem.name}) at its maximum ${max}`;
       }
       w[off] = w[off]! + 1;
-      if (taps.length > 0) for (const t of taps) t.release(w, pid);
+      if (taps.length > 0) { for (const t of taps) t.release(w, pid); }
       return undefined;
     },
   });
