@@ -6,7 +6,7 @@
  * The bench installs nothing: when `spin` or `gcc` is not on the PATH,
  * {@linkcode spinTools} says why and the caller skips the comparison. SPIN
  * runs in a temporary directory: `spin -a`, then `gcc -O2 -DSAFETY
- * -DNOREDUCE` (no partial-order reduction, as ipcspec has none), then
+ * -DNOREDUCE` (no partial-order reduction, as ipcspec's default search), then
  * `./pan`; and once more without `-DNOREDUCE` for reference.
  *
  * @module
@@ -311,8 +311,9 @@ export function spinSection(
     "differs. SPIN runs in a temporary directory: `spin -a -D...`, then",
     `\`gcc -O2 -DSAFETY -DNOREDUCE -DVECTORSZ=1024 -DMEMLIM=...\`, then \`./pan -m${PAN_DEPTH} -wN\``,
     "(N from the expected state count), an exhaustive search storing whole state",
-    "vectors, with no partial-order reduction, as ipcspec has none. *SPIN with",
-    "POR* is the same without `-DNOREDUCE`, for reference. Versions:",
+    "vectors, with no partial-order reduction, as ipcspec's default search. *SPIN",
+    "with POR* is the same without `-DNOREDUCE`, for reference (ipcspec's own",
+    "`--por` against it: the section *Partial-order reduction*). Versions:",
     ...versions.map((v) => `${v}.`),
     "",
     "- *states/s* is states stored per second of search (pan's own elapsed time;",

@@ -46,14 +46,7 @@ import { errorText, SpecError } from "./spec_error.ts";
 import { type GenCursor, generate, type InstExpander } from "./_codegen.ts";
 import { buildSymmetry, symmetricCtx, symmetricStepInfo } from "./_symmetry.ts";
 import { isTemplate, type Template, type TemplateCheck } from "./templates.ts";
-import {
-  BufferSink,
-  conflicts,
-  footprintOf,
-  futureFootprints,
-  tapped,
-  type Union,
-} from "./_por.ts";
+import { BufferSink, conflicts, futureFootprints, tapped, touches, type Union } from "./_por.ts";
 import {
   type AccessCounter,
   ArraySync,
@@ -1094,14 +1087,15 @@ class CompiledModel implements Model {
     const insts = this.#insts;
     for (const e of edges) {
       if (e.op === undefined) continue;
-      const fp = footprintOf(e.op);
-      for (let j = 0; j < insts.length; j++) {
-        const q = insts[j]!;
-        if (q === inst) continue;
-        const qpc = state[q.pcOff]!;
-        if (qpc === q.type.endPc) continue;
-        const u = this.#future.get(q.type)![qpc]!.get(e.op.prim);
-        if (u !== undefined && conflicts(fp, u)) return false;
+      for (const [prim, fp] of touches(e.op)) {
+        for (let j = 0; j < insts.length; j++) {
+          const q = insts[j]!;
+          if (q === inst) continue;
+          const qpc = state[q.pcOff]!;
+          if (qpc === q.type.endPc) continue;
+          const u = this.#future.get(q.type)![qpc]!.get(prim);
+          if (u !== undefined && conflicts(fp, u)) return false;
+        }
       }
     }
     return true;
@@ -1117,9 +1111,11 @@ class CompiledModel implements Model {
         const set = type.named.get(name);
         if (set !== undefined && set[pc] !== set[to]) return true;
       }
-      if (e.op !== undefined && this.#seenPrims.has(e.op.prim)) {
-        const writes = footprintOf(e.op).writes;
-        if (writes === "all" || writes.length > 0) return true;
+      if (e.op !== undefined && this.#seenPrims.size > 0) {
+        for (const [prim, fp] of touches(e.op)) {
+          if (!this.#seenPrims.has(prim)) continue;
+          if (fp.writes === "all" || fp.writes.length > 0) return true;
+        }
       }
     }
     return false;

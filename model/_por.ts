@@ -24,6 +24,24 @@ export function footprintOf(op: OpImpl): Footprint {
   return op.footprint ?? ALL;
 }
 
+/**
+ * Every primitive an operation touches, with what it touches there: its
+ * own primitive per its footprint, and all of the mutex of a condition
+ * variable (wait and re-acquire release and take it: condvar.ts finds the
+ * mutex's slots at run time, which no footprint can name).
+ */
+export function touches(op: OpImpl): readonly (readonly [PrimitiveImpl, Footprint])[] {
+  const own = [op.prim, footprintOf(op)] as const;
+  const linked = (op.prim as { readonly mutex?: unknown }).mutex;
+  if (
+    typeof linked === "object" && linked !== null &&
+    (linked as { readonly kind?: unknown }).kind === "mutex"
+  ) {
+    return [own, [linked as PrimitiveImpl, ALL]];
+  }
+  return [own];
+}
+
 /** The union of footprints: the slots read and written, or `true` for all of them. */
 export interface Union {
   readonly reads: Set<number> | true;
@@ -77,13 +95,14 @@ export function futureFootprints(
       const pc = todo.pop()!;
       for (const e of pcs[pc]!.edges) {
         if (e.op !== undefined) {
-          const fp = footprintOf(e.op);
-          let u = acc.get(e.op.prim);
-          if (u === undefined) acc.set(e.op.prim, u = { reads: new Set(), writes: new Set() });
-          if (fp.reads === "all") u.reads = true;
-          else if (u.reads !== true) { for (const x of fp.reads) u.reads.add(x); }
-          if (fp.writes === "all") u.writes = true;
-          else if (u.writes !== true) { for (const x of fp.writes) u.writes.add(x); }
+          for (const [prim, fp] of touches(e.op)) {
+            let u = acc.get(prim);
+            if (u === undefined) acc.set(prim, u = { reads: new Set(), writes: new Set() });
+            if (fp.reads === "all") u.reads = true;
+            else if (u.reads !== true) { for (const x of fp.reads) u.reads.add(x); }
+            if (fp.writes === "all") u.writes = true;
+            else if (u.writes !== true) { for (const x of fp.writes) u.writes.add(x); }
+          }
         }
         if (seen[e.to] === 0) {
           seen[e.to] = 1;

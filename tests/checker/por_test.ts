@@ -15,6 +15,8 @@ import {
   type CheckOptions,
   type CheckResult,
   explainTrace,
+  lock,
+  mutex,
   post,
   region,
   semaphore,
@@ -24,6 +26,7 @@ import {
   wait,
 } from "../../mod.ts";
 import { buildCase, type GenSpec, genSpec, type GStep } from "../_gen.ts";
+import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts";
 import { type AnySpec, loadSpec } from "../_pins.ts";
 import { cli, path } from "../_cli.ts";
 
@@ -268,8 +271,45 @@ const localAssert = spec({
   },
 });
 
+/**
+ * A condition variable's wait releases and re-takes its mutex: q, waiting,
+ * still touches the mutex p locks, although q has no mutex operation left
+ * (p's lock must not be expanded alone there). q gets the mutex only when
+ * it re-takes it before p locks it.
+ */
+const condvarMutex = spec({
+  name: "condvar mutex",
+  params: {},
+  build: () => {
+    const sys = system({ who: 0, ready: false });
+    const m = mutex("m");
+    const cv = condvar("cv", m);
+    sys.process("p", {}, (s) => [
+      lock(m),
+      s.do("take", ({ g }) => {
+        g.who = 1;
+      }),
+    ]);
+    sys.process("q", {}, (s) => [
+      lock(m),
+      s.do("arm", ({ g }) => {
+        g.ready = true;
+      }),
+      condWait(cv),
+      s.do("got", ({ g }) => {
+        g.who = 2;
+      }),
+    ]);
+    sys.process("r", {}, (s) => [s.when("armed", ({ g }) => g.ready), condSignal(cv)]);
+    sys.always("q never gets it", ({ g }) => g.who !== 2);
+    sys.configure({ deadlock: false });
+    return sys;
+  },
+});
+
 for (
   const [s, property, runs] of [
+    [condvarMutex, "q never gets it", 1],
     [regionRace, "one inside", 1],
     [privateSemaphores, "not both posted", 1],
     [spinner, "never bad", 1],
