@@ -3,7 +3,7 @@
 // receivers take turns. Message k*R + r + 1 goes to receiver r, and the
 // sender is told so. Each receiver knows its share. The delivery template
 // checks that every message is delivered exactly once, to the receivers in
-// turn.
+// turn; the liveness properties that every receiver eventually receives.
 import { spec, system } from "../mod.ts";
 import { pidsOf } from "../model/primitives/direct.ts";
 import { mailbox, mbReceive, mbSend } from "../model/primitives/mailbox.ts";
@@ -35,6 +35,10 @@ export const mailboxRoundRobin = spec({
       ]),
     ]);
     sys.delivery(A, { exactlyOnce: true, receivers, policy: "round-robin" });
+    // Liveness: every receiver eventually receives its share (under weak
+    // fairness), and none starves on the way.
+    sys.eventually("every receiver receives its share", (v) => v.finished("receiver") === p.receivers);
+    sys.noStarvation("receiver");
     return sys;
   },
 });
