@@ -1066,7 +1066,8 @@ class CompiledModel implements Model {
       this.#halt = false;
       let n: number;
       try {
-        n = this.#expandInst(inst, state, buf);
+        const gen = this.#gen;
+        n = gen !== undefined ? gen[inst.pid]!(state, buf) : this.#expandInst(inst, state, buf);
       } catch {
         // The full expansion meets the same error and reports it.
         this.#env.writable = false;

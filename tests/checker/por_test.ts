@@ -27,6 +27,7 @@ import {
 } from "../../mod.ts";
 import { buildCase, type GenSpec, genSpec, type GStep } from "../_gen.ts";
 import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts";
+import { setCodegen } from "../../model/_compile.ts";
 import { type AnySpec, loadSpec } from "../_pins.ts";
 import { cli, path } from "../_cli.ts";
 
@@ -362,6 +363,23 @@ Deno.test('check({ reduction: "por" }) expands operations on a primitive no othe
   assert.ok(r.stats.reduction!.ample > 0);
 });
 
+Deno.test('check({ reduction: "por" }): the interpreter and the generated successor code take the same ample sets', () => {
+  const specs = [regionRace, privateSemaphores, spinner, lateQuery, localAssert, condvarMutex];
+  const all = [...specs, pcSemaphore, pcChannel, pcRendezvous];
+  const generated = all.map((s) => check(s, { reduction: "por" }));
+  const was = setCodegen(false);
+  try {
+    all.forEach((s, i) => {
+      const r = check(s, { reduction: "por" });
+      assert.equal(r.verdict, generated[i]!.verdict, s.name);
+      assert.equal(r.stats.states, generated[i]!.stats.states, s.name);
+      assert.deepEqual(r.stats.reduction, generated[i]!.stats.reduction, s.name);
+    });
+  } finally {
+    setCodegen(was);
+  }
+});
+
 Deno.test('check({ reduction: "none" }) is the unreduced search', () => {
   const r = check(pcRendezvous, { reduction: "none" });
   assert.equal(r.stats.states, 3_616);
@@ -435,6 +453,16 @@ function compare(d: GenSpec): void {
       assert.ok(typeof again !== "string", `${how}: ${again}`);
       assert.equal(again.property, r.violation.property, how);
     }
+  }
+  // The interpreter takes the same ample sets as the generated code.
+  const generated = check(c.spec, { maxStates: BUDGET, reduction: "por" });
+  const was = setCodegen(false);
+  try {
+    const interpreted = check(c.spec, { maxStates: BUDGET, reduction: "por" });
+    assert.equal(interpreted.verdict, generated.verdict, "interpreter");
+    assert.equal(interpreted.stats.states, generated.stats.states, "interpreter");
+  } finally {
+    setCodegen(was);
   }
 }
 
