@@ -10,7 +10,6 @@ import {
   channel,
   check,
   lock,
-  type Model,
   mutex,
   post,
   semaphore,
@@ -24,6 +23,7 @@ import { messageTaps, tapPut, tapTake } from "../../model/_tap.ts";
 import type { PrimitiveImpl } from "../../model/_ast.ts";
 import { opStep } from "../../model/primitives/_op.ts";
 import { type AnySpec, loadSpec, type Pin, pinSpecs } from "../_pins.ts";
+import { shortestTo } from "./_shortest.ts";
 
 const rulesChannel = await loadSpec("rules_channel.ts", "rulesChannel");
 const rulesRetransmit = await loadSpec("rules_channel.ts", "rulesRetransmit");
@@ -100,44 +100,6 @@ const PINS: Pin[] = [
 ];
 
 const pinned = pinSpecs(PINS);
-
-/**
- * The length of the shortest path from an initial state to a state where
- * invariant `property` fails, by a plain breadth-first search over the
- * model with states kept as strings (independent of the checker's stores).
- */
-function shortestTo(model: Model, property: string): number {
-  const prop = model.properties.findIndex((p) => p.name === property);
-  assert.ok(prop >= 0, `no property '${property}'`);
-  const seen = new Set<string>();
-  let level: Int32Array[] = [];
-  model.init((s) => {
-    const key = s.join(",");
-    if (!seen.has(key)) {
-      seen.add(key);
-      level.push(s.slice());
-    }
-  });
-  for (let depth = 0; level.length > 0; depth++) {
-    for (const s of level) if (model.check(s) === prop) return depth;
-    const next: Int32Array[] = [];
-    for (const s of level) {
-      model.expand(s, {
-        push(n) {
-          const key = n.join(",");
-          if (!seen.has(key)) {
-            seen.add(key);
-            next.push(n.slice());
-          }
-          return true;
-        },
-        fail() {},
-      });
-    }
-    level = next;
-  }
-  return -1;
-}
 
 for (const pin of PINS) {
   if (typeof pin.verdict !== "object") continue;

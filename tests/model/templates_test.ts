@@ -40,6 +40,7 @@ import {
 import { dgramRecv, dgramSend, unixDgram } from "../../model/primitives/unix_dgram.ts";
 import { explore } from "./_explore.ts";
 import { type AnySpec, loadSpec, type Pin, pinSpecs } from "../_pins.ts";
+import { shortestTo } from "./_shortest.ts";
 
 // --- the mirror in step with the buffer ----------------------------------------
 
@@ -456,39 +457,6 @@ const PINS: Pin[] = [
 ];
 
 const pinned = pinSpecs(PINS);
-
-/**
- * The length of the shortest path from an initial state to a state where
- * invariant `property` fails, by a plain breadth-first search over the
- * model (independent of the checker's stores and reductions).
- */
-function shortestTo(model: Model, property: string): number {
-  const prop = model.properties.findIndex((p) => p.name === property);
-  assert.ok(prop >= 0, `no property '${property}'`);
-  const seen = new Set<string>();
-  let level: Int32Array[] = [];
-  model.init((s) => {
-    if (!seen.has(s.join(","))) {
-      seen.add(s.join(","));
-      level.push(s.slice());
-    }
-  });
-  for (let depth = 0; level.length > 0; depth++) {
-    for (const s of level) if (model.check(s) === prop) return depth;
-    const next: Int32Array[] = [];
-    for (const s of level) {
-      for (const t of model.enabled(s)) {
-        const n = model.fire(s, t);
-        if (n instanceof Int32Array && !seen.has(n.join(","))) {
-          seen.add(n.join(","));
-          next.push(n);
-        }
-      }
-    }
-    level = next;
-  }
-  return -1;
-}
 
 for (const pin of PINS) {
   if (typeof pin.verdict !== "object") continue;
