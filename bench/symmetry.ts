@@ -1,5 +1,5 @@
 /**
- * The symmetry-reduction benchmark: `pc_symmetric` (a bounded buffer with
+ * The symmetry-reduction benchmark: `symmetric_buffer` (a bounded buffer with
  * identical producers and consumers, declared `symmetric: true`) checked
  * with and without `symmetry: true`, in one process, one `check()` call
  * each (the reduced one first). Writes the section "Symmetry reduction" of `bench/RESULTS.md` and
@@ -19,21 +19,21 @@ import { writeSection } from "./_sections.ts";
 
 // Imported by a computed specifier, so that specs/ is type-checked under its
 // own deno.json (as bench/bench.ts does).
-const specs = await import(new URL("../specs/pc_symmetric.ts", import.meta.url).href);
+const specs = await import(new URL("../specs/symmetric_buffer.ts", import.meta.url).href);
 // deno-lint-ignore no-explicit-any
-const pcSymmetric: Spec<any> = specs.pcSymmetric;
+const symmetricBuffer: Spec<any> = specs.symmetricBuffer;
 // deno-lint-ignore no-explicit-any
-const pcSymmetricNoMutex: Spec<any> = specs.pcSymmetricNoMutex;
+const symmetricBufferNoMutex: Spec<any> = specs.symmetricBufferNoMutex;
 
 const COMMAND =
   "deno run --allow-read --allow-write=bench --allow-env --allow-sys bench/symmetry.ts";
 
 type Params = Record<string, number | boolean>;
 
-const FULL: readonly { spec: typeof pcSymmetric; params: Params }[] = [
-  { spec: pcSymmetric, params: { producers: 3, consumers: 3 } },
-  { spec: pcSymmetric, params: { producers: 4, consumers: 4 } },
-  { spec: pcSymmetricNoMutex, params: { producers: 4, consumers: 4 } },
+const FULL: readonly { spec: typeof symmetricBuffer; params: Params }[] = [
+  { spec: symmetricBuffer, params: { producers: 3, consumers: 3 } },
+  { spec: symmetricBuffer, params: { producers: 4, consumers: 4 } },
+  { spec: symmetricBufferNoMutex, params: { producers: 4, consumers: 4 } },
 ];
 const QUICK = FULL.slice(0, 1);
 
@@ -73,7 +73,7 @@ function main(): number {
       return 1;
     }
     rows.push(row(reduced, true), row(full, false));
-    if (spec === pcSymmetric) {
+    if (spec === symmetricBuffer) {
       ratio = `At ${params.producers}+${params.consumers} copies: ` +
         `${(full.stats.states / reduced.stats.states).toFixed(0)}x fewer states, ` +
         `${(full.stats.seconds / reduced.stats.seconds).toFixed(0)}x faster`;
@@ -86,7 +86,7 @@ function main(): number {
     "",
     `Command: \`${COMMAND}\`, from the repository root.`,
     "",
-    "`pc_symmetric` (slots=2 items=1): a bounded buffer whose producers and",
+    "`symmetric_buffer` (slots=2 items=1): a bounded buffer whose producers and",
     "consumers are declared `symmetric: true`, checked by `check()` without and",
     "with `symmetry: true` (breadth-first, exact store), one call each, in the",
     "order of the table (peak RSS is the process's, so it only grows). *states*",

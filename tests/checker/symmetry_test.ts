@@ -26,8 +26,8 @@ import { buildCase, genSpec } from "../_gen.ts";
 import { type AnySpec, loadSpec } from "../_pins.ts";
 import { cli, path } from "../_cli.ts";
 
-const pcSymmetric = await loadSpec("pc_symmetric.ts", "pcSymmetric");
-const pcSymmetricNoMutex = await loadSpec("pc_symmetric.ts", "pcSymmetricNoMutex");
+const symmetricBuffer = await loadSpec("symmetric_buffer.ts", "symmetricBuffer");
+const symmetricBufferNoMutex = await loadSpec("symmetric_buffer.ts", "symmetricBufferNoMutex");
 
 /**
  * Compiles `s` with every process kind of two or more copies declared
@@ -81,22 +81,22 @@ function assertAgree(model: Model, full: CheckResult, reduced: CheckResult, what
 
 // --- the bundled symmetric spec ---------------------------------------------
 
-Deno.test("pc_symmetric: reduced and unreduced state counts are pinned", () => {
+Deno.test("symmetric_buffer: reduced and unreduced state counts are pinned", () => {
   const pins = [
-    { params: {}, full: 110608, orbits: 5736 },
-    { params: { producers: 2, consumers: 2 }, full: 2392, orbits: 741 },
+    { params: {}, full: 2392, orbits: 741 },
+    { params: { producers: 3, consumers: 3 }, full: 110608, orbits: 5736 },
   ];
   for (const pin of pins) {
-    const full = check(pcSymmetric, { params: pin.params });
-    const reduced = check(pcSymmetric, { params: pin.params, symmetry: true });
+    const full = check(symmetricBuffer, { params: pin.params });
+    const reduced = check(symmetricBuffer, { params: pin.params, symmetry: true });
     assert.equal(full.verdict, "ok");
     assert.equal(reduced.verdict, "ok");
     assert.equal(full.stats.states, pin.full);
     assert.equal(reduced.stats.states, pin.orbits);
     assert.deepEqual(reduced.stats.symmetry, {
       kinds: [
-        { process: "producer", copies: pin.params.producers ?? 3 },
-        { process: "consumer", copies: pin.params.consumers ?? 3 },
+        { process: "producer", copies: pin.params.producers ?? 2 },
+        { process: "consumer", copies: pin.params.consumers ?? 2 },
       ],
       orbits: pin.orbits,
       represented: pin.full,
@@ -105,27 +105,27 @@ Deno.test("pc_symmetric: reduced and unreduced state counts are pinned", () => {
   }
 });
 
-Deno.test("pc_symmetric_no_mutex: the reduced search finds the same shortest violation", () => {
-  const model = pcSymmetricNoMutex.compile();
+Deno.test("symmetric_buffer_no_mutex: the reduced search finds the same shortest violation", () => {
+  const model = symmetricBufferNoMutex.compile({ producers: 3, consumers: 3 });
   const full = check(model);
   const reduced = check(model, { symmetry: true });
   assert.equal(full.stats.states, 26165);
   assert.equal(reduced.stats.states, 1631);
   assert.equal(reduced.violation?.property, "took an item");
   assert.equal(reduced.violation?.transitions.length, 18);
-  assertAgree(model, full, reduced, "pc_symmetric_no_mutex");
+  assertAgree(model, full, reduced, "symmetric_buffer_no_mutex");
   assert.match(formatStats(reduced.stats), /symmetry over producer x3, consumer x3: 1,631 orbits/);
 });
 
 Deno.test("check({ symmetry: true }) agrees with dfs and the fingerprint store", () => {
-  const model = pcSymmetric.compile({ producers: 2, consumers: 2 });
+  const model = symmetricBuffer.compile({ producers: 2, consumers: 2 });
   const dfs = check(model, { symmetry: true, strategy: "dfs" });
   assert.equal(dfs.verdict, "ok");
   assert.equal(dfs.stats.states, 741);
   const fp = check(model, { symmetry: true, store: "fingerprint" });
   assert.equal(fp.verdict, "ok");
   assert.equal(fp.stats.states, 741);
-  const bug = pcSymmetricNoMutex.compile();
+  const bug = symmetricBufferNoMutex.compile();
   const v = check(bug, { symmetry: true, store: "fingerprint" });
   assert.equal(v.violation?.property, "took an item");
   assert.equal(replay(bug, v.violation!).error, undefined);
@@ -198,7 +198,7 @@ Deno.test("every bundled spec: reduced and unreduced searches agree where symmet
     if (!noKinds) applied.push(`${s.name} ${full.stats.states}->${reduced.stats.states}`);
   }
   // The bundled symmetric specs at least; more as primitives learn to rename.
-  assert.ok(applied.some((a) => a.startsWith("pc_symmetric ")), applied.join(", "));
+  assert.ok(applied.some((a) => a.startsWith("symmetric_buffer ")), applied.join(", "));
   assert.ok(applied.length >= 4, `applied to: ${applied.join(", ")}`);
   assert.ok(readsId.includes("pc_no_mutex"), readsId.join(", "));
   assert.ok(refused.length > 0);
@@ -394,26 +394,30 @@ Deno.test("symmetry: true without a symmetric kind changes nothing and says so",
 Deno.test("cli check --symmetry prints what the reduction saved", async () => {
   const r = await cli(
     "check",
-    path("specs/pc_symmetric.ts"),
+    path("specs/symmetric_buffer.ts"),
     "--symmetry",
     "--spec",
-    "pc_symmetric",
+    "symmetric_buffer",
+    "--param",
+    "producers=3",
+    "--param",
+    "consumers=3",
   );
   assert.equal(r.code, 0, r.err);
   assert.match(
     r.out,
     /symmetry over producer x3, consumer x3: 5,736 orbits stand for 110,608 states \(19\.3x\)/,
   );
-  const bad = await cli("simulate", path("specs/pc_symmetric.ts"), "--symmetry");
+  const bad = await cli("simulate", path("specs/symmetric_buffer.ts"), "--symmetry");
   assert.equal(bad.code, 3);
 });
 
 Deno.test("symmetry and partial-order reduction are not combined", () => {
-  const r = check(pcSymmetric, { symmetry: true, reduction: "por" });
+  const r = check(symmetricBuffer, { symmetry: true, reduction: "por" });
   assert.equal(r.verdict, "error");
   assert.equal(
     r.error!.message,
-    "Cannot check 'pc_symmetric': symmetry reduction and partial-order reduction cannot be " +
+    "Cannot check 'symmetric_buffer': symmetry reduction and partial-order reduction cannot be " +
       "combined (yet); check with one of them",
   );
 });
@@ -504,8 +508,8 @@ function renamings(model: Model, kinds: readonly { process: string }[]): Int32Ar
 Deno.test("canonicalize(): one representative per orbit, and the orbit's exact size", () => {
   const models = [
     tokens.compile({ workers: 3, tokens: 2 }),
-    pcSymmetric.compile({ producers: 2, consumers: 2, slots: 1 }),
-    pcSymmetricNoMutex.compile({ producers: 3, consumers: 3 }),
+    symmetricBuffer.compile({ producers: 2, consumers: 2, slots: 1 }),
+    symmetricBufferNoMutex.compile({ producers: 3, consumers: 3 }),
   ];
   for (const model of models) {
     const sym = model.symmetry!()!;

@@ -7,7 +7,7 @@
 // mutex, two producers can fill the same slot and an item is lost.
 import { array, lock, mutex, post, region, semaphore, spec, system, unlock, wait } from "../mod.ts";
 
-const params = { slots: 2, producers: 3, consumers: 3, items: 1, mutex: true };
+const params = { slots: 2, producers: 2, consumers: 2, items: 1, mutex: true };
 
 function build(p: { slots: number; producers: number; consumers: number; items: number; mutex: boolean }) {
   const total = p.producers * p.items;
@@ -47,16 +47,16 @@ function build(p: { slots: number; producers: number; consumers: number; items: 
   return sys;
 }
 
-export const pcSymmetric = spec({
-  name: "pc_symmetric",
+export const symmetricBuffer = spec({
+  name: "symmetric_buffer",
   description: "Bounded buffer with identical producers and consumers (symmetric: true)",
   params,
   expect: "ok",
   build,
 });
 
-export const pcSymmetricNoMutex = spec({
-  name: "pc_symmetric_no_mutex",
+export const symmetricBufferNoMutex = spec({
+  name: "symmetric_buffer_no_mutex",
   description: "The symmetric bounded buffer without its mutex: two producers fill one slot",
   params: { ...params, mutex: false },
   expect: { violation: "took an item" },
