@@ -37,6 +37,7 @@
  */
 
 import { cpus } from "node:os";
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { check, checkParallel, type CheckResult, formatStats, Spec } from "../mod.ts";
 import { withKeptSections } from "./_sections.ts";
@@ -475,6 +476,8 @@ interface ParallelRun {
   readonly workers: number;
   readonly result: CheckResult;
   readonly wall: number;
+  /** CPU seconds of the whole process (every thread) during the call. */
+  readonly cpu: number;
   readonly loadBefore: number | undefined;
   readonly loadAfter: number | undefined;
 }
@@ -485,6 +488,7 @@ async function runParallel(b: Bundled, spec: Spec, params: Params, workers: numb
     : `checkParallel(), ${workers} worker${workers === 1 ? "" : "s"}`;
   console.error(`[bench] ${spec.name} ${paramText(params)}: ${label} ...`);
   const loadBefore = load();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let lastReport = 0;
   const onProgress = (p: { seconds: number; states: number; statesPerSecond: number }) => {
@@ -501,9 +505,11 @@ async function runParallel(b: Bundled, spec: Spec, params: Params, workers: numb
       { params, workers, onProgress },
     );
   const wall = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(cpu0);
+  const cpu = (used.user + used.system) / 1e6;
   const loadAfter = load();
   console.error(`[bench]   ${result.verdict}: ${formatStats(result.stats)}`);
-  return { label, workers, result, wall, loadBefore, loadAfter };
+  return { label, workers, result, wall, cpu, loadBefore, loadAfter };
 }
 
 /** The "Parallel search" section. */
@@ -527,6 +533,9 @@ function parallelSection(runs: readonly ParallelRun[], command: string): string[
         ? (t.statesPerSecond / one.result.stats.statesPerSecond).toFixed(2)
         : "",
       seq !== undefined ? (t.statesPerSecond / seq.result.stats.statesPerSecond).toFixed(2) : "",
+      r.cpu.toFixed(1),
+      (r.cpu / r.wall).toFixed(2),
+      fmtInt(t.states / r.cpu),
       t.bytesPerState.toFixed(1),
       fmtMiB(t.frontierPeakBytes ?? 0),
       fmtMiB(t.peakMemoryBytes),
@@ -557,6 +566,9 @@ function parallelSection(runs: readonly ParallelRun[], command: string): string[
     "states/s",
     "vs 1 worker",
     "vs check()",
+    "CPU s",
+    "cores used",
+    "states/CPU s",
     "B/state",
     "frontier",
     "peak RSS",
@@ -578,7 +590,13 @@ function parallelSection(runs: readonly ParallelRun[], command: string): string[
     `has ${navigator.hardwareConcurrency} logical cores and was shared with other jobs while this ran:`,
     "the *load* column is the 1-minute load average (`Deno.loadavg()`, as `uptime`",
     "prints it) before and after each run; a load above the core count means the",
-    "runs competed for the cores, and the figures are then lower bounds.",
+    "runs competed for the cores, and the figures are then lower bounds. *CPU s* is",
+    "the CPU time of the whole process (all its threads, `process.cpuUsage()`) during",
+    "the call, *cores used* that over the wall time: two workers can only be faster",
+    "than one if the machine gives them two cores (with other jobs running, Linux's",
+    "fair share per session can hold the process to less than one core however many",
+    "threads it has). *states/CPU s* is the work per CPU second, the parallel",
+    "overhead: it does not depend on the load.",
     "",
     ...table(head, rows, new Set(head.slice(2, -1))),
     "",
