@@ -87,6 +87,7 @@ class Pool {
   readonly size: number;
   readonly #workers: Worker[] = [];
   readonly #waiting: ((m: FromWorker) => void)[][] = [];
+  readonly #dead: (string | undefined)[] = [];
 
   constructor(size: number) {
     this.size = size;
@@ -96,8 +97,9 @@ class Pool {
       const waiting: ((m: FromWorker) => void)[] = [];
       w.onmessage = (e: MessageEvent<FromWorker>) => waiting.shift()?.(e.data);
       w.onerror = (e: ErrorEvent) => {
-        // A worker that dies fails every request it was given.
+        // A worker that dies fails every request it was given, and every later one.
         e.preventDefault();
+        this.#dead[i] = e.message;
         for (const r of waiting.splice(0)) r({ type: "failed", message: e.message });
       };
       this.#workers.push(w);
@@ -106,6 +108,8 @@ class Pool {
   }
 
   request(i: number, m: ToWorker): Promise<FromWorker> {
+    const dead = this.#dead[i];
+    if (dead !== undefined) return Promise.resolve({ type: "failed", message: dead });
     return new Promise((resolve) => {
       this.#waiting[i]!.push(resolve);
       this.#workers[i]!.postMessage(m);

@@ -184,3 +184,24 @@ Deno.test("check --workers 2 prints the sequential verdict and rejects the optio
     assert.equal(await main(["check", file, "--workers", "2", ...extra], io), 3, extra.join(" "));
   }
 });
+
+Deno.test("checkParallel() reports an initial violation, a deadlock and a throwing step as check() does", async () => {
+  const fixtures = new URL("../fixtures/", import.meta.url);
+  for (
+    const [file, name] of [
+      ["parallel_edge.ts", "badStart"],
+      ["parallel_edge.ts", "lockOrder"],
+      ["bad_guard.ts", "badGuard"],
+    ]
+  ) {
+    const module = new URL(file, fixtures).href;
+    const mod: Record<string, unknown> = await import(module);
+    const b: Bundled = { spec: mod[name] as AnySpec, module, export: name };
+    const seq = check(b.spec, { store: "fingerprint" });
+    const par = await checkParallel(b, { workers: 2 });
+    assert.equal(verdictOf(par), verdictOf(seq), name);
+    assert.equal(par.error?.message, seq.error?.message, name);
+    assert.deepEqual(par.violation?.blocked, seq.violation?.blocked, name);
+    assertReplays(b, par);
+  }
+});
