@@ -17,7 +17,30 @@ import type { Model, SuccessorSink } from "../model/model.ts";
 /** How a search reduces the state space. */
 export type Reduction = "none" | "por";
 
-/** Options of the engines that can reduce. */
+/**
+ * Options of the engines that can reduce (and of `check()`).
+ *
+ * @example Two workers counting on their own: one order of their local steps is enough
+ * ```ts
+ * import { check, spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = spec({
+ *   name: "two counters",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({});
+ *     sys.process("w", { count: 2, locals: { n: 0 } }, (b) => [
+ *       b.do("one", ({ l }) => l.n++),
+ *       b.do("two", ({ l }) => l.n++),
+ *     ]);
+ *     return sys;
+ *   },
+ * });
+ * assert.equal(check(s).stats.states, 9);
+ * assert.equal(check(s, { reduction: "por" }).stats.states, 5);
+ * ```
+ */
 export interface ReductionOptions {
   /**
    * `por`: partial-order reduction, when the model offers it (the same

@@ -111,7 +111,27 @@ export interface Stats {
   readonly reduction?: ReductionStats;
 }
 
-/** What partial-order reduction did (see `CheckOptions.reduction`). */
+/**
+ * What partial-order reduction did (see `CheckOptions.reduction`).
+ *
+ * @example
+ * ```ts
+ * import { check, spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = spec({
+ *   name: "two counters",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({});
+ *     sys.process("w", { count: 2, locals: { n: 0 } }, (b) => [b.do("one", ({ l }) => l.n++)]);
+ *     return sys;
+ *   },
+ * });
+ * // w#0 moves alone, then w#1, then nothing can move.
+ * assert.deepEqual(check(s, { reduction: "por" }).stats.reduction, { ample: 2, full: 1, runs: 1 });
+ * ```
+ */
 export interface ReductionStats {
   /** States expanded through an ample set: the transitions of one process only. */
   readonly ample: number;
