@@ -192,7 +192,7 @@ Deno.test("checkParallel() reports an initial violation, a deadlock and a throwi
       ["parallel_edge.ts", "badStart"],
       ["parallel_edge.ts", "lockOrder"],
       ["bad_guard.ts", "badGuard"],
-    ]
+    ] as const
   ) {
     const module = new URL(file, fixtures).href;
     const mod: Record<string, unknown> = await import(module);
