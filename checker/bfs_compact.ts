@@ -44,6 +44,7 @@ import { FingerprintStore } from "./_fingerprint_store.ts";
 import { BitstateStore } from "./_bitstate_store.ts";
 import type { IncompleteReason } from "./result.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
+import { ExactStore } from "./_store.ts";
 
 /** The stores {@linkcode CompactBfsSearch} can use. */
 export type CompactStoreKind = "fingerprint" | "bitstate";
@@ -51,8 +52,10 @@ export type CompactStoreKind = "fingerprint" | "bitstate";
 /**
  * Options of {@linkcode CompactBfsSearch} and {@linkcode bfsCompact}. With
  * `reduction: "por"`, a state is expanded through the model's ample set only
- * when every successor in it is new (the cycle proviso: these stores keep
- * no index to tell a state still in the queue from one expanded before).
+ * when every successor in it is new or belongs to the next level (the cycle
+ * proviso: these stores keep no index to tell a state still in the queue
+ * from one expanded before, so the search keeps the next level's states
+ * exactly, in a set of their own, while it expands the current level).
  */
 export interface CompactBfsOptions extends SearchLimits, SearchHooks, ReductionOptions {
   /** The store (default `fingerprint`). */
@@ -205,6 +208,8 @@ class CompactSink implements SuccessorSink {
   full = false;
   found: Finding | undefined;
   bound: Finding | undefined;
+  /** With reduction: the states stored while expanding the current level (none expanded yet). */
+  nextLevel: ExactStore | undefined;
 
   constructor(store: Store, queue: StateQueue, model: Model, maxStates: number) {
     this.store = store;
@@ -227,6 +232,7 @@ class CompactSink implements SuccessorSink {
     const idx = this.store.insert(next, this.parent, transition);
     if (idx >= 0) {
       this.queue.push(next);
+      this.nextLevel?.insert(next, -1, -1);
       const p = this.model.check(next);
       if (p >= 0 && this.found === undefined) {
         this.found = {
@@ -332,7 +338,13 @@ export class CompactBfsSearch {
     this.#clock = new EngineClock(options, options);
     if (options.reduction === "por") {
       const store = this.#store;
-      this.#reducer = new Reducer(model, (next) => !store.has(next));
+      const sink = this.#sink;
+      sink.nextLevel = new ExactStore(model.width);
+      // New, or stored during this level: expanded after the current state.
+      this.#reducer = new Reducer(
+        model,
+        (next) => !store.has(next) || sink.nextLevel!.has(next),
+      );
     }
     try {
       const initial = initialStates(model);
@@ -388,6 +400,7 @@ export class CompactBfsSearch {
           if (this.#head === store.count) return this.#finish({ status: "ok", depth: this.#depth });
           this.#depth++;
           this.#levelEnd = store.count;
+          if (sink.nextLevel !== undefined) sink.nextLevel = new ExactStore(this.#model.width);
           if (this.#depth >= maxDepth) return this.#stop("max-depth");
         }
         const idx = this.#head++;
