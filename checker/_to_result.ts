@@ -55,7 +55,15 @@ export function toResult(
         frontierPeakBytes: report.frontierPeakBytes,
       }
       : {}),
-    ...(out.reduction !== undefined ? { reduction: { ...out.reduction, runs: 1 } } : {}),
+    ...(out.reduction !== undefined
+      ? {
+        reduction: {
+          ...out.reduction,
+          runs: 1,
+          ...(model.reductionOff !== undefined ? { off: model.reductionOff } : {}),
+        },
+      }
+      : {}),
   };
   const base = { spec: model.name, params, stats };
   if (out.status === "violation" && out.found !== undefined) {

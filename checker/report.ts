@@ -54,6 +54,7 @@ export function formatStats(s: Stats): string {
 function reductionStats(s: Stats): string {
   const r = s.reduction;
   if (r === undefined) return "";
+  if (r.off !== undefined) return `; partial-order reduction: off (the spec has ${r.off})`;
   const runs = r.runs > 1 ? `; ${r.runs} runs (the invariants queried something new)` : "";
   return `; partial-order reduction: ${fmtInt(r.ample)} states expanded through ample sets, ` +
     `${fmtInt(r.full)} fully${runs}`;

@@ -143,6 +143,8 @@ export interface ReductionStats {
    * more transitions visible, so the search was run again.
    */
   readonly runs: number;
+  /** Why the model never reduces (every state was expanded fully), e.g. `"atomic blocks"`. */
+  readonly off?: string;
 }
 
 /** What symmetry reduction saved (see `CheckOptions.symmetry`). */

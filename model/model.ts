@@ -207,6 +207,11 @@ export interface Model {
    * search during which it changed must be run again.
    */
   readonly reductionEpoch?: number;
+  /**
+   * With {@linkcode Model.ample}: why it never offers an ample set for this
+   * model (e.g. `"atomic blocks"`), or undefined when it may.
+   */
+  readonly reductionOff?: string | undefined;
   /** The primitive a transition operates on (by name), if any. */
   primitiveOf(transition: number): string | undefined;
   /** The processes that move in a transition (two for a rendezvous). */

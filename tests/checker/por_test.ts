@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import {
+  atomic,
   check,
   type CheckOptions,
   type CheckResult,
@@ -22,6 +23,7 @@ import {
   semaphore,
   Spec,
   spec,
+  type StepBuilder,
   system,
   wait,
 } from "../../mod.ts";
@@ -378,6 +380,38 @@ Deno.test('check({ reduction: "por" }): the interpreter and the generated succes
   } finally {
     setCodegen(was);
   }
+});
+
+Deno.test('check({ reduction: "por" }) says why a spec is not reduced', async () => {
+  const signals = await loadSpec("sig_pause_race.ts", "sigPauseRace");
+  const build = (extra: "atomic" | "step") =>
+    spec({
+      name: extra,
+      params: {},
+      build: () => {
+        const sys = system({ x: 0 });
+        const inc = (s: StepBuilder<{ x: number }, Record<never, never>>) =>
+          s.do("inc", ({ g }) => {
+            g.x++;
+          });
+        sys.process("p", { count: 2 }, (s) => extra === "atomic" ? [atomic(inc(s))] : [inc(s)]);
+        if (extra === "step") sys.step("small steps", (a, _s, b) => b.g.x - a.g.x <= 1);
+        return sys;
+      },
+    });
+  for (
+    const [s, off] of [
+      [signals, "signals"],
+      [build("atomic"), "atomic blocks"],
+      [build("step"), "step properties"],
+    ] as const
+  ) {
+    const r = check(s, { reduction: "por" });
+    assert.equal(r.stats.reduction?.off, off, s.name);
+    assert.equal(r.stats.reduction?.ample, 0, s.name);
+    assert.equal(r.stats.states, check(s).stats.states, s.name);
+  }
+  assert.equal(check(pcChannel, { reduction: "por" }).stats.reduction?.off, undefined);
 });
 
 Deno.test('check({ reduction: "none" }) is the unreduced search', () => {
