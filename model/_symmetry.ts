@@ -313,11 +313,26 @@ class Canonicalizer implements Symmetry {
         for (let p = 0; p < swap.length; p++) swap[p] = p;
         swap[g.base + j] = g.base + j + 1;
         swap[g.base + j + 1] = g.base + j;
-        this.permute(t, swap, u);
-        for (let i = 0; i < u.length; i++) if (u[i] !== t[i]) return false;
+        if (this.#renamingChanges(t, swap, u)) return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether renaming `t` by `perm`, which only swaps identical blocks,
+   * changes it: only the atomic block's owner and the primitives can
+   * change, so only they are renamed (in `u`) and compared.
+   */
+  #renamingChanges(t: Int32Array, perm: Int32Array, u: Int32Array): boolean {
+    if (this.#parts.hasAtomic && t[0]! > 0 && perm[t[0]! - 1] !== t[0]! - 1) return true;
+    for (const { prim, off } of this.#prims) {
+      const end = off + prim.slots;
+      for (let i = off; i < end; i++) u[i] = t[i]!;
+      prim.permute!(u, off, perm);
+      for (let i = off; i < end; i++) if (u[i] !== t[i]) return true;
+    }
+    return false;
   }
 
   /**
