@@ -204,6 +204,15 @@ export function segment(
       w[off + NATTCH] = w[off + NATTCH]! - c;
       destroyIfDone(w, off, size);
     },
+    // Symmetry reduction: the attachment counts move with their processes.
+    // A list of attached processes may single out one copy, so it gets none.
+    ...(Array.isArray(attached) ? {} : {
+      permute(w: Int32Array, off: number, perm: Int32Array): void {
+        const base = off + DATA + size;
+        const counts = w.slice(base, off + seg.slots);
+        for (let p = 0; p < counts.length; p++) w[base + perm[p]!] = counts[p]!;
+      },
+    }),
   };
   CORES.set(seg, { sys, attached, footprints: new Map() });
   return seg;

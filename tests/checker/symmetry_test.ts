@@ -22,6 +22,7 @@ import {
 } from "../../mod.ts";
 import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts";
 import { pipe, read, write } from "../../model/primitives/pipe.ts";
+import { segment, shmStore } from "../../model/primitives/shared_memory.ts";
 import { buildCase, genSpec } from "../_gen.ts";
 import { type AnySpec, loadSpec } from "../_pins.ts";
 import { cli, path } from "../_cli.ts";
@@ -566,8 +567,10 @@ function renamings(model: Model, kinds: readonly { process: string }[]): Int32Ar
   return perms;
 }
 
-Deno.test("canonicalize(): one representative per orbit, and the orbit's exact size", () => {
+Deno.test("canonicalize(): one representative per orbit, and the orbit's exact size", async () => {
   const models = [
+    // Shared memory: attachment counts per process.
+    compileMarked(await loadSpec("counter_sem.ts", "counterSem"), { workers: 3 }),
     tokens.compile({ workers: 3, tokens: 2 }),
     symmetricBuffer.compile({ producers: 2, consumers: 2, slots: 1 }),
     symmetricBufferNoMutex.compile({ producers: 3, consumers: 3 }),
@@ -596,4 +599,20 @@ Deno.test("canonicalize(): one representative per orbit, and the orbit's exact s
       assert.equal(size, images.size, `${model.name}: ${model.format(s)}`);
     }
   }
+});
+
+Deno.test("shared memory attached to a list of processes refuses symmetry reduction", () => {
+  const s = spec({
+    name: "attached_list",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const seg = segment(sys, "seg", { size: 1, attached: ["w#0"] });
+      sys.process("w", { count: 2, symmetric: true }, () => [shmStore(seg, { value: 1 })]);
+      return sys;
+    },
+  });
+  const r = check(s, { symmetry: true });
+  assert.equal(r.verdict, "error");
+  assert.match(r.error!.message, /but shm 'seg' cannot rename the processes it records/);
 });
