@@ -308,12 +308,18 @@ class Canonicalizer implements Symmetry {
   #tiesInvisible(t: Int32Array): boolean {
     const swap = this.#perm2;
     const u = this.#u;
-    for (const [g, start, len] of this.#runs(t)) {
-      for (let j = start; j + 1 < start + len; j++) {
-        for (let p = 0; p < swap.length; p++) swap[p] = p;
-        swap[g.base + j] = g.base + j + 1;
-        swap[g.base + j + 1] = g.base + j;
-        if (this.#renamingChanges(t, swap, u)) return false;
+    for (let p = 0; p < swap.length; p++) swap[p] = p;
+    for (const g of this.#groups) {
+      for (let j = 1; j < g.n; j++) {
+        if (this.#cmpBlocks(t, g, j - 1, j) !== 0) continue;
+        // Swapping neighbours in the runs generates every renaming within them.
+        const a = g.base + j - 1, b = g.base + j;
+        swap[a] = b;
+        swap[b] = a;
+        const changes = this.#renamingChanges(t, swap, u);
+        swap[a] = a;
+        swap[b] = b;
+        if (changes) return false;
       }
     }
     return true;
