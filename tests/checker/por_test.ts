@@ -95,6 +95,38 @@ for (const [name, s] of await bundled()) {
   });
 }
 
+/** Bundled specs at settings above their defaults: more processes, more interleavings. */
+const LARGER: readonly [string, string, Record<string, number>][] = [
+  ["counter_race.ts", "counterRace", { workers: 3 }],
+  ["counter_sem.ts", "counterSem", { workers: 3 }],
+  ["pc_no_mutex.ts", "pcNoMutex", { producers: 2, consumers: 2 }],
+  ["pc_swapped_waits.ts", "pcSwappedWaits", { producers: 2, consumers: 2 }],
+  ["condvar_if_while.ts", "condvarWhile", { consumers: 3 }],
+  ["condvar_if_while.ts", "condvarIf", { consumers: 3 }],
+  ["fork_sum_pipe.ts", "forkSumPipe", { workers: 3 }],
+  ["mq_rmid.ts", "mqRmid", { workers: 3 }],
+  ["direct_echo.ts", "directEchoAsymmetric", { clients: 3 }],
+  ["pipe_fork_eof.ts", "pipeForkEof", { items: 4 }],
+  ["mailbox_round_robin.ts", "mailboxRoundRobin", { receivers: 3 }],
+];
+
+Deno.test('check({ reduction: "por" }) on bundled specs at larger settings: same verdict and property', async () => {
+  for (const [file, name, params] of LARGER) {
+    const s = await loadSpec(file, name);
+    const what = `${name} ${JSON.stringify(params)}`;
+    const full = check(s, { params });
+    for (const [how, options] of REDUCED) {
+      const r = check(s, { params, ...options });
+      assertSameVerdict(`${what} (${how})`, full, r);
+      if (r.violation !== undefined) {
+        const again = explainTrace(s.compile(params), r.violation);
+        assert.ok(typeof again !== "string", `${what} (${how}): ${again}`);
+        assert.deepEqual(again, r.violation, `${what} (${how})`);
+      }
+    }
+  }
+});
+
 // ---------------------------------------------------------------------------
 // The benchmark specs, at the scales of bench/vs_spin.ts. SPIN 6.5.2 with its
 // partial-order reduction stores one state more in each (bench/RESULTS.md).
