@@ -392,7 +392,13 @@ export function symmetryReduction(
     };
   }
   const q = quotientModel(model, sym);
-  const back = (path: Trace): Trace | string => concretize(model, sym, path);
+  const back = (path: Trace): Trace | string => {
+    try {
+      return concretize(model, sym, path);
+    } catch (e) {
+      return `replaying it threw: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  };
   return {
     model: q,
     outcome<O extends SearchOutcome>(out: O): O {

@@ -11,6 +11,7 @@ import {
   check,
   type CheckResult,
   formatStats,
+  int,
   lock,
   type Model,
   mutex,
@@ -628,4 +629,30 @@ Deno.test("many identical copies told apart by a primitive: a representative, no
   assert.equal(reduced.violation?.property, "deadlock");
   assert.equal(reduced.stats.symmetry?.exact, false);
   assert.ok(reduced.stats.states * 100 < full.stats.states);
+});
+
+Deno.test("an error in the spec's code under symmetry reduction comes with a real path", () => {
+  const s = spec({
+    name: "overflow",
+    params: {},
+    build: () => {
+      const sys = system({ n: int(0, { min: 0, max: 2 }) });
+      sys.process("w", { count: 3, symmetric: true }, (b) => [
+        b.do("inc", ({ g }) => {
+          g.n++;
+        }),
+      ]);
+      return sys;
+    },
+  });
+  const model = s.compile();
+  const full = check(model);
+  const reduced = check(model, { symmetry: true });
+  assert.equal(full.verdict, "error");
+  assert.equal(reduced.verdict, "error");
+  assert.equal(reduced.error?.message, full.error?.message);
+  const trace = reduced.error?.trace;
+  assert.ok(trace !== undefined);
+  assert.equal(trace.transitions.length, 2);
+  assert.equal(replay(model, trace).error, undefined);
 });
