@@ -103,6 +103,7 @@ sweep (check every configuration of a grid, report the smallest failing one):
   --mode auto|grid|random  enumerate the grid, or sample it with fast-check (default auto)
   --grid-limit N       the largest grid auto enumerates (default 64)
   --all                enumerate every point, not only up to the first failure
+  --symmetry           check each point with symmetry reduction (see check)
   --runs N             random mode: points to generate (default 100)
   --seed S, --path P   random mode: fast-check's seed and path, to reproduce a sweep
 
@@ -277,6 +278,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const [command, ...paths] = positionals;
   if (command === "sweep" || command === "simulate" || command === "replay") {
     for (const name of ["store", "bitstate-bits", "symmetry", "workers", "por"] as const) {
+      if (name === "symmetry" && command === "sweep") continue; // each point is a check
       if (values[name] !== undefined) throw new UsageError(`${command} does not take --${name}`);
     }
     return await simulationCommand(command, paths, values, io);
@@ -551,6 +553,7 @@ interface SimulationValues {
   mode?: string;
   all?: boolean;
   "grid-limit"?: string;
+  symmetry?: boolean;
 }
 
 /** `arg` quoted for a POSIX shell when it needs it. */
@@ -655,6 +658,7 @@ async function sweepCommand(
     ...(timeSeconds !== undefined ? { timeSeconds } : {}),
     ...(gridLimit !== undefined ? { gridLimit } : {}),
     ...(values.all === true ? { all: true } : {}),
+    ...(values.symmetry === true ? { symmetry: true } : {}),
     ...(runs !== undefined ? { runs } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
@@ -671,7 +675,10 @@ async function sweepCommand(
     io.out(JSON.stringify(r, null, 2));
     return EXIT[r.verdict];
   }
-  io.out(formatSweep(r, sweepCommands(file, spec, r, { fixed, ranges, timeSeconds, runs })));
+  const symmetry = values.symmetry === true;
+  io.out(
+    formatSweep(r, sweepCommands(file, spec, r, { fixed, ranges, timeSeconds, runs, symmetry })),
+  );
   return EXIT[r.verdict];
 }
 
@@ -684,6 +691,7 @@ function sweepCommands(
     ranges: Record<string, string>;
     timeSeconds: number | undefined;
     runs: number | undefined;
+    symmetry: boolean;
   },
 ): { sweep: string; check?: string } {
   const fixedArgs = Object.entries(given.fixed).flatMap(([k, v]) => ["--param", `${k}=${v}`]);
@@ -691,6 +699,7 @@ function sweepCommands(
     "--max-states",
     String(r.maxStates),
     ...(given.timeSeconds !== undefined ? ["--time", String(given.timeSeconds)] : []),
+    ...(given.symmetry ? ["--symmetry"] : []),
   ];
   const sweepArgs = [
     "sweep",

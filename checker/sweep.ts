@@ -58,6 +58,8 @@ export interface SweepOptions {
   path?: string;
   /** Called after each point is checked. */
   onPoint?: (point: SweepPoint) => void;
+  /** Check each point with symmetry reduction (`CheckOptions.symmetry`; default false). */
+  symmetry?: boolean;
 }
 
 /** One configuration checked by a sweep. */
@@ -219,6 +221,7 @@ export function sweep(
       params: { ...fixed, ...point },
       maxStates,
       ...(options.timeSeconds !== undefined ? { timeSeconds: options.timeSeconds } : {}),
+      ...(options.symmetry === true ? { symmetry: true } : {}),
     });
     results.set(key, r);
     const p: SweepPoint = {

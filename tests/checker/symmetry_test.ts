@@ -18,6 +18,7 @@ import {
   region,
   replay,
   spec,
+  sweep,
   system,
   unlock,
 } from "../../mod.ts";
@@ -655,4 +656,30 @@ Deno.test("an error in the spec's code under symmetry reduction comes with a rea
   assert.ok(trace !== undefined);
   assert.equal(trace.transitions.length, 2);
   assert.equal(replay(model, trace).error, undefined);
+});
+
+Deno.test("sweep({ symmetry: true }) finds the same smallest failing configuration", async () => {
+  const ranges = { producers: "1..3", consumers: "1" };
+  const plain = sweep(symmetricBufferNoMutex, ranges);
+  const reduced = sweep(symmetricBufferNoMutex, ranges, { symmetry: true });
+  assert.equal(reduced.verdict, plain.verdict);
+  assert.deepEqual(reduced.smallest?.params, plain.smallest?.params);
+  assert.equal(
+    reduced.smallest?.result.violation?.transitions.length,
+    plain.smallest?.result.violation?.transitions.length,
+  );
+  assert.ok(reduced.smallest!.result.stats.states < plain.smallest!.result.stats.states);
+  const r = await cli(
+    "sweep",
+    path("specs/symmetric_buffer.ts"),
+    "--spec",
+    "symmetric_buffer_no_mutex",
+    "--param",
+    "producers=1..3",
+    "--param",
+    "consumers=1",
+    "--symmetry",
+  );
+  assert.equal(r.code, 1, r.err);
+  assert.match(r.out, /reproduce the trace: .* --symmetry$/m);
 });
