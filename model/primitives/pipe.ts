@@ -272,7 +272,26 @@ export function pipe(
       w[off + W] = w[off + W]! & bit;
       freeIfUnused(w, off, capacity, coreOf(prim).taps);
     },
+    // Symmetry reduction: the end and SIGPIPE masks and the per-process
+    // call slots follow their processes. Holders given as lists may single
+    // out one copy, so such a pipe gets none.
+    ...(holders === "users" || holders === "all" ? { permute: permuteEnds } : {}),
   };
+  function permuteEnds(w: Int32Array, off: number, perm: Int32Array): void {
+    for (const at of [R, W, SIG]) {
+      const mask = w[off + at]!;
+      let out = 0;
+      for (let p = 0; p < perm.length; p++) if (((mask >>> p) & 1) === 1) out |= 1 << perm[p]!;
+      w[off + at] = out;
+    }
+    if (!coreOf(prim).progress) return;
+    const base = off + BUF + capacity;
+    const calls = w.slice(base, base + 2 * perm.length);
+    for (let p = 0; p < perm.length; p++) {
+      w[base + 2 * perm[p]!] = calls[2 * p]!;
+      w[base + 2 * perm[p]! + 1] = calls[2 * p + 1]!;
+    }
+  }
   const taps = messageTaps(prim, () => ({ lanes: 1, capacity }));
   CORES.set(prim, { sys, prim, holders, progress: false, footprints: new Map(), taps });
   return prim;
