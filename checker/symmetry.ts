@@ -378,17 +378,17 @@ export function symmetryReduction(
       `cannot be combined (yet); check with one of them`;
   }
   if (sym === undefined) {
-    const stats: SymmetryStats = { kinds: [], orbits: 0, represented: 0, exact: true };
+    // Nothing declared symmetric: the search is the plain one, and says so.
+    const none = (r: CheckResult): SymmetryStats => ({
+      kinds: [],
+      orbits: r.stats.states,
+      represented: r.stats.states,
+      exact: true,
+    });
     return {
       model,
       outcome: (o) => o,
-      result: (r) => ({
-        ...r,
-        stats: {
-          ...r.stats,
-          symmetry: { ...stats, orbits: r.stats.states, represented: r.stats.states },
-        },
-      }),
+      result: (r) => ({ ...r, stats: { ...r.stats, symmetry: none(r) } }),
     };
   }
   const q = quotientModel(model, sym);
