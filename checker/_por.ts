@@ -1,16 +1,18 @@
 // Private module: partial-order reduction on the engines' side: expanding a
 // state through the model's ample set when the cycle proviso allows it.
 //
-// The proviso every engine uses: a state is expanded through an ample set
-// only when each successor in it is new or was stored after the state
-// itself (a larger store index, or, for a store without indices, new). So
-// along every edge out of a reduced state the store index grows, and every
-// cycle of the reduced graph passes through a fully expanded state: no
-// transition is ignored for ever around a cycle (the condition C3 of
-// Clarke, Grumberg and Peled, "every cycle contains a fully expanded
-// state"). With breadth-first search the successors allowed are those still
-// in the queue or new; with depth-first search the argument is the same
-// (it does not depend on the order of expansion).
+// Each engine supplies its proviso, the successors an ample set may lead to:
+// - breadth-first search over the exact store: new ones, and those still in
+//   the queue (a store index at least that of the next state to expand);
+// - depth-first search: new ones, and finished ones (expanded and off the
+//   current path; not on the path, nor stored and waiting);
+// - breadth-first search over the fingerprint or bitstate store: new ones,
+//   and those stored while the current level is expanded.
+// Along a reduced edge the order of expansion grows (breadth-first) or the
+// finishing time falls (depth-first), so every cycle of the reduced graph
+// passes through a fully expanded state and no transition is ignored for
+// ever around a cycle: the condition C3 of Clarke, Grumberg and Peled
+// ("every cycle contains a fully expanded state").
 
 import type { Model, SuccessorSink } from "../model/model.ts";
 
