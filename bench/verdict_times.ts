@@ -72,15 +72,15 @@ async function cliTime(file: string, name: string): Promise<SpecTime> {
   return { file, name, verdict, states, seconds };
 }
 
-async function bundled(): Promise<{ file: string; name: string; spec: Spec<never> }[]> {
-  const out: { file: string; name: string; spec: Spec<never> }[] = [];
+async function bundled(): Promise<{ file: string; name: string }[]> {
+  const out: { file: string; name: string }[] = [];
   const dir = new URL("../specs/", import.meta.url);
   const files = [...Deno.readDirSync(dir)].map((e) => e.name)
     .filter((f) => f.endsWith(".ts") && !f.startsWith("_")).sort();
   for (const file of files) {
     const mod = await import(new URL(file, dir).href);
     for (const v of Object.values(mod)) {
-      if (v instanceof Spec) out.push({ file, name: v.name, spec: v as Spec<never> });
+      if (v instanceof Spec) out.push({ file, name: v.name });
     }
   }
   return out;
@@ -98,8 +98,11 @@ async function main(): Promise<void> {
   const spin: { name: string; wall: number; spinA: number; gcc: number; pan: number }[] = [];
   if (why === undefined) {
     for (const twin of TWINS) {
-      const mod = await import(new URL(`../specs/${twin.file}.ts`, import.meta.url).href);
-      const spec = mod[twin.name] as Spec<never>;
+      // A computed specifier: specs/ is type-checked under its own deno.json.
+      const url = new URL(`../specs/${twin.file}.ts`, import.meta.url).href;
+      const mod = await import(url);
+      // deno-lint-ignore no-explicit-any
+      const spec = mod[twin.name] as Spec<any>;
       const params = spec.resolve({});
       const r = await runSpin(twin, params, false, 1000);
       spin.push({
