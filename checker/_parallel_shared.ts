@@ -25,7 +25,7 @@
 // an insertion with Int32 words, 406 to 425 with BigInt64Array.
 //
 // The table is never resized while workers insert: the coordinator grows it
-// between levels (the workers rehash it in parallel). Insertions are
+// between levels (one worker rehashes it). Insertions are
 // budgeted: a worker reserves states in blocks from a shared counter that
 // stops at the table's fill limit (and at --max-states), so the table never
 // fills. A state that finds no budget under the fill limit waits in the
@@ -59,7 +59,7 @@ export const CTL = {
 export const FILL_LIMIT = 0.85;
 /** Between levels, the coordinator grows the table when the expected states pass this fill... */
 export const GROW_AT = 0.7;
-/** ...to this fill. */
+/** ...to this fill (or to twice its size, if that is more). */
 export const GROW_TO = 0.5;
 /** The smallest table, in slots. */
 export const MIN_SLOTS = 1 << 16;
