@@ -39,8 +39,11 @@ import { hash64 } from "./_fingerprint_store.ts";
  * own, apart from the flags every worker reads for each state.
  */
 export const CTL = {
-  /** Next unit of the frontier to claim in the current level. */
-  cursor: 0,
+  /**
+   * Worker i's cursor (the next unit to claim among those of the chunks
+   * worker i wrote) is word `cursors + 16 * i`.
+   */
+  cursors: 64,
   /** Set by a worker that found a violation in a new state or a failing transition. */
   found: 16,
   /** Set to stop every worker as soon as it polls (a stuck state, an error, a limit). */
@@ -51,9 +54,12 @@ export const CTL = {
   limitIsMaxStates: 19,
   /** States reserved by workers (each holds a budget it has not yet used). */
   reserved: 32,
-  /** Words in the block. */
-  size: 48,
 } as const;
+
+/** Words in the control block of `workers` workers. */
+export function controlWords(workers: number): number {
+  return CTL.cursors + 16 * workers;
+}
 
 /** The table holds at most this fill: insertions past it wait for the table to grow. */
 export const FILL_LIMIT = 0.85;
@@ -190,14 +196,18 @@ export type ToWorker =
   /** Worker 0 only: store the initial states. */
   | { readonly type: "initial" }
   /**
-   * Expand the states of `chunks` (depth `depth`): the units, triples
-   * (chunk, first record, end), are claimed through CTL.cursor.
+   * Expand the states of `chunks` (depth `depth`). The units, triples
+   * (chunk, first record, end), are grouped by the worker that wrote their
+   * chunk: worker i's are `ranges[i] .. ranges[i + 1]`, claimed through
+   * its cursor. A worker claims its own units first (they are likelier in
+   * its caches), then helps the others.
    */
   | {
     readonly type: "level";
     readonly depth: number;
     readonly chunks: readonly Chunk[];
     readonly units: Int32Array;
+    readonly ranges: Int32Array;
   }
   /** Insert the states waiting for the table to grow. */
   | { readonly type: "drain"; readonly depth: number }

@@ -296,8 +296,13 @@ class Explorer implements SuccessorSink {
     return this.#done();
   }
 
-  /** Expands the states of the units of `chunks` claimed through CTL.cursor. */
-  level(depth: number, chunks: readonly Chunk[], units: Int32Array): FromWorker {
+  /** Expands the states of the units of `chunks` it claims: its own first, then the others'. */
+  level(
+    depth: number,
+    chunks: readonly Chunk[],
+    units: Int32Array,
+    ranges: Int32Array,
+  ): FromWorker {
     this.#startPhase(depth + 1);
     this.depth = depth;
     const ctl = this.ctl;
@@ -307,9 +312,15 @@ class Explorer implements SuccessorSink {
     const rec = this.rec;
     let tick = 0;
     try {
-      outer: for (;;) {
-        const k = Atomics.add(ctl, CTL.cursor, 1) * 3;
-        if (k >= units.length) break;
+      outer: for (let o = 0, owner = this.index;;) {
+        const u = Atomics.add(ctl, CTL.cursors + 16 * owner, 1);
+        if (u >= ranges[owner + 1]!) {
+          // This worker's units are claimed: help the next one.
+          if (++o === this.workers) break;
+          if (++owner === this.workers) owner = 0;
+          continue;
+        }
+        const k = u * 3;
         const view = new Int32Array(chunks[units[k]!]!.buffer);
         const end = units[k + 2]!;
         for (let r = units[k + 1]!; r < end; r++) {
@@ -438,7 +449,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       reply(x.initial());
       return;
     case "level":
-      reply(x.level(m.depth, m.chunks, m.units));
+      reply(x.level(m.depth, m.chunks, m.units, m.ranges));
       return;
     case "drain":
       reply(x.drain(m.depth));

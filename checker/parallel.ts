@@ -48,6 +48,7 @@ import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 import type { CheckResult, IncompleteReason } from "./result.ts";
 import {
   type Chunk,
+  controlWords,
   CTL,
   fillLimit,
   type FromWorker,
@@ -189,20 +190,37 @@ function firstFinding(list: readonly (WorkerFinding | undefined)[]): WorkerFindi
   return best;
 }
 
-/** The units of work of a frontier: (chunk, first record, end) triples of UNIT_STATES records. */
-function unitsOf(frontier: readonly Chunk[]): Int32Array {
-  let n = 0;
-  for (const c of frontier) n += Math.ceil(c.count / UNIT_STATES);
-  const units = new Int32Array(n * 3);
-  let k = 0;
+/** A chunk of the frontier and the worker that wrote it. */
+interface Owned extends Chunk {
+  readonly owner: number;
+}
+
+/**
+ * The units of work of a frontier, (chunk, first record, end) triples of
+ * UNIT_STATES records grouped by the worker that wrote their chunk, and the
+ * boundaries of the groups.
+ */
+function unitsOf(
+  frontier: readonly Owned[],
+  workers: number,
+): { units: Int32Array; ranges: Int32Array } {
+  const ranges = new Int32Array(workers + 1);
+  for (const c of frontier) {
+    ranges[c.owner + 1] = ranges[c.owner + 1]! + Math.ceil(c.count / UNIT_STATES);
+  }
+  for (let i = 0; i < workers; i++) ranges[i + 1] = ranges[i + 1]! + ranges[i]!;
+  const units = new Int32Array(ranges[workers]! * 3);
+  const at = ranges.slice(0, workers);
   frontier.forEach((c, i) => {
     for (let r = 0; r < c.count; r += UNIT_STATES) {
-      units[k++] = i;
-      units[k++] = r;
-      units[k++] = Math.min(c.count, r + UNIT_STATES);
+      const k = at[c.owner]! * 3;
+      at[c.owner] = at[c.owner]! + 1;
+      units[k] = i;
+      units[k + 1] = r;
+      units[k + 2] = Math.min(c.count, r + UNIT_STATES);
     }
   });
-  return units;
+  return { units, ranges };
 }
 
 /** 1 / the smallest distance between two fingerprints of the table (sorted in place). */
@@ -249,7 +267,7 @@ class Coordinator {
     this.#model = model;
     this.#pool = pool;
     this.#options = options;
-    this.#control = new SharedArrayBuffer(CTL.size * 4);
+    this.#control = new SharedArrayBuffer(controlWords(pool.size) * 4);
     this.#ctl = new Int32Array(this.#control);
     this.#maxStates = Math.min(options.maxStates ?? Number.POSITIVE_INFINITY, 2 ** 31 - 1);
     model.init(() => this.#initial++);
@@ -386,7 +404,10 @@ class Coordinator {
     if (first.error !== undefined) return { status: "error", depth: 0, error: first.error };
     if (first.full === true) return { status: "incomplete", depth: 0, reason: "max-states" };
     if (first.found !== undefined) return { status: "violation", depth: 0, violation: first.found };
-    let frontier: readonly Chunk[] = first.chunks;
+    /** The chunks a phase's replies hold, with the worker that wrote each. */
+    const owned = (rs: readonly Done[]): Owned[] =>
+      rs.flatMap((r, owner) => r.chunks.map((c) => ({ ...c, owner })));
+    let frontier: readonly Owned[] = owned([first]);
     let fresh = first.states;
     for (let depth = 0;; depth++) {
       this.#depth = depth;
@@ -401,12 +422,14 @@ class Coordinator {
       // (states that do not fit wait for the table to grow, below).
       await this.#ensure(this.#states + tuning.lookahead * fresh);
       const before = this.#states;
-      const units = unitsOf(frontier);
-      Atomics.store(this.#ctl, CTL.cursor, 0);
+      const { units, ranges } = unitsOf(frontier, pool.size);
+      for (let i = 0; i < pool.size; i++) {
+        Atomics.store(this.#ctl, CTL.cursors + 16 * i, ranges[i]!);
+      }
       let replies = expectDone(
-        await pool.all(() => ({ type: "level", depth, chunks: frontier, units })),
+        await pool.all(() => ({ type: "level", depth, chunks: frontier, units, ranges })),
       );
-      const next: Chunk[] = replies.flatMap((r) => r.chunks);
+      const next: Owned[] = owned(replies);
       let errors = replies.flatMap((r) => r.error !== undefined ? [r.error] : []);
       // States that met a full table wait in their worker: grow and insert them.
       for (;;) {
@@ -417,7 +440,7 @@ class Coordinator {
           throw new Error(`the fingerprint table is full (${MAX_SLOTS} slots)`);
         }
         replies = expectDone(await pool.all(() => ({ type: "drain", depth })));
-        next.push(...replies.flatMap((r) => r.chunks));
+        next.push(...owned(replies));
         errors = replies.flatMap((r) => r.error !== undefined ? [r.error] : []);
       }
       this.#last = replies;
