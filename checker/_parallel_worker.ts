@@ -2,7 +2,8 @@
 // imports the spec module by URL, compiles the export it is told with the
 // same parameters as the coordinator (compiling is deterministic, so every
 // worker numbers transitions and properties alike), and then, level by
-// level, claims chunks of the frontier, expands their states, inserts the
+// level, claims units of the frontier (those of its own chunks first),
+// expands their states, inserts the
 // successors into the shared fingerprint table and writes the new ones into
 // chunks of its own, which the coordinator hands to every worker as the
 // next level. It keeps the parent links of the states it stored (state id =
