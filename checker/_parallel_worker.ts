@@ -3,10 +3,9 @@
 // same parameters as the coordinator (compiling is deterministic, so every
 // worker numbers transitions and properties alike), and then, level by
 // level, claims units of the frontier (those of its own chunks first),
-// expands their states, inserts the
-// successors into the shared fingerprint table and writes the new ones into
-// chunks of its own, which the coordinator hands to every worker as the
-// next level. It keeps the parent links of the states it stored (state id =
+// expands their states, inserts the successors into the shared fingerprint
+// table and writes the new ones into chunks of its own, which the
+// coordinator hands to every worker as the next level. It keeps the parent links of the states it stored (state id =
 // local index · workers + worker index); the coordinator asks for them to
 // rebuild a trace.
 
