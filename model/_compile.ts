@@ -978,6 +978,15 @@ class CompiledModel implements Model {
         : undefined;
       return symmetricStepInfo(d.process, t.pid, d.operation, symKind(t.pid), partner);
     });
+    // Primitives that find one another in the working state learn where from
+    // init (a condition variable finds its mutex so): run it once, so that
+    // the model can expand states it did not produce itself (a worker's
+    // model, a replayed trace).
+    try {
+      this.init(() => {});
+    } catch {
+      // A spec error in the initial state surfaces again when init is called.
+    }
   }
 
   #initPor(): void {

@@ -416,3 +416,30 @@ Deno.test("model-based: the condition variable agrees with a reference", () => {
     { numRuns: 300 },
   );
 });
+
+Deno.test("a model with a condition variable expands states it did not produce (no init call)", async () => {
+  const { condvarWhile } = await import(
+    new URL("../../specs/condvar_if_while.ts", import.meta.url).href
+  );
+  const producer = condvarWhile.compile(), fresh = condvarWhile.compile();
+  let s0!: Int32Array;
+  producer.init((s: Int32Array) => (s0 = s.slice()));
+  const failures: string[] = [];
+  const queue = [s0], seen = new Set([s0.join()]);
+  for (let i = 0; i < queue.length; i++) {
+    fresh.expand(queue[i]!, {
+      push(n: Int32Array) {
+        if (!seen.has(n.join())) {
+          seen.add(n.join());
+          queue.push(n.slice());
+        }
+        return true;
+      },
+      fail(_p: number, _t: number, msg: string) {
+        failures.push(msg);
+      },
+    });
+  }
+  assert.deepEqual(failures, []);
+  assert.equal(queue.length, check(condvarWhile).stats.states);
+});
