@@ -281,32 +281,47 @@ export class FingerprintStore {
   actualOmission(): number | undefined {
     if (!LITTLE_ENDIAN) return undefined;
     if (this.#minDistance === undefined) {
-      let min = Number.POSITIVE_INFINITY;
-      let havePrev = false;
-      let pLo = 0, pHi = 0;
+      const gaps = new GapScan();
       for (let s = 0; s < SEGS; s++) {
         if (this.#fill[s] === 0) continue;
         const t = this.#segs[s]!;
         // As 64-bit values (high word · 2^32 + low word) the segments are
         // in order: the segment is the top bits of the high word.
         const sorted = new BigUint64Array(t.buffer, t.byteOffset, t.length / 2).slice().sort();
-        const w = new Uint32Array(sorted.buffer);
-        for (let i = 0; i < w.length; i += 2) {
-          const lo = w[i]!, hi = w[i + 1]!;
-          if (lo === 0) continue;
-          if (havePrev) {
-            const d = (hi - pHi) * 4294967296 + (lo - pLo);
-            if (d < min) min = d;
-          }
-          havePrev = true;
-          pLo = lo;
-          pHi = hi;
-        }
+        gaps.scan(new Uint32Array(sorted.buffer));
       }
-      this.#minDistance = min;
+      this.#minDistance = gaps.min;
     }
     const min = this.#minDistance;
     if (!Number.isFinite(min)) return 0;
     return Math.min(1, 2 ** (64 - this.fingerprintBits) / min);
+  }
+}
+
+/**
+ * The smallest distance between consecutive 64-bit fingerprints, fed in
+ * ascending order as little-endian (low word, high word) pairs, one sorted
+ * run after another; empty slots (low word 0) are skipped.
+ */
+export class GapScan {
+  /** The smallest distance so far (infinity with fewer than two fingerprints). */
+  min = Number.POSITIVE_INFINITY;
+  #havePrev = false;
+  #lo = 0;
+  #hi = 0;
+
+  /** Feeds the next sorted run. */
+  scan(w: Uint32Array): void {
+    for (let i = 0; i < w.length; i += 2) {
+      const lo = w[i]!, hi = w[i + 1]!;
+      if (lo === 0) continue;
+      if (this.#havePrev) {
+        const d = (hi - this.#hi) * 4294967296 + (lo - this.#lo);
+        if (d < this.min) this.min = d;
+      }
+      this.#havePrev = true;
+      this.#lo = lo;
+      this.#hi = hi;
+    }
   }
 }

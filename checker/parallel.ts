@@ -53,6 +53,7 @@ import { limitMessage, residentMemory } from "./_search.ts";
 import type { CompactOutcome } from "./bfs_compact.ts";
 import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 import type { CheckResult, IncompleteReason } from "./result.ts";
+import { GapScan } from "./_fingerprint_store.ts";
 import {
   type Chunk,
   controlWords,
@@ -234,22 +235,9 @@ function unitsOf(
 function actualOmission(table: SharedArrayBuffer): number | undefined {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return undefined;
   new BigUint64Array(table).sort();
-  const w = new Uint32Array(table);
-  let min = Number.POSITIVE_INFINITY;
-  let havePrev = false;
-  let pLo = 0, pHi = 0;
-  for (let i = 0; i < w.length; i += 2) {
-    const lo = w[i]!, hi = w[i + 1]!;
-    if (lo === 0) continue;
-    if (havePrev) {
-      const d = (hi - pHi) * 4294967296 + (lo - pLo);
-      if (d < min) min = d;
-    }
-    havePrev = true;
-    pLo = lo;
-    pHi = hi;
-  }
-  return Number.isFinite(min) ? Math.min(1, 1 / min) : 0;
+  const gaps = new GapScan();
+  gaps.scan(new Uint32Array(table));
+  return Number.isFinite(gaps.min) ? Math.min(1, 1 / gaps.min) : 0;
 }
 
 /** One parallel search, from its workers' start to its outcome. */
