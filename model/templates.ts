@@ -482,7 +482,8 @@ function maskText(mask: number, pidName: (pid: number) => string): string {
 }
 
 // Ghost layout of a lock template.
-const L_VIOL = 0, L_WHO = 1, L_HOLDERS = 2, L_COUNT = 3;
+// Then one slot per process: how many times it holds the lock now.
+const L_VIOL = 0, L_WHO = 1, L_HOLDERS = 2, L_COUNT = 3, L_PER = 4;
 const EXCLUSION = 1, OWNER = 2;
 
 /** Options of {@linkcode exclusiveTemplate}. */
@@ -528,6 +529,7 @@ export function exclusiveTemplate(lock: PrimitiveImpl, options: ExclusiveOptions
   }
   let myW: Int32Array | undefined;
   let myOff = 0;
+  let nprocs = 0;
   const fail = (w: Int32Array, code: number, pid: number): void => {
     if (w[myOff + L_VIOL] !== 0) return;
     w[myOff + L_VIOL] = code;
@@ -539,6 +541,7 @@ export function exclusiveTemplate(lock: PrimitiveImpl, options: ExclusiveOptions
       const o = myOff;
       w[o + L_HOLDERS] = w[o + L_HOLDERS]! | bit(pid);
       w[o + L_COUNT] = w[o + L_COUNT]! + 1;
+      w[o + L_PER + pid] = w[o + L_PER + pid]! + 1;
       if (w[o + L_COUNT]! > limit) fail(w, EXCLUSION, pid);
     },
     release(w, pid) {
@@ -549,9 +552,10 @@ export function exclusiveTemplate(lock: PrimitiveImpl, options: ExclusiveOptions
         return;
       }
       w[o + L_COUNT] = w[o + L_COUNT]! - 1;
-      // A counting lock may be held twice by one process; it stays a holder
-      // while it holds it at all, which the count cannot tell: keep it.
-      if (limit === 1 || w[o + L_COUNT] === 0) w[o + L_HOLDERS] = w[o + L_HOLDERS]! & ~bit(pid);
+      w[o + L_PER + pid] = w[o + L_PER + pid]! - 1;
+      // A counting lock may be held twice by one process: it stays a holder
+      // until it has released every hold.
+      if (w[o + L_PER + pid] === 0) w[o + L_HOLDERS] = w[o + L_HOLDERS]! & ~bit(pid);
     },
   };
   const holdersText = (w: Int32Array, off: number, pidName: (pid: number) => string) =>
@@ -560,7 +564,9 @@ export function exclusiveTemplate(lock: PrimitiveImpl, options: ExclusiveOptions
     kind: "template",
     name: `${lock.name}.exclusive`,
     target: lock,
-    slots: 4,
+    get slots() {
+      return L_PER + nprocs;
+    },
     checks: [
       {
         name: `${lock.name}: mutual exclusion`,
@@ -585,6 +591,7 @@ export function exclusiveTemplate(lock: PrimitiveImpl, options: ExclusiveOptions
     ],
     bind(procs) {
       if (procs.length > 32) throw new RangeError(`templates tell at most 32 processes apart`);
+      nprocs = procs.length;
       if (!taps.includes(tap)) taps.push(tap);
     },
     attach(w, off) {
@@ -592,7 +599,7 @@ export function exclusiveTemplate(lock: PrimitiveImpl, options: ExclusiveOptions
       myOff = off;
     },
     init(w, off) {
-      w.fill(0, off, off + 4);
+      w.fill(0, off, off + L_PER + nprocs);
     },
     format(w, off, pidName) {
       return `holders ${holdersText(w, off, pidName)}`;

@@ -368,3 +368,22 @@ Deno.test("a mutex or semaphore template passes on correct locking (fast-check)"
     { numRuns: 12 },
   );
 });
+
+Deno.test("a counting lock knows each holder: a process that released all it held cannot release again", () => {
+  const s = spec({
+    name: "twice",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const sem = semaphore("s", 2);
+      // a holds once and releases twice while b still holds: the count alone
+      // (never below 0) would not see it.
+      sys.process("a", {}, () => [wait(sem), post(sem), post(sem)]);
+      sys.process("b", {}, () => [wait(sem), post(sem)]);
+      return sys.exclusive(sem);
+    },
+  });
+  const r = check(s);
+  assert.equal(r.violation?.property, "s: release by holder");
+  assert.match(r.violation?.message ?? "", /a#0 released 's' without holding it/);
+});
