@@ -57,7 +57,7 @@ this configuration has 4.2 M states (the issue's SPIN model had 11.2 M: a coarse
 encoding), so K=8 is added for a run above 10 M states. SPIN's rate falls with the state count
 (1.4 M states/s at 4.2 M states, 0.8 M at 17 M in the main vs-SPIN table), more than ipcspec's,
 so the ratio depends on the scale and the mix: 0.88 at 17 M states with 3 producers and 3 items
-each (the main table), but about 0.65 here with 2 producers and 6 or 8 items each. Most of the
+each (the main table), but below 0.8 here with 2 producers and 6 or 8 items each. Most of the
 time goes to the exact store's hash probes and state comparisons (47% of a profile at K=8), which
 touch memory at random as SPIN's do, at a higher cost per successor.
 
