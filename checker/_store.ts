@@ -38,7 +38,14 @@ function hashState(w: Int32Array, n: number): number {
  */
 export class ExactStore {
   readonly width: number;
-  #data: Int32Array[] = [];
+  /**
+   * The states, in chunks of 65536. Narrow (16 bits a slot) while every
+   * slot value stored fits, which halves the memory the states take and
+   * the bytes a comparison touches; widened to 32 bits, once and for all,
+   * by the first state that does not fit.
+   */
+  #data: (Int16Array | Int32Array)[] = [];
+  #narrow = true;
   /** Per state: parent index, transition. */
   #meta: Int32Array[] = [];
   /** Pairs: hash, index + 1 (0 = empty). */
@@ -102,8 +109,17 @@ export class ExactStore {
     const slot = -found - 1;
     const idx = this.#count;
     const c = idx >>> CHUNK_BITS;
+    if (this.#narrow) {
+      for (let i = 0; i < width; i++) {
+        const v = s[i]!;
+        if (v !== (v << 16) >> 16) {
+          this.#widen();
+          break;
+        }
+      }
+    }
     if (c === this.#data.length) {
-      this.#data.push(new Int32Array(CHUNK * width));
+      this.#data.push(this.#narrow ? new Int16Array(CHUNK * width) : new Int32Array(CHUNK * width));
       this.#meta.push(new Int32Array(CHUNK * 2));
     }
     const base = (idx & CHUNK_MASK) * width;
@@ -118,6 +134,12 @@ export class ExactStore {
     this.#count = idx + 1;
     if (this.#count * 4 > (this.#mask + 1) * 3) this.#grow();
     return idx;
+  }
+
+  /** Converts every chunk to 32 bits a slot. */
+  #widen(): void {
+    this.#narrow = false;
+    this.#data = this.#data.map((d) => Int32Array.from(d));
   }
 
   #grow(): void {
@@ -167,11 +189,12 @@ export class ExactStore {
   }
 
   /**
-   * Bytes the store uses: each state's slots, parent link and transition,
-   * plus the hash table. (Chunks are allocated 65536 states at a time, so a
+   * Bytes the store uses: each state's slots (2 or 4 bytes each), parent
+   * link and transition, plus the hash table. (Chunks are allocated 65536 states at a time, so a
    * tiny run holds more than it uses.)
    */
   get bytes(): number {
-    return this.#count * (this.width + 2) * 4 + this.#table.length * 4;
+    const slot = this.#narrow ? 2 : 4;
+    return this.#count * (this.width * slot + 8) + this.#table.length * 4;
   }
 }
