@@ -8,15 +8,24 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
 /**
- * 32-bit hash of `w[0..n)`: per slot one multiply by the golden ratio and a
- * rotation (so high bits reach the low ones the table indexes by), then
- * MurmurHash3's finaliser. Half the work of MurmurHash3's per-slot mixing,
- * with the same table behaviour on packed states (measured: the same probe
- * counts within 1% on the bundled specs).
+ * 32-bit hash of `w[0..n)`: per pair of slots one multiply by the golden
+ * ratio and a rotation (so high bits reach the low ones the table indexes
+ * by), then MurmurHash3's finaliser. A quarter of the work of MurmurHash3's
+ * per-slot mixing, with the same table behaviour on packed states
+ * (measured: the same probe counts within 1% on pc_semaphore and
+ * pc_channel).
  */
 function hashState(w: Int32Array, n: number): number {
   let h = 0x9747b28c ^ n;
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  // Two slots per round: (a ^ rotl(b, 16)) is one-to-one on slot values
+  // below 2^16, which most are.
+  for (; i + 1 < n; i += 2) {
+    const b = w[i + 1]!;
+    h = Math.imul(h ^ w[i]! ^ ((b << 16) | (b >>> 16)), 0x9e3779b1);
+    h = (h << 15) | (h >>> 17);
+  }
+  if (i < n) {
     h = Math.imul(h ^ w[i]!, 0x9e3779b1);
     h = (h << 15) | (h >>> 17);
   }
