@@ -352,17 +352,24 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       }
       return undefined;
     },
-    onExit(w, off, pid) {
-      const life = w[off + LIFE]!;
-      if (owner === "process" && life === EXISTS && w[off + OWNER] === pid + 1) {
-        if (capacity !== 0) tapDrop(taps, w, 0, 0, w[off + COUNT]!);
-        remove(w, off, slots);
-        return;
+    // Only a process-owned mailbox or a policy-(c) one cares that a process
+    // exits; without the hook the others stay independent of every exit
+    // (partial-order reduction).
+    ...(owner === "process" || picks
+      ? {
+        onExit(w: Int32Array, off: number, pid: number) {
+          const life = w[off + LIFE]!;
+          if (owner === "process" && life === EXISTS && w[off + OWNER] === pid + 1) {
+            if (capacity !== 0) tapDrop(taps, w, 0, 0, w[off + COUNT]!);
+            remove(w, off, slots);
+            return;
+          }
+          if (picks && life !== REMOVED && receivers().includes(pid)) {
+            w[off + GONE] = w[off + GONE]! | bit(pid);
+          }
+        },
       }
-      if (picks && life !== REMOVED && receivers().includes(pid)) {
-        w[off + GONE] = w[off + GONE]! | bit(pid);
-      }
-    },
+      : {}),
   };
   const taps = messageTaps(mb, () => ({ lanes: 1, capacity: room }));
   INTERNALS.set(mb, { room, receivers, taps });

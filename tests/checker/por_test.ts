@@ -134,6 +134,7 @@ Deno.test('check({ reduction: "por" }) on bundled specs at larger settings: same
 const pcChannel = await loadSpec("pc_channel.ts", "pcChannel");
 const pcRendezvous = await loadSpec("pc_rendezvous.ts", "pcRendezvous");
 const pcSemaphore = await loadSpec("pc_semaphore.ts", "pcSemaphore");
+const mailboxExclusive = await loadSpec("mailbox_exclusive.ts", "mailboxExclusive");
 
 const PINNED: readonly [AnySpec, Record<string, number>, number, number][] = [
   // spec, params, unreduced states, reduced states (SPIN with POR: + 1)
@@ -142,6 +143,8 @@ const PINNED: readonly [AnySpec, Record<string, number>, number, number][] = [
   [pcChannel, { producers: 2, consumers: 2 }, 10_312, 1_759],
   [pcSemaphore, {}, 132, 83],
   [pcSemaphore, { producers: 2, consumers: 2 }, 47_738, 14_309],
+  // An OS-owned mailbox has no exit hook, so its operations can be reduced.
+  [mailboxExclusive, {}, 819, 352],
 ];
 
 for (const [s, params, fullStates, reducedStates] of PINNED) {
