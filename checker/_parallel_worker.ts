@@ -426,9 +426,6 @@ async function start(m: Extract<ToWorker, { type: "init" }>): Promise<void> {
       return;
     }
     model = target.compile(m.params);
-    // Every worker computes the initial states once, as a sequential search
-    // does before it expands anything: a model may set itself up there.
-    model.init(() => {});
   } catch (e) {
     reply({ type: "failed", message: messageOf(e) });
     return;

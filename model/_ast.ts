@@ -123,6 +123,13 @@ export interface PrimitiveImpl {
    * layout, with every process (so `slots` may depend on them).
    */
   bind?(procs: readonly ProcInfo[]): void;
+  /**
+   * Called once when a model using the primitive is built, with the
+   * model's working state (the array every operation will receive) and the
+   * primitive's offset in it: for primitives that must find one another's
+   * slots (a condition variable its mutex, a template its ghost slots).
+   */
+  attach?(w: Int32Array, off: number): void;
   /** Asynchronous events (signals) the primitive delivers to processes. */
   readonly events?: AsyncEvents;
   /**

@@ -837,6 +837,10 @@ class CompiledModel implements Model {
 
   constructor(parts: ModelParts) {
     const w = new Int32Array(parts.width);
+    // Primitives that find one another's slots learn where everything lies
+    // now, so the model can expand states it did not produce itself (a
+    // worker's model, a replayed trace).
+    for (const prim of parts.prims) prim.attach?.(w, parts.primOff.get(prim)!);
     const p = withTemplateChecks(parts, w, (pid) => this.#pidName(pid));
     this.#p = p;
     this.name = p.spec;
@@ -978,15 +982,6 @@ class CompiledModel implements Model {
         : undefined;
       return symmetricStepInfo(d.process, t.pid, d.operation, symKind(t.pid), partner);
     });
-    // Primitives that find one another in the working state learn where from
-    // init (a condition variable finds its mutex so): run it once, so that
-    // the model can expand states it did not produce itself (a worker's
-    // model, a replayed trace).
-    try {
-      this.init(() => {});
-    } catch {
-      // A spec error in the initial state surfaces again when init is called.
-    }
   }
 
   #initPor(): void {
@@ -1994,9 +1989,6 @@ function withTemplateChecks(
 ): ModelParts {
   if (p.templateChecks.length === 0) return p;
   const invariants = [...p.invariants], finals = [...p.finals];
-  for (const t of new Set(p.templateChecks.map((c) => c.template))) {
-    t.attach(w, p.primOff.get(t)!);
-  }
   for (const { prop, template, check } of p.templateChecks) {
     const off = p.primOff.get(template)!;
     const pred = () => check.check(w, off, pidName) ?? true;

@@ -32,8 +32,9 @@
  * - *No timed wait.* `pthread_cond_timedwait` is not modelled.
  * - *The mutex's slot is found at run time.* An operation sees only its own
  *   primitive's slots, but wait and re-acquire must change the mutex too,
- *   atomically. So `condvar()` wraps the mutex's `init` and records where
- *   the mutex lies in each model's state. A wait on a mutex that no process
+ *   atomically. So the mutex records where it lies in each model's state
+ *   when the model is built (`attach`), and the condition variable asks it
+ *   (`mutexOffset`). A wait on a mutex that no process
  *   ever locks is reported as a wait without the mutex, since nobody can
  *   hold it. For the same reason, the footprints of wait and re-acquire
  *   (`"all"`) cannot name the mutex's slot, which they also read and write.
@@ -43,7 +44,7 @@
 
 import { lockTaps } from "../_tap.ts";
 import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
-import type { Mutex } from "./mutex.ts";
+import { type Mutex, mutexOffset } from "./mutex.ts";
 import { opStep, requireName } from "./_op.ts";
 
 /** The property a wait by a process that does not hold the mutex violates. */
@@ -71,25 +72,6 @@ export interface CondVar extends PrimitiveImpl {
 // Slots.
 const WAITING = 0; // mask of waiters not yet woken
 const WOKEN = 1; // mask of woken waiters that have not re-acquired the mutex
-
-/** Where each mutex lies in each model's working state, by that state array. */
-const MUTEX_OFFSETS = new WeakMap<Mutex, WeakMap<Int32Array, number>>();
-
-function track(m: Mutex): WeakMap<Int32Array, number> {
-  let offs = MUTEX_OFFSETS.get(m);
-  if (offs !== undefined) return offs;
-  const table = new WeakMap<Int32Array, number>();
-  offs = table;
-  MUTEX_OFFSETS.set(m, table);
-  const init = m.init;
-  // The compiled model initialises every primitive in the very array it
-  // later passes to operations, so the array finds the mutex's offset.
-  m.init = function (w: Int32Array, off: number): void {
-    table.set(w, off);
-    init.call(this, w, off);
-  };
-  return offs;
-}
 
 function bit(pid: number): number {
   if (pid > CONDVAR_MAX_PID) {
@@ -145,7 +127,6 @@ export function condvar(name: string, m: Mutex, options: CondVarOptions = {}): C
   if (typeof m !== "object" || m === null || m.kind !== "mutex") {
     throw new TypeError(`condvar '${name}': the second argument must be a mutex`);
   }
-  track(m);
   return {
     kind: "condvar",
     name,
@@ -175,10 +156,6 @@ export function condvar(name: string, m: Mutex, options: CondVarOptions = {}): C
       w[off + WOKEN] = permuteMask(w[off + WOKEN]!, perm);
     },
   };
-}
-
-function mutexOffset(cv: CondVar, w: Int32Array): number | undefined {
-  return MUTEX_OFFSETS.get(cv.mutex)?.get(w);
 }
 
 /**
@@ -211,7 +188,7 @@ export function condWait(cv: CondVar): Step {
     failure: WAIT_WITHOUT_MUTEX,
     enabled: () => true,
     apply(w, off, pid, _ctx, pidName) {
-      const mo = mutexOffset(cv, w);
+      const mo = mutexOffset(cv.mutex, w);
       if (mo === undefined || w[mo] !== pid + 1) {
         const owner = mo === undefined ? 0 : w[mo]!;
         return `${pidName(pid)} waits on '${cv.name}' without holding '${m.name}' (${
@@ -232,13 +209,13 @@ export function condWait(cv: CondVar): Step {
       const b = bit(pid);
       const woken = (w[off + WOKEN]! & b) !== 0 ||
         (cv.spurious && (w[off + WAITING]! & b) !== 0);
-      return woken && w[mutexOffset(cv, w)!] === 0;
+      return woken && w[mutexOffset(cv.mutex, w)!] === 0;
     },
     apply(w, off, pid) {
       const b = bit(pid);
       w[off + WAITING] = w[off + WAITING]! & ~b;
       w[off + WOKEN] = w[off + WOKEN]! & ~b;
-      w[mutexOffset(cv, w)!] = pid + 1;
+      w[mutexOffset(cv.mutex, w)!] = pid + 1;
       for (const t of lockTaps(cv.mutex)) t.acquire(w, pid);
       return undefined;
     },

@@ -21,6 +21,34 @@ export interface Mutex extends PrimitiveImpl {
   readonly kind: "mutex";
 }
 
+/** Where each mutex lies in each model's working state (see `attach`). */
+const OFFSETS = new WeakMap<Mutex, WeakMap<Int32Array, number>>();
+
+/**
+ * Where mutex `m` lies in the model whose working state is `w`, or
+ * undefined when that model does not use it. For primitives whose
+ * operations also change the mutex (a condition variable's wait).
+ *
+ * @param m The mutex.
+ * @param w A model's working state.
+ * @returns The offset, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { mutex, mutexOffset } from "./mutex.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const m = mutex("m");
+ * const w = new Int32Array(4);
+ * m.attach!(w, 3);
+ * assert.equal(mutexOffset(m, w), 3);
+ * assert.equal(mutexOffset(m, new Int32Array(4)), undefined);
+ * ```
+ */
+export function mutexOffset(m: Mutex, w: Int32Array): number | undefined {
+  return OFFSETS.get(m)?.get(w);
+}
+
 /**
  * Declares a mutex, initially unlocked.
  *
@@ -37,6 +65,7 @@ export interface Mutex extends PrimitiveImpl {
  */
 export function mutex(name: string): Mutex {
   requireName("mutex", name);
+  const offsets = new WeakMap<Int32Array, number>();
   const m: Mutex = {
     kind: "mutex",
     name,
@@ -54,12 +83,16 @@ export function mutex(name: string): Mutex {
     holds(w, off, pid) {
       return w[off] === pid + 1;
     },
+    attach(w, off) {
+      offsets.set(w, off);
+    },
     pidValue: true,
     permute(w, off, perm) {
       const owner = w[off]!;
       if (owner > 0) w[off] = perm[owner - 1]! + 1;
     },
   };
+  OFFSETS.set(m, offsets);
   lockTaps(m); // templates may watch it
   return m;
 }

@@ -45,6 +45,8 @@ export class Rig {
       off += p.slots;
     }
     this.w = new Int32Array(off);
+    // As the compiler does: attach every primitive, then initialise it.
+    for (const p of prims) p.attach?.(this.w, this.offs.get(p)!);
     for (const p of prims) p.init(this.w, this.offs.get(p)!);
     for (let i = 0; i < processes; i++) this.locals.push({});
   }

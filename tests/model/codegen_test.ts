@@ -56,9 +56,6 @@ function compare(
   } finally {
     setCodegen(was);
   }
-  // Primitives learn their place in the working state from init (a
-  // condition variable finds its mutex so).
-  gen.init(() => {});
   const seen = new Set<string>();
   const queue: Int32Array[] = [];
   interp.init((s) => {
