@@ -84,6 +84,7 @@ import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
 import { type MessageTap, messageTaps, tapPut, tapTake } from "../_tap.ts";
+import { DONE, E, parkedTable, RECV, SEND } from "./_parked.ts";
 
 /**
  * `MQ_PRIO_MAX` on Linux: priorities are `0 .. 32767`.
@@ -152,8 +153,9 @@ const CUR = 0, OWNER = 1, MSGS = 2;
 // Parked table entries: [pid + 1, role, f1, f2, f3, f4], in the order
 // receivers (blocking order), senders (blocking order), woken (by pid),
 // notifications (by pid).
-const E = 6;
-const RECV = 1, SEND = 2, DONE = 3, NOTE = 4;
+/** A pending notification (`mq_notify`): the fourth role of the parked table. */
+const NOTE = 4;
+const { findRole, firstOf, removeEntry, insertEntry, wake } = parkedTable([RECV, SEND]);
 
 /**
  * Declares a POSIX message queue, open and empty at the start.
@@ -266,91 +268,6 @@ function findCall(w: Int32Array, base: number, cap: number, pid: number): number
     if (tag === pid + 1 && w[base + E * i + 1] !== NOTE) return i;
   }
   return -1;
-}
-
-/** Index of the entry of `pid` with `role`, or -1. */
-function findRole(w: Int32Array, base: number, cap: number, pid: number, role: number): number {
-  for (let i = 0; i < cap; i++) {
-    const tag = w[base + E * i]!;
-    if (tag === 0) return -1;
-    if (tag === pid + 1 && w[base + E * i + 1] === role) return i;
-  }
-  return -1;
-}
-
-/** Index of the first entry with `role`, or -1. */
-function firstOf(w: Int32Array, base: number, cap: number, role: number): number {
-  for (let i = 0; i < cap; i++) {
-    const e = base + E * i;
-    if (w[e] === 0) return -1;
-    if (w[e + 1] === role) return i;
-  }
-  return -1;
-}
-
-function removeEntry(w: Int32Array, base: number, cap: number, i: number): void {
-  for (let j = i; j < cap - 1; j++) {
-    const d = base + E * j;
-    for (let k = 0; k < E; k++) w[d + k] = w[d + E + k]!;
-  }
-  const last = base + E * (cap - 1);
-  for (let k = 0; k < E; k++) w[last + k] = 0;
-}
-
-/**
- * Inserts an entry at its canonical place: receivers and senders after
- * every entry of their role (blocking order), woken callers and
- * notifications in pid order within their role. False when full.
- */
-function insertEntry(
-  w: Int32Array,
-  base: number,
-  cap: number,
-  pid: number,
-  role: number,
-  f1: number,
-  f2: number,
-  f3: number,
-  f4: number,
-): boolean {
-  let n = 0;
-  while (n < cap && w[base + E * n] !== 0) n++;
-  if (n === cap) return false;
-  const fifo = role === RECV || role === SEND;
-  let pos = 0;
-  while (pos < n) {
-    const r = w[base + E * pos + 1]!;
-    if (r > role || (r === role && !fifo && w[base + E * pos]! > pid + 1)) break;
-    pos++;
-  }
-  for (let j = n; j > pos; j--) {
-    const d = base + E * j;
-    for (let k = 0; k < E; k++) w[d + k] = w[d - E + k]!;
-  }
-  const e = base + E * pos;
-  w[e] = pid + 1;
-  w[e + 1] = role;
-  w[e + 2] = f1;
-  w[e + 3] = f2;
-  w[e + 4] = f3;
-  w[e + 5] = f4;
-  return true;
-}
-
-/** Turns entry `i` into a woken entry with a result (never grows the table). */
-function wake(
-  w: Int32Array,
-  base: number,
-  cap: number,
-  i: number,
-  status: number,
-  prio: number,
-  value: number,
-  len: number,
-): void {
-  const pid = w[base + E * i]! - 1;
-  removeEntry(w, base, cap, i);
-  insertEntry(w, base, cap, pid, DONE, status, prio, value, len);
 }
 
 // --- queue rules --------------------------------------------------------------

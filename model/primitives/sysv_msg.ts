@@ -81,6 +81,7 @@ import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
+import { DONE, E, parkedTable, RECV, SEND } from "./_parked.ts";
 
 /**
  * Linux `MSGMAX`: the largest message, in bytes (ipc-semantics.md, settings).
@@ -167,8 +168,9 @@ export interface MsgQueue extends PrimitiveImpl {
 const REMOVED = 0, QNUM = 1, CBYTES = 2, MSGS = 3;
 // Parked table entries: [pid + 1, role, f1, f2, f3, f4], kept in the order
 // receivers (blocking order), senders (by pid), woken (by pid).
-const E = 6;
-const RECV = 1, SEND = 2, DONE = 3;
+// Senders are all woken together (any may win), so only receivers keep
+// their blocking order in the table.
+const { findEntry, removeEntry, insertEntry, wake } = parkedTable([RECV]);
 // Selection modes (Linux convert_mode).
 const ANY = 0, EQUAL = 1, NOTEQUAL = 2, LESSEQUAL = 3;
 
@@ -280,80 +282,6 @@ function formatTable(
 }
 
 // --- the parked table -------------------------------------------------------
-
-/** Index of the entry of `pid` (any role), or -1. A pid has at most one. */
-function findEntry(w: Int32Array, base: number, cap: number, pid: number): number {
-  for (let i = 0; i < cap; i++) {
-    const tag = w[base + E * i]!;
-    if (tag === 0) return -1;
-    if (tag === pid + 1) return i;
-  }
-  return -1;
-}
-
-function removeEntry(w: Int32Array, base: number, cap: number, i: number): void {
-  for (let j = i; j < cap - 1; j++) {
-    const d = base + E * j;
-    for (let k = 0; k < E; k++) w[d + k] = w[d + E + k]!;
-  }
-  const last = base + E * (cap - 1);
-  for (let k = 0; k < E; k++) w[last + k] = 0;
-}
-
-/**
- * Inserts an entry at its canonical place; receivers go after every
- * receiver (blocking order), senders and woken callers in pid order within
- * their role. Returns false when the table is full.
- */
-function insertEntry(
-  w: Int32Array,
-  base: number,
-  cap: number,
-  pid: number,
-  role: number,
-  f1: number,
-  f2: number,
-  f3: number,
-  f4: number,
-): boolean {
-  let n = 0;
-  while (n < cap && w[base + E * n] !== 0) n++;
-  if (n === cap) return false;
-  let pos = 0;
-  while (pos < n) {
-    const r = w[base + E * pos + 1]!;
-    if (r > role || (r === role && role !== RECV && w[base + E * pos]! > pid + 1)) break;
-    pos++;
-  }
-  for (let j = n; j > pos; j--) {
-    const d = base + E * j;
-    for (let k = 0; k < E; k++) w[d + k] = w[d - E + k]!;
-  }
-  const e = base + E * pos;
-  w[e] = pid + 1;
-  w[e + 1] = role;
-  w[e + 2] = f1;
-  w[e + 3] = f2;
-  w[e + 4] = f3;
-  w[e + 5] = f4;
-  return true;
-}
-
-/** Turns entry `i` into a woken entry with a result (never grows the table). */
-function wake(
-  w: Int32Array,
-  base: number,
-  cap: number,
-  i: number,
-  status: number,
-  mtype: number,
-  value: number,
-  len: number,
-): void {
-  const pid = w[base + E * i]! - 1;
-  removeEntry(w, base, cap, i);
-  insertEntry(w, base, cap, pid, DONE, status, mtype, value, len);
-}
 
 // --- queue rules --------------------------------------------------------------
 
