@@ -184,11 +184,11 @@ export function generate(rt: GenRuntime): Generated {
             const f = ref(fns, edge.guard);
             const s = ref(strs, edge.name);
             lines.push(
-              `${set} { n++; const r = F[${f}](${ctx}); if (sync.count > 0) sync.flush(false); ` +
+              `${set} { const r = F[${f}](${ctx}); if (sync.count > 0) sync.flush(false); ` +
                 `if (r !== true) { if (r !== false && typeof r !== "string") ` +
                 "throw new TypeError(`the assertion must return a boolean or a string, got ${String(r)}`); " +
-                `sink.fail(${edge.prop}, ${tid}, typeof r === "string" ? "assertion '" + S[${s}] + "' failed: " + r : "assertion '" + S[${s}] + "' failed"); } ` +
-                `else { n--; ${step(tid, edge.to)} } }`,
+                `n++; sink.fail(${edge.prop}, ${tid}, typeof r === "string" ? "assertion '" + S[${s}] + "' failed: " + r : "assertion '" + S[${s}] + "' failed"); } ` +
+                `else { ${step(tid, edge.to)} } }`,
             );
             break;
           }

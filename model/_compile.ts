@@ -248,9 +248,7 @@ class Compiler {
     for (const t of sys.templates) {
       if (!this.prims.includes(t.target)) {
         this.fail(
-          `${
-            t.name.endsWith(".exclusive") ? "mutual exclusion" : "delivery rules"
-          } attached to ${t.target.kind} '${t.target.name}', which no process uses`,
+          `${t.rules} attached to ${t.target.kind} '${t.target.name}', which no process uses`,
         );
       }
       if (this.prims.some((p) => p.name === t.name)) {

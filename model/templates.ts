@@ -100,6 +100,8 @@ export interface TemplateCheck {
 export interface Template extends PrimitiveImpl {
   /** The primitive it watches. */
   readonly target: PrimitiveImpl;
+  /** What it checks, in words (`delivery rules`, `mutual exclusion`). */
+  readonly rules: string;
   /** The properties it contributes. */
   readonly checks: readonly TemplateCheck[];
   /** Called when the model is built: its working state and this template's offset. */
@@ -401,6 +403,7 @@ export function deliveryTemplate(target: PrimitiveImpl, rules: DeliveryRules): T
     kind: "template",
     name: `${name}.delivery`,
     target,
+    rules: "delivery rules",
     checks,
     get slots() {
       return slots;
@@ -564,6 +567,7 @@ export function exclusiveTemplate(lock: PrimitiveImpl, options: ExclusiveOptions
     kind: "template",
     name: `${lock.name}.exclusive`,
     target: lock,
+    rules: "mutual exclusion",
     get slots() {
       return L_PER + nprocs;
     },

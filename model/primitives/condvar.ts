@@ -181,6 +181,7 @@ export function condvar(name: string, m: Mutex, options: CondVarOptions = {}): C
  */
 export function condWait(cv: CondVar): Step {
   const m = cv.mutex;
+  const mTaps = lockTaps(m); // templates watching the mutex
   const sleep: OpImpl = {
     prim: cv,
     text: `wait(${cv.name}, ${m.name})`,
@@ -196,7 +197,7 @@ export function condWait(cv: CondVar): Step {
         })`;
       }
       w[mo] = 0;
-      for (const t of lockTaps(cv.mutex)) t.release(w, pid);
+      for (let i = 0; i < mTaps.length; i++) mTaps[i]!.release(w, pid);
       w[off + WAITING] = w[off + WAITING]! | bit(pid);
       return undefined;
     },
@@ -216,7 +217,7 @@ export function condWait(cv: CondVar): Step {
       w[off + WAITING] = w[off + WAITING]! & ~b;
       w[off + WOKEN] = w[off + WOKEN]! & ~b;
       w[mutexOffset(cv.mutex, w)!] = pid + 1;
-      for (const t of lockTaps(cv.mutex)) t.acquire(w, pid);
+      for (let i = 0; i < mTaps.length; i++) mTaps[i]!.acquire(w, pid);
       return undefined;
     },
   };

@@ -656,6 +656,7 @@ export function mbCreate(mb: Mailbox, options: MailboxStatusOptions = {}): Step 
  */
 export function mbDestroy(mb: Mailbox, options: MailboxStatusOptions = {}): Step {
   const { status } = options;
+  const taps = internals(mb).taps;
   return opStep({
     prim: mb,
     text: `destroy(${mb.name})`,
@@ -668,7 +669,7 @@ export function mbDestroy(mb: Mailbox, options: MailboxStatusOptions = {}): Step
       if (life !== EXISTS) return report(status, ctx, lifeError(life), what, pidName(pid));
       const o = w[off + OWNER]!;
       if (o !== 0 && o !== pid + 1) return report(status, ctx, Errno.EPERM, what, pidName(pid));
-      if (mb.capacity !== 0) tapDrop(internals(mb).taps, w, 0, 0, w[off + COUNT]!);
+      if (mb.capacity !== 0) tapDrop(taps, w, 0, 0, w[off + COUNT]!);
       remove(w, off, mb.slots);
       status?.set(ctx, Errno.OK);
       return undefined;
@@ -741,6 +742,7 @@ export function mbSend(
     unbounded && w[off + LIFE] === EXISTS && !misused(mb, w, off, pid, false) &&
     w[off + COUNT]! >= room;
   const twoStep = mb.capacity === 0;
+  const taps = internals(mb).taps;
   /** The send proper; returns a violation message or undefined. */
   const put = (
     w: Int32Array,
@@ -767,7 +769,7 @@ export function mbSend(
     recordUser(mb, w, off, pid);
     // Templates: a capacity-0 offer is not yet sent (its sender waits and
     // learns the outcome), so it is reported when a receiver takes it.
-    if (mb.capacity !== 0) tapPut(internals(mb).taps, w, 0, w[off + COUNT]!, pid, v, 0, tag);
+    if (mb.capacity !== 0) tapPut(taps, w, 0, w[off + COUNT]!, pid, v, 0, tag);
     enqueue(w, off, v, pid, tag);
     if (tag >= 0) receiver?.set(ctx, tag);
     if (!twoStep) status?.set(ctx, Errno.OK);
@@ -889,9 +891,9 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
     reads: [LIFE, OWNER, AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
     writes: [AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
   };
+  const taps = internals(mb).taps;
   const takeOne = (w: Int32Array, off: number, pid: number, ctx: Ctx) => {
     const i = eligible(mb, w, off, pid);
-    const taps = internals(mb).taps;
     if (mb.capacity === 0 && taps.length > 0) {
       const e = off + QUEUE + i * ENTRY;
       tapPut(taps, w, 0, 0, w[e + 1]!, w[e]!, 0, w[e + 2]! - 1);
