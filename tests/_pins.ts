@@ -33,6 +33,39 @@ export async function loadSpec(file: string, name: string): Promise<AnySpec> {
   return s;
 }
 
+/** A bundled spec, with the file under specs/ and the export it comes from. */
+export interface Bundled {
+  /** The spec. */
+  readonly spec: AnySpec;
+  /** Its file under specs/, e.g. `pc_channel.ts`. */
+  readonly file: string;
+  /** The module's URL (what a worker imports). */
+  readonly module: string;
+  /** The name of its export. */
+  readonly export: string;
+}
+
+/**
+ * Every spec the files of specs/ export (files not starting with `_`), in
+ * file order, through computed specifiers as {@linkcode loadSpec} does.
+ */
+export async function bundledSpecs(): Promise<Bundled[]> {
+  const dir = new URL("../specs/", import.meta.url);
+  const files = [...Deno.readDirSync(dir)]
+    .map((e) => e.name)
+    .filter((n) => n.endsWith(".ts") && !n.startsWith("_"))
+    .sort();
+  const out: Bundled[] = [];
+  for (const file of files) {
+    const module = new URL(file, dir).href;
+    const mod: Record<string, unknown> = await import(module);
+    for (const [name, v] of Object.entries(mod)) {
+      if (v instanceof Spec) out.push({ spec: v, file, module, export: name });
+    }
+  }
+  return out;
+}
+
 /** A pinned run: a spec at a parameter setting and what checking it gives. */
 export interface Pin {
   /** The spec. */

@@ -11,7 +11,6 @@ import {
   type Model,
   mutex,
   type SearchOutcome,
-  Spec,
   spec,
   type System,
   system,
@@ -19,29 +18,17 @@ import {
 } from "../../mod.ts";
 import { dfs, DfsSearch } from "../../checker/dfs.ts";
 import { buildCase, genSpec } from "../_gen.ts";
+import { type AnySpec, bundledSpecs } from "../_pins.ts";
 import { explore, RefModel, RefSpecError } from "../_reference.ts";
-
-// deno-lint-ignore no-explicit-any
-type AnySpec = Spec<any>;
 
 // deno-lint-ignore no-explicit-any
 function mk(name: string, build: () => System<any>) {
   return spec({ name, params: {}, build });
 }
 
-/** Every bundled spec, loaded through a computed specifier (see tests/specs_test.ts). */
+/** Every bundled spec, with its file. */
 async function bundled(): Promise<{ file: string; spec: AnySpec }[]> {
-  const dir = new URL("../../specs/", import.meta.url);
-  const files = [...Deno.readDirSync(dir)]
-    .map((e) => e.name)
-    .filter((n) => n.endsWith(".ts") && !n.startsWith("_"))
-    .sort();
-  const out: { file: string; spec: AnySpec }[] = [];
-  for (const file of files) {
-    const mod = await import(new URL(file, dir).href);
-    for (const s of Object.values(mod)) if (s instanceof Spec) out.push({ file, spec: s });
-  }
-  return out;
+  return (await bundledSpecs()).map(({ file, spec }) => ({ file, spec }));
 }
 
 /**

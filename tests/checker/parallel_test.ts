@@ -6,36 +6,10 @@
 // never passed silently.
 
 import assert from "node:assert/strict";
-import { check, checkParallel, type CheckResult, explainTrace, Spec } from "../../mod.ts";
+import { check, checkParallel, type CheckResult, explainTrace } from "../../mod.ts";
 import { tuning } from "../../checker/_parallel_shared.ts";
 import { main } from "../../cli.ts";
-import type { AnySpec } from "../_pins.ts";
-
-/** A bundled spec and where a worker finds it. */
-interface Bundled {
-  readonly spec: AnySpec;
-  readonly module: string;
-  readonly export: string;
-}
-
-/** Every spec under specs/ (files not starting with `_`), with its module and export name. */
-async function bundledSpecs(): Promise<Bundled[]> {
-  const dir = new URL("../../specs/", import.meta.url);
-  const files: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    if (e.isFile && e.name.endsWith(".ts") && !e.name.startsWith("_")) files.push(e.name);
-  }
-  files.sort();
-  const out: Bundled[] = [];
-  for (const f of files) {
-    const module = new URL(f, dir).href;
-    const mod: Record<string, unknown> = await import(module);
-    for (const [name, v] of Object.entries(mod)) {
-      if (v instanceof Spec) out.push({ spec: v, module, export: name });
-    }
-  }
-  return out;
-}
+import { type AnySpec, type Bundled, bundledSpecs } from "../_pins.ts";
 
 const specs = await bundledSpecs();
 const byExport = (name: string): Bundled => specs.find((b) => b.export === name)!;
@@ -196,7 +170,7 @@ Deno.test("checkParallel() reports an initial violation, a deadlock and a throwi
   ) {
     const module = new URL(file, fixtures).href;
     const mod: Record<string, unknown> = await import(module);
-    const b: Bundled = { spec: mod[name] as AnySpec, module, export: name };
+    const b: Bundled = { spec: mod[name] as AnySpec, file, module, export: name };
     const seq = check(b.spec, { store: "fingerprint" });
     const par = await checkParallel(b, { workers: 2 });
     assert.equal(verdictOf(par), verdictOf(seq), name);

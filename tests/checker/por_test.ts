@@ -21,7 +21,6 @@ import {
   post,
   region,
   semaphore,
-  Spec,
   spec,
   type StepBuilder,
   system,
@@ -30,24 +29,12 @@ import {
 import { buildCase, type GenSpec, genSpec, type GStep } from "../_gen.ts";
 import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts";
 import { setCodegen } from "../../model/_compile.ts";
-import { type AnySpec, loadSpec } from "../_pins.ts";
+import { type AnySpec, bundledSpecs, loadSpec } from "../_pins.ts";
 import { cli, path } from "../_cli.ts";
 
 /** Every spec the files of specs/ export, by `file:export`. */
 async function bundled(): Promise<[string, AnySpec][]> {
-  const dir = new URL("../../specs/", import.meta.url);
-  const files = [...Deno.readDirSync(dir)]
-    .map((e) => e.name)
-    .filter((n) => n.endsWith(".ts") && !n.startsWith("_"))
-    .sort();
-  const out: [string, AnySpec][] = [];
-  for (const f of files) {
-    const mod = await import(new URL(f, dir).href);
-    for (const [name, s] of Object.entries(mod)) {
-      if (s instanceof Spec) out.push([`${f}:${name}`, s]);
-    }
-  }
-  return out;
+  return (await bundledSpecs()).map((b) => [`${b.file}:${b.export}`, b.spec]);
 }
 
 const REDUCED: readonly [string, CheckOptions][] = [

@@ -4,7 +4,7 @@
 // exhaustive search runs out of a 10^6-state budget, and schedule files.
 
 import assert from "node:assert/strict";
-import { check, explainTrace, lock, mutex, region, Spec, spec, system, unlock } from "../../mod.ts";
+import { check, explainTrace, lock, mutex, region, spec, system, unlock } from "../../mod.ts";
 import { runSchedule, simulate } from "../../checker/simulate.ts";
 import {
   formatScheduleFile,
@@ -12,38 +12,24 @@ import {
   replaySchedule,
   scheduleFileOf,
 } from "../../checker/schedule_file.ts";
-
-// deno-lint-ignore no-explicit-any
-type AnySpec = Spec<any>;
-
-async function load(file: string, name: string): Promise<AnySpec> {
-  const mod = await import(new URL(`../../specs/${file}`, import.meta.url).href);
-  assert.ok(mod[name] instanceof Spec, `${file} exports ${name}`);
-  return mod[name];
-}
+import { type AnySpec, bundledSpecs, loadSpec } from "../_pins.ts";
 
 /** Every bundled spec that declares a violation. */
 async function buggy(): Promise<AnySpec[]> {
-  const dir = new URL("../../specs/", import.meta.url);
   const out: AnySpec[] = [];
-  const files = [...Deno.readDirSync(dir)].map((e) => e.name)
-    .filter((n) => n.endsWith(".ts") && !n.startsWith("_")).sort();
-  for (const f of files) {
-    const mod = await import(new URL(f, dir).href);
-    for (const s of Object.values(mod)) {
-      if (!(s instanceof Spec) || s.expect === "ok" || !("violation" in s.expect)) continue;
-      // A random run cannot show a liveness violation (a cycle): only safety bugs.
-      const wanted = [s.expect.violation].flat();
-      if (s.compile().liveness.some((l) => wanted.includes(l.name))) continue;
-      out.push(s);
-    }
+  for (const { spec: s } of await bundledSpecs()) {
+    if (s.expect === "ok" || !("violation" in s.expect)) continue;
+    // A random run cannot show a liveness violation (a cycle): only safety bugs.
+    const wanted = [s.expect.violation].flat();
+    if (s.compile().liveness.some((l) => wanted.includes(l.name))) continue;
+    out.push(s);
   }
   return out;
 }
 
-const pcNoMutex = await load("pc_no_mutex.ts", "pcNoMutex");
-const pcSwappedWaits = await load("pc_swapped_waits.ts", "pcSwappedWaits");
-const pcSemaphore = await load("pc_semaphore.ts", "pcSemaphore");
+const pcNoMutex = await loadSpec("pc_no_mutex.ts", "pcNoMutex");
+const pcSwappedWaits = await loadSpec("pc_swapped_waits.ts", "pcSwappedWaits");
+const pcSemaphore = await loadSpec("pc_semaphore.ts", "pcSemaphore");
 
 /** Two processes enter a region without a lock; a third only makes noise. */
 const noisyRace = spec({

@@ -12,29 +12,12 @@ import {
   type CheckResult,
   explainTrace,
   formatText,
-  Spec,
 } from "../../mod.ts";
 import { bfsCompact } from "../../checker/bfs_compact.ts";
 import { main } from "../../cli.ts";
-import { type AnySpec, loadSpec } from "../_pins.ts";
+import { type AnySpec, bundledSpecs, loadSpec } from "../_pins.ts";
 
-/** Every spec under specs/ (files not starting with `_`), by a dynamic import as `_pins.ts` does. */
-async function bundledSpecs(): Promise<AnySpec[]> {
-  const dir = new URL("../../specs/", import.meta.url);
-  const files: string[] = [];
-  for await (const e of Deno.readDir(dir)) {
-    if (e.isFile && e.name.endsWith(".ts") && !e.name.startsWith("_")) files.push(e.name);
-  }
-  files.sort();
-  const out: AnySpec[] = [];
-  for (const f of files) {
-    const mod: Record<string, unknown> = await import(new URL(f, dir).href);
-    for (const v of Object.values(mod)) if (v instanceof Spec) out.push(v);
-  }
-  return out;
-}
-
-const specs = await bundledSpecs();
+const specs = (await bundledSpecs()).map((b) => b.spec);
 
 /** What must agree between stores: verdict, property, trace length (and the failure's message). */
 function verdictOf(r: CheckResult): string {

@@ -27,7 +27,7 @@ import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts
 import { close, pipe, read, write } from "../../model/primitives/pipe.ts";
 import { segment, shmStore } from "../../model/primitives/shared_memory.ts";
 import { buildCase, genSpec } from "../_gen.ts";
-import { type AnySpec, loadSpec } from "../_pins.ts";
+import { type AnySpec, bundledSpecs, loadSpec } from "../_pins.ts";
 import { cli, path } from "../_cli.ts";
 
 const symmetricBuffer = await loadSpec("symmetric_buffer.ts", "symmetricBuffer");
@@ -201,29 +201,11 @@ Deno.test("check({ symmetry: true }) agrees with dfs and the fingerprint store",
 
 // --- every bundled spec -----------------------------------------------------
 
-async function bundledSpecs(): Promise<AnySpec[]> {
-  const out: AnySpec[] = [];
-  const dir = new URL("../../specs/", import.meta.url);
-  const files = [...Deno.readDirSync(dir)]
-    .map((e) => e.name)
-    .filter((n) => n.endsWith(".ts") && !n.startsWith("_"))
-    .sort();
-  for (const file of files) {
-    const mod = await import(new URL(file, dir).href);
-    for (const v of Object.values(mod)) {
-      if (v !== null && typeof v === "object" && "compile" in v && "expect" in v) {
-        out.push(v as AnySpec);
-      }
-    }
-  }
-  return out;
-}
-
 Deno.test("every bundled spec: reduced and unreduced searches agree where symmetry applies", async () => {
   const applied: string[] = [];
   const readsId: string[] = [];
   const refused: string[] = [];
-  for (const s of await bundledSpecs()) {
+  for (const { spec: s } of await bundledSpecs()) {
     let model: Model;
     try {
       model = compileMarked(s);

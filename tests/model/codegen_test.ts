@@ -6,9 +6,10 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Model, Spec, spec, SpecError, system } from "../../mod.ts";
+import { type Model, spec, SpecError, system } from "../../mod.ts";
 import { setCodegen } from "../../model/_compile.ts";
 import { buildCase, genSpec } from "../_gen.ts";
+import { bundledSpecs } from "../_pins.ts";
 
 /** What one expansion hands the sink, as text. */
 function expansion(model: Model, state: Int32Array): string[] {
@@ -78,20 +79,11 @@ function compare(
   return Math.min(queue.length, budget);
 }
 
-const specFiles = [...Deno.readDirSync(new URL("../../specs/", import.meta.url))]
-  .map((e) => e.name)
-  .filter((f) => f.endsWith(".ts") && !f.startsWith("_"))
-  .sort();
-
 Deno.test("generated code expands every bundled spec exactly as the interpreter does", async () => {
   let specs = 0, states = 0;
-  for (const f of specFiles) {
-    const mod = await import(new URL(`../../specs/${f}`, import.meta.url).href);
-    for (const s of Object.values(mod)) {
-      if (!(s instanceof Spec)) continue;
-      specs++;
-      states += compare(() => s.compile(), 3000, s.name);
-    }
+  for (const { spec: s } of await bundledSpecs()) {
+    specs++;
+    states += compare(() => s.compile(), 3000, s.name);
   }
   assert.ok(specs >= 60, `${specs} specs`);
   assert.ok(states > 20000, `${states} states compared`);
