@@ -18,7 +18,7 @@
 
 import type { Ctx, IntoFn, PrimitiveImpl, Step, ValueFn } from "../_ast.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
-import { messageTaps, tapPut, tapTake } from "../_tap.ts";
+import { type MessageTap, messageTaps, tapPut, tapTake } from "../_tap.ts";
 
 /** A channel declared with {@linkcode channel}. */
 export interface Channel extends PrimitiveImpl {
@@ -86,9 +86,13 @@ export function channel(name: string, capacity: number, options: ChannelOptions 
     // Messages only: no process numbers to rename (symmetry reduction).
     permute() {},
   };
-  // Templates mirror one FIFO; a rendezvous passes a message through it.
-  messageTaps(ch, () => ({ lanes: 1, capacity: Math.max(capacity, 1) }));
+  tapsOf(ch);
   return ch;
+}
+
+/** Templates mirror one FIFO; a rendezvous passes a message through it. */
+function tapsOf(ch: Channel): MessageTap[] {
+  return messageTaps(ch, () => ({ lanes: 1, capacity: Math.max(ch.capacity, 1) }));
 }
 
 function checkedValue(ch: Channel, fn: ValueFn, ctx: Ctx): number {
@@ -118,7 +122,7 @@ function checkedValue(ch: Channel, fn: ValueFn, ctx: Ctx): number {
  */
 export function sendStep(ch: Channel, value: ValueFn): Step {
   const cap = ch.capacity;
-  const taps = messageTaps(ch, () => ({ lanes: 1, capacity: Math.max(cap, 1) }));
+  const taps = tapsOf(ch);
   if (cap === 0) {
     return opStep({
       prim: ch,
@@ -167,7 +171,7 @@ export function sendStep(ch: Channel, value: ValueFn): Step {
  */
 export function recvStep(ch: Channel, into: IntoFn): Step {
   const cap = ch.capacity;
-  const taps = messageTaps(ch, () => ({ lanes: 1, capacity: Math.max(cap, 1) }));
+  const taps = tapsOf(ch);
   if (cap === 0) {
     return opStep({
       prim: ch,
