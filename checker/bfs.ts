@@ -25,6 +25,9 @@ import { ExactStore } from "./_store.ts";
 import type { IncompleteReason } from "./result.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
 
+/** Successors stored together (see `InsertSink`): enough to overlap their cache misses. */
+const BATCH = 256;
+
 /**
  * Options of {@linkcode bfs} and {@linkcode BfsSearch}. With `reduction:
  * "por"`, a state is expanded through the model's ample set only when every
@@ -81,7 +84,14 @@ export class BfsSearch {
     this.#model = model;
     this.#limits = options;
     this.#store = new ExactStore(model.width);
-    this.#sink = new InsertSink(this.#store, model, options.maxStates ?? Number.POSITIVE_INFINITY);
+    // Successors are stored in batches (see InsertSink), except under
+    // partial-order reduction, whose proviso looks successors up as they come.
+    this.#sink = new InsertSink(
+      this.#store,
+      model,
+      options.maxStates ?? Number.POSITIVE_INFINITY,
+      options.reduction === "por" ? 0 : BATCH,
+    );
     this.#clock = new EngineClock(options, options);
     this.#cur = new Int32Array(model.width);
     this.#reducer = options.reduction === "por"
@@ -126,6 +136,8 @@ export class BfsSearch {
     try {
       while (true) {
         if (this.#head === this.#levelEnd) {
+          // The queued successors are the next level.
+          if (!sink.flush()) return this.#stop("max-states");
           // A violation found while expanding level d (length d + 1) waits
           // for the end of the level, where a deadlock of length d wins.
           if (sink.found !== undefined) return this.#violation();
@@ -138,8 +150,12 @@ export class BfsSearch {
         store.read(idx, cur);
         sink.parent = idx;
         const n = reducer === undefined ? model.expand(cur, sink) : reducer.expand(cur, sink);
+        if (sink.queued >= sink.batch && sink.batch > 0 && !sink.flush()) {
+          return this.#stop("max-states");
+        }
         if (sink.full) return this.#stop("max-states");
         if (n === 0) {
+          if (!sink.flush()) return this.#stop("max-states");
           const p = model.stuck(cur);
           if (p >= 0) {
             this.#stuck = { property: p, state: idx };
@@ -150,6 +166,7 @@ export class BfsSearch {
         // for deadlocks.
         if (sink.found !== undefined) sink.inserting = false;
         if ((++tick & 1023) === 0) {
+          if (!sink.flush()) return this.#stop("max-states");
           const polled = this.#clock.poll(sliceEnd, () => ({
             states: store.count,
             frontier: store.count - this.#head,
@@ -162,7 +179,7 @@ export class BfsSearch {
     } catch (e) {
       return this.#finish({
         status: "error",
-        error: { cause: e, state: this.#head - 1 },
+        error: { cause: e, state: sink.errorParent ?? this.#head - 1 },
         depth: this.#depth,
       });
     }

@@ -1,6 +1,6 @@
-// The exact state store (checker/_store.ts): states kept in 16-bit slots
-// while every value fits, widened to 32 bits by the first that does not,
-// without losing or confusing a state.
+// The exact state store (checker/_store.ts): states packed in lanes of 8
+// bits per slot while the slot's values fit, a lane widened to 16 or 32 bits
+// by the first value that does not, without losing or confusing a state.
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -40,18 +40,26 @@ Deno.test("the exact store keeps states with values beyond 16 bits after narrow 
   );
 });
 
-Deno.test("the exact store takes 2 bytes a slot while values fit in 16 bits, 4 after", () => {
+Deno.test("the exact store packs four byte-sized slots a word and widens only the slot that overflows", () => {
   const store = new ExactStore(4, 16);
-  store.insert(Int32Array.from([1, 2, 3, 32767]), -1, 0);
-  const narrow = store.bytes;
-  store.insert(Int32Array.from([1, 2, 3, 32768]), 0, 1);
-  assert.equal(store.bytes - narrow > 4 * 4, true, "the second state and the widening cost more");
+  store.insert(Int32Array.from([1, 2, 3, 127]), -1, 0);
+  assert.equal(store.words, 1);
+  store.insert(Int32Array.from([1, 2, 3, 128]), 0, 1);
+  // Three 8-bit lanes and one of 16 bits: 40 bits, two words.
+  assert.equal(store.words, 2);
+  store.insert(Int32Array.from([-128, 2, 3, 70000]), 1, 2);
+  assert.equal(store.words, 2, "the last lane is now 32 bits, in a word of its own");
+  store.insert(Int32Array.from([-129, 2, 3, 0]), 2, 3);
+  assert.equal(store.words, 2, "lanes of 16 + 8 + 8 bits fill one word, the 32-bit lane another");
   const out = new Int32Array(4);
-  store.read(0, out);
-  assert.deepEqual([...out], [1, 2, 3, 32767]);
-  store.read(1, out);
-  assert.deepEqual([...out], [1, 2, 3, 32768]);
-  assert.deepEqual(store.path(1), { init: 0, transitions: [1] });
+  const want = [[1, 2, 3, 127], [1, 2, 3, 128], [-128, 2, 3, 70000], [-129, 2, 3, 0]];
+  want.forEach((s, i) => {
+    store.read(i, out);
+    assert.deepEqual([...out], s);
+    assert.equal(store.indexOf(Int32Array.from(s)), i);
+  });
+  assert.equal(store.bytes, 4 * (2 * 4 + 8) + 2 * 1024 * 4);
+  assert.deepEqual(store.path(3), { init: 0, transitions: [1, 2, 3] });
 });
 
 Deno.test("a spec whose counter passes 32767 has the same states as one that counts by one", () => {
