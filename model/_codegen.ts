@@ -87,6 +87,14 @@ export interface GenRuntime {
   readonly cursor: GenCursor;
   /** Hands the successor in `w` to the sink (step properties first); false to stop. */
   emit(sink: SuccessorSink, tid: number, state: Int32Array): boolean;
+  /**
+   * Whether `emit` would only hand the successor on (no step properties):
+   * then the generated code calls `sink.push` itself, and `halt` when the
+   * sink asks to stop.
+   */
+  readonly direct: boolean;
+  /** Notes that the sink asked to stop the expansion (with `direct`). */
+  readonly halt: () => void;
   /** The instance reached its end pc (exit hooks); undefined when nothing runs on exit. */
   readonly finished: ((pid: number) => void) | undefined;
   readonly pidName: (pid: number) => string;
@@ -131,6 +139,10 @@ export function generate(rt: GenRuntime): Generated {
   };
   const restore = restoreCode(rt.width);
   const hasFin = rt.finished !== undefined;
+  const emit = (tid: number | string) =>
+    rt.direct
+      ? `if (!sink.push(w, ${tid})) { halt(); return n; }`
+      : `if (!emit(sink, ${tid}, state)) return n;`;
   const bodies: string[] = [];
 
   for (const inst of rt.insts) {
@@ -139,8 +151,7 @@ export function generate(rt: GenRuntime): Generated {
     const fin = (pid: number, to: number, endPc: number) =>
       hasFin && to === endPc ? `fin(${pid});` : "";
     const step = (tid: number | string, to: number) =>
-      `n++; w[${P}] = ${to}; ${fin(inst.pid, to, inst.endPc)} ` +
-      `if (!emit(sink, ${tid}, state)) return n; ${restore}`;
+      `n++; w[${P}] = ${to}; ${fin(inst.pid, to, inst.endPc)} ${emit(tid)} ${restore}`;
     const cases: string[] = [];
     inst.pcs.forEach((pc, pcIndex) => {
       if (pc.edges.length === 0) return;
@@ -215,7 +226,7 @@ export function generate(rt: GenRuntime): Generated {
                 `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
                 `if (err !== undefined) { ${restore} sink.fail(${edge.prop}, ${tid} + c, err); continue; } ` +
                 `w[${P}] = ${edge.to}; ${fin(inst.pid, edge.to, inst.endPc)} ` +
-                `if (!emit(sink, ${tid} + c, state)) return n; ${restore} } }`,
+                `${emit(`${tid} + c`)} ${restore} } }`,
             );
             break;
           }
@@ -237,7 +248,7 @@ export function generate(rt: GenRuntime): Generated {
                   `${fin(jt.sPid, jt.sEdge.to, sender.endPc)} ${
                     fin(jt.rPid, jt.rEdge.to, receiver.endPc)
                   } ` +
-                  `if (!emit(sink, ${jt.tid}, state)) return n; ${restore} }`,
+                  `${emit(jt.tid)} ${restore} }`,
               );
             }
             break;
@@ -268,6 +279,7 @@ export function generate(rt: GenRuntime): Generated {
     "S",
     "cur",
     "emit",
+    "halt",
     "fin",
     "pidName",
     source,
@@ -282,6 +294,7 @@ export function generate(rt: GenRuntime): Generated {
     strs,
     rt.cursor,
     rt.emit,
+    rt.halt,
     rt.finished,
     rt.pidName,
   );

@@ -1375,6 +1375,10 @@ class CompiledModel implements Model {
       kinds: { DO, WHEN, COND, NCOND, SKIP, ASSERT, OP, RDV_SEND, RDV_RECV, OP_MULTI },
       cursor: this.#cursor,
       emit: (sink, tid, state) => this.#emit(sink, tid, state),
+      direct: this.#p.steps.length === 0,
+      halt: () => {
+        this.#halt = true;
+      },
       finished: this.#exitHooks.length === 0
         ? undefined
         : (pid) => this.#finished(this.#insts[pid]!),
