@@ -54,12 +54,11 @@ exact store (no reduction, generated successor code) and SPIN on \`bench/spin/pc
 \`-DNOREDUCE -DSAFETY\`, as \`--vs-spin\` runs it (the same pair at other scales).
 Command: \`deno run --allow-read --allow-write=bench,/tmp --allow-env --allow-sys --allow-run bench/vs_spin_scales.ts\`. Our twin of
 this configuration has 4.2 M states (the issue's SPIN model had 11.2 M: a coarser or different
-encoding), so K=8 is added for a run above 10 M states. SPIN's rate varies with the scale and
-from run to run (at 17 M states 0.81 M states/s in one run, 1.10 M in the next, on the same quiet
-machine), so ratios from single runs spread: 0.58 to 0.70 in these tables, 0.70 to 0.88 at the main
-scale. Most of ipcspec's time goes to the exact store's hash probes and state comparisons (about
-half of a profile at K=8), which touch memory at random as SPIN's do, at a higher cost per
-successor.
+encoding), so K=8 is added for a run above 10 M states. SPIN's rate varies with the scale and from
+run to run on the same quiet machine (at 17 M states 0.81 M states/s in one session, 1.10 M in
+another), so a ratio from a single run is one sample. ipcspec's exact store packs each state into
+words of 8/16/32-bit lanes (8 words for these 31 slots) and stores breadth-first successors in
+batches whose cache misses overlap.
 
 | scale | checker | states | transitions | states/s | B/state | wall s | states/s ratio |
 | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |

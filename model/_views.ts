@@ -123,12 +123,11 @@ function describeValue(v: unknown): string {
  * One array variable's plain JS array, synced with the state lazily: the
  * first access in a user call copies the slots in; after the call
  * {@linkcode ArraySync.flush} validates and copies them back (effects) or
- * checks they are unchanged (guards). The arrays are non-extensible, so a
- * write out of range throws. A read out of range yields `undefined`, as in
- * JavaScript: storing or sending it is an error, but a comparison with it
- * is simply false. (A Proxy per array would catch reads too, at ~150 ns per
- * element instead of a few; a Proxy prototype costs V8's array fast paths
- * everywhere.)
+ * checks they are unchanged (guards). A write out of range throws (see
+ * {@linkcode ArraySync.makeArray}). A read out of range yields `undefined`,
+ * as in JavaScript: storing or sending it is an error, but a comparison
+ * with it is simply false. (A Proxy per array would catch reads too, at
+ * ~150 ns per element instead of a few.)
  */
 export interface ArraySlot {
   readonly arr: number[];
@@ -139,6 +138,26 @@ export interface ArraySlot {
   readonly label: string;
   touched: boolean;
 }
+
+/**
+ * The prototype of every array view: a Proxy over an empty object that
+ * inherits `Array.prototype` (so array methods work), whose `set` trap
+ * throws. A write to an element the array has is an ordinary write to its
+ * own property and never reaches it; a write anywhere else (an index past
+ * the end, a negative or fractional index, `undefined`) looks for a setter
+ * up the prototype chain and lands here. Reads out of range still give
+ * `undefined` (no `get` trap): they cost nothing to let through.
+ */
+const OUT_OF_RANGE: object = new Proxy(Object.create(Array.prototype), {
+  set(_target, key): never {
+    const k = String(key);
+    throw new TypeError(
+      /^(-?[\d.e+]+|NaN|-?Infinity)$/.test(k)
+        ? `index ${k} is out of range: arrays have a fixed length`
+        : `there is no element '${k}': arrays have a fixed length`,
+    );
+  },
+});
 
 /** The arrays touched during the current user call. */
 export class ArraySync {
@@ -153,13 +172,17 @@ export class ArraySync {
   }
 
   /**
-   * Makes the plain array that views an array variable of length `n`. It is
-   * non-extensible, so a write at an index out of range (or negative, or
-   * fractional) and `push` throw at once.
+   * Makes the array that views an array variable of length `n`: a plain
+   * array (V8's fast elements, which a non-extensible array loses: element
+   * access on one is several times slower) whose length cannot change and
+   * whose prototype throws on a write anywhere but its elements, so a write
+   * at an index out of range (or negative, or fractional), `push` and `pop`
+   * throw at once.
    */
   makeArray(n: number): number[] {
     const arr = Array.from({ length: n }, () => 0);
-    Object.preventExtensions(arr);
+    Object.defineProperty(arr, "length", { writable: false });
+    Object.setPrototypeOf(arr, OUT_OF_RANGE);
     return arr;
   }
 

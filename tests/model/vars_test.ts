@@ -246,9 +246,51 @@ Deno.test("array: writing a negative index is an error", () => {
   );
 });
 
+Deno.test("array: push, pop, a new length and writes at fractional or undefined indices are errors", () => {
+  const cases: [string, (a: number[]) => void, RegExp][] = [
+    ["push", (a) => a.push(1), /index 2 is out of range/],
+    ["pop", (a) => a.pop(), /length/],
+    ["length", (a) => (a.length = 1), /length/],
+    ["fraction", (a) => (a[0.5] = 1), /index 0\.5 is out of range/],
+    ["undefined", (a) => (a[undefined as unknown as number] = 1), /no element 'undefined'/],
+  ];
+  for (const [name, write, reason] of cases) {
+    const r = check(mk(`array_${name}`, () => {
+      const sys = system({ a: array(2) });
+      sys.process("p", {}, (s) => [s.do(name, ({ g }) => write(g.a as unknown as number[]))]);
+      return sys;
+    }));
+    assert.equal(r.verdict, "error", name);
+    assert.match(r.error!.message, reason, name);
+    assert.match(r.error!.message, new RegExp(`step '${name}'`), name);
+  }
+});
+
+Deno.test("array: array methods work on array views and see the state", () => {
+  const r = check(mk("array_methods", () => {
+    const sys = system({ a: array(3, [1, 2, 3]), sum: 0, has: false });
+    sys.process("p", {}, (s) => [
+      s.do("fold", ({ g }) => {
+        // IntArray types only indexing and length; at run time it is an array.
+        const a = g.a as unknown as number[];
+        g.sum = a.map((x) => x * 2).reduce((x, y) => x + y, 0) + [...a].length;
+        g.has = a.includes(3) && Array.isArray(a);
+        a.fill(0, 1);
+      }),
+    ]);
+    sys.atEnd("folded", ({ g }) => {
+      const a = g.a as unknown as number[];
+      return g.sum === 15 && g.has && a.join() === "1,0,0";
+    });
+    return sys;
+  }));
+  assert.equal(r.verdict, "ok");
+  assert.equal(r.stats.states, 2);
+});
+
 Deno.test("array: reading an index out of range gives undefined, and storing it is an error", () => {
   // Documented limit (model/vars.ts IntArray, model/_views.ts): array views
-  // are plain non-extensible arrays for speed, so a read out of range is
+  // are plain arrays for speed (writes out of range throw), so a read out of range is
   // `undefined` as in JavaScript. A comparison with it is false (here the
   // guard never holds: a deadlock in the initial state) ...
   const guarded = check(mk("array_read", () => {
