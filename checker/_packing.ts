@@ -66,8 +66,15 @@ export function widened(layout: Layout, s: Int32Array): Layout {
   return layoutOf(bits);
 }
 
-/** Where each slot goes: its word and the lane's shift within it. */
-function place(bits: Uint8Array): { word: Int32Array; shift: Int32Array; words: number } {
+/** Where each slot goes: its lane's bits, its word and the lane's shift within it. */
+interface Placement {
+  readonly bits: Uint8Array;
+  readonly word: Int32Array;
+  readonly shift: Int32Array;
+  readonly words: number;
+}
+
+function place(bits: Uint8Array): Placement {
   const word = new Int32Array(bits.length);
   const shift = new Int32Array(bits.length);
   let w = 0, used = 0;
@@ -81,7 +88,7 @@ function place(bits: Uint8Array): { word: Int32Array; shift: Int32Array; words: 
     shift[i] = used;
     used += b;
   }
-  return { word, shift, words: bits.length === 0 ? 0 : w + 1 };
+  return { bits, word, shift, words: bits.length === 0 ? 0 : w + 1 };
 }
 
 function mask(b: number): number {
@@ -93,13 +100,10 @@ function mask(b: number): number {
  * slots, loops beyond (or as `unroll` says, for tests).
  */
 export function layoutOf(bits: Uint8Array, unroll = bits.length <= UNROLL_LIMIT): Layout {
-  const { word, shift, words } = place(bits);
+  const placement = place(bits);
   const misfit = new Int32Array(1);
-  const width = bits.length;
-  const fns = unroll
-    ? unrolled(bits, word, shift, words, misfit)
-    : looped(bits, word, shift, words, misfit);
-  return { width, bits, words, misfit, ...fns };
+  const fns = unroll ? unrolled(placement, misfit) : looped(placement, misfit);
+  return { width: bits.length, bits, words: placement.words, misfit, ...fns };
 }
 
 type Fns = Pick<Layout, "pack" | "equals" | "unpack">;
@@ -108,13 +112,7 @@ const FINISH = "h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; " +
   "h = Math.imul(h, 0xc2b2ae35); h ^= h >>> 16; return h | 0;";
 
 /** The functions as straight-line code, one statement per slot. */
-function unrolled(
-  bits: Uint8Array,
-  word: Int32Array,
-  shift: Int32Array,
-  words: number,
-  misfit: Int32Array,
-): Fns {
+function unrolled({ bits, word, shift, words }: Placement, misfit: Int32Array): Fns {
   const pack: string[] = [`let h = ${SEED ^ words}, bad = 0, v = 0, x = 0;`];
   const unpack: string[] = ["let x = 0;"];
   for (let j = 0; j < words; j++) {
@@ -153,13 +151,7 @@ function unpack(d, o, out) { ${unpack.join("\n")} }];`,
 }
 
 /** The same functions as loops over the layout (for very wide states). */
-function looped(
-  bits: Uint8Array,
-  word: Int32Array,
-  shift: Int32Array,
-  words: number,
-  misfit: Int32Array,
-): Fns {
+function looped({ bits, word, shift, words }: Placement, misfit: Int32Array): Fns {
   const width = bits.length;
   const masks = Int32Array.from(bits, mask);
   return {
