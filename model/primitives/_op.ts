@@ -7,6 +7,18 @@ export function opStep(op: OpImpl): Step {
   return { kind: "op", name: op.text, op, src: callerSource() };
 }
 
+/**
+ * Removes entry `i` of the `n` entries of `size` slots packed from `base`
+ * (a queue, a table): the later entries move one entry forward and the
+ * freed last one is zeroed, so equal contents stay equal states. Needs
+ * `0 <= i < n`.
+ */
+export function closeGap(w: Int32Array, base: number, n: number, i: number, size: number): void {
+  const end = base + (n - 1) * size;
+  for (let k = base + i * size; k < end; k++) w[k] = w[k + size]!;
+  for (let k = end; k < end + size; k++) w[k] = 0;
+}
+
 /** Throws a RangeError unless `value` is an integer in [min, max]. */
 export function requireInt(
   what: string,

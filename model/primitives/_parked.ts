@@ -4,6 +4,8 @@
 // the front, in a canonical order (by role, then blocking order or pid), so
 // that equal tables are equal states.
 
+import { closeGap } from "./_op.ts";
+
 /** Slots per entry. */
 export const E = 6;
 /** Roles: a blocked receiver, a blocked sender, a woken caller with its result. */
@@ -60,14 +62,8 @@ export function parkedTable(fifoRoles: readonly number[]): ParkedTable {
     }
     return -1;
   };
-  const removeEntry = (w: Int32Array, base: number, cap: number, i: number) => {
-    for (let j = i; j < cap - 1; j++) {
-      const d = base + E * j;
-      for (let k = 0; k < E; k++) w[d + k] = w[d + E + k]!;
-    }
-    const last = base + E * (cap - 1);
-    for (let k = 0; k < E; k++) w[last + k] = 0;
-  };
+  const removeEntry = (w: Int32Array, base: number, cap: number, i: number) =>
+    closeGap(w, base, cap, i, E);
   const insertEntry = (
     w: Int32Array,
     base: number,
@@ -121,4 +117,34 @@ export function parkedTable(fifoRoles: readonly number[]): ParkedTable {
       insertEntry(w, base, cap, pid, DONE, f1, f2, f3, f4);
     },
   };
+}
+
+/** The headings of the table's text, by role; any other role is a notification. */
+const GROUPS = ["receivers", "senders", "woken", "notified"];
+
+/**
+ * The table in words, `receivers ...; senders ...; woken ...; notified ...`,
+ * each entry as `text` words it from its role, its caller's name and its
+ * four fields (roles other than RECV, SEND and DONE are notifications).
+ */
+export function formatParked(
+  w: Int32Array,
+  base: number,
+  cap: number,
+  pidName: (pid: number) => string,
+  text: (role: number, who: string, f1: number, f2: number, f3: number, f4: number) => string,
+): string {
+  const groups: string[][] = GROUPS.map(() => []);
+  for (let i = 0; i < cap; i++) {
+    const e = base + E * i;
+    const tag = w[e]!;
+    if (tag === 0) break;
+    const role = w[e + 1]!;
+    const g = role === RECV ? 0 : role === SEND ? 1 : role === DONE ? 2 : 3;
+    groups[g]!.push(text(role, pidName(tag - 1), w[e + 2]!, w[e + 3]!, w[e + 4]!, w[e + 5]!));
+  }
+  return GROUPS.flatMap((name, g) =>
+    groups[g]!.length > 0 ? [`${name} ${groups[g]!.join(", ")}`] : []
+  )
+    .join("; ");
 }

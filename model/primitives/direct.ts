@@ -56,7 +56,8 @@
 
 import { type Ctx, evalExpr, type Expr, type Footprint, type Into, type Step } from "../_ast.ts";
 import type { PrimitiveImpl } from "../_ast.ts";
-import { opStep, requireInt, requireName } from "./_op.ts";
+import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
+import { region } from "../steps.ts";
 import { type MessageTap, messageTaps, tapPut, tapTake } from "../_tap.ts";
 
 // --- pids -------------------------------------------------------------------
@@ -469,14 +470,9 @@ function push(w: Int32Array, b: number, v: number): void {
 function shift(w: Int32Array, b: number): number {
   const len = w[b]!;
   const v = w[b + 1]!;
-  for (let i = 1; i < len; i++) w[b + i] = w[b + 1 + i]!;
-  w[b + len] = 0;
+  closeGap(w, b + 1, len, 0, 1);
   w[b] = len - 1;
   return v;
-}
-
-function seq(name: string, ...body: Step[]): Step {
-  return { kind: "region", name, body };
 }
 
 /**
@@ -560,7 +556,7 @@ export function sendTo(net: Direct, to: Partner, message: number | Expr): Step {
         enabled: (w, off, pid) => w[off + linkOff(layoutOf(net), pid, dest())] === 0,
         apply: () => undefined,
       });
-      return seq(text, offer, done);
+      return region(text, offer, done);
     }
     return opStep({
       prim: net,
@@ -615,7 +611,7 @@ export function sendTo(net: Direct, to: Partner, message: number | Expr): Step {
         return undefined;
       },
     });
-    return seq(text, offer, done);
+    return region(text, offer, done);
   }
   return opStep({
     prim: net,

@@ -104,7 +104,9 @@ import {
 } from "../_ast.ts";
 import { type PidList, type PidRef, resolvePids } from "./direct.ts";
 import { Errno } from "./errno.ts";
-import { opStep, requireInt, requireName } from "./_op.ts";
+import { popcount } from "./_fork.ts";
+import { region } from "../steps.ts";
+import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
 /** The property of every mailbox and mailslot misuse (see the module doc). */
@@ -185,12 +187,6 @@ function bit(pid: number): number {
     );
   }
   return 1 << pid;
-}
-
-function popcount(x: number): number {
-  let n = 0;
-  for (let v = x; v !== 0; v &= v - 1) n++;
-  return n;
 }
 
 function maskNames(mask: number, pidName: (pid: number) => string): string {
@@ -547,8 +543,7 @@ function dequeue(w: Int32Array, off: number, i: number): [number, number] {
   const n = w[off + COUNT]!;
   const e = off + QUEUE + i * ENTRY;
   const out: [number, number] = [w[e]!, w[e + 1]!];
-  for (let k = e; k < off + QUEUE + (n - 1) * ENTRY; k++) w[k] = w[k + ENTRY]!;
-  w.fill(0, off + QUEUE + (n - 1) * ENTRY, off + QUEUE + n * ENTRY);
+  closeGap(w, off + QUEUE, n, i, ENTRY);
   w[off + COUNT] = n - 1;
   return out;
 }
@@ -559,10 +554,6 @@ function mask(w: Int32Array, off: number, slot: number, pid: number): boolean {
 
 function setMask(w: Int32Array, off: number, slot: number, pid: number, on: boolean): void {
   w[off + slot] = on ? w[off + slot]! | bit(pid) : w[off + slot]! & ~bit(pid);
-}
-
-function seq(name: string, ...body: Step[]): Step {
-  return { kind: "region", name, body };
 }
 
 function alternatives(...ops: OpImpl[]): Step {
@@ -852,7 +843,7 @@ export function mbSend(
       return report(status, ctx, Errno.EIDRM, text, pidName(pid));
     },
   });
-  return seq(text, offer, back);
+  return region(text, offer, back);
 }
 
 /**
@@ -962,7 +953,7 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
       return undefined;
     },
   });
-  return seq(`receive(${mb.name})`, enter, get);
+  return region(`receive(${mb.name})`, enter, get);
 }
 
 // --- mailslots --------------------------------------------------------------------
@@ -1196,8 +1187,7 @@ export function slotRead(ms: Mailslot, into: Into): Step {
       const b = off + 1 + i * (1 + room);
       const len = w[b]!;
       into.set(ctx, w[b + 1]!);
-      for (let k = 1; k < len; k++) w[b + k] = w[b + k + 1]!;
-      w[b + len] = 0;
+      closeGap(w, b + 1, len, 0, 1);
       w[b] = len - 1;
       return undefined;
     },

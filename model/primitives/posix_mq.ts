@@ -82,9 +82,9 @@ import { argText, callSteps, checkedInt } from "./_call.ts";
 import { type Ctx, evalExpr, type Expr, type Into } from "../_ast.ts";
 import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
-import { opStep, requireInt, requireName } from "./_op.ts";
+import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { type MessageTap, messageTaps, tapPut, tapTake } from "../_tap.ts";
-import { DONE, E, parkedTable, RECV, SEND } from "./_parked.ts";
+import { DONE, E, formatParked, parkedTable, RECV, SEND } from "./_parked.ts";
 
 /**
  * `MQ_PRIO_MAX` on Linux: priorities are `0 .. 32767`.
@@ -231,31 +231,18 @@ function formatTable(
   cap: number,
   pidName: (pid: number) => string,
 ): string {
-  const recv: string[] = [], send: string[] = [], done: string[] = [], note: string[] = [];
-  for (let i = 0; i < cap; i++) {
-    const e = base + E * i;
-    const tag = w[e]!;
-    if (tag === 0) break;
-    const who = pidName(tag - 1);
-    const role = w[e + 1]!, f1 = w[e + 2]!, f2 = w[e + 3]!, f3 = w[e + 4]!, f4 = w[e + 5]!;
-    if (role === RECV) recv.push(who);
-    else if (role === SEND) send.push(`${who} p${f1}:${f2}(${f3}B)`);
-    else if (role === DONE) {
-      done.push(
-        f1 !== Errno.OK
-          ? `${who} ${errnoName(f1)}`
-          : f4 < 0
-          ? `${who} sent`
-          : `${who} got p${f2}:${f3}(${f4}B)`,
-      );
-    } else note.push(f1 === 1 ? who : `${who} x${f1}`);
-  }
-  const parts: string[] = [];
-  if (recv.length > 0) parts.push(`receivers ${recv.join(", ")}`);
-  if (send.length > 0) parts.push(`senders ${send.join(", ")}`);
-  if (done.length > 0) parts.push(`woken ${done.join(", ")}`);
-  if (note.length > 0) parts.push(`notified ${note.join(", ")}`);
-  return parts.join("; ");
+  return formatParked(w, base, cap, pidName, (role, who, f1, f2, f3, f4) => {
+    if (role === RECV) return who;
+    if (role === SEND) return `${who} p${f1}:${f2}(${f3}B)`;
+    if (role === DONE) {
+      return f1 !== Errno.OK
+        ? `${who} ${errnoName(f1)}`
+        : f4 < 0
+        ? `${who} sent`
+        : `${who} got p${f2}:${f3}(${f4}B)`;
+    }
+    return f1 === 1 ? who : `${who} x${f1}`;
+  });
 }
 
 // --- the parked table -------------------------------------------------------
@@ -304,16 +291,7 @@ function insertMsg(w: Int32Array, off: number, prio: number, value: number, len:
 /** Removes the head message. */
 function removeHead(w: Int32Array, off: number): void {
   const n = w[off + CUR]!;
-  for (let j = 0; j < n - 1; j++) {
-    const d = off + MSGS + 3 * j;
-    w[d] = w[d + 3]!;
-    w[d + 1] = w[d + 4]!;
-    w[d + 2] = w[d + 5]!;
-  }
-  const last = off + MSGS + 3 * (n - 1);
-  w[last] = 0;
-  w[last + 1] = 0;
-  w[last + 2] = 0;
+  closeGap(w, off + MSGS, n, 0, 3);
   w[off + CUR] = n - 1;
 }
 

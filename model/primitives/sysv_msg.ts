@@ -79,9 +79,9 @@ import { argText, callSteps, checkedInt } from "./_call.ts";
 import { type Ctx, evalExpr, type Expr, type Into } from "../_ast.ts";
 import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
-import { opStep, requireInt, requireName } from "./_op.ts";
+import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
-import { DONE, E, parkedTable, RECV, SEND } from "./_parked.ts";
+import { DONE, E, formatParked, parkedTable, RECV, SEND } from "./_parked.ts";
 
 /**
  * Linux `MSGMAX`: the largest message, in bytes (ipc-semantics.md, settings).
@@ -252,13 +252,7 @@ function formatTable(
   cap: number,
   pidName: (pid: number) => string,
 ): string {
-  const recv: string[] = [], send: string[] = [], done: string[] = [];
-  for (let i = 0; i < cap; i++) {
-    const e = base + E * i;
-    const tag = w[e]!;
-    if (tag === 0) break;
-    const who = pidName(tag - 1);
-    const role = w[e + 1]!, f1 = w[e + 2]!, f2 = w[e + 3]!, f3 = w[e + 4]!, f4 = w[e + 5]!;
+  return formatParked(w, base, cap, pidName, (role, who, f1, f2, f3, f4) => {
     if (role === RECV) {
       const sel = f2 === ANY
         ? "any"
@@ -267,18 +261,11 @@ function formatTable(
         : f2 === NOTEQUAL
         ? `type != ${f1}`
         : `type <= ${f1}`;
-      recv.push(`${who} ${sel} ${f3}B${f4 === 1 ? " MSG_NOERROR" : ""}`);
-    } else if (role === SEND) {
-      send.push(`${who} ${f1}:${f2}(${f3}B)`);
-    } else {
-      done.push(f1 === Errno.OK ? `${who} got ${f2}:${f3}(${f4}B)` : `${who} ${errnoName(f1)}`);
+      return `${who} ${sel} ${f3}B${f4 === 1 ? " MSG_NOERROR" : ""}`;
     }
-  }
-  const parts: string[] = [];
-  if (recv.length > 0) parts.push(`receivers ${recv.join(", ")}`);
-  if (send.length > 0) parts.push(`senders ${send.join(", ")}`);
-  if (done.length > 0) parts.push(`woken ${done.join(", ")}`);
-  return parts.join("; ");
+    if (role === SEND) return `${who} ${f1}:${f2}(${f3}B)`;
+    return f1 === Errno.OK ? `${who} got ${f2}:${f3}(${f4}B)` : `${who} ${errnoName(f1)}`;
+  });
 }
 
 // --- the parked table -------------------------------------------------------
@@ -386,16 +373,7 @@ function deliver(
 function removeMsg(w: Int32Array, off: number, i: number): void {
   const n = w[off + QNUM]!;
   w[off + CBYTES] = w[off + CBYTES]! - w[off + MSGS + 3 * i + 2]!;
-  for (let j = i; j < n - 1; j++) {
-    const d = off + MSGS + 3 * j;
-    w[d] = w[d + 3]!;
-    w[d + 1] = w[d + 4]!;
-    w[d + 2] = w[d + 5]!;
-  }
-  const last = off + MSGS + 3 * (n - 1);
-  w[last] = 0;
-  w[last + 1] = 0;
-  w[last + 2] = 0;
+  closeGap(w, off + MSGS, n, i, 3);
   w[off + QNUM] = n - 1;
 }
 

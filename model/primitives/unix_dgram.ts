@@ -68,7 +68,7 @@ import type { Ctx, Expr, Footprint, Into, OpImpl, PrimitiveImpl, Step } from "..
 import { evalExpr } from "../_ast.ts";
 import type { ProcessDecl, System } from "../spec.ts";
 import { Errno, errnoName } from "./errno.ts";
-import { opStep, requireInt, requireName } from "./_op.ts";
+import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
 import { SOCKET_ERROR } from "./unix_stream.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
@@ -564,8 +564,7 @@ function recvOp(
       }
       const v = w[off + Q]!, rl = w[off + Q + 1]!, from = w[off + Q + 2]!;
       if (core.taps.length > 0) tapTake(core.taps, w, 0, 0, pid);
-      for (let k = ENTRY; k < ENTRY * len; k++) w[off + Q + k - ENTRY] = w[off + Q + k]!;
-      for (let k = ENTRY * (len - 1); k < ENTRY * len; k++) w[off + Q + k] = 0;
+      closeGap(w, off + Q, len, 0, ENTRY);
       w[off + LEN] = len - 1;
       o.into?.set(ctx, v);
       o.count?.set(ctx, o.trunc === true ? rl : Math.min(n, rl));

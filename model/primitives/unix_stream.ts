@@ -130,7 +130,7 @@ import {
 } from "../_ast.ts";
 import type { ProcessDecl, System } from "../spec.ts";
 import { Errno, errnoName } from "./errno.ts";
-import { opStep, requireInt, requireName } from "./_op.ts";
+import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
@@ -945,8 +945,7 @@ function acceptOp(sock: UnixStream, what: string, options: SockAcceptOptions, no
         return undefined;
       }
       const i = w[off + AQ]!;
-      for (let k = 1; k < n; k++) w[off + AQ + k - 1] = w[off + AQ + k]!;
-      w[off + AQ + n - 1] = 0;
+      closeGap(w, off + AQ, n, 0, 1);
       w[off + AQLEN] = n - 1;
       w[off + connBase(L, i)] = C_OPEN;
       w[off + endBase(L, i, 1) + OWN] = pid + 1;
