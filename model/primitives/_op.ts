@@ -34,6 +34,15 @@ export function requireInt(
   return value;
 }
 
+/**
+ * Throws a TypeError unless a non-blocking call was given a status target
+ * (the only way its caller sees `EAGAIN`); returns the target.
+ */
+export function requireStatus<T>(call: string, status: T | undefined): T {
+  if (status === undefined) throw new TypeError(`${call}: a status target is required`);
+  return status;
+}
+
 /** Throws a TypeError unless `name` is a non-empty identifier-like string. */
 export function requireName(kind: string, name: unknown): string {
   if (typeof name !== "string" || !/^[A-Za-z_][\w.-]*$/.test(name)) {

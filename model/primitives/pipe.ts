@@ -81,7 +81,7 @@ import { callerSource, type Ctx, evalExpr, type Expr, type Footprint, type Into 
 import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
 import type { System } from "../spec.ts";
 import { Errno } from "./errno.ts";
-import { opStep, requireInt, requireName } from "./_op.ts";
+import { opStep, requireInt, requireName, requireStatus } from "./_op.ts";
 import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
@@ -815,9 +815,7 @@ export function writeAll(p: Pipe, options: WriteAllOptions): Step {
  * ```
  */
 export function writeNonblock(p: Pipe, options: WriteNonblockOptions): Step {
-  if (options.status === undefined) {
-    throw new TypeError(`writeNonblock(${p.name}): a status target is required`);
-  }
+  requireStatus(`writeNonblock(${p.name})`, options.status);
   // One transition whatever the size: no call slots, even for an expression.
   const c = writeCall(p, "writeNonblock", options, Infinity, false);
   const whole = nonblockWholeOp(c);
@@ -1054,9 +1052,7 @@ export function read(p: Pipe, options: ReadOptions): Step {
  * ```
  */
 export function readNonblock(p: Pipe, options: ReadNonblockOptions): Step {
-  if (options.status === undefined) {
-    throw new TypeError(`readNonblock(${p.name}): a status target is required`);
-  }
+  requireStatus(`readNonblock(${p.name})`, options.status);
   const c = readCall(p, "readNonblock", options, 1);
   checkInto(`readNonblock(${p.name})`, options.status, "status");
   const status = options.status;

@@ -68,7 +68,7 @@ import type { Ctx, Expr, Footprint, Into, OpImpl, PrimitiveImpl, Step } from "..
 import { evalExpr } from "../_ast.ts";
 import type { ProcessDecl, System } from "../spec.ts";
 import { Errno, errnoName } from "./errno.ts";
-import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
+import { closeGap, opStep, requireInt, requireName, requireStatus } from "./_op.ts";
 import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
 import { SOCKET_ERROR } from "./unix_stream.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
@@ -508,9 +508,7 @@ export function dgramSend(sock: UnixDgram, options: DgramSendOptions): Step {
  * ```
  */
 export function dgramSendNonblock(sock: UnixDgram, options: DgramSendNonblockOptions): Step {
-  if (options.status === undefined) {
-    throw new TypeError(`sendtoNonblock(${sock.name}): a status target is required`);
-  }
+  requireStatus(`sendtoNonblock(${sock.name})`, options.status);
   return sendOp(sock, "sendtoNonblock", options, false);
 }
 
@@ -632,10 +630,8 @@ export function dgramRecv(sock: UnixDgram, options: DgramRecvOptions): Step {
  * ```
  */
 export function dgramRecvNonblock(sock: UnixDgram, options: DgramRecvNonblockOptions): Step {
-  if (options.status === undefined) {
-    throw new TypeError(`recvfromNonblock(${sock.name}): a status target is required`);
-  }
-  return recvOp(sock, "recvfromNonblock", options, options.status);
+  const status = requireStatus(`recvfromNonblock(${sock.name})`, options.status);
+  return recvOp(sock, "recvfromNonblock", options, status);
 }
 
 /**

@@ -130,7 +130,7 @@ import {
 } from "../_ast.ts";
 import type { ProcessDecl, System } from "../spec.ts";
 import { Errno, errnoName } from "./errno.ts";
-import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
+import { closeGap, opStep, requireInt, requireName, requireStatus } from "./_op.ts";
 import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
@@ -894,9 +894,7 @@ export function sockConnect(sock: UnixStream, options: SockConnectOptions): Step
  * ```
  */
 export function sockConnectNonblock(sock: UnixStream, options: SockConnectNonblockOptions): Step {
-  if (options.status === undefined) {
-    throw new TypeError(`connectNonblock(${sock.name}): a status target is required`);
-  }
+  requireStatus(`connectNonblock(${sock.name})`, options.status);
   return connectOps(sock, "connectNonblock", options, true);
 }
 
@@ -1004,9 +1002,7 @@ export function sockAccept(sock: UnixStream, options: SockAcceptOptions): Step {
  * ```
  */
 export function sockAcceptNonblock(sock: UnixStream, options: SockAcceptNonblockOptions): Step {
-  if (options.status === undefined) {
-    throw new TypeError(`acceptNonblock(${sock.name}): a status target is required`);
-  }
+  requireStatus(`acceptNonblock(${sock.name})`, options.status);
   return acceptOp(sock, "acceptNonblock", options, true);
 }
 
@@ -1267,9 +1263,7 @@ export function sockSend(sock: UnixStream, options: SockSendOptions): Step {
  * ```
  */
 export function sockSendNonblock(sock: UnixStream, options: SockSendNonblockOptions): Step {
-  if (options.status === undefined) {
-    throw new TypeError(`sendNonblock(${sock.name}): a status target is required`);
-  }
+  requireStatus(`sendNonblock(${sock.name})`, options.status);
   const { c, value, count } = sendCall(sock, "sendNonblock", options);
   return opStep(sendOp(c, value, count, false));
 }
@@ -1493,9 +1487,7 @@ export function sockRecv(sock: UnixStream, options: SockRecvOptions): Step {
  * ```
  */
 export function sockRecvNonblock(sock: UnixStream, options: SockRecvNonblockOptions): Step {
-  if (options.status === undefined) {
-    throw new TypeError(`recvNonblock(${sock.name}): a status target is required`);
-  }
+  requireStatus(`recvNonblock(${sock.name})`, options.status);
   const c = recvCall(sock, "recvNonblock", options);
   return opStep(recvOp(c, options, false, "all"));
 }
