@@ -271,25 +271,53 @@ export interface ShmCallOptions {
  * ```
  */
 export function shmAttach(seg: Segment, options: ShmCallOptions = {}): Step {
+  return segmentCall(
+    seg,
+    "shmAttach",
+    `shmat(${seg.name})`,
+    options,
+    (w, off) =>
+      w[off + FLAGS]! & DESTROYED
+        ? `attaches segment '${seg.name}', which is destroyed`
+        : undefined,
+    (w, off, pid) => {
+      w[off + DATA + seg.size + pid] = attachedCount(w, off, seg, pid) + 1;
+      w[off + NATTCH] = w[off + NATTCH]! + 1;
+    },
+  );
+}
+
+/**
+ * One of the calls on the segment itself (attach, detach, remove): `fails`
+ * says why the caller gets `EINVAL` (undefined: it does not), `effect` does
+ * the call. Without a status target, `EINVAL` is an `invalid shm access`
+ * violation worded from `fails`.
+ */
+function segmentCall(
+  seg: Segment,
+  call: string,
+  text: string,
+  options: ShmCallOptions,
+  fails: (w: Int32Array, off: number, pid: number) => string | undefined,
+  effect: (w: Int32Array, off: number, pid: number) => void,
+): Step {
   coreOf(seg);
-  checkInto(`shmAttach(${seg.name}): status`, options.status);
+  checkInto(`${call}(${seg.name}): status`, options.status);
   const status = options.status;
   return opStep({
     prim: seg,
-    text: `shmat(${seg.name})`,
+    text,
     footprint: ALL,
     failure: "invalid shm access",
     enabled: () => true,
     apply(w, off, pid, ctx, pidName) {
-      if (w[off + FLAGS]! & DESTROYED) {
-        if (status === undefined) {
-          return `${pidName(pid)} attaches segment '${seg.name}', which is destroyed (EINVAL)`;
-        }
+      const why = fails(w, off, pid);
+      if (why !== undefined) {
+        if (status === undefined) return `${pidName(pid)} ${why} (EINVAL)`;
         status.set(ctx, Errno.EINVAL);
         return undefined;
       }
-      w[off + DATA + seg.size + pid] = attachedCount(w, off, seg, pid) + 1;
-      w[off + NATTCH] = w[off + NATTCH]! + 1;
+      effect(w, off, pid);
       status?.set(ctx, Errno.OK);
       return undefined;
     },
@@ -316,33 +344,21 @@ export function shmAttach(seg: Segment, options: ShmCallOptions = {}): Step {
  * ```
  */
 export function shmDetach(seg: Segment, options: ShmCallOptions = {}): Step {
-  coreOf(seg);
-  checkInto(`shmDetach(${seg.name}): status`, options.status);
-  const status = options.status;
-  return opStep({
-    prim: seg,
-    text: `shmdt(${seg.name})`,
-    footprint: ALL,
-    failure: "invalid shm access",
-    enabled: () => true,
-    apply(w, off, pid, ctx, pidName) {
-      const c = attachedCount(w, off, seg, pid);
-      if (c === 0) {
-        if (status === undefined) {
-          return `${
-            pidName(pid)
-          } detaches segment '${seg.name}', which it has not attached (EINVAL)`;
-        }
-        status.set(ctx, Errno.EINVAL);
-        return undefined;
-      }
-      w[off + DATA + seg.size + pid] = c - 1;
+  return segmentCall(
+    seg,
+    "shmDetach",
+    `shmdt(${seg.name})`,
+    options,
+    (w, off, pid) =>
+      attachedCount(w, off, seg, pid) === 0
+        ? `detaches segment '${seg.name}', which it has not attached`
+        : undefined,
+    (w, off, pid) => {
+      w[off + DATA + seg.size + pid] = attachedCount(w, off, seg, pid) - 1;
       w[off + NATTCH] = w[off + NATTCH]! - 1;
       destroyIfDone(w, off, seg.size);
-      status?.set(ctx, Errno.OK);
-      return undefined;
     },
-  });
+  );
 }
 
 /**
@@ -365,29 +381,18 @@ export function shmDetach(seg: Segment, options: ShmCallOptions = {}): Step {
  * ```
  */
 export function shmRemove(seg: Segment, options: ShmCallOptions = {}): Step {
-  coreOf(seg);
-  checkInto(`shmRemove(${seg.name}): status`, options.status);
-  const status = options.status;
-  return opStep({
-    prim: seg,
-    text: `shmctl(${seg.name}, IPC_RMID)`,
-    footprint: ALL,
-    failure: "invalid shm access",
-    enabled: () => true,
-    apply(w, off, pid, ctx, pidName) {
-      if (w[off + FLAGS]! & DESTROYED) {
-        if (status === undefined) {
-          return `${pidName(pid)} removes segment '${seg.name}', which is destroyed (EINVAL)`;
-        }
-        status.set(ctx, Errno.EINVAL);
-        return undefined;
-      }
+  return segmentCall(
+    seg,
+    "shmRemove",
+    `shmctl(${seg.name}, IPC_RMID)`,
+    options,
+    (w, off) =>
+      w[off + FLAGS]! & DESTROYED ? `removes segment '${seg.name}', which is destroyed` : undefined,
+    (w, off) => {
       w[off + FLAGS] = w[off + FLAGS]! | MARKED;
       destroyIfDone(w, off, seg.size);
-      status?.set(ctx, Errno.OK);
-      return undefined;
     },
-  });
+  );
 }
 
 /** Why the calling process may not touch word `at`, or undefined. */
