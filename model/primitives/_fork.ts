@@ -3,7 +3,7 @@
 // The compiler numbers processes in declaration order, then by id; these
 // helpers follow that numbering.
 
-import type { PrimitiveImpl, Step } from "../_ast.ts";
+import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
 import type { System } from "../spec.ts";
 
 /** The processes of a system by pid. */
@@ -19,29 +19,47 @@ export interface ProcessTable {
 /** The most processes a per-pid bitmask in one Int32 slot can name. */
 export const MAX_PROCESSES = 31;
 
-/** Whether `steps` use `prim` in any operation. */
-function usesPrim(steps: readonly Step[], prim: PrimitiveImpl): boolean {
+/** Whether `steps` contain an operation that `test` accepts, at any depth. */
+function usesOp(steps: readonly Step[], test: (op: OpImpl) => boolean): boolean {
   for (const s of steps) {
     switch (s.kind) {
       case "op":
-        if (s.op.prim === prim) return true;
+        if (test(s.op)) return true;
         break;
       case "if":
-        if (usesPrim(s.then, prim) || usesPrim(s.else, prim)) return true;
+        if (usesOp(s.then, test) || usesOp(s.else, test)) return true;
         break;
       case "while":
       case "atomic":
       case "region":
-        if (usesPrim(s.body, prim)) return true;
+        if (usesOp(s.body, test)) return true;
         break;
       case "choose":
-        if (s.branches.some((b) => usesPrim(b, prim))) return true;
+        if (s.branches.some((b) => usesOp(b, test))) return true;
         break;
       default:
         break;
     }
   }
   return false;
+}
+
+/** The instances each process declaration stands for (a bad count: none; the compiler reports it). */
+function instances(count: unknown): number {
+  return Number.isInteger(count) && (count as number) > 0 ? count as number : 0;
+}
+
+/** The bitmask of the pids whose body has an operation that `test` accepts. */
+export function usersMask(
+  sys: Pick<System<unknown>, "processes">,
+  test: (op: OpImpl) => boolean,
+): number {
+  let mask = 0, pid = 0;
+  for (const decl of sys.processes) {
+    const uses = usesOp(decl.body, test);
+    for (let id = 0; id < instances(decl.count); id++, pid++) if (uses) mask |= 1 << pid;
+  }
+  return mask;
 }
 
 /** The system's processes by pid, and which of them use `prim`. */
@@ -51,9 +69,8 @@ export function processTable(
 ): ProcessTable {
   const names: string[] = [], kinds: string[] = [], users: boolean[] = [];
   for (const decl of sys.processes) {
-    const used = usesPrim(decl.body, prim);
-    const count = Number.isInteger(decl.count) && decl.count > 0 ? decl.count : 0;
-    for (let id = 0; id < count; id++) {
+    const used = usesOp(decl.body, (op) => op.prim === prim);
+    for (let id = 0; id < instances(decl.count); id++) {
       names.push(`${decl.name}#${id}`);
       kinds.push(decl.name);
       users.push(used);
@@ -104,8 +121,19 @@ export function pidSet(mask: number, pidName: (pid: number) => string): string {
   return `{${out.join(",")}}`;
 }
 
-/** Whether `sys` looks like the system made by `system()`. */
-export function isSystem(sys: unknown): sys is Pick<System<unknown>, "processes"> {
-  return sys !== null && typeof sys === "object" &&
-    Array.isArray((sys as { processes?: unknown }).processes);
+/**
+ * Throws a TypeError unless `sys` is the system made by `system()` (the
+ * processes `fork` shares a primitive between); `what` names the primitive,
+ * e.g. `pipe 'p'`.
+ */
+export function requireSystem(
+  what: string,
+  sys: unknown,
+): asserts sys is Pick<System<unknown>, "processes"> {
+  if (
+    sys === null || typeof sys !== "object" ||
+    !Array.isArray((sys as { processes?: unknown }).processes)
+  ) {
+    throw new TypeError(`${what}: the first argument must be the system made by system()`);
+  }
 }

@@ -1,6 +1,6 @@
 // Private module: helpers shared by the primitive files.
 
-import { callerSource, type OpImpl, type Step } from "../_ast.ts";
+import { callerSource, type Ctx, type Into, type OpImpl, type Step } from "../_ast.ts";
 
 /** Wraps an operation as a step of the step language. */
 export function opStep(op: OpImpl): Step {
@@ -32,6 +32,29 @@ export function requireInt(
   if (value < min) throw new RangeError(`${what} must be >= ${min}, got ${value}`);
   if (value > max) throw new RangeError(`${what} must be <= ${max}, got ${value}`);
   return value;
+}
+
+/** Throws a TypeError unless `t` (a call's `name` option, if given) is absent or made by `s.into`. */
+export function checkInto(what: string, t: Into | undefined, name?: string): void {
+  if (t !== undefined && (t === null || typeof t !== "object" || t.kind !== "into")) {
+    const which = name === undefined ? what : `${what}: ${name}`;
+    throw new TypeError(`${which} must be a target made by s.into(...)`);
+  }
+}
+
+/**
+ * Reports an error `code` into the status target, or, when there is none,
+ * returns `message()` as a violation (an error never passes silently).
+ */
+export function report(
+  status: Into | undefined,
+  ctx: Ctx,
+  code: number,
+  message: () => string,
+): string | undefined {
+  if (status === undefined) return message();
+  status.set(ctx, code);
+  return undefined;
 }
 
 /**

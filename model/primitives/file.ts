@@ -47,7 +47,7 @@ import {
   type Step,
 } from "../_ast.ts";
 import { Errno } from "./errno.ts";
-import { opStep, requireInt, requireName } from "./_op.ts";
+import { checkInto, opStep, requireInt, requireName } from "./_op.ts";
 
 // Slot layout: 0 size, 1.. the bytes (`maxSize` slots; past the size they are 0).
 const SIZE = 0, DATA = 1;
@@ -113,12 +113,6 @@ export function file(name: string, options: FileOptions = {}): RegularFile {
     // Bytes only: no process numbers to rename (symmetry reduction).
     permute() {},
   };
-}
-
-function checkInto(what: string, t: Into | undefined): void {
-  if (t !== undefined && (t === null || typeof t !== "object" || t.kind !== "into")) {
-    throw new TypeError(`${what} must be a target made by s.into(...)`);
-  }
 }
 
 function checkedInt(f: RegularFile, what: string, e: number | Expr, min: number, ctx: Ctx): number {

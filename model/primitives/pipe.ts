@@ -81,8 +81,8 @@ import { callerSource, type Ctx, evalExpr, type Expr, type Footprint, type Into 
 import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
 import type { System } from "../spec.ts";
 import { Errno } from "./errno.ts";
-import { opStep, requireInt, requireName, requireStatus } from "./_op.ts";
-import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
+import { checkInto, opStep, requireInt, requireName, requireStatus } from "./_op.ts";
+import { maskOf, MAX_PROCESSES, pidSet, processTable, requireSystem } from "./_fork.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
 // Slot layout, from the pipe's first slot:
@@ -201,9 +201,7 @@ export function pipe(
   options: PipeOptions = {},
 ): Pipe {
   requireName("pipe", name);
-  if (!isSystem(sys)) {
-    throw new TypeError(`pipe '${name}': the first argument must be the system made by system()`);
-  }
+  requireSystem(`pipe '${name}'`, sys);
   const capacity = requireInt(`pipe '${name}': capacity`, options.capacity ?? 4, 1, 1 << 16);
   const pipeBuf = requireInt(`pipe '${name}': pipeBuf`, options.pipeBuf ?? capacity, 1, capacity);
   const holders = options.holders ?? "users";
@@ -676,12 +674,6 @@ function callLoop(text: string, more: readonly OpImpl[], last: OpImpl): Step {
     }],
   };
   return { kind: "region", name: text, body: [body] };
-}
-
-function checkInto(what: string, t: Into | undefined, name: string): void {
-  if (t !== undefined && (t === null || typeof t !== "object" || t.kind !== "into")) {
-    throw new TypeError(`${what}: ${name} must be a target made by s.into(...)`);
-  }
 }
 
 function writeCall(

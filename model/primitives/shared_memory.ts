@@ -55,8 +55,8 @@ import {
 } from "../_ast.ts";
 import type { System } from "../spec.ts";
 import { Errno } from "./errno.ts";
-import { opStep, requireInt, requireName } from "./_op.ts";
-import { isSystem, maskOf, processTable } from "./_fork.ts";
+import { checkInto, opStep, requireInt, requireName } from "./_op.ts";
+import { maskOf, processTable, requireSystem } from "./_fork.ts";
 
 // Slot layout: 0 flags, 1 nattch, 2.. the data (`size` words), then one
 // attachment count per pid.
@@ -134,11 +134,7 @@ export function segment(
   options: SegmentOptions = {},
 ): Segment {
   requireName("segment", name);
-  if (!isSystem(sys)) {
-    throw new TypeError(
-      `segment '${name}': the first argument must be the system made by system()`,
-    );
-  }
+  requireSystem(`segment '${name}'`, sys);
   const size = requireInt(`segment '${name}': size`, options.size ?? 1, 1, 1 << 16);
   const init = options.init ?? 0;
   if (typeof init !== "number" && init.length !== size) {
@@ -235,12 +231,6 @@ function destroyIfDone(w: Int32Array, off: number, size: number): void {
 
 function attachedCount(w: Int32Array, off: number, seg: Segment, pid: number): number {
   return w[off + DATA + seg.size + pid]!;
-}
-
-function checkInto(what: string, t: Into | undefined): void {
-  if (t !== undefined && (t === null || typeof t !== "object" || t.kind !== "into")) {
-    throw new TypeError(`${what} must be a target made by s.into(...)`);
-  }
 }
 
 const ALL = { reads: "all", writes: "all" } as const;

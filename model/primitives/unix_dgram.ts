@@ -66,10 +66,18 @@
 
 import type { Ctx, Expr, Footprint, Into, OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
 import { evalExpr } from "../_ast.ts";
-import type { ProcessDecl, System } from "../spec.ts";
+import type { System } from "../spec.ts";
 import { Errno, errnoName } from "./errno.ts";
-import { closeGap, opStep, requireInt, requireName, requireStatus } from "./_op.ts";
-import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
+import {
+  checkInto,
+  closeGap,
+  opStep,
+  report,
+  requireInt,
+  requireName,
+  requireStatus,
+} from "./_op.ts";
+import { maskOf, MAX_PROCESSES, pidSet, processTable, requireSystem, usersMask } from "./_fork.ts";
 import { SOCKET_ERROR } from "./unix_stream.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
@@ -129,30 +137,6 @@ function coreOf(s: UnixDgram): Core {
   return c;
 }
 
-function usesOps(steps: readonly Step[], ops: Set<OpImpl>): boolean {
-  for (const s of steps) {
-    switch (s.kind) {
-      case "op":
-        if (ops.has(s.op)) return true;
-        break;
-      case "if":
-        if (usesOps(s.then, ops) || usesOps(s.else, ops)) return true;
-        break;
-      case "while":
-      case "atomic":
-      case "region":
-        if (usesOps(s.body, ops)) return true;
-        break;
-      case "choose":
-        if (s.branches.some((b) => usesOps(b, ops))) return true;
-        break;
-      default:
-        break;
-    }
-  }
-  return false;
-}
-
 function initialHolders(core: Core): number | string {
   const t = processTable(core.sys, core.prim);
   if (t.names.length > MAX_PROCESSES) {
@@ -162,13 +146,7 @@ function initialHolders(core: Core): number | string {
   if (core.holders !== undefined) {
     return maskOf(t, core.holders, `socket '${core.prim.name}': holders`);
   }
-  let mask = 0, pid = 0;
-  for (const decl of core.sys.processes as readonly ProcessDecl[]) {
-    const count = Number.isInteger(decl.count) && decl.count > 0 ? decl.count : 0;
-    const uses = usesOps(decl.body, core.holderOps);
-    for (let id = 0; id < count; id++, pid++) if (uses) mask |= 1 << pid;
-  }
-  return mask;
+  return usersMask(core.sys, (op) => core.holderOps.has(op));
 }
 
 /**
@@ -197,11 +175,7 @@ export function unixDgram(
   options: UnixDgramOptions = {},
 ): UnixDgram {
   requireName("socket", name);
-  if (!isSystem(sys)) {
-    throw new TypeError(
-      `socket '${name}': the first argument must be the system made by system()`,
-    );
-  }
+  requireSystem(`socket '${name}'`, sys);
   const queue = requireInt(`socket '${name}': queue`, options.queue ?? 2, 1, 1 << 12);
   const maxMessage = requireInt(
     `socket '${name}': maxMessage`,
@@ -286,12 +260,6 @@ function holds(w: Int32Array, off: number, pid: number): boolean {
   return ((w[off + HOLD]! >>> pid) & 1) === 1;
 }
 
-function checkInto(what: string, t: Into | undefined, name: string): void {
-  if (t !== undefined && (t === null || typeof t !== "object" || t.kind !== "into")) {
-    throw new TypeError(`${what}: ${name} must be a target made by s.into(...)`);
-  }
-}
-
 function checkExprOrInt(what: string, v: unknown, name: string, min: number): void {
   if (typeof v === "number") requireInt(`${what}: ${name}`, v, min);
   else if (v === null || typeof v !== "object" || (v as Expr).kind !== "expr") {
@@ -305,17 +273,6 @@ function intIn(what: string, v: number | Expr, ctx: Ctx, min: number): number {
     throw new RangeError(`${what}: expected an integer >= ${min}, got ${String(x)}`);
   }
   return x;
-}
-
-function report(
-  status: Into | undefined,
-  ctx: Ctx,
-  code: number,
-  message: () => string,
-): string | undefined {
-  if (status === undefined) return message();
-  status.set(ctx, code);
-  return undefined;
 }
 
 function ebadf(s: UnixDgram, what: string, pid: number, pidName: (pid: number) => string): never {

@@ -128,10 +128,18 @@ import {
   type PrimitiveImpl,
   type Step,
 } from "../_ast.ts";
-import type { ProcessDecl, System } from "../spec.ts";
+import type { System } from "../spec.ts";
 import { Errno, errnoName } from "./errno.ts";
-import { closeGap, opStep, requireInt, requireName, requireStatus } from "./_op.ts";
-import { isSystem, maskOf, MAX_PROCESSES, pidSet, processTable } from "./_fork.ts";
+import {
+  checkInto,
+  closeGap,
+  opStep,
+  report,
+  requireInt,
+  requireName,
+  requireStatus,
+} from "./_op.ts";
+import { maskOf, MAX_PROCESSES, pidSet, processTable, requireSystem, usersMask } from "./_fork.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
 /** The property of an error no `status` target reports (`ECONNRESET`, `ECONNREFUSED`, ...). */
@@ -252,30 +260,6 @@ function coreOf(s: UnixStream): Core {
 }
 
 /** Whether `steps` contain one of `ops`. */
-function usesOps(steps: readonly Step[], ops: Set<OpImpl>): boolean {
-  for (const s of steps) {
-    switch (s.kind) {
-      case "op":
-        if (ops.has(s.op)) return true;
-        break;
-      case "if":
-        if (usesOps(s.then, ops) || usesOps(s.else, ops)) return true;
-        break;
-      case "while":
-      case "atomic":
-      case "region":
-        if (usesOps(s.body, ops)) return true;
-        break;
-      case "choose":
-        if (s.branches.some((b) => usesOps(b, ops))) return true;
-        break;
-      default:
-        break;
-    }
-  }
-  return false;
-}
-
 /** The pids holding the listener at the start, or an error message. */
 function initialHolders(core: Core): number | string {
   const t = processTable(core.sys, core.prim);
@@ -287,13 +271,7 @@ function initialHolders(core: Core): number | string {
   if (l.holders !== undefined) {
     return maskOf(t, l.holders, `socket '${core.prim.name}': listening.holders`);
   }
-  let mask = 0, pid = 0;
-  for (const decl of core.sys.processes as readonly ProcessDecl[]) {
-    const count = Number.isInteger(decl.count) && decl.count > 0 ? decl.count : 0;
-    const uses = usesOps(decl.body, core.listenerOps);
-    for (let id = 0; id < count; id++, pid++) if (uses) mask |= 1 << pid;
-  }
-  return mask;
+  return usersMask(core.sys, (op) => core.listenerOps.has(op));
 }
 
 /**
@@ -324,11 +302,7 @@ export function unixStream(
   options: UnixStreamOptions = {},
 ): UnixStream {
   requireName("socket", name);
-  if (!isSystem(sys)) {
-    throw new TypeError(
-      `socket '${name}': the first argument must be the system made by system()`,
-    );
-  }
+  requireSystem(`socket '${name}'`, sys);
   const type = options.type ?? "stream";
   if (type !== "stream" && type !== "seqpacket") {
     throw new TypeError(`socket '${name}': type must be "stream" or "seqpacket", got ${type}`);
@@ -583,12 +557,6 @@ interface ConnCall {
   readonly status: Into | undefined;
 }
 
-function checkInto(what: string, t: Into | undefined, name: string): void {
-  if (t !== undefined && (t === null || typeof t !== "object" || t.kind !== "into")) {
-    throw new TypeError(`${what}: ${name} must be a target made by s.into(...)`);
-  }
-}
-
 function checkExprOrInt(what: string, v: unknown, name: string, min: number, max: number): void {
   if (typeof v === "number") requireInt(`${what}: ${name}`, v, min, max);
   else if (v === null || typeof v !== "object" || (v as Expr).kind !== "expr") {
@@ -624,18 +592,6 @@ function ebadf(c: ConnCall, h: number, pid: number, pidName: (pid: number) => st
     `${pidName(pid)} calls ${c.what} on socket '${c.sock.name}' with handle ${h}, an end it ` +
       `does not hold (EBADF): closed, never connected or accepted, or another process's`,
   );
-}
-
-/** Reports an error: into the status target, or as a violation when there is none. */
-function report(
-  status: Into | undefined,
-  ctx: Ctx,
-  code: number,
-  message: () => string,
-): string | undefined {
-  if (status === undefined) return message();
-  status.set(ctx, code);
-  return undefined;
 }
 
 /** A footprint, computed once the system is complete, kept until the next compile. */
