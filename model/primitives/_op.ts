@@ -1,6 +1,6 @@
 // Private module: helpers shared by the primitive files.
 
-import { callerSource, type Ctx, type Into, type OpImpl, type Step } from "../_ast.ts";
+import { callerSource, type Ctx, type Expr, type Into, type OpImpl, type Step } from "../_ast.ts";
 
 /** Wraps an operation as a step of the step language. */
 export function opStep(op: OpImpl): Step {
@@ -64,6 +64,20 @@ export function report(
 export function requireStatus<T>(call: string, status: T | undefined): T {
   if (status === undefined) throw new TypeError(`${call}: a status target is required`);
   return status;
+}
+
+/** Throws unless option `name` of call `what` is an integer in [min, max] or an `s.expr(...)`. */
+export function checkExprOrInt(
+  what: string,
+  v: unknown,
+  name: string,
+  min: number,
+  max: number = 2147483647,
+): void {
+  if (typeof v === "number") requireInt(`${what}: ${name}`, v, min, max);
+  else if (v === null || typeof v !== "object" || (v as Expr).kind !== "expr") {
+    throw new TypeError(`${what}: ${name} must be a number or s.expr(...)`);
+  }
 }
 
 /** Throws a TypeError unless `name` is a non-empty identifier-like string. */

@@ -69,6 +69,7 @@ import { evalExpr } from "../_ast.ts";
 import type { System } from "../spec.ts";
 import { Errno, errnoName } from "./errno.ts";
 import {
+  checkExprOrInt,
   checkInto,
   closeGap,
   opStep,
@@ -258,13 +259,6 @@ function drop(s: UnixDgram, w: Int32Array, off: number, pid: number): void {
 
 function holds(w: Int32Array, off: number, pid: number): boolean {
   return ((w[off + HOLD]! >>> pid) & 1) === 1;
-}
-
-function checkExprOrInt(what: string, v: unknown, name: string, min: number): void {
-  if (typeof v === "number") requireInt(`${what}: ${name}`, v, min);
-  else if (v === null || typeof v !== "object" || (v as Expr).kind !== "expr") {
-    throw new TypeError(`${what}: ${name} must be a number or s.expr(...)`);
-  }
 }
 
 function intIn(what: string, v: number | Expr, ctx: Ctx, min: number): number {

@@ -131,6 +131,7 @@ import {
 import type { System } from "../spec.ts";
 import { Errno, errnoName } from "./errno.ts";
 import {
+  checkExprOrInt,
   checkInto,
   closeGap,
   opStep,
@@ -555,13 +556,6 @@ interface ConnCall {
   readonly conn: number | Expr;
   readonly size: number | Expr;
   readonly status: Into | undefined;
-}
-
-function checkExprOrInt(what: string, v: unknown, name: string, min: number, max: number): void {
-  if (typeof v === "number") requireInt(`${what}: ${name}`, v, min, max);
-  else if (v === null || typeof v !== "object" || (v as Expr).kind !== "expr") {
-    throw new TypeError(`${what}: ${name} must be a number or s.expr(...)`);
-  }
 }
 
 function argText(v: number | Expr, name: string): string {
