@@ -132,3 +132,23 @@ export function globalIn(state: string, name: string): string {
 export function endValues(e: Explored, name: string): string[] {
   return [...new Set(e.ends.map((s) => globalIn(s, name)))].sort();
 }
+
+/** The enabled transitions of `s` as `process operation`, sorted. */
+export function enabledOps(model: Model, s: Int32Array): string[] {
+  return model.enabled(s).map((t) => {
+    const d = model.describe(t);
+    return `${d.process} ${d.operation}`;
+  }).sort();
+}
+
+/** Fires the enabled transition `process operation` from `s` (asserting there is one). */
+export function fireOp(model: Model, s: Int32Array, op: string): Int32Array {
+  const t = model.enabled(s).find((t) => {
+    const d = model.describe(t);
+    return `${d.process} ${d.operation}` === op;
+  });
+  assert.ok(t !== undefined, `'${op}' is not enabled; enabled: ${enabledOps(model, s).join("; ")}`);
+  const next = model.fire(s, t);
+  assert.ok(next instanceof Int32Array, `${op}: ${JSON.stringify(next)}`);
+  return next;
+}

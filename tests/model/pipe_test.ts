@@ -14,7 +14,6 @@ import {
   Errno,
   errnoName,
   loop,
-  type Model,
   status,
   type Step,
   type System,
@@ -31,7 +30,17 @@ import {
   writeAll,
   writeNonblock,
 } from "../../model/primitives/pipe.ts";
-import { endValues, explore, initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
+import {
+  enabledOps as opsOf,
+  endValues,
+  explore,
+  fireOp,
+  initial,
+  mk,
+  observed,
+  ProcessAct,
+  type Real,
+} from "./_explore.ts";
 
 function ops(r: CheckResult): string[] {
   assert.ok(r.violation, `expected a violation, got ${r.verdict} ${r.error?.message ?? ""}`);
@@ -1046,24 +1055,6 @@ Deno.test("pipe: model-based test against a plain-object reference of §1", () =
 });
 
 // --- helpers ------------------------------------------------------------------------
-
-function opsOf(model: Model, s: Int32Array): string[] {
-  return model.enabled(s).map((t) => {
-    const d = model.describe(t);
-    return `${d.process} ${d.operation}`;
-  }).sort();
-}
-
-function fireOp(model: Model, s: Int32Array, op: string): Int32Array {
-  const t = model.enabled(s).find((t) => {
-    const d = model.describe(t);
-    return `${d.process} ${d.operation}` === op;
-  });
-  assert.ok(t !== undefined, `'${op}' is not enabled; enabled: ${opsOf(model, s).join("; ")}`);
-  const next = model.fire(s, t);
-  assert.ok(next instanceof Int32Array, `${op}: ${JSON.stringify(next)}`);
-  return next;
-}
 
 function endValuesOf(ends: readonly string[], re: RegExp): string[] {
   return [...new Set(ends.map((s) => re.exec(s)?.[1] ?? s))].sort();

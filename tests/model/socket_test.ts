@@ -49,7 +49,17 @@ import {
   dgramSendNonblock,
   unixDgram,
 } from "../../model/primitives/unix_dgram.ts";
-import { endValues, explore, initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
+import {
+  enabledOps as opsOf,
+  endValues,
+  explore,
+  fireOp,
+  initial,
+  mk,
+  observed,
+  ProcessAct,
+  type Real,
+} from "./_explore.ts";
 
 // deno-lint-ignore no-explicit-any
 type Sys = System<any>;
@@ -2003,21 +2013,3 @@ Deno.test("unixDgram: model-based test against a plain-object reference of §7",
 });
 
 // --- helpers ------------------------------------------------------------------------
-
-function opsOf(model: Model, s: Int32Array): string[] {
-  return model.enabled(s).map((t) => {
-    const d = model.describe(t);
-    return `${d.process} ${d.operation}`;
-  }).sort();
-}
-
-function fireOp(model: Model, s: Int32Array, op: string): Int32Array {
-  const t = model.enabled(s).find((t) => {
-    const d = model.describe(t);
-    return `${d.process} ${d.operation}` === op;
-  });
-  assert.ok(t !== undefined, `'${op}' is not enabled; enabled: ${opsOf(model, s).join("; ")}`);
-  const next = model.fire(s, t);
-  assert.ok(next instanceof Int32Array, `${op}: ${JSON.stringify(next)}`);
-  return next;
-}
