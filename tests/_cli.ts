@@ -26,3 +26,16 @@ export async function cli(...args: string[]): Promise<Run> {
   const code = await main(args, { out: (t) => out.push(t), err: (t) => err.push(t) });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
+
+/** Runs the `deno` running the tests with `args`, from the repository root, capturing its output. */
+export async function deno(...args: string[]): Promise<Run> {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+}

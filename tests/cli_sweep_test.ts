@@ -3,7 +3,7 @@
 // failure back.
 
 import assert from "node:assert/strict";
-import { cli, path, ROOT, type Run } from "./_cli.ts";
+import { cli, deno, path, type Run } from "./_cli.ts";
 
 /** The command printed after `label`, e.g. `reproduce: deno run -A cli.ts ...`. */
 function printed(text: string, label: string): string {
@@ -21,18 +21,10 @@ function rerun(command: string): Promise<Run> {
 }
 
 /** Runs a printed command as a subprocess from the repository root, exactly as printed. */
-async function shell(command: string): Promise<Run> {
+function shell(command: string): Promise<Run> {
   const words = command.split(" ");
   assert.equal(words[0], "deno");
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: words.slice(1),
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+  return deno(...words.slice(1));
 }
 
 /** The story lines of the counterexample. */

@@ -3,18 +3,10 @@
 // and, for the real exit code and stderr, as a subprocess.
 
 import assert from "node:assert/strict";
-import { cli, path, ROOT, type Run } from "./_cli.ts";
+import { cli, deno, path, type Run } from "./_cli.ts";
 
-async function subprocess(...args: string[]): Promise<Run> {
-  const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-env", "--allow-sys", "cli.ts", ...args],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).output();
-  const dec = new TextDecoder();
-  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
+function subprocess(...args: string[]): Promise<Run> {
+  return deno("run", "--allow-read", "--allow-env", "--allow-sys", "cli.ts", ...args);
 }
 
 /** No stack trace anywhere in the output. */
