@@ -26,6 +26,8 @@
 // 16 bytes all told with 6-byte links; 16.9 to 18 with 8-byte links, the
 // one case above 16 bytes). Links grow by chunks of 16384 states.
 
+import { pathTo } from "./_search.ts";
+
 /** Bits of the high word that choose the segment. */
 const SEG_BITS = 10;
 const SEGS = 1 << SEG_BITS;
@@ -243,13 +245,7 @@ export class FingerprintStore {
 
   /** The path of transitions from an initial state to `idx`, and that initial state's index. */
   path(idx: number): { init: number; transitions: number[] } {
-    const transitions: number[] = [];
-    let cur = idx;
-    while (this.parent(cur) >= 0) {
-      transitions.push(this.via(cur));
-      cur = this.parent(cur);
-    }
-    return { init: cur, transitions: transitions.reverse() };
+    return pathTo(this, idx);
   }
 
   /**

@@ -14,6 +14,25 @@ export interface SearchLimits {
   timeSeconds?: number;
 }
 
+/** The parent links a store keeps per state. */
+export interface ParentLinks {
+  /** The parent of state `idx` (-1 for an initial state). */
+  parent(idx: number): number;
+  /** The transition that first reached state `idx`. */
+  via(idx: number): number;
+}
+
+/** The path of transitions from an initial state to `idx`, and that initial state's index. */
+export function pathTo(links: ParentLinks, idx: number): { init: number; transitions: number[] } {
+  const transitions: number[] = [];
+  let cur = idx;
+  while (links.parent(cur) >= 0) {
+    transitions.push(links.via(cur));
+    cur = links.parent(cur);
+  }
+  return { init: cur, transitions: transitions.reverse() };
+}
+
 /** A progress report, sent about once a second to `onProgress`. */
 export interface Progress {
   /** States stored so far. */

@@ -4,6 +4,7 @@
 // transition that reached it, so any trace can be rebuilt and replayed.
 
 import { type Layout, narrowest, widened } from "./_packing.ts";
+import { pathTo } from "./_search.ts";
 
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
@@ -250,13 +251,7 @@ export class ExactStore {
 
   /** The path of transitions from an initial state to `idx`, and that initial state's index. */
   path(idx: number): { init: number; transitions: number[] } {
-    const transitions: number[] = [];
-    let cur = idx;
-    while (this.parent(cur) >= 0) {
-      transitions.push(this.via(cur));
-      cur = this.parent(cur);
-    }
-    return { init: cur, transitions: transitions.reverse() };
+    return pathTo(this, idx);
   }
 
   /**
