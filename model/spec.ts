@@ -334,6 +334,25 @@ export class System<G> {
     return this;
   }
 
+  #live(
+    name: string,
+    kind: LivenessDecl<G>["kind"],
+    p: LivePredicate<G>,
+    q: LivePredicate<G>,
+    options: LivenessOptions,
+    process: string | undefined,
+  ): void {
+    this.liveness.push({
+      name,
+      kind,
+      ...(process !== undefined ? { process } : {}),
+      p,
+      q,
+      fairness: options.fairness ?? "weak",
+      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
+    });
+  }
+
   /**
    * Every run reaches a state where `p` holds (under the fairness given).
    * Violated by a run that never does: a lasso (a path and a cycle) or a
@@ -350,14 +369,7 @@ export class System<G> {
    * ```
    */
   eventually(name: string, p: LivePredicate<G>, options: LivenessOptions = {}): this {
-    this.liveness.push({
-      name,
-      kind: "eventually",
-      p,
-      q: p,
-      fairness: options.fairness ?? "weak",
-      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
-    });
+    this.#live(name, "eventually", p, p, options, undefined);
     return this;
   }
 
@@ -381,14 +393,7 @@ export class System<G> {
     q: LivePredicate<G>,
     options: LivenessOptions = {},
   ): this {
-    this.liveness.push({
-      name,
-      kind: "leadsTo",
-      p,
-      q,
-      fairness: options.fairness ?? "weak",
-      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
-    });
+    this.#live(name, "leadsTo", p, q, options, undefined);
     return this;
   }
 
@@ -407,14 +412,7 @@ export class System<G> {
    * ```
    */
   alwaysEventually(name: string, p: LivePredicate<G>, options: LivenessOptions = {}): this {
-    this.liveness.push({
-      name,
-      kind: "alwaysEventually",
-      p,
-      q: p,
-      fairness: options.fairness ?? "weak",
-      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
-    });
+    this.#live(name, "alwaysEventually", p, p, options, undefined);
     return this;
   }
 
@@ -435,15 +433,7 @@ export class System<G> {
    */
   noStarvation(process: string, options: LivenessOptions = {}): this {
     const always = () => true;
-    this.liveness.push({
-      name: `no starvation of ${process}`,
-      kind: "starvation",
-      process,
-      p: always,
-      q: always,
-      fairness: options.fairness ?? "weak",
-      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
-    });
+    this.#live(`no starvation of ${process}`, "starvation", always, always, options, process);
     return this;
   }
 
@@ -468,15 +458,7 @@ export class System<G> {
    */
   wakeups(process: string, options: LivenessOptions = {}): this {
     const always = () => true;
-    this.liveness.push({
-      name: `blocked ${process} is woken`,
-      kind: "wakeup",
-      process,
-      p: always,
-      q: always,
-      fairness: options.fairness ?? "weak",
-      ...(options.strongOn !== undefined ? { strongOn: options.strongOn } : {}),
-    });
+    this.#live(`blocked ${process} is woken`, "wakeup", always, always, options, process);
     return this;
   }
 
