@@ -112,14 +112,14 @@ export class InsertSink implements SuccessorSink {
     const words = store.words;
     // The store widens its lanes only here or while nothing is queued
     // (the initial states), so the queue follows it.
-    if ((k + 1) * words > this.#q.length) this.#repack(this.#qh.length);
+    if ((k + 1) * words > this.#q.length) this.#reallocate(this.#qh.length);
     const h = store.pack(next, this.#q, k * words);
     if (h === undefined) {
       // A value does not fit the store's lanes: widen them, with the queue.
       const held = new Int32Array(k * store.width);
       for (let i = 0; i < k; i++) store.unpack(this.#q, i * words, held.subarray(i * store.width));
       store.widenFor(next);
-      this.#repack(this.#qh.length);
+      this.#reallocate(this.#qh.length);
       for (let i = 0; i < k; i++) {
         this.#qh[i] = store.pack(held.subarray(i * store.width), this.#q, i * store.words)!;
       }
@@ -147,8 +147,8 @@ export class InsertSink implements SuccessorSink {
     this.#q = grow(this.#q, cap * this.store.words);
   }
 
-  /** Reallocates the packed queue for the store's current words (its contents are rewritten by the caller). */
-  #repack(cap: number): void {
+  /** Reallocates the packed queue for the store's current words (the caller rewrites what it held). */
+  #reallocate(cap: number): void {
     this.#q = new Int32Array(cap * this.store.words);
   }
 

@@ -139,7 +139,7 @@ export function generate(rt: GenRuntime): Generated {
   };
   const restore = restoreCode(rt.width);
   const hasFin = rt.finished !== undefined;
-  const emit = (tid: number | string) =>
+  const emitCode = (tid: number | string) =>
     rt.direct
       ? `if (!sink.push(w, ${tid})) { halt(); return n; }`
       : `if (!emit(sink, ${tid}, state)) return n;`;
@@ -151,7 +151,7 @@ export function generate(rt: GenRuntime): Generated {
     const fin = (pid: number, to: number, endPc: number) =>
       hasFin && to === endPc ? `fin(${pid});` : "";
     const step = (tid: number | string, to: number) =>
-      `n++; w[${P}] = ${to}; ${fin(inst.pid, to, inst.endPc)} ${emit(tid)} ${restore}`;
+      `n++; w[${P}] = ${to}; ${fin(inst.pid, to, inst.endPc)} ${emitCode(tid)} ${restore}`;
     const cases: string[] = [];
     inst.pcs.forEach((pc, pcIndex) => {
       if (pc.edges.length === 0) return;
@@ -226,7 +226,7 @@ export function generate(rt: GenRuntime): Generated {
                 `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
                 `if (err !== undefined) { ${restore} sink.fail(${edge.prop}, ${tid} + c, err); continue; } ` +
                 `w[${P}] = ${edge.to}; ${fin(inst.pid, edge.to, inst.endPc)} ` +
-                `${emit(`${tid} + c`)} ${restore} } }`,
+                `${emitCode(`${tid} + c`)} ${restore} } }`,
             );
             break;
           }
@@ -248,7 +248,7 @@ export function generate(rt: GenRuntime): Generated {
                   `${fin(jt.sPid, jt.sEdge.to, sender.endPc)} ${
                     fin(jt.rPid, jt.rEdge.to, receiver.endPc)
                   } ` +
-                  `${emit(jt.tid)} ${restore} }`,
+                  `${emitCode(jt.tid)} ${restore} }`,
               );
             }
             break;

@@ -2030,10 +2030,7 @@ function exprText(fn: unknown): string {
 function stripWhere(msg: string): string {
   return msg
     .replace(/^'[^']*'(?: property '[^']*')?: /, "")
-    .replace(
-      /^Cannot add property (-?[\d.e+]+|NaN|Infinity), object is not extensible$/,
-      "index $1 is out of range: arrays have a fixed length",
-    )
+    // A view is non-extensible; arrays word their own errors (_views.ts).
     .replace(
       /^Cannot add property (\S+), object is not extensible$/,
       "there is no variable '$1'",
