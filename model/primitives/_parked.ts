@@ -119,6 +119,11 @@ export function parkedTable(fifoRoles: readonly number[]): ParkedTable {
   };
 }
 
+/** Whether the caller whose entry is `i` (-1: it has none) may return: it never parked, or was woken. */
+export function mayReturn(w: Int32Array, base: number, i: number): boolean {
+  return i < 0 || w[base + E * i + 1] === DONE;
+}
+
 /** The headings of the table's text, by role; any other role is a notification. */
 const GROUPS = ["receivers", "senders", "woken", "notified"];
 

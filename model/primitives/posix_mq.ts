@@ -84,7 +84,7 @@ import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
 import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { type MessageTap, messageTaps, tapPut, tapTake } from "../_tap.ts";
-import { DONE, E, formatParked, parkedTable, RECV, SEND } from "./_parked.ts";
+import { DONE, E, formatParked, mayReturn, parkedTable, RECV, SEND } from "./_parked.ts";
 
 /**
  * `MQ_PRIO_MAX` on Linux: priorities are `0 .. 32767`.
@@ -424,8 +424,7 @@ export function mqSend(q: PosixMq, options: MqSendOptions): Step {
     },
     canReturn(w, off, pid) {
       const b = base(off);
-      const i = findCall(w, b, q.waiters, pid);
-      return i < 0 || w[b + E * i + 1] === DONE;
+      return mayReturn(w, b, findCall(w, b, q.waiters, pid));
     },
     finish(w, off, pid, ctx) {
       const b = base(off);
@@ -567,8 +566,7 @@ export function mqReceive(q: PosixMq, options: MqReceiveOptions = {}): Step {
     },
     canReturn(w, off, pid) {
       const b = base(off);
-      const i = findCall(w, b, q.waiters, pid);
-      return i < 0 || w[b + E * i + 1] === DONE;
+      return mayReturn(w, b, findCall(w, b, q.waiters, pid));
     },
     finish(w, off, pid, ctx) {
       const b = base(off);

@@ -81,7 +81,7 @@ import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
 import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
-import { DONE, E, formatParked, parkedTable, RECV, SEND } from "./_parked.ts";
+import { DONE, E, formatParked, mayReturn, parkedTable, RECV, SEND } from "./_parked.ts";
 
 /**
  * Linux `MSGMAX`: the largest message, in bytes (ipc-semantics.md, settings).
@@ -649,8 +649,7 @@ export function msgrcv(q: MsgQueue, options: MsgrcvOptions = {}): Step {
     },
     canReturn(w, off, pid) {
       const b = base(off);
-      const i = findEntry(w, b, q.waiters, pid);
-      return i < 0 || w[b + E * i + 1] === DONE;
+      return mayReturn(w, b, findEntry(w, b, q.waiters, pid));
     },
     finish(w, off, pid, ctx) {
       const b = base(off);
