@@ -4,7 +4,7 @@
 // semantics shows up. Every counterexample is replayed.
 
 import assert from "node:assert/strict";
-import type { Model } from "../mod.ts";
+import type { Model } from "../extend.ts";
 import { assertDeclaredVerdicts, loadSpec, type Pin, pinSpecs } from "./_pins.ts";
 
 const mqRequestResponse = await loadSpec("mq_request_response.ts", "mqRequestResponse");

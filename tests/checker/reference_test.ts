@@ -21,7 +21,6 @@ import {
   label,
   lock,
   loop,
-  type Model,
   mutex,
   post,
   region,
@@ -35,6 +34,7 @@ import {
   unlock,
   wait,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { buildCase, type GenSpec, genSpec } from "../_gen.ts";
 import {
   type Exploration,

@@ -6,7 +6,8 @@
 
 import assert from "node:assert/strict";
 import type fc from "fast-check";
-import { type Model, spec, type System } from "../../mod.ts";
+import { spec, type System } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 
 /** A spec named `name`, without parameters, whose system `build` returns. */
 // deno-lint-ignore no-explicit-any

@@ -16,7 +16,6 @@ import {
   choose,
   lock,
   loop,
-  type Model,
   mutex,
   post,
   semaphore,
@@ -24,6 +23,7 @@ import {
   unlock,
   wait,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
 
 /** What every reference offers the shared command. */

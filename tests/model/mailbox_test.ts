@@ -20,14 +20,12 @@ import {
   mailbox,
   MAILBOX_MISUSE,
   type MailboxPolicy,
-  mailslot,
   mbCreate,
   mbDestroy,
   mbReceive,
   mbSend,
-  slotRead,
-  slotWrite,
 } from "../../model/primitives/mailbox.ts";
+import { mailslot, slotRead, slotWrite } from "../../model/primitives/mailslot.ts";
 import { into, opsOf, Rig } from "./_ops.ts";
 
 // deno-lint-ignore no-explicit-any

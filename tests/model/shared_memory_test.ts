@@ -11,11 +11,11 @@ import {
   Errno,
   errnoName,
   loop,
-  type Model,
   status,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import {
   segment,
   shmAttach,

@@ -16,11 +16,11 @@ import {
   errnoName,
   explainTrace,
   loop,
-  type Model,
   status,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import {
   interruptible,
   kill,

@@ -14,13 +14,13 @@ import {
   Errno,
   errnoName,
   loop,
-  type Model,
   status,
   type Step,
   type StepBuilder,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import {
   sockAccept,
   sockAcceptNonblock,
