@@ -1,4 +1,4 @@
-// The message-queue specs (System V and POSIX, ipc-semantics.md §2, §3):
+// The message-queue specs (System V and POSIX, docs/semantics.md §2, §3):
 // verdicts, violated properties and exact state counts at the default
 // parameters and at another setting, pinned so that a change in the
 // semantics shows up. Every counterexample is replayed.

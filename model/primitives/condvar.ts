@@ -1,5 +1,5 @@
 /**
- * Condition variables (ipc-semantics.md §5, "Condition variables"), used
+ * Condition variables (docs/semantics.md §5, "Condition variables"), used
  * under a mutex from `mutex.ts`.
  *
  * - {@linkcode condWait}`(cv)` takes two transitions.

@@ -1,5 +1,5 @@
 /**
- * Direct naming (ipc-semantics.md §8, "Direct naming" and "Buffering"):
+ * Direct naming (docs/semantics.md §8, "Direct naming" and "Buffering"):
  * processes name each other by pid.
  *
  * - *Symmetric:* {@linkcode sendTo}`(net, P, m)` and

@@ -1,6 +1,6 @@
 /**
  * File-based communication: one process writes a regular file, another
- * reads it (ipc-semantics.md §0 conventions; POSIX `pread`/`pwrite`,
+ * reads it (docs/semantics.md §0 conventions; POSIX `pread`/`pwrite`,
  * `O_APPEND`, `fstat`, `ftruncate`).
  *
  * The file is a bounded array of bytes (small integers, as in a pipe) and

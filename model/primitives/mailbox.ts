@@ -1,5 +1,5 @@
 /**
- * Mailboxes (ports): indirect naming (ipc-semantics.md §8, "Indirect
+ * Mailboxes (ports): indirect naming (docs/semantics.md §8, "Indirect
  * naming", "Several receivers", "Ownership", "Buffering"). The mailslot,
  * the other indirect-naming primitive, is in `mailslot.ts`.
  *

@@ -1,5 +1,5 @@
 /**
- * Pipes (ipc-semantics.md §1): a one-way byte FIFO of bounded capacity,
+ * Pipes (docs/semantics.md §1): a one-way byte FIFO of bounded capacity,
  * whose two ends are shared by every process that holds them.
  *
  * **Bytes.** The buffer is modelled byte by byte with a small capacity.

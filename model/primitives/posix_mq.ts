@@ -1,5 +1,5 @@
 /**
- * POSIX message queues (ipc-semantics.md §3): `mq_send`, `mq_receive` and
+ * POSIX message queues (docs/semantics.md §3): `mq_send`, `mq_receive` and
  * `mq_notify` as an exact state machine.
  *
  * **State.** A queue declared with {@linkcode posixMq} occupies

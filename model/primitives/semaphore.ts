@@ -1,5 +1,5 @@
 /**
- * Counting and binary semaphores (ipc-semantics.md §5, POSIX semaphores).
+ * Counting and binary semaphores (docs/semantics.md §5, POSIX semaphores).
  *
  * One slot: the value. `wait` blocks while the value is 0 and then
  * decrements; `post` increments. Which of several blocked waiters proceeds

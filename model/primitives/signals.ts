@@ -1,5 +1,5 @@
 /**
- * Signals (ipc-semantics.md §6): per-process masks, pending sets and
+ * Signals (docs/semantics.md §6): per-process masks, pending sets and
  * dispositions; standard signals coalesce while real-time signals queue;
  * default actions; SIGKILL and SIGSTOP that cannot be caught, blocked or
  * ignored; SIGCONT; delivery once unblocked; and a blocked call interrupted

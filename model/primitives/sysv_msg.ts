@@ -1,5 +1,5 @@
 /**
- * System V message queues (ipc-semantics.md §2): `msgsnd`, `msgrcv` and
+ * System V message queues (docs/semantics.md §2): `msgsnd`, `msgrcv` and
  * `msgctl(IPC_RMID)` as an exact state machine.
  *
  * **State.** A queue declared with {@linkcode msgQueue} occupies
@@ -84,7 +84,7 @@ import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.
 import { DONE, E, formatParked, mayReturn, parkedTable, RECV, SEND } from "./_parked.ts";
 
 /**
- * Linux `MSGMAX`: the largest message, in bytes (ipc-semantics.md, settings).
+ * Linux `MSGMAX`: the largest message, in bytes (docs/semantics.md, settings).
  *
  * @example
  * ```ts

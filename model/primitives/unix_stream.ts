@@ -1,6 +1,6 @@
 /**
  * Unix domain sockets with connections, `SOCK_STREAM` and `SOCK_SEQPACKET`
- * (ipc-semantics.md §7, "Connection setup", "SOCK_STREAM",
+ * (docs/semantics.md §7, "Connection setup", "SOCK_STREAM",
  * "SOCK_SEQPACKET").
  *
  * One {@linkcode unixStream} is a named listening socket together with a

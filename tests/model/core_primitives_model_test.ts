@@ -1,4 +1,4 @@
-// The core primitives (ipc-semantics.md §5 semaphores and mutexes, §8
+// The core primitives (docs/semantics.md §5 semaphores and mutexes, §8
 // bounded and zero-capacity channels): one fast-check model-based test per
 // primitive. Each compiles a small spec in which every process loops over a
 // `choose` of the primitive's operations, so that any sequence of them is

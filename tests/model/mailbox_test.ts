@@ -1,4 +1,4 @@
-// Mailboxes and mailslots (ipc-semantics.md §8): one test (at least) per
+// Mailboxes and mailslots (docs/semantics.md §8): one test (at least) per
 // rule, each of which would fail if the rule were broken, and a fast-check
 // model-based test of the mailbox against a reference written here.
 

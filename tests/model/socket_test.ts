@@ -1,4 +1,4 @@
-// Unix domain sockets (ipc-semantics.md §7): one test (at least) per rule
+// Unix domain sockets (docs/semantics.md §7): one test (at least) per rule
 // the two primitives implement, each of which fails if the rule is broken,
 // and model-based tests against plain-object references of the same rules.
 //
