@@ -32,7 +32,8 @@
  * - No descriptors or implicit offsets: every call names its offset, as
  *   `pread`/`pwrite` do, and the file is always open for every process.
  * - SIGXFSZ without a `status` target is a `file size limit` violation (its
- *   default action terminates the writer); signals are not modelled yet.
+ *   default action terminates the writer); SIGXFSZ is not sent through the
+ *   signal table (`signals.ts`).
  * - No directories, names, `rename`, `unlink`, locks, or page cache.
  *
  * @module
