@@ -258,7 +258,17 @@ export interface Direct extends PrimitiveImpl {
   readonly boundProperty: string;
 }
 
-/** The most processes a {@linkcode direct} primitive joins. */
+/**
+ * The most processes a {@linkcode direct} primitive joins.
+ *
+ * @example
+ * ```ts
+ * import { DIRECT_MAX_PROCESSES } from "./direct.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DIRECT_MAX_PROCESSES, 64);
+ * ```
+ */
 export const DIRECT_MAX_PROCESSES = 64;
 
 /** Slot layout, once the number of processes is known. */

@@ -100,10 +100,32 @@ import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { checkMessage, withChoices } from "./_mailbox_common.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
-/** The property of every mailbox misuse (see the module doc), and of every mailslot misuse. */
+/**
+ * The property of every mailbox misuse (see the module doc), and of every
+ * mailslot misuse.
+ *
+ * @example
+ * ```ts
+ * import { MAILBOX_MISUSE } from "./mailbox.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // A check's `violation.property` names it.
+ * assert.equal(MAILBOX_MISUSE, "mailbox misuse");
+ * ```
+ */
 export const MAILBOX_MISUSE = "mailbox misuse";
 
-/** The most processes a mailbox knows apart (pids 0 .. 30). */
+/**
+ * The most processes a mailbox or mailslot knows apart (pids 0 .. 30).
+ *
+ * @example
+ * ```ts
+ * import { MAILBOX_MAX_PID } from "./mailbox.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MAILBOX_MAX_PID + 1, 31); // process sets are bits of one 32-bit slot
+ * ```
+ */
 export const MAILBOX_MAX_PID = 30;
 
 /** How a mailbox with several receivers decides who receives (module doc). */

@@ -19,7 +19,17 @@ import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
 import { lockTaps } from "../_tap.ts";
 
-/** POSIX `SEM_VALUE_MAX` on Linux. */
+/**
+ * POSIX `SEM_VALUE_MAX` on Linux: the largest value a semaphore holds.
+ *
+ * @example
+ * ```ts
+ * import { SEM_VALUE_MAX } from "./semaphore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SEM_VALUE_MAX, 2 ** 31 - 1);
+ * ```
+ */
 export const SEM_VALUE_MAX = 2147483647;
 
 /** A semaphore declared with {@linkcode semaphore} or {@linkcode binarySemaphore}. */
