@@ -414,7 +414,7 @@ export type {
 } from "./checker/mod.ts";
 
 // ----------------------------------------------------------------------------
-// Reporters: Text and JSON renderings of a {@linkcode CheckResult}.
+// Reporters: Text and JSON renderings of a `CheckResult`.
 export { formatCounterexample, formatJson, formatStats, formatText } from "./checker/mod.ts";
 export type { ReportFormat } from "./checker/mod.ts";
 
