@@ -278,7 +278,8 @@ interface End {
  * @example Same states as the exact store, 64-bit fingerprints instead
  * ```ts
  * import { CompactBfsSearch } from "./bfs_compact.ts";
- * import { bfs, spec, system } from "../mod.ts";
+ * import { bfs } from "./bfs.ts";
+ * import { spec, system } from "../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const s = spec({

@@ -48,7 +48,8 @@ export interface DfsOptions extends SearchLimits, SearchHooks, ReductionOptions 
  * @example Covering the same states as breadth-first search
  * ```ts
  * import { DfsSearch } from "./dfs.ts";
- * import { bfs, spec, system } from "../mod.ts";
+ * import { bfs } from "./bfs.ts";
+ * import { spec, system } from "../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const s = spec({

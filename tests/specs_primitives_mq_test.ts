@@ -1,10 +1,10 @@
-// The message-queue specs (System V and POSIX, ipc-semantics.md §2, §3):
+// The message-queue specs (System V and POSIX, docs/semantics.md §2, §3):
 // verdicts, violated properties and exact state counts at the default
 // parameters and at another setting, pinned so that a change in the
 // semantics shows up. Every counterexample is replayed.
 
 import assert from "node:assert/strict";
-import type { Model } from "../mod.ts";
+import type { Model } from "../extend.ts";
 import { assertDeclaredVerdicts, loadSpec, type Pin, pinSpecs } from "./_pins.ts";
 
 const mqRequestResponse = await loadSpec("mq_request_response.ts", "mqRequestResponse");

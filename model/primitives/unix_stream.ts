@@ -1,6 +1,6 @@
 /**
  * Unix domain sockets with connections, `SOCK_STREAM` and `SOCK_SEQPACKET`
- * (ipc-semantics.md §7, "Connection setup", "SOCK_STREAM",
+ * (docs/semantics.md §7, "Connection setup", "SOCK_STREAM",
  * "SOCK_SEQPACKET").
  *
  * One {@linkcode unixStream} is a named listening socket together with a
@@ -143,10 +143,33 @@ import {
 import { maskOf, MAX_PROCESSES, pidSet, processTable, requireSystem, usersMask } from "./_fork.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
-/** The property of an error no `status` target reports (`ECONNRESET`, `ECONNREFUSED`, ...). */
+/**
+ * The property of an error no `status` target reports (`ECONNRESET`,
+ * `ECONNREFUSED`, ...).
+ *
+ * @example
+ * ```ts
+ * import { SOCKET_ERROR } from "./unix_stream.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // A check's `violation.property` names it.
+ * assert.equal(SOCKET_ERROR, "socket error");
+ * ```
+ */
 export const SOCKET_ERROR = "socket error";
 
-/** The exploration bound of a connect finding every connection slot in use. */
+/**
+ * The exploration bound of a connect finding every connection slot in use:
+ * reaching it makes the verdict `incomplete`.
+ *
+ * @example
+ * ```ts
+ * import { SOCKET_CONNECTIONS } from "./unix_stream.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SOCKET_CONNECTIONS, "socket connections");
+ * ```
+ */
 export const SOCKET_CONNECTIONS = "socket connections";
 
 /** The property of a send raising SIGPIPE with no `status` target (as for pipes). */

@@ -4,18 +4,8 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import {
-  bfs,
-  explainTrace,
-  lock,
-  type Model,
-  mutex,
-  type SearchOutcome,
-  spec,
-  type System,
-  system,
-  unlock,
-} from "../../mod.ts";
+import { explainTrace, lock, mutex, spec, type System, system, unlock } from "../../mod.ts";
+import { bfs, type Model, type SearchOutcome } from "../../extend.ts";
 import { dfs, DfsSearch } from "../../checker/dfs.ts";
 import { buildCase, genSpec } from "../_gen.ts";
 import { type AnySpec, bundledSpecs } from "../_pins.ts";

@@ -18,14 +18,16 @@ import {
   checkAsync,
   type CheckResult,
   type Fairness,
-  type FireFailure,
-  type LivenessInfo,
-  type Model,
-  type PropertyInfo,
   replay,
-  type SuccessorSink,
-  type TransitionInfo,
 } from "../../mod.ts";
+import type {
+  FireFailure,
+  LivenessInfo,
+  Model,
+  PropertyInfo,
+  SuccessorSink,
+  TransitionInfo,
+} from "../../extend.ts";
 import { assertDeclaredVerdicts, loadSpec, type Pin } from "../_pins.ts";
 
 /** Multiplies every numRuns (e.g. LIVENESS_RUNS=20 for a long soak). */

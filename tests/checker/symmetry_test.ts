@@ -14,7 +14,6 @@ import {
   formatStats,
   int,
   lock,
-  type Model,
   mutex,
   region,
   replay,
@@ -23,6 +22,7 @@ import {
   system,
   unlock,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts";
 import { close, pipe, read, write } from "../../model/primitives/pipe.ts";
 import { segment, shmStore } from "../../model/primitives/shared_memory.ts";

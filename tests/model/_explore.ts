@@ -1,12 +1,13 @@
 // Test helper: every reachable state of a compiled model, through the public
 // Model interface only (init/enabled/fire), and the globals of its end
 // states, so that a test can compare the *set* of outcomes with the one a
-// rule of ipc-semantics.md allows; and the pieces the model-based tests of
+// rule of docs/semantics.md allows; and the pieces the model-based tests of
 // the primitives share to drive a model one transition at a time.
 
 import assert from "node:assert/strict";
 import type fc from "fast-check";
-import { type Model, spec, type System } from "../../mod.ts";
+import { spec, type System } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 
 /** A spec named `name`, without parameters, whose system `build` returns. */
 // deno-lint-ignore no-explicit-any

@@ -3,7 +3,8 @@
 // reads back primitives and locals from the printed state.
 
 import assert from "node:assert/strict";
-import type { FireFailure, Model, Spec } from "../../mod.ts";
+import type { Spec } from "../../mod.ts";
+import type { FireFailure, Model } from "../../extend.ts";
 
 /** Drives one run of a model by hand. */
 export class Driver {

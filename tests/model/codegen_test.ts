@@ -6,7 +6,8 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Model, spec, SpecError, system } from "../../mod.ts";
+import { spec, SpecError, system } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { setCodegen } from "../../model/_compile.ts";
 import { buildCase, genSpec } from "../_gen.ts";
 import { bundledSpecs } from "../_pins.ts";

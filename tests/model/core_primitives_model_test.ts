@@ -1,4 +1,4 @@
-// The core primitives (ipc-semantics.md §5 semaphores and mutexes, §8
+// The core primitives (docs/semantics.md §5 semaphores and mutexes, §8
 // bounded and zero-capacity channels): one fast-check model-based test per
 // primitive. Each compiles a small spec in which every process loops over a
 // `choose` of the primitive's operations, so that any sequence of them is
@@ -16,7 +16,6 @@ import {
   choose,
   lock,
   loop,
-  type Model,
   mutex,
   post,
   semaphore,
@@ -24,6 +23,7 @@ import {
   unlock,
   wait,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
 
 /** What every reference offers the shared command. */

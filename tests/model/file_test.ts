@@ -11,11 +11,11 @@ import {
   Errno,
   errnoName,
   loop,
-  type Model,
   status,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { file, fileRead, fileSize, fileTruncate, fileWrite } from "../../model/primitives/file.ts";
 import { endValues, explore, initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
 

@@ -1,4 +1,4 @@
-// Pipes (ipc-semantics.md §1): one test (at least) per rule the primitive
+// Pipes (docs/semantics.md §1): one test (at least) per rule the primitive
 // implements, each of which would fail if the rule were broken, and a
 // model-based test against a plain-object reference of the same rules.
 //

@@ -1,4 +1,4 @@
-// Shared-memory segments (ipc-semantics.md §4): one test (at least) per
+// Shared-memory segments (docs/semantics.md §4): one test (at least) per
 // rule the primitive implements, each of which would fail if the rule were
 // broken, and a model-based test against a plain-object reference.
 
@@ -11,11 +11,11 @@ import {
   Errno,
   errnoName,
   loop,
-  type Model,
   status,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import {
   segment,
   shmAttach,

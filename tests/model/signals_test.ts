@@ -1,4 +1,4 @@
-// Signals (ipc-semantics.md §6): one test (at least) per rule the signal
+// Signals (docs/semantics.md §6): one test (at least) per rule the signal
 // table implements, each of which would fail if the rule were broken, and a
 // fast-check model-based test of generation and delivery against a
 // plain-object reference written here.
@@ -16,11 +16,11 @@ import {
   errnoName,
   explainTrace,
   loop,
-  type Model,
   status,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import {
   interruptible,
   kill,

@@ -1,4 +1,4 @@
-// Unix domain sockets (ipc-semantics.md §7): one test (at least) per rule
+// Unix domain sockets (docs/semantics.md §7): one test (at least) per rule
 // the two primitives implement, each of which fails if the rule is broken,
 // and model-based tests against plain-object references of the same rules.
 //
@@ -14,13 +14,13 @@ import {
   Errno,
   errnoName,
   loop,
-  type Model,
   status,
   type Step,
   type StepBuilder,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import {
   sockAccept,
   sockAcceptNonblock,
