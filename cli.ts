@@ -23,13 +23,14 @@ import { checkAsync } from "./checker/check.ts";
 import { checkParallel } from "./checker/parallel.ts";
 import type { Progress } from "./checker/_search.ts";
 import { parseTrace, replay } from "./checker/replay.ts";
-import { formatCounterexample, formatJson, formatText } from "./checker/report.ts";
+import { formatCounterexample, formatJson, formatText } from "./reporters/mod.ts";
 import type { CheckResult, Verdict } from "./checker/result.ts";
 import { Spec } from "./model/spec.ts";
-import { coverage, formatCoverage } from "./checker/coverage.ts";
+import { coverage } from "./checker/coverage.ts";
+import { formatCoverage, formatSimulation, formatSweep } from "./reporters/mod.ts";
 import { explainTrace } from "./checker/explain.ts";
-import { formatSweep, parseRange, sweep, type SweepResult } from "./checker/sweep.ts";
-import { formatSimulation, simulate } from "./checker/simulate.ts";
+import { parseRange, sweep, type SweepResult } from "./checker/sweep.ts";
+import { simulate } from "./checker/simulate.ts";
 import {
   formatScheduleFile,
   parseScheduleFile,

@@ -38,3 +38,4 @@
 
 export * from "./model/mod.ts";
 export * from "./checker/mod.ts";
+export * from "./reporters/mod.ts";

@@ -1,7 +1,7 @@
 /**
  * The checker layer: search engines over the {@linkcode Model} interface,
- * results as data, replay and reporters. It knows nothing of processes,
- * steps or primitives.
+ * results as data, and replay. It knows nothing of processes, steps or
+ * primitives, and nothing of how results are printed (see `reporters/`).
  *
  * @module
  */
@@ -19,7 +19,6 @@ export * from "./explain.ts";
 export * from "./expectation.ts";
 export * from "./liveness.ts";
 export * from "./coverage.ts";
-export * from "./report.ts";
 export * from "./result.ts";
 export type { Found, Progress, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 export type { Reduction, ReductionOptions } from "./_por.ts";
