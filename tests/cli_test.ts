@@ -483,3 +483,32 @@ Deno.test({
     );
   },
 });
+
+/** The modules a folder's files import (relative specifiers, resolved from the repository root). */
+async function importsOf(folder: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for await (const entry of Deno.readDir(path(folder))) {
+    if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+    const text = await Deno.readTextFile(path(`${folder}/${entry.name}`));
+    const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+)"/g)].map((m) =>
+      new URL(m[1]!, `file:///${folder}/${entry.name}`).pathname.slice(1)
+    );
+    out.set(`${folder}/${entry.name}`, specifiers);
+  }
+  return out;
+}
+
+Deno.test("layers: checker/ imports neither reporters/ nor the CLI; reporters/ import no CLI", async () => {
+  const checker = await importsOf("checker");
+  assert.ok(checker.get("checker/check.ts")?.includes("model/model.ts"), "imports are read");
+  for (const [file, specifiers] of checker) {
+    const wrong = specifiers.filter((s) => /^(reporters|cli)\/|^cli\.ts$/.test(s));
+    assert.deepEqual(wrong, [], `${file} imports ${wrong.join(", ")}`);
+  }
+  const reporters = await importsOf("reporters");
+  assert.ok(reporters.size >= 8, "reporters/ holds the reporters");
+  for (const [file, specifiers] of reporters) {
+    const wrong = specifiers.filter((s) => /^cli\/|^cli\.ts$|^model\//.test(s));
+    assert.deepEqual(wrong, [], `${file} imports ${wrong.join(", ")}`);
+  }
+});
