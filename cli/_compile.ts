@@ -67,7 +67,7 @@ export async function dumpCode(file: string, name: string, model: Model, io: Cli
   const source = generatedSource(model);
   if (source === undefined) {
     throw new UsageError(
-      `Cannot write the generated code of '${name}': the compiled model carries no generated code`,
+      `Cannot write the generated code of '${name}': the compiled model carries no generated code (it runs the interpreter)`,
     );
   }
   try {
