@@ -365,7 +365,6 @@ export {
   checkParallel,
   coverage,
   expectationText,
-  formatCoverage,
   meetsExpectation,
   verdictText,
 } from "./checker/mod.ts";
@@ -414,21 +413,25 @@ export type {
 } from "./checker/mod.ts";
 
 // ----------------------------------------------------------------------------
-// Reporters: Text and JSON renderings of a `CheckResult`.
-export { formatCounterexample, formatJson, formatStats, formatText } from "./checker/mod.ts";
-export type { ReportFormat } from "./checker/mod.ts";
+// Reporters: renderings of results, one file per format in `reporters/`: text, JSON, the
+// counterexample story, statistics, coverage, sweep tables, simulations and replays.
+export {
+  formatCounterexample,
+  formatCoverage,
+  formatJson,
+  formatScheduleReplay,
+  formatSimulation,
+  formatStats,
+  formatSweep,
+  formatText,
+  formatTraceReplay,
+} from "./reporters/mod.ts";
+export type { ReportFormat, SweepCommands } from "./reporters/mod.ts";
 
 // ----------------------------------------------------------------------------
 // Simulation and sweeps: Random runs of a spec (`simulate()`, for state spaces too large to
 // search) and checks over a grid of parameters (`sweep()`).
-export {
-  formatSimulation,
-  formatSweep,
-  parseRange,
-  runSchedule,
-  simulate,
-  sweep,
-} from "./checker/mod.ts";
+export { parseRange, runSchedule, simulate, sweep } from "./checker/mod.ts";
 export type {
   ParamRange,
   ParamRanges,
@@ -438,7 +441,6 @@ export type {
   SimulateOptions,
   SimulationResult,
   SimulationVerdict,
-  SweepCommands,
   SweepOptions,
   SweepPoint,
   SweepResult,

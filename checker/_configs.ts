@@ -163,8 +163,3 @@ export function gridArbitrary(grid: Grid): fc.Arbitrary<Record<string, ParamValu
 export function pointKey(grid: Grid, point: Readonly<Record<string, ParamValue>>): string {
   return grid.names.map((n) => String(point[n])).join(",");
 }
-
-/** A point as `name=value` pairs. */
-export function formatPoint(point: Readonly<Record<string, ParamValue | string>>): string {
-  return Object.entries(point).map(([k, v]) => `${k}=${v}`).join(" ");
-}

@@ -1,6 +1,7 @@
 /**
  * The checker layer: `check()` and its options, results as data, replay,
- * schedule files, simulation, sweeps, coverage and reporters. It knows
+ * schedule files, simulation, sweeps and coverage. It knows nothing of how
+ * results are printed (that is `reporters/`), and
  * nothing of processes, steps or primitives: it searches the `Model`
  * interface a compiled spec presents.
  *
@@ -20,7 +21,6 @@ export * from "./replay.ts";
 export * from "./explain.ts";
 export * from "./expectation.ts";
 export * from "./coverage.ts";
-export * from "./report.ts";
 export * from "./result.ts";
 export type { Progress, SearchHooks, SearchLimits } from "./_search.ts";
 export type { Reduction, ReductionOptions } from "./_por.ts";

@@ -6,6 +6,7 @@ import * as pub from "../mod.ts";
 import * as ext from "../extend.ts";
 import * as model from "../model/mod.ts";
 import * as checker from "../checker/mod.ts";
+import * as reporters from "../reporters/mod.ts";
 import * as testing from "../testing.ts";
 
 // Type-only internals cannot be seen at run time; these imports fail to
@@ -85,8 +86,12 @@ Deno.test("extend.ts and mod.ts share no name", () => {
   assert.deepEqual(Object.keys(ext).filter((name) => name in pub), []);
 });
 
-Deno.test("mod.ts exports exactly what model/mod.ts and checker/mod.ts do, at run time", () => {
-  const folders = new Set([...Object.keys(model), ...Object.keys(checker)]);
+Deno.test("mod.ts exports exactly what model/mod.ts, checker/mod.ts and reporters/mod.ts do, at run time", () => {
+  const folders = new Set([
+    ...Object.keys(model),
+    ...Object.keys(checker),
+    ...Object.keys(reporters),
+  ]);
   assert.deepEqual(Object.keys(pub).sort(), [...folders].sort());
 });
 
