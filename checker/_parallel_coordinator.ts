@@ -7,7 +7,7 @@ import type { Model } from "../model/model.ts";
 import type { CompactOutcome } from "./bfs_compact.ts";
 import { EngineClock } from "./_loop.ts";
 import { buildOutcome, type EngineEnd, type PathOrWhy } from "./_outcome.ts";
-import { errorMessage } from "./_to_result.ts";
+import { errorMessage } from "./_search.ts";
 import type { IncompleteReason } from "./result.ts";
 import { type Done, expectDone, type Pool, WorkerFailure } from "./_parallel_pool.ts";
 import {

@@ -33,6 +33,7 @@
 
 import { GapScan, hash64 } from "./_fingerprint_store.ts";
 import type { StoreReport } from "./_compact_store.ts";
+import type { Finding } from "./_outcome.ts";
 
 /**
  * Indices into the control block (an Int32Array over a SharedArrayBuffer).
@@ -173,14 +174,7 @@ export interface StateAt {
 }
 
 /** A violation (or bound) a worker met. */
-export interface WorkerFinding {
-  readonly property: number;
-  /** The new state violating an invariant, or the state whose transition failed. */
-  readonly at: StateAt;
-  /** The failing transition, or -1 for an invariant (or a stuck state). */
-  readonly transition: number;
-  readonly message?: string;
-}
+export type WorkerFinding = Finding<StateAt>;
 
 /** Coordinator -> worker. */
 export type ToWorker =
@@ -324,4 +318,21 @@ export function parallelReport(
     linkBytes: t <= 0x100 ? 5 : t <= 0x10000 ? 6 : 8,
     frontierPeakBytes: counts.chunkBytes,
   };
+}
+
+/** Rehashes slots [from, to) of the table `old` into `table` (of `cap` slots). */
+export function rehash(
+  old: Int32Array,
+  table: Int32Array,
+  cap: number,
+  from: number,
+  to: number,
+): void {
+  for (let slot = from; slot < to; slot++) {
+    const lo = old[2 * slot]!;
+    if (lo === 0) continue;
+    let hi = old[2 * slot + 1]!;
+    while (hi === 0) hi = Atomics.load(old, 2 * slot + 1);
+    tableInsert(table, cap, lo, hi);
+  }
 }

@@ -3,7 +3,7 @@
 // check.ts and parallel.ts.
 
 import type { Model } from "../model/model.ts";
-import type { SearchOutcome } from "./_search.ts";
+import { errorMessage, type SearchOutcome } from "./_search.ts";
 import type { CompactOutcome } from "./bfs_compact.ts";
 import { explainTrace } from "./explain.ts";
 import type { CheckResult, Counterexample, Stats } from "./result.ts";
@@ -22,10 +22,7 @@ export function emptyStats(): Stats {
   };
 }
 
-/** The message of a thrown value. */
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export { errorMessage };
 
 /** The result of a search: stats, and every path replayed and explained. */
 export function toResult(
