@@ -24,10 +24,15 @@ export interface LivenessView {
   finished(state: Int32Array, pid: number): boolean;
 }
 
+/** The liveness properties of a model (may be empty). */
+export function livenessProperties(model: Model): readonly LivenessInfo[] {
+  return model.liveness;
+}
+
 /** The liveness view of a model. */
 export function livenessOf(model: Model): LivenessView {
   return {
-    properties: model.liveness,
+    properties: livenessProperties(model),
     holds: (index, part, state) => model.live(index, part, state),
     processNames: model.processNames,
     movers: (t) => model.movers(t),

@@ -2,6 +2,7 @@
 // `CheckResult` (every counterexample replayed and explained), shared by
 // check.ts and parallel.ts.
 
+import { reductionOf } from "./_facets.ts";
 import type { Model } from "../model/model.ts";
 import { errorMessage, type SearchOutcome } from "./_search.ts";
 import type { CompactOutcome } from "./bfs_compact.ts";
@@ -31,6 +32,7 @@ export function toResult(
   out: SearchOutcome | CompactOutcome,
 ): CheckResult {
   const report = "storeReport" in out ? out.storeReport : undefined;
+  const off = reductionOf(model).off;
   const stats: Stats = {
     states: out.states,
     transitions: out.transitions,
@@ -57,7 +59,7 @@ export function toResult(
         reduction: {
           ...out.reduction,
           runs: 1,
-          ...(model.reductionOff !== undefined ? { off: model.reductionOff } : {}),
+          ...(off !== undefined ? { off } : {}),
         },
       }
       : {}),

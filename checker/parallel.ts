@@ -54,6 +54,7 @@ import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 import type { CheckResult } from "./result.ts";
 import { Pool } from "./_parallel_pool.ts";
 import { Coordinator } from "./_parallel_coordinator.ts";
+import { livenessProperties } from "./_facets.ts";
 
 /**
  * A spec a worker can load: the module that exports it, and the name of the
@@ -195,9 +196,10 @@ export async function checkParallel(
   }
   const result = toResult(model, params, outcome);
   const stats = { ...result.stats, workers };
-  if (result.verdict === "ok" && model.liveness.length > 0) {
+  const liveness = livenessProperties(model);
+  if (result.verdict === "ok" && liveness.length > 0) {
     // The sequential search, too, checks liveness only once safety holds.
-    const names = model.liveness.map((l) => `'${l.name}'`).join(", ");
+    const names = liveness.map((l) => `'${l.name}'`).join(", ");
     return {
       ...result,
       verdict: "error",

@@ -14,6 +14,7 @@
  * @module
  */
 
+import { stepperOf, symmetryOf } from "./_facets.ts";
 import type {
   BlockedProcess,
   Change,
@@ -25,7 +26,7 @@ import type {
   Symmetry,
   TransitionInfo,
 } from "../model/model.ts";
-import { initialStates, type SearchOutcome } from "./_search.ts";
+import { errorMessage, initialStates, type SearchOutcome } from "./_search.ts";
 import type { Trace } from "./replay.ts";
 import type { CheckResult, SymmetryStats } from "./result.ts";
 
@@ -256,11 +257,12 @@ export function concretize(model: Model, sym: Symmetry, trace: Trace): Trace | s
   sym.canonicalize(c, pi);
   let sigma = new Int32Array(P);
   for (let p = 0; p < P; p++) sigma[pi[p]!] = p;
+  const { fire } = stepperOf(model);
   const out: number[] = [];
   const steps = trace.transitions;
   for (let k = 0; k < steps.length; k++) {
     const t = steps[k]!;
-    const x = model.fire(c, t);
+    const x = fire(c, t);
     if (!(x instanceof Int32Array)) {
       if (x.property < 0 || k !== steps.length - 1) {
         return `step ${k + 1} of the reduced trace does not fire: ${x.message}`;
@@ -369,9 +371,9 @@ export function symmetryReduction(
   if (options.symmetry !== true) return { model, ...NONE };
   let sym: Symmetry | undefined;
   try {
-    sym = model.symmetry?.();
+    sym = symmetryOf(model);
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return errorMessage(e);
   }
   if (sym !== undefined && options.reduction !== undefined && options.reduction !== "none") {
     return `Cannot check '${model.name}': symmetry reduction and partial-order reduction ` +
