@@ -398,51 +398,12 @@ export function symmetryReduction(
     try {
       return concretize(model, sym, path);
     } catch (e) {
-      return `replaying it threw: ${e instanceof Error ? e.message : String(e)}`;
+      return `replaying it threw: ${errorMessage(e)}`;
     }
   };
   return {
     model: q,
-    outcome<O extends SearchOutcome>(out: O): O {
-      let o: O = out;
-      if (out.found !== undefined) {
-        const real = back(out.found);
-        if (typeof real === "string") {
-          const { found: _, ...rest } = out;
-          return {
-            ...rest,
-            status: "error",
-            error: {
-              cause: new Error(
-                `internal error: symmetry reduction: the counterexample to ` +
-                  `'${model.properties[out.found.property]?.name}' does not map back to ` +
-                  `a real trace (${real})`,
-              ),
-              init: 0,
-              transitions: [],
-            },
-          } as unknown as O;
-        }
-        o = { ...o, found: { ...out.found, ...real } };
-      }
-      if (out.error !== undefined && out.error.transitions.length > 0) {
-        const real = back(out.error);
-        o = {
-          ...o,
-          error: { ...out.error, ...(typeof real === "string" ? { transitions: [] } : real) },
-        };
-      }
-      const bound = out.incomplete?.found;
-      if (out.incomplete !== undefined && bound !== undefined) {
-        const real = back(bound);
-        const { found: _, ...rest } = out.incomplete;
-        o = {
-          ...o,
-          incomplete: typeof real === "string" ? rest : { ...rest, found: { ...bound, ...real } },
-        };
-      }
-      return o;
-    },
+    outcome: <O extends SearchOutcome>(out: O): O => realOutcome(model, out, back),
     result: (r) => ({
       ...r,
       stats: {
@@ -456,4 +417,53 @@ export function symmetryReduction(
       },
     }),
   };
+}
+
+/**
+ * A reduced search's outcome with every path mapped back to a real trace
+ * by `back`; a counterexample that does not map back is an internal error.
+ */
+function realOutcome<O extends SearchOutcome>(
+  model: Model,
+  out: O,
+  back: (path: Trace) => Trace | string,
+): O {
+  let o: O = out;
+  if (out.found !== undefined) {
+    const real = back(out.found);
+    if (typeof real === "string") {
+      const { found: _, ...rest } = out;
+      return {
+        ...rest,
+        status: "error",
+        error: {
+          cause: new Error(
+            `internal error: symmetry reduction: the counterexample to ` +
+              `'${model.properties[out.found.property]?.name}' does not map back to ` +
+              `a real trace (${real})`,
+          ),
+          init: 0,
+          transitions: [],
+        },
+      } as unknown as O;
+    }
+    o = { ...o, found: { ...out.found, ...real } };
+  }
+  if (out.error !== undefined && out.error.transitions.length > 0) {
+    const real = back(out.error);
+    o = {
+      ...o,
+      error: { ...out.error, ...(typeof real === "string" ? { transitions: [] } : real) },
+    };
+  }
+  const bound = out.incomplete?.found;
+  if (out.incomplete !== undefined && bound !== undefined) {
+    const real = back(bound);
+    const { found: _, ...rest } = out.incomplete;
+    o = {
+      ...o,
+      incomplete: typeof real === "string" ? rest : { ...rest, found: { ...bound, ...real } },
+    };
+  }
+  return o;
 }
