@@ -55,7 +55,37 @@ export interface BfsOptions extends SearchLimits, SearchHooks, ReductionOptions 
  * assert.equal(search.outcome().states, 4);
  * ```
  */
-export class BfsSearch extends SlicedSearch<number> {
+export class BfsSearch {
+  readonly #loop: BfsLoop;
+
+  /**
+   * Prepares the search: stores and checks the initial states.
+   *
+   * @param model The model to search.
+   * @param options Limits and hooks.
+   */
+  constructor(model: Model, options: BfsOptions = {}) {
+    this.#loop = new BfsLoop(model, options);
+  }
+
+  /**
+   * Runs for about `millis` milliseconds (or to the end).
+   *
+   * @param millis The slice length; `Infinity` runs to the end.
+   * @returns `true` when the search has finished.
+   */
+  run(millis: number = Number.POSITIVE_INFINITY): boolean {
+    return this.#loop.run(millis);
+  }
+
+  /** The outcome so far (final once {@linkcode BfsSearch.run} returned `true`). */
+  outcome(): SearchOutcome {
+    return this.#loop.outcome();
+  }
+}
+
+/** The search itself, in the shared sliced loop. */
+class BfsLoop extends SlicedSearch<number> {
   readonly #store: ExactStore;
   readonly #sink: InsertSink;
   readonly #cur: Int32Array;

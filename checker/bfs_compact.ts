@@ -111,7 +111,37 @@ export interface CompactOutcome extends SearchOutcome {
  * assert.ok(out.storeReport.omissionProbability < 1e-15);
  * ```
  */
-export class CompactBfsSearch extends SlicedSearch<StateRef, CompactOutcome> {
+export class CompactBfsSearch {
+  readonly #loop: CompactBfsLoop;
+
+  /**
+   * Prepares the search: stores and checks the initial states.
+   *
+   * @param model The model to search.
+   * @param options The store, limits and hooks.
+   */
+  constructor(model: Model, options: CompactBfsOptions = {}) {
+    this.#loop = new CompactBfsLoop(model, options);
+  }
+
+  /**
+   * Runs for about `millis` milliseconds (or to the end).
+   *
+   * @param millis The slice length; `Infinity` runs to the end.
+   * @returns `true` when the search has finished.
+   */
+  run(millis: number = Number.POSITIVE_INFINITY): boolean {
+    return this.#loop.run(millis);
+  }
+
+  /** The outcome so far (final once {@linkcode CompactBfsSearch.run} returned `true`). */
+  outcome(): CompactOutcome {
+    return this.#loop.outcome();
+  }
+}
+
+/** The search itself, in the shared sliced loop. */
+class CompactBfsLoop extends SlicedSearch<StateRef, CompactOutcome> {
   readonly #store: CompactStore;
   readonly #queue: StateQueue;
   readonly #sink: CompactSink;

@@ -61,7 +61,37 @@ export interface DfsOptions extends SearchLimits, SearchHooks, ReductionOptions 
  * assert.equal(search.outcome().states, bfs(s.compile()).states);
  * ```
  */
-export class DfsSearch extends SlicedSearch<number> {
+export class DfsSearch {
+  readonly #loop: DfsLoop;
+
+  /**
+   * Prepares the search: stores and checks the initial states.
+   *
+   * @param model The model to search.
+   * @param options Limits and hooks.
+   */
+  constructor(model: Model, options: DfsOptions = {}) {
+    this.#loop = new DfsLoop(model, options);
+  }
+
+  /**
+   * Runs for about `millis` milliseconds (or to the end).
+   *
+   * @param millis The slice length; `Infinity` runs to the end.
+   * @returns `true` when the search has finished.
+   */
+  run(millis: number = Number.POSITIVE_INFINITY): boolean {
+    return this.#loop.run(millis);
+  }
+
+  /** The outcome so far (final once {@linkcode DfsSearch.run} returned `true`). */
+  outcome(): SearchOutcome {
+    return this.#loop.outcome();
+  }
+}
+
+/** The search itself, in the shared sliced loop. */
+class DfsLoop extends SlicedSearch<number> {
   readonly #store: ExactStore;
   readonly #sink: InsertSink;
   readonly #cur: Int32Array;
