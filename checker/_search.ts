@@ -104,6 +104,11 @@ export interface SearchOutcome {
   readonly reduction?: { readonly ample: number; readonly full: number };
 }
 
+/** The message of a thrown value. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** The initial states of a model, copied. */
 export function initialStates(model: Model): Int32Array[] {
   const out: Int32Array[] = [];

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { coverageOf, livenessOf } from "./_facets.ts";
 import type { Model } from "../model/model.ts";
 import { stateGraph } from "./liveness.ts";
 import type { SearchLimits } from "./_search.ts";
@@ -52,20 +53,22 @@ export interface CoverageReport {
  */
 export function coverage(model: Model, limits: SearchLimits = {}): CoverageReport {
   const g = stateGraph(model, limits);
-  const points = new Uint8Array(model.blockingPoints.length);
-  const leads = model.liveness.map((l, i) => ({ l, i })).filter(({ l }) => l.kind === "leadsTo");
+  const { blockingPoints, blockedPoints } = coverageOf(model);
+  const live = livenessOf(model);
+  const points = new Uint8Array(blockingPoints.length);
+  const leads = live.properties.map((l, i) => ({ l, i })).filter(({ l }) => l.kind === "leadsTo");
   const triggered = new Uint8Array(leads.length);
   const buf = new Int32Array(model.width);
   const states = g?.states ?? 0;
   for (let s = 0; s < states; s++) {
     g!.read(s, buf);
-    model.blockedPoints(buf, points);
+    blockedPoints(buf, points);
     leads.forEach(({ i }, k) => {
-      if (triggered[k] === 0 && model.live(i, "p", buf)) triggered[k] = 1;
+      if (triggered[k] === 0 && live.holds(i, "p", buf)) triggered[k] = 1;
     });
   }
   return {
-    blocking: model.blockingPoints.map((point, i) => ({ point, reached: points[i] === 1 })),
+    blocking: blockingPoints.map((point, i) => ({ point, reached: points[i] === 1 })),
     triggers: leads.map(({ l }, k) => ({ property: l.name, reached: triggered[k] === 1 })),
     states,
     complete: g !== undefined,

@@ -15,10 +15,10 @@
  * @module
  */
 
-import fc from "fast-check";
 import type { Checkable, Model } from "../model/model.ts";
 import type { ParamInput } from "../model/spec.ts";
-import { contextSwitches, processTable, ScheduleArbitrary, walk } from "./_schedule.ts";
+import { contextSwitches, nothingFound, processTable, randomRuns, walk } from "./_schedule.ts";
+import { errorMessage } from "./_search.ts";
 import { explainTrace } from "./explain.ts";
 import type { Counterexample } from "./result.ts";
 
@@ -145,10 +145,6 @@ export interface SimulationResult {
   readonly seconds: number;
 }
 
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 function randomSeed(): number {
   return (Date.now() ^ (Math.random() * 0x100000000)) | 0;
 }
@@ -196,12 +192,12 @@ export function simulate(
   options: SimulateOptions = {},
 ): SimulationResult {
   const start = performance.now();
+  const seconds = () => (performance.now() - start) / 1000;
   const seed = options.seed ?? randomSeed();
   const maxSteps = options.maxSteps ?? 1000;
-  const name = target.name;
+  const base = { seed, maxSteps, shrinks: 0 };
   let model: Model;
   let params: Readonly<Record<string, number | boolean>> = {};
-  const base = { seed, maxSteps, shrinks: 0 };
   try {
     if ("compile" in target) {
       params = target.resolve(options.params ?? {});
@@ -212,72 +208,36 @@ export function simulate(
   } catch (e) {
     return {
       ...base,
-      spec: name,
+      spec: target.name,
       params,
       verdict: "error",
-      error: { message: messageOf(e) },
+      error: { message: errorMessage(e) },
       runs: 0,
       walks: { count: 0, steps: 0 },
-      seconds: (performance.now() - start) / 1000,
-    };
-  }
-  const walks = { count: 0, steps: 0 };
-  let firstLength: number | undefined;
-  let cut = 0;
-  const schedules = new ScheduleArbitrary(model, 0, maxSteps);
-  const property = fc.property(schedules, (schedule) => {
-    const w = walk(model, 0, schedule);
-    walks.count++;
-    walks.steps += w.transitions.length;
-    const bad = w.end === "violation" || w.end === "error";
-    if (bad && firstLength === undefined) firstLength = w.transitions.length;
-    if (w.end === "exhausted") cut++;
-    return !bad;
-  });
-  const details = fc.check(property, {
-    seed,
-    numRuns: options.runs ?? 1000,
-    ...(options.path !== undefined ? { path: options.path } : {}),
-    ...(options.timeSeconds !== undefined
-      ? { interruptAfterTimeLimit: options.timeSeconds * 1000 }
-      : {}),
-  });
-  walks.count += schedules.tally.count;
-  walks.steps += schedules.tally.steps;
-  const common = {
-    spec: model.name,
-    params,
-    seed: details.seed,
-    maxSteps,
-    runs: details.numRuns,
-    shrinks: details.numShrinks,
-    walks,
-  };
-  const seconds = () => (performance.now() - start) / 1000;
-  const counterexample = details.counterexample?.[0];
-  if (!details.failed || counterexample === undefined) {
-    const why = details.interrupted ? "the time limit was reached; " : "";
-    return {
-      ...common,
-      verdict: "incomplete",
-      incomplete: {
-        message: `${why}no violation in ${details.numRuns} random run${
-          details.numRuns === 1 ? "" : "s"
-        } of at most ${maxSteps} steps (a simulation is not exhaustive)${
-          cut === 0
-            ? ""
-            : `; ${cut} of them reached ${maxSteps} steps before an end state (raise the step limit)`
-        }`,
-      },
       seconds: seconds(),
     };
   }
+  const run = randomRuns(model, { ...options, seed, maxSteps });
+  const common = {
+    spec: model.name,
+    params,
+    seed: run.details.seed,
+    maxSteps,
+    runs: run.details.numRuns,
+    shrinks: run.details.numShrinks,
+    walks: run.walks,
+  };
+  const counterexample = run.details.counterexample?.[0];
+  if (!run.details.failed || counterexample === undefined) {
+    return { ...common, verdict: "incomplete", incomplete: nothingFound(run), seconds: seconds() };
+  }
   const w = walk(model, 0, counterexample);
   const story = explainTrace(model, { init: 0, transitions: w.transitions });
+  const path = run.details.counterexamplePath;
   const shrunk = {
     ...common,
-    ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
-    ...(firstLength !== undefined ? { firstLength } : {}),
+    ...(path !== null ? { path } : {}),
+    ...(run.firstLength !== undefined ? { firstLength: run.firstLength } : {}),
     schedule: w.schedule,
     contextSwitches: contextSwitches(processTable(model), w.transitions),
   };

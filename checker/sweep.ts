@@ -208,32 +208,7 @@ export function sweep(
     ? "grid"
     : "random";
   const points: SweepPoint[] = [];
-  const results = new Map<string, CheckResult>();
-  const checkPoint = (point: Record<string, ParamValue>): CheckResult => {
-    const key = pointKey(grid, point);
-    const known = results.get(key);
-    if (known !== undefined) return known;
-    const t = performance.now();
-    const r = check(spec, {
-      params: { ...fixed, ...point },
-      maxStates,
-      ...(options.timeSeconds !== undefined ? { timeSeconds: options.timeSeconds } : {}),
-      ...(options.symmetry === true ? { symmetry: true } : {}),
-    });
-    results.set(key, r);
-    const p: SweepPoint = {
-      params: point,
-      verdict: r.verdict,
-      states: r.stats.states,
-      ...(r.violation !== undefined
-        ? { property: r.violation.property, length: r.violation.transitions.length }
-        : {}),
-      seconds: (performance.now() - t) / 1000,
-    };
-    points.push(p);
-    options.onPoint?.(p);
-    return r;
-  };
+  const checkPoint = pointChecker(spec, grid, { ...options, maxStates }, points);
   const base = {
     spec: spec.name,
     mode,
@@ -301,4 +276,43 @@ function randomSweep(
     point !== undefined ? { params: point, result: checkPoint(point) } : undefined,
     details,
   );
+}
+
+/**
+ * Checks one point of the grid (each at most once), recording it in
+ * `points` and telling `options.onPoint`.
+ */
+function pointChecker(
+  spec: Checkable,
+  grid: Exclude<ReturnType<typeof gridOf>, string>,
+  options: SweepOptions & { maxStates: number },
+  points: SweepPoint[],
+): (point: Record<string, ParamValue>) => CheckResult {
+  const fixed = options.params ?? {};
+  const results = new Map<string, CheckResult>();
+  return (point) => {
+    const key = pointKey(grid, point);
+    const known = results.get(key);
+    if (known !== undefined) return known;
+    const t = performance.now();
+    const r = check(spec, {
+      params: { ...fixed, ...point },
+      maxStates: options.maxStates,
+      ...(options.timeSeconds !== undefined ? { timeSeconds: options.timeSeconds } : {}),
+      ...(options.symmetry === true ? { symmetry: true } : {}),
+    });
+    results.set(key, r);
+    const p: SweepPoint = {
+      params: point,
+      verdict: r.verdict,
+      states: r.stats.states,
+      ...(r.violation !== undefined
+        ? { property: r.violation.property, length: r.violation.transitions.length }
+        : {}),
+      seconds: (performance.now() - t) / 1000,
+    };
+    points.push(p);
+    options.onPoint?.(p);
+    return r;
+  };
 }

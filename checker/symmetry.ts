@@ -14,6 +14,7 @@
  * @module
  */
 
+import { stepperOf, symmetryOf } from "./_facets.ts";
 import type {
   BlockedProcess,
   Change,
@@ -25,7 +26,7 @@ import type {
   Symmetry,
   TransitionInfo,
 } from "../model/model.ts";
-import { initialStates, type SearchOutcome } from "./_search.ts";
+import { errorMessage, initialStates, type SearchOutcome } from "./_search.ts";
 import type { Trace } from "./replay.ts";
 import type { CheckResult, SymmetryStats } from "./result.ts";
 
@@ -256,11 +257,12 @@ export function concretize(model: Model, sym: Symmetry, trace: Trace): Trace | s
   sym.canonicalize(c, pi);
   let sigma = new Int32Array(P);
   for (let p = 0; p < P; p++) sigma[pi[p]!] = p;
+  const { fire } = stepperOf(model);
   const out: number[] = [];
   const steps = trace.transitions;
   for (let k = 0; k < steps.length; k++) {
     const t = steps[k]!;
-    const x = model.fire(c, t);
+    const x = fire(c, t);
     if (!(x instanceof Int32Array)) {
       if (x.property < 0 || k !== steps.length - 1) {
         return `step ${k + 1} of the reduced trace does not fire: ${x.message}`;
@@ -369,9 +371,9 @@ export function symmetryReduction(
   if (options.symmetry !== true) return { model, ...NONE };
   let sym: Symmetry | undefined;
   try {
-    sym = model.symmetry?.();
+    sym = symmetryOf(model);
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return errorMessage(e);
   }
   if (sym !== undefined && options.reduction !== undefined && options.reduction !== "none") {
     return `Cannot check '${model.name}': symmetry reduction and partial-order reduction ` +
@@ -396,51 +398,12 @@ export function symmetryReduction(
     try {
       return concretize(model, sym, path);
     } catch (e) {
-      return `replaying it threw: ${e instanceof Error ? e.message : String(e)}`;
+      return `replaying it threw: ${errorMessage(e)}`;
     }
   };
   return {
     model: q,
-    outcome<O extends SearchOutcome>(out: O): O {
-      let o: O = out;
-      if (out.found !== undefined) {
-        const real = back(out.found);
-        if (typeof real === "string") {
-          const { found: _, ...rest } = out;
-          return {
-            ...rest,
-            status: "error",
-            error: {
-              cause: new Error(
-                `internal error: symmetry reduction: the counterexample to ` +
-                  `'${model.properties[out.found.property]?.name}' does not map back to ` +
-                  `a real trace (${real})`,
-              ),
-              init: 0,
-              transitions: [],
-            },
-          } as unknown as O;
-        }
-        o = { ...o, found: { ...out.found, ...real } };
-      }
-      if (out.error !== undefined && out.error.transitions.length > 0) {
-        const real = back(out.error);
-        o = {
-          ...o,
-          error: { ...out.error, ...(typeof real === "string" ? { transitions: [] } : real) },
-        };
-      }
-      const bound = out.incomplete?.found;
-      if (out.incomplete !== undefined && bound !== undefined) {
-        const real = back(bound);
-        const { found: _, ...rest } = out.incomplete;
-        o = {
-          ...o,
-          incomplete: typeof real === "string" ? rest : { ...rest, found: { ...bound, ...real } },
-        };
-      }
-      return o;
-    },
+    outcome: <O extends SearchOutcome>(out: O): O => realOutcome(model, out, back),
     result: (r) => ({
       ...r,
       stats: {
@@ -454,4 +417,53 @@ export function symmetryReduction(
       },
     }),
   };
+}
+
+/**
+ * A reduced search's outcome with every path mapped back to a real trace
+ * by `back`; a counterexample that does not map back is an internal error.
+ */
+function realOutcome<O extends SearchOutcome>(
+  model: Model,
+  out: O,
+  back: (path: Trace) => Trace | string,
+): O {
+  let o: O = out;
+  if (out.found !== undefined) {
+    const real = back(out.found);
+    if (typeof real === "string") {
+      const { found: _, ...rest } = out;
+      return {
+        ...rest,
+        status: "error",
+        error: {
+          cause: new Error(
+            `internal error: symmetry reduction: the counterexample to ` +
+              `'${model.properties[out.found.property]?.name}' does not map back to ` +
+              `a real trace (${real})`,
+          ),
+          init: 0,
+          transitions: [],
+        },
+      } as unknown as O;
+    }
+    o = { ...o, found: { ...out.found, ...real } };
+  }
+  if (out.error !== undefined && out.error.transitions.length > 0) {
+    const real = back(out.error);
+    o = {
+      ...o,
+      error: { ...out.error, ...(typeof real === "string" ? { transitions: [] } : real) },
+    };
+  }
+  const bound = out.incomplete?.found;
+  if (out.incomplete !== undefined && bound !== undefined) {
+    const real = back(bound);
+    const { found: _, ...rest } = out.incomplete;
+    o = {
+      ...o,
+      incomplete: typeof real === "string" ? rest : { ...rest, found: { ...bound, ...real } },
+    };
+  }
+  return o;
 }
