@@ -108,10 +108,11 @@ export class Reducer {
   /** Expands `state` into `sink`: through an ample set if allowed, else fully. */
   expand(state: Int32Array, sink: SuccessorSink): number {
     const model = this.#model;
-    if (model.ample !== undefined) {
+    const reduction = model.reduction;
+    if (reduction !== undefined) {
       const buf = this.#buf;
       buf.count = 0;
-      const n = model.ample(state, buf);
+      const n = reduction.ample(state, buf);
       if (n > 0) {
         let ok = true;
         for (let i = 0; i < buf.count && ok; i++) ok = this.#allowed(buf.states[i]!);

@@ -7,6 +7,7 @@
 import fc from "fast-check";
 import type { Model } from "../model/model.ts";
 import { initialStates } from "./_search.ts";
+import { enabled as enabledIn, fire } from "./_fire.ts";
 
 /** How a walk ended. */
 export type WalkEnd = "violation" | "end" | "exhausted" | "error";
@@ -63,7 +64,7 @@ function advance(
     for (let i = 0;; i++) {
       const inv = model.check(state);
       if (inv >= 0) return done("violation", inv);
-      const enabled = model.enabled(state);
+      const enabled = enabledIn(model, state);
       if (enabled.length === 0) {
         const p = model.stuck(state);
         return p >= 0 ? done("violation", p) : done("end");
@@ -74,7 +75,7 @@ function advance(
       const t = enabled[pick]!;
       // Fired before it is recorded: a transition whose code throws is not
       // part of the trace, which ends in the state where the spec failed.
-      const next = model.fire(state, t);
+      const next = fire(model, state, t);
       transitions.push(t);
       schedule.push(pick);
       if (!(next instanceof Int32Array)) {
@@ -135,7 +136,9 @@ export function walk(model: Model, init: number, schedule: readonly number[]): W
 /** The process that moves in each transition, by transition number. */
 export function processTable(model: Model): string[] {
   const out: string[] = [];
-  for (let t = 0; t < model.transitionCount; t++) out.push(model.describe(t).process);
+  for (let t = 0; t < model.transitionCount; t++) {
+    out.push(model.explanation?.describe(t).process ?? "?");
+  }
   return out;
 }
 

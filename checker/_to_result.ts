@@ -60,7 +60,7 @@ export function toResult(
         reduction: {
           ...out.reduction,
           runs: 1,
-          ...(model.reductionOff !== undefined ? { off: model.reductionOff } : {}),
+          ...(model.reduction?.off !== undefined ? { off: model.reduction.off } : {}),
         },
       }
       : {}),

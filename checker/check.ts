@@ -136,7 +136,7 @@ function prepare(target: Model | Checkable, options: CheckOptions): Prepared {
 
 /** Checks the liveness properties once safety holds on the whole state space. */
 function withLiveness(model: Model, result: CheckResult, options: CheckOptions): CheckResult {
-  if (result.verdict !== "ok" || model.liveness.length === 0) return result;
+  if (result.verdict !== "ok" || (model.liveness?.properties.length ?? 0) === 0) return result;
   let g;
   try {
     g = stateGraph(model, options);
@@ -154,7 +154,7 @@ function withLiveness(model: Model, result: CheckResult, options: CheckOptions):
       },
     };
   }
-  for (let i = 0; i < model.liveness.length; i++) {
+  for (let i = 0; i < (model.liveness?.properties.length ?? 0); i++) {
     let lasso;
     try {
       lasso = checkLiveness(model, g, i);
@@ -246,7 +246,7 @@ export function check(target: Model | Checkable, options: CheckOptions = {}): Ch
   do {
     const search = engine(red.model, options);
     // The initial states' invariants were evaluated: no ample set was taken yet.
-    epoch = red.model.reductionEpoch;
+    epoch = red.model.reduction?.epoch;
     search.run();
     out = search.outcome();
     runs++;
@@ -270,7 +270,7 @@ function again(
   epoch: number | undefined,
 ): boolean {
   return options.reduction === "por" && out.status !== "violation" &&
-    model.reductionEpoch !== epoch;
+    model.reduction?.epoch !== epoch;
 }
 
 function withRuns(result: CheckResult, runs: number): CheckResult {
@@ -325,7 +325,7 @@ export async function checkAsync(
       ...options,
       shouldStop: () => signal?.aborted === true || outer?.() === true,
     });
-    epoch = red.model.reductionEpoch;
+    epoch = red.model.reduction?.epoch;
     while (!search.run(slice)) {
       await new Promise((resolve) => setTimeout(resolve, 0));
     }

@@ -52,20 +52,23 @@ export interface CoverageReport {
  */
 export function coverage(model: Model, limits: SearchLimits = {}): CoverageReport {
   const g = stateGraph(model, limits);
-  const points = new Uint8Array(model.blockingPoints.length);
-  const leads = model.liveness.map((l, i) => ({ l, i })).filter(({ l }) => l.kind === "leadsTo");
+  const blocking = model.coverage;
+  const live = model.liveness;
+  const points = new Uint8Array(blocking?.points.length ?? 0);
+  const leads = (live?.properties ?? []).map((l, i) => ({ l, i }))
+    .filter(({ l }) => l.kind === "leadsTo");
   const triggered = new Uint8Array(leads.length);
   const buf = new Int32Array(model.width);
   const states = g?.states ?? 0;
   for (let s = 0; s < states; s++) {
     g!.read(s, buf);
-    model.blockedPoints(buf, points);
+    blocking?.blocked(buf, points);
     leads.forEach(({ i }, k) => {
-      if (triggered[k] === 0 && model.live(i, "p", buf)) triggered[k] = 1;
+      if (triggered[k] === 0 && live!.live(i, "p", buf)) triggered[k] = 1;
     });
   }
   return {
-    blocking: model.blockingPoints.map((point, i) => ({ point, reached: points[i] === 1 })),
+    blocking: (blocking?.points ?? []).map((point, i) => ({ point, reached: points[i] === 1 })),
     triggers: leads.map(({ l }, k) => ({ property: l.name, reached: triggered[k] === 1 })),
     states,
     complete: g !== undefined,

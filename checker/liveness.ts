@@ -17,7 +17,7 @@
  * @module
  */
 
-import type { LivenessInfo, Model, SuccessorSink } from "../model/model.ts";
+import type { Liveness, LivenessInfo, Model, Processes, SuccessorSink } from "../model/model.ts";
 import { ExactStore } from "./_store.ts";
 import { initialStates, type SearchLimits } from "./_search.ts";
 
@@ -146,7 +146,7 @@ function moversOf(model: Model, g: StateGraph): { edgeMovers: Int32Array[] } {
   for (let e = 0; e < g.via.length; e++) {
     const t = g.via[e]!;
     let m = cache.get(t);
-    if (m === undefined) cache.set(t, m = Int32Array.from(model.movers(t)));
+    if (m === undefined) cache.set(t, m = Int32Array.from(processesOf(model).movers(t)));
     edgeMovers.push(m);
   }
   return { edgeMovers };
@@ -237,7 +237,7 @@ function groupsOf(
     }
     groups.push({ strong, enabled, edge });
   };
-  const n = model.processNames.length;
+  const n = processesOf(model).names.length;
   if (prop.fairness !== "none") {
     for (let pid = 0; pid < n; pid++) {
       add(prop.fairness === "strong", (e) => edgeMovers[e]!.includes(pid));
@@ -245,7 +245,10 @@ function groupsOf(
   }
   for (const prim of prop.strongOn ?? []) {
     for (let pid = 0; pid < n; pid++) {
-      add(true, (e) => edgeMovers[e]!.includes(pid) && model.primitiveOf(g.via[e]!) === prim);
+      add(
+        true,
+        (e) => edgeMovers[e]!.includes(pid) && processesOf(model).primitiveOf(g.via[e]!) === prim,
+      );
     }
   }
   return groups;
@@ -440,7 +443,7 @@ function cycleThrough(
  * ```
  */
 export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso | undefined {
-  const prop = model.liveness[index]!;
+  const prop = livenessOf(model).properties[index]!;
   const { edgeMovers } = moversOf(model, g);
   const groups = groupsOf(model, g, prop, edgeMovers);
   if (prop.kind === "starvation" || prop.kind === "wakeup") {
@@ -449,7 +452,7 @@ export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso
   const buf = new Int32Array(model.width);
   const holds = (part: "p" | "q", s: number) => {
     g.read(s, buf);
-    return model.live(index, part, buf);
+    return livenessOf(model).live(index, part, buf);
   };
   const goalPart = prop.kind === "leadsTo" ? "q" : "p";
   const region = new Uint8Array(g.states);
@@ -551,14 +554,14 @@ function starvation(
   groups: readonly FairGroup[],
   edgeMovers: Int32Array[],
 ): Lasso | undefined {
-  for (let pid = 0; pid < model.processNames.length; pid++) {
-    const name = model.processNames[pid]!;
+  for (let pid = 0; pid < processesOf(model).names.length; pid++) {
+    const name = processesOf(model).names[pid]!;
     if (name.slice(0, name.lastIndexOf("#")) !== prop.process) continue;
     const buf = new Int32Array(model.width);
     const region = new Uint8Array(g.states);
     for (let s = 0; s < g.states; s++) {
       g.read(s, buf);
-      region[s] = model.finished(buf, pid) ? 0 : 1;
+      region[s] = processesOf(model).finished(buf, pid) ? 0 : 1;
     }
     const skip = new Uint8Array(g.via.length);
     for (let e = 0; e < g.via.length; e++) if (edgeMovers[e]!.includes(pid)) skip[e] = 1;
@@ -594,4 +597,22 @@ function starvation(
     };
   }
   return undefined;
+}
+
+/** The model's processes facet, which fairness needs. */
+function processesOf(model: Model): Processes {
+  const p = model.processes;
+  if (p === undefined) {
+    throw new TypeError(`Cannot check liveness of '${model.name}': the model has no processes`);
+  }
+  return p;
+}
+
+/** The model's liveness facet. */
+function livenessOf(model: Model): Liveness {
+  const l = model.liveness;
+  if (l === undefined) {
+    throw new TypeError(`Cannot check liveness of '${model.name}': the model has no liveness`);
+  }
+  return l;
 }

@@ -646,9 +646,10 @@ export async function checkParallel(
   }
   const result = toResult(model, params, outcome);
   const stats = { ...result.stats, workers };
-  if (result.verdict === "ok" && model.liveness.length > 0) {
+  const liveness = model.liveness?.properties ?? [];
+  if (result.verdict === "ok" && liveness.length > 0) {
     // The sequential search, too, checks liveness only once safety holds.
-    const names = model.liveness.map((l) => `'${l.name}'`).join(", ");
+    const names = liveness.map((l) => `'${l.name}'`).join(", ");
     return {
       ...result,
       verdict: "error",

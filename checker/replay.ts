@@ -8,6 +8,7 @@
 
 import type { Model } from "../model/model.ts";
 import { initialStates } from "./_search.ts";
+import { fire } from "./_fire.ts";
 
 /** A path through a model: an initial state and transition numbers. */
 export interface Trace {
@@ -80,7 +81,7 @@ export function replay(model: Model, trace: Trace): ReplayResult {
   let cur = first;
   for (let i = 0; i < trace.transitions.length; i++) {
     const t = trace.transitions[i]!;
-    const next = model.fire(cur, t);
+    const next = fire(model, cur, t);
     if (!(next instanceof Int32Array)) {
       if (next.property < 0) return { states, error: `step ${i + 1}: ${next.message}` };
       return { states, failure: { step: i, property: next.property, message: next.message } };
