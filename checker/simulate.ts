@@ -18,7 +18,7 @@
 import fc from "fast-check";
 import { match } from "ts-pattern";
 import type { Checkable, Model } from "../model/model.ts";
-import type { ParamInput } from "../model/spec.ts";
+import type { ParamInput } from "../model/types.ts";
 import { contextSwitches, processTable, ScheduleArbitrary, walk } from "./_schedule.ts";
 import { explainTrace } from "./explain.ts";
 import { formatCounterexample } from "./report.ts";

@@ -17,7 +17,7 @@
 import fc from "fast-check";
 import { match } from "ts-pattern";
 import type { Checkable } from "../model/model.ts";
-import type { ParamInput } from "../model/spec.ts";
+import type { ParamInput } from "../model/types.ts";
 import {
   formatPoint,
   type Grid,

@@ -63,12 +63,12 @@ export function compileSystem(
  */
 function generateFor(run: Interpreter): ReturnType<typeof generate> | undefined {
   const machine = run.machine;
-  const p = machine.layout;
-  if (p.hasAtomic || machine.events !== undefined) return undefined;
+  const layout = machine.layout;
+  if (layout.hasAtomic || machine.events !== undefined) return undefined;
   return generate({
-    spec: p.spec,
+    spec: layout.spec,
     w: machine.w,
-    width: p.width,
+    width: layout.width,
     env: machine.env,
     sync: machine.sync,
     insts: machine.insts.map((inst) => ({
@@ -82,7 +82,7 @@ function generateFor(run: Interpreter): ReturnType<typeof generate> | undefined 
     })),
     cursor: run.cursor,
     emit: (sink, tid, state) => run.emit(sink, tid, state),
-    direct: p.steps.length === 0,
+    direct: layout.steps.length === 0,
     halt: () => run.halt(),
     finished: machine.exitHooks.length === 0
       ? undefined

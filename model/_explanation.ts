@@ -51,13 +51,13 @@ export class Explainer implements Explanation {
   }
 
   explain(property: number, state: Int32Array): string {
-    const p = this.#machine.layout;
-    const info: PropertyInfo | undefined = p.props[property];
+    const layout = this.#machine.layout;
+    const info: PropertyInfo | undefined = layout.props[property];
     if (info === undefined) return `unknown property ${property}`;
     copyState(this.#machine.w, state);
     return match(info.kind)
       .with("invariant", "final", () => {
-        const decl = [...p.invariants, ...p.finals].find((d) => d.prop === property)!;
+        const decl = [...layout.invariants, ...layout.finals].find((d) => d.prop === property)!;
         const r = this.#run.evalProp(decl.pred, property);
         const what = info.kind === "invariant" ? "invariant" : "final property";
         return typeof r === "string"
@@ -82,14 +82,14 @@ export class Explainer implements Explanation {
 
   diff(before: Int32Array, after: Int32Array): Change[] {
     const out: Change[] = [];
-    const { layout: p, insts, pidName } = this.#machine;
-    for (const v of p.globals) {
-      const a = formatVar(before, p.globalBase, v), b = formatVar(after, p.globalBase, v);
+    const { layout, insts, pidName } = this.#machine;
+    for (const v of layout.globals) {
+      const a = formatVar(before, layout.globalBase, v), b = formatVar(after, layout.globalBase, v);
       if (a !== b) out.push({ name: v.name, before: a, after: b });
     }
-    for (const prim of p.prims) {
+    for (const prim of layout.prims) {
       if (isTemplate(prim)) continue; // ghost state: its verdicts speak for it
-      const off = p.primOff.get(prim)!;
+      const off = layout.primOff.get(prim)!;
       const a = prim.format(before, off, pidName), b = prim.format(after, off, pidName);
       if (a !== b) out.push({ name: prim.name, before: a, after: b });
     }
@@ -104,13 +104,13 @@ export class Explainer implements Explanation {
 
   blocked(state: Int32Array): BlockedProcess[] {
     const out: BlockedProcess[] = [];
-    const { layout: p, insts, events, eventsOff, pidName } = this.#machine;
+    const { layout, insts, events, eventsOff, pidName } = this.#machine;
     for (const inst of insts) {
       const pcIndex = state[inst.pcOff]!;
       if (inst.type.valid[pcIndex] === 1) continue;
       const pc = inst.type.pcs[pcIndex]!;
-      const holds = p.prims
-        .filter((prim) => prim.holds?.(state, p.primOff.get(prim)!, inst.pid) === true)
+      const holds = layout.prims
+        .filter((prim) => prim.holds?.(state, layout.primOff.get(prim)!, inst.pid) === true)
         .map((prim) => prim.name);
       if (events?.stopped(state, eventsOff, inst.pid) === true) {
         out.push({ process: inst.name, step: pc.name, waitsOn: ["SIGCONT (stopped)"], holds });
@@ -118,7 +118,7 @@ export class Explainer implements Explanation {
       }
       const waitsOn = pc.edges.map((e) => {
         if (e.op === undefined) return e.text;
-        const off = p.primOff.get(e.op.prim)!;
+        const off = layout.primOff.get(e.op.prim)!;
         const holder = e.op.prim.kind === "mutex" ? state[off]! - 1 : -1;
         if (e.kind === RENDEZVOUS_SEND) return `${e.op.text} (no receiver ready)`;
         if (e.kind === RENDEZVOUS_RECV) return `${e.op.text} (no sender ready)`;
@@ -132,11 +132,13 @@ export class Explainer implements Explanation {
   }
 
   format(state: Int32Array): string {
-    const { layout: p, insts, pidName } = this.#machine;
+    const { layout, insts, pidName } = this.#machine;
     const parts: string[] = [];
-    for (const v of p.globals) parts.push(`${v.name}=${formatVar(state, p.globalBase, v)}`);
-    for (const prim of p.prims) {
-      parts.push(`${prim.name}=${prim.format(state, p.primOff.get(prim)!, pidName)}`);
+    for (const v of layout.globals) {
+      parts.push(`${v.name}=${formatVar(state, layout.globalBase, v)}`);
+    }
+    for (const prim of layout.prims) {
+      parts.push(`${prim.name}=${prim.format(state, layout.primOff.get(prim)!, pidName)}`);
     }
     for (const inst of insts) {
       const pcIndex = state[inst.pcOff]!;

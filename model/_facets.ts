@@ -123,16 +123,18 @@ export function symmetryOf(machine: Machine): () => Symmetry | undefined {
   let built: Symmetry | undefined | SpecError | null = null;
   return () => {
     if (built === null) {
-      const p = machine.layout;
-      const next = p.prims.length > 0 ? p.primOff.get(p.prims[0]!)! : machine.insts[0]!.pcOff;
+      const layout = machine.layout;
+      const next = layout.prims.length > 0
+        ? layout.primOff.get(layout.prims[0]!)!
+        : machine.insts[0]!.pcOff;
       try {
         built = buildSymmetry({
-          spec: p.spec,
-          width: p.width,
-          hasAtomic: p.hasAtomic,
-          globalSlots: next - p.globalBase,
-          prims: p.prims,
-          primOff: p.primOff,
+          spec: layout.spec,
+          width: layout.width,
+          hasAtomic: layout.hasAtomic,
+          globalSlots: next - layout.globalBase,
+          prims: layout.prims,
+          primOff: layout.primOff,
           insts: machine.insts.map((i) => ({
             kind: i.type.name,
             symmetric: i.type.symmetric,
@@ -141,7 +143,7 @@ export function symmetryOf(machine: Machine): () => Symmetry | undefined {
           })),
         });
       } catch (e) {
-        built = e instanceof SpecError ? e : new SpecError(errorText(e), { spec: p.spec });
+        built = e instanceof SpecError ? e : new SpecError(errorText(e), { spec: layout.spec });
       }
     }
     if (built instanceof SpecError) throw built;

@@ -8,7 +8,8 @@
 // the dispatch unrolled; the interpreter stays the reference, and runs what
 // the generator leaves out (atomic blocks, signals).
 
-import type { AsyncEvents, Ctx, OpImpl } from "./_ast.ts";
+import type { Ctx } from "./_ast.ts";
+import { deliver, type DeliveryHost } from "./_delivery.ts";
 import type { GenCursor, InstExpander } from "./_codegen.ts";
 import {
   copyState,
@@ -35,12 +36,11 @@ import {
   WHEN,
 } from "./_automaton.ts";
 import type { StateView, StepInfo } from "./_types.ts";
-import { Errno } from "./primitives/errno.ts";
 import { errorText, SpecError } from "./spec_error.ts";
 import { ArraySync, initVars, makeViewClass } from "./_views.ts";
 
 /** Runs a machine: the core of a compiled model. */
-export class Interpreter {
+export class Interpreter implements DeliveryHost {
   readonly machine: Machine;
   /** What the invariants have queried (for partial-order reduction). */
   readonly visibility = new Visibility();
@@ -54,14 +54,14 @@ export class Interpreter {
   halted = false;
   /** Expanding one process alone: the owner of an atomic block, or for coverage. */
   ownerOnly = false;
+  /** The transition being fired, for error messages. */
+  current = -1;
   /** Step properties read the state before the step here. */
   readonly #before: Int32Array;
   readonly #beforeSync: ArraySync;
   readonly #beforeView: StateView<unknown>;
   readonly #stepInfo: readonly StepInfo[];
   readonly #atomic: boolean;
-  /** The transition being fired, for error messages. */
-  #current = -1;
   /** The receiver's half of the rendezvous being fired failed. */
   #failInPartner = false;
 
@@ -73,15 +73,15 @@ export class Interpreter {
     this.machine = machine;
     this.#stepInfo = stepInfo;
     this.#atomic = machine.layout.hasAtomic;
-    const p = machine.layout;
+    const layout = machine.layout;
     this.stateView = stateViewOver(machine, machine.w, machine.globals, this.visibility);
     // Step properties read the state before the step through a second set
     // of views over their own buffer.
-    const before = new Int32Array(p.width);
+    const before = new Int32Array(layout.width);
     this.#before = before;
     this.#beforeSync = new ArraySync(before, machine.env);
-    const BeforeGlobals = makeViewClass(before, p.globals, machine.env, "", this.#beforeSync);
-    const beforeGlobals = new BeforeGlobals(p.globalBase, "");
+    const BeforeGlobals = makeViewClass(before, layout.globals, machine.env, "", this.#beforeSync);
+    const beforeGlobals = new BeforeGlobals(layout.globalBase, "");
     this.#beforeView = stateViewOver(machine, before, beforeGlobals, this.visibility);
   }
 
@@ -122,7 +122,7 @@ export class Interpreter {
       return n;
     } catch (e) {
       if (this.generated !== undefined) {
-        this.#current = this.cursor.cur;
+        this.current = this.cursor.cur;
         this.#failInPartner = this.cursor.partner;
       }
       this.ownerOnly = false;
@@ -161,7 +161,7 @@ export class Interpreter {
     if (e instanceof SpecError) return e;
     const { layout, insts, trans } = this.machine;
     const spec = layout.spec;
-    const t = trans[this.#current];
+    const t = trans[this.current];
     if (t === undefined) return new SpecError(errorText(e), { spec, cause: e });
     const inst = insts[t.pid]!;
     if (t.kind === "deliver") {
@@ -242,7 +242,7 @@ export class Interpreter {
       // A pending, unblocked signal is delivered on the next return to user
       // mode (§6.3): before the process takes any step of its own.
       const off = this.machine.eventsOff;
-      if (events.deliverable(w, off, inst.pid)) return this.#deliver(inst, events, state, sink);
+      if (events.deliverable(w, off, inst.pid)) return deliver(this, inst, events, state, sink);
       if (events.stopped(w, off, inst.pid)) return 0;
     }
     const pc = w[inst.pcOff]!;
@@ -253,7 +253,7 @@ export class Interpreter {
     for (let e = 0; e < edges.length; e++) {
       const edge = edges[e]!;
       const tid = tids[e]!;
-      this.#current = tid;
+      this.current = tid;
       const kind = edge.kind;
       switch (kind) {
         case DO:
@@ -343,7 +343,7 @@ export class Interpreter {
     }
     let n = 0;
     for (let c = 0; c < k; c++) {
-      this.#current = tid + c;
+      this.current = tid + c;
       n++;
       env.writable = true;
       const err = op.apply(w, edge.primOff, inst.pid, inst.ctx, pidName, c);
@@ -368,7 +368,7 @@ export class Interpreter {
       const sender = insts[jt.senderPid]!;
       const receiver = insts[jt.receiverPid]!;
       if (w[sender.pcOff] !== jt.senderPc || w[receiver.pcOff] !== jt.receiverPc) continue;
-      this.#current = jt.tid;
+      this.current = jt.tid;
       n++;
       this.#failInPartner = false;
       const v = jt.senderEdge.op!.value!(sender.ctx);
@@ -389,96 +389,6 @@ export class Interpreter {
       copyState(w, state);
     }
     return n;
-  }
-
-  /**
-   * Delivers the lowest pending signal to `inst` (ipc-semantics.md §6.3):
-   * terminate, stop, ignore, or run its handler. When the process sits at
-   * an interruptible call that blocks, a handled signal has two outcomes
-   * (§6.4): it interrupted the call (`EINTR`, unless `SA_RESTART` restarts
-   * it), or it came just before the call (the handler runs, then the call
-   * blocks). Pushes each successor; returns how many.
-   */
-  #deliver(inst: Instance, ev: AsyncEvents, state: Int32Array, sink: SuccessorSink): number {
-    const w = this.machine.w;
-    // Is the process at an interruptible call that blocks? (Decided before
-    // the handler runs: the call was blocked when the signal came.)
-    const edges = inst.type.pcs[w[inst.pcOff]!]!.edges;
-    const only = edges.length === 1 ? edges[0]! : undefined;
-    const blockedIn = only !== undefined && only.op?.onSignal !== undefined &&
-        (only.kind === OP || only.kind === OP_CHOICES) && !this.#opEnabled(only, inst)
-      ? only
-      : undefined;
-    const interrupted = this.#deliverOnce(inst, ev, blockedIn, false);
-    if (!this.emit(sink, inst.deliverTid, state)) return 1;
-    copyState(w, state);
-    if (!interrupted || blockedIn!.op!.onSignal!.beforeCall === false) return 1;
-    this.#deliverOnce(inst, ev, blockedIn, true);
-    this.emit(sink, inst.deliverTid + 1, state);
-    copyState(w, state);
-    return 2;
-  }
-
-  /** Whether an operation edge can fire now (for interruption: a blocked call). */
-  #opEnabled(edge: Edge, inst: Instance): boolean {
-    const op = edge.op!;
-    const w = this.machine.w;
-    return edge.kind === OP_CHOICES
-      ? op.choices!(w, edge.primOff, inst.pid, inst.ctx) > 0
-      : op.enabled(w, edge.primOff, inst.pid, inst.ctx);
-  }
-
-  /** One outcome of a delivery; returns whether a handler interrupted a blocked call. */
-  #deliverOnce(
-    inst: Instance,
-    ev: AsyncEvents,
-    blockedIn: Edge | undefined,
-    early: boolean,
-  ): boolean {
-    const { w, env, sync, eventsOff } = this.machine;
-    this.#current = inst.deliverTid + (early ? 1 : 0);
-    const d = ev.take(w, eventsOff, inst.pid);
-    if (d.action === "terminate") {
-      w[inst.pcOff] = inst.type.endPc;
-      if (this.#atomic && w[0] === inst.pid + 1) w[0] = 0;
-      this.exit(inst.pid);
-      return false;
-    }
-    if (d.action === "stop") {
-      if (this.#atomic && w[0] === inst.pid + 1) w[0] = 0;
-      return false;
-    }
-    if (d.action !== "handler") {
-      if (w[inst.pcOff] === inst.type.endPc) this.finished(inst);
-      return false;
-    }
-    const h = inst.type.handlers.get(d.signo);
-    if (h === undefined) throw new TypeError(`no handler is declared for ${ev.name(d.signo)}`);
-    env.writable = true;
-    h.fn(inst.ctx, { signo: d.signo, value: d.value, sender: d.sender });
-    if (sync.count > 0) sync.flush(true);
-    env.writable = false;
-    if (h.resetHand) ev.resetHandler(w, eventsOff, inst.pid, d.signo);
-    if (w[inst.pcOff] === inst.type.endPc) this.finished(inst);
-    const on = blockedIn?.op?.onSignal;
-    if (blockedIn === undefined || on === undefined || (h.restart && on.restartable)) return false;
-    if (early) return true;
-    this.#interrupt(inst, blockedIn, on);
-    return true;
-  }
-
-  /** The handler interrupted the blocked call: it returns `EINTR`. */
-  #interrupt(inst: Instance, blockedIn: Edge, on: NonNullable<OpImpl["onSignal"]>): void {
-    const { w, env, sync } = this.machine;
-    if (on.status !== undefined) {
-      env.writable = true;
-      on.status.set(inst.ctx, Errno.EINTR);
-      if (sync.count > 0) sync.flush(true);
-      env.writable = false;
-    }
-    on.interrupted?.(w, blockedIn.primOff, inst.pid);
-    w[inst.pcOff] = blockedIn.to;
-    this.afterEdge(inst, blockedIn);
   }
 
   /** After `inst` took `edge`: who holds the atomic floor, and whether it finished. */

@@ -13,7 +13,7 @@
 
 import type { PrimitiveImpl, ProcInfo, Source } from "./_ast.ts";
 import type { PropertyInfo } from "./model.ts";
-import { type ProcType } from "./_automaton.ts";
+import type { ProcType } from "./_automaton.ts";
 import { type LoweringHost, lowerProcess, type Where } from "./_program.ts";
 import type {
   LivenessDecl,

@@ -97,19 +97,19 @@ export function instantiate(layout: Layout): Machine {
   for (const prim of layout.prims) prim.attach?.(w, layout.primOff.get(prim)!);
   let insts: Instance[] = [];
   const pidName = (pid: number) => insts[pid]?.name ?? `pid ${pid}`;
-  const p = withTemplateChecks(layout, w, pidName);
+  const laidOut = withTemplateChecks(layout, w, pidName);
   // `where` prefixes errors thrown inside views; the SpecError built around
   // them strips it again and names the process and step instead.
-  const env: ViewEnv = { writable: false, where: `'${p.spec}'` };
+  const env: ViewEnv = { writable: false, where: `'${laidOut.spec}'` };
   const sync = new ArraySync(w, env);
   const access: AccessCounter = { n: 0 };
-  const GlobalsView = makeViewClass(w, p.globals, env, "", sync, access);
-  const globals = new GlobalsView(p.globalBase, "");
-  insts = makeInstances(p, w, env, sync, globals);
+  const GlobalsView = makeViewClass(w, laidOut.globals, env, "", sync, access);
+  const globals = new GlobalsView(laidOut.globalBase, "");
+  insts = makeInstances(laidOut, w, env, sync, globals);
   const trans: Transition[] = [];
   numberSingles(insts, trans);
   numberJoints(insts, trans);
-  const evPrim = p.prims.find((prim) => prim.events !== undefined);
+  const evPrim = laidOut.prims.find((prim) => prim.events !== undefined);
   if (evPrim !== undefined) {
     for (const inst of insts) {
       inst.deliverTid = trans.length;
@@ -118,7 +118,7 @@ export function instantiate(layout: Layout): Machine {
     }
   }
   return {
-    layout: p,
+    layout: laidOut,
     w,
     env,
     sync,
@@ -127,23 +127,25 @@ export function instantiate(layout: Layout): Machine {
     insts,
     trans,
     pidName,
-    exitHooks: p.prims.filter((prim) => prim.onExit !== undefined),
+    exitHooks: laidOut.prims.filter((prim) => prim.onExit !== undefined),
     events: evPrim?.events,
-    eventsOff: evPrim === undefined ? -1 : p.primOff.get(evPrim)!,
-    blockingPoints: blockingPoints(p.types),
+    eventsOff: evPrim === undefined ? -1 : laidOut.primOff.get(evPrim)!,
+    blockingPoints: blockingPoints(laidOut.types),
   };
 }
 
 function makeInstances(
-  p: Layout,
+  layout: Layout,
   w: Int32Array,
   env: ViewEnv,
   sync: ArraySync,
   globals: object,
 ): Instance[] {
   const viewClasses = new Map<ProcType, new (b: number, label: string) => object>();
-  for (const t of p.types) viewClasses.set(t, makeViewClass(w, t.vars, env, `${t.name}.`, sync));
-  return p.instLayout.map((il, pid) => {
+  for (const t of layout.types) {
+    viewClasses.set(t, makeViewClass(w, t.vars, env, `${t.name}.`, sync));
+  }
+  return layout.instLayout.map((il, pid) => {
     const name = `${il.type.name}#${il.id}`;
     const LocalsView = viewClasses.get(il.type)!;
     const locals = new LocalsView(il.pcOff + 1, `${name}.`);
@@ -239,18 +241,19 @@ function blockingPoints(types: readonly ProcType[]): string[] {
  * judge).
  */
 function withTemplateChecks(
-  p: Layout,
+  layout: Layout,
   w: Int32Array,
   pidName: (pid: number) => string,
 ): Layout {
-  if (p.templateChecks.length === 0) return p;
-  const invariants: PropertyCheck[] = [...p.invariants], finals: PropertyCheck[] = [...p.finals];
-  for (const { prop, template, check } of p.templateChecks) {
-    const off = p.primOff.get(template)!;
+  if (layout.templateChecks.length === 0) return layout;
+  const invariants: PropertyCheck[] = [...layout.invariants],
+    finals: PropertyCheck[] = [...layout.finals];
+  for (const { prop, template, check } of layout.templateChecks) {
+    const off = layout.primOff.get(template)!;
     const pred = () => check.check(w, off, pidName) ?? true;
     (check.kind === "invariant" ? invariants : finals).push({ prop, pred });
   }
-  return { ...p, invariants, finals };
+  return { ...layout, invariants, finals };
 }
 
 /** Copies a state (a loop beats `TypedArray.set` for states of a few dozen slots). */
@@ -281,7 +284,7 @@ export function stateViewOver(
   seen: Visibility,
 ): StateView<unknown> {
   const insts = machine.insts;
-  const p = machine.layout;
+  const layout = machine.layout;
   // Per name: the pc slot of every process whose kind has that name, with
   // the set of its pcs that carry it (one map lookup per call).
   const byName = new Map<string, { offs: Int32Array; sets: Uint8Array[] }>();
@@ -311,11 +314,11 @@ export function stateViewOver(
     },
     value(prim: PrimitiveImpl): number {
       if (seen.tracking) seen.seePrim(prim);
-      const off = p.primOff.get(prim);
+      const off = layout.primOff.get(prim);
       if (off === undefined) {
         throw new TypeError(`primitive '${prim.name}' is not used by any process`);
       }
-      const sym = prim.pidValue === true ? p.types.find((t) => t.symmetric) : undefined;
+      const sym = prim.pidValue === true ? layout.types.find((t) => t.symmetric) : undefined;
       if (sym !== undefined) {
         throw new TypeError(
           `v.value(${prim.name}) is a pid, which could name one copy of process ` +

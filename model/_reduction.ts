@@ -26,16 +26,16 @@ export class AmpleSets implements PartialOrderReduction {
     this.#run = run;
     const machine = run.machine;
     this.#machine = machine;
-    const p = machine.layout;
-    this.#off = p.hasAtomic
+    const layout = machine.layout;
+    this.#off = layout.hasAtomic
       ? "atomic blocks"
       : machine.events !== undefined
       ? "signals"
-      : p.steps.length > 0
+      : layout.steps.length > 0
       ? "step properties"
       : undefined;
-    this.#buffer = new BufferSink(p.width);
-    for (const t of p.types) {
+    this.#buffer = new BufferSink(layout.width);
+    for (const t of layout.types) {
       this.#future.set(t, futureFootprints(t.pcs));
       this.#amplePc.set(t, Uint8Array.from(t.pcs, (pc) => this.#pcCode(t, pc.edges)));
     }

@@ -20,7 +20,7 @@ import type {
 } from "./_types.ts";
 import type { Expectation, ParamInput } from "./types.ts";
 import { SpecError } from "./spec_error.ts";
-import { StepBuilder, type View } from "./steps.ts";
+import { StepBuilder } from "./steps.ts";
 import type { SignalName } from "./primitives/signals.ts";
 import type { Vals, VarDecls } from "./vars.ts";
 import { compileSystem } from "./_compile.ts";
