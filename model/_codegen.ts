@@ -41,6 +41,8 @@ export interface GenEdge {
   readonly kind: EdgeKind;
   readonly to: number;
   readonly name: string;
+  /** The edge in words, for a comment in the generated code. */
+  readonly text: string;
   readonly guard: ((ctx: Ctx) => unknown) | undefined;
   readonly fn: ((ctx: Ctx) => unknown) | undefined;
   readonly op: OpImpl | undefined;
@@ -62,10 +64,12 @@ export interface GenJoint {
 /** What the generator needs of a process instance. */
 export interface GenInst {
   readonly pid: number;
+  /** `kind#id`, for a comment in the generated code. */
+  readonly name: string;
   readonly pcOff: number;
   readonly ctx: Ctx;
   readonly endPc: number;
-  readonly pcs: readonly { readonly edges: readonly GenEdge[] }[];
+  readonly pcs: readonly { readonly name: string; readonly edges: readonly GenEdge[] }[];
   readonly tids: readonly Int32Array[];
   readonly joints: readonly (readonly (readonly GenJoint[])[])[];
 }
@@ -277,13 +281,23 @@ class InstanceWriter {
     const cases: string[] = [];
     this.inst.pcs.forEach((pc, pcIndex) => {
       if (pc.edges.length === 0) return;
-      const lines = pc.edges.map((edge, e) => this.edge(edge, pcIndex, e)).filter((l) => l !== "");
-      cases.push(`case ${pcIndex}: {\n${lines.join("\n")}\nreturn count; }`);
+      const lines = pc.edges.map((edge, e) => {
+        const code = this.edge(edge, pcIndex, e);
+        return code === "" ? "" : `// ${comment(edge.text)}\n${code}`;
+      }).filter((l) => l !== "");
+      cases.push(`case ${pcIndex}: { // ${comment(pc.name)}\n${lines.join("\n")}\nreturn count; }`);
     });
-    return `function expand_pid_${this.inst.pid}(state, sink) {\nlet count = 0;\nswitch (work[${this.inst.pcOff}]) {\n${
+    return `// ${
+      comment(this.inst.name)
+    }\nfunction expand_pid_${this.inst.pid}(state, sink) {\nlet count = 0;\nswitch (work[${this.inst.pcOff}]) {\n${
       cases.join("\n")
     }\ndefault: return 0;\n}\n}`;
   }
+}
+
+/** Text made safe for a `//` comment in the generated code. */
+function comment(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ");
 }
 
 /**

@@ -73,6 +73,7 @@ function generateFor(run: Interpreter): ReturnType<typeof generate> | undefined 
     sync: machine.sync,
     insts: machine.insts.map((inst) => ({
       pid: inst.pid,
+      name: inst.name,
       pcOff: inst.pcOff,
       ctx: inst.ctx,
       endPc: inst.type.endPc,

@@ -39,8 +39,9 @@ Deno.test("generated code: the source names itself ipcspec-generated/<spec>.js a
   assert.ok(source.trimEnd().endsWith("//# sourceURL=ipcspec-generated/two_counters.js"));
   // It parses as a function body (the form the compiler evaluates it in).
   assert.doesNotThrow(() => new Function("work", "env", "sync", source));
-  // One expander per process, named by pid.
-  assert.match(source, /function expand_pid_0\(state, sink\)/);
+  // One expander per process, named by pid, commented with its process and steps.
+  assert.match(source, /\/\/ p#0\nfunction expand_pid_0\(state, sink\)/);
+  assert.match(source, /\/\/ inc\n/);
   assert.match(source, /function expand_pid_1\(state, sink\)/);
 });
 
