@@ -258,13 +258,41 @@ export interface OpImpl {
   onJoint?(w: Int32Array, sender: number, receiver: number, value: number): void;
 }
 
+/**
+ * The guard `timeout` (Promela's): true exactly when no other transition of
+ * the system is enabled. The compiler recognises it by identity; called
+ * directly (inside another guard) it throws, as it has no value of its own.
+ *
+ * @returns Never.
+ *
+ * @example
+ * ```ts
+ * import { timeoutGuard } from "./_ast.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => timeoutGuard(), TypeError);
+ * ```
+ */
+export function timeoutGuard(): boolean {
+  throw new TypeError(
+    "timeout is a guard of its own (s.when(name, timeout)); it cannot be called inside another guard",
+  );
+}
+
 /** Where a step was written, captured when the builder ran. */
 export type Source = string | undefined;
 
 /** A node of the step language. */
 export type Step =
   | { readonly kind: "do"; readonly name: string; readonly fn: Effect; readonly src: Source }
-  | { readonly kind: "when"; readonly name: string; readonly guard: Pred; readonly src: Source }
+  | {
+    readonly kind: "when";
+    readonly name: string;
+    readonly guard: Pred;
+    /** A guarded command's effect, run in the same transition as the guard. */
+    readonly fn?: Effect;
+    readonly src: Source;
+  }
   | {
     readonly kind: "assert";
     readonly name: string;

@@ -11,11 +11,13 @@ import type { AsyncEvents, Ctx, PrimitiveImpl } from "./_ast.ts";
 import type { Layout, PropertyCheck } from "./_layout.ts";
 import {
   type Edge,
+  GUARDED,
   OP,
   OP_CHOICES,
   type ProcType,
   RENDEZVOUS_RECV,
   RENDEZVOUS_SEND,
+  TIMEOUT,
   WHEN,
 } from "./_automaton.ts";
 import { symmetricCtx } from "./_symmetry.ts";
@@ -223,7 +225,8 @@ function blockingPoints(types: readonly ProcType[]): string[] {
       // An operation whose guard takes no argument cannot depend on the
       // state, so it never blocks (post, unlock, non-blocking calls).
       const blocking = pc.edges.some((e) =>
-        e.kind === WHEN || e.kind === OP_CHOICES || e.kind === RENDEZVOUS_SEND ||
+        e.kind === WHEN || e.kind === GUARDED || e.kind === TIMEOUT || e.kind === OP_CHOICES ||
+        e.kind === RENDEZVOUS_SEND ||
         e.kind === RENDEZVOUS_RECV || (e.kind === OP && e.op!.enabled.length > 0)
       );
       if (!blocking) return;

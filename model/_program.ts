@@ -9,12 +9,13 @@
 // run its edges.
 
 import { match } from "ts-pattern";
-import type { Pred, PrimitiveImpl, Source, Step } from "./_ast.ts";
+import { type Pred, type PrimitiveImpl, type Source, type Step, timeoutGuard } from "./_ast.ts";
 import {
   ASSERT,
   DO,
   type Edge,
   type EdgeKind,
+  GUARDED,
   type Handler,
   IF_FALSE,
   IF_TRUE,
@@ -25,6 +26,7 @@ import {
   RENDEZVOUS_RECV,
   RENDEZVOUS_SEND,
   SKIP,
+  TIMEOUT,
   WHEN,
 } from "./_automaton.ts";
 import type { PropertyInfo } from "./model.ts";
@@ -208,10 +210,14 @@ class Lowering {
     return pc;
   }
 
+  /** A wait, a guarded command (with an effect), or either with `timeout` as the guard. */
   whenStep(s: Extract<Step, { kind: "when" }>, cont: number, scope: Scope): number {
     this.checkFn(s.guard, "the guard", s.name, s.src);
+    if (s.fn !== undefined) this.checkFn(s.fn, "the effect", s.name, s.src);
     const pc = this.newPc(s.name, s.src, scope);
-    this.addEdge(pc, edge(WHEN, cont, s.name, `when ${s.name}`, s.src, { guard: s.guard }));
+    const kind = s.guard === timeoutGuard ? TIMEOUT : s.fn !== undefined ? GUARDED : WHEN;
+    const text = kind === TIMEOUT ? `when timeout: ${s.name}` : `when ${s.name}`;
+    this.addEdge(pc, edge(kind, cont, s.name, text, s.src, { guard: s.guard, fn: s.fn }));
     return pc;
   }
 

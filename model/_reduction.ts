@@ -7,7 +7,7 @@ import type { Interpreter } from "./_interpreter.ts";
 import { copyState, type Instance, type Machine } from "./_machine.ts";
 import type { PartialOrderReduction, SuccessorSink } from "./model.ts";
 import { BufferSink, conflicts, futureFootprints, tapped, touches, type Union } from "./_por.ts";
-import { type ProcType, RENDEZVOUS_RECV, RENDEZVOUS_SEND } from "./_automaton.ts";
+import { type ProcType, RENDEZVOUS_RECV, RENDEZVOUS_SEND, TIMEOUT } from "./_automaton.ts";
 
 /** Partial-order reduction over an interpreter (and its generated code). */
 export class AmpleSets implements PartialOrderReduction {
@@ -48,6 +48,9 @@ export class AmpleSets implements PartialOrderReduction {
       // A rendezvous moves two processes; an exit runs the primitives'
       // exit hooks; a watched primitive writes its watchers' slots.
       if (e.kind === RENDEZVOUS_SEND || e.kind === RENDEZVOUS_RECV) return 0;
+      // A `timeout` step depends on every transition of the system (it is
+      // enabled exactly when none is): never part of an ample set.
+      if (e.kind === TIMEOUT) return 0;
       if (e.to === t.endPc && this.#machine.exitHooks.length > 0) return 0;
       if (e.op !== undefined) {
         if (tapped(e.op.prim) || e.op.prim.onExit !== undefined) return 0;

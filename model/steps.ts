@@ -13,7 +13,7 @@
  * @module
  */
 
-import { callerSource, type Ctx, type Expr, type Into, type Step } from "./_ast.ts";
+import { callerSource, type Ctx, type Expr, type Into, type Step, timeoutGuard } from "./_ast.ts";
 import { type Channel, recvStep, sendStep } from "./primitives/channel.ts";
 
 export type { Step } from "./_ast.ts";
@@ -84,19 +84,37 @@ export class StepBuilder<G, L> {
 
   /**
    * A blocking guard (Promela's expression statement, `await`): the process
-   * waits until `guard` holds, then moves on.
+   * waits until `guard` holds, then moves on. With an `effect` it is a
+   * guarded command (Promela's `atomic { guard -> effect }`, a DVE or
+   * Murphi rule): enabled only when the guard holds, it then runs the
+   * effect atomically, as ONE transition. The guard may be
+   * {@linkcode timeout}: then the step is enabled exactly when no other
+   * transition of the system is.
    *
    * @param name The step's name.
-   * @param guard The condition.
+   * @param guard The condition, or `timeout`.
+   * @param effect Run in the same transition when the guard holds (default: none).
    * @returns The step.
    *
    * @example
    * ```ts ignore
    * s.when("buffer not full", ({ g }) => g.count < p.slots);
+   * s.when("room", ({ g }) => g.count < p.slots, ({ g }) => { g.count++; });
+   * s.when("retransmit", timeout, ({ l }) => { l.tries++; });
    * ```
    */
-  when(name: string, guard: (v: Readonly<View<G, L>>) => boolean): Step {
-    return { kind: "when", name, guard: guard as (ctx: Ctx) => boolean, src: callerSource() };
+  when(
+    name: string,
+    guard: (v: Readonly<View<G, L>>) => boolean,
+    effect?: (v: View<G, L>) => unknown,
+  ): Step {
+    return {
+      kind: "when",
+      name,
+      guard: guard as (ctx: Ctx) => boolean,
+      ...(effect !== undefined ? { fn: effect as (ctx: Ctx) => unknown } : {}),
+      src: callerSource(),
+    };
   }
 
   /**
@@ -256,6 +274,24 @@ export class StepBuilder<G, L> {
     return recvStep(ch, fn);
   }
 }
+
+/**
+ * The guard `timeout` (Promela's): true exactly when no other transition of
+ * the system is enabled, the usual way to model a timer in an untimed
+ * checker. Use it as the whole guard of a `when` (alone, in a `choose`
+ * branch, or with an effect as a guarded command); it cannot be combined
+ * with other conditions inside one guard function (write the condition as
+ * a following `when` or `if`).
+ *
+ * @example
+ * ```ts ignore
+ * choose(
+ *   [s.recv(ack, "bit")],
+ *   [s.when("retransmit", timeout), s.send(data, ({ l }) => l.bit)],
+ * );
+ * ```
+ */
+export const timeout: () => boolean = timeoutGuard;
 
 /** The keys of `L` whose values are numbers. */
 export type NumberKeys<L> = { [K in keyof L]: L[K] extends number ? K : never }[keyof L] & string;
