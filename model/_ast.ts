@@ -116,6 +116,18 @@ export interface AsyncEvents {
   name(signo: number): string;
 }
 
+/**
+ * What the buffer queries read of a primitive that holds messages (or
+ * bytes): `len(b)` is `length`, `empty(b)` is `length === 0`, `full(b)` is
+ * `full`.
+ */
+export interface BufferQueries {
+  /** The messages held now (bytes, for a pipe). */
+  length(w: Int32Array, off: number): number;
+  /** Whether there is no room for one more message (one more byte, for a pipe). */
+  full(w: Int32Array, off: number): boolean;
+}
+
 /** How a primitive is placed in the state and printed. */
 export interface PrimitiveImpl {
   /** The kind, e.g. `semaphore`. */
@@ -148,6 +160,11 @@ export interface PrimitiveImpl {
   attach?(w: Int32Array, off: number): void;
   /** Asynchronous events (signals) the primitive delivers to processes. */
   readonly events?: AsyncEvents;
+  /**
+   * For a primitive that holds messages or bytes: what the queries `len`,
+   * `empty` and `full` read (guards, effects and invariants may ask them).
+   */
+  readonly bufferQueries?: BufferQueries;
   /**
    * Runs when process `pid` finishes (reaches the end of its body): Linux
    * closes its descriptors, detaches its memory, a mailbox it owns dies.

@@ -122,6 +122,8 @@ export interface ProcType {
   dispositions: Record<string, "default" | "ignore" | "handler">;
   /** The primitives the body uses. */
   uses: Set<PrimitiveImpl>;
+  /** The buffers its code may query (`len`, `empty`, `full`), as declared. */
+  queries: Set<PrimitiveImpl>;
   /** Declared `symmetric: true`: the copies are interchangeable. */
   symmetric: boolean;
 }

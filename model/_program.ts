@@ -433,6 +433,29 @@ class Lowering {
     }
   }
 
+  /** The declared buffer queries, checked; each buffer becomes part of the system. */
+  queries(): Set<PrimitiveImpl> {
+    const out = new Set<PrimitiveImpl>();
+    const list: unknown = this.decl.queries ?? [];
+    if (!Array.isArray(list)) this.fail(`queries must be a list of buffers, got ${String(list)}`);
+    for (const prim of list as unknown[]) {
+      const p = prim as Partial<PrimitiveImpl> | null;
+      if (typeof p !== "object" || p === null || typeof p.kind !== "string") {
+        this.fail(`queries must list primitives, got ${String(prim)}`);
+      }
+      if (p.bufferQueries === undefined) {
+        this.fail(`${p.kind} '${p.name}' holds no messages, so it has no len, empty or full`);
+      }
+      this.host.usePrim(p as PrimitiveImpl, {
+        process: this.process,
+        step: "queries",
+        source: undefined,
+      });
+      out.add(p as PrimitiveImpl);
+    }
+    return out;
+  }
+
   /** Drops the alias pcs, renumbers, and builds the process kind. */
   compact(entry: number, endPc: number): ProcType {
     const keep: number[] = [];
@@ -462,6 +485,7 @@ class Lowering {
       handlers,
       dispositions,
       uses,
+      queries: this.queries(),
       name: decl.name,
       count: decl.count,
       symmetric: decl.symmetric === true,

@@ -84,8 +84,11 @@ export class AmpleSets implements PartialOrderReduction {
    *   commutes with everything others do, and others cannot enable, disable
    *   or change it (it is a pure function of P's locals); an operation's
    *   footprint conflicts with nothing any other process can still reach
-   *   (from its pc, over its automaton) on that primitive, and any code it
-   *   runs (values sent, where results go) stays within P's locals;
+   *   (from its pc, over its automaton) on that primitive, no other
+   *   unfinished process declares buffer queries on it (`len`, `empty`,
+   *   `full` read all of it), and any code it runs (values sent, where
+   *   results go) stays within P's locals (a query by P itself counts as a
+   *   global access);
    * - invisible: it changes nothing the invariants have queried (a region
    *   or label count, progress, finished, a primitive's value); the
    *   globals they read are never written by a qualifying edge;
@@ -153,6 +156,11 @@ export class AmpleSets implements PartialOrderReduction {
           if (q === inst) continue;
           const qpc = state[q.pcOff]!;
           if (qpc === q.type.endPc) continue;
+          // A process that declares queries on the buffer may read all of
+          // it (len, empty, full) from any position.
+          if (q.type.queries.has(prim) && (fp.writes === "all" || fp.writes.length > 0)) {
+            return false;
+          }
           const u = this.#future.get(q.type)![qpc]!.get(prim);
           if (u !== undefined && conflicts(fp, u)) return false;
         }

@@ -13,7 +13,15 @@
  * @module
  */
 
-import { callerSource, type Ctx, type Expr, type Into, type Step, timeoutGuard } from "./_ast.ts";
+import {
+  callerSource,
+  type Ctx,
+  type Expr,
+  type Into,
+  type PrimitiveImpl,
+  type Step,
+  timeoutGuard,
+} from "./_ast.ts";
 import { type Channel, recvStep, sendStep } from "./primitives/channel.ts";
 
 export type { Step } from "./_ast.ts";
@@ -32,6 +40,15 @@ export interface View<G, L> {
   readonly id: number;
   /** This process's index among all processes, from 0. */
   readonly pid: number;
+  /**
+   * The messages a buffer holds now (bytes, for a pipe): a channel, pipe,
+   * message queue or mailbox listed in the process's `queries` option.
+   */
+  len(buffer: PrimitiveImpl): number;
+  /** Whether a buffer (listed in `queries`) holds nothing. */
+  empty(buffer: PrimitiveImpl): boolean;
+  /** Whether a buffer (listed in `queries`) has no room for one more message (byte). */
+  full(buffer: PrimitiveImpl): boolean;
 }
 
 /**
@@ -190,6 +207,82 @@ export class StepBuilder<G, L> {
   }
 
   /**
+   * A counted loop (Promela's `for (i : from .. to-1)`): runs `body` with
+   * the local `counter` at `from`, `from + 1`, ..., `to - 1`, then resets
+   * it to `from` and moves on. It replaces the hand-counted `while` with an
+   * `i` local and a `"next"` step, with the same transitions: each round
+   * one transition tests the bound (`i < to`), the body runs, and one
+   * transition `i++` counts; the exit is one transition (`i = to: done`)
+   * that resets the counter, so the loop may run again. Declare the local
+   * with the initial value `from`. `breakLoop()` directly inside the body
+   * is refused (it would leave the counter unreset); use `s.while` then.
+   *
+   * @param counter The number local that counts.
+   * @param from Its value in the first round (and its declared initial value).
+   * @param to The bound: a number, or a function of the view read each round.
+   * @param body The loop body.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.for("i", 0, p.items, [s.send(buf, ({ l }) => l.i + 1)]);
+   * ```
+   */
+  for(
+    counter: NumberKeys<L>,
+    from: number,
+    to: number | ((v: Readonly<View<G, L>>) => number),
+    body: readonly Step[],
+  ): Step {
+    if (!Number.isSafeInteger(from)) {
+      throw new TypeError(`s.for('${counter}'): from must be an integer, got ${String(from)}`);
+    }
+    if (typeof to !== "number" && typeof to !== "function") {
+      throw new TypeError(
+        `s.for('${counter}'): to must be a number or a function, got ${String(to)}`,
+      );
+    }
+    if (breaksOut(body)) {
+      throw new TypeError(
+        `s.for('${counter}'): breakLoop() in the body would leave '${counter}' unreset; use s.while`,
+      );
+    }
+    const src = callerSource();
+    const bound = typeof to === "number" ? () => to : to as (ctx: Ctx) => number;
+    const toText = typeof to === "number" ? String(to) : "bound";
+    const round: Step = {
+      kind: "when",
+      name: `${counter} < ${toText}`,
+      guard: (ctx) => ctx.l[counter] < bound(ctx),
+      src,
+    };
+    const done: Step = {
+      kind: "when",
+      name: `${counter} = ${toText}: done`,
+      guard: (ctx) => ctx.l[counter] >= bound(ctx),
+      fn: (ctx) => {
+        ctx.l[counter] = from;
+      },
+      src,
+    };
+    const next: Step = {
+      kind: "do",
+      name: `${counter}++`,
+      fn: (ctx) => {
+        ctx.l[counter]++;
+      },
+      src,
+    };
+    const head: Step = {
+      kind: "choose",
+      name: `for ${counter}`,
+      branches: [[round, ...body, next], [done, { kind: "break", src }]],
+      src,
+    };
+    return { kind: "while", name: `for ${counter}`, cond: undefined, body: [head], src };
+  }
+
+  /**
    * A typed target for a primitive operation's result: a number local by
    * name, or a function storing the value.
    *
@@ -292,6 +385,16 @@ export class StepBuilder<G, L> {
  * ```
  */
 export const timeout: () => boolean = timeoutGuard;
+
+/** Whether a `breakLoop()` in `steps` leaves the loop around them (not an inner one). */
+function breaksOut(steps: readonly Step[]): boolean {
+  return steps.some((s) =>
+    s.kind === "break" ||
+    (s.kind === "if" && (breaksOut(s.then) || breaksOut(s.else))) ||
+    (s.kind === "choose" && s.branches.some(breaksOut)) ||
+    ((s.kind === "atomic" || s.kind === "region") && breaksOut(s.body))
+  );
+}
 
 /** The keys of `L` whose values are numbers. */
 export type NumberKeys<L> = { [K in keyof L]: L[K] extends number ? K : never }[keyof L] & string;

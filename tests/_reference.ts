@@ -919,6 +919,15 @@ export class RefModel {
       progress(): number {
         throw new RefRuntimeError("the reference does not model progress labels");
       },
+      len(): number {
+        throw new RefRuntimeError("the reference does not model buffer queries");
+      },
+      empty(): boolean {
+        throw new RefRuntimeError("the reference does not model buffer queries");
+      },
+      full(): boolean {
+        throw new RefRuntimeError("the reference does not model buffer queries");
+      },
       finished(process?: string): number {
         return insts.filter((i) =>
           (process === undefined || i.kind.name === process) && s.procs[i.pid]!.pos === END

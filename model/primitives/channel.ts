@@ -83,6 +83,11 @@ export function channel(name: string, capacity: number, options: ChannelOptions 
     value(w, off) {
       return capacity === 0 ? 0 : w[off]!;
     },
+    // A rendezvous holds nothing and has no room: it is empty and full.
+    bufferQueries: {
+      length: (w, off) => capacity === 0 ? 0 : w[off]!,
+      full: (w, off) => capacity === 0 || w[off]! >= capacity,
+    },
     // Messages only: no process numbers to rename (symmetry reduction).
     permute() {},
   };

@@ -349,6 +349,15 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       if (w[off + LIFE] !== EXISTS) return -1;
       return capacity === 0 ? 0 : w[off + COUNT]!;
     },
+    // A mailbox not (or no longer) there holds nothing and is not full (a
+    // send fails rather than blocks). Capacity 0 holds nothing and has no
+    // room: a send waits for a receiver.
+    bufferQueries: {
+      length: (w, off) => w[off + LIFE] !== EXISTS || capacity === 0 ? 0 : w[off + COUNT]!,
+      full: (w, off) =>
+        w[off + LIFE] === EXISTS &&
+        (capacity === 0 || (capacity !== "unbounded" && w[off + COUNT]! >= capacity)),
+    },
     holds(w, off, pid) {
       return policy === "exclusive" && w[off + LIFE] === EXISTS && w[off + AUX] === pid + 1;
     },

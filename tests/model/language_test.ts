@@ -1,5 +1,5 @@
-// The modelling language's later constructs (issue 16): guarded commands and
-// `timeout`. Exact state counts of tiny specs (derived by hand in the
+// The modelling language's later constructs (issue 16): guarded commands,
+// `timeout` and buffer queries. Exact state counts of tiny specs (derived by hand in the
 // comments), verdicts, generated code against the interpreter, and the
 // reductions (partial-order, symmetry) against the unreduced search.
 //
@@ -7,7 +7,24 @@
 // matter); "end" is a finished process.
 
 import assert from "node:assert/strict";
-import { check, choose, type CompileOptions, spec, system, timeout } from "../../mod.ts";
+import {
+  breakLoop,
+  channel,
+  check,
+  choose,
+  type CompileOptions,
+  label,
+  mailbox,
+  mbReceive,
+  mbSend,
+  pipe,
+  read,
+  semaphore,
+  spec,
+  system,
+  timeout,
+  write,
+} from "../../mod.ts";
 import type { Model } from "../../extend.ts";
 import type { AnySpec } from "../_pins.ts";
 
@@ -241,4 +258,257 @@ Deno.test("timeout: called inside another guard, it is an error naming the step"
     r.error?.message ?? "",
     /timeout is a guard of its own.*mixed|mixed.*timeout is a guard/s,
   );
+});
+
+// ---------------------------------------------------------------------------
+// Buffer queries: len, empty, full.
+
+Deno.test("len, empty, full: a guard waits for a full channel; an invariant reads its length", () => {
+  // The producer sends 1 then 2 (k sent); the consumer waits until the
+  // channel is full, then receives twice. It can pass only at k=2 with
+  // nothing received: (k0,w) (k1,w) (k2,w) (k2,r1) (k2,r2) (k2,end): 6.
+  const s = spec({
+    name: "query_full",
+    params: {},
+    build: () => {
+      const sys = system({ sum: 0 });
+      const ch = channel("ch", 2, { min: 0, max: 2 });
+      sys.process("producer", {}, (s) => [s.send(ch, 1), s.send(ch, 2)]);
+      sys.process("consumer", { locals: { x: 0 }, queries: [ch] }, (s) => [
+        s.when("full", (v) => v.full(ch) && v.len(ch) === 2 && !v.empty(ch)),
+        s.recv(ch, (v, m) => {
+          v.g.sum += m;
+        }),
+        s.recv(ch, (v, m) => {
+          v.g.sum += m * 10;
+        }),
+      ]);
+      sys.always(
+        "length within capacity",
+        (v) => v.len(ch) <= 2 && v.empty(ch) === (v.len(ch) === 0),
+      );
+      sys.atEnd("in order", ({ g }) => g.sum === 21);
+      return sys;
+    },
+  });
+  const r = check(s);
+  assert.equal(r.verdict, "ok");
+  assert.equal(r.stats.states, 6);
+  assertAgreement(s);
+});
+
+Deno.test("len, empty, full: a pipe counts bytes, a mailbox messages; full follows capacity", () => {
+  // The writer writes 2 bytes then 1 into a pipe of 3; the mailbox of
+  // capacity 1 gets one message. The reader checks what it sees and
+  // drains both.
+  const s = spec({
+    name: "query_pipe_mailbox",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const p = pipe(sys, "p", { capacity: 3 });
+      const box = mailbox("box", { capacity: 1, policy: "pair" });
+      sys.process("writer", {}, () => [
+        write(p, { bytes: 2 }),
+        write(p, { bytes: 1 }),
+        mbSend(box, 5),
+      ]);
+      sys.process("reader", { locals: { m: 0 }, queries: [p, box] }, (s) => [
+        s.when("all there", (v) => v.full(p) && v.full(box)),
+        s.assert("3 bytes, 1 message", (v) => v.len(p) === 3 && v.len(box) === 1),
+        read(p, { bytes: 3 }),
+        mbReceive(box, s.into("m")),
+        s.assert("drained", (v) => v.empty(p) && v.empty(box) && !v.full(box)),
+      ]);
+      return sys;
+    },
+  });
+  const r = check(s);
+  assert.equal(r.verdict, "ok", JSON.stringify(r.violation ?? r.error));
+  assertAgreement(s);
+});
+
+Deno.test("len: querying a buffer the process did not declare is an error naming the step", () => {
+  const s = spec({
+    name: "query_undeclared",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const ch = channel("ch", 1);
+      sys.process("p", {}, (s) => [s.send(ch, 1)]);
+      sys.process("q", {}, (s) => [s.when("peek", (v) => v.len(ch) > 0)]);
+      return sys;
+    },
+  });
+  const r = check(s);
+  assert.equal(r.verdict, "error");
+  assert.match(r.error?.message ?? "", /does not declare 'ch' in its 'queries' option/);
+  assert.match(r.error?.message ?? "", /peek/);
+});
+
+Deno.test("queries: a primitive without messages cannot be declared", () => {
+  const s = spec({
+    name: "query_semaphore",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const sem = semaphore("sem", 1);
+      sys.process("p", { queries: [sem] }, (s) => [s.do("nop", () => {})]);
+      return sys;
+    },
+  });
+  const r = check(s);
+  assert.equal(r.verdict, "error");
+  assert.match(r.error?.message ?? "", /semaphore 'sem' holds no messages/);
+});
+
+Deno.test('len: partial-order reduction keeps a send that a query would see (check({ reduction: "por" }))', () => {
+  // p sends once and ends; q (resting at an end label) passes only while
+  // the channel is empty, then fails. Expanding p's send alone (nobody
+  // else operates on the channel) would hide q's failure: q's declared
+  // query makes the send dependent.
+  const s = spec({
+    name: "query_por",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const ch = channel("ch", 1);
+      sys.process("p", {}, (s) => [s.send(ch, 1)]);
+      sys.process("q", { queries: [ch] }, (s) => [
+        label("idle", { end: true }),
+        s.when("still empty", (v) => v.empty(ch)),
+        s.assert("never here", () => false),
+      ]);
+      return sys;
+    },
+  });
+  const full = check(s);
+  assert.equal(full.violation?.property, "never here");
+  const por = check(s, { reduction: "por" });
+  assert.equal(por.violation?.property, "never here");
+  assertAgreement(s);
+});
+
+Deno.test('len: a step whose guard queries a buffer is never expanded alone (check({ reduction: "por" }))', () => {
+  // p either sees the channel empty and ends, or sees q's message and
+  // fails. Expanding p's first branch alone in the initial state (its
+  // guard reads no global) would hide the failure: the query counts as a
+  // read of shared state.
+  const s = spec({
+    name: "query_por_own",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const ch = channel("ch", 1);
+      sys.process("p", { queries: [ch] }, (s) => [
+        choose(
+          [s.when("empty", (v) => v.empty(ch))],
+          [s.when("one", (v) => v.len(ch) === 1), s.assert("never here", () => false)],
+        ),
+      ]);
+      sys.process("q", {}, (s) => [s.send(ch, 1)]);
+      return sys;
+    },
+  });
+  assert.equal(check(s).violation?.property, "never here");
+  assert.equal(check(s, { reduction: "por" }).violation?.property, "never here");
+  assertAgreement(s);
+});
+
+// ---------------------------------------------------------------------------
+// Counted loops: s.for.
+
+/** Producer and consumer over a channel of 2, counting by hand or with s.for. */
+const counted = (withFor: boolean, items: number) =>
+  spec({
+    name: withFor ? "for_channel" : "while_channel",
+    params: {},
+    build: () => {
+      const sys = system({ sum: 0 });
+      const ch = channel("ch", 2, { min: 0, max: items });
+      sys.process("producer", { locals: { i: 0 } }, (s) => [
+        withFor ? s.for("i", 0, items, [s.send(ch, ({ l }) => l.i + 1)]) : s.while(
+          ({ l }) => l.i < items,
+          [s.send(ch, ({ l }) => l.i + 1), s.do("next", ({ l }) => l.i++)],
+        ),
+      ]);
+      sys.process("consumer", { locals: { j: 0 } }, (s) => [
+        withFor
+          ? s.for("j", 0, items, [s.recv(ch, (v, m) => v.g.sum += m)])
+          : s.while(({ l }) => l.j < items, [
+            s.recv(ch, (v, m) => v.g.sum += m),
+            s.do("next", ({ l }) => l.j++),
+          ]),
+      ]);
+      sys.atEnd("all summed", ({ g }) => g.sum === items * (items + 1) / 2);
+      return sys;
+    },
+  });
+
+Deno.test("s.for: the transitions of the hand-counted while loop, so the same counts", () => {
+  // Same states, same transitions (the counter's value after the loop is
+  // `from` rather than `to`, one value either way).
+  for (const items of [2, 3]) {
+    const a = check(counted(true, items)), b = check(counted(false, items));
+    assert.equal(a.verdict, "ok");
+    assert.equal(a.stats.states, b.stats.states);
+    assert.equal(a.stats.transitions, b.stats.transitions);
+  }
+  assertAgreement(counted(true, 2));
+});
+
+Deno.test("s.for: the counter is reset on exit, so an inner loop runs in full every time", () => {
+  // Two outer rounds of 3 inner rounds: 6 increments. Without the reset
+  // the second inner loop would not run at all (total 3).
+  const s = spec({
+    name: "for_nested",
+    params: {},
+    build: () => {
+      const sys = system({ total: 0 });
+      sys.process("p", { locals: { i: 0, j: 0 } }, (s) => [
+        s.for("i", 0, 2, [s.for("j", 0, 3, [s.do("add", ({ g }) => g.total++)])]),
+      ]);
+      sys.atEnd("six", ({ g }) => g.total === 6);
+      sys.atEnd("counters back at their start", () => true);
+      return sys;
+    },
+  });
+  const r = check(s);
+  assert.equal(r.verdict, "ok");
+  // One process, no choice: a chain. Per outer round: test i, then 3 x
+  // (test j, add, j++), then j's exit, then i++: 1 + 9 + 1 + 1 = 12 steps;
+  // twice, then i's exit: 25 steps, 26 states.
+  assert.equal(r.stats.states, 26);
+  assertAgreement(s);
+});
+
+Deno.test("s.for: a bound read from the view each round, and breakLoop() refused", () => {
+  const s = spec({
+    name: "for_dynamic",
+    params: {},
+    build: () => {
+      const sys = system({ n: 2, rounds: 0 });
+      sys.process("p", { locals: { i: 0 } }, (s) => [
+        s.for("i", 0, ({ g }) => g.n, [s.do("round", ({ g }) => g.rounds++)]),
+      ]);
+      sys.process("q", {}, (s) => [s.do("grow", ({ g }) => g.n = 3)]);
+      sys.atEnd("2 or 3 rounds", ({ g }) => g.rounds === 2 || g.rounds === 3);
+      return sys;
+    },
+  });
+  assert.equal(check(s).verdict, "ok");
+  const bad = spec({
+    name: "for_break",
+    params: {},
+    build: () => {
+      const sys = system({});
+      sys.process("p", { locals: { i: 0 } }, (s) => [
+        s.for("i", 0, 2, [choose([breakLoop()], [s.do("stay", () => {})])]),
+      ]);
+      return sys;
+    },
+  });
+  const r = check(bad);
+  assert.equal(r.verdict, "error");
+  assert.match(r.error?.message ?? "", /breakLoop\(\) in the body would leave 'i' unreset/);
 });
