@@ -21,5 +21,6 @@ export * from "./liveness.ts";
 export * from "./coverage.ts";
 export * from "./report.ts";
 export * from "./result.ts";
+export * from "./chart.ts";
 export type { Found, Progress, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 export type { Reduction, ReductionOptions } from "./_por.ts";

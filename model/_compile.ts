@@ -43,6 +43,7 @@ import type {
   System,
 } from "./spec.ts";
 import { errorText, SpecError } from "./spec_error.ts";
+import type { StateSnapshot } from "./trace_events.ts";
 import { type GenCursor, generate, type InstExpander } from "./_codegen.ts";
 import { buildSymmetry, symmetricCtx, symmetricStepInfo } from "./_symmetry.ts";
 import { isTemplate, type Template, type TemplateCheck } from "./templates.ts";
@@ -1977,6 +1978,49 @@ class CompiledModel implements Model {
     }
     return parts.join(" ");
   }
+
+  /** For {@linkcode recordingAccess}. */
+  recording(): RecordingAccess {
+    const p = this.#p;
+    return {
+      prims: p.prims,
+      snapshot: (state) => ({
+        globals: p.globals.map((v) => ({ name: v.name, value: formatVar(state, p.globalBase, v) })),
+        primitives: p.prims.filter((prim) => !isTemplate(prim)).map((prim) => ({
+          name: prim.name,
+          kind: prim.kind,
+          value: prim.format(state, p.primOff.get(prim)!, this.#pidName),
+        })),
+        processes: this.#insts.map((inst) => {
+          const pc = state[inst.pcOff]!;
+          return {
+            name: inst.name,
+            at: pc === inst.type.endPc ? "end" : inst.type.pcs[pc]?.name ?? `pc ${pc}`,
+            locals: inst.type.vars.map((v) => ({
+              name: v.name,
+              value: formatVar(state, inst.base, v),
+            })),
+          };
+        }),
+      }),
+    };
+  }
+}
+
+/** What a trace recorder (model/_record.ts) needs of a compiled model. */
+export interface RecordingAccess {
+  /** The primitives, templates included, in layout order. */
+  readonly prims: readonly PrimitiveImpl[];
+  /** A state by name. */
+  snapshot(state: Int32Array): StateSnapshot;
+}
+
+/**
+ * The recorder's one way into the compiler: the primitives of a model
+ * compiled here and its states by name, or undefined for another Model.
+ */
+export function recordingAccess(model: Model): RecordingAccess | undefined {
+  return model instanceof CompiledModel ? model.recording() : undefined;
 }
 
 /**
