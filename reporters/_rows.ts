@@ -102,6 +102,7 @@ function stepRows(s: ChartStep, i: number, lines: Set<string>, rows: Row[]): voi
   }
   if (carrier >= 0) {
     rows.push(eventRow(s.events[carrier]!, i, label, s) ?? note(s.process, label, i));
+    rows.push(...lossNotes(s.events[carrier]!, i));
   } else if (s.primitive !== undefined && lines.has(s.primitive)) {
     rows.push({ kind: "arrow", from: s.process, to: s.primitive, label, style: "solid", step: i });
   } else {
@@ -124,6 +125,12 @@ function note(over: string, label: string, step: number): Row {
 function pushEvent(e: TraceEvent, i: number, s: ChartStep, rows: Row[]): void {
   const r = eventRow(e, i, undefined, s);
   if (r !== undefined) rows.push(r);
+  rows.push(...lossNotes(e, i));
+}
+
+/** The notes that call out a loss: a destroyed message, a coalesced signal. */
+function lossNotes(e: TraceEvent, i: number): Row[] {
+  const rows: Row[] = [];
   if (e.kind === "drop") {
     const what = e.values.map((v, k) => `${v}${e.senders[k] ? ` from ${e.senders[k]}` : ""}`);
     rows.push({
@@ -143,6 +150,7 @@ function pushEvent(e: TraceEvent, i: number, s: ChartStep, rows: Row[]): void {
       step: i,
     });
   }
+  return rows;
 }
 
 /** The arrow of one event; `main` is the step's own label when it carries it. */
