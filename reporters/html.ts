@@ -65,10 +65,10 @@ export function htmlReport(chart: TraceChart): string {
   }
   parts.push(
     `<h2>Sequence chart</h2>`,
-    `<div class="controls"><button id="first" type="button">⏮ start</button>`,
+    `<div class="controls"><button id="first" type="button">« start</button>`,
     `<button id="prev" type="button">◀ back</button>`,
     `<button id="next" type="button">step ▶</button>`,
-    `<button id="last" type="button">end ⏭</button>`,
+    `<button id="last" type="button">end »</button>`,
     `<span id="pos">initial state</span></div>`,
     `<div id="current"><p id="current-step">initial state</p><div id="current-state">${
       stateHtml(chart.initial)
@@ -110,9 +110,11 @@ export function htmlReport(chart: TraceChart): string {
         : "",
     ].filter((c) => c !== "").join(" ");
     parts.push(
-      `<tr class="step ${cls}" data-step="${i}"><td>${i + 1}</td><td>${esc(s.process)}</td><td>${
-        esc(s.operation)
-      }${s.source !== undefined ? `<br><small>${esc(s.source)}</small>` : ""}</td><td>${
+      `<tr class="step ${cls}" data-step="${i}" data-what="${
+        esc(`${s.process} ${s.operation}`)
+      }"><td>${i + 1}</td><td>${esc(s.process)}</td><td>${esc(s.operation)}${
+        s.source !== undefined ? `<br><small>${esc(s.source)}</small>` : ""
+      }</td><td>${
         s.changes.map((c) => esc(`${c.name}: ${c.before} → ${c.after}`)).join("<br>")
       }</td><td>${s.events.map((e) => esc(eventText(e))).join("<br>")}${
         s.failed !== undefined ? `<br><b>fails: ${esc(s.failed)}</b>` : ""
@@ -285,8 +287,7 @@ const SCRIPT = `
     } else {
       const row = rows[cur - 1];
       row.classList.add("current");
-      const cells = row.querySelectorAll("td");
-      label.textContent = "after step " + cur + ": " + cells[1].textContent + " " + cells[2].textContent;
+      label.textContent = "after step " + cur + ": " + row.getAttribute("data-what");
       pos.textContent = "step " + cur + " of " + n;
       state.innerHTML = document.querySelector('tr.state-row[data-step="' + (cur - 1) + '"] .state').innerHTML;
       document.querySelectorAll('.ipcspec-chart g.row[data-step="' + (cur - 1) + '"]').forEach((g) => g.classList.add("current"));

@@ -108,8 +108,9 @@ export function svgChart(chart: TraceChart, options: SvgOptions = {}): string {
         break;
       case "note": {
         const xs2 = r.over.map(xOf);
-        const mid = (Math.min(...xs2) + Math.max(...xs2)) / 2;
         const w = Math.max(r.label.length * CHAR + 16, Math.max(...xs2) - Math.min(...xs2) + 40);
+        // Centred over its lifelines, but never cut off at the left edge.
+        const mid = Math.max((Math.min(...xs2) + Math.max(...xs2)) / 2, w / 2 + MARGIN / 2);
         body.push(noteBox(r, mid, w, y));
         widest = Math.max(widest, mid + w / 2 + MARGIN);
         y += ROW;
@@ -160,7 +161,7 @@ export function svgChart(chart: TraceChart, options: SvgOptions = {}): string {
     `<style>${STYLE}</style>`,
     `<rect class="bg" x="0" y="0" width="${width}" height="${height}"/>`,
     `<text class="title" x="${MARGIN}" y="22">${esc(title)}</text>`,
-    `<defs><marker id="ah" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker><marker id="ax" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="10" markerHeight="10"><path d="M1,1 L9,9 M9,1 L1,9" stroke="#c00" stroke-width="2"/></marker></defs>`,
+    `<defs><marker id="ah" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker><marker id="ax" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="12" markerHeight="12" markerUnits="userSpaceOnUse"><path d="M1,1 L9,9 M9,1 L1,9" stroke="#c00" stroke-width="2"/></marker></defs>`,
     ...heads,
     ...body,
     `</svg>`,
