@@ -2,23 +2,7 @@
 // playwright-core.
 
 import { type BrowserContext, chromium } from "playwright-core";
-
-/** The Chromium binary (override with IPCSPEC_CHROMIUM). */
-export const CHROMIUM = Deno.env.get("IPCSPEC_CHROMIUM") ?? "/usr/bin/chromium";
-
-/** Where screenshots go, for CI to keep (override with IPCSPEC_ARTIFACTS). */
-export const ARTIFACTS = Deno.env.get("IPCSPEC_ARTIFACTS") ?? "/tmp/ipcspec-artifacts";
-
-function present(path: string): boolean {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether the browser tests can run. */
-export const HAVE_CHROMIUM = present(CHROMIUM);
+import { ARTIFACTS, CHROMIUM } from "./_chromium.ts";
 
 /**
  * Registers a test that gets a fresh headless Chromium context (a new

@@ -5,7 +5,7 @@
 // loud message says so and how to install it: never a silent pass.
 
 import assert from "node:assert/strict";
-import { ARTIFACTS, CHROMIUM, HAVE_CHROMIUM } from "./_browser.ts";
+import { ARTIFACTS, CHROMIUM, HAVE_CHROMIUM } from "./_chromium.ts";
 
 const SUITES = ["_report_suite.ts"];
 
