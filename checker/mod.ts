@@ -22,5 +22,6 @@ export * from "./coverage.ts";
 export * from "./report.ts";
 export * from "./result.ts";
 export * from "./chart.ts";
+export * from "./graph_picture.ts";
 export type { Found, Progress, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 export type { Reduction, ReductionOptions } from "./_por.ts";

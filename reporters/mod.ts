@@ -2,7 +2,7 @@
  * Reporters: pure functions from result data to text and pictures. The
  * pictures of a trace (a Mermaid sequence diagram, a standalone SVG chart,
  * a self-contained HTML report) are drawn from a `TraceChart` (see
- * `checker/chart.ts`); a state graph from a `StateGraph`.
+ * `checker/chart.ts`); a state graph from a `GraphPicture`.
  *
  * @module
  */
@@ -10,3 +10,4 @@
 export * from "./mermaid.ts";
 export * from "./svg.ts";
 export * from "./html.ts";
+export * from "./dot.ts";
