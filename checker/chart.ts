@@ -122,7 +122,7 @@ export interface ChartOptions {
  *
  * @example Charting a deadlock
  * ```ts
- * import { check, mutex, lock, spec, system, traceChart, traceRecorder } from "../mod.ts";
+ * import { check, lock, mutex, spec, system, traceChart, traceRecorder, unlock } from "../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const s = spec({
@@ -131,8 +131,8 @@ export interface ChartOptions {
  *   build: () => {
  *     const sys = system({});
  *     const a = mutex("a"), b = mutex("b");
- *     sys.process("p", {}, () => [lock(a), lock(b)]);
- *     sys.process("q", {}, () => [lock(b), lock(a)]);
+ *     sys.process("p", {}, () => [lock(a), lock(b), unlock(b), unlock(a)]);
+ *     sys.process("q", {}, () => [lock(b), lock(a), unlock(a), unlock(b)]);
  *     return sys;
  *   },
  * });
