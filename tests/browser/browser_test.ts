@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { ARTIFACTS, CHROMIUM, HAVE_CHROMIUM } from "./_chromium.ts";
 
-const SUITES = ["_report_suite.ts"];
+const SUITES = ["_report_suite.ts", "_explorer_suite.ts"];
 
 if (!HAVE_CHROMIUM) {
   console.error(
