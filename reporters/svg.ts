@@ -165,7 +165,7 @@ export function svgChart(chart: TraceChart, options: SvgOptions = {}): string {
     ...heads,
     ...body,
     `</svg>`,
-  ].join("\n");
+  ].join("\n").replace(/="(-?\d+\.\d\d+)"/g, (_, x) => `="${Math.round(Number(x) * 10) / 10}"`);
   return options.inline === true ? svg + "\n" : `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
 }
 
