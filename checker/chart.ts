@@ -184,8 +184,10 @@ export function traceChart(
   return {
     spec: model.name,
     params: options.params ?? {},
-    verdict: options.verdict ?? (cx !== undefined ? "violation" : "trace"),
-    ...(cx !== undefined ? { property: cx.property, kind: cx.kind, message: cx.message } : {}),
+    verdict: options.verdict ?? (cx !== undefined && cx.property !== "" ? "violation" : "trace"),
+    ...(cx !== undefined && cx.property !== ""
+      ? { property: cx.property, kind: cx.kind, message: cx.message }
+      : {}),
     lifelines: lifelines(model, rec, steps, blocked),
     initial: rec.snapshot(r.states[0]!),
     init: trace.init,

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { check, explainTrace } from "../mod.ts";
+import { drawPictures, wantsPictures } from "../cli/_pictures.ts";
+import { startExplore } from "../cli/explore.ts";
+import { specOf } from "./reporters/_charts.ts";
+
+Deno.test("check pictures: Mermaid on stdout, SVG and HTML files", async () => {
+  const spec = await specOf("sig_child_count_std");
+  const result = check(spec, {});
+  const dir = await Deno.makeTempDir({ prefix: "ipcspec-pictures-" });
+  try {
+    const p = await drawPictures(spec, {}, result, {
+      format: "mermaid",
+      svg: `${dir}/c.svg`,
+      html: `${dir}/c.html`,
+    }, { replay: (t) => `ipcspec check specs/sig_child_count.ts --replay ${t}` });
+    assert.match(p.out ?? "", /^sequenceDiagram\n/);
+    assert.match(p.out ?? "", /coalesced/);
+    assert.deepEqual(p.wrote, [`${dir}/c.svg`, `${dir}/c.html`]);
+    assert.match(await Deno.readTextFile(`${dir}/c.svg`), /<svg xmlns/);
+    const html = await Deno.readTextFile(`${dir}/c.html`);
+    assert.match(html, /ipcspec check specs\/sig_child_count\.ts --replay 0:2,1,4,5,3,0/);
+    assert.match(html, /<th>states<\/th><td>27<\/td>/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  assert.equal(wantsPictures({ format: "text" }), false);
+  assert.equal(wantsPictures({ format: "text", html: "x" }), true);
+});
+
+Deno.test("check pictures: the state graph as DOT and SVG, refused when too large", async () => {
+  const spec = await specOf("pc_swapped_waits");
+  const result = check(spec, {});
+  const dir = await Deno.makeTempDir({ prefix: "ipcspec-pictures-" });
+  try {
+    const p = await drawPictures(spec, {}, result, { format: "dot", svg: `${dir}/g.svg` });
+    assert.match(p.out ?? "", /^digraph "pc_swapped_waits" \{/);
+    assert.match(await Deno.readTextFile(`${dir}/g.svg`), /<svg/);
+    const small = await drawPictures(spec, {}, result, { format: "dot", graphLimit: 10 });
+    assert.match(small.refused ?? "", /^Cannot draw the state graph of 'pc_swapped_waits'/);
+    assert.equal(small.out, undefined);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("pictures of a replayed lasso and of an ok verdict", async () => {
+  const spec = await specOf("starving_consumer_weak");
+  const model = spec.compile();
+  const cx = check(model).violation!;
+  const story = explainTrace(model, cx);
+  assert.ok(typeof story !== "string");
+  const p = await drawPictures(spec, {}, { ...story, loopStart: cx.loopStart! }, {
+    format: "mermaid",
+  });
+  assert.match(p.out ?? "", /loop cycle: steps 5\.\.9 repeat for ever/);
+  assert.doesNotMatch(p.out ?? "", /VIOLATION of ''/);
+  const ok = await specOf("pc_swapped_waits");
+  const r = check(ok, { params: { items: 0 } });
+  const q = await drawPictures(ok, { items: 0 }, r, { format: "mermaid" });
+  assert.match(q.out ?? "", /title pc_swapped_waits: ok/);
+});
+
+Deno.test("explore: bad arguments are refused with the usage", async () => {
+  const lines: string[] = [];
+  const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
+  assert.equal(await startExplore(["specs/starving_consumer.ts"], io), 3);
+  assert.match(lines.at(-1)!, /exports several specs .*pick one with --spec name/);
+  assert.equal(await startExplore(["specs/pc_swapped_waits.ts", "--port", "x"], io), 3);
+  assert.match(lines.at(-1)!, /--port must be a port number/);
+  assert.equal(await startExplore(["specs/pc_swapped_waits.ts", "--replay", "0:99"], io), 3);
+  assert.match(lines.at(-1)!, /Cannot explore 'pc_swapped_waits'/);
+  const ex = await startExplore(
+    ["specs/pc_swapped_waits.ts", "--replay", "0:0,7,8,15", "--param", "items=2"],
+    io,
+  );
+  assert.ok(typeof ex !== "number");
+  assert.equal(ex.session.view().step, 4);
+  await ex.shutdown();
+});
