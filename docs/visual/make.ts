@@ -66,7 +66,7 @@ async function tutorialSpec(): Promise<Checkable> {
   }
 }
 
-async function chartFor(spec: Checkable, params: Record<string, number>, file: string) {
+function chartFor(spec: Checkable, params: Record<string, number>, file: string) {
   const model = spec.compile(params);
   const result = check(model);
   const cx = result.violation!;
@@ -91,7 +91,7 @@ export async function visuals(): Promise<Map<string, string>> {
   const sections: string[] = [];
   for (const s of SPECS) {
     const spec = await load(s.file, s.name);
-    const { chart } = await chartFor(spec, s.params, s.file);
+    const { chart } = chartFor(spec, s.params, s.file);
     out.set(`docs/visual/${s.name}.svg`, svgChart(chart));
     sections.push(`### ${s.name}: ${s.what}\n\n![${s.name}](visual/${s.name}.svg)\n`);
     if (s.name === "pc_swapped_waits") {
@@ -107,7 +107,7 @@ export async function visuals(): Promise<Map<string, string>> {
   out.set("docs/visual/sig_child_count_std.dot", dot);
   out.set("docs/visual/sig_child_count_std_graph.svg", await dotSvg(dot));
   const tutorial = await tutorialSpec();
-  const { chart: racy } = await chartFor(tutorial, {}, "lost_update.ts");
+  const { chart: racy } = chartFor(tutorial, {}, "lost_update.ts");
   out.set("docs/visual/racy_counter.svg", svgChart(racy));
   const mermaid = out.get("docs/visual/pc_swapped_waits.mmd")!;
   out.set("docs/visual.md", await formatMarkdown(page(sections, mermaid)));
