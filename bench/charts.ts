@@ -15,7 +15,7 @@
  */
 
 import { traceChart, traceRecorder } from "../mod.ts";
-import { htmlReport, mermaidChart, svgChart } from "../reporters/mod.ts";
+import { formatHtml, formatMermaid, formatSvg } from "../reporters/mod.ts";
 import { starvingConsumerWeak } from "../specs/starving_consumer.ts";
 
 const steps = Number(Deno.args[0] ?? 500);
@@ -37,13 +37,13 @@ const chart = traceChart(model, { init: 0, transitions: path }, {
 });
 const charting = performance.now() - t0;
 t0 = performance.now();
-const mermaid = mermaidChart(chart);
+const mermaid = formatMermaid(chart);
 const tMermaid = performance.now() - t0;
 t0 = performance.now();
-const svg = svgChart(chart);
+const svg = formatSvg(chart);
 const tSvg = performance.now() - t0;
 t0 = performance.now();
-const html = htmlReport(chart);
+const html = formatHtml(chart);
 const tHtml = performance.now() - t0;
 const drawing = tMermaid + tSvg + tHtml;
 const kb = (s: string) => `${(s.length / 1024).toFixed(0)} KiB`;

@@ -13,7 +13,7 @@ import {
   traceChart,
   traceRecorder,
 } from "../mod.ts";
-import { dotGraph, dotSvg, htmlReport, mermaidChart, svgChart } from "../reporters/mod.ts";
+import { formatDot, formatDotSvg, formatHtml, formatMermaid, formatSvg } from "../reporters/mod.ts";
 
 /** The picture options of a check. */
 export interface PictureOptions {
@@ -107,10 +107,10 @@ export async function drawPictures(
     if ("refused" in g) {
       refused = g.refused;
     } else {
-      const dot = dotGraph(g);
+      const dot = formatDot(g);
       out = dot;
       if (options.svg !== undefined) {
-        await Deno.writeTextFile(options.svg, await dotSvg(dot));
+        await Deno.writeTextFile(options.svg, await formatDotSvg(dot));
         wrote.push(options.svg);
       }
     }
@@ -118,13 +118,13 @@ export async function drawPictures(
   const chartSvg = options.svg !== undefined && options.format !== "dot";
   if (options.format === "mermaid" || chartSvg || options.html !== undefined) {
     const chart = chartOfResult(spec, params, result, extras);
-    if (options.format === "mermaid") out = mermaidChart(chart);
+    if (options.format === "mermaid") out = formatMermaid(chart);
     if (chartSvg) {
-      await Deno.writeTextFile(options.svg!, svgChart(chart));
+      await Deno.writeTextFile(options.svg!, formatSvg(chart));
       wrote.push(options.svg!);
     }
     if (options.html !== undefined) {
-      await Deno.writeTextFile(options.html, htmlReport(chart));
+      await Deno.writeTextFile(options.html, formatHtml(chart));
       wrote.push(options.html);
     }
   }

@@ -29,7 +29,7 @@ import {
   type TraceEvent,
   traceRecorder,
 } from "../mod.ts";
-import { svgChart } from "../reporters/svg.ts";
+import { formatSvg } from "../reporters/svg.ts";
 import { eventText } from "../reporters/_rows.ts";
 import { fromState } from "./_from_state.ts";
 
@@ -278,7 +278,7 @@ export class ExplorerSession {
       enabled,
       ...(violated !== undefined ? { violated } : {}),
       blocked: enabled.length === 0 ? model.blocked(cur) : [],
-      chart: svgChart(chart, { inline: true }),
+      chart: formatSvg(chart, { inline: true }),
       ...(this.#checked !== undefined ? { checked: this.#checked } : {}),
       ...(this.#found !== undefined
         ? {

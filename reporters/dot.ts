@@ -1,6 +1,5 @@
 /**
- * A state graph as Graphviz DOT text, and as SVG through the WebAssembly
- * build of Graphviz in `@viz-js/viz` (no Graphviz install needed): states
+ * A state graph as Graphviz DOT text (draw it with `formatDotSvg`): states
  * as boxes labelled with the values that changed, transitions labelled
  * process/step, initial states doubled, failing states red, and a
  * counterexample's path drawn bold in blue.
@@ -8,7 +7,6 @@
  * @module
  */
 
-import { instance } from "@viz-js/viz";
 import type { GraphPicture } from "../checker/graph_picture.ts";
 
 /**
@@ -19,10 +17,10 @@ import type { GraphPicture } from "../checker/graph_picture.ts";
  *
  * @example
  * ```ts
- * import { dotGraph } from "./dot.ts";
+ * import { formatDot } from "./dot.ts";
  * import assert from "node:assert/strict";
  *
- * const dot = dotGraph({
+ * const dot = formatDot({
  *   spec: "s",
  *   nodes: [
  *     { id: 0, label: "x=0", initial: true, onPath: true },
@@ -34,7 +32,7 @@ import type { GraphPicture } from "../checker/graph_picture.ts";
  * assert.match(dot, /s0 -> s1 \[label="p#0\/inc", color="#1a73e8", penwidth=2.5\]/);
  * ```
  */
-export function dotGraph(graph: GraphPicture): string {
+export function formatDot(graph: GraphPicture): string {
   const out = [
     `digraph ${quote(graph.spec)} {`,
     `  graph [rankdir=TB, fontname="sans-serif", label=${
@@ -59,26 +57,6 @@ export function dotGraph(graph: GraphPicture): string {
   }
   out.push("}");
   return out.join("\n") + "\n";
-}
-
-/**
- * Renders DOT text to SVG with Graphviz compiled to WebAssembly.
- *
- * @param dot The DOT text (see {@linkcode dotGraph}).
- * @returns The SVG document.
- *
- * @example
- * ```ts
- * import { dotSvg } from "./dot.ts";
- * import assert from "node:assert/strict";
- *
- * const svg = await dotSvg("digraph { a -> b }");
- * assert.match(svg, /<svg/);
- * ```
- */
-export async function dotSvg(dot: string): Promise<string> {
-  const viz = await instance();
-  return viz.renderString(dot, { format: "svg" });
 }
 
 function quote(s: string): string {

@@ -10,11 +10,11 @@
  * @module
  */
 
-import type { TraceChart, WaitForEdge } from "../checker/chart.ts";
-import type { StateSnapshot } from "../model/trace_events.ts";
+import type { TraceChart } from "../checker/chart.ts";
 import { esc } from "./_escape.ts";
+import { stateHtml, waitForSvg } from "./_html_parts.ts";
 import { eventText } from "./_rows.ts";
-import { svgChart } from "./svg.ts";
+import { formatSvg } from "./svg.ts";
 
 /**
  * Writes the HTML report of a chart.
@@ -24,10 +24,10 @@ import { svgChart } from "./svg.ts";
  *
  * @example
  * ```ts
- * import { htmlReport } from "./html.ts";
+ * import { formatHtml } from "./html.ts";
  * import assert from "node:assert/strict";
  *
- * const page = htmlReport({
+ * const page = formatHtml({
  *   spec: "s", params: {}, verdict: "trace", init: 0,
  *   lifelines: [{ name: "p#0", kind: "process" }],
  *   initial: { globals: [{ name: "x", value: "0" }], primitives: [], processes: [] },
@@ -38,7 +38,7 @@ import { svgChart } from "./svg.ts";
  * assert.doesNotMatch(page, /https?:\/\/(?!www\.w3\.org)/);
  * ```
  */
-export function htmlReport(chart: TraceChart): string {
+export function formatHtml(chart: TraceChart): string {
   const title = chart.property !== undefined
     ? `${chart.spec}: VIOLATION of '${chart.property}'`
     : `${chart.spec}: ${chart.verdict}`;
@@ -73,7 +73,7 @@ export function htmlReport(chart: TraceChart): string {
     `<div id="current"><p id="current-step">initial state</p><div id="current-state">${
       stateHtml(chart.initial)
     }</div></div>`,
-    `<div id="chart" class="chart">${svgChart(chart, { inline: true })}</div>`,
+    `<div id="chart" class="chart">${formatSvg(chart, { inline: true })}</div>`,
   );
   if (chart.loopStart !== undefined) {
     parts.push(
@@ -137,116 +137,6 @@ export function htmlReport(chart: TraceChart): string {
     `</body></html>`,
   );
   return parts.join("\n") + "\n";
-}
-
-/**
- * A state as HTML tables: globals, processes, primitives.
- *
- * @param s The state.
- * @returns The HTML.
- *
- * @example
- * ```ts
- * import { stateHtml } from "./html.ts";
- * import assert from "node:assert/strict";
- *
- * const h = stateHtml({ globals: [{ name: "x", value: "1" }], primitives: [], processes: [] });
- * assert.match(h, /<td class="name">x<\/td><td class="value">1<\/td>/);
- * ```
- */
-export function stateHtml(s: StateSnapshot): string {
-  const kv = (rows: readonly { name: string; value: string }[]) =>
-    rows.map((r) =>
-      `<tr><td class="name">${esc(r.name)}</td><td class="value">${esc(r.value)}</td></tr>`
-    ).join("");
-  const out: string[] = [];
-  if (s.globals.length > 0) {
-    out.push(`<table class="globals"><caption>globals</caption>${kv(s.globals)}</table>`);
-  }
-  if (s.processes.length > 0) {
-    out.push(
-      `<table class="processes"><caption>processes</caption><tr><th>process</th><th>at</th><th>locals</th></tr>${
-        s.processes.map((p) =>
-          `<tr><td class="name">${esc(p.name)}</td><td class="at">${
-            esc(p.at)
-          }</td><td class="value">${
-            esc(p.locals.map((l) => `${l.name}=${l.value}`).join(" "))
-          }</td></tr>`
-        ).join("")
-      }</table>`,
-    );
-  }
-  if (s.primitives.length > 0) {
-    out.push(
-      `<table class="primitives"><caption>primitives</caption>${
-        s.primitives.map((p) =>
-          `<tr><td class="name">${esc(p.name)} <small>${
-            esc(p.kind)
-          }</small></td><td class="value">${esc(p.value)}</td></tr>`
-        ).join("")
-      }</table>`,
-    );
-  }
-  return out.join("");
-}
-
-/**
- * A wait-for graph as a small SVG: the nodes on a circle, an arrow per edge.
- *
- * @param edges The edges.
- * @returns The inline SVG.
- *
- * @example
- * ```ts
- * import { waitForSvg } from "./html.ts";
- * import assert from "node:assert/strict";
- *
- * const svg = waitForSvg([{ from: "p#0", to: "m", label: "waits on lock(m)" }]);
- * assert.match(svg, /<svg[^>]*>/);
- * assert.match(svg, /waits on lock\(m\)/);
- * ```
- */
-export function waitForSvg(edges: readonly WaitForEdge[]): string {
-  const nodes: string[] = [];
-  for (const e of edges) {
-    if (!nodes.includes(e.from)) nodes.push(e.from);
-    if (!nodes.includes(e.to)) nodes.push(e.to);
-  }
-  const r = 40 + nodes.length * 22, cx = r + 90, cy = r + 30;
-  const pos = nodes.map((_, i) => {
-    const a = -Math.PI / 2 + (2 * Math.PI * i) / nodes.length;
-    return [cx + r * Math.cos(a), cy + r * Math.sin(a)] as const;
-  });
-  const at = (n: string) => pos[nodes.indexOf(n)]!;
-  const lines = edges.map((e) => {
-    const [x1, y1] = at(e.from), [x2, y2] = at(e.to);
-    const len = Math.hypot(x2 - x1, y2 - y1) || 1;
-    const k = 30 / len;
-    const ax = x1 + (x2 - x1) * k, ay = y1 + (y2 - y1) * k;
-    const bx = x2 - (x2 - x1) * k, by = y2 - (y2 - y1) * k;
-    return `<g class="wf-edge"><line x1="${ax.toFixed(1)}" y1="${ay.toFixed(1)}" x2="${
-      bx.toFixed(1)
-    }" y2="${by.toFixed(1)}" stroke="#333" marker-end="url(#wf-ah)"/><text x="${
-      ((ax + bx) / 2).toFixed(1)
-    }" y="${((ay + by) / 2 - 4).toFixed(1)}" text-anchor="middle" font-size="11">${
-      esc(e.label)
-    }</text></g>`;
-  });
-  const circles = nodes.map((n, i) => {
-    const [x, y] = pos[i]!;
-    const proc = n.includes("#");
-    return `<g class="wf-node"><ellipse cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" rx="${
-      Math.max(30, n.length * 4 + 10)
-    }" ry="18" fill="${proc ? "#e8f0fe" : "#fef7e0"}" stroke="#333"/><text x="${x.toFixed(1)}" y="${
-      (y + 4).toFixed(1)
-    }" text-anchor="middle" font-size="12">${esc(n)}</text></g>`;
-  });
-  const w = 2 * cx, h = 2 * cy;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w.toFixed(0)}" height="${
-    h.toFixed(0)
-  }" font-family="sans-serif"><defs><marker id="wf-ah" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker></defs>${
-    lines.join("")
-  }${circles.join("")}</svg>`;
 }
 
 const CSS = `

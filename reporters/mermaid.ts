@@ -19,10 +19,10 @@ import { chartRows } from "./_rows.ts";
  *
  * @example
  * ```ts
- * import { mermaidChart } from "./mermaid.ts";
+ * import { formatMermaid } from "./mermaid.ts";
  * import assert from "node:assert/strict";
  *
- * const text = mermaidChart({
+ * const text = formatMermaid({
  *   spec: "s", params: {}, verdict: "trace", init: 0,
  *   lifelines: [{ name: "p#0", kind: "process" }, { name: "c", kind: "channel" }],
  *   initial: { globals: [], primitives: [], processes: [] },
@@ -37,7 +37,7 @@ import { chartRows } from "./_rows.ts";
  * assert.match(text, /L0->>L1: 1\. send\(c\) put 1/);
  * ```
  */
-export function mermaidChart(chart: TraceChart): string {
+export function formatMermaid(chart: TraceChart): string {
   const ids = new Map<string, string>();
   const out = ["sequenceDiagram"];
   const title = chart.property !== undefined

@@ -14,7 +14,7 @@ import type { TraceChart } from "../checker/chart.ts";
 import { esc } from "./_escape.ts";
 import { chartRows, type Row } from "./_rows.ts";
 
-/** Options of {@linkcode svgChart}. */
+/** Options of {@linkcode formatSvg}. */
 export interface SvgOptions {
   /** Leave out the XML declaration (for an SVG inlined in HTML). Default false. */
   readonly inline?: boolean;
@@ -35,10 +35,10 @@ const MIN_GAP = 150;
  *
  * @example
  * ```ts
- * import { svgChart } from "./svg.ts";
+ * import { formatSvg } from "./svg.ts";
  * import assert from "node:assert/strict";
  *
- * const svg = svgChart({
+ * const svg = formatSvg({
  *   spec: "s", params: {}, verdict: "trace", init: 0,
  *   lifelines: [{ name: "p#0", kind: "process" }, { name: "c", kind: "channel" }],
  *   initial: { globals: [], primitives: [], processes: [] },
@@ -53,7 +53,7 @@ const MIN_GAP = 150;
  * assert.match(svg, /1\. send\(c\) put 1/);
  * ```
  */
-export function svgChart(chart: TraceChart, options: SvgOptions = {}): string {
+export function formatSvg(chart: TraceChart, options: SvgOptions = {}): string {
   const rows = chartRows(chart);
   const names = chart.lifelines.map((l) => l.name);
   const col = new Map<string, number>();

@@ -16,7 +16,13 @@
  */
 
 import { check, type Checkable, graphPicture, traceChart, traceRecorder } from "../../mod.ts";
-import { dotGraph, dotSvg, htmlReport, mermaidChart, svgChart } from "../../reporters/mod.ts";
+import {
+  formatDot,
+  formatDotSvg,
+  formatHtml,
+  formatMermaid,
+  formatSvg,
+} from "../../reporters/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 
@@ -92,23 +98,23 @@ export async function visuals(): Promise<Map<string, string>> {
   for (const s of SPECS) {
     const spec = await load(s.file, s.name);
     const { chart } = chartFor(spec, s.params, s.file);
-    out.set(`docs/visual/${s.name}.svg`, svgChart(chart));
+    out.set(`docs/visual/${s.name}.svg`, formatSvg(chart));
     sections.push(`### ${s.name}: ${s.what}\n\n![${s.name}](visual/${s.name}.svg)\n`);
     if (s.name === "pc_swapped_waits") {
-      out.set(`docs/visual/${s.name}.html`, htmlReport(chart));
-      out.set(`docs/visual/${s.name}.mmd`, mermaidChart(chart));
+      out.set(`docs/visual/${s.name}.html`, formatHtml(chart));
+      out.set(`docs/visual/${s.name}.mmd`, formatMermaid(chart));
     }
   }
   const graphSpec = await load("specs/sig_child_count.ts", "sig_child_count_std");
   const gm = graphSpec.compile();
   const graph = graphPicture(gm, { path: check(gm).violation! });
   if ("refused" in graph) throw new Error(graph.refused);
-  const dot = dotGraph(graph);
+  const dot = formatDot(graph);
   out.set("docs/visual/sig_child_count_std.dot", dot);
-  out.set("docs/visual/sig_child_count_std_graph.svg", await dotSvg(dot));
+  out.set("docs/visual/sig_child_count_std_graph.svg", await formatDotSvg(dot));
   const tutorial = await tutorialSpec();
   const { chart: racy } = chartFor(tutorial, {}, "lost_update.ts");
-  out.set("docs/visual/racy_counter.svg", svgChart(racy));
+  out.set("docs/visual/racy_counter.svg", formatSvg(racy));
   const mermaid = out.get("docs/visual/pc_swapped_waits.mmd")!;
   out.set("docs/visual.md", await formatMarkdown(page(sections, mermaid)));
   return out;

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { Mermaid } from "mermaid";
-import { htmlReport, mermaidChart, svgChart } from "../../reporters/mod.ts";
+import { formatHtml, formatMermaid, formatSvg } from "../../reporters/mod.ts";
 import type { TraceChart } from "../../mod.ts";
 import { CASES, chartOf } from "../reporters/_charts.ts";
 import { browserTest, npmPackageDir, screenshot } from "./_browser.ts";
@@ -34,7 +34,7 @@ for (const name of Object.keys(CASES)) {
   browserTest(`the HTML report of ${name} steps through its trace offline`, async (ctx) => {
     const chart = await chartOf(name);
     const file = await Deno.makeTempFile({ prefix: `ipcspec-report-${name}-`, suffix: ".html" });
-    await Deno.writeTextFile(file, htmlReport(chart));
+    await Deno.writeTextFile(file, formatHtml(chart));
     const requests: string[] = [];
     const page = await ctx.newPage();
     page.on("request", (r) => requests.push(r.url()));
@@ -133,7 +133,7 @@ browserTest("the SVG charts are well-formed XML and the Mermaid text parses", as
   await page.goto(`file://${file}`);
   for (const name of Object.keys(CASES)) {
     const chart = await chartOf(name);
-    const svg = svgChart(chart);
+    const svg = formatSvg(chart);
     const parseError = await page.evaluate((text) => {
       const doc = new DOMParser().parseFromString(text, "image/svg+xml");
       const err = doc.querySelector("parsererror");
@@ -142,7 +142,7 @@ browserTest("the SVG charts are well-formed XML and the Mermaid text parses", as
         : err.textContent;
     }, svg);
     assert.equal(parseError, "", `${name}: ${parseError}`);
-    const text = mermaidChart(chart);
+    const text = formatMermaid(chart);
     const parsed = await page.evaluate(async (src) => {
       const m = (globalThis as unknown as { mermaid: Mermaid }).mermaid;
       try {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { check, spec, system, traceChart, traceRecorder } from "../../mod.ts";
 import { channel } from "../../model/primitives/channel.ts";
-import { htmlReport, mermaidChart, svgChart } from "../../reporters/mod.ts";
+import { formatHtml, formatMermaid, formatSvg } from "../../reporters/mod.ts";
 import { CASES, chartOf, specOf, wellFormed } from "./_charts.ts";
 
 Deno.test("chart of pc_swapped_waits: the steps, the blocked processes and the wait-for graph", async () => {
@@ -32,7 +32,7 @@ Deno.test("chart of pc_swapped_waits: the steps, the blocked processes and the w
     "empty",
     "consumer#0",
   ]);
-  const mmd = mermaidChart(c);
+  const mmd = formatMermaid(c);
   assert.match(mmd, /L4->>L2: 4\. lock\(mutex\)\n/);
   assert.match(
     mmd,
@@ -57,10 +57,10 @@ Deno.test("chart of mailbox_owner_exit: the message lost with the mailbox when i
   });
   assert.equal(last.state.primitives.find((p) => p.name === "A")?.value, "removed");
   assert.equal(last.state.processes.find((p) => p.name === "owner#0")?.at, "end");
-  const mmd = mermaidChart(c);
+  const mmd = formatMermaid(c);
   assert.match(mmd, /L0->>L1: 8\. send\(A\) put 2\n/);
   assert.match(mmd, /Note over L1: ✗ LOST message 2 from sender#35;0: owner#35;0 exited\n/);
-  const svg = svgChart(c);
+  const svg = formatSvg(c);
   assert.match(svg, /LOST message 2 from sender#0: owner#0 exited/);
 });
 
@@ -85,7 +85,7 @@ Deno.test("chart of sig_child_count_std: the coalesced SIGCHLD", async () => {
       primitive: "signals",
     },
   ]);
-  const mmd = mermaidChart(c);
+  const mmd = formatMermaid(c);
   assert.match(mmd, /L3-xL1: 3\. kill\(0, CHLD\) CHLD for parent#35;0: coalesced\n/);
   assert.match(
     mmd,
@@ -99,13 +99,13 @@ Deno.test("chart of starving_consumer_weak: the lasso's cycle", async () => {
   assert.equal(c.loopStart, 4);
   assert.equal(c.steps.length, 9);
   assert.deepEqual(c.blocked, []);
-  const mmd = mermaidChart(c);
+  const mmd = formatMermaid(c);
   assert.match(
     mmd,
     /\n {2}loop cycle: steps 5\.\.9 repeat for ever\n {4}L3->>L2: 5\. post\(empty\)\n/,
   );
   assert.match(mmd, /\n {4}Note over L3: 9\. take\n {2}end\n/);
-  const svg = svgChart(c);
+  const svg = formatSvg(c);
   assert.match(svg, /<rect class="cycle"/);
   assert.match(svg, /cycle: steps 5\.\.9 repeat for ever/);
 });
@@ -113,10 +113,10 @@ Deno.test("chart of starving_consumer_weak: the lasso's cycle", async () => {
 Deno.test("SVG charts and HTML reports of the acceptance specs are well-formed and offline", async () => {
   for (const name of Object.keys(CASES)) {
     const c = await chartOf(name);
-    const svg = svgChart(c);
+    const svg = formatSvg(c);
     assert.equal(wellFormed(svg), undefined, name);
     assert.match(svg, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<svg xmlns=/);
-    const html = htmlReport(c);
+    const html = formatHtml(c);
     // No network: the only URL is the SVG namespace.
     assert.deepEqual(
       [...html.matchAll(/https?:\/\/[^\s"'<>]+/g)].map((m) => m[0]).filter((u) =>
@@ -162,7 +162,7 @@ Deno.test("a rendezvous and a hand-off are told apart from a buffered put and ta
   ]);
   assert.equal(chart.verdict, "trace");
   assert.match(
-    mermaidChart(chart),
+    formatMermaid(chart),
     /L0->>L2: 1\. send\(c\) -#62; q#35;0 recv\(c\) 5 via c \(rendezvous\)/,
   );
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { check, graphPicture } from "../../mod.ts";
-import { dotGraph, dotSvg } from "../../reporters/mod.ts";
+import { formatDot, formatDotSvg } from "../../reporters/mod.ts";
 import { specOf, wellFormed } from "./_charts.ts";
 
 Deno.test("the state graph of pc_swapped_waits marks the deadlock and the counterexample's path", async () => {
@@ -22,14 +22,14 @@ Deno.test("the state graph of pc_swapped_waits marks the deadlock and the counte
   const end = path.at(-1)!;
   assert.equal(end.violates, "deadlock");
   assert.equal(end.label, "mutex: free → held by consumer#0");
-  const dot = dotGraph(g);
+  const dot = formatDot(g);
   assert.match(
     dot,
     new RegExp(
       `s${end.id} \\[label="${end.id}\\\\nmutex: free → held by consumer#0", fillcolor="#fde8e8", color="#c5221f", xlabel="✗ deadlock", penwidth=2.5\\];`,
     ),
   );
-  const svg = await dotSvg(dot);
+  const svg = await formatDotSvg(dot);
   assert.equal(wellFormed(svg.replace(/<!DOCTYPE[^>]*>/, "")), undefined);
   assert.match(svg, /✗ deadlock/);
   assert.match(svg, /consumer#0\/lock\(mutex\)/);
