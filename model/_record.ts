@@ -209,6 +209,13 @@ class TraceRecorder implements Recorder {
       const handed = new Set(
         events.flatMap((e) => e.kind === "handoff" ? [e.from, e.to] : []),
       );
+      let waiting: Map<string, readonly string[]> | undefined;
+      for (const pid of canMove.keys()) {
+        if (movableAfter.has(pid) || model.finished(after, pid)) continue;
+        const name = this.#name(pid);
+        waiting ??= new Map(model.blocked(after).map((b) => [b.process, b.waitsOn]));
+        events.push({ kind: "block", process: name, waitsOn: waiting.get(name) ?? [] });
+      }
       for (const [pid, prim] of movableAfter) {
         const name = this.#name(pid);
         if (canMove.has(pid) || movers.has(pid) || handed.has(name)) continue;

@@ -112,6 +112,14 @@ export type TraceEvent =
     readonly primitive: string;
   }
   | {
+    /** A process that could move before the step cannot move after it (and has not finished). */
+    readonly kind: "block";
+    /** The process now waiting. */
+    readonly process: string;
+    /** What it waits on (every alternative of a choice), e.g. `lock(mutex) (held by q#0)`. */
+    readonly waitsOn: readonly string[];
+  }
+  | {
     /** A process that could not move before the step can move after it. */
     readonly kind: "wake";
     /** The woken process. */

@@ -36,7 +36,13 @@ export function chartRows(chart: TraceChart): Row[] {
   const rows: Row[] = [];
   const lines = new Set(chart.lifelines.map((l) => l.name));
   const n = chart.steps.length;
-  chart.steps.forEach((s, i) => {
+  const stuck = new Set(chart.blocked.map((b) => b.process));
+  chart.steps.forEach((step, i) => {
+    // The last step's new waiters are the blocked processes listed at the end.
+    const s = i < n - 1 || stuck.size === 0 ? step : {
+      ...step,
+      events: step.events.filter((e) => e.kind !== "block" || !stuck.has(e.process)),
+    };
     if (chart.loopStart === i) {
       rows.push({
         kind: "loop",
@@ -225,6 +231,14 @@ function eventRow(
         style: "dashed",
         step,
       };
+    case "block":
+      return {
+        kind: "note",
+        over: [e.process],
+        label: `${e.process} waits on ${e.waitsOn.join(" or ")}`,
+        tone: "blocked",
+        step,
+      };
     case "wake":
       return {
         kind: "arrow",
@@ -266,6 +280,8 @@ export function eventText(e: TraceEvent): string {
         : `${e.from} → ${e.to}: ${e.signal} ${e.outcome}`;
     case "deliver":
       return `${e.signal} delivered to ${e.process} (${e.action})`;
+    case "block":
+      return `${e.process} now waits on ${e.waitsOn.join(" or ")}`;
     case "wake":
       return `${e.by} wakes ${e.process}${e.primitive !== undefined ? ` (${e.primitive})` : ""}`;
   }

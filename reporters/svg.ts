@@ -20,7 +20,7 @@ export interface SvgOptions {
   readonly inline?: boolean;
 }
 
-const CHAR = 6.6; // estimated width of a character at 12px sans-serif
+const CHAR = 7; // estimated width of a character at 12px sans-serif
 const ROW = 30;
 const TOP = 70;
 const MARGIN = 20;

@@ -14,11 +14,11 @@ Deno.test("chart of pc_swapped_waits: the steps, the blocked processes and the w
       "consumer#0 lock(mutex)",
     ],
   );
-  assert.deepEqual(c.steps[3]!.events, [{
-    kind: "acquire",
-    process: "consumer#0",
-    primitive: "mutex",
-  }]);
+  assert.deepEqual(c.steps[3]!.events, [
+    { kind: "acquire", process: "consumer#0", primitive: "mutex" },
+    { kind: "block", process: "producer#0", waitsOn: ["lock(mutex) (held by consumer#0)"] },
+    { kind: "block", process: "consumer#0", waitsOn: ["wait(full) (full = 0)"] },
+  ]);
   assert.deepEqual(c.blocked.map((b) => b.process), ["producer#0", "consumer#0"]);
   assert.deepEqual(c.waitFor, [
     { from: "producer#0", to: "mutex", label: "waits on lock(mutex)" },
@@ -84,6 +84,7 @@ Deno.test("chart of sig_child_count_std: the coalesced SIGCHLD", async () => {
       action: "handler",
       primitive: "signals",
     },
+    { kind: "block", process: "parent#0", waitsOn: ["when all children exited"] },
   ]);
   const mmd = formatMermaid(c);
   assert.match(mmd, /L3-xL1: 3\. kill\(0, CHLD\) CHLD for parent#35;0: coalesced\n/);
