@@ -13,7 +13,10 @@ Deno.test("check pictures: Mermaid on stdout, SVG and HTML files", async () => {
       format: "mermaid",
       svg: `${dir}/c.svg`,
       html: `${dir}/c.html`,
-    }, { replay: (t) => `ipcspec check specs/sig_child_count.ts --replay ${t}` });
+    }, {
+      replay: (t) => `ipcspec check specs/sig_child_count.ts --replay ${t}`,
+      coverage: "coverage: 1 of 1 blocking steps reached",
+    });
     assert.match(p.out ?? "", /^sequenceDiagram\n/);
     assert.match(p.out ?? "", /coalesced/);
     assert.deepEqual(p.wrote, [`${dir}/c.svg`, `${dir}/c.html`]);
@@ -21,6 +24,7 @@ Deno.test("check pictures: Mermaid on stdout, SVG and HTML files", async () => {
     const html = await Deno.readTextFile(`${dir}/c.html`);
     assert.match(html, /ipcspec check specs\/sig_child_count\.ts --replay 0:2,1,4,5,3,0/);
     assert.match(html, /<th>states<\/th><td>27<\/td>/);
+    assert.match(html, /<pre id="coverage">coverage: 1 of 1 blocking steps reached<\/pre>/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
