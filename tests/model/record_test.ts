@@ -102,3 +102,29 @@ Deno.test("a path that does not fire is refused", () => {
   );
   assert.throws(() => traceRecorder(s).events(3, []), /no initial state 3/);
 });
+
+Deno.test("a receive from a blocked sender is a hand-off; blocking and wake-ups are reported", async () => {
+  const { mailboxOwnerExit } = await import("../../specs/mailbox_owner_exit.ts");
+  const model = mailboxOwnerExit.compile(); // capacity 0: a send waits for its receive
+  let state: Int32Array | undefined;
+  model.init((s) => (state = s.slice()));
+  const path: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const en = model.enabled(state!);
+    const t = en[en.length - 1]!; // the owner first, then the sender
+    path.push(t);
+    state = model.fire(state!, t) as Int32Array;
+  }
+  const events = traceRecorder(mailboxOwnerExit).events(0, path);
+  assert.deepEqual(events[2], [
+    {
+      kind: "block",
+      process: "sender#0",
+      waitsOn: ["send(A) returns (A = offer 1, owner owner#0)"],
+    },
+    { kind: "wake", process: "owner#0", by: "sender#0", primitive: "A" },
+  ]);
+  assert.deepEqual(events[3], [
+    { kind: "handoff", from: "sender#0", to: "owner#0", primitive: "A", value: 1 },
+  ]);
+});
