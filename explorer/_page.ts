@@ -42,8 +42,8 @@ textarea{width:100%;height:3em}
 <section id="status"></section>
 <section><h2>State</h2><div id="state"></div></section>
 <section><h2>Per process</h2><div id="per-process"></div></section>
-<section><h2>Load a trace or schedule file</h2>
-<textarea id="load-text" placeholder="0:3,1,4  or the text of a schedule file"></textarea>
+<section><h2>Load a trace, schedule file or ITF trace</h2>
+<textarea id="load-text" placeholder="0:3,1,4, or a schedule file or ITF trace"></textarea>
 <button id="load" type="button">load</button>
 <input id="load-file" type="file" accept=".json,.txt"></section>
 </div>

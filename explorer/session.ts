@@ -163,12 +163,20 @@ export class ExplorerSession {
   }
 
   /**
-   * Loads a path: a trace as printed (`0:3,1,4`) or a schedule file's
-   * text. Returns an error message when it does not replay.
+   * Loads a path: a trace as printed (`0:3,1,4`), a schedule file's text,
+   * or an ITF trace ipcspec wrote (its `#meta` records the path). Returns an
+   * error message when it does not replay.
    */
   load(text: string): string | undefined {
     let trace: Trace;
-    if (text.trim().startsWith("{")) {
+    const itf = itfTrace(text);
+    if (itf !== undefined) {
+      if (typeof itf === "string") return itf;
+      if (itf.spec !== this.#model.name) {
+        return `the ITF trace is of '${itf.spec}', not '${this.#model.name}'`;
+      }
+      trace = itf.trace;
+    } else if (text.trim().startsWith("{")) {
       const file = parseScheduleFile(text);
       if (typeof file === "string") return file;
       if (file.spec !== this.#model.name) {
@@ -297,4 +305,26 @@ export class ExplorerSession {
   get spec(): Checkable {
     return this.#spec;
   }
+}
+
+/**
+ * The path an ITF trace written by ipcspec records in its `#meta`, with the
+ * spec's name; undefined when `text` is not an ITF trace, or why it is not
+ * one ipcspec can follow.
+ */
+function itfTrace(text: string): { spec: string; trace: Trace } | string | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const meta = (doc as { "#meta"?: { format?: unknown; ipcspec?: unknown } } | null)?.["#meta"];
+  if (meta === undefined || meta.format !== "ITF") return undefined;
+  const origin = meta.ipcspec as { spec?: unknown; trace?: unknown } | undefined;
+  if (typeof origin?.spec !== "string" || typeof origin.trace !== "string") {
+    return "the ITF trace was not written by ipcspec (its #meta records no ipcspec path)";
+  }
+  const trace = parseTrace(origin.trace);
+  return typeof trace === "string" ? trace : { spec: origin.spec, trace };
 }

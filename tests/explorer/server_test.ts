@@ -108,6 +108,20 @@ Deno.test("an explorer session loads traces and schedule files, and says why not
     session.load(file.replace('"spec":"pc_swapped_waits"', '"spec":"other"')) ?? "",
     /for 'other'/,
   );
+  // An ITF trace as ipcspec writes it: the path is in its #meta.
+  const itf = (spec: string, trace: string) =>
+    JSON.stringify({
+      "#meta": { format: "ITF", ipcspec: { spec, trace } },
+      vars: ["globals", "primitives", "processes"],
+      states: [],
+    });
+  assert.equal(session.load(itf("pc_swapped_waits", "0:0,7,8")), undefined);
+  assert.equal(session.view().step, 3);
+  assert.match(session.load(itf("other", "0:0")) ?? "", /ITF trace is of 'other'/);
+  assert.match(
+    session.load(JSON.stringify({ "#meta": { format: "ITF" }, states: [] })) ?? "",
+    /not written by ipcspec/,
+  );
   // Checking from a state on the way finds the rest of the way.
   session.reset();
   session.take(session.view().enabled[0]!.transition);
