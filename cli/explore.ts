@@ -31,7 +31,7 @@ options:
   --param name=value   override a spec parameter (repeatable)
   --port N             the port (default: any free port; printed)
   --replay TRACE       start on a trace (as printed, e.g. 0:3,1,4)
-  --load FILE          start on a trace or schedule file
+  --load FILE          start on a trace, a schedule file or an ITF trace
   --no-check           do not check from the initial state first
   --open               open the page in the default browser (xdg-open or open)
   -h, --help           this help`;
