@@ -17,6 +17,7 @@
 import { traceChart, traceRecorder } from "../mod.ts";
 import { formatHtml, formatMermaid, formatSvg } from "../reporters/mod.ts";
 import { starvingConsumerWeak } from "../specs/starving_consumer.ts";
+import { enabled, fire } from "../checker/_fire.ts";
 
 const steps = Number(Deno.args[0] ?? 500);
 const model = starvingConsumerWeak.compile();
@@ -25,10 +26,10 @@ model.init((s) => (state = s.slice()));
 const path: number[] = [];
 for (let i = 0; i < steps; i++) {
   // Round robin over the enabled transitions, so every process moves.
-  const en = model.enabled(state!);
+  const en = enabled(model, state!);
   const t = en[i % en.length]!;
   path.push(t);
-  state = model.fire(state!, t) as Int32Array;
+  state = fire(model, state!, t) as Int32Array;
 }
 
 let t0 = performance.now();

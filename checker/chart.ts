@@ -11,8 +11,9 @@
  */
 
 import type { BlockedProcess, Change, Model, PropertyKind } from "../model/model.ts";
-import type { Recorder, StateSnapshot, TraceEvent } from "../model/trace_events.ts";
+import type { Recorder, StateSnapshot, TraceEvent } from "../model/types.ts";
 import type { Trace } from "./replay.ts";
+import { enabled } from "./_fire.ts";
 import { replay } from "./replay.ts";
 import type { CheckResult, Counterexample } from "./result.ts";
 
@@ -149,6 +150,11 @@ export function traceChart(
   trace: Trace | Counterexample,
   options: ChartOptions,
 ): TraceChart {
+  const words = model.explanation;
+  const procs = model.processes;
+  if (words === undefined || procs === undefined) {
+    throw new TypeError(`Cannot chart a trace of '${model.name}': the model has no explanation`);
+  }
   const r = replay(model, trace);
   if (r.error !== undefined) {
     throw new RangeError(`Cannot chart a trace of '${model.name}': ${r.error}`);
@@ -156,10 +162,10 @@ export function traceChart(
   const rec = options.recorder;
   const events = rec.events(trace.init, trace.transitions);
   const steps: ChartStep[] = trace.transitions.map((t, i) => {
-    const d = model.describe(t);
+    const d = words.describe(t);
     const before = r.states[i]!;
     const after = r.states[i + 1];
-    const prim = model.primitiveOf(t);
+    const prim = procs.primitiveOf(t);
     const failed = r.failure !== undefined && r.failure.step === i ? r.failure.message : undefined;
     return {
       transition: t,
@@ -168,7 +174,7 @@ export function traceChart(
       operation: d.operation,
       ...(prim !== undefined ? { primitive: prim } : {}),
       ...(d.source !== undefined ? { source: d.source } : {}),
-      changes: after !== undefined ? model.diff(before, after) : [],
+      changes: after !== undefined ? words.diff(before, after) : [],
       events: events[i] ?? [],
       state: rec.snapshot(after ?? before),
       ...(failed !== undefined ? { failed } : {}),
@@ -180,7 +186,7 @@ export function traceChart(
   // At a lasso's end every process still moves; at a deadlock (or any end
   // with processes stuck) the model says who waits on what.
   const blocked = cx?.blocked ??
-    (loopStart === undefined && model.enabled(last).length === 0 ? model.blocked(last) : []);
+    (loopStart === undefined && enabled(model, last).length === 0 ? words.blocked(last) : []);
   return {
     spec: model.name,
     params: options.params ?? {},
@@ -188,7 +194,7 @@ export function traceChart(
     ...(cx !== undefined && cx.property !== ""
       ? { property: cx.property, kind: cx.kind, message: cx.message }
       : {}),
-    lifelines: lifelines(model, rec, steps, blocked),
+    lifelines: lifelines(procs.names, rec, steps, blocked),
     initial: rec.snapshot(r.states[0]!),
     init: trace.init,
     steps,
@@ -237,7 +243,7 @@ export function statsRows(result: CheckResult): (readonly [string, string])[] {
 
 /** Processes first, with the primitives the trace touches after the first process. */
 function lifelines(
-  model: Model,
+  processNames: readonly string[],
   rec: Recorder,
   steps: readonly ChartStep[],
   blocked: readonly BlockedProcess[],
@@ -260,7 +266,7 @@ function lifelines(
     name: p.name,
     kind: p.kind,
   }));
-  const procs = model.processNames.map((name) => ({ name, kind: "process" }));
+  const procs = processNames.map((name) => ({ name, kind: "process" }));
   return procs.length === 0 ? prims : [procs[0]!, ...prims, ...procs.slice(1)];
 }
 

@@ -11,6 +11,7 @@
 
 import type { Model } from "../model/model.ts";
 import type { Trace } from "./replay.ts";
+import { enabled, fire } from "./_fire.ts";
 import { replay } from "./replay.ts";
 import { initialStates } from "./_search.ts";
 
@@ -101,6 +102,12 @@ export function graphPicture(
   model: Model,
   options: GraphPictureOptions = {},
 ): GraphPicture | GraphRefusal {
+  const words = model.explanation;
+  if (words === undefined) {
+    throw new TypeError(
+      `Cannot draw the state graph of '${model.name}': the model has no explanation`,
+    );
+  }
   const limit = options.limit ?? 200;
   const ids = new Map<string, number>();
   const states: Int32Array[] = [];
@@ -123,17 +130,17 @@ export function graphPicture(
   });
   const inits = initialStates(model);
   for (const s of inits) {
-    if (add(s, wrap(model.format(s), 60)) === undefined) return refuse();
+    if (add(s, wrap(words.format(s), 60)) === undefined) return refuse();
   }
   for (let i = 0; i < states.length; i++) {
     const s = states[i]!;
-    for (const t of model.enabled(s)) {
-      const next = model.fire(s, t);
+    for (const t of enabled(model, s)) {
+      const next = fire(model, s, t);
       if (!(next instanceof Int32Array)) continue;
-      const label = model.diff(s, next).map((c) => `${c.name}: ${c.before} → ${c.after}`).join(
+      const label = words.diff(s, next).map((c) => `${c.name}: ${c.before} → ${c.after}`).join(
         "\n",
       );
-      const to = add(next, label === "" ? `${model.describe(t).process} moved` : label);
+      const to = add(next, label === "" ? `${words.describe(t).process} moved` : label);
       if (to === undefined) return refuse();
       edges.push({ from: i, to, t });
     }
@@ -153,7 +160,7 @@ export function graphPicture(
   const violation = (s: Int32Array): string | undefined => {
     const inv = model.check(s);
     if (inv >= 0) return model.properties[inv]!.name;
-    if (model.enabled(s).length > 0) return undefined;
+    if (enabled(model, s).length > 0) return undefined;
     const p = model.stuck(s);
     return p >= 0 ? model.properties[p]!.name : undefined;
   };
@@ -170,7 +177,7 @@ export function graphPicture(
       };
     }),
     edges: edges.map((e) => {
-      const d = model.describe(e.t);
+      const d = words.describe(e.t);
       return {
         from: e.from,
         to: e.to,

@@ -17,7 +17,6 @@ import {
   type Counterexample,
   explainTrace,
   formatTrace,
-  type Model,
   parseScheduleFile,
   parseTrace,
   type Recorder,
@@ -31,6 +30,8 @@ import {
 } from "../mod.ts";
 import { formatSvg } from "../reporters/svg.ts";
 import { eventText } from "../reporters/_rows.ts";
+import { enabled, fire } from "../checker/_fire.ts";
+import type { Explanation, Model } from "../model/model.ts";
 import { fromState } from "./_from_state.ts";
 
 /** A transition enabled in the current state, with what it would do. */
@@ -107,6 +108,7 @@ export interface ExplorerView {
 export class ExplorerSession {
   readonly #spec: Checkable;
   readonly #model: Model;
+  readonly #words: Explanation;
   readonly #recorder: Recorder;
   readonly #params: Readonly<Record<string, number | boolean>>;
   #init = 0;
@@ -125,6 +127,10 @@ export class ExplorerSession {
   constructor(spec: Checkable, params: Readonly<Record<string, number | boolean | string>> = {}) {
     this.#spec = spec;
     this.#model = spec.compile(params);
+    if (this.#model.explanation === undefined) {
+      throw new TypeError(`Cannot explore '${spec.name}': the model has no explanation`);
+    }
+    this.#words = this.#model.explanation;
     this.#recorder = traceRecorder(spec, params);
     this.#params = spec.resolve(params);
     this.reset();
@@ -146,7 +152,7 @@ export class ExplorerSession {
   /** Takes transition `t` from the current state; returns an error message when it cannot. */
   take(t: number): string | undefined {
     const cur = this.#states[this.#states.length - 1]!;
-    const next = this.#model.fire(cur, t);
+    const next = fire(this.#model, cur, t);
     if (!(next instanceof Int32Array)) return next.message;
     this.#path.push(t);
     this.#states.push(next);
@@ -251,15 +257,16 @@ export class ExplorerSession {
   /** What the explorer shows now. */
   view(): ExplorerView {
     const model = this.#model;
+    const words = this.#words;
     const cur = this.#states[this.#states.length - 1]!;
-    const enabled: EnabledTransition[] = model.enabled(cur).map((t) => {
-      const d = model.describe(t);
-      const next = model.fire(cur, t);
+    const offered: EnabledTransition[] = enabled(model, cur).map((t) => {
+      const d = words.describe(t);
+      const next = fire(model, cur, t);
       return {
         transition: t,
         process: d.process,
         operation: d.operation,
-        changes: next instanceof Int32Array ? model.diff(cur, next) : [],
+        changes: next instanceof Int32Array ? words.diff(cur, next) : [],
         ...(next instanceof Int32Array ? {} : { fails: next.message }),
       };
     });
@@ -270,8 +277,8 @@ export class ExplorerSession {
     });
     let violated: string | undefined;
     const inv = model.check(cur);
-    const prop = inv >= 0 ? inv : enabled.length === 0 ? model.stuck(cur) : -1;
-    if (prop >= 0) violated = `${model.properties[prop]!.name}: ${model.explain(prop, cur)}`;
+    const prop = inv >= 0 ? inv : offered.length === 0 ? model.stuck(cur) : -1;
+    if (prop >= 0) violated = `${model.properties[prop]!.name}: ${words.explain(prop, cur)}`;
     const events = (e: readonly TraceEvent[]) => e.map(eventText);
     return {
       spec: model.name,
@@ -283,9 +290,9 @@ export class ExplorerSession {
         events: events(s.events),
       })),
       state: chart.steps.at(-1)?.state ?? chart.initial,
-      enabled,
+      enabled: offered,
       ...(violated !== undefined ? { violated } : {}),
-      blocked: enabled.length === 0 ? model.blocked(cur) : [],
+      blocked: offered.length === 0 ? words.blocked(cur) : [],
       chart: formatSvg(chart, { inline: true }),
       ...(this.#checked !== undefined ? { checked: this.#checked } : {}),
       ...(this.#found !== undefined

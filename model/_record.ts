@@ -5,12 +5,14 @@
 // is never tapped: partial-order reduction counts a tapped operation as
 // visible, so watching it would change reduced state counts.
 //
-// The compiler is reached through one adapter, recordingAccess().
+// The compiler is reached through one adapter, machineOf().
 
 import type { PrimitiveImpl } from "./_ast.ts";
-import { recordingAccess } from "./_compile.ts";
+import { machineOf } from "./_compile.ts";
+import type { Machine } from "./_machine.ts";
 import { lockTaps, messageTapsOf, signalTaps } from "./_tap.ts";
-import type { Checkable, Model } from "./model.ts";
+import { formatVar } from "./_views.ts";
+import type { Checkable, Explanation, Model, Processes } from "./model.ts";
 import { isTemplate } from "./templates.ts";
 import type { PrimitiveSummary, Recorder, StateSnapshot, TraceEvent } from "./trace_events.ts";
 
@@ -54,6 +56,7 @@ interface Flight {
  * ```ts
  * import { traceRecorder } from "./_record.ts";
  * import { channel, spec, system } from "../mod.ts";
+ * import { enabled, fire } from "../checker/_fire.ts";
  * import assert from "node:assert/strict";
  *
  * const s = spec({
@@ -70,9 +73,9 @@ interface Flight {
  * const rec = traceRecorder(s);
  * let state: Int32Array | undefined;
  * model.init((st) => (state = st.slice()));
- * const first = model.enabled(state!)[0]!;
- * const next = model.fire(state!, first) as Int32Array;
- * const events = rec.events(0, [first, model.enabled(next)[0]!]);
+ * const first = enabled(model, state!)[0]!;
+ * const next = fire(model, state!, first) as Int32Array;
+ * const events = rec.events(0, [first, enabled(model, next)[0]!]);
  * assert.deepEqual(events[0], [{ kind: "put", process: "p#0", primitive: "c", value: 7, key: 0 }]);
  * assert.deepEqual(events[1], [
  *   { kind: "take", process: "p#0", primitive: "c", value: 7, from: "p#0" },
@@ -90,21 +93,25 @@ class TraceRecorder implements Recorder {
   readonly processes: readonly string[];
   readonly primitives: readonly PrimitiveSummary[];
   readonly #model: Model;
-  readonly #snapshot: (state: Int32Array) => StateSnapshot;
+  readonly #machine: Machine;
+  readonly #procs: Processes;
+  readonly #words: Explanation;
   #pending: Raw[] = [];
   readonly #flights = new Map<PrimitiveImpl, Flight[][]>();
   readonly #laneNames = new Map<PrimitiveImpl, (lane: number) => string | undefined>();
 
   constructor(model: Model) {
-    const access = recordingAccess(model);
-    if (access === undefined) {
+    const machine = machineOf(model);
+    if (machine === undefined || model.processes === undefined || !model.explanation) {
       throw new TypeError(`Cannot record '${model.name}': the model was not compiled by ipcspec`);
     }
     this.#model = model;
-    this.#snapshot = access.snapshot;
-    this.processes = model.processNames;
+    this.#machine = machine;
+    this.#procs = model.processes;
+    this.#words = model.explanation;
+    this.processes = this.#procs.names;
     const summaries: PrimitiveSummary[] = [];
-    for (const prim of access.prims) {
+    for (const prim of machine.layout.prims) {
       if (isTemplate(prim)) continue;
       const m = messageTapsOf(prim);
       summaries.push({
@@ -160,7 +167,29 @@ class TraceRecorder implements Recorder {
   }
 
   snapshot(state: Int32Array): StateSnapshot {
-    return this.#snapshot(state);
+    const { layout, insts, pidName } = this.#machine;
+    return {
+      globals: layout.globals.map((v) => ({
+        name: v.name,
+        value: formatVar(state, layout.globalBase, v),
+      })),
+      primitives: layout.prims.filter((prim) => !isTemplate(prim)).map((prim) => ({
+        name: prim.name,
+        kind: prim.kind,
+        value: prim.format(state, layout.primOff.get(prim)!, pidName),
+      })),
+      processes: insts.map((inst) => {
+        const pc = state[inst.pcOff]!;
+        return {
+          name: inst.name,
+          at: pc === inst.type.endPc ? "end" : inst.type.pcs[pc]?.name ?? `pc ${pc}`,
+          locals: inst.type.vars.map((v) => ({
+            name: v.name,
+            value: formatVar(state, inst.base, v),
+          })),
+        };
+      }),
+    };
   }
 
   events(init: number, transitions: readonly number[]): TraceEvent[][] {
@@ -205,25 +234,25 @@ class TraceRecorder implements Recorder {
       const after = next ?? cur;
       const events = this.#convert(i, t, raw, cur, after);
       const movableAfter = this.#movable(after);
-      const movers = new Set(model.movers(t));
+      const movers = new Set(this.#procs.movers(t));
       const handed = new Set(
         events.flatMap((e) => e.kind === "handoff" ? [e.from, e.to] : []),
       );
       let waiting: Map<string, readonly string[]> | undefined;
       for (const pid of canMove.keys()) {
-        if (movableAfter.has(pid) || model.finished(after, pid)) continue;
+        if (movableAfter.has(pid) || this.#procs.finished(after, pid)) continue;
         const name = this.#name(pid);
-        waiting ??= new Map(model.blocked(after).map((b) => [b.process, b.waitsOn]));
+        waiting ??= new Map(this.#words.blocked(after).map((b) => [b.process, b.waitsOn]));
         events.push({ kind: "block", process: name, waitsOn: waiting.get(name) ?? [] });
       }
       for (const [pid, prim] of movableAfter) {
         const name = this.#name(pid);
         if (canMove.has(pid) || movers.has(pid) || handed.has(name)) continue;
-        if (model.finished(after, pid)) continue;
+        if (this.#procs.finished(after, pid)) continue;
         events.push({
           kind: "wake",
           process: name,
-          by: this.#name(model.movers(t)[0] ?? -1),
+          by: this.#name(this.#procs.movers(t)[0] ?? -1),
           ...(prim !== undefined ? { primitive: prim } : {}),
         });
       }
@@ -237,11 +266,20 @@ class TraceRecorder implements Recorder {
 
   /** The processes that can move in `state`, each with the primitive of its first transition. */
   #movable(state: Int32Array): Map<number, string | undefined> {
-    const model = this.#model;
     const out = new Map<number, string | undefined>();
-    for (const t of model.enabled(state)) {
-      for (const pid of model.movers(t)) {
-        if (!out.has(pid)) out.set(pid, model.primitiveOf(t));
+    const tids = new Set<number>();
+    this.#model.expand(state, {
+      push: (_next, t) => {
+        tids.add(t);
+        return true;
+      },
+      fail: (_property, t) => {
+        tids.add(t);
+      },
+    });
+    for (const t of [...tids].sort((a, b) => a - b)) {
+      for (const pid of this.#procs.movers(t)) {
+        if (!out.has(pid)) out.set(pid, this.#procs.primitiveOf(t));
       }
     }
     this.#pending = [];
@@ -249,7 +287,7 @@ class TraceRecorder implements Recorder {
   }
 
   #name(pid: number): string {
-    return this.#model.processNames[pid] ?? `pid ${pid}`;
+    return this.#procs.names[pid] ?? `pid ${pid}`;
   }
 
   #lanes(prim: PrimitiveImpl, lane: number): Flight[] {
@@ -273,8 +311,7 @@ class TraceRecorder implements Recorder {
     before: Int32Array,
     after: Int32Array,
   ): TraceEvent[] {
-    const model = this.#model;
-    const movers = model.movers(t);
+    const movers = this.#procs.movers(t);
     const events: (TraceEvent | undefined)[] = [];
     const laneOf = (prim: PrimitiveImpl, lane: number) => {
       const name = this.#laneNames.get(prim)?.(lane);
@@ -327,9 +364,9 @@ class TraceRecorder implements Recorder {
           const l = this.#lanes(r.prim, r.lane);
           const lost = l.splice(r.pos, r.count);
           const exited = movers.filter((pid) =>
-            !model.finished(before, pid) && model.finished(after, pid)
+            !this.#procs.finished(before, pid) && this.#procs.finished(after, pid)
           );
-          const d = model.describe(t);
+          const d = this.#words.describe(t);
           events.push({
             kind: "drop",
             primitive: r.prim.name,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { kill, signals, sigprocmask, sigqueue, spec, system, traceRecorder } from "../../mod.ts";
-import type { Model } from "../../mod.ts";
+import type { Model } from "../../model/model.ts";
+import { enabled, fire } from "../../checker/_fire.ts";
 
 /** The path taking the first enabled transition `n` times. */
 function firstPath(model: Model, n: number): number[] {
@@ -8,10 +9,10 @@ function firstPath(model: Model, n: number): number[] {
   model.init((s) => (state = s.slice()));
   const path: number[] = [];
   for (let i = 0; i < n; i++) {
-    const t = model.enabled(state!)[0];
+    const t = enabled(model, state!)[0];
     if (t === undefined) break;
     path.push(t);
-    state = model.fire(state!, t) as Int32Array;
+    state = fire(model, state!, t) as Int32Array;
   }
   return path;
 }
@@ -110,10 +111,10 @@ Deno.test("a receive from a blocked sender is a hand-off; blocking and wake-ups 
   model.init((s) => (state = s.slice()));
   const path: number[] = [];
   for (let i = 0; i < 4; i++) {
-    const en = model.enabled(state!);
+    const en = enabled(model, state!);
     const t = en[en.length - 1]!; // the owner first, then the sender
     path.push(t);
-    state = model.fire(state!, t) as Int32Array;
+    state = fire(model, state!, t) as Int32Array;
   }
   const events = traceRecorder(mailboxOwnerExit).events(0, path);
   assert.deepEqual(events[2], [

@@ -3,6 +3,7 @@ import { check, spec, system, traceChart, traceRecorder } from "../../mod.ts";
 import { channel } from "../../model/primitives/channel.ts";
 import { formatHtml, formatMermaid, formatSvg } from "../../reporters/mod.ts";
 import { CASES, chartOf, specOf, wellFormed } from "./_charts.ts";
+import { enabled } from "../../checker/_fire.ts";
 
 Deno.test("chart of pc_swapped_waits: the steps, the blocked processes and the wait-for graph", async () => {
   const c = await chartOf("pc_swapped_waits");
@@ -156,7 +157,7 @@ Deno.test("a rendezvous and a hand-off are told apart from a buffered put and ta
   const model = s.compile();
   let state: Int32Array | undefined;
   model.init((st) => (state = st.slice()));
-  const t = model.enabled(state!)[0]!;
+  const t = enabled(model, state!)[0]!;
   const chart = traceChart(model, { init: 0, transitions: [t] }, { recorder: traceRecorder(s) });
   assert.deepEqual(chart.steps[0]!.events, [
     { kind: "rendezvous", from: "p#0", to: "q#0", primitive: "c", value: 5 },
