@@ -13,7 +13,16 @@ import {
   traceChart,
   traceRecorder,
 } from "../mod.ts";
-import { formatDot, formatDotSvg, formatHtml, formatMermaid, formatSvg } from "../reporters/mod.ts";
+import {
+  formatDot,
+  formatDotSvg,
+  formatHtml,
+  formatMermaid,
+  formatSvg,
+  type ReportFormat,
+} from "../reporters/mod.ts";
+import type { CliIO } from "./_io.ts";
+import { positiveInt, type Values } from "./_options.ts";
 
 /** The picture options of a check. */
 export interface PictureOptions {
@@ -35,6 +44,34 @@ export interface Pictures {
   readonly refused?: string;
   /** The files written. */
   readonly wrote: readonly string[];
+}
+
+/** The picture options of the command line: `--format`, `--svg`, `--html`, `--graph-limit`. */
+export function pictureOptions(values: Values, format: ReportFormat): PictureOptions {
+  return {
+    format,
+    svg: values.svg,
+    html: values.html,
+    graphLimit: positiveInt("graph-limit", values["graph-limit"]),
+  };
+}
+
+/**
+ * Draws the pictures asked for and says what it did: the Mermaid or DOT
+ * text on stdout, a refusal and each file written on stderr.
+ */
+export async function showPictures(
+  spec: Checkable,
+  params: Readonly<Record<string, number | boolean | string>>,
+  source: PictureSource,
+  options: PictureOptions,
+  io: CliIO,
+  extras: { readonly replay?: (trace: string) => string; readonly coverage?: string } = {},
+): Promise<void> {
+  const p = await drawPictures(spec, params, source, options, extras);
+  if (p.out !== undefined) io.out(p.out.replace(/\n$/, ""));
+  if (p.refused !== undefined) io.err(p.refused);
+  for (const f of p.wrote) io.err(`wrote ${f}`);
 }
 
 /** Whether any picture is asked for. */

@@ -12,46 +12,49 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { type RunningExplorer, serveExplorer } from "../explorer/mod.ts";
-import { Spec } from "../mod.ts";
+import { type CliIO, EXIT } from "./_io.ts";
+import {
+  type OptionName,
+  parseParams,
+  rejectOptions,
+  UsageError,
+  type Values,
+} from "./_options.ts";
+import { selectSpecs } from "./_specs.ts";
+import { USAGE } from "./_usage.ts";
 
-/** The usage text of `explore`. */
-export const EXPLORE_USAGE = `usage: ipcspec explore <spec file> [options]
-
-Serves a web page on 127.0.0.1 to walk the spec's states by hand: the enabled
-transitions with what each would change, take one, go back, check from the
-current state and jump to the counterexample found, load a trace or schedule
-file; the sequence chart grows as you go. Other hosts and origins are refused.
-
-options:
-  --spec name          the spec to explore (when the file exports several)
-  --param name=value   override a spec parameter (repeatable)
-  --port N             the port (default: any free port; printed)
-  --replay TRACE       start on a trace (as printed, e.g. 0:3,1,4)
-  --load FILE          start on a trace, a schedule file or an ITF trace
-  --no-check           do not check from the initial state first
-  --open               open the page in the default browser (xdg-open or open)
-  -h, --help           this help`;
-
-/** Where the explore command writes. */
-export interface ExploreIO {
-  /** A line for stdout. */
-  out(text: string): void;
-  /** A line for stderr. */
-  err(text: string): void;
-}
+/** The options of the other commands, which explore refuses. */
+const NOT_EXPLORE: readonly OptionName[] = [
+  "max-states",
+  "max-depth",
+  "strategy",
+  "store",
+  "bitstate-bits",
+  "symmetry",
+  "por",
+  "workers",
+  "time",
+  "format",
+  "expect",
+  "progress",
+  "coverage",
+  "require-coverage",
+  "interpret",
+  "dump-code",
+  "svg",
+  "html",
+  "graph-limit",
+];
 
 /**
- * Starts the explorer for the command's arguments (after `explore`).
- * Returns the running explorer, or an exit code and a message for bad
- * arguments.
+ * Starts the explorer for the command's spec file and options; throws a
+ * UsageError for bad ones.
  *
- * @param args The arguments after `explore`.
- * @param io Where to write.
- * @returns The running explorer, or the exit code when it did not start.
+ * @param paths The spec file (exactly one).
+ * @param values The parsed options.
+ * @param io Where to write (the address goes to stdout).
+ * @returns The running explorer.
  *
  * @example
  * ```ts
@@ -60,98 +63,63 @@ export interface ExploreIO {
  *
  * const lines: string[] = [];
  * const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t) };
- * const ex = await startExplore(["specs/pc_swapped_waits.ts", "--no-check"], io);
- * assert.ok(typeof ex !== "number");
+ * const ex = await startExplore(["specs/pc_swapped_waits.ts"], { "no-check": true }, io);
  * assert.match(lines[0]!, /^ipcspec explorer for pc_swapped_waits: http:\/\/127\.0\.0\.1:\d+\/$/);
  * await ex.shutdown();
- * assert.equal(await startExplore([], io), 3);
  * ```
  */
 export async function startExplore(
-  args: string[],
-  io: ExploreIO,
-): Promise<RunningExplorer | number> {
-  let values, positionals;
+  paths: string[],
+  values: Values,
+  io: CliIO,
+): Promise<RunningExplorer> {
+  rejectOptions("explore", values, NOT_EXPLORE);
+  if (paths.length !== 1) throw new UsageError(`explore takes one spec file\n\n${USAGE}`);
+  const specs = await selectSpecs(paths, values.spec);
+  if (specs.length !== 1) {
+    throw new UsageError(
+      `explore needs exactly one spec; '${paths[0]}' has ${
+        specs.map((s) => s.spec.name).join(", ")
+      }: pick one with --spec name`,
+    );
+  }
+  const { spec } = specs[0]!;
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!/^\d+$/.test(values.port ?? "0") || port > 65535) {
+    throw new UsageError(`--port must be a port number, got '${values.port}'`);
+  }
+  if (values.replay !== undefined && values.load !== undefined) {
+    throw new UsageError("explore takes --replay or --load, not both");
+  }
+  const start = values.replay ??
+    (values.load !== undefined ? await Deno.readTextFile(values.load) : undefined);
+  let ex: RunningExplorer;
   try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        spec: { type: "string" },
-        param: { type: "string", multiple: true },
-        port: { type: "string" },
-        replay: { type: "string" },
-        load: { type: "string" },
-        "no-check": { type: "boolean" },
-        open: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    io.err(`error: ${e instanceof Error ? e.message : String(e)}\n\n${EXPLORE_USAGE}`);
-    return 3;
-  }
-  if (values.help === true) {
-    io.out(EXPLORE_USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1) {
-    io.err(`error: explore takes one spec file\n\n${EXPLORE_USAGE}`);
-    return 3;
-  }
-  const file = positionals[0]!;
-  try {
-    const mod: Record<string, unknown> = await import(pathToFileURL(resolve(file)).href);
-    const specs = Object.values(mod).filter((v): v is Spec => v instanceof Spec);
-    const chosen = values.spec === undefined ? specs : specs.filter((s) => s.name === values.spec);
-    if (chosen.length !== 1) {
-      const names = specs.map((s) => s.name).join(", ");
-      throw new RangeError(
-        chosen.length === 0
-          ? `'${file}' exports no spec${values.spec !== undefined ? ` named '${values.spec}'` : ""}`
-          : `'${file}' exports several specs (${names}): pick one with --spec name`,
-      );
-    }
-    const spec = chosen[0]!;
-    const params: Record<string, string> = {};
-    for (const p of values.param ?? []) {
-      const eq = p.indexOf("=");
-      if (eq <= 0) throw new RangeError(`--param must look like name=value, got '${p}'`);
-      params[p.slice(0, eq)] = p.slice(eq + 1);
-    }
-    const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new RangeError(`--port must be a port number, got '${values.port}'`);
-    }
-    const start = values.replay ??
-      (values.load !== undefined ? await Deno.readTextFile(values.load) : undefined);
-    const ex = serveExplorer({
+    ex = serveExplorer({
       spec,
-      params,
+      params: parseParams(values.param ?? []),
       port,
       ...(start !== undefined ? { start } : {}),
       checkFirst: values["no-check"] !== true,
     });
-    io.out(`ipcspec explorer for ${spec.name}: ${ex.url}`);
-    if (values.open === true) openBrowser(ex.url, io);
-    return ex;
   } catch (e) {
-    io.err(`error: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
-    return 3;
+    throw new UsageError(e instanceof Error ? e.message.split("\n")[0]! : String(e));
   }
+  io.out(`ipcspec explorer for ${spec.name}: ${ex.url}`);
+  if (values.open === true) openBrowser(ex.url, io);
+  return ex;
 }
 
 /**
- * Runs `explore` until interrupted (Ctrl-C); returns the exit code.
+ * `explore`: serves until interrupted (Ctrl-C); returns the exit code.
  *
- * @param args The arguments after `explore`.
+ * @param paths The spec file.
+ * @param values The parsed options.
  * @param io Where to write.
- * @returns 0 after an interrupt, 3 for bad arguments.
+ * @returns 0 once stopped.
  */
-export async function exploreCommand(args: string[], io: ExploreIO): Promise<number> {
-  const ex = await startExplore(args, io);
-  if (typeof ex === "number") return ex;
+export async function exploreCommand(paths: string[], values: Values, io: CliIO): Promise<number> {
+  const ex = await startExplore(paths, values, io);
   io.out("press Ctrl-C to stop");
   const stop = () => void ex.shutdown();
   Deno.addSignalListener("SIGINT", stop);
@@ -160,10 +128,10 @@ export async function exploreCommand(args: string[], io: ExploreIO): Promise<num
   } finally {
     Deno.removeSignalListener("SIGINT", stop);
   }
-  return 0;
+  return EXIT.ok;
 }
 
-function openBrowser(url: string, io: ExploreIO): void {
+function openBrowser(url: string, io: CliIO): void {
   const opener = Deno.build.os === "darwin"
     ? "open"
     : Deno.build.os === "windows"
