@@ -12,6 +12,8 @@
 
 import type { BlockedProcess, Change, Model, PropertyKind } from "../model/model.ts";
 import type { Recorder, StateSnapshot, TraceEvent } from "../model/types.ts";
+
+export type { StateSnapshot, TraceEvent };
 import type { Trace } from "./replay.ts";
 import { enabled } from "./_fire.ts";
 import { replay } from "./replay.ts";

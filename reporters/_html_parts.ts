@@ -1,8 +1,7 @@
 // Private module: parts of the HTML report (a state as tables, a wait-for
 // graph as a small SVG), shared with nothing else.
 
-import type { WaitForEdge } from "../checker/chart.ts";
-import type { StateSnapshot } from "../model/trace_events.ts";
+import type { StateSnapshot, WaitForEdge } from "../checker/chart.ts";
 import { esc } from "./_escape.ts";
 
 /**

@@ -2,8 +2,7 @@
 // between lifelines, notes over them, the start and end of a lasso's
 // cycle). The Mermaid and SVG reporters draw the same rows.
 
-import type { ChartStep, TraceChart } from "../checker/chart.ts";
-import type { TraceEvent } from "../model/trace_events.ts";
+import type { ChartStep, TraceChart, TraceEvent } from "../checker/chart.ts";
 
 /** How an arrow is drawn. */
 export type ArrowStyle = "solid" | "dashed" | "lost";
