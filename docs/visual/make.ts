@@ -160,7 +160,9 @@ In a chart, each process and each primitive the trace touches has a lifeline. So
 process acting on a primitive (a send, a wait, a \`kill\`), dashed arrows are what comes back (a
 message received, a signal delivered, a process woken), red crossed arrows and red notes are losses
 (a message destroyed, a signal coalesced), grey notes are the processes blocked at the end, and a
-green frame is a lasso's cycle. Numbers are the step numbers of the text trace.
+green frame is a lasso's cycle. Numbers are the step numbers of the text trace. Drawing is quick:
+\`deno run --allow-read bench/charts.ts\` charts a 500-step trace and draws its Mermaid text, SVG and
+HTML report in a few tens of milliseconds.
 
 ## Sequence charts of four bundled specs
 
