@@ -1,8 +1,10 @@
 // The browser suites (_*_suite.ts) drive headless Chromium with
 // playwright-core, which needs more than the test task's permissions (it
 // probes /proc at load), so each suite runs in a `deno test -A` subprocess
-// of its own. Without Chromium the suites are registered as ignored and a
-// loud message says so and how to install it: never a silent pass.
+// of its own (type-checked, which also fetches the npm packages it names,
+// mermaid among them). Without Chromium the suites are registered as
+// ignored and a loud message says so and how to install it: never a
+// silent pass.
 
 import assert from "node:assert/strict";
 import { ARTIFACTS, CHROMIUM, HAVE_CHROMIUM } from "./_chromium.ts";
@@ -28,7 +30,7 @@ for (const suite of SUITES) {
     fn: async () => {
       const path = new URL(suite, import.meta.url).pathname;
       const out = await new Deno.Command(Deno.execPath(), {
-        args: ["test", "-A", "--no-check", path],
+        args: ["test", "-A", path],
         env: { NO_COLOR: "1" },
         stdout: "piped",
         stderr: "piped",
