@@ -22,7 +22,7 @@ import {
   type Step,
   timeoutGuard,
 } from "./_ast.ts";
-import { type Channel, recvStep, sendStep } from "./primitives/channel.ts";
+import { type Channel, pollStep, recvStep, recvWhereStep, sendStep } from "./primitives/channel.ts";
 
 export type { Step } from "./_ast.ts";
 
@@ -359,13 +359,69 @@ export class StepBuilder<G, L> {
     ch: Channel,
     into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
   ): Step {
-    const fn = typeof into === "string"
-      ? (ctx: Ctx, m: number) => {
-        ctx.l[into] = m;
-      }
-      : into as (ctx: Ctx, m: number) => void;
-    return recvStep(ch, fn);
+    return recvStep(ch, intoFn(into));
   }
+
+  /**
+   * Receives without blocking (Promela's `nempty(ch) -> ch?x`, `O_NONBLOCK`):
+   * takes the oldest message into `into` and `Errno.OK` into `status`, or,
+   * when the channel is empty, `Errno.EAGAIN` into `status`. One transition,
+   * always enabled. Not for rendezvous channels.
+   *
+   * @param ch The channel (capacity >= 1).
+   * @param into The local for the message, or a function storing it.
+   * @param status The local for the status.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.poll(inbox, "msg", "err");
+   * ```
+   */
+  poll(
+    ch: Channel,
+    into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
+    status: NumberKeys<L>,
+  ): Step {
+    return pollStep(ch, intoFn(into), (ctx: Ctx, code: number) => {
+      ctx.l[status] = code;
+    });
+  }
+
+  /**
+   * Selective receive (Promela's `ch??`, Erlang's `receive` with a pattern):
+   * blocks until a message satisfies `pred`, then takes the first such
+   * message in queue order and leaves the others where they are. Not for
+   * rendezvous channels.
+   *
+   * @param ch The channel (capacity >= 1).
+   * @param pred Whether to take a message; may read the receiver's view.
+   * @param into The local for the message, or a function storing it.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.recvWhere(replies, (m, { l }) => m % 10 === l.request, "reply");
+   * ```
+   */
+  recvWhere(
+    ch: Channel,
+    pred: (message: number, v: Readonly<View<G, L>>) => boolean,
+    into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
+  ): Step {
+    return recvWhereStep(ch, pred as (m: number, ctx: Ctx) => boolean, intoFn(into));
+  }
+}
+
+/** A local's name or a storing function, as the function primitives call. */
+function intoFn<G, L>(
+  into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
+): (ctx: Ctx, m: number) => void {
+  return typeof into === "string"
+    ? (ctx: Ctx, m: number) => {
+      ctx.l[into] = m;
+    }
+    : into as (ctx: Ctx, m: number) => void;
 }
 
 /**

@@ -1,5 +1,5 @@
 // The scenario specs of issue 16 (guarded commands, timeout, buffer
-// queries, counted loops): verdicts and exact state counts pinned, the
+// queries, counted loops, non-blocking and selective receive): verdicts and exact state counts pinned, the
 // partial-order and symmetry reductions pinned and compared with the
 // unreduced search, and the counterexamples read as the protocols' known
 // failures.
@@ -16,6 +16,9 @@ const sieve = await loadSpec("sieve.ts", "sieve");
 const guardedMutex = await loadSpec("guarded_mutex.ts", "guardedMutex");
 const splitMutex = await loadSpec("guarded_mutex.ts", "splitMutex");
 const channelPoller = await loadSpec("channel_poller.ts", "channelPoller");
+const requestReply = await loadSpec("request_reply.ts", "requestReply");
+const requestReplyMixed = await loadSpec("request_reply.ts", "requestReplyMixed");
+const mailboxPoller = await loadSpec("mailbox_poller.ts", "mailboxPoller");
 
 const PINS: Pin[] = [
   { spec: abp, params: {}, states: 46, verdict: "ok" },
@@ -34,6 +37,14 @@ const PINS: Pin[] = [
   { spec: guardedMutex, params: {}, states: 1280, verdict: "ok" },
   { spec: splitMutex, params: {}, states: 62, verdict: { property: "mutual exclusion", steps: 6 } },
   { spec: channelPoller, params: {}, states: 237, verdict: "ok" },
+  { spec: requestReply, params: {}, states: 67, verdict: "ok" },
+  {
+    spec: requestReplyMixed,
+    params: {},
+    states: 32,
+    verdict: { property: "my own reply", steps: 6 },
+  },
+  { spec: mailboxPoller, params: {}, states: 158, verdict: "ok" },
 ];
 
 const { run } = pinSpecs(PINS);
@@ -48,6 +59,9 @@ Deno.test("issue 16 scenario specs meet their declared verdicts", () => {
     guardedMutex,
     splitMutex,
     channelPoller,
+    requestReply,
+    requestReplyMixed,
+    mailboxPoller,
   ]);
 });
 
@@ -62,6 +76,8 @@ Deno.test('scenario specs: check({ reduction: "por" }) pinned, same verdicts as 
     [PINS[8]!, 246],
     [PINS[9]!, 26],
     [PINS[10]!, 178],
+    [PINS[11]!, 42],
+    [PINS[13]!, 96],
   ];
   for (const [pin, states] of reduced) {
     const full = run(pin);
@@ -103,4 +119,9 @@ Deno.test("sieve with a stage too few: the last stage waits to pass 7 on", () =>
   assert.equal(`${last.process} ${last.operation}`, "stage2#0 when pass");
   const waits = r.violation!.blocked!.map((b) => `${b.process}: ${b.waitsOn.join(" or ")}`);
   assert.ok(waits.some((w) => /^stage2#0: send\(c3\)/.test(w)), waits.join("; "));
+});
+
+Deno.test("request_reply_mixed: a client takes the other client's reply", () => {
+  const ops = run(PINS[12]!).violation!.steps.map((s) => `${s.process} ${s.operation}`);
+  assert.deepEqual(ops.slice(-2), ["client#1 recv(replies)", "client#1 assert my own reply"]);
 });

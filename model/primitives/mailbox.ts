@@ -422,6 +422,12 @@ export interface MailboxReceiveOptions {
   status?: Into;
   /** Where the sender's pid goes. */
   from?: Into;
+  /**
+   * Never block (a poll): with no message for the caller, `EAGAIN` goes to
+   * `status` (required) and `into` is left alone. Not for the `exclusive`
+   * policy.
+   */
+  nonblocking?: boolean;
 }
 
 /** Options of {@linkcode mbCreate} and {@linkcode mbDestroy}. */
@@ -876,8 +882,15 @@ export function mbSend(
  */
 export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOptions = {}): Step {
   const { status, from } = options;
-  const text = `receive(${mb.name}) into ${into.text}`;
+  const nonblocking = options.nonblocking === true;
+  const text = `${nonblocking ? "poll" : "receive"}(${mb.name}) into ${into.text}`;
   const exclusive = mb.policy === "exclusive";
+  if (nonblocking && (exclusive || status === undefined)) {
+    throw new TypeError(
+      `mbReceive(${mb.name}): a non-blocking receive needs a status target` +
+        (exclusive ? " and is not modelled for the exclusive policy" : ""),
+    );
+  }
   const all: Footprint = {
     reads: [LIFE, OWNER, AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
     writes: [AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
@@ -903,7 +916,7 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
       footprint: all,
       failure: MAILBOX_MISUSE,
       enabled: (w, off, pid) =>
-        w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, true) ||
+        nonblocking || w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, true) ||
         eligible(mb, w, off, pid) >= 0,
       apply(w, off, pid, ctx, pidName) {
         const life = w[off + LIFE]!;
@@ -911,6 +924,10 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
         const bad = misuse(mb, w, off, pid, true, pidName);
         if (bad !== undefined) return bad;
         recordUser(mb, w, off, pid);
+        if (nonblocking && eligible(mb, w, off, pid) < 0) {
+          status!.set(ctx, Errno.EAGAIN);
+          return undefined;
+        }
         takeOne(w, off, pid, ctx);
         return undefined;
       },

@@ -14,6 +14,7 @@ import {
   choose,
   type CompileOptions,
   label,
+  loop,
   mailbox,
   mbReceive,
   mbSend,
@@ -511,4 +512,136 @@ Deno.test("s.for: a bound read from the view each round, and breakLoop() refused
   const r = check(bad);
   assert.equal(r.verdict, "error");
   assert.match(r.error?.message ?? "", /breakLoop\(\) in the body would leave 'i' unreset/);
+});
+
+// ---------------------------------------------------------------------------
+// Non-blocking and selective receive.
+
+Deno.test("s.poll: EAGAIN on an empty channel, the oldest message otherwise; never blocks", () => {
+  // The sender sends 5; the poller polls once. Poll first: (s,p,[]) ->
+  // (s,end,EAGAIN) -> (end,end,[5]); send first: (end,p,[5]) -> (end,end,
+  // m=5, OK): 5 states.
+  const s = spec({
+    name: "poll_channel",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const ch = channel("ch", 1, { min: 0, max: 5 });
+      sys.process("sender", {}, (s) => [s.send(ch, 5)]);
+      sys.process("poller", { locals: { m: 0, err: -1 } }, (s) => [s.poll(ch, "m", "err")]);
+      return sys;
+    },
+  });
+  const r = check(s);
+  assert.equal(r.verdict, "ok");
+  assert.equal(r.stats.states, 5);
+  const m = s.compile();
+  const seen: string[] = [];
+  const explain = m.explanation!;
+  const stack: Int32Array[] = [];
+  m.init((st) => stack.push(st.slice()));
+  const visited = new Set<string>();
+  while (stack.length > 0) {
+    const st = stack.pop()!;
+    if (visited.has(st.join())) continue;
+    visited.add(st.join());
+    let n = 0;
+    m.expand(st, {
+      push(next) {
+        n++;
+        stack.push(next.slice());
+        return true;
+      },
+      fail() {},
+    });
+    if (n === 0) seen.push(explain.format(st).replace(/^ch=\S+ /, ""));
+  }
+  assert.deepEqual(seen.sort(), [
+    "sender#0@end poller#0@end{m=0,err=11}",
+    "sender#0@end poller#0@end{m=5,err=0}",
+  ]);
+  assertAgreement(s);
+});
+
+Deno.test("s.recvWhere: waits for a matching message, takes the first match, leaves the rest in order", () => {
+  const s = spec({
+    name: "recv_where",
+    params: {},
+    build: () => {
+      const sys = system({ order: 0 });
+      const ch = channel("ch", 3, { min: 1, max: 4 });
+      sys.process(
+        "sender",
+        {},
+        (s) => [s.send(ch, 1), s.send(ch, 3), s.send(ch, 2), s.send(ch, 4)],
+      );
+      sys.process("receiver", { locals: { even: 0, rest: 0, want: 0 } }, (s) => [
+        s.recvWhere(ch, (m, { l }) => m % 2 === l.want, "even"),
+        s.recv(ch, "rest"),
+        s.assert("the first even one", ({ l }) => l.even === 2),
+        s.assert("then the oldest", ({ l }) => l.rest === 1),
+      ]);
+      return sys;
+    },
+  });
+  const r = check(s);
+  assert.equal(r.verdict, "ok", JSON.stringify(r.violation?.message ?? r.error));
+  assertAgreement(s);
+});
+
+Deno.test("mbReceive({ nonblocking: true }): EAGAIN with nothing there; needs a status", () => {
+  const s = spec({
+    name: "poll_mailbox",
+    params: {},
+    build: () => {
+      const sys = system({ tries: 0 });
+      const box = mailbox("box", { capacity: 1, policy: "pair" });
+      sys.process("sender", {}, () => [mbSend(box, 7)]);
+      sys.process("poller", { locals: { m: 0, err: 0 } }, (s) => [
+        loop(
+          mbReceive(box, s.into("m"), { status: s.into("err"), nonblocking: true }),
+          choose(
+            [s.when("got it", ({ l }) => l.err === 0), breakLoop()],
+            [s.when("again", ({ l, g }) => l.err !== 0 && g.tries < 2, ({ g }) => g.tries++)],
+            [s.when("give up", ({ l, g }) => l.err !== 0 && g.tries >= 2), breakLoop()],
+          ),
+        ),
+      ]);
+      sys.atEnd("got 7 or gave up", ({ g }) => g.tries <= 2);
+      return sys;
+    },
+  });
+  assert.equal(check(s).verdict, "ok");
+  assertAgreement(s);
+  const bad = spec({
+    name: "poll_mailbox_no_status",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const box = mailbox("box", { capacity: 1, policy: "pair" });
+      sys.process("p", { locals: { m: 0 } }, (s) => [
+        mbReceive(box, s.into("m"), { nonblocking: true }),
+      ]);
+      return sys;
+    },
+  });
+  assert.match(check(bad).error?.message ?? "", /non-blocking receive needs a status target/);
+});
+
+Deno.test("s.poll and s.recvWhere: refused on a rendezvous channel", () => {
+  for (const which of ["poll", "where"]) {
+    const s = spec({
+      name: `rendezvous_${which}`,
+      params: {},
+      build: () => {
+        const sys = system({});
+        const ch = channel("ch", 0);
+        sys.process("p", { locals: { m: 0, err: 0 } }, (s) => [
+          which === "poll" ? s.poll(ch, "m", "err") : s.recvWhere(ch, () => true, "m"),
+        ]);
+        return sys;
+      },
+    });
+    assert.match(check(s).error?.message ?? "", /on rendezvous channel 'ch': it holds no message/);
+  }
 });
