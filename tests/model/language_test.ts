@@ -164,6 +164,10 @@ Deno.test("when with an effect: a guard that never holds deadlocks, and the effe
   assert.equal(r.verdict, "violation");
   assert.equal(r.violation?.property, "deadlock");
   assert.equal(r.stats.states, 1);
+  // The deadlock report names the guarded command the process waits on.
+  assert.deepEqual(r.violation?.blocked?.map((b) => [b.process, b.waitsOn]), [
+    ["p#0", ["when never"]],
+  ]);
 });
 
 /** `a` waits for timeout while `b` counts to 3 (and, with `stuck`, `c` blocks for ever). */
@@ -204,6 +208,12 @@ Deno.test("timeout: a process blocked for ever does not stop it; the deadlock co
   assert.equal(r.stats.states, 9);
   const last = r.violation!.steps.at(-1)!;
   assert.equal(`${last.process} ${last.operation}`, "a#0 when timeout: expire");
+  // The trace shows the timeout step's effect.
+  assert.deepEqual(last.changes.find((c) => c.name === "fired"), {
+    name: "fired",
+    before: "0",
+    after: "1",
+  });
   assertAgreement(counting(true));
 });
 
