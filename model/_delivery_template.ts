@@ -318,7 +318,7 @@ class DeliveryTap implements MessageTap {
     const n = w[base]!;
     if (pos >= n) throw new RangeError(`${cfg.where}: no message at position ${pos}`);
     const e = base + 1 + pos * ENTRY;
-    const from = w[e + FROM]!, value = w[e + VALUE]!, key = w[e + KEY]!, to = w[e + TO]!;
+    const from = w[e + FROM]!, value = w[e + VALUE]!, to = w[e + TO]!;
     const age = w[e + AGE]!;
     if (cfg.order !== undefined) this.#checkOrder(w, base, n, pos, by);
     if (cfg.receivers !== undefined && (by < 0 || (g.receiverMask & bit(by)) === 0)) {

@@ -84,7 +84,7 @@
 
 import { callerSource, type Ctx, evalExpr, type Expr, type Footprint, type Into } from "../_ast.ts";
 import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
-import type { System } from "../spec.ts";
+import type { System } from "../system.ts";
 import { Errno } from "./errno.ts";
 import { checkInto, opStep, requireInt, requireName, requireStatus } from "./_op.ts";
 import { maskOf, MAX_PROCESSES, pidSet, processTable, requireSystem } from "./_fork.ts";

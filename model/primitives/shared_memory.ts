@@ -53,7 +53,7 @@ import {
   type PrimitiveImpl,
   type Step,
 } from "../_ast.ts";
-import type { System } from "../spec.ts";
+import type { System } from "../system.ts";
 import { Errno } from "./errno.ts";
 import { checkInto, opStep, requireInt, requireName } from "./_op.ts";
 import { maskOf, processTable, requireSystem } from "./_fork.ts";

@@ -128,7 +128,7 @@ import {
   type PrimitiveImpl,
   type Step,
 } from "../_ast.ts";
-import type { System } from "../spec.ts";
+import type { System } from "../system.ts";
 import { Errno, errnoName } from "./errno.ts";
 import {
   checkExprOrInt,
