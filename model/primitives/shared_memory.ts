@@ -168,7 +168,7 @@ export function segment(
       });
     },
     format(w, off, pidName) {
-      return formatSegment(w, off, pidName, size, seg.slots - DATA - size);
+      return formatSegment(w, off, pidName, seg);
     },
     value(w, off) {
       return w[off + FLAGS]! & DESTROYED ? -1 : w[off + NATTCH]!;
@@ -213,14 +213,15 @@ function formatSegment(
   w: Int32Array,
   off: number,
   pidName: (pid: number) => string,
-  size: number,
-  pids: number,
+  seg: Segment,
 ): string {
   const flags = w[off + FLAGS]!;
   if (flags & DESTROYED) return "destroyed";
+  const size = seg.size;
   const data: number[] = [];
   for (let i = 0; i < size; i++) data.push(w[off + DATA + i]!);
   const who: string[] = [];
+  const pids = seg.slots - DATA - size;
   for (let pid = 0; pid < pids; pid++) {
     const c = w[off + DATA + size + pid]!;
     if (c > 0) who.push(c === 1 ? pidName(pid) : `${pidName(pid)}x${c}`);

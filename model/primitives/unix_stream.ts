@@ -796,7 +796,7 @@ function connectOps(
     },
     apply(w, off, pid, ctx, pidName) {
       const lst = w[off + LISTENER]!;
-      if (lst !== L_LISTENING) return refused(sock, lst, options, ctx, pidName(pid));
+      if (lst !== L_LISTENING) return refused(sock, lst, options, ctx, () => pidName(pid));
       if (acceptQueueFull(w, off)) {
         conn.set(ctx, -1);
         status!.set(ctx, Errno.EAGAIN);
@@ -833,7 +833,7 @@ function refused(
   lst: number,
   { conn, status }: SockConnectOptions,
   ctx: Ctx,
-  who: string,
+  who: () => string,
 ): string | undefined {
   conn!.set(ctx, -1);
   const code = lst === L_ABSENT ? Errno.ENOENT : Errno.ECONNREFUSED;
@@ -842,7 +842,7 @@ function refused(
     ctx,
     code,
     () =>
-      `${who} connects to '${sock.name}': ${errnoName(code)} (${
+      `${who()} connects to '${sock.name}': ${errnoName(code)} (${
         lst === L_ABSENT ? "no socket file" : "no listener"
       }) with no status target`,
   );
@@ -1398,7 +1398,9 @@ function recvOp(
         c.status?.set(ctx, Errno.OK);
         return undefined;
       }
-      if ((w[eb + FLAGS]! & F_RESET) !== 0) return connReset(c, o, w, eb, h, ctx, pidName(pid));
+      if ((w[eb + FLAGS]! & F_RESET) !== 0) {
+        return connReset(c, o, w, eb, h, ctx, () => pidName(pid));
+      }
       if (!readable(L, w, off, h)) {
         o.count?.set(ctx, -1);
         c.status!.set(ctx, Errno.EAGAIN);
@@ -1441,7 +1443,7 @@ function connReset(
   eb: number,
   h: number,
   ctx: Ctx,
-  who: string,
+  who: () => string,
 ): string | undefined {
   w[eb + FLAGS] = w[eb + FLAGS]! & ~F_RESET;
   o.count?.set(ctx, -1);
@@ -1450,7 +1452,7 @@ function connReset(
     ctx,
     Errno.ECONNRESET,
     () =>
-      `${who} reads from '${c.sock.name}' connection #${h >> 1}: ECONNRESET ` +
+      `${who()} reads from '${c.sock.name}' connection #${h >> 1}: ECONNRESET ` +
       `(the peer closed with unread data, or the listener closed before accepting) ` +
       `with no status target`,
   );
