@@ -294,10 +294,7 @@ export class Interpreter implements DeliveryHost {
       if (onlyTimeout && kind !== TIMEOUT) continue;
       switch (kind) {
         case DO:
-          env.writable = true;
-          edge.fn!(ctx);
-          if (sync.count > 0) sync.flush(true);
-          env.writable = false;
+          runEffect(edge, ctx, env, sync);
           break;
         case WHEN:
         case IF_TRUE:

@@ -277,6 +277,27 @@ function blockingPoints(types: readonly ProcType[]): string[] {
   return points;
 }
 
+/** An invariant's buffer queries: reads of the primitive, visible like `value()`. */
+function bufferReads(layout: Layout, w: Int32Array, seen: Visibility): BufferQueryFns {
+  const at = (prim: PrimitiveImpl): number => {
+    const off = layout.primOff.get(prim);
+    if (off === undefined || prim.bufferQueries === undefined) {
+      throw new TypeError(
+        off === undefined
+          ? `primitive '${prim.name}' is not used by any process`
+          : `${prim.kind} '${prim.name}' holds no messages, so it has no len, empty or full`,
+      );
+    }
+    if (seen.tracking) seen.seePrim(prim);
+    return off;
+  };
+  return {
+    len: (prim) => prim.bufferQueries!.length(w, at(prim)),
+    empty: (prim) => prim.bufferQueries!.length(w, at(prim)) === 0,
+    full: (prim) => prim.bufferQueries!.full(w, at(prim)),
+  };
+}
+
 /**
  * The templates' properties as invariants and final properties over the
  * model's working state `w` (where `check` and `stuck` put the state they
@@ -342,19 +363,6 @@ export function stateViewOver(
     }
     return e;
   };
-  // A buffer query is a read of the primitive, visible like `value()`.
-  const bufferAt = (prim: PrimitiveImpl): number => {
-    const off = layout.primOff.get(prim);
-    if (off === undefined || prim.bufferQueries === undefined) {
-      throw new TypeError(
-        off === undefined
-          ? `primitive '${prim.name}' is not used by any process`
-          : `${prim.kind} '${prim.name}' holds no messages, so it has no len, empty or full`,
-      );
-    }
-    if (seen.tracking) seen.seePrim(prim);
-    return off;
-  };
   return {
     g: globals,
     inside(name: string): number {
@@ -382,15 +390,7 @@ export function stateViewOver(
       }
       return prim.value(w, off);
     },
-    len(prim: PrimitiveImpl): number {
-      return prim.bufferQueries!.length(w, bufferAt(prim));
-    },
-    empty(prim: PrimitiveImpl): boolean {
-      return prim.bufferQueries!.length(w, bufferAt(prim)) === 0;
-    },
-    full(prim: PrimitiveImpl): boolean {
-      return prim.bufferQueries!.full(w, bufferAt(prim));
-    },
+    ...bufferReads(layout, w, seen),
     progress(): number {
       if (seen.tracking) seen.seeProgress();
       let n = 0;
