@@ -83,6 +83,7 @@
 export { evalExpr } from "./model/_ast.ts";
 export type {
   AsyncEvents,
+  BufferQueries,
   Ctx,
   Delivery,
   Effect,

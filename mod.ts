@@ -90,7 +90,17 @@ export type {
 // ----------------------------------------------------------------------------
 // The step language: What a process body is made of: the builder `s` a process body receives
 // (`s.do`, `s.when`, `s.if`, `s.while`, `s.send`, ...), and the free-standing control steps.
-export { atomic, breakLoop, choose, goto, label, loop, region, StepBuilder } from "./model/mod.ts";
+export {
+  atomic,
+  breakLoop,
+  choose,
+  goto,
+  label,
+  loop,
+  region,
+  StepBuilder,
+  timeout,
+} from "./model/mod.ts";
 export type { Expr, Into, LabelOptions, NumberKeys, Step, View } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------

@@ -116,6 +116,18 @@ export interface AsyncEvents {
   name(signo: number): string;
 }
 
+/**
+ * What the buffer queries read of a primitive that holds messages (or
+ * bytes): `len(b)` is `length`, `empty(b)` is `length === 0`, `full(b)` is
+ * `full`.
+ */
+export interface BufferQueries {
+  /** The messages held now (bytes, for a pipe). */
+  length(w: Int32Array, off: number): number;
+  /** Whether there is no room for one more message (one more byte, for a pipe). */
+  full(w: Int32Array, off: number): boolean;
+}
+
 /** How a primitive is placed in the state and printed. */
 export interface PrimitiveImpl {
   /** The kind, e.g. `semaphore`. */
@@ -148,6 +160,11 @@ export interface PrimitiveImpl {
   attach?(w: Int32Array, off: number): void;
   /** Asynchronous events (signals) the primitive delivers to processes. */
   readonly events?: AsyncEvents;
+  /**
+   * For a primitive that holds messages or bytes: what the queries `len`,
+   * `empty` and `full` read (guards, effects and invariants may ask them).
+   */
+  readonly bufferQueries?: BufferQueries;
   /**
    * Runs when process `pid` finishes (reaches the end of its body): Linux
    * closes its descriptors, detaches its memory, a mailbox it owns dies.
@@ -258,13 +275,41 @@ export interface OpImpl {
   onJoint?(w: Int32Array, sender: number, receiver: number, value: number): void;
 }
 
+/**
+ * The guard `timeout` (Promela's): true exactly when no other transition of
+ * the system is enabled. The compiler recognises it by identity; called
+ * directly (inside another guard) it throws, as it has no value of its own.
+ *
+ * @returns Never.
+ *
+ * @example
+ * ```ts
+ * import { timeoutGuard } from "./_ast.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => timeoutGuard(), TypeError);
+ * ```
+ */
+export function timeoutGuard(): boolean {
+  throw new TypeError(
+    "timeout is a guard of its own (s.when(name, timeout)); it cannot be called inside another guard",
+  );
+}
+
 /** Where a step was written, captured when the builder ran. */
 export type Source = string | undefined;
 
 /** A node of the step language. */
 export type Step =
   | { readonly kind: "do"; readonly name: string; readonly fn: Effect; readonly src: Source }
-  | { readonly kind: "when"; readonly name: string; readonly guard: Pred; readonly src: Source }
+  | {
+    readonly kind: "when";
+    readonly name: string;
+    readonly guard: Pred;
+    /** A guarded command's effect, run in the same transition as the guard. */
+    readonly fn?: Effect;
+    readonly src: Source;
+  }
   | {
     readonly kind: "assert";
     readonly name: string;

@@ -28,6 +28,14 @@ export const RENDEZVOUS_SEND = 7;
 export const RENDEZVOUS_RECV = 8;
 /** An operation with several outcomes (`maxChoices`), one transition each. */
 export const OP_CHOICES = 9;
+/** A guarded command: waits for a guard, then runs an effect, as one transition. */
+export const GUARDED = 10;
+/**
+ * Waits for `timeout` (no other transition of the system enabled), then
+ * runs its effect if it has one. Fired only in a second pass over the
+ * processes, when the first found nothing.
+ */
+export const TIMEOUT = 11;
 
 /** The kind of an edge. */
 export type EdgeKind =
@@ -40,7 +48,9 @@ export type EdgeKind =
   | typeof OP
   | typeof RENDEZVOUS_SEND
   | typeof RENDEZVOUS_RECV
-  | typeof OP_CHOICES;
+  | typeof OP_CHOICES
+  | typeof GUARDED
+  | typeof TIMEOUT;
 
 /** For the default of an exhaustive switch: a new kind fails to type-check. */
 export function assertNever(x: never): never {
@@ -112,6 +122,8 @@ export interface ProcType {
   dispositions: Record<string, "default" | "ignore" | "handler">;
   /** The primitives the body uses. */
   uses: Set<PrimitiveImpl>;
+  /** The buffers its code may query (`len`, `empty`, `full`), as declared. */
+  queries: Set<PrimitiveImpl>;
   /** Declared `symmetric: true`: the copies are interchangeable. */
   symmetric: boolean;
 }

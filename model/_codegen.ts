@@ -26,6 +26,7 @@ import {
   ASSERT,
   DO,
   type EdgeKind,
+  GUARDED,
   IF_FALSE,
   IF_TRUE,
   OP,
@@ -33,6 +34,7 @@ import {
   RENDEZVOUS_RECV,
   RENDEZVOUS_SEND,
   SKIP,
+  TIMEOUT,
   WHEN,
 } from "./_automaton.ts";
 
@@ -114,6 +116,11 @@ export type InstExpander = (state: Int32Array, sink: SuccessorSink) => number;
 export interface Generated {
   /** Per pid. */
   readonly expanders: readonly InstExpander[];
+  /**
+   * Per pid, the `timeout` pass (only the edges waiting for `timeout`), run
+   * when the expanders found nothing; undefined when no step waits for it.
+   */
+  readonly timeouts: readonly InstExpander[] | undefined;
   /** The source text, for inspection and tests. */
   readonly source: string;
 }
@@ -183,13 +190,19 @@ class InstanceWriter {
     } ${this.restore}`;
   }
 
-  /** The code of the `e`-th edge at pc `pcIndex`. */
-  edge(edge: GenEdge, pcIndex: number, e: number): string {
+  /** The code of the `e`-th edge at pc `pcIndex` (in the `timeout` pass: of `timeout` edges only). */
+  edge(edge: GenEdge, pcIndex: number, e: number, timeoutPass: boolean): string {
     const tid = this.inst.tids[pcIndex]![e]!;
     const set = `cursor.cur = ${tid};`;
+    if (timeoutPass !== (edge.kind === TIMEOUT)) return "";
     return match(edge.kind)
       .with(DO, () => `${set} ${this.effect(edge)} ${this.step(tid, edge.to)}`)
       .with(WHEN, IF_TRUE, () => `${set} ${this.guard(edge, tid, true)}`)
+      .with(GUARDED, () => `${set} ${this.guard(edge, tid, true, this.effect(edge))}`)
+      .with(
+        TIMEOUT,
+        () => `${set} ${edge.fn !== undefined ? this.effect(edge) : ""} ${this.step(tid, edge.to)}`,
+      )
       .with(IF_FALSE, () => `${set} ${this.guard(edge, tid, false)}`)
       .with(SKIP, () => `${set} ${this.step(tid, edge.to)}`)
       .with(ASSERT, () => `${set} ${this.assertion(edge, tid)}`)
@@ -207,11 +220,14 @@ class InstanceWriter {
       `if (sync.count > 0) sync.flush(true); env.writable = false;`;
   }
 
-  guard(edge: GenEdge, tid: number, want: boolean): string {
+  /** Tests the guard; when it is `want`, runs `then` (a guarded command's effect) and steps. */
+  guard(edge: GenEdge, tid: number, want: boolean, then = ""): string {
     const f = this.tables.ref(this.tables.closures, edge.guard);
     const what = want ? "guard" : "condition";
     return `{ const result = closures[${f}](${this.ctx}); if (sync.count > 0) sync.flush(false); ` +
-      `if (result === ${want}) { ${this.step(tid, edge.to)} } else if (result !== ${!want}) ` +
+      `if (result === ${want}) { ${then} ${
+        this.step(tid, edge.to)
+      } } else if (result !== ${!want}) ` +
       `throw new TypeError(\`the ${what} must return a boolean, got \${String(result)}\`); }`;
   }
 
@@ -276,20 +292,22 @@ class InstanceWriter {
     return lines.join("\n");
   }
 
-  /** The expander: a switch on the instance's pc. */
-  function(): string {
+  /** The expander (or its `timeout` pass): a switch on the instance's pc. */
+  function(timeoutPass = false): string {
     const cases: string[] = [];
     this.inst.pcs.forEach((pc, pcIndex) => {
       if (pc.edges.length === 0) return;
       const lines = pc.edges.map((edge, e) => {
-        const code = this.edge(edge, pcIndex, e);
+        const code = this.edge(edge, pcIndex, e, timeoutPass);
         return code === "" ? "" : `// ${comment(edge.text)}\n${code}`;
       }).filter((l) => l !== "");
+      if (timeoutPass && lines.length === 0) return;
       cases.push(`case ${pcIndex}: { // ${comment(pc.name)}\n${lines.join("\n")}\nreturn count; }`);
     });
+    const fn = timeoutPass ? "timeout_pid_" : "expand_pid_";
     return `// ${
       comment(this.inst.name)
-    }\nfunction expand_pid_${this.inst.pid}(state, sink) {\nlet count = 0;\nswitch (work[${this.inst.pcOff}]) {\n${
+    }\nfunction ${fn}${this.inst.pid}(state, sink) {\nlet count = 0;\nswitch (work[${this.inst.pcOff}]) {\n${
       cases.join("\n")
     }\ndefault: return 0;\n}\n}`;
   }
@@ -309,6 +327,13 @@ function comment(text: string): string {
 export function generate(rt: GenRuntime): Generated {
   const tables = new Tables();
   const bodies = rt.insts.map((inst) => new InstanceWriter(rt, inst, tables).function());
+  const anyTimeout = rt.insts.some((i) =>
+    i.pcs.some((pc) => pc.edges.some((e) => e.kind === TIMEOUT))
+  );
+  // With `timeout` steps: the second half of the array is the `timeout` pass.
+  if (anyTimeout) {
+    for (const inst of rt.insts) bodies.push(new InstanceWriter(rt, inst, tables).function(true));
+  }
   const source = `"use strict";\nreturn [\n${bodies.join(",\n")}\n];\n//# sourceURL=${
     generatedUrl(rt.spec)
   }\n`;
@@ -341,5 +366,10 @@ export function generate(rt: GenRuntime): Generated {
     rt.finished,
     rt.pidName,
   );
-  return { expanders, source };
+  const n = rt.insts.length;
+  return {
+    expanders: expanders.slice(0, n),
+    timeouts: anyTimeout ? expanders.slice(n) : undefined,
+    source,
+  };
 }

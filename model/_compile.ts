@@ -54,6 +54,7 @@ export function compileSystem(
   const run = new Interpreter(machine, stepInfos(machine));
   const code = options.interpret === true ? undefined : generateFor(run);
   run.generated = code?.expanders;
+  run.generatedTimeouts = code?.timeouts;
   return new CompiledModel(run, code === undefined ? undefined : { source: code.source });
 }
 

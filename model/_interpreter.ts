@@ -26,6 +26,7 @@ import {
   assertNever,
   DO,
   type Edge,
+  GUARDED,
   IF_FALSE,
   IF_TRUE,
   OP,
@@ -33,6 +34,7 @@ import {
   RENDEZVOUS_RECV,
   RENDEZVOUS_SEND,
   SKIP,
+  TIMEOUT,
   WHEN,
 } from "./_automaton.ts";
 import type { StateView, StepInfo } from "./_types.ts";
@@ -50,6 +52,12 @@ export class Interpreter implements DeliveryHost {
   readonly cursor: GenCursor = { cur: -1, partner: false };
   /** Generated expanders per pid, or undefined to interpret. */
   generated: readonly InstExpander[] | undefined;
+  /** Generated expanders of the `timeout` pass per pid (with `generated`, when some step waits for it). */
+  generatedTimeouts: readonly InstExpander[] | undefined;
+  /** Some step waits for `timeout`: a state where nothing else moves gets a second pass. */
+  readonly hasTimeout: boolean;
+  /** The `timeout` pass is running: only `timeout` edges fire. */
+  #timeoutPass = false;
   /** The sink asked to stop the current expansion. */
   halted = false;
   /** Expanding one process alone: the owner of an atomic block, or for coverage. */
@@ -74,6 +82,9 @@ export class Interpreter implements DeliveryHost {
     this.#stepInfo = stepInfo;
     this.#atomic = machine.layout.hasAtomic;
     const layout = machine.layout;
+    this.hasTimeout = layout.types.some((t) =>
+      t.pcs.some((pc) => pc.edges.some((e) => e.kind === TIMEOUT))
+    );
     this.stateView = stateViewOver(machine, machine.w, machine.globals, this.visibility);
     // Step properties read the state before the step through a second set
     // of views over their own buffer.
@@ -108,19 +119,10 @@ export class Interpreter implements DeliveryHost {
     // successor, so nothing more may be evaluated on it.
     this.halted = false;
     try {
-      if (this.#atomic) return this.#expandAtomic(state, sink);
-      let n = 0;
-      const gen = this.generated;
-      if (gen !== undefined) {
-        for (let i = 0; i < gen.length && !this.halted; i++) n += gen[i]!(state, sink);
-        return n;
-      }
-      const insts = this.machine.insts;
-      for (let i = 0; i < insts.length && !this.halted; i++) {
-        n += this.expandInstance(insts[i]!, state, sink);
-      }
-      return n;
+      const n = this.#expandAll(state, sink);
+      return n === 0 && this.hasTimeout ? this.#expandTimeouts(state, sink) : n;
     } catch (e) {
+      this.#timeoutPass = false;
       if (this.generated !== undefined) {
         this.current = this.cursor.cur;
         this.#failInPartner = this.cursor.partner;
@@ -129,6 +131,39 @@ export class Interpreter implements DeliveryHost {
       this.recover(state);
       throw this.wrap(e);
     }
+  }
+
+  /** Every transition but those waiting for `timeout`. */
+  #expandAll(state: Int32Array, sink: SuccessorSink): number {
+    if (this.#atomic) return this.#expandAtomic(state, sink);
+    let n = 0;
+    const gen = this.generated;
+    if (gen !== undefined) {
+      for (let i = 0; i < gen.length && !this.halted; i++) n += gen[i]!(state, sink);
+      return n;
+    }
+    const insts = this.machine.insts;
+    for (let i = 0; i < insts.length && !this.halted; i++) {
+      n += this.expandInstance(insts[i]!, state, sink);
+    }
+    return n;
+  }
+
+  /**
+   * Nothing else is enabled: the `timeout` transitions of every process
+   * (Promela's `timeout`; an atomic block has lost the floor, as its owner
+   * cannot move either).
+   */
+  #expandTimeouts(state: Int32Array, sink: SuccessorSink): number {
+    let n = 0;
+    const gen = this.generatedTimeouts;
+    const insts = this.machine.insts;
+    this.#timeoutPass = true;
+    for (let i = 0; i < insts.length && !this.halted; i++) {
+      n += gen !== undefined ? gen[i]!(state, sink) : this.expandInstance(insts[i]!, state, sink);
+    }
+    this.#timeoutPass = false;
+    return n;
   }
 
   /** With atomic blocks: the owner of the floor alone, if it can move; else everyone else. */
@@ -249,18 +284,17 @@ export class Interpreter implements DeliveryHost {
     const edges = inst.type.pcs[pc]!.edges;
     const tids = inst.tids[pc]!;
     const ctx = inst.ctx;
+    const onlyTimeout = this.#timeoutPass;
     let n = 0;
     for (let e = 0; e < edges.length; e++) {
       const edge = edges[e]!;
       const tid = tids[e]!;
       this.current = tid;
       const kind = edge.kind;
+      if (onlyTimeout && kind !== TIMEOUT) continue;
       switch (kind) {
         case DO:
-          env.writable = true;
-          edge.fn!(ctx);
-          if (sync.count > 0) sync.flush(true);
-          env.writable = false;
+          runEffect(edge, ctx, env, sync);
           break;
         case WHEN:
         case IF_TRUE:
@@ -268,6 +302,15 @@ export class Interpreter implements DeliveryHost {
           break;
         case IF_FALSE:
           if (!guardHolds(edge, ctx, sync, false)) continue;
+          break;
+        case GUARDED:
+          if (!guardHolds(edge, ctx, sync, true)) continue;
+          runEffect(edge, ctx, env, sync);
+          break;
+        case TIMEOUT:
+          // Fired only in the `timeout` pass, when nothing else was enabled.
+          if (!onlyTimeout) continue;
+          if (edge.fn !== undefined) runEffect(edge, ctx, env, sync);
           break;
         case SKIP:
           break;
@@ -464,6 +507,14 @@ export class Interpreter implements DeliveryHost {
     }
     return -1;
   }
+}
+
+/** Runs an edge's effect with the views writable. */
+function runEffect(edge: Edge, ctx: Ctx, env: { writable: boolean }, sync: ArraySync): void {
+  env.writable = true;
+  edge.fn!(ctx);
+  if (sync.count > 0) sync.flush(true);
+  env.writable = false;
 }
 
 /** Whether a guard or condition evaluates to `want` (else the edge is not enabled). */

@@ -11,11 +11,13 @@ import type { AsyncEvents, Ctx, PrimitiveImpl } from "./_ast.ts";
 import type { Layout, PropertyCheck } from "./_layout.ts";
 import {
   type Edge,
+  GUARDED,
   OP,
   OP_CHOICES,
   type ProcType,
   RENDEZVOUS_RECV,
   RENDEZVOUS_SEND,
+  TIMEOUT,
   WHEN,
 } from "./_automaton.ts";
 import { symmetricCtx } from "./_symmetry.ts";
@@ -105,7 +107,7 @@ export function instantiate(layout: Layout): Machine {
   const access: AccessCounter = { n: 0 };
   const GlobalsView = makeViewClass(w, laidOut.globals, env, "", sync, access);
   const globals = new GlobalsView(laidOut.globalBase, "");
-  insts = makeInstances(laidOut, w, env, sync, globals);
+  insts = makeInstances(laidOut, w, env, sync, globals, access);
   const trans: Transition[] = [];
   numberSingles(insts, trans);
   numberJoints(insts, trans);
@@ -140,6 +142,7 @@ function makeInstances(
   env: ViewEnv,
   sync: ArraySync,
   globals: object,
+  access: AccessCounter,
 ): Instance[] {
   const viewClasses = new Map<ProcType, new (b: number, label: string) => object>();
   for (const t of layout.types) {
@@ -149,9 +152,10 @@ function makeInstances(
     const name = `${il.type.name}#${il.id}`;
     const LocalsView = viewClasses.get(il.type)!;
     const locals = new LocalsView(il.pcOff + 1, `${name}.`);
+    const queries = bufferQueriesOf(layout, w, access, il.type);
     const ctx: Ctx = il.type.symmetric
-      ? symmetricCtx(globals, locals, il.type.name)
-      : Object.freeze({ g: globals, l: locals, id: il.id, pid });
+      ? symmetricCtx(globals, locals, il.type.name, queries)
+      : Object.freeze({ g: globals, l: locals, id: il.id, pid, ...queries });
     return {
       pid,
       id: il.id,
@@ -165,6 +169,43 @@ function makeInstances(
       deliverTid: -1,
     };
   });
+}
+
+/** The buffer queries a process's code calls: `len`, `empty`, `full`. */
+export interface BufferQueryFns {
+  len(buffer: PrimitiveImpl): number;
+  empty(buffer: PrimitiveImpl): boolean;
+  full(buffer: PrimitiveImpl): boolean;
+}
+
+/**
+ * The buffer queries of one process kind's code. Each counts as an access
+ * through the globals' view (another process's operation may change the
+ * answer, so the step is never expanded alone), and only the buffers the
+ * kind declared may be queried (partial-order reduction treats them as read
+ * by it from every position).
+ */
+function bufferQueriesOf(
+  layout: Layout,
+  w: Int32Array,
+  access: AccessCounter,
+  type: ProcType,
+): BufferQueryFns {
+  const at = (prim: PrimitiveImpl, what: string): number => {
+    if (!type.queries.has(prim)) {
+      const name = typeof prim === "object" && prim !== null ? `'${prim.name}'` : String(prim);
+      throw new TypeError(
+        `${what}(${name}): process '${type.name}' does not declare ${name} in its 'queries' option`,
+      );
+    }
+    access.n++;
+    return layout.primOff.get(prim)!;
+  };
+  return {
+    len: (prim) => prim.bufferQueries!.length(w, at(prim, "len")),
+    empty: (prim) => prim.bufferQueries!.length(w, at(prim, "empty")) === 0,
+    full: (prim) => prim.bufferQueries!.full(w, at(prim, "full")),
+  };
 }
 
 /** Numbers the single-process transitions: one per edge, or per outcome. */
@@ -223,7 +264,8 @@ function blockingPoints(types: readonly ProcType[]): string[] {
       // An operation whose guard takes no argument cannot depend on the
       // state, so it never blocks (post, unlock, non-blocking calls).
       const blocking = pc.edges.some((e) =>
-        e.kind === WHEN || e.kind === OP_CHOICES || e.kind === RENDEZVOUS_SEND ||
+        e.kind === WHEN || e.kind === GUARDED || e.kind === TIMEOUT || e.kind === OP_CHOICES ||
+        e.kind === RENDEZVOUS_SEND ||
         e.kind === RENDEZVOUS_RECV || (e.kind === OP && e.op!.enabled.length > 0)
       );
       if (!blocking) return;
@@ -233,6 +275,27 @@ function blockingPoints(types: readonly ProcType[]): string[] {
     });
   }
   return points;
+}
+
+/** An invariant's buffer queries: reads of the primitive, visible like `value()`. */
+function bufferReads(layout: Layout, w: Int32Array, seen: Visibility): BufferQueryFns {
+  const at = (prim: PrimitiveImpl): number => {
+    const off = layout.primOff.get(prim);
+    if (off === undefined || prim.bufferQueries === undefined) {
+      throw new TypeError(
+        off === undefined
+          ? `primitive '${prim.name}' is not used by any process`
+          : `${prim.kind} '${prim.name}' holds no messages, so it has no len, empty or full`,
+      );
+    }
+    if (seen.tracking) seen.seePrim(prim);
+    return off;
+  };
+  return {
+    len: (prim) => prim.bufferQueries!.length(w, at(prim)),
+    empty: (prim) => prim.bufferQueries!.length(w, at(prim)) === 0,
+    full: (prim) => prim.bufferQueries!.full(w, at(prim)),
+  };
 }
 
 /**
@@ -327,6 +390,7 @@ export function stateViewOver(
       }
       return prim.value(w, off);
     },
+    ...bufferReads(layout, w, seen),
     progress(): number {
       if (seen.tracking) seen.seeProgress();
       let n = 0;

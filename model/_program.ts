@@ -9,12 +9,13 @@
 // run its edges.
 
 import { match } from "ts-pattern";
-import type { Pred, PrimitiveImpl, Source, Step } from "./_ast.ts";
+import { type Pred, type PrimitiveImpl, type Source, type Step, timeoutGuard } from "./_ast.ts";
 import {
   ASSERT,
   DO,
   type Edge,
   type EdgeKind,
+  GUARDED,
   type Handler,
   IF_FALSE,
   IF_TRUE,
@@ -25,6 +26,7 @@ import {
   RENDEZVOUS_RECV,
   RENDEZVOUS_SEND,
   SKIP,
+  TIMEOUT,
   WHEN,
 } from "./_automaton.ts";
 import type { PropertyInfo } from "./model.ts";
@@ -208,10 +210,14 @@ class Lowering {
     return pc;
   }
 
+  /** A wait, a guarded command (with an effect), or either with `timeout` as the guard. */
   whenStep(s: Extract<Step, { kind: "when" }>, cont: number, scope: Scope): number {
     this.checkFn(s.guard, "the guard", s.name, s.src);
+    if (s.fn !== undefined) this.checkFn(s.fn, "the effect", s.name, s.src);
     const pc = this.newPc(s.name, s.src, scope);
-    this.addEdge(pc, edge(WHEN, cont, s.name, `when ${s.name}`, s.src, { guard: s.guard }));
+    const kind = s.guard === timeoutGuard ? TIMEOUT : s.fn !== undefined ? GUARDED : WHEN;
+    const text = kind === TIMEOUT ? `when timeout: ${s.name}` : `when ${s.name}`;
+    this.addEdge(pc, edge(kind, cont, s.name, text, s.src, { guard: s.guard, fn: s.fn }));
     return pc;
   }
 
@@ -427,6 +433,29 @@ class Lowering {
     }
   }
 
+  /** The declared buffer queries, checked; each buffer becomes part of the system. */
+  queries(): Set<PrimitiveImpl> {
+    const out = new Set<PrimitiveImpl>();
+    const list: unknown = this.decl.queries ?? [];
+    if (!Array.isArray(list)) this.fail(`queries must be a list of buffers, got ${String(list)}`);
+    for (const prim of list as unknown[]) {
+      const p = prim as Partial<PrimitiveImpl> | null;
+      if (typeof p !== "object" || p === null || typeof p.kind !== "string") {
+        this.fail(`queries must list primitives, got ${String(prim)}`);
+      }
+      if (p.bufferQueries === undefined) {
+        this.fail(`${p.kind} '${p.name}' holds no messages, so it has no len, empty or full`);
+      }
+      this.host.usePrim(p as PrimitiveImpl, {
+        process: this.process,
+        step: "queries",
+        source: undefined,
+      });
+      out.add(p as PrimitiveImpl);
+    }
+    return out;
+  }
+
   /** Drops the alias pcs, renumbers, and builds the process kind. */
   compact(entry: number, endPc: number): ProcType {
     const keep: number[] = [];
@@ -456,6 +485,7 @@ class Lowering {
       handlers,
       dispositions,
       uses,
+      queries: this.queries(),
       name: decl.name,
       count: decl.count,
       symmetric: decl.symmetric === true,

@@ -7,7 +7,7 @@ import type { Interpreter } from "./_interpreter.ts";
 import { copyState, type Instance, type Machine } from "./_machine.ts";
 import type { PartialOrderReduction, SuccessorSink } from "./model.ts";
 import { BufferSink, conflicts, futureFootprints, tapped, touches, type Union } from "./_por.ts";
-import { type ProcType, RENDEZVOUS_RECV, RENDEZVOUS_SEND } from "./_automaton.ts";
+import { type ProcType, RENDEZVOUS_RECV, RENDEZVOUS_SEND, TIMEOUT } from "./_automaton.ts";
 
 /** Partial-order reduction over an interpreter (and its generated code). */
 export class AmpleSets implements PartialOrderReduction {
@@ -48,6 +48,9 @@ export class AmpleSets implements PartialOrderReduction {
       // A rendezvous moves two processes; an exit runs the primitives'
       // exit hooks; a watched primitive writes its watchers' slots.
       if (e.kind === RENDEZVOUS_SEND || e.kind === RENDEZVOUS_RECV) return 0;
+      // A `timeout` step depends on every transition of the system (it is
+      // enabled exactly when none is): never part of an ample set.
+      if (e.kind === TIMEOUT) return 0;
       if (e.to === t.endPc && this.#machine.exitHooks.length > 0) return 0;
       if (e.op !== undefined) {
         if (tapped(e.op.prim) || e.op.prim.onExit !== undefined) return 0;
@@ -81,8 +84,11 @@ export class AmpleSets implements PartialOrderReduction {
    *   commutes with everything others do, and others cannot enable, disable
    *   or change it (it is a pure function of P's locals); an operation's
    *   footprint conflicts with nothing any other process can still reach
-   *   (from its pc, over its automaton) on that primitive, and any code it
-   *   runs (values sent, where results go) stays within P's locals;
+   *   (from its pc, over its automaton) on that primitive, no other
+   *   unfinished process declares buffer queries on it (`len`, `empty`,
+   *   `full` read all of it), and any code it runs (values sent, where
+   *   results go) stays within P's locals (a query by P itself counts as a
+   *   global access);
    * - invisible: it changes nothing the invariants have queried (a region
    *   or label count, progress, finished, a primitive's value); the
    *   globals they read are never written by a qualifying edge;
@@ -150,6 +156,11 @@ export class AmpleSets implements PartialOrderReduction {
           if (q === inst) continue;
           const qpc = state[q.pcOff]!;
           if (qpc === q.type.endPc) continue;
+          // A process that declares queries on the buffer may read all of
+          // it (len, empty, full) from any position.
+          if (q.type.queries.has(prim) && (fp.writes === "all" || fp.writes.length > 0)) {
+            return false;
+          }
           const u = this.#future.get(q.type)![qpc]!.get(prim);
           if (u !== undefined && conflicts(fp, u)) return false;
         }

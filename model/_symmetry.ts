@@ -23,7 +23,7 @@ const MAX_TIE_RENAMINGS = 5040;
  * The view of a copy of a symmetric kind: reading `id` or `pid` throws, so
  * code that tells the copies apart is an error naming the step.
  */
-export function symmetricCtx(g: unknown, l: unknown, kind: string): Ctx {
+export function symmetricCtx(g: unknown, l: unknown, kind: string, queries: object): Ctx {
   const refuse = (what: string): never => {
     throw new TypeError(
       `process '${kind}' is declared symmetric, so its code may not read its ${what} ` +
@@ -33,6 +33,7 @@ export function symmetricCtx(g: unknown, l: unknown, kind: string): Ctx {
   return Object.freeze({
     g,
     l,
+    ...queries,
     get id(): number {
       return refuse("id");
     },

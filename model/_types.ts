@@ -17,6 +17,12 @@ export interface StateView<G> {
   at(name: string): number;
   /** The value of a primitive: a semaphore's count, a channel's length, a mutex owner's pid (-1 when free). */
   value(prim: PrimitiveImpl): number;
+  /** The messages a buffer holds (bytes, for a pipe): channels, pipes, message queues, mailboxes. */
+  len(buffer: PrimitiveImpl): number;
+  /** Whether a buffer holds nothing. */
+  empty(buffer: PrimitiveImpl): boolean;
+  /** Whether a buffer has no room for one more message (byte). */
+  full(buffer: PrimitiveImpl): boolean;
   /** The number of processes at a progress label (`label(name, { progress: true })`). */
   progress(): number;
   /** The number of finished processes, of one kind or of all. */
@@ -105,6 +111,8 @@ export interface ProcessDecl {
   readonly count: number;
   /** Whether the copies are declared interchangeable. */
   readonly symmetric?: boolean;
+  /** The buffers whose length its code queries. */
+  readonly queries?: readonly PrimitiveImpl[];
   /** The local variables. */
   readonly locals: VarDecls;
   /** The body. */

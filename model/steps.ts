@@ -13,8 +13,16 @@
  * @module
  */
 
-import { callerSource, type Ctx, type Expr, type Into, type Step } from "./_ast.ts";
-import { type Channel, recvStep, sendStep } from "./primitives/channel.ts";
+import {
+  callerSource,
+  type Ctx,
+  type Expr,
+  type Into,
+  type PrimitiveImpl,
+  type Step,
+  timeoutGuard,
+} from "./_ast.ts";
+import { type Channel, pollStep, recvStep, recvWhereStep, sendStep } from "./primitives/channel.ts";
 
 export type { Step } from "./_ast.ts";
 
@@ -32,6 +40,15 @@ export interface View<G, L> {
   readonly id: number;
   /** This process's index among all processes, from 0. */
   readonly pid: number;
+  /**
+   * The messages a buffer holds now (bytes, for a pipe): a channel, pipe,
+   * message queue or mailbox listed in the process's `queries` option.
+   */
+  len(buffer: PrimitiveImpl): number;
+  /** Whether a buffer (listed in `queries`) holds nothing. */
+  empty(buffer: PrimitiveImpl): boolean;
+  /** Whether a buffer (listed in `queries`) has no room for one more message (byte). */
+  full(buffer: PrimitiveImpl): boolean;
 }
 
 /**
@@ -84,19 +101,37 @@ export class StepBuilder<G, L> {
 
   /**
    * A blocking guard (Promela's expression statement, `await`): the process
-   * waits until `guard` holds, then moves on.
+   * waits until `guard` holds, then moves on. With an `effect` it is a
+   * guarded command (Promela's `atomic { guard -> effect }`, a DVE or
+   * Murphi rule): enabled only when the guard holds, it then runs the
+   * effect atomically, as ONE transition. The guard may be
+   * {@linkcode timeout}: then the step is enabled exactly when no other
+   * transition of the system is.
    *
    * @param name The step's name.
-   * @param guard The condition.
+   * @param guard The condition, or `timeout`.
+   * @param effect Run in the same transition when the guard holds (default: none).
    * @returns The step.
    *
    * @example
    * ```ts ignore
    * s.when("buffer not full", ({ g }) => g.count < p.slots);
+   * s.when("room", ({ g }) => g.count < p.slots, ({ g }) => { g.count++; });
+   * s.when("retransmit", timeout, ({ l }) => { l.tries++; });
    * ```
    */
-  when(name: string, guard: (v: Readonly<View<G, L>>) => boolean): Step {
-    return { kind: "when", name, guard: guard as (ctx: Ctx) => boolean, src: callerSource() };
+  when(
+    name: string,
+    guard: (v: Readonly<View<G, L>>) => boolean,
+    effect?: (v: View<G, L>) => unknown,
+  ): Step {
+    return {
+      kind: "when",
+      name,
+      guard: guard as (ctx: Ctx) => boolean,
+      ...(effect !== undefined ? { fn: effect as (ctx: Ctx) => unknown } : {}),
+      src: callerSource(),
+    };
   }
 
   /**
@@ -169,6 +204,82 @@ export class StepBuilder<G, L> {
       body,
       src: callerSource(),
     };
+  }
+
+  /**
+   * A counted loop (Promela's `for (i : from .. to-1)`): runs `body` with
+   * the local `counter` at `from`, `from + 1`, ..., `to - 1`, then resets
+   * it to `from` and moves on. It replaces the hand-counted `while` with an
+   * `i` local and a `"next"` step, with the same transitions: each round
+   * one transition tests the bound (`i < to`), the body runs, and one
+   * transition `i++` counts; the exit is one transition (`i = to: done`)
+   * that resets the counter, so the loop may run again. Declare the local
+   * with the initial value `from`. `breakLoop()` directly inside the body
+   * is refused (it would leave the counter unreset); use `s.while` then.
+   *
+   * @param counter The number local that counts.
+   * @param from Its value in the first round (and its declared initial value).
+   * @param to The bound: a number, or a function of the view read each round.
+   * @param body The loop body.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.for("i", 0, p.items, [s.send(buf, ({ l }) => l.i + 1)]);
+   * ```
+   */
+  for(
+    counter: NumberKeys<L>,
+    from: number,
+    to: number | ((v: Readonly<View<G, L>>) => number),
+    body: readonly Step[],
+  ): Step {
+    if (!Number.isSafeInteger(from)) {
+      throw new TypeError(`s.for('${counter}'): from must be an integer, got ${String(from)}`);
+    }
+    if (typeof to !== "number" && typeof to !== "function") {
+      throw new TypeError(
+        `s.for('${counter}'): to must be a number or a function, got ${String(to)}`,
+      );
+    }
+    if (breaksOut(body)) {
+      throw new TypeError(
+        `s.for('${counter}'): breakLoop() in the body would leave '${counter}' unreset; use s.while`,
+      );
+    }
+    const src = callerSource();
+    const bound = typeof to === "number" ? () => to : to as (ctx: Ctx) => number;
+    const toText = typeof to === "number" ? String(to) : "bound";
+    const round: Step = {
+      kind: "when",
+      name: `${counter} < ${toText}`,
+      guard: (ctx) => ctx.l[counter] < bound(ctx),
+      src,
+    };
+    const done: Step = {
+      kind: "when",
+      name: `${counter} = ${toText}: done`,
+      guard: (ctx) => ctx.l[counter] >= bound(ctx),
+      fn: (ctx) => {
+        ctx.l[counter] = from;
+      },
+      src,
+    };
+    const next: Step = {
+      kind: "do",
+      name: `${counter}++`,
+      fn: (ctx) => {
+        ctx.l[counter]++;
+      },
+      src,
+    };
+    const head: Step = {
+      kind: "choose",
+      name: `for ${counter}`,
+      branches: [[round, ...body, next], [done, { kind: "break", src }]],
+      src,
+    };
+    return { kind: "while", name: `for ${counter}`, cond: undefined, body: [head], src };
   }
 
   /**
@@ -248,13 +359,97 @@ export class StepBuilder<G, L> {
     ch: Channel,
     into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
   ): Step {
-    const fn = typeof into === "string"
-      ? (ctx: Ctx, m: number) => {
-        ctx.l[into] = m;
-      }
-      : into as (ctx: Ctx, m: number) => void;
-    return recvStep(ch, fn);
+    return recvStep(ch, intoFn(into));
   }
+
+  /**
+   * Receives without blocking (Promela's `nempty(ch) -> ch?x`, `O_NONBLOCK`):
+   * takes the oldest message into `into` and `Errno.OK` into `status`, or,
+   * when the channel is empty, `Errno.EAGAIN` into `status`. One transition,
+   * always enabled. Not for rendezvous channels.
+   *
+   * @param ch The channel (capacity >= 1).
+   * @param into The local for the message, or a function storing it.
+   * @param status The local for the status.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.poll(inbox, "msg", "err");
+   * ```
+   */
+  poll(
+    ch: Channel,
+    into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
+    status: NumberKeys<L>,
+  ): Step {
+    return pollStep(ch, intoFn(into), (ctx: Ctx, code: number) => {
+      ctx.l[status] = code;
+    });
+  }
+
+  /**
+   * Selective receive (Promela's `ch??`, Erlang's `receive` with a pattern):
+   * blocks until a message satisfies `pred`, then takes the first such
+   * message in queue order and leaves the others where they are. Not for
+   * rendezvous channels.
+   *
+   * @param ch The channel (capacity >= 1).
+   * @param pred Whether to take a message; may read the receiver's view.
+   * @param into The local for the message, or a function storing it.
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.recvWhere(replies, (m, { l }) => m % 10 === l.request, "reply");
+   * ```
+   */
+  recvWhere(
+    ch: Channel,
+    pred: (message: number, v: Readonly<View<G, L>>) => boolean,
+    into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
+  ): Step {
+    return recvWhereStep(ch, pred as (m: number, ctx: Ctx) => boolean, intoFn(into));
+  }
+}
+
+/** A local's name or a storing function, as the function primitives call. */
+function intoFn<G, L>(
+  into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
+): (ctx: Ctx, m: number) => void {
+  return typeof into === "string"
+    ? (ctx: Ctx, m: number) => {
+      ctx.l[into] = m;
+    }
+    : into as (ctx: Ctx, m: number) => void;
+}
+
+/**
+ * The guard `timeout` (Promela's): true exactly when no other transition of
+ * the system is enabled, the usual way to model a timer in an untimed
+ * checker. Use it as the whole guard of a `when` (alone, in a `choose`
+ * branch, or with an effect as a guarded command); it cannot be combined
+ * with other conditions inside one guard function (write the condition as
+ * a following `when` or `if`).
+ *
+ * @example
+ * ```ts ignore
+ * choose(
+ *   [s.recv(ack, "bit")],
+ *   [s.when("retransmit", timeout), s.send(data, ({ l }) => l.bit)],
+ * );
+ * ```
+ */
+export const timeout: () => boolean = timeoutGuard;
+
+/** Whether a `breakLoop()` in `steps` leaves the loop around them (not an inner one). */
+function breaksOut(steps: readonly Step[]): boolean {
+  return steps.some((s) =>
+    s.kind === "break" ||
+    (s.kind === "if" && (breaksOut(s.then) || breaksOut(s.else))) ||
+    (s.kind === "choose" && s.branches.some(breaksOut)) ||
+    ((s.kind === "atomic" || s.kind === "region") && breaksOut(s.body))
+  );
 }
 
 /** The keys of `L` whose values are numbers. */

@@ -63,6 +63,14 @@ export interface ProcessOptions<LD extends VarDecls, G = unknown> {
    * their default action. SIGKILL and SIGSTOP cannot be caught or ignored.
    */
   signals?: Partial<Record<SignalName, Disposition<G, Vals<LD>>>>;
+  /**
+   * The buffers (channels, pipes, message queues, mailboxes) whose
+   * `len`, `empty` or `full` the process's guards and effects query
+   * (default none). Declared, so that partial-order reduction knows who may
+   * observe an operation on them; querying a buffer not listed is an error
+   * naming the step. Invariants need no declaration.
+   */
+  queries?: readonly PrimitiveImpl[];
 }
 
 /**
@@ -132,6 +140,7 @@ export class System<G> {
       name,
       count: options.count ?? 1,
       ...(options.symmetric === true ? { symmetric: true } : {}),
+      ...(options.queries !== undefined ? { queries: options.queries } : {}),
       locals: options.locals ?? {},
       body: body(new StepBuilder<G, Vals<LD>>()),
       signals: (options.signals ?? {}) as Record<string, Disposition<unknown, unknown>>,

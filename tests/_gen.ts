@@ -30,6 +30,7 @@ import {
   type StepBuilder,
   type System,
   system,
+  timeout,
   unlock,
   wait,
 } from "../mod.ts";
@@ -62,7 +63,15 @@ export type Assign =
 /** A step. */
 export type GStep =
   | { readonly k: "do"; readonly name: string; readonly assigns: readonly Assign[] }
-  | { readonly k: "when"; readonly name: string; readonly c: Cond }
+  | {
+    readonly k: "when";
+    readonly name: string;
+    readonly c: Cond;
+    /** Non-empty: a guarded command, run in the same transition as the guard. */
+    readonly assigns: readonly Assign[];
+    /** The guard is `timeout` (and `c` is unused). */
+    readonly timeout: boolean;
+  }
   | { readonly k: "assert"; readonly name: string; readonly c: Cond }
   | {
     readonly k: "if";
@@ -184,8 +193,12 @@ function toStep(g: GStep, s: StepBuilder<Any, Any>, p: Prims, mod: number): Step
       return s.do(g.name, (v) => {
         for (const a of g.assigns) runAssign(a, v, mod);
       });
-    case "when":
-      return s.when(g.name, cond(g.c));
+    case "when": {
+      const effect = g.assigns.length === 0 ? undefined : (v: View) => {
+        for (const a of g.assigns) runAssign(a, v, mod);
+      };
+      return s.when(g.name, g.timeout ? timeout : cond(g.c), effect);
+    }
     case "assert":
       return s.assert(g.name, cond(g.c));
     case "if":
@@ -489,7 +502,16 @@ function stepsArb(
         weight: 6,
       },
       {
-        arbitrary: fc.record({ k: fc.constant("when" as const), name: name("w", 3), c: cond }),
+        arbitrary: fc.record({
+          k: fc.constant("when" as const),
+          name: name("w", 3),
+          c: cond,
+          assigns: fc.oneof(
+            { arbitrary: fc.constant([]), weight: 2 },
+            { arbitrary: fc.array(assignArb(mod, ids), { minLength: 1, maxLength: 2 }), weight: 1 },
+          ),
+          timeout: fc.integer({ min: 0, max: 5 }).map((i) => i === 0),
+        }),
         weight: 3,
       },
       {

@@ -20,7 +20,7 @@
 //   owner is set only transitions it takes part in are considered, unless it
 //   has none (atomicity lost). Rendezvous clears the owner.
 
-import type { Ctx, Step } from "../model/_ast.ts";
+import { type Ctx, type Step, timeoutGuard } from "../model/_ast.ts";
 import type { StateView, System } from "../model/spec.ts";
 import type { Channel, Mutex, Semaphore } from "../mod.ts";
 import type { PrimitiveImpl } from "../extend.ts";
@@ -196,7 +196,15 @@ type STrans =
   & { readonly to: number; readonly keeps: boolean }
   & (
     | { readonly k: "do"; readonly fn: (ctx: Ctx) => unknown; readonly to: number }
-    | { readonly k: "when"; readonly guard: (ctx: Ctx) => boolean; readonly to: number }
+    | {
+      readonly k: "when";
+      readonly guard: (ctx: Ctx) => boolean;
+      /** A guarded command's effect, in the same transition. */
+      readonly fn: ((ctx: Ctx) => unknown) | undefined;
+      /** The guard is `timeout`: enabled when nothing else is. */
+      readonly timeout: boolean;
+      readonly to: number;
+    }
     | {
       readonly k: "assert";
       readonly name: string;
@@ -458,7 +466,13 @@ class Kind {
       case "do":
         return [{ k: "do", fn: s.fn, ...next() }];
       case "when":
-        return [{ k: "when", guard: s.guard, ...next() }];
+        return [{
+          k: "when",
+          guard: s.guard,
+          fn: s.fn,
+          timeout: s.guard === timeoutGuard,
+          ...next(),
+        }];
       case "assert":
         return [{ k: "assert", name: s.name, pred: s.pred, ...next() }];
       case "op":
@@ -692,6 +706,19 @@ export class RefModel {
     return { g: s.g, l: s.procs[pid]!.l, id: inst.id, pid };
   }
 
+  /** `s` after process `pid`'s guarded command's effect (or unchanged, for a wait). */
+  #effect(
+    s: RState,
+    pid: number,
+    where: string,
+    fn: ((ctx: Ctx) => unknown) | undefined,
+  ): MutState {
+    if (fn === undefined) return cloneState(s);
+    return this.#mutate(s, where, (m) => {
+      fn(this.#ctx(m, pid));
+    });
+  }
+
   /** Runs `fn` on a copy of `s` (sealed views) and validates the result. */
   #mutate(s: RState, what: string, fn: (m: MutState) => void): MutState {
     const m = cloneState(s);
@@ -715,6 +742,8 @@ export class RefModel {
   /** Every move from `s`: successors and failing transitions, with the atomic rule applied. */
   moves(s: RState): Move[] {
     const all: Move[] = [];
+    // `timeout` steps: enabled only when nothing else is (ownership aside).
+    const timeouts: (() => void)[] = [];
     for (const inst of this.insts) {
       const pid = inst.pid;
       const pos = s.procs[pid]!.pos;
@@ -731,7 +760,11 @@ export class RefModel {
             })));
             break;
           case "when":
-            if (t.guard(this.#ctx(s, pid)) === true) all.push(single(cloneState(s)));
+            if (t.timeout) {
+              timeouts.push(() => all.push(single(this.#effect(s, pid, where, t.fn))));
+            } else if (t.guard(this.#ctx(s, pid)) === true) {
+              all.push(single(this.#effect(s, pid, where, t.fn)));
+            }
             break;
           case "cond": {
             const v = t.guard(this.#ctx(s, pid));
@@ -751,6 +784,11 @@ export class RefModel {
             break;
         }
       }
+    }
+    if (all.length === 0) {
+      // Nothing else can move (so an atomic block has lost the floor).
+      for (const fire of timeouts) fire();
+      return all;
     }
     if (s.owner >= 0) {
       this.seen.owned++;
@@ -880,6 +918,15 @@ export class RefModel {
       },
       progress(): number {
         throw new RefRuntimeError("the reference does not model progress labels");
+      },
+      len(): number {
+        throw new RefRuntimeError("the reference does not model buffer queries");
+      },
+      empty(): boolean {
+        throw new RefRuntimeError("the reference does not model buffer queries");
+      },
+      full(): boolean {
+        throw new RefRuntimeError("the reference does not model buffer queries");
       },
       finished(process?: string): number {
         return insts.filter((i) =>

@@ -18,6 +18,7 @@
 
 import type { Ctx, IntoFn, PrimitiveImpl, Step, ValueFn } from "../_ast.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
+import { Errno } from "./errno.ts";
 import { type MessageTap, messageTaps, tapPut, tapTake } from "../_tap.ts";
 
 /** A channel declared with {@linkcode channel}. */
@@ -82,6 +83,11 @@ export function channel(name: string, capacity: number, options: ChannelOptions 
     },
     value(w, off) {
       return capacity === 0 ? 0 : w[off]!;
+    },
+    // A rendezvous holds nothing and has no room: it is empty and full.
+    bufferQueries: {
+      length: (w, off) => capacity === 0 ? 0 : w[off]!,
+      full: (w, off) => capacity === 0 || w[off]! >= capacity,
     },
     // Messages only: no process numbers to rename (symmetry reduction).
     permute() {},
@@ -195,6 +201,118 @@ export function recvStep(ch: Channel, into: IntoFn): Step {
       w[off + n] = 0;
       w[off] = n - 1;
       into(ctx, v);
+      return undefined;
+    },
+  });
+}
+
+/** Removes the message at index `i` of a bounded channel, keeping the rest in order. */
+function takeAt(
+  taps: readonly MessageTap[],
+  w: Int32Array,
+  off: number,
+  i: number,
+  pid: number,
+) {
+  const n = w[off]!;
+  const v = w[off + 1 + i]!;
+  if (taps.length > 0) tapTake(taps, w, 0, i, pid);
+  for (let k = i + 1; k < n; k++) w[off + k] = w[off + 1 + k]!;
+  w[off + n] = 0;
+  w[off] = n - 1;
+  return v;
+}
+
+/** Refuses an operation a rendezvous channel does not offer. */
+function requireBuffered(ch: Channel, what: string): void {
+  if (ch.capacity === 0) {
+    throw new TypeError(
+      `cannot ${what} on rendezvous channel '${ch.name}': it holds no message ` +
+        "(use choose() with a recv and another branch)",
+    );
+  }
+}
+
+/**
+ * The non-blocking receive; used by the step builder's `poll`: never
+ * blocks; takes the oldest message and stores `OK` in `status`, or, when
+ * the channel is empty, stores `EAGAIN` and leaves `into` alone.
+ *
+ * @param ch The channel (capacity >= 1).
+ * @param into Stores the message into the receiver's view.
+ * @param status Stores `Errno.OK` or `Errno.EAGAIN`.
+ * @returns The step.
+ *
+ * @example
+ * ```ts
+ * import { channel, pollStep } from "./channel.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(pollStep(channel("c", 1), () => {}, () => {}).kind, "op");
+ * ```
+ */
+export function pollStep(ch: Channel, into: IntoFn, status: IntoFn): Step {
+  requireBuffered(ch, "poll");
+  const taps = tapsOf(ch);
+  return opStep({
+    prim: ch,
+    text: `poll(${ch.name})`,
+    footprint: { reads: "all", writes: "all" },
+    enabled: () => true,
+    apply(w, off, pid, ctx) {
+      if (w[off]! === 0) {
+        status(ctx, Errno.EAGAIN);
+        return undefined;
+      }
+      into(ctx, takeAt(taps, w, off, 0, pid));
+      status(ctx, Errno.OK);
+      return undefined;
+    },
+  });
+}
+
+/**
+ * The selective receive; used by the step builder's `recvWhere`: blocks
+ * until some message satisfies `pred`, then takes the first such message in
+ * queue order and leaves the others in place (Promela's `ch??msg`, Erlang's
+ * selective receive).
+ *
+ * @param ch The channel (capacity >= 1).
+ * @param pred Whether the receiver takes a message (it may read the view).
+ * @param into Stores the message into the receiver's view.
+ * @returns The step.
+ *
+ * @example
+ * ```ts
+ * import { channel, recvWhereStep } from "./channel.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(recvWhereStep(channel("c", 2), (m) => m > 0, () => {}).kind, "op");
+ * ```
+ */
+export function recvWhereStep(
+  ch: Channel,
+  pred: (message: number, ctx: Ctx) => boolean,
+  into: IntoFn,
+): Step {
+  requireBuffered(ch, "receive selectively");
+  const taps = tapsOf(ch);
+  const first = (w: Int32Array, off: number, ctx: Ctx): number => {
+    const n = w[off]!;
+    for (let i = 0; i < n; i++) {
+      const r = pred(w[off + 1 + i]!, ctx);
+      if (r === true) return i;
+      if (r !== false) throw new TypeError(`the predicate must return a boolean, got ${String(r)}`);
+    }
+    return -1;
+  };
+  return opStep({
+    prim: ch,
+    text: `recv(${ch.name}) where ...`,
+    footprint: { reads: "all", writes: "all" },
+    enabled: (w, off, _pid, ctx) => first(w, off, ctx) >= 0,
+    apply(w, off, pid, ctx) {
+      into(ctx, takeAt(taps, w, off, first(w, off, ctx), pid));
       return undefined;
     },
   });

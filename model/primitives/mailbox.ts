@@ -82,6 +82,7 @@
  */
 
 import {
+  type BufferQueries,
   callerSource,
   type Ctx,
   evalExpr,
@@ -274,6 +275,7 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       if (w[off + LIFE] !== EXISTS) return -1;
       return capacity === 0 ? 0 : w[off + COUNT]!;
     },
+    bufferQueries: mailboxQueries(capacity),
     holds(w, off, pid) {
       return policy === "exclusive" && w[off + LIFE] === EXISTS && w[off + AUX] === pid + 1;
     },
@@ -384,6 +386,20 @@ function receiverList(where: string, options: MailboxOptions): () => number[] {
   };
 }
 
+/**
+ * What `len`, `empty` and `full` read of a mailbox. One not (or no longer)
+ * there holds nothing and is not full (a send fails rather than blocks);
+ * capacity 0 holds nothing and has no room (a send waits for a receiver).
+ */
+function mailboxQueries(capacity: MailboxOptions["capacity"]): BufferQueries {
+  return {
+    length: (w, off) => w[off + LIFE] !== EXISTS || capacity === 0 ? 0 : w[off + COUNT]!,
+    full: (w, off) =>
+      w[off + LIFE] === EXISTS &&
+      (capacity === 0 || (capacity !== "unbounded" && w[off + COUNT]! >= capacity)),
+  };
+}
+
 /** The mailbox in a trace: its messages or offer, owner, link, next receiver, exited receivers. */
 function formatMailbox(
   w: Int32Array,
@@ -443,6 +459,12 @@ export interface MailboxReceiveOptions {
   status?: Into;
   /** Where the sender's pid goes. */
   from?: Into;
+  /**
+   * Never block (a poll): with no message for the caller, `EAGAIN` goes to
+   * `status` (required) and `into` is left alone. Not for the `exclusive`
+   * policy.
+   */
+  nonblocking?: boolean;
 }
 
 /** Options of {@linkcode mbCreate} and {@linkcode mbDestroy}. */
@@ -947,8 +969,15 @@ function offerReturn(mb: Mailbox, text: string, status: MailboxSendOptions["stat
  */
 export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOptions = {}): Step {
   const { status, from } = options;
-  const text = `receive(${mb.name}) into ${into.text}`;
+  const nonblocking = options.nonblocking === true;
+  const text = `${nonblocking ? "poll" : "receive"}(${mb.name}) into ${into.text}`;
   const exclusive = mb.policy === "exclusive";
+  if (nonblocking && (exclusive || status === undefined)) {
+    throw new TypeError(
+      `mbReceive(${mb.name}): a non-blocking receive needs a status target` +
+        (exclusive ? " and is not modelled for the exclusive policy" : ""),
+    );
+  }
   const all: Footprint = {
     reads: [LIFE, OWNER, AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
     writes: [AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
@@ -974,7 +1003,7 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
       footprint: all,
       failure: MAILBOX_MISUSE,
       enabled: (w, off, pid) =>
-        w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, true) ||
+        nonblocking || w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, true) ||
         eligible(mb, w, off, pid) >= 0,
       apply(w, off, pid, ctx, pidName) {
         const life = w[off + LIFE]!;
@@ -982,6 +1011,10 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
         const bad = misuse(mb, w, off, pid, true, pidName);
         if (bad !== undefined) return bad;
         recordUser(mb, w, off, pid);
+        if (nonblocking && eligible(mb, w, off, pid) < 0) {
+          status!.set(ctx, Errno.EAGAIN);
+          return undefined;
+        }
         takeOne(w, off, pid, ctx);
         return undefined;
       },

@@ -215,6 +215,10 @@ export function pipe(
     name,
     capacity,
     pipeBuf,
+    bufferQueries: {
+      length: (w, off) => w[off + LEN]!,
+      full: (w, off) => w[off + LEN]! >= capacity,
+    },
     get slots(): number {
       const pids = processTable(sys, prim).names.length;
       return BUF + capacity + (coreOf(prim).progress ? 2 * pids : 0);

@@ -210,6 +210,10 @@ export function posixMq(name: string, options: PosixMqOptions = {}): PosixMq {
     value(w, off) {
       return w[off + CUR]!;
     },
+    bufferQueries: {
+      length: (w, off) => w[off + CUR]!,
+      full: (w, off) => w[off + CUR]! >= maxmsg,
+    },
     onExit(w, off, pid) {
       // Exit closes the descriptors, dropping a registration (§0, §3).
       if (w[off + OWNER] === pid + 1) w[off + OWNER] = 0;

@@ -233,6 +233,12 @@ export function msgQueue(name: string, options: MsgQueueOptions = {}): MsgQueue 
     value(w, off) {
       return w[off + QNUM]!;
     },
+    // Full: no room for a message of one byte (`msg_qbytes` bounds the
+    // bytes and the number of messages, §2).
+    bufferQueries: {
+      length: (w, off) => w[off + QNUM]!,
+      full: (w, off) => !fits(q, w, off, 1),
+    },
   };
   tapsOf(q);
   return q;
