@@ -45,6 +45,7 @@ import type {
 import { errorText, SpecError } from "./spec_error.ts";
 import { type GenCursor, generate, type InstExpander } from "./_codegen.ts";
 import { buildSymmetry, symmetricCtx, symmetricStepInfo } from "./_symmetry.ts";
+import { registerSnapshotLayout } from "./_snapshot.ts";
 import { isTemplate, type Template, type TemplateCheck } from "./templates.ts";
 import { BufferSink, conflicts, futureFootprints, tapped, touches, type Union } from "./_por.ts";
 import {
@@ -878,6 +879,21 @@ class CompiledModel implements Model {
       };
     });
     this.#pidName = (pid) => this.#insts[pid]?.name ?? `pid ${pid}`;
+    registerSnapshotLayout(this, {
+      globalBase: p.globalBase,
+      globals: p.globals,
+      prims: p.prims.map((impl) => ({ impl, off: p.primOff.get(impl)! })),
+      insts: this.#insts.map((i) => ({
+        name: i.name,
+        kind: i.type.name,
+        id: i.id,
+        pcOff: i.pcOff,
+        vars: i.type.vars,
+        at: (pc) => pc === i.type.endPc ? "end" : i.type.pcs[pc]?.name ?? `pc ${pc}`,
+        ended: (pc) => pc === i.type.endPc,
+      })),
+      pidName: this.#pidName,
+    });
     // Number the transitions.
     for (const inst of this.#insts) {
       inst.tids = inst.type.pcs.map((pc, pcIndex) =>
