@@ -13,7 +13,7 @@ import {
   SCHEMA_VERSION,
   simulationJson,
   sweepJson,
-} from "../../reporters/json.ts";
+} from "../../reporters/result_json.ts";
 import { traceStates } from "../../cli/_states.ts";
 import { assertValidResult, schemaErrors } from "./_schema.ts";
 import { bundledSpecs } from "./_bundled.ts";

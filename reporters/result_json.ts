@@ -134,7 +134,7 @@ export interface ResultJsonOptions {
  *
  * @example
  * ```ts
- * import { counterexampleJson } from "./json.ts";
+ * import { counterexampleJson } from "./result_json.ts";
  * import assert from "node:assert/strict";
  *
  * const j = counterexampleJson({
@@ -195,7 +195,7 @@ export function counterexampleJson(
  *
  * @example
  * ```ts
- * import { checkResultJson } from "./json.ts";
+ * import { checkResultJson } from "./result_json.ts";
  * import { check, spec, system } from "../mod.ts";
  * import assert from "node:assert/strict";
  *
@@ -392,7 +392,7 @@ export type DocumentBody<D extends JsonDocument = JsonDocument> = D extends Json
  *
  * @example
  * ```ts
- * import { jsonDocument, SCHEMA_VERSION } from "./json.ts";
+ * import { jsonDocument, SCHEMA_VERSION } from "./result_json.ts";
  * import assert from "node:assert/strict";
  *
  * const doc = jsonDocument({ command: "error", error: { message: "no command given" } }, 3);
@@ -418,7 +418,7 @@ export function jsonDocument(body: DocumentBody, exitCode: number): JsonDocument
  *
  * @example
  * ```ts
- * import { sweepJson } from "./json.ts";
+ * import { sweepJson } from "./result_json.ts";
  * import { spec, sweep, system } from "../mod.ts";
  * import assert from "node:assert/strict";
  *
@@ -464,7 +464,7 @@ export function sweepJson(
  *
  * @example
  * ```ts
- * import { simulationJson } from "./json.ts";
+ * import { simulationJson } from "./result_json.ts";
  * import { simulate, spec, system } from "../mod.ts";
  * import assert from "node:assert/strict";
  *
@@ -512,7 +512,7 @@ export function simulationJson(
  *
  * @example
  * ```ts
- * import { formatJsonDocument, jsonDocument } from "./json.ts";
+ * import { formatJsonDocument, jsonDocument } from "./result_json.ts";
  * import assert from "node:assert/strict";
  *
  * const text = formatJsonDocument(jsonDocument({ command: "version" }, 0));
