@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { check } from "../../checker/check.ts";
 import { formatItf, itfTrace, parseItf } from "../../reporters/itf.ts";
 import { traceStates } from "../../cli/_states.ts";
+import { replayItf } from "../../cli/_itf_replay.ts";
 import { bundledSpecs } from "./_bundled.ts";
 import { itfViolations } from "./_itf_rules.ts";
 
@@ -86,4 +87,27 @@ Deno.test("itf: what parseItf refuses", () => {
     /naturals/,
   );
   assert.deepEqual(itfViolations({ vars: ["x"], states: [{ y: 1.5 }], loop: 3 }).length, 4);
+});
+
+Deno.test("itf: replayItf replays a trace of ipcspec's making and refuses a changed one", () => {
+  for (const name of ["pc_swapped_waits", "polite_livelock"]) {
+    const { file, spec } = bundled.find((b) => b.spec.name === name)!;
+    const r = check(spec);
+    const t = itfTrace(r.violation!, traceStates(spec.compile())(r.violation!)!, {
+      spec: spec.name,
+      file,
+      params: r.params,
+    });
+    const back = parseItf(formatItf(t));
+    assert.ok(typeof back !== "string");
+    const got = replayItf(spec.compile(back.origin.params), back);
+    assert.equal(got.outcome, name === "polite_livelock" ? "cycle" : "violation", got.message);
+    assert.deepEqual(got.story!.transitions, r.violation!.transitions);
+    // The same path on a spec whose state differs: refused.
+    const tampered = JSON.parse(formatItf(t));
+    tampered.states[1].globals = { nope: { "#bigint": "1" } };
+    const bad = parseItf(JSON.stringify(tampered));
+    assert.ok(typeof bad !== "string");
+    assert.equal(replayItf(spec.compile(bad.origin.params), bad).outcome, "unreplayable");
+  }
 });
