@@ -21,12 +21,11 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { checkAsync } from "./checker/check.ts";
 import { checkParallel } from "./checker/parallel.ts";
-import type { Progress } from "./checker/_search.ts";
 import { parseTrace, replay } from "./checker/replay.ts";
-import { formatCounterexample, formatJson, formatText } from "./checker/report.ts";
-import type { CheckResult, Verdict } from "./checker/result.ts";
+import { formatCounterexample, formatText } from "./checker/report.ts";
+import type { CheckResult, Counterexample, Verdict } from "./checker/result.ts";
 import { Spec } from "./model/spec.ts";
-import { coverage, formatCoverage } from "./checker/coverage.ts";
+import { coverage, type CoverageReport, formatCoverage } from "./checker/coverage.ts";
 import { explainTrace } from "./checker/explain.ts";
 import { formatSweep, parseRange, sweep, type SweepResult } from "./checker/sweep.ts";
 import { formatSimulation, simulate } from "./checker/simulate.ts";
@@ -39,6 +38,27 @@ import {
 } from "./checker/schedule_file.ts";
 import { dirname } from "node:path";
 import { expectationText, meetsExpectation as meetsDeclared } from "./checker/expectation.ts";
+import { VERSION } from "./version.ts";
+import { counterexampleJson, simulationJson, sweepJson } from "./reporters/result_json.ts";
+import { formatItf, parseItf } from "./reporters/itf.ts";
+import { junitSweep } from "./reporters/junit.ts";
+import { progressWriter } from "./reporters/progress.ts";
+import { absolute, commandLine as shellLine, commandPrefix } from "./cli/_command.ts";
+import {
+  type Checked,
+  checkedItf,
+  checkedJson,
+  checkSuites,
+  paramArgs,
+  replayHint,
+  writeItf,
+  writeJson,
+  writeJunit,
+} from "./cli/_reports.ts";
+import { traceStates } from "./cli/_states.ts";
+import { replayItf } from "./cli/_itf_replay.ts";
+import { initProject } from "./cli/init.ts";
+import type { Model } from "./model/model.ts";
 
 /** Exit codes of the CLI, one per verdict class. */
 export const EXIT = { ok: 0, violation: 1, incomplete: 2, error: 3 } as const;
@@ -51,18 +71,31 @@ export interface CliIO {
   err(text: string): void;
 }
 
+const encoder = new TextEncoder();
+
+/** Writes all of `bytes` to a stream (a pipe may take them in several writes). */
+function writeAll(stream: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += stream.writeSync(bytes.subarray(done));
+}
+
+/**
+ * The process's stdout and stderr. Reports go straight to stdout, not
+ * through `console.log`, which the entry point sends to stderr so that
+ * what a spec prints never mixes with a report (a JSON document above all).
+ */
 const defaultIO: CliIO = {
-  // deno-lint-ignore no-console
-  out: (t) => console.log(t),
-  // deno-lint-ignore no-console
-  err: (t) => console.error(t),
+  out: (t) => writeAll(Deno.stdout, encoder.encode(`${t}\n`)),
+  err: (t) => writeAll(Deno.stderr, encoder.encode(`${t}\n`)),
 };
 
 const USAGE = `usage: ipcspec check <spec files or folders...> [options]
        ipcspec list <spec files or folders...>
        ipcspec sweep <spec file> --param name=1..4 [--param name=1,2,4 ...] [options]
        ipcspec simulate <spec file> [options]
-       ipcspec replay <schedule file>
+       ipcspec replay <schedule file or ITF trace>
+       ipcspec init [dir]
+       ipcspec --version
 
 options:
   --param name=value   override a spec parameter (repeatable)
@@ -89,10 +122,19 @@ options:
                        shortest traces; safety only (a spec with liveness properties
                        gets the verdict error). 1 (default): the sequential search
   --time S             stop after S seconds (verdict: incomplete)
-  --format text|json   output format (default text)
+  --format text|json|itf
+                       output format (default text); json: one JSON document on stdout
+                       (docs/json.md); itf: the counterexample as an ITF trace (one spec)
+  --junit FILE         also write a JUnit XML report (check, sweep)
+  --itf FILE           also write the counterexample as an ITF trace (check; with several
+                       specs FILE is a folder of <spec>.itf.json files)
   --expect             compare each verdict with the one the spec declares
   --replay TRACE       replay a trace (as printed, e.g. 0:3,1,4) instead of searching
   --progress           print progress to stderr every second (default on a terminal)
+  --progress-every S   print a start line and a progress line every S seconds to stderr
+                       (default 10 when stderr is not a terminal, for CI logs)
+  --command-name NAME  the command printed in replay lines (set by the install line)
+  --version            print the version
   --coverage           report which blocking steps and leadsTo triggers were reached
   --require-coverage   fail (exit 1) when a blocking step or a trigger was never reached
   -h, --help           this help
@@ -227,21 +269,36 @@ const SEVERITY: Record<Verdict, number> = { ok: 0, incomplete: 1, violation: 2, 
  * ```
  */
 export async function main(args: string[], io: CliIO = defaultIO): Promise<number> {
+  const fail = (message: string, usage: boolean): number => {
+    if (wantsJson(args)) {
+      // One JSON document even now; the usage text stays out of it.
+      const command = args.find((a) => !a.startsWith("-"));
+      return writeJson(io, {
+        command: "error",
+        error: {
+          message: message.split("\n\nusage:")[0]!,
+          ...(command !== undefined ? { command } : {}),
+        },
+      }, EXIT.error);
+    }
+    io.err(`error: ${message}${usage ? `\n\n${USAGE}` : ""}`);
+    return EXIT.error;
+  };
   try {
     return await run(args, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`error: ${e.message}`);
-      return EXIT.error;
-    }
+    if (e instanceof UsageError) return fail(e.message, false);
     const err = e as { code?: string; message?: string };
     if (typeof err.code === "string" && err.code.startsWith("ERR_PARSE_ARGS")) {
-      io.err(`error: ${err.message}\n\n${USAGE}`);
-      return EXIT.error;
+      return fail(err.message ?? String(e), true);
     }
-    io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
-    return EXIT.error;
+    return fail(e instanceof Error ? e.message : String(e), false);
   }
+}
+
+/** Whether the arguments ask for `--format json` (looked at before they are parsed). */
+function wantsJson(args: readonly string[]): boolean {
+  return args.some((a, i) => a === "--format=json" || (a === "--format" && args[i + 1] === "json"));
 }
 
 async function run(args: string[], io: CliIO): Promise<number> {
@@ -267,6 +324,11 @@ async function run(args: string[], io: CliIO): Promise<number> {
       progress: { type: "boolean" },
       coverage: { type: "boolean" },
       "require-coverage": { type: "boolean" },
+      junit: { type: "string" },
+      itf: { type: "string" },
+      "progress-every": { type: "string" },
+      "command-name": { type: "string" },
+      version: { type: "boolean" },
       help: { type: "boolean", short: "h" },
       ...SIMULATION_OPTIONS,
     },
@@ -275,7 +337,13 @@ async function run(args: string[], io: CliIO): Promise<number> {
     io.out(USAGE);
     return EXIT.ok;
   }
+  if (values.version === true) {
+    if (values.format === "json") return writeJson(io, { command: "version" }, EXIT.ok);
+    io.out(`ipcspec ${VERSION}`);
+    return EXIT.ok;
+  }
   const [command, ...paths] = positionals;
+  if (command === "init") return await initCommand(paths, values, io);
   if (command === "sweep" || command === "simulate" || command === "replay") {
     for (const name of ["store", "bitstate-bits", "symmetry", "workers", "por"] as const) {
       if (name === "symmetry" && command === "sweep") continue; // each point is a check
@@ -297,9 +365,17 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   if (paths.length === 0) throw new UsageError(`no spec file given\n\n${USAGE}`);
   const format = values.format ?? "text";
-  if (format !== "text" && format !== "json") {
-    throw new UsageError(`--format must be text or json, got '${format}'`);
+  if (format !== "text" && format !== "json" && format !== "itf") {
+    throw new UsageError(`--format must be text, json or itf, got '${format}'`);
   }
+  if (command === "list") {
+    for (const name of ["junit", "itf", "progress-every"] as const) {
+      if (values[name] !== undefined) throw new UsageError(`list does not take --${name}`);
+    }
+    if (format === "itf") throw new UsageError("list writes no trace: --format text or json");
+  }
+  const progressEvery = positiveNumber("progress-every", values["progress-every"]);
+  const prefix = commandPrefix(values["command-name"], "read");
   const strategy = values.strategy ?? "bfs";
   if (strategy !== "bfs" && strategy !== "dfs") {
     throw new UsageError(`--strategy must be bfs or dfs, got '${strategy}'`);
@@ -351,6 +427,18 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
 
   if (command === "list") {
+    if (format === "json") {
+      return writeJson(io, {
+        command: "list",
+        specs: specs.map(({ file, spec }) => ({
+          name: spec.name,
+          file,
+          params: { ...spec.resolve() },
+          expects: expectedText(spec),
+          description: spec.description,
+        })),
+      }, EXIT.ok);
+    }
     for (const { file, spec } of specs) {
       const ps = Object.entries(spec.resolve()).map(([k, v]) => `${k}=${v}`).join(" ");
       io.out(
@@ -366,7 +454,14 @@ async function run(args: string[], io: CliIO): Promise<number> {
     if (specs.length !== 1) {
       throw new UsageError("--replay needs exactly one spec (use --spec name)");
     }
-    return replayCommand(specs[0]!.spec, params, values.replay, io);
+    if (format === "itf") throw new UsageError("--replay prints text or json, not itf");
+    const { file, spec } = specs[0]!;
+    return replayCommand(file, spec, params, values.replay, format, io);
+  }
+  if (format === "itf" && specs.length !== 1) {
+    throw new UsageError(
+      "--format itf writes one trace: check one spec (use --spec, or --itf FILE)",
+    );
   }
 
   const controller = new AbortController();
@@ -384,11 +479,18 @@ async function run(args: string[], io: CliIO): Promise<number> {
   } catch {
     stderrIsTerminal = false;
   }
-  const progress = values.progress === true || (stderrIsTerminal && format === "text");
+  // On a terminal: a line every second (with --progress, or by default for
+  // text). Elsewhere (a CI log): a start line and a line every N seconds,
+  // by default every 10 s, the start line only once the run is that long.
+  const explicit = values.progress === true || progressEvery !== undefined;
+  const every = progressEvery ?? (stderrIsTerminal ? 1 : 10);
+  const progress = explicit || !stderrIsTerminal || format === "text";
+  const engine = workers > 1 ? `parallel bfs (${workers} workers)` : strategy;
+  const storeName = workers > 1 ? "fingerprint" : store;
   let worst: Verdict = "ok";
   let mismatches = 0;
   let coverageFailures = 0;
-  const results: CheckResult[] = [];
+  const checked: Checked[] = [];
   try {
     for (const { file, spec } of specs) {
       const common = {
@@ -399,15 +501,12 @@ async function run(args: string[], io: CliIO): Promise<number> {
         signal: controller.signal,
         ...(progress
           ? {
-            onProgress: (p: Progress) =>
-              io.err(
-                `[${spec.name}] states ${
-                  p.states.toLocaleString("en-US")
-                }, frontier ${p.frontier}, depth ${p.depth}, ` +
-                  `${Math.round(p.statesPerSecond).toLocaleString("en-US")} states/s, ${
-                    (p.memoryBytes / 2 ** 20).toFixed(0)
-                  } MiB`,
-              ),
+            onProgress: progressWriter(
+              { spec: spec.name, file, params, engine, store: storeName },
+              every,
+              (line) => io.err(line),
+              explicit,
+            ),
           }
           : {}),
       };
@@ -424,73 +523,138 @@ async function run(args: string[], io: CliIO): Promise<number> {
           ...(values.symmetry === true ? { symmetry: true } : {}),
           ...(values.por === true ? { reduction: "por" as const } : {}),
         });
-      results.push(result);
       if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;
-      const paramArgs = Object.entries(params).map(([k, v]) => ` --param ${k}=${v}`).join("");
-      const hint = `${CLI_COMMAND} check ${file} --spec ${spec.name}${paramArgs} --replay {trace}`;
+      const hint = replayHint(prefix, file, spec.name, params);
+      const met = values.expect !== true || meetsExpectation(spec, result);
+      if (!met) mismatches++;
       if (format === "text") {
         let text = formatText(result, hint);
         if (values.expect === true) {
-          const ok = meetsExpectation(spec, result);
-          if (!ok) mismatches++;
-          text = `${ok ? "PASS" : "FAIL"} ${spec.name}: expected ${expectedText(spec)}, got ${
+          text = `${met ? "PASS" : "FAIL"} ${spec.name}: expected ${expectedText(spec)}, got ${
             result.verdict === "violation"
               ? `violation of '${result.violation!.property}'`
               : result.verdict
           }\n${text.replace(/^/gm, "    ")}`;
         }
         io.out(text);
-      } else if (values.expect === true && !meetsExpectation(spec, result)) {
-        mismatches++;
       }
+      let cov: CoverageReport | undefined;
       if (values.coverage === true || values["require-coverage"] === true) {
-        const cov = coverage(
+        cov = coverage(
           spec.compile(params),
           limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {},
         );
-        io.out(formatCoverage(cov));
+        if (format === "text") io.out(formatCoverage(cov));
         const unreached = cov.blocking.filter((b) => !b.reached).length +
           cov.triggers.filter((t) => !t.reached).length;
         if (values["require-coverage"] === true && (unreached > 0 || !cov.complete)) {
           coverageFailures++;
-          io.out(
-            `FAIL coverage of ${spec.name}: ${unreached} blocking step${
-              unreached === 1 ? "" : "s"
-            } or trigger${unreached === 1 ? "" : "s"} never reached${
-              cov.complete ? "" : " (the state limit cut the pass short)"
-            }`,
-          );
+          if (format === "text") {
+            io.out(
+              `FAIL coverage of ${spec.name}: ${unreached} blocking step${
+                unreached === 1 ? "" : "s"
+              } or trigger${unreached === 1 ? "" : "s"} never reached${
+                cov.complete ? "" : " (the state limit cut the pass short)"
+              }`,
+            );
+          }
         }
       }
+      let model: Model | undefined;
+      checked.push({
+        file,
+        spec,
+        params,
+        result,
+        model: () => {
+          try {
+            model ??= spec.compile(params);
+          } catch {
+            return undefined;
+          }
+          return model;
+        },
+        expect: values.expect === true,
+        ...(cov !== undefined ? { coverage: cov } : {}),
+      });
       if (controller.signal.aborted) break;
     }
   } finally {
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);
   }
-  if (format === "json") io.out(formatJson(results.length === 1 ? results[0]! : results as never));
   if (coverageFailures > 0 && SEVERITY[worst] < SEVERITY.violation) worst = "violation";
+  const n = checked.length;
+  let code: number = EXIT[worst];
   if (values.expect === true) {
-    const n = results.length;
-    io.out(`${n - mismatches} of ${n} specs met their expected verdict`);
-    if (controller.signal.aborted) return EXIT.incomplete;
-    if (results.some((r) => r.verdict === "error")) return EXIT.error;
-    return mismatches === 0 && coverageFailures === 0 ? EXIT.ok : EXIT.violation;
+    code = controller.signal.aborted
+      ? EXIT.incomplete
+      : checked.some((c) => c.result.verdict === "error")
+      ? EXIT.error
+      : mismatches === 0 && coverageFailures === 0
+      ? EXIT.ok
+      : EXIT.violation;
   }
-  return EXIT[worst];
+  if (values.junit !== undefined) {
+    const failed = await writeJunit(values.junit, checkSuites(checked, prefix));
+    if (failed !== undefined) throw new UsageError(failed);
+  }
+  if (values.itf !== undefined) {
+    const failed = await writeItf(values.itf, checked);
+    if (failed !== undefined) throw new UsageError(failed);
+  }
+  if (format === "json") {
+    return writeJson(io, {
+      command: "check",
+      results: checked.map((c) => checkedJson(c, prefix)),
+      ...(values.expect === true ? { expect: { met: n - mismatches, total: n } } : {}),
+      ...(controller.signal.aborted ? { interrupted: true } : {}),
+    }, code);
+  }
+  if (format === "itf") {
+    io.out(formatItf(checkedItf(checked[0]!)));
+    return code;
+  }
+  if (values.expect === true) io.out(`${n - mismatches} of ${n} specs met their expected verdict`);
+  return code;
 }
 
 function replayCommand(
+  file: string,
   spec: Spec,
   params: Record<string, string>,
   text: string,
+  format: string,
   io: CliIO,
 ): number {
   const trace = parseTrace(text);
   if (typeof trace === "string") throw new UsageError(trace);
   const model = spec.compile(params);
+  const resolved = { ...spec.resolve(params) };
+  const json = (
+    outcome: "violation" | "cycle" | "ok" | "unreplayable",
+    message: string,
+    story: Counterexample | undefined,
+    code: number,
+  ) =>
+    writeJson(io, {
+      command: "replay",
+      replay: {
+        spec: spec.name,
+        file,
+        params: resolved,
+        source: "trace",
+        outcome,
+        message,
+        ...(story !== undefined
+          ? { counterexample: counterexampleJson(story, { states: traceStates(model) }) }
+          : {}),
+      },
+    }, code);
   const explained = explainTrace(model, trace);
   if (typeof explained === "string") {
-    io.out(`${spec.name}: the trace does not replay: ${explained}`);
+    const message = `the trace does not replay: ${explained}`;
+    if (format === "json") return json("unreplayable", message, undefined, EXIT.error);
+    io.out(`${spec.name}: ${message}`);
     return EXIT.error;
   }
   // A liveness counterexample ends where its cycle began: show the cycle.
@@ -498,22 +662,45 @@ function replayCommand(
   const last = states[states.length - 1]!.join();
   const loop = states.findIndex((st) => st.join() === last);
   const story = loop < states.length - 1 ? { ...explained, loopStart: loop } : explained;
+  const [outcome, message, code] = story.property !== ""
+    ? [
+      "violation" as const,
+      `violates '${story.property}' (${story.kind}): ${story.message}`,
+      EXIT.violation,
+    ]
+    : story.loopStart !== undefined
+    ? [
+      "cycle" as const,
+      `the last ${states.length - 1 - loop} steps return to the state before step ${loop + 1}: ` +
+      "the run can repeat them for ever (the cycle of a liveness counterexample); " +
+      "no safety property is violated",
+      EXIT.ok,
+    ]
+    : ["ok" as const, "the trace ends in a state that violates no property", EXIT.ok];
+  if (format === "json") return json(outcome, message, story, code);
   io.out(
     `${spec.name}: replayed ${trace.transitions.length} steps\n${formatCounterexample(story)}`,
   );
-  if (story.property !== "") {
-    io.out(`violates '${story.property}' (${story.kind}): ${story.message}`);
-    return EXIT.violation;
-  }
-  if (story.loopStart !== undefined) {
-    io.out(
-      `the last ${states.length - 1 - loop} steps return to the state before step ${loop + 1}: ` +
-        "the run can repeat them for ever (the cycle of a liveness counterexample); " +
-        "no safety property is violated",
-    );
-    return EXIT.ok;
-  }
-  io.out("the trace ends in a state that violates no property");
+  io.out(message);
+  return code;
+}
+
+/** `ipcspec init [dir]`: scaffolds a project (see cli/init.ts). */
+async function initCommand(
+  paths: string[],
+  values: { format?: string; "command-name"?: string },
+  io: CliIO,
+): Promise<number> {
+  if (paths.length > 1) throw new UsageError(`init takes at most one folder\n\n${USAGE}`);
+  const dir = paths[0] ?? ".";
+  const written = await initProject(dir, {
+    command: commandPrefix(values["command-name"], "read-write"),
+  });
+  if (typeof written === "string") throw new UsageError(written);
+  io.out(
+    `created in ${absolute(dir)}:\n${written.map((f) => `  ${f}`).join("\n")}\n` +
+      "next: deno task check (every spec against its declared verdict, JUnit in reports/)",
+  );
   return EXIT.ok;
 }
 
@@ -531,9 +718,6 @@ const SIMULATION_OPTIONS = {
   all: { type: "boolean" },
   "grid-limit": { type: "string" },
 } as const;
-
-/** How the printed reproduction commands call the CLI. */
-const CLI_COMMAND = "deno run -A cli.ts";
 
 interface SimulationValues {
   param?: string[];
@@ -554,15 +738,10 @@ interface SimulationValues {
   all?: boolean;
   "grid-limit"?: string;
   symmetry?: boolean;
-}
-
-/** `arg` quoted for a POSIX shell when it needs it. */
-function shellQuote(arg: string): string {
-  return /^[\w./=:,@%+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
-function commandLine(args: readonly string[]): string {
-  return `${CLI_COMMAND} ${args.map(shellQuote).join(" ")}`;
+  junit?: string;
+  itf?: string;
+  "progress-every"?: string;
+  "command-name"?: string;
 }
 
 function integer(name: string, v: string | undefined): number | undefined {
@@ -610,7 +789,8 @@ async function simulationCommand(
   if (format !== "text" && format !== "json") {
     throw new UsageError(`--format must be text or json, got '${format}'`);
   }
-  rejectOptions(command, values, ["max-depth", "replay"]);
+  rejectOptions(command, values, ["max-depth", "replay", "itf", "progress-every"]);
+  if (command !== "sweep") rejectOptions(command, values, ["junit"]);
   if (values.expect === true) throw new UsageError(`${command} does not take --expect`);
   if (command === "replay") {
     rejectOptions(command, values, [...Object.keys(SIMULATION_OPTIONS), "param", "spec", "time"]);
@@ -671,18 +851,49 @@ async function sweepCommand(
       }
       : {}),
   });
-  if (format === "json") {
-    io.out(JSON.stringify(r, null, 2));
-    return EXIT[r.verdict];
-  }
   const symmetry = values.symmetry === true;
-  io.out(
-    formatSweep(r, sweepCommands(file, spec, r, { fixed, ranges, timeSeconds, runs, symmetry })),
-  );
+  const prefix = commandPrefix(values["command-name"], "read");
+  const commands = sweepCommands(prefix, file, spec, r, {
+    fixed,
+    ranges,
+    timeSeconds,
+    runs,
+    symmetry,
+  });
+  if (values.junit !== undefined) {
+    const failed = await writeJunit(
+      values.junit,
+      [junitSweep(r, { file, ...(commands.check !== undefined ? { check: commands.check } : {}) })],
+    );
+    if (failed !== undefined) throw new UsageError(failed);
+  }
+  if (format === "json") {
+    const smallest = r.smallest;
+    const hint = smallest !== undefined
+      ? replayHint(prefix, file, spec.name, { ...fixed, ...smallest.params })
+      : undefined;
+    let model: Model | undefined;
+    try {
+      model = smallest !== undefined ? spec.compile({ ...fixed, ...smallest.params }) : undefined;
+    } catch {
+      model = undefined;
+    }
+    return writeJson(io, {
+      command: "sweep",
+      sweep: sweepJson(r, {
+        file,
+        commands,
+        ...(model !== undefined ? { states: traceStates(model) } : {}),
+        ...(hint !== undefined ? { replay: (t: string) => hint.replace("{trace}", t) } : {}),
+      }),
+    }, EXIT[r.verdict]);
+  }
+  io.out(formatSweep(r, commands));
   return EXIT[r.verdict];
 }
 
 function sweepCommands(
+  prefix: readonly string[],
   file: string,
   spec: Spec,
   r: SweepResult,
@@ -703,7 +914,7 @@ function sweepCommands(
   ];
   const sweepArgs = [
     "sweep",
-    file,
+    absolute(file),
     "--spec",
     spec.name,
     ...Object.entries(given.ranges).flatMap(([k, v]) => ["--param", `${k}=${v}`]),
@@ -720,11 +931,11 @@ function sweepCommands(
       ]
       : []),
   ];
-  const out: { sweep: string; check?: string } = { sweep: commandLine(sweepArgs) };
+  const out: { sweep: string; check?: string } = { sweep: shellLine(prefix, sweepArgs) };
   if (r.smallest !== undefined) {
-    out.check = commandLine([
+    out.check = shellLine(prefix, [
       "check",
-      file,
+      absolute(file),
       "--spec",
       spec.name,
       ...Object.entries(r.smallest.params).flatMap(([k, v]) => ["--param", `${k}=${v}`]),
@@ -758,7 +969,7 @@ async function simulateCommand(
     ...(seed !== undefined ? { seed } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
   });
-  const schedule = scheduleFileOf(r, file);
+  const schedule = scheduleFileOf(r, absolute(file));
   let written: string | undefined;
   if (schedule !== undefined) {
     try {
@@ -770,24 +981,15 @@ async function simulateCommand(
       written = undefined;
     }
   }
-  if (format === "json") {
-    io.out(
-      JSON.stringify(
-        { ...r, ...(written !== undefined ? { scheduleFile: written } : {}) },
-        null,
-        2,
-      ),
-    );
-    return EXIT[r.verdict];
-  }
+  const prefix = commandPrefix(values["command-name"], "read-write");
   const reproduce: string[] = [];
   if (r.verdict !== "incomplete" && r.path !== undefined) {
-    reproduce.push(commandLine([
+    reproduce.push(shellLine(prefix, [
       "simulate",
-      file,
+      absolute(file),
       "--spec",
       spec.name,
-      ...Object.entries(params).flatMap(([k, v]) => ["--param", `${k}=${v}`]),
+      ...paramArgs(params),
       "--max-steps",
       String(r.maxSteps),
       "--seed",
@@ -796,13 +998,35 @@ async function simulateCommand(
       r.path,
     ]));
   }
-  if (written !== undefined) reproduce.push(commandLine(["replay", written]));
+  if (written !== undefined) {
+    reproduce.push(
+      shellLine(commandPrefix(values["command-name"], "read"), ["replay", absolute(written)]),
+    );
+  }
+  if (format === "json") {
+    let model: Model | undefined;
+    try {
+      model = spec.compile(params);
+    } catch {
+      model = undefined;
+    }
+    return writeJson(io, {
+      command: "simulate",
+      simulation: simulationJson(r, {
+        ...(model !== undefined ? { states: traceStates(model) } : {}),
+        ...(written !== undefined ? { scheduleFile: written } : {}),
+        commands: reproduce,
+      }),
+    }, EXIT[r.verdict]);
+  }
   io.out(formatSimulation(r, reproduce));
   return EXIT[r.verdict];
 }
 
 async function replayFileCommand(paths: string[], format: string, io: CliIO): Promise<number> {
-  if (paths.length !== 1) throw new UsageError(`replay takes one schedule file\n\n${USAGE}`);
+  if (paths.length !== 1) {
+    throw new UsageError(`replay takes one schedule file or ITF trace\n\n${USAGE}`);
+  }
   const path = paths[0]!;
   let text: string;
   try {
@@ -814,13 +1038,48 @@ async function replayFileCommand(paths: string[], format: string, io: CliIO): Pr
       }`,
     );
   }
+  if (isItf(text)) return await replayItfFile(path, text, format, io);
   const file = parseScheduleFile(text);
   if (typeof file === "string") throw new UsageError(`'${path}' is not a schedule file: ${file}`);
   const spec = await scheduleSpec(path, file);
   const model = spec.compile(file.params);
   const r = replaySchedule(model, file);
+  const failed = r.mismatch !== undefined || typeof r.story === "string";
+  const code = failed || r.run.end === "error"
+    ? EXIT.error
+    : r.run.end === "violation"
+    ? EXIT.violation
+    : EXIT.ok;
   if (format === "json") {
-    io.out(JSON.stringify({ file, ...r }, null, 2));
+    const story = typeof r.story === "string" ? undefined : r.story;
+    return writeJson(io, {
+      command: "replay",
+      replay: {
+        spec: file.spec,
+        file: file.specFile,
+        params: { ...spec.resolve(file.params) },
+        source: "schedule",
+        outcome: failed
+          ? "unreplayable"
+          : r.run.end === "error"
+          ? "error"
+          : r.run.end === "violation"
+          ? "violation"
+          : "ok",
+        message: failed
+          ? `${
+            r.mismatch ?? `the schedule does not replay: ${r.story}`
+          } (the spec or ipcspec changed since the file was written)`
+          : r.run.end === "error"
+          ? `the spec's code fails: ${r.run.error}`
+          : story !== undefined && story.property !== ""
+          ? `violates '${story.property}' (${story.kind}): ${story.message}`
+          : "the schedule ends in a state that violates no property",
+        ...(story !== undefined
+          ? { counterexample: counterexampleJson(story, { states: traceStates(model) }) }
+          : {}),
+      },
+    }, code);
   } else {
     const params = Object.entries(file.params).map(([k, v]) => `${k}=${v}`).join(" ");
     const origin = [
@@ -841,20 +1100,76 @@ async function replayFileCommand(paths: string[], format: string, io: CliIO): Pr
       io.out("the schedule ends in a state that violates no property");
     }
   }
-  if (r.mismatch !== undefined || typeof r.story === "string") {
+  if (failed) {
     io.err(
       `error: ${
         r.mismatch ?? "the schedule does not replay"
       } (the spec or ipcspec changed since the file was written)`,
     );
-    return EXIT.error;
   }
-  if (r.run.end === "error") return EXIT.error;
-  return r.run.end === "violation" ? EXIT.violation : EXIT.ok;
+  return code;
+}
+
+/** Whether a replay file is an ITF trace (rather than a schedule file). */
+function isItf(text: string): boolean {
+  try {
+    const v = JSON.parse(text);
+    return typeof v === "object" && v !== null && Array.isArray(v.vars) && Array.isArray(v.states);
+  } catch {
+    return false;
+  }
+}
+
+/** `ipcspec replay FILE.itf.json`: replays an ITF trace ipcspec wrote. */
+async function replayItfFile(
+  path: string,
+  text: string,
+  format: string,
+  io: CliIO,
+): Promise<number> {
+  const itf = parseItf(text);
+  if (typeof itf === "string") throw new UsageError(`Cannot replay '${path}': ${itf}`);
+  const o = itf.origin;
+  const spec = await scheduleSpec(path, { specFile: o.file, spec: o.spec });
+  const params = Object.fromEntries(Object.entries(o.params).map(([k, v]) => [k, String(v)]));
+  const model = spec.compile(params);
+  const r = replayItf(model, itf);
+  const code = r.outcome === "unreplayable"
+    ? EXIT.error
+    : r.outcome === "violation"
+    ? EXIT.violation
+    : EXIT.ok;
+  if (format === "json") {
+    return writeJson(io, {
+      command: "replay",
+      replay: {
+        spec: o.spec,
+        file: o.file,
+        params: { ...o.params },
+        source: "itf",
+        outcome: r.outcome,
+        message: r.message,
+        ...(r.story !== undefined
+          ? { counterexample: counterexampleJson(r.story, { states: traceStates(model) }) }
+          : {}),
+      },
+    }, code);
+  }
+  const shown = Object.entries(o.params).map(([k, v]) => `${k}=${v}`).join(" ");
+  io.out(
+    `${o.spec} (${shown}): replaying the ITF trace ${path} (${o.transitions.length} steps, written by ipcspec ${o.version})`,
+  );
+  if (r.story !== undefined) io.out(formatCounterexample(r.story));
+  if (r.outcome === "unreplayable") io.err(`error: ${r.message}`);
+  else io.out(r.message);
+  return code;
 }
 
 /** The spec a schedule file names: its file relative to the working directory, else to the schedule file. */
-async function scheduleSpec(schedulePath: string, file: ScheduleFile): Promise<Spec> {
+async function scheduleSpec(
+  schedulePath: string,
+  file: Pick<ScheduleFile, "specFile" | "spec">,
+): Promise<Spec> {
   let specPath = file.specFile;
   try {
     await Deno.stat(specPath);
@@ -882,5 +1197,8 @@ async function scheduleSpec(schedulePath: string, file: ScheduleFile): Promise<S
 }
 
 if (import.meta.main) {
+  // What a spec prints goes to stderr: stdout carries only the report.
+  // deno-lint-ignore no-console
+  console.log = console.info = console.debug = console.error;
   Deno.exit(await main(Deno.args));
 }
