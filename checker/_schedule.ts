@@ -4,7 +4,7 @@
 // holds the fast-check arbitrary whose shrinker works on the walked trace:
 // fewer steps first, then fewer context switches.
 
-import fc from "fast-check";
+import fc from "npm:fast-check@4.10.2";
 import type { Model } from "../model/model.ts";
 import { initialStates } from "./_search.ts";
 

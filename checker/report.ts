@@ -5,7 +5,7 @@
  * @module
  */
 
-import { match } from "ts-pattern";
+import { match } from "npm:ts-pattern@5.9.2";
 import type { CheckResult, Counterexample, Stats } from "./result.ts";
 import { formatTrace } from "./replay.ts";
 

@@ -15,8 +15,8 @@
  * @module
  */
 
-import fc from "fast-check";
-import { match } from "ts-pattern";
+import fc from "npm:fast-check@4.10.2";
+import { match } from "npm:ts-pattern@5.9.2";
 import type { Checkable, Model } from "../model/model.ts";
 import type { ParamInput } from "../model/spec.ts";
 import { contextSwitches, processTable, ScheduleArbitrary, walk } from "./_schedule.ts";

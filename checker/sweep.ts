@@ -14,8 +14,8 @@
  * @module
  */
 
-import fc from "fast-check";
-import { match } from "ts-pattern";
+import fc from "npm:fast-check@4.10.2";
+import { match } from "npm:ts-pattern@5.9.2";
 import type { Checkable } from "../model/model.ts";
 import type { ParamInput } from "../model/spec.ts";
 import {

@@ -10,7 +10,7 @@
 // with its outgoing edges. A transition number is (instance, edge) for a
 // single process, or (sender edge, receiver edge) for a rendezvous.
 
-import { match } from "ts-pattern";
+import { match } from "npm:ts-pattern@5.9.2";
 import type {
   AsyncEvents,
   Ctx,
