@@ -10,6 +10,38 @@ import { ROOT } from "../_cli.ts";
 import { assertValidResult } from "../reporters/_schema.ts";
 import { junitErrors } from "../reporters/_junit_xsd.ts";
 
+/** The README's example blocks for CI users, by name (`<!-- ci-example: name -->`). */
+async function readmeExamples(): Promise<Map<string, string>> {
+  const text = await Deno.readTextFile(join(ROOT, "README.md"));
+  const out = new Map<string, string>();
+  for (const m of text.matchAll(/<!-- ci-example: (\w+) -->\s*```\w*\n([\s\S]*?)```/g)) {
+    out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+/** Timings and memory, which differ from run to run, replaced by placeholders. */
+function steady(text: string): string {
+  return text
+    .replace(
+      /time: [\d.]+ s \([\d,]+ states\/s\), memory: [\d.]+ MiB peak, [\d.]+ B\/state/g,
+      "time: T",
+    )
+    .replace(/time="[\d.]+"/g, 'time="T"');
+}
+
+/** A JSON result without the fields that differ from run to run. */
+function steadyJson(text: string): unknown {
+  return JSON.parse(
+    text,
+    (k, v) =>
+      ["seconds", "statesPerSecond", "peakMemoryBytes", "bytesPerState"].includes(k) ? 0 : v,
+  );
+}
+
+const PROGRESS_LINE =
+  /^\[\w+\] (Starting: spec '\w+' \(\S+\), parameters .*, engine \w+, store \w+|Progress: [\d,]+ states \([\d,]+ states\/s\), frontier [\d,]+, depth \d+, memory [\d,]+ MiB, elapsed \w+)$/;
+
 const LOST_UPDATE = (importLine: string) =>
   `${importLine}
 
@@ -67,6 +99,12 @@ Deno.test("e2e: install, init, check with the installed command, JUnit and JSON 
     const version = await run("ipcspec", ["--version"], tmp);
     assert.equal(version.code, 0, version.err);
     assert.match(version.out, /^ipcspec \d+\.\d+\.\d+/);
+    const readme = await readmeExamples();
+    assert.deepEqual([...readme.keys()], ["version", "check", "junit", "json", "progress"]);
+    assert.equal(readme.get("version"), `$ ipcspec --version\n${version.out}`);
+    for (const line of readme.get("progress")!.trim().split("\n")) {
+      assert.match(line, PROGRESS_LINE);
+    }
 
     const init = await run("ipcspec", ["init", "proto"], tmp);
     assert.equal(init.code, 0, init.out + init.err);
@@ -74,6 +112,21 @@ Deno.test("e2e: install, init, check with the installed command, JUnit and JSON 
     const first = await Deno.readTextFile(join(proj, "specs", "ping_pong.ts"));
     const importLine = first.split("\n").find((l) => l.startsWith("import "))!;
     assert.match(importLine, /from "[^"]*mod\.ts"/);
+    // The README's outputs, from the fresh project, up to timings and memory.
+    const fresh = await run(Deno.execPath(), ["task", "check"], proj);
+    assert.equal(fresh.code, 0, fresh.out + fresh.err);
+    assert.equal(steady(readme.get("check")!), steady(`$ deno task check\n${fresh.out}`));
+    const freshXml = await Deno.readTextFile(join(proj, "reports", "ipcspec-junit.xml"));
+    assert.equal(steady(readme.get("junit")!), steady(freshXml));
+    const freshJson = await run(
+      "ipcspec",
+      ["check", "--format", "json", "specs/ping_pong.ts"],
+      proj,
+    );
+    const [command, ...shown] = readme.get("json")!.split("\n");
+    assert.equal(command, "$ ipcspec check --format json specs/ping_pong.ts");
+    assert.deepEqual(steadyJson(shown.join("\n")), steadyJson(freshJson.out));
+
     await Deno.writeTextFile(
       join(proj, "specs", "lost_update.ts"),
       LOST_UPDATE(importLine.replace("channel, ", "")),
