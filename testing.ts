@@ -36,7 +36,11 @@
  * @module
  */
 
-import fc, { type Arbitrary, type IPropertyWithHooks, type Parameters } from "npm:fast-check@4.10.2";
+import fc, {
+  type Arbitrary,
+  type IPropertyWithHooks,
+  type Parameters,
+} from "npm:fast-check@4.10.2";
 import type { Checkable } from "./model/model.ts";
 import type { Expectation, ParamInput } from "./model/spec.ts";
 import {
