@@ -7,7 +7,9 @@
 import type { Checkable, Model } from "../model/model.ts";
 import { match } from "npm:ts-pattern@5.9.2";
 import { BfsSearch } from "./bfs.ts";
-import { CompactBfsSearch, type CompactOutcome, unsupported } from "./bfs_compact.ts";
+import { CompactBfsSearch, type CompactOutcome } from "./bfs_compact.ts";
+import { unsupported } from "./_outcome.ts";
+import { livenessProperties, reductionOf } from "./_facets.ts";
 import { DfsSearch } from "./dfs.ts";
 import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { explainTrace } from "./explain.ts";
@@ -136,7 +138,8 @@ function prepare(target: Model | Checkable, options: CheckOptions): Prepared {
 
 /** Checks the liveness properties once safety holds on the whole state space. */
 function withLiveness(model: Model, result: CheckResult, options: CheckOptions): CheckResult {
-  if (result.verdict !== "ok" || model.liveness.length === 0) return result;
+  const properties = livenessProperties(model);
+  if (result.verdict !== "ok" || properties.length === 0) return result;
   let g;
   try {
     g = stateGraph(model, options);
@@ -154,7 +157,7 @@ function withLiveness(model: Model, result: CheckResult, options: CheckOptions):
       },
     };
   }
-  for (let i = 0; i < model.liveness.length; i++) {
+  for (let i = 0; i < properties.length; i++) {
     let lasso;
     try {
       lasso = checkLiveness(model, g, i);
@@ -246,7 +249,7 @@ export function check(target: Model | Checkable, options: CheckOptions = {}): Ch
   do {
     const search = engine(red.model, options);
     // The initial states' invariants were evaluated: no ample set was taken yet.
-    epoch = red.model.reductionEpoch;
+    epoch = reductionOf(red.model).epoch();
     search.run();
     out = search.outcome();
     runs++;
@@ -270,7 +273,7 @@ function again(
   epoch: number | undefined,
 ): boolean {
   return options.reduction === "por" && out.status !== "violation" &&
-    model.reductionEpoch !== epoch;
+    reductionOf(model).epoch() !== epoch;
 }
 
 function withRuns(result: CheckResult, runs: number): CheckResult {
@@ -325,7 +328,7 @@ export async function checkAsync(
       ...options,
       shouldStop: () => signal?.aborted === true || outer?.() === true,
     });
-    epoch = red.model.reductionEpoch;
+    epoch = reductionOf(red.model).epoch();
     while (!search.run(slice)) {
       await new Promise((resolve) => setTimeout(resolve, 0));
     }

@@ -6,7 +6,7 @@
  */
 
 import { match, P } from "npm:ts-pattern@5.9.2";
-import type { Expectation } from "../model/spec.ts";
+import type { Expectation } from "../model/types.ts";
 import type { CheckResult } from "./result.ts";
 
 function names(v: string | readonly string[]): readonly string[] {

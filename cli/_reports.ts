@@ -17,7 +17,7 @@ import {
 } from "../reporters/result_json.ts";
 import { formatJunit, junitCase, type JunitSuite } from "../reporters/junit.ts";
 import { formatItf, type ItfTrace, itfTrace } from "../reporters/itf.ts";
-import { absolute, commandLine } from "./_command.ts";
+import { absolute, commandLine, paramArgs } from "./_command_line.ts";
 import { traceStates } from "./_states.ts";
 
 /** Where the CLI writes (the same shape as the CLI's io). */
@@ -30,11 +30,6 @@ interface Out {
 export function writeJson(io: Out, body: DocumentBody, exitCode: number): number {
   io.out(formatJsonDocument(jsonDocument(body, exitCode)));
   return exitCode;
-}
-
-/** `--param name=value` for each parameter, as arguments. */
-export function paramArgs(params: Readonly<Record<string, unknown>>): string[] {
-  return Object.entries(params).flatMap(([k, v]) => ["--param", `${k}=${v}`]);
 }
 
 /**

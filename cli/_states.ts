@@ -3,7 +3,7 @@
 // model's state layout (model/_snapshot.ts).
 
 import type { Model } from "../model/model.ts";
-import type { StateSnapshot } from "../model/snapshot.ts";
+import type { StateSnapshot } from "../checker/result.ts";
 import { snapshotState } from "../model/_snapshot.ts";
 import type { Counterexample } from "../checker/result.ts";
 import { replay } from "../checker/replay.ts";

@@ -14,7 +14,10 @@
 
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { commandLine } from "./_command.ts";
+import { absolute, commandLine, commandPrefix } from "./_command_line.ts";
+import { type CliIO, EXIT } from "./_io.ts";
+import { UsageError, type Values } from "./_options.ts";
+import { USAGE } from "./_usage.ts";
 
 /** Where the scaffold finds ipcspec, and how it runs the command. */
 export interface InitOptions {
@@ -22,6 +25,41 @@ export interface InitOptions {
   readonly command: readonly string[];
   /** The URL of ipcspec's `mod.ts` (default: this copy's). */
   readonly modUrl?: string;
+}
+
+/**
+ * Runs `init [dir]`.
+ *
+ * @param paths At most one folder (default: the working directory).
+ * @param values The options (`--command-name` names the command the tasks run).
+ * @param io Where to write.
+ * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { initCommand } from "./init.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const out: string[] = [];
+ * const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
+ * assert.equal(await initCommand([dir], { "command-name": "ipcspec" }, io), 0);
+ * assert.match(out[0]!, /specs\/ping_pong\.ts/);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function initCommand(paths: string[], values: Values, io: CliIO): Promise<number> {
+  if (paths.length > 1) throw new UsageError(`init takes at most one folder\n\n${USAGE}`);
+  const dir = paths[0] ?? ".";
+  const written = await initProject(dir, {
+    command: commandPrefix(values["command-name"], "read-write"),
+  });
+  if (typeof written === "string") throw new UsageError(written);
+  io.out(
+    `created in ${absolute(dir)}:\n${written.map((f) => `  ${f}`).join("\n")}\n` +
+      "next: deno task check (every spec against its declared verdict, JUnit in reports/)",
+  );
+  return EXIT.ok;
 }
 
 /** The file the JUnit report is written to by the `check` task. */

@@ -1,44 +1,20 @@
 // Private module: a compiled model's states as structured data
-// (model/snapshot.ts). The compiler registers each model's layout here
+// (the state types of model/types.ts). The compiler registers each model's layout here
 // (registerSnapshotLayout); snapshotState() is the one adapter the CLI and
 // the reporters' callers use, so a change of the model's internals only
 // touches the registration.
 
 import type { PrimitiveImpl } from "./_ast.ts";
 import type { Model } from "./model.ts";
-import type { PrimitiveContents, PrimitiveSnapshot, StateSnapshot, VarValue } from "./snapshot.ts";
+import type { PrimitiveContents, PrimitiveSnapshot, StateSnapshot, VarValue } from "./types.ts";
 import type { VarSlot } from "./_views.ts";
+import type { Machine } from "./_machine.ts";
 
-/** Where a compiled model keeps each part of its state. */
-export interface SnapshotLayout {
-  /** The first slot of the globals. */
-  readonly globalBase: number;
-  /** The globals' slots, relative to `globalBase`. */
-  readonly globals: readonly VarSlot[];
-  /** The primitives and their first slots. */
-  readonly prims: readonly { readonly impl: PrimitiveImpl; readonly off: number }[];
-  /** The process instances, by pid. */
-  readonly insts: readonly {
-    readonly name: string;
-    readonly kind: string;
-    readonly id: number;
-    /** The slot of its program counter; the locals follow it. */
-    readonly pcOff: number;
-    readonly vars: readonly VarSlot[];
-    /** The name of the step at `pc`, or `end`. */
-    at(pc: number): string;
-    /** Whether `pc` is the end of its body. */
-    ended(pc: number): boolean;
-  }[];
-  /** Names a process by pid. */
-  pidName(pid: number): string;
-}
+const machines = new WeakMap<Model, Machine>();
 
-const layouts = new WeakMap<Model, SnapshotLayout>();
-
-/** Called by the compiler for each model it builds. */
-export function registerSnapshotLayout(model: Model, layout: SnapshotLayout): void {
-  layouts.set(model, layout);
+/** Called by the compiler for each model it builds: where the model keeps each part of its state. */
+export function registerSnapshotLayout(model: Model, machine: Machine): void {
+  machines.set(model, machine);
 }
 
 function varValue(w: Int32Array, base: number, v: VarSlot): VarValue {
@@ -74,32 +50,40 @@ function contents(
  * compiler did not build (a hand-written {@linkcode Model}).
  */
 export function snapshotState(model: Model, state: Int32Array): StateSnapshot | undefined {
-  const l = layouts.get(model);
-  if (l === undefined) return undefined;
+  const m = machines.get(model);
+  if (m === undefined) return undefined;
+  const { layout, pidName } = m;
   const globals: Record<string, VarValue> = {};
-  for (const v of l.globals) globals[v.name] = varValue(state, l.globalBase, v);
-  const primitives = l.prims.map(({ impl, off }): PrimitiveSnapshot => {
-    const c = contents(impl, state, off, l.pidName);
+  for (const v of layout.globals) globals[v.name] = varValue(state, layout.globalBase, v);
+  const primitives = layout.prims.map((impl): PrimitiveSnapshot => {
+    const off = layout.primOff.get(impl)!;
+    const c = contents(impl, state, off, pidName);
     return {
       kind: impl.kind,
       name: impl.name,
-      printed: impl.format(state, off, l.pidName),
+      printed: impl.format(state, off, pidName),
       value: impl.value(state, off),
       ...(c !== undefined ? { contents: c } : {}),
     };
   });
-  const processes = l.insts.map((inst) => {
+  const processes = m.insts.map((inst) => {
     const locals: Record<string, VarValue> = {};
-    for (const v of inst.vars) locals[v.name] = varValue(state, inst.pcOff + 1, v);
+    for (const v of inst.type.vars) locals[v.name] = varValue(state, inst.base, v);
     const pc = state[inst.pcOff]!;
+    const end = pc === inst.type.endPc;
     return {
       name: inst.name,
-      kind: inst.kind,
+      kind: inst.type.name,
       id: inst.id,
-      at: inst.at(pc),
-      finished: inst.ended(pc),
+      at: end ? "end" : inst.type.pcs[pc]?.name ?? `pc ${pc}`,
+      finished: end,
       locals,
     };
   });
-  return { printed: model.format(state), globals, primitives, processes };
+  return {
+    printed: model.explanation?.format(state) ?? "",
+    globals,
+    primitives,
+    processes,
+  };
 }

@@ -18,7 +18,7 @@
 
 import type { Counterexample } from "../checker/result.ts";
 import { formatTrace, type Trace } from "../checker/replay.ts";
-import type { StateSnapshot, VarValue } from "../model/snapshot.ts";
+import type { StateSnapshot, VarValue } from "../checker/result.ts";
 import { VERSION } from "../version.ts";
 
 /** An ITF value. */

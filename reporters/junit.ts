@@ -10,7 +10,7 @@
 
 import type { CheckResult } from "../checker/result.ts";
 import type { SweepResult } from "../checker/sweep.ts";
-import { formatText } from "../checker/report.ts";
+import { formatText } from "./text.ts";
 import { xmlTag, xmlText } from "./_xml.ts";
 
 /** One test case: a spec at one parameter setting. */

@@ -16,7 +16,7 @@ import type { CoverageReport } from "../checker/coverage.ts";
 import type { SweepResult } from "../checker/sweep.ts";
 import type { SimulationResult } from "../checker/simulate.ts";
 import { formatTrace } from "../checker/replay.ts";
-import type { StateSnapshot } from "../model/snapshot.ts";
+import type { StateSnapshot } from "../checker/result.ts";
 import { VERSION } from "../version.ts";
 
 /** The version of the JSON result documents this module writes. */

@@ -44,6 +44,11 @@ export function commandLine(prefix: readonly string[], args: readonly string[]):
   return [...prefix, ...args].map(shellQuote).join(" ");
 }
 
+/** `--param name=value` for each parameter, as arguments. */
+export function paramArgs(params: Readonly<Record<string, unknown>>): string[] {
+  return Object.entries(params).flatMap(([k, v]) => ["--param", `${k}=${v}`]);
+}
+
 /** A spec file as the printed commands name it: absolute, so they run from any directory. */
 export function absolute(file: string): string {
   return resolve(file);

@@ -1,13 +1,25 @@
 /**
- * A state as structured data: the globals, each primitive's contents and
- * each process's location and locals, next to the printed form. What the
- * JSON result and ITF traces carry, so that tools need not parse the
- * printed state.
- *
- * A types module: the checker and the reporters may import it.
+ * The spec-layer types the checker reads: a declared verdict, parameter
+ * values given from outside, and a state as structured data (the globals,
+ * each primitive's contents, each process's location and locals, next to
+ * the printed form: what the JSON result and ITF traces carry).
+ * `spec.ts` re-exports the first two; `checker/result.ts` the state types.
  *
  * @module
  */
+
+/**
+ * The verdict a bundled spec declares: `"ok"`; a violation of one of the
+ * named properties (`"deadlock"` for a deadlock); or `incomplete` because an
+ * exploration bound (an unbounded buffer's declared bound) is reached.
+ */
+export type Expectation =
+  | "ok"
+  | { readonly violation: string | readonly string[] }
+  | { readonly incomplete: "bound" };
+
+/** Parameter values given from outside: numbers, booleans or their text. */
+export type ParamInput = Readonly<Record<string, number | boolean | string>>;
 
 /** The value of one variable: an int, a boolean, or an int array. */
 export type VarValue = number | boolean | readonly number[];
@@ -58,7 +70,7 @@ export interface ProcessSnapshot {
  *
  * @example
  * ```ts
- * import type { StateSnapshot } from "./snapshot.ts";
+ * import type { StateSnapshot } from "./types.ts";
  * import assert from "node:assert/strict";
  *
  * const s: StateSnapshot = {

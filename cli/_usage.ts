@@ -1,0 +1,75 @@
+// Private to the CLI: the help text.
+
+/** What `--help` prints, and what follows a usage error. */
+export const USAGE = `usage: ipcspec check <spec files or folders...> [options]
+       ipcspec list <spec files or folders...>
+       ipcspec sweep <spec file> --param name=1..4 [--param name=1,2,4 ...] [options]
+       ipcspec simulate <spec file> [options]
+       ipcspec replay <schedule file or ITF trace>
+       ipcspec init [dir]
+       ipcspec --version
+
+options:
+  --param name=value   override a spec parameter (repeatable)
+  --spec name          check only the spec with this name
+  --max-states N       stop after N distinct states (verdict: incomplete)
+  --max-depth N        do not search deeper than N steps (verdict: incomplete)
+  --strategy bfs|dfs   search breadth-first (default: shortest traces) or depth-first
+  --store exact|fingerprint|bitstate
+                       keep every state (default), a 64-bit fingerprint and a parent
+                       link per state (16 bytes at most; reports the probability that a
+                       state was missed), or k = 3 bits per state of a bit array
+                       (SPIN's supertrace; reports its coverage); the last two search
+                       breadth-first
+  --bitstate-bits N    the bit array of --store bitstate has 2^N bits (default 30,
+                       128 MiB; 5 to 37)
+  --symmetry           symmetry reduction: one state per orbit of the copies of
+                       process kinds declared symmetric (same verdicts, real traces)
+  --por                partial-order reduction: where one process's next steps are
+                       independent of the others and invisible to the invariants,
+                       explore only them (same safety verdicts, real traces that
+                       need not be shortest; not with --symmetry or --workers)
+  --workers N          search with N workers (Web Workers) sharing a fingerprint table:
+                       breadth-first over the fingerprint store, the same verdicts and
+                       shortest traces; safety only (a spec with liveness properties
+                       gets the verdict error). 1 (default): the sequential search
+  --time S             stop after S seconds (verdict: incomplete)
+  --format text|json|itf
+                       output format (default text); json: one JSON document on stdout
+                       (docs/json.md); itf: the counterexample as an ITF trace (one spec)
+  --junit FILE         also write a JUnit XML report (check, sweep)
+  --itf FILE           also write the counterexample as an ITF trace (check; with several
+                       specs FILE is a folder of <spec>.itf.json files)
+  --expect             compare each verdict with the one the spec declares
+  --replay TRACE       replay a trace (as printed, e.g. 0:3,1,4) instead of searching
+  --progress           print progress to stderr every second (default on a terminal)
+  --progress-every S   print a start line and a progress line every S seconds to stderr
+                       (default 10 when stderr is not a terminal, for CI logs)
+  --command-name NAME  the command printed in replay lines (set by the install line)
+  --version            print the version
+  --coverage           report which blocking steps and leadsTo triggers were reached
+  --require-coverage   fail (exit 1) when a blocking step or a trigger was never reached
+  --interpret          run the model with the interpreter instead of its generated
+                       successor code (also sweep, simulate, replay)
+  --dump-code FILE     write the generated successor JavaScript of the compiled model
+                       to FILE (one spec; also simulate, replay)
+  -h, --help           this help
+
+sweep (check every configuration of a grid, report the smallest failing one):
+  --param name=RANGE   a range 1..4 or a list 1,2,4 is swept; a single value is fixed
+  --max-states N       the state budget of each point (default 100000)
+  --mode auto|grid|random  enumerate the grid, or sample it with fast-check (default auto)
+  --grid-limit N       the largest grid auto enumerates (default 64)
+  --all                enumerate every point, not only up to the first failure
+  --symmetry           check each point with symmetry reduction (see check)
+  --runs N             random mode: points to generate (default 100)
+  --seed S, --path P   random mode: fast-check's seed and path, to reproduce a sweep
+
+simulate (random schedules, shrunk on a violation; for configurations too large to check):
+  --runs N             schedules to try (default 1000)
+  --max-steps N        steps per schedule (default 1000)
+  --seed S, --path P   fast-check's seed and path, to reproduce a simulation
+  --time S             stop after S seconds
+  --out FILE           where to write the schedule file (default: a new file in the temp dir)
+
+exit codes: 0 ok, 1 violation (or an expectation not met), 2 incomplete, 3 error`;

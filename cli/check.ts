@@ -1,0 +1,335 @@
+/**
+ * `ipcspec check <spec files or folders...>`: search each spec's state
+ * space and report its verdict (text or JSON), its coverage on request, and
+ * with `--expect` whether it meets the verdict the spec declares; or with
+ * `--replay TRACE`, replay one trace.
+ *
+ * @module
+ */
+
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { checkAsync } from "../checker/check.ts";
+import { coverage } from "../checker/coverage.ts";
+import { expectationText, meetsExpectation } from "../checker/expectation.ts";
+import { checkParallel } from "../checker/parallel.ts";
+import type { CheckResult, Verdict } from "../checker/result.ts";
+import type { CoverageReport } from "../checker/coverage.ts";
+import type { Progress } from "../checker/_search.ts";
+import type { Model } from "../model/model.ts";
+import type { Spec } from "../model/spec.ts";
+import { formatCoverage, formatText } from "../reporters/mod.ts";
+import { formatItf } from "../reporters/itf.ts";
+import { progressWriter } from "../reporters/progress.ts";
+import { type CheckSettings, checkSettings } from "./_check_settings.ts";
+import { commandPrefix } from "./_command_line.ts";
+import {
+  type Checked,
+  checkedItf,
+  checkedJson,
+  checkSuites,
+  replayHint,
+  writeItf,
+  writeJson,
+  writeJunit,
+} from "./_reports.ts";
+import { checkableFor, compileFor, dumpCode, dumpTarget } from "./_compile.ts";
+import { type CliIO, EXIT } from "./_io.ts";
+import { UsageError, type Values } from "./_options.ts";
+import { exportName, type LoadedSpec, selectSpecs } from "./_specs.ts";
+import { replayTrace } from "./_trace_replay.ts";
+import { USAGE } from "./_usage.ts";
+
+const SEVERITY: Record<Verdict, number> = { ok: 0, incomplete: 1, violation: 2, error: 3 };
+
+/**
+ * Runs `check`.
+ *
+ * @param paths Spec files and folders.
+ * @param values The options.
+ * @param io Where to write.
+ * @returns The exit code.
+ *
+ * @example
+ * ```ts
+ * import { checkCommand } from "./check.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const out: string[] = [];
+ * const io = { out: (t: string) => out.push(t), err: (t: string) => out.push(t) };
+ * assert.equal(await checkCommand(["specs/pc_channel.ts"], {}, io), 0);
+ * assert.match(out[0]!, /^pc_channel \(.*\): ok, no violation/);
+ * ```
+ */
+export async function checkCommand(paths: string[], values: Values, io: CliIO): Promise<number> {
+  if (paths.length === 0) throw new UsageError(`no spec file given\n\n${USAGE}`);
+  const settings = checkSettings(values);
+  const dumpFile = await dumpTarget(settings.dumpCode);
+  const specs = await selectSpecs(paths, values.spec);
+  if (dumpFile !== undefined) {
+    if (specs.length !== 1) {
+      throw new UsageError("--dump-code needs exactly one spec (use --spec name)");
+    }
+    const { spec } = specs[0]!;
+    await dumpCode(dumpFile, spec.name, compileFor(spec, settings.params, settings), io);
+  }
+  if (values.replay !== undefined) {
+    if (specs.length !== 1) {
+      throw new UsageError("--replay needs exactly one spec (use --spec name)");
+    }
+    if (settings.format === "itf") throw new UsageError("--replay prints text or json, not itf");
+    const { file, spec } = specs[0]!;
+    return replayTrace(file, spec, settings, values.replay, io);
+  }
+  return await interruptible((signal) => checkAll(specs, settings, values, signal, io));
+}
+
+/** Runs `body` with a signal that Ctrl-C (SIGINT) aborts. */
+async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  let listening = false;
+  try {
+    Deno.addSignalListener("SIGINT", onSigint);
+    listening = true;
+  } catch {
+    // signals unavailable (e.g. on some platforms): Ctrl-C then kills the run
+  }
+  try {
+    return await body(controller.signal);
+  } finally {
+    if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+  }
+}
+
+function stderrIsTerminal(): boolean {
+  try {
+    return Deno.stderr.isTerminal();
+  } catch {
+    return false;
+  }
+}
+
+/** Checks every spec in turn (until interrupted), reports each, and gives the exit code. */
+async function checkAll(
+  specs: readonly LoadedSpec[],
+  settings: CheckSettings,
+  values: Values,
+  signal: AbortSignal,
+  io: CliIO,
+): Promise<number> {
+  if (settings.format === "itf" && specs.length !== 1) {
+    throw new UsageError(
+      "--format itf writes one trace: check one spec (use --spec, or --itf FILE)",
+    );
+  }
+  const expect = values.expect === true;
+  const wantCoverage = values.coverage === true || values["require-coverage"] === true;
+  const prefix = commandPrefix(settings.commandName, "read");
+  let worst: Verdict = "ok";
+  let mismatches = 0;
+  let coverageFailures = 0;
+  const checked: Checked[] = [];
+  for (const { file, spec } of specs) {
+    const result = await checkOne(file, spec, settings, values.progress === true, signal, io);
+    if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;
+    const met = !expect || meetsExpectation(spec.expect, result);
+    if (!met) mismatches++;
+    report(file, spec, result, settings, expect, prefix, io);
+    let cov: CoverageReport | undefined;
+    if (wantCoverage) {
+      cov = coverageOf(spec, settings);
+      if (!reportCoverage(spec, cov, settings, values["require-coverage"] === true, io)) {
+        coverageFailures++;
+      }
+    }
+    let model: Model | undefined;
+    checked.push({
+      file,
+      spec,
+      params: settings.params,
+      result,
+      model: () => {
+        try {
+          model ??= compileFor(spec, settings.params, settings);
+        } catch {
+          return undefined;
+        }
+        return model;
+      },
+      expect,
+      ...(cov !== undefined ? { coverage: cov } : {}),
+    });
+    if (signal.aborted) break;
+  }
+  if (coverageFailures > 0 && SEVERITY[worst] < SEVERITY.violation) worst = "violation";
+  const n = checked.length;
+  let code: number = EXIT[worst];
+  if (expect) {
+    code = signal.aborted
+      ? EXIT.incomplete
+      : checked.some((c) => c.result.verdict === "error")
+      ? EXIT.error
+      : mismatches === 0 && coverageFailures === 0
+      ? EXIT.ok
+      : EXIT.violation;
+  }
+  await writeFiles(values, checked, prefix);
+  if (settings.format === "json") {
+    return writeJson(io, {
+      command: "check",
+      results: checked.map((c) => checkedJson(c, prefix)),
+      ...(expect ? { expect: { met: n - mismatches, total: n } } : {}),
+      ...(signal.aborted ? { interrupted: true } : {}),
+    }, code);
+  }
+  if (settings.format === "itf") {
+    io.out(formatItf(checkedItf(checked[0]!)));
+    return code;
+  }
+  if (expect) io.out(`${n - mismatches} of ${n} specs met their expected verdict`);
+  return code;
+}
+
+/** `--junit FILE` and `--itf FILE`: the reports written next to the output. */
+async function writeFiles(
+  values: Values,
+  checked: readonly Checked[],
+  prefix: readonly string[],
+): Promise<void> {
+  if (values.junit !== undefined) {
+    const failed = await writeJunit(values.junit, checkSuites(checked, prefix));
+    if (failed !== undefined) throw new UsageError(failed);
+  }
+  if (values.itf !== undefined) {
+    const failed = await writeItf(values.itf, checked);
+    if (failed !== undefined) throw new UsageError(failed);
+  }
+}
+
+/**
+ * The progress callback of one check, if any. On a terminal: a line every
+ * second (with --progress, or by default for text). Elsewhere (a CI log): a
+ * start line and a line every N seconds, by default every 10 s, the start
+ * line only once the run lasts that long unless progress was asked for.
+ */
+function progressFor(
+  file: string,
+  spec: Spec,
+  settings: CheckSettings,
+  asked: boolean,
+  io: CliIO,
+): ((p: Progress) => void) | undefined {
+  const terminal = stderrIsTerminal();
+  const explicit = asked || settings.progressEvery !== undefined;
+  if (!explicit && terminal && settings.format !== "text") return undefined;
+  const engine = settings.workers > 1
+    ? `parallel bfs (${settings.workers} workers)`
+    : settings.strategy;
+  const store = settings.workers > 1 ? "fingerprint" : settings.store;
+  return progressWriter(
+    { spec: spec.name, file, params: settings.params, engine, store },
+    settings.progressEvery ?? (terminal ? 1 : 10),
+    (line) => io.err(line),
+    explicit,
+  );
+}
+
+/** Checks one spec, sequentially or with workers, reporting progress on stderr. */
+async function checkOne(
+  file: string,
+  spec: Spec,
+  settings: CheckSettings,
+  progressAsked: boolean,
+  signal: AbortSignal,
+  io: CliIO,
+): Promise<CheckResult> {
+  const { limits } = settings;
+  const onProgress = progressFor(file, spec, settings, progressAsked, io);
+  const common = {
+    params: settings.params,
+    ...(limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {}),
+    ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
+    ...(limits.timeSeconds !== undefined ? { timeSeconds: limits.timeSeconds } : {}),
+    signal,
+    ...(onProgress !== undefined ? { onProgress } : {}),
+  };
+  if (settings.workers > 1) {
+    return await checkParallel(
+      { module: pathToFileURL(resolve(file)).href, export: await exportName(file, spec) },
+      { ...common, workers: settings.workers },
+    );
+  }
+  return await checkAsync(checkableFor(spec, settings), {
+    ...common,
+    strategy: settings.strategy,
+    store: settings.store,
+    ...(settings.bitstateBits !== undefined ? { bitstateBits: settings.bitstateBits } : {}),
+    ...(settings.symmetry ? { symmetry: true } : {}),
+    ...(settings.por ? { reduction: "por" as const } : {}),
+  });
+}
+
+/** Prints one result as text (with `--expect`, under a PASS or FAIL line). */
+function report(
+  file: string,
+  spec: Spec,
+  result: CheckResult,
+  settings: CheckSettings,
+  expect: boolean,
+  prefix: readonly string[],
+  io: CliIO,
+): void {
+  if (settings.format !== "text") return;
+  const text = formatText(result, replayHint(prefix, file, spec.name, settings.params));
+  if (!expect) {
+    io.out(text);
+    return;
+  }
+  const met = meetsExpectation(spec.expect, result);
+  const got = result.verdict === "violation"
+    ? `violation of '${result.violation!.property}'`
+    : result.verdict;
+  io.out(
+    `${met ? "PASS" : "FAIL"} ${spec.name}: expected ${expectationText(spec.expect)}, got ${got}\n${
+      text.replace(/^/gm, "    ")
+    }`,
+  );
+}
+
+/** Which blocking steps and triggers the spec reaches. */
+function coverageOf(spec: Spec, settings: CheckSettings): CoverageReport {
+  const maxStates = settings.limits.maxStates;
+  return coverage(
+    compileFor(spec, settings.params, settings),
+    maxStates !== undefined ? { maxStates } : {},
+  );
+}
+
+/**
+ * Prints the coverage (as text); returns false when `--require-coverage`
+ * fails (some point never reached, or the pass was cut short).
+ */
+function reportCoverage(
+  spec: Spec,
+  cov: CoverageReport,
+  settings: CheckSettings,
+  require: boolean,
+  io: CliIO,
+): boolean {
+  const text = settings.format === "text";
+  if (text) io.out(formatCoverage(cov));
+  const unreached = cov.blocking.filter((b) => !b.reached).length +
+    cov.triggers.filter((t) => !t.reached).length;
+  if (!require || (unreached === 0 && cov.complete)) return true;
+  if (text) {
+    io.out(
+      `FAIL coverage of ${spec.name}: ${unreached} blocking step${
+        unreached === 1 ? "" : "s"
+      } or trigger${unreached === 1 ? "" : "s"} never reached${
+        cov.complete ? "" : " (the state limit cut the pass short)"
+      }`,
+    );
+  }
+  return false;
+}
