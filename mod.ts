@@ -482,7 +482,6 @@ export type {
   StateSnapshot,
   VarValue,
 } from "./checker/result.ts";
-export { VERSION } from "./version.ts";
 
 // ----------------------------------------------------------------------------
 // Simulation and sweeps: Random runs of a spec (`simulate()`, for state spaces too large to

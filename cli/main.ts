@@ -19,7 +19,7 @@ import { sweepCommand } from "./sweep.ts";
 import { USAGE } from "./_usage.ts";
 import { initCommand } from "./init.ts";
 import { writeJson } from "./_reports.ts";
-import { VERSION } from "../version.ts";
+import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
 
 export { type CliIO, EXIT };
 

@@ -19,7 +19,7 @@
 import type { Counterexample } from "../checker/result.ts";
 import { formatTrace, type Trace } from "../checker/replay.ts";
 import type { StateSnapshot, VarValue } from "../checker/result.ts";
-import { VERSION } from "../version.ts";
+import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
 
 /** An ITF value. */
 export type ItfValue =

@@ -17,7 +17,7 @@ import type { SweepResult } from "../checker/sweep.ts";
 import type { SimulationResult } from "../checker/simulate.ts";
 import { formatTrace } from "../checker/replay.ts";
 import type { StateSnapshot } from "../checker/result.ts";
-import { VERSION } from "../version.ts";
+import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
 
 /** The version of the JSON result documents this module writes. */
 export const SCHEMA_VERSION = 1;
