@@ -95,7 +95,31 @@ export function scaffold(dir: string, options: InitOptions): Record<string, stri
   const testing = new URL("testing.ts", mod).href;
   const fromSpecs = importPath(join(root, "specs"), mod);
   const testingFromTests = importPath(join(root, "tests"), testing);
-  const check = commandLine(options.command, [
+  // The tasks run from the project's folder: a local copy of ipcspec is
+  // named relative to it, so the project and its copy (a submodule, a
+  // vendored folder) can move together, to CI's machine too.
+  const cli = new URL("cli.ts", mod).href;
+  const cliPath = importPath(root, cli);
+  const words = options.command.map((w) =>
+    cli.startsWith("file:") && w === fileURLToPath(cli) ? cliPath : w
+  );
+  const install = options.command.length === 1
+    ? commandLine([], [
+      "deno",
+      "install",
+      "--global",
+      "--force",
+      "--name",
+      options.command[0]!,
+      "--allow-read",
+      "--allow-write",
+      cliPath,
+      "--",
+      "--command-name",
+      options.command[0]!,
+    ])
+    : undefined;
+  const check = commandLine(words, [
     "check",
     "--expect",
     "--junit",
@@ -112,8 +136,14 @@ export function scaffold(dir: string, options: InitOptions): Record<string, stri
     "deno.json": `${JSON.stringify(denoJson, null, 2)}\n`,
     "specs/ping_pong.ts": PING_PONG.replace("{mod}", fromSpecs),
     "tests/ping_pong_test.ts": PING_PONG_TEST.replace("{testing}", testingFromTests),
-    "ci/ipcspec.sh": CI_SHELL.replace("{check}", "deno task check"),
-    ".github/workflows/ipcspec.yml": GITHUB_JOB,
+    "ci/ipcspec.sh": CI_SHELL.replace(
+      "{check}",
+      `${install !== undefined ? `${install}\n` : ""}deno task check`,
+    ),
+    ".github/workflows/ipcspec.yml": GITHUB_JOB.replace(
+      "{install}",
+      install !== undefined ? `      - run: ${install}\n` : "",
+    ),
     ".gitignore": "reports/\n",
   };
 }
@@ -226,8 +256,7 @@ jobs:
       - uses: denoland/setup-deno@v2
         with:
           deno-version: v2.x
-      # Install the ipcspec command the way its README says, then:
-      - run: deno task check
+{install}      - run: deno task check
       - uses: mikepenz/action-junit-report@v5
         if: always()
         with:
