@@ -62,7 +62,18 @@ export async function initCommand(paths: string[], values: Values, io: CliIO): P
   return EXIT.ok;
 }
 
-/** The file the JUnit report is written to by the `check` task. */
+/**
+ * The file the JUnit report is written to by the `check` task.
+ *
+ * @example
+ * ```ts
+ * import { JUNIT_FILE, scaffold } from "./init.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const files = scaffold("/tmp/proto", { command: ["ipcspec"] });
+ * assert.ok(JSON.parse(files["deno.json"]!).tasks.check.includes(JUNIT_FILE));
+ * ```
+ */
 export const JUNIT_FILE = "reports/ipcspec-junit.xml";
 
 /** How a file in `fromDir` imports `url`: a relative path for a local file, else the URL. */

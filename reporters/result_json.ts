@@ -19,7 +19,18 @@ import { formatTrace } from "../checker/replay.ts";
 import type { StateSnapshot } from "../checker/result.ts";
 import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
 
-/** The version of the JSON result documents this module writes. */
+/**
+ * The version of the JSON result documents this module writes (the
+ * `schemaVersion` of every document).
+ *
+ * @example
+ * ```ts
+ * import { jsonDocument, SCHEMA_VERSION } from "./result_json.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(jsonDocument({ command: "version" }, 0).schemaVersion, SCHEMA_VERSION);
+ * ```
+ */
 export const SCHEMA_VERSION = 1;
 
 /** A state: always its printed form; the structured parts when the model gave them. */
