@@ -10,9 +10,9 @@ import type { BlockedProcess, Change, PropertyKind } from "../model/model.ts";
 
 export type {
   PrimitiveContents,
-  PrimitiveSnapshot,
-  ProcessSnapshot,
-  StateSnapshot,
+  PrimitiveData,
+  ProcessData,
+  StateData,
   VarValue,
 } from "../model/types.ts";
 

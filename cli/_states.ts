@@ -3,7 +3,7 @@
 // model's state layout (model/_snapshot.ts).
 
 import type { Model } from "../model/model.ts";
-import type { StateSnapshot } from "../checker/result.ts";
+import type { StateData } from "../checker/result.ts";
 import { snapshotState } from "../model/_snapshot.ts";
 import type { Counterexample } from "../checker/result.ts";
 import { replay } from "../checker/replay.ts";
@@ -13,12 +13,12 @@ import { replay } from "../checker/replay.ts";
  * state first) as data, or undefined when the path does not replay or the
  * model is not a compiled spec.
  */
-export function traceStates(model: Model): (cx: Counterexample) => StateSnapshot[] | undefined {
+export function traceStates(model: Model): (cx: Counterexample) => StateData[] | undefined {
   return (cx) => {
     try {
       const r = replay(model, { init: cx.init, transitions: cx.transitions });
       if (r.error !== undefined) return undefined;
-      const out: StateSnapshot[] = [];
+      const out: StateData[] = [];
       for (const s of r.states) {
         const snap = snapshotState(model, s);
         if (snap === undefined) return undefined;

@@ -12,15 +12,17 @@ import { type CliIO, EXIT } from "./_io.ts";
 import { UsageError } from "./_options.ts";
 import { writeJson } from "./_reports.ts";
 import { traceStates } from "./_states.ts";
+import { type PictureOptions, showPictures, wantsPictures } from "./_pictures.ts";
 
 /** Replays the trace `text` on `spec` with the settings' parameters; exits 1 when it ends in a violation. */
-export function replayTrace(
+export async function replayTrace(
   file: string,
   spec: Spec,
   settings: CheckSettings,
   text: string,
   io: CliIO,
-): number {
+  pictures: PictureOptions = { format: "text" },
+): Promise<number> {
   const trace = parseTrace(text);
   if (typeof trace === "string") throw new UsageError(trace);
   const model = compileFor(spec, settings.params, settings);
@@ -62,6 +64,7 @@ export function replayTrace(
     const text = formatTraceReplay(spec.name, story).split("\n");
     return json(outcome, text[text.length - 1]!, story, code);
   }
-  io.out(formatTraceReplay(spec.name, story));
+  if (settings.format === "text") io.out(formatTraceReplay(spec.name, story));
+  if (wantsPictures(pictures)) await showPictures(spec, settings.params, story, pictures, io);
   return code;
 }

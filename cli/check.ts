@@ -37,6 +37,7 @@ import { checkableFor, compileFor, dumpCode, dumpTarget } from "./_compile.ts";
 import { type CliIO, EXIT } from "./_io.ts";
 import { UsageError, type Values } from "./_options.ts";
 import { exportName, type LoadedSpec, selectSpecs } from "./_specs.ts";
+import { pictureOptions, showPictures, wantsPictures } from "./_pictures.ts";
 import { replayTrace } from "./_trace_replay.ts";
 import { USAGE } from "./_usage.ts";
 
@@ -79,9 +80,18 @@ export async function checkCommand(paths: string[], values: Values, io: CliIO): 
     }
     if (settings.format === "itf") throw new UsageError("--replay prints text or json, not itf");
     const { file, spec } = specs[0]!;
-    return replayTrace(file, spec, settings, values.replay, io);
+    return await replayTrace(file, spec, settings, values.replay, io, picturesOf(values, settings));
+  }
+  const pictures = picturesOf(values, settings);
+  if ((pictures.svg !== undefined || pictures.html !== undefined) && specs.length !== 1) {
+    throw new UsageError("--svg and --html need exactly one spec (use --spec name)");
   }
   return await interruptible((signal) => checkAll(specs, settings, values, signal, io));
+}
+
+/** The pictures asked for (`--format mermaid|dot`, `--svg`, `--html`); none with `--format itf`. */
+function picturesOf(values: Values, settings: CheckSettings) {
+  return pictureOptions(values, settings.format === "itf" ? "json" : settings.format);
 }
 
 /** Runs `body` with a signal that Ctrl-C (SIGINT) aborts. */
@@ -110,6 +120,14 @@ function stderrIsTerminal(): boolean {
   }
 }
 
+/** What a run of `check` gathered, spec by spec. */
+interface Tally {
+  worst: Verdict;
+  mismatches: number;
+  coverageFailures: number;
+  readonly checked: Checked[];
+}
+
 /** Checks every spec in turn (until interrupted), reports each, and gives the exit code. */
 async function checkAll(
   specs: readonly LoadedSpec[],
@@ -123,64 +141,95 @@ async function checkAll(
       "--format itf writes one trace: check one spec (use --spec, or --itf FILE)",
     );
   }
-  const expect = values.expect === true;
-  const wantCoverage = values.coverage === true || values["require-coverage"] === true;
   const prefix = commandPrefix(settings.commandName, "read");
-  let worst: Verdict = "ok";
-  let mismatches = 0;
-  let coverageFailures = 0;
-  const checked: Checked[] = [];
-  for (const { file, spec } of specs) {
-    const result = await checkOne(file, spec, settings, values.progress === true, signal, io);
-    if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;
-    const met = !expect || meetsExpectation(spec.expect, result);
-    if (!met) mismatches++;
-    report(file, spec, result, settings, expect, prefix, io);
-    let cov: CoverageReport | undefined;
-    if (wantCoverage) {
-      cov = coverageOf(spec, settings);
-      if (!reportCoverage(spec, cov, settings, values["require-coverage"] === true, io)) {
-        coverageFailures++;
-      }
-    }
-    let model: Model | undefined;
-    checked.push({
-      file,
-      spec,
-      params: settings.params,
-      result,
-      model: () => {
-        try {
-          model ??= compileFor(spec, settings.params, settings);
-        } catch {
-          return undefined;
-        }
-        return model;
-      },
-      expect,
-      ...(cov !== undefined ? { coverage: cov } : {}),
-    });
+  const tally: Tally = { worst: "ok", mismatches: 0, coverageFailures: 0, checked: [] };
+  for (const loaded of specs) {
+    await checkEach(loaded, settings, values, signal, prefix, tally, io);
     if (signal.aborted) break;
   }
-  if (coverageFailures > 0 && SEVERITY[worst] < SEVERITY.violation) worst = "violation";
-  const n = checked.length;
-  let code: number = EXIT[worst];
-  if (expect) {
-    code = signal.aborted
-      ? EXIT.incomplete
-      : checked.some((c) => c.result.verdict === "error")
-      ? EXIT.error
-      : mismatches === 0 && coverageFailures === 0
-      ? EXIT.ok
-      : EXIT.violation;
+  return await finish(tally, settings, values, signal.aborted, prefix, io);
+}
+
+/** Checks one spec and reports it: text, coverage, pictures; adds it to the tally. */
+async function checkEach(
+  { file, spec }: LoadedSpec,
+  settings: CheckSettings,
+  values: Values,
+  signal: AbortSignal,
+  prefix: readonly string[],
+  tally: Tally,
+  io: CliIO,
+): Promise<void> {
+  const expect = values.expect === true;
+  const result = await checkOne(file, spec, settings, values.progress === true, signal, io);
+  if (SEVERITY[result.verdict] > SEVERITY[tally.worst]) tally.worst = result.verdict;
+  if (expect && !meetsExpectation(spec.expect, result)) tally.mismatches++;
+  report(file, spec, result, settings, expect, prefix, io);
+  let cov: CoverageReport | undefined;
+  if (values.coverage === true || values["require-coverage"] === true) {
+    cov = coverageOf(spec, settings);
+    if (!reportCoverage(spec, cov, settings, values["require-coverage"] === true, io)) {
+      tally.coverageFailures++;
+    }
   }
+  const pictures = picturesOf(values, settings);
+  if (wantsPictures(pictures)) {
+    const hint = replayHint(prefix, file, spec.name, settings.params);
+    await showPictures(spec, settings.params, result, pictures, io, {
+      replay: (trace) => hint.replace("{trace}", trace),
+      ...(cov !== undefined ? { coverage: formatCoverage(cov) } : {}),
+    });
+  }
+  let model: Model | undefined;
+  tally.checked.push({
+    file,
+    spec,
+    params: settings.params,
+    result,
+    model: () => {
+      try {
+        model ??= compileFor(spec, settings.params, settings);
+      } catch {
+        return undefined;
+      }
+      return model;
+    },
+    expect,
+    ...(cov !== undefined ? { coverage: cov } : {}),
+  });
+}
+
+/** The exit code; the files asked for; the JSON document, the ITF trace or the `--expect` count. */
+async function finish(
+  tally: Tally,
+  settings: CheckSettings,
+  values: Values,
+  aborted: boolean,
+  prefix: readonly string[],
+  io: CliIO,
+): Promise<number> {
+  const { checked, mismatches, coverageFailures } = tally;
+  const expect = values.expect === true;
+  const worst = coverageFailures > 0 && SEVERITY[tally.worst] < SEVERITY.violation
+    ? "violation"
+    : tally.worst;
+  const n = checked.length;
+  const code: number = !expect
+    ? EXIT[worst]
+    : aborted
+    ? EXIT.incomplete
+    : checked.some((c) => c.result.verdict === "error")
+    ? EXIT.error
+    : mismatches === 0 && coverageFailures === 0
+    ? EXIT.ok
+    : EXIT.violation;
   await writeFiles(values, checked, prefix);
   if (settings.format === "json") {
     return writeJson(io, {
       command: "check",
       results: checked.map((c) => checkedJson(c, prefix)),
       ...(expect ? { expect: { met: n - mismatches, total: n } } : {}),
-      ...(signal.aborted ? { interrupted: true } : {}),
+      ...(aborted ? { interrupted: true } : {}),
     }, code);
   }
   if (settings.format === "itf") {

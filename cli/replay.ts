@@ -26,6 +26,7 @@ import {
 import { type CompileChoice, compileFor, dumpCode, dumpTarget } from "./_compile.ts";
 import { type CliIO, EXIT } from "./_io.ts";
 import { loadSpecs } from "./_specs.ts";
+import { pictureOptions, showPictures, wantsPictures } from "./_pictures.ts";
 import { USAGE } from "./_usage.ts";
 
 /**
@@ -109,7 +110,11 @@ export async function replayCommand(paths: string[], values: Values, io: CliIO):
       },
     }, exit);
   }
-  io.out(formatScheduleReplay(path, file, r));
+  if (format === "text") io.out(formatScheduleReplay(path, file, r));
+  const pictures = pictureOptions(values, format);
+  if (wantsPictures(pictures) && typeof r.story !== "string") {
+    await showPictures(spec, file.params, r.story, pictures, io);
+  }
   if (failed) io.err(`error: ${why}`);
   return exit;
 }

@@ -6,7 +6,7 @@
 
 import type { PrimitiveImpl } from "./_ast.ts";
 import type { Model } from "./model.ts";
-import type { PrimitiveContents, PrimitiveSnapshot, StateSnapshot, VarValue } from "./types.ts";
+import type { PrimitiveContents, PrimitiveData, StateData, VarValue } from "./types.ts";
 import type { VarSlot } from "./_views.ts";
 import type { Machine } from "./_machine.ts";
 
@@ -49,13 +49,13 @@ function contents(
  * A state of `model` as structured data, or undefined for a model the
  * compiler did not build (a hand-written {@linkcode Model}).
  */
-export function snapshotState(model: Model, state: Int32Array): StateSnapshot | undefined {
+export function snapshotState(model: Model, state: Int32Array): StateData | undefined {
   const m = machines.get(model);
   if (m === undefined) return undefined;
   const { layout, pidName } = m;
   const globals: Record<string, VarValue> = {};
   for (const v of layout.globals) globals[v.name] = varValue(state, layout.globalBase, v);
-  const primitives = layout.prims.map((impl): PrimitiveSnapshot => {
+  const primitives = layout.prims.map((impl): PrimitiveData => {
     const off = layout.primOff.get(impl)!;
     const c = contents(impl, state, off, pidName);
     return {

@@ -36,7 +36,7 @@ export type PrimitiveContents =
   | { readonly capacity: number; readonly items: readonly number[] };
 
 /** One primitive in a state. */
-export interface PrimitiveSnapshot {
+export interface PrimitiveData {
   /** Its kind, e.g. `semaphore`, `pipe`. */
   readonly kind: string;
   /** Its name in the spec. */
@@ -50,7 +50,7 @@ export interface PrimitiveSnapshot {
 }
 
 /** One process in a state. */
-export interface ProcessSnapshot {
+export interface ProcessData {
   /** `kind#id`, as in traces. */
   readonly name: string;
   /** The process kind (its declared name). */
@@ -70,10 +70,10 @@ export interface ProcessSnapshot {
  *
  * @example
  * ```ts
- * import type { StateSnapshot } from "./types.ts";
+ * import type { StateData } from "./types.ts";
  * import assert from "node:assert/strict";
  *
- * const s: StateSnapshot = {
+ * const s: StateData = {
  *   printed: "x=1 p#0@end",
  *   globals: { x: 1 },
  *   primitives: [],
@@ -82,13 +82,20 @@ export interface ProcessSnapshot {
  * assert.equal(s.processes[0]!.at, "end");
  * ```
  */
-export interface StateSnapshot {
+export interface StateData {
   /** The state printed by name, as in the text report. */
   readonly printed: string;
   /** The globals by name. */
   readonly globals: Readonly<Record<string, VarValue>>;
   /** The primitives, in layout order. */
-  readonly primitives: readonly PrimitiveSnapshot[];
+  readonly primitives: readonly PrimitiveData[];
   /** The processes, by pid. */
-  readonly processes: readonly ProcessSnapshot[];
+  readonly processes: readonly ProcessData[];
 }
+export type {
+  NamedValue,
+  PrimitiveSummary,
+  Recorder,
+  StateSnapshot,
+  TraceEvent,
+} from "./trace_events.ts";

@@ -18,7 +18,7 @@
 
 import type { Counterexample } from "../checker/result.ts";
 import { formatTrace, type Trace } from "../checker/replay.ts";
-import type { StateSnapshot, VarValue } from "../checker/result.ts";
+import type { StateData, VarValue } from "../checker/result.ts";
 import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
 
 /** An ITF value. */
@@ -94,7 +94,7 @@ function varItf(v: VarValue): ItfValue {
   return v.map(big);
 }
 
-function stateItf(s: StateSnapshot): Record<string, ItfValue> {
+function stateItf(s: StateData): Record<string, ItfValue> {
   const globals: Record<string, ItfValue> = {};
   for (const [k, v] of Object.entries(s.globals)) globals[k] = varItf(v);
   const primitives: Record<string, ItfValue> = {};
@@ -147,7 +147,7 @@ function stateItf(s: StateSnapshot): Record<string, ItfValue> {
  */
 export function itfTrace(
   cx: Counterexample,
-  states: readonly StateSnapshot[],
+  states: readonly StateData[],
   origin: {
     readonly spec: string;
     readonly file: string;

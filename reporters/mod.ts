@@ -21,8 +21,16 @@
  * | `junit.ts`           | {@linkcode formatJunit}, {@linkcode junitCase}, {@linkcode junitSweep}: JUnit XML |
  * | `itf.ts`             | {@linkcode itfTrace}, {@linkcode formatItf}, {@linkcode parseItf}: ITF traces |
  * | `progress.ts`        | {@linkcode progressWriter}: start and progress lines for logs |
+ * | `mermaid.ts`         | {@linkcode formatMermaid}: a trace as a `sequenceDiagram` |
+ * | `svg.ts`             | {@linkcode formatSvg}: a trace as a standalone SVG chart |
+ * | `html.ts`            | {@linkcode formatHtml}: a trace as a self-contained report |
+ * | `dot.ts`             | {@linkcode formatDot}: a state graph as DOT   |
+ * | `dot_svg.ts`         | {@linkcode formatDotSvg}: DOT drawn as SVG (Graphviz in WebAssembly) |
  *
- * A new format (JUnit, ITF, Mermaid, SVG, HTML, DOT) is a new file here
+ * The pictures of a trace are drawn from a `TraceChart` (`checker/chart.ts`),
+ * a state graph from a `GraphPicture` (`checker/graph_picture.ts`).
+ *
+ * A new format (JUnit, ITF, ...) is a new file here
  * exporting `formatX(result): string`, re-exported below, and a name in
  * {@linkcode ReportFormat}. Private helpers (numbers, sizes, parameters as
  * text) are in `_format.ts`.
@@ -92,3 +100,8 @@ export { formatItf, itfTrace, parseItf } from "./itf.ts";
 export type { ItfOrigin, ItfReplay, ItfState, ItfTrace, ItfValue } from "./itf.ts";
 export { progressLine, progressWriter, startLine } from "./progress.ts";
 export type { RunDescription } from "./progress.ts";
+export { formatMermaid } from "./mermaid.ts";
+export { formatSvg, type SvgOptions } from "./svg.ts";
+export { formatHtml } from "./html.ts";
+export { formatDot } from "./dot.ts";
+export { formatDotSvg } from "./dot_svg.ts";

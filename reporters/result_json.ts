@@ -16,7 +16,7 @@ import type { CoverageReport } from "../checker/coverage.ts";
 import type { SweepResult } from "../checker/sweep.ts";
 import type { SimulationResult } from "../checker/simulate.ts";
 import { formatTrace } from "../checker/replay.ts";
-import type { StateSnapshot } from "../checker/result.ts";
+import type { StateData } from "../checker/result.ts";
 import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
 
 /**
@@ -34,7 +34,7 @@ import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
 export const SCHEMA_VERSION = 1;
 
 /** A state: always its printed form; the structured parts when the model gave them. */
-export type StateJson = { readonly printed: string } | StateSnapshot;
+export type StateJson = { readonly printed: string } | StateData;
 
 /** One step of a counterexample. */
 export interface StepJson {
