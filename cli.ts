@@ -1,6 +1,6 @@
 /**
  * The command line: `ipcspec check <spec files or folders...>`, and `list`,
- * `sweep`, `simulate`, `replay` (see `cli/`, one file per command).
+ * `sweep`, `simulate`, `replay`, `init` (see `cli/`, one file per command).
  *
  * Options are parsed with `node:util`'s `parseArgs` (JSR's `@std/cli` is
  * out of reach of the machines this project targets).
@@ -22,5 +22,8 @@ import { main } from "./cli/mod.ts";
 export { type CliIO, EXIT, main } from "./cli/mod.ts";
 
 if (import.meta.main) {
+  // What a spec prints goes to stderr: stdout carries only the report.
+  // deno-lint-ignore no-console
+  console.log = console.info = console.debug = console.error;
   Deno.exit(await main(Deno.args));
 }

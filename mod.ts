@@ -441,6 +441,60 @@ export {
   formatTraceReplay,
 } from "./reporters/mod.ts";
 export type { ReportFormat, SweepCommands } from "./reporters/mod.ts";
+// For tools and CI: the versioned JSON result (its JSON Schema is
+// `reporters/result.schema.json`), JUnit XML, ITF traces, progress lines.
+export {
+  checkResultJson,
+  counterexampleJson,
+  formatItf,
+  formatJsonDocument,
+  formatJunit,
+  itfTrace,
+  jsonDocument,
+  junitCase,
+  junitSweep,
+  parseItf,
+  progressLine,
+  progressWriter,
+  SCHEMA_VERSION,
+  simulationJson,
+  startLine,
+  sweepJson,
+} from "./reporters/mod.ts";
+export type {
+  CheckDocument,
+  CheckResultJson,
+  CounterexampleJson,
+  DocumentBase,
+  DocumentBody,
+  ErrorDocument,
+  ItfOrigin,
+  ItfReplay,
+  ItfState,
+  ItfTrace,
+  ItfValue,
+  JsonDocument,
+  JunitCase,
+  JunitSuite,
+  ListDocument,
+  ReplayDocument,
+  ResultJsonOptions,
+  RunDescription,
+  SimulateDocument,
+  StateJson,
+  StatsJson,
+  StepJson,
+  SweepDocument,
+  ToolJson,
+  VersionDocument,
+} from "./reporters/mod.ts";
+export type {
+  PrimitiveContents,
+  PrimitiveData,
+  ProcessData,
+  StateData,
+  VarValue,
+} from "./checker/result.ts";
 
 // ----------------------------------------------------------------------------
 // Pictures: what moved in each step of a trace, recorded from the primitives' own reports on a

@@ -36,7 +36,11 @@
  * @module
  */
 
-import fc, { type Arbitrary, type IPropertyWithHooks, type Parameters } from "fast-check";
+import fc, {
+  type Arbitrary,
+  type IPropertyWithHooks,
+  type Parameters,
+} from "npm:fast-check@4.10.2";
 import type { Checkable } from "./model/model.ts";
 import type { Expectation, ParamInput } from "./model/spec.ts";
 import {
@@ -122,7 +126,7 @@ function gridOrThrow(spec: Checkable, ranges: ParamRanges, params: ParamInput | 
  * ```ts
  * import { configs } from "./testing.ts";
  * import { spec, system } from "./mod.ts";
- * import fc, { type Arbitrary, type IPropertyWithHooks, type Parameters } from "fast-check";
+ * import fc, { type Arbitrary, type IPropertyWithHooks, type Parameters } from "npm:fast-check@4.10.2";
  * import assert from "node:assert/strict";
  *
  * const s = spec({
@@ -163,7 +167,7 @@ export function configs<R extends ParamRanges>(
  * ```ts
  * import { forAllConfigs } from "./testing.ts";
  * import { spec, system } from "./mod.ts";
- * import fc, { type Arbitrary, type IPropertyWithHooks, type Parameters } from "fast-check";
+ * import fc, { type Arbitrary, type IPropertyWithHooks, type Parameters } from "npm:fast-check@4.10.2";
  *
  * const racy = spec({
  *   name: "racy",

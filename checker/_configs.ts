@@ -2,7 +2,7 @@
 // grid they span in order of size, and the fast-check arbitrary over them
 // that shrinks toward smaller values. Shared by `sweep()` and `testing.ts`.
 
-import fc from "fast-check";
+import fc from "npm:fast-check@4.10.2";
 import type { Checkable } from "../model/model.ts";
 import type { ParamInput } from "../model/types.ts";
 

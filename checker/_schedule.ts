@@ -5,7 +5,7 @@
 // steps first, then fewer context switches), and runs random schedules for
 // simulate.ts.
 
-import fc from "fast-check";
+import fc from "npm:fast-check@4.10.2";
 import type { Model } from "../model/model.ts";
 import { errorMessage, initialStates } from "./_search.ts";
 import { processOfTransitions, stepperOf } from "./_facets.ts";

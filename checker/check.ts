@@ -5,7 +5,7 @@
  */
 
 import type { Checkable, Model } from "../model/model.ts";
-import { match } from "ts-pattern";
+import { match } from "npm:ts-pattern@5.9.2";
 import { BfsSearch } from "./bfs.ts";
 import { CompactBfsSearch, type CompactOutcome } from "./bfs_compact.ts";
 import { unsupported } from "./_outcome.ts";

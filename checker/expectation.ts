@@ -5,7 +5,7 @@
  * @module
  */
 
-import { match, P } from "ts-pattern";
+import { match, P } from "npm:ts-pattern@5.9.2";
 import type { Expectation } from "../model/types.ts";
 import type { CheckResult } from "./result.ts";
 

@@ -8,6 +8,14 @@
 
 import type { BlockedProcess, Change, PropertyKind } from "../model/model.ts";
 
+export type {
+  PrimitiveContents,
+  PrimitiveData,
+  ProcessData,
+  StateData,
+  VarValue,
+} from "../model/types.ts";
+
 /** The outcome class of a check; each has its own CLI exit code. */
 export type Verdict = "ok" | "violation" | "incomplete" | "error";
 

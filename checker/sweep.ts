@@ -14,7 +14,7 @@
  * @module
  */
 
-import fc from "fast-check";
+import fc from "npm:fast-check@4.10.2";
 import type { Checkable } from "../model/model.ts";
 import type { ParamInput } from "../model/types.ts";
 import {

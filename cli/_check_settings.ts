@@ -3,18 +3,23 @@
 
 import type { ReportFormat } from "../reporters/mod.ts";
 import {
+  checkFormat,
   codeOptions,
   parseParams,
   positiveInt,
   positiveNumber,
-  reportFormat,
+  progressEvery,
   UsageError,
   type Values,
 } from "./_options.ts";
 
 /** What `check` was asked to do. */
 export interface CheckSettings {
-  readonly format: ReportFormat;
+  readonly format: ReportFormat | "itf";
+  /** `--progress-every`: seconds between progress lines, when given. */
+  readonly progressEvery: number | undefined;
+  /** `--command-name`: the command printed replay lines start with, when given. */
+  readonly commandName: string | undefined;
   readonly strategy: "bfs" | "dfs";
   readonly store: "exact" | "fingerprint" | "bitstate";
   readonly bitstateBits: number | undefined;
@@ -75,7 +80,7 @@ function searchSettings(values: Values) {
 
 /** Checks the options of `check` and gathers them. */
 export function checkSettings(values: Values): CheckSettings {
-  const format = reportFormat(values);
+  const format = checkFormat(values);
   const search = searchSettings(values);
   const code = codeOptions(values);
   if (search.workers > 1 && code.interpret) {
@@ -83,6 +88,8 @@ export function checkSettings(values: Values): CheckSettings {
   }
   return {
     format,
+    progressEvery: progressEvery(values),
+    commandName: values["command-name"],
     ...search,
     limits: {
       maxStates: positiveInt("max-states", values["max-states"]),

@@ -34,10 +34,21 @@ export interface CliIO {
   err(text: string): void;
 }
 
-/** The console. */
+const encoder = new TextEncoder();
+
+/** Writes all of `bytes` to a stream (a pipe may take them in several writes). */
+function writeAll(stream: { writeSync(p: Uint8Array): number }, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += stream.writeSync(bytes.subarray(done));
+}
+
+/**
+ * The process's stdout and stderr. Reports go straight to stdout, not
+ * through `console.log`, which the entry point (`cli.ts`) sends to stderr
+ * so that what a spec prints never mixes with a report (a JSON document
+ * above all).
+ */
 export const defaultIO: CliIO = {
-  // deno-lint-ignore no-console
-  out: (t) => console.log(t),
-  // deno-lint-ignore no-console
-  err: (t) => console.error(t),
+  out: (t) => writeAll(Deno.stdout, encoder.encode(`${t}\n`)),
+  err: (t) => writeAll(Deno.stderr, encoder.encode(`${t}\n`)),
 };

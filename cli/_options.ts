@@ -45,6 +45,11 @@ const OPTIONS = {
   "require-coverage": { type: "boolean" },
   interpret: { type: "boolean" },
   "dump-code": { type: "string" },
+  junit: { type: "string" },
+  itf: { type: "string" },
+  "progress-every": { type: "string" },
+  "command-name": { type: "string" },
+  version: { type: "boolean" },
   svg: { type: "string" },
   html: { type: "string" },
   "graph-limit": { type: "string" },
@@ -119,6 +124,24 @@ export function reportFormat(values: Values): ReportFormat {
   return format;
 }
 
+/**
+ * `--format` of `check`: those of {@linkcode reportFormat}, or itf (the
+ * counterexample as an ITF trace).
+ */
+export function checkFormat(values: Values): ReportFormat | "itf" {
+  if (values.format === "itf") return "itf";
+  const format = values.format ?? "text";
+  if (format !== "text" && format !== "json" && format !== "mermaid" && format !== "dot") {
+    throw new UsageError(`--format must be text, json, itf, mermaid or dot, got '${format}'`);
+  }
+  return format;
+}
+
+/** `--progress-every S` as a positive number of seconds, or undefined when not given. */
+export function progressEvery(values: Values): number | undefined {
+  return positiveNumber("progress-every", values["progress-every"]);
+}
+
 /** Throws when one of `names` was given to `command`. */
 export function rejectOptions(
   command: string,
@@ -144,7 +167,8 @@ export function simulationFormat(
     if (values[name] !== undefined) throw new UsageError(`${command} does not take --${name}`);
   }
   const format = reportFormat(values);
-  rejectOptions(command, values, ["max-depth", "replay"]);
+  rejectOptions(command, values, ["max-depth", "replay", "itf", "progress-every"]);
+  if (command !== "sweep") rejectOptions(command, values, ["junit"]);
   if (command !== "replay") {
     if (format === "mermaid" || format === "dot") {
       throw new UsageError(`${command} does not take --format ${format} (check and replay do)`);

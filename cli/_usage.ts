@@ -5,8 +5,10 @@ export const USAGE = `usage: ipcspec check <spec files or folders...> [options]
        ipcspec list <spec files or folders...>
        ipcspec sweep <spec file> --param name=1..4 [--param name=1,2,4 ...] [options]
        ipcspec simulate <spec file> [options]
-       ipcspec replay <schedule file>
+       ipcspec replay <schedule file or ITF trace>
        ipcspec explore <spec file> [options]
+       ipcspec init [dir]
+       ipcspec --version
 
 options:
   --param name=value   override a spec parameter (repeatable)
@@ -33,9 +35,14 @@ options:
                        shortest traces; safety only (a spec with liveness properties
                        gets the verdict error). 1 (default): the sequential search
   --time S             stop after S seconds (verdict: incomplete)
-  --format text|json|mermaid|dot
-                       output format (default text); mermaid: the trace as a Mermaid
-                       sequenceDiagram; dot: the state graph of a small spec (Graphviz)
+  --format text|json|itf|mermaid|dot
+                       output format (default text); json: one JSON document on stdout
+                       (docs/json.md); itf: the counterexample as an ITF trace (one spec);
+                       mermaid: the trace as a Mermaid sequenceDiagram; dot: the state
+                       graph of a small spec (Graphviz)
+  --junit FILE         also write a JUnit XML report (check, sweep)
+  --itf FILE           also write the counterexample as an ITF trace (check; with several
+                       specs FILE is a folder of <spec>.itf.json files)
   --svg FILE           write the trace as an SVG sequence chart (with --format dot: the
                        state graph drawn as SVG) (also replay)
   --html FILE          write a self-contained HTML report of the trace: verdict, chart,
@@ -44,6 +51,10 @@ options:
   --expect             compare each verdict with the one the spec declares
   --replay TRACE       replay a trace (as printed, e.g. 0:3,1,4) instead of searching
   --progress           print progress to stderr every second (default on a terminal)
+  --progress-every S   print a start line and a progress line every S seconds to stderr
+                       (default 10 when stderr is not a terminal, for CI logs)
+  --command-name NAME  the command printed in replay lines (set by the install line)
+  --version            print the version
   --coverage           report which blocking steps and leadsTo triggers were reached
   --require-coverage   fail (exit 1) when a blocking step or a trigger was never reached
   --interpret          run the model with the interpreter instead of its generated

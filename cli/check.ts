@@ -14,11 +14,25 @@ import { coverage } from "../checker/coverage.ts";
 import { expectationText, meetsExpectation } from "../checker/expectation.ts";
 import { checkParallel } from "../checker/parallel.ts";
 import type { CheckResult, Verdict } from "../checker/result.ts";
+import type { CoverageReport } from "../checker/coverage.ts";
 import type { Progress } from "../checker/_search.ts";
+import type { Model } from "../model/model.ts";
 import type { Spec } from "../model/spec.ts";
-import { formatCoverage, formatJson, formatText } from "../reporters/mod.ts";
+import { formatCoverage, formatText } from "../reporters/mod.ts";
+import { formatItf } from "../reporters/itf.ts";
+import { progressWriter } from "../reporters/progress.ts";
 import { type CheckSettings, checkSettings } from "./_check_settings.ts";
-import { CLI_COMMAND } from "./_command_line.ts";
+import { commandPrefix } from "./_command_line.ts";
+import {
+  type Checked,
+  checkedItf,
+  checkedJson,
+  checkSuites,
+  replayHint,
+  writeItf,
+  writeJson,
+  writeJunit,
+} from "./_reports.ts";
 import { checkableFor, compileFor, dumpCode, dumpTarget } from "./_compile.ts";
 import { type CliIO, EXIT } from "./_io.ts";
 import { UsageError, type Values } from "./_options.ts";
@@ -64,20 +78,20 @@ export async function checkCommand(paths: string[], values: Values, io: CliIO): 
     if (specs.length !== 1) {
       throw new UsageError("--replay needs exactly one spec (use --spec name)");
     }
-    return await replayTrace(
-      specs[0]!.spec,
-      settings.params,
-      settings,
-      values.replay,
-      io,
-      pictureOptions(values, settings.format),
-    );
+    if (settings.format === "itf") throw new UsageError("--replay prints text or json, not itf");
+    const { file, spec } = specs[0]!;
+    return await replayTrace(file, spec, settings, values.replay, io, picturesOf(values, settings));
   }
-  const pictures = pictureOptions(values, settings.format);
+  const pictures = picturesOf(values, settings);
   if ((pictures.svg !== undefined || pictures.html !== undefined) && specs.length !== 1) {
     throw new UsageError("--svg and --html need exactly one spec (use --spec name)");
   }
   return await interruptible((signal) => checkAll(specs, settings, values, signal, io));
+}
+
+/** The pictures asked for (`--format mermaid|dot`, `--svg`, `--html`); none with `--format itf`. */
+function picturesOf(values: Values, settings: CheckSettings) {
+  return pictureOptions(values, settings.format === "itf" ? "json" : settings.format);
 }
 
 /** Runs `body` with a signal that Ctrl-C (SIGINT) aborts. */
@@ -106,6 +120,14 @@ function stderrIsTerminal(): boolean {
   }
 }
 
+/** What a run of `check` gathered, spec by spec. */
+interface Tally {
+  worst: Verdict;
+  mismatches: number;
+  coverageFailures: number;
+  readonly checked: Checked[];
+}
+
 /** Checks every spec in turn (until interrupted), reports each, and gives the exit code. */
 async function checkAll(
   specs: readonly LoadedSpec[],
@@ -114,61 +136,172 @@ async function checkAll(
   signal: AbortSignal,
   io: CliIO,
 ): Promise<number> {
-  const progress = values.progress === true || (stderrIsTerminal() && settings.format === "text");
-  const expect = values.expect === true;
-  const wantCoverage = values.coverage === true || values["require-coverage"] === true;
-  const pictures = pictureOptions(values, settings.format);
-  let worst: Verdict = "ok";
-  let mismatches = 0;
-  let coverageFailures = 0;
-  const results: CheckResult[] = [];
-  for (const { file, spec } of specs) {
-    const result = await checkOne(file, spec, settings, signal, progress ? io : undefined);
-    results.push(result);
-    if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;
-    if (!report(file, spec, result, settings, expect, io)) mismatches++;
-    const cov = wantCoverage
-      ? reportCoverage(spec, settings, values["require-coverage"] === true, io)
-      : undefined;
-    if (cov?.met === false) coverageFailures++;
-    if (wantsPictures(pictures)) {
-      await showPictures(spec, settings.params, result, pictures, io, {
-        replay: (trace) => replayHint(file, spec, settings).replace("{trace}", trace),
-        ...(cov !== undefined ? { coverage: cov.text } : {}),
-      });
-    }
+  if (settings.format === "itf" && specs.length !== 1) {
+    throw new UsageError(
+      "--format itf writes one trace: check one spec (use --spec, or --itf FILE)",
+    );
+  }
+  const prefix = commandPrefix(settings.commandName, "read");
+  const tally: Tally = { worst: "ok", mismatches: 0, coverageFailures: 0, checked: [] };
+  for (const loaded of specs) {
+    await checkEach(loaded, settings, values, signal, prefix, tally, io);
     if (signal.aborted) break;
   }
-  if (settings.format === "json") io.out(formatJson(results.length === 1 ? results[0]! : results));
-  if (coverageFailures > 0 && SEVERITY[worst] < SEVERITY.violation) worst = "violation";
-  if (expect) {
-    const n = results.length;
-    io.out(`${n - mismatches} of ${n} specs met their expected verdict`);
-    if (signal.aborted) return EXIT.incomplete;
-    if (results.some((r) => r.verdict === "error")) return EXIT.error;
-    return mismatches === 0 && coverageFailures === 0 ? EXIT.ok : EXIT.violation;
-  }
-  return EXIT[worst];
+  return await finish(tally, settings, values, signal.aborted, prefix, io);
 }
 
-/** Checks one spec, sequentially or with workers, reporting progress to `progress` if given. */
+/** Checks one spec and reports it: text, coverage, pictures; adds it to the tally. */
+async function checkEach(
+  { file, spec }: LoadedSpec,
+  settings: CheckSettings,
+  values: Values,
+  signal: AbortSignal,
+  prefix: readonly string[],
+  tally: Tally,
+  io: CliIO,
+): Promise<void> {
+  const expect = values.expect === true;
+  const result = await checkOne(file, spec, settings, values.progress === true, signal, io);
+  if (SEVERITY[result.verdict] > SEVERITY[tally.worst]) tally.worst = result.verdict;
+  if (expect && !meetsExpectation(spec.expect, result)) tally.mismatches++;
+  report(file, spec, result, settings, expect, prefix, io);
+  let cov: CoverageReport | undefined;
+  if (values.coverage === true || values["require-coverage"] === true) {
+    cov = coverageOf(spec, settings);
+    if (!reportCoverage(spec, cov, settings, values["require-coverage"] === true, io)) {
+      tally.coverageFailures++;
+    }
+  }
+  const pictures = picturesOf(values, settings);
+  if (wantsPictures(pictures)) {
+    const hint = replayHint(prefix, file, spec.name, settings.params);
+    await showPictures(spec, settings.params, result, pictures, io, {
+      replay: (trace) => hint.replace("{trace}", trace),
+      ...(cov !== undefined ? { coverage: formatCoverage(cov) } : {}),
+    });
+  }
+  let model: Model | undefined;
+  tally.checked.push({
+    file,
+    spec,
+    params: settings.params,
+    result,
+    model: () => {
+      try {
+        model ??= compileFor(spec, settings.params, settings);
+      } catch {
+        return undefined;
+      }
+      return model;
+    },
+    expect,
+    ...(cov !== undefined ? { coverage: cov } : {}),
+  });
+}
+
+/** The exit code; the files asked for; the JSON document, the ITF trace or the `--expect` count. */
+async function finish(
+  tally: Tally,
+  settings: CheckSettings,
+  values: Values,
+  aborted: boolean,
+  prefix: readonly string[],
+  io: CliIO,
+): Promise<number> {
+  const { checked, mismatches, coverageFailures } = tally;
+  const expect = values.expect === true;
+  const worst = coverageFailures > 0 && SEVERITY[tally.worst] < SEVERITY.violation
+    ? "violation"
+    : tally.worst;
+  const n = checked.length;
+  const code: number = !expect
+    ? EXIT[worst]
+    : aborted
+    ? EXIT.incomplete
+    : checked.some((c) => c.result.verdict === "error")
+    ? EXIT.error
+    : mismatches === 0 && coverageFailures === 0
+    ? EXIT.ok
+    : EXIT.violation;
+  await writeFiles(values, checked, prefix);
+  if (settings.format === "json") {
+    return writeJson(io, {
+      command: "check",
+      results: checked.map((c) => checkedJson(c, prefix)),
+      ...(expect ? { expect: { met: n - mismatches, total: n } } : {}),
+      ...(aborted ? { interrupted: true } : {}),
+    }, code);
+  }
+  if (settings.format === "itf") {
+    io.out(formatItf(checkedItf(checked[0]!)));
+    return code;
+  }
+  if (expect) io.out(`${n - mismatches} of ${n} specs met their expected verdict`);
+  return code;
+}
+
+/** `--junit FILE` and `--itf FILE`: the reports written next to the output. */
+async function writeFiles(
+  values: Values,
+  checked: readonly Checked[],
+  prefix: readonly string[],
+): Promise<void> {
+  if (values.junit !== undefined) {
+    const failed = await writeJunit(values.junit, checkSuites(checked, prefix));
+    if (failed !== undefined) throw new UsageError(failed);
+  }
+  if (values.itf !== undefined) {
+    const failed = await writeItf(values.itf, checked);
+    if (failed !== undefined) throw new UsageError(failed);
+  }
+}
+
+/**
+ * The progress callback of one check, if any. On a terminal: a line every
+ * second (with --progress, or by default for text). Elsewhere (a CI log): a
+ * start line and a line every N seconds, by default every 10 s, the start
+ * line only once the run lasts that long unless progress was asked for.
+ */
+function progressFor(
+  file: string,
+  spec: Spec,
+  settings: CheckSettings,
+  asked: boolean,
+  io: CliIO,
+): ((p: Progress) => void) | undefined {
+  const terminal = stderrIsTerminal();
+  const explicit = asked || settings.progressEvery !== undefined;
+  if (!explicit && terminal && settings.format !== "text") return undefined;
+  const engine = settings.workers > 1
+    ? `parallel bfs (${settings.workers} workers)`
+    : settings.strategy;
+  const store = settings.workers > 1 ? "fingerprint" : settings.store;
+  return progressWriter(
+    { spec: spec.name, file, params: settings.params, engine, store },
+    settings.progressEvery ?? (terminal ? 1 : 10),
+    (line) => io.err(line),
+    explicit,
+  );
+}
+
+/** Checks one spec, sequentially or with workers, reporting progress on stderr. */
 async function checkOne(
   file: string,
   spec: Spec,
   settings: CheckSettings,
+  progressAsked: boolean,
   signal: AbortSignal,
-  progress: CliIO | undefined,
+  io: CliIO,
 ): Promise<CheckResult> {
   const { limits } = settings;
+  const onProgress = progressFor(file, spec, settings, progressAsked, io);
   const common = {
     params: settings.params,
     ...(limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {}),
     ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
     ...(limits.timeSeconds !== undefined ? { timeSeconds: limits.timeSeconds } : {}),
     signal,
-    ...(progress !== undefined
-      ? { onProgress: (p: Progress) => progress.err(progressLine(spec.name, p)) }
-      : {}),
+    ...(onProgress !== undefined ? { onProgress } : {}),
   };
   if (settings.workers > 1) {
     return await checkParallel(
@@ -186,33 +319,23 @@ async function checkOne(
   });
 }
 
-/** One line of progress on stderr. */
-function progressLine(name: string, p: Progress): string {
-  return `[${name}] states ${p.states.toLocaleString("en-US")}, frontier ${p.frontier}, ` +
-    `depth ${p.depth}, ${Math.round(p.statesPerSecond).toLocaleString("en-US")} states/s, ${
-      (p.memoryBytes / 2 ** 20).toFixed(0)
-    } MiB`;
-}
-
-/**
- * Prints one result as text (with `--expect`, under a PASS or FAIL line);
- * returns whether it met the spec's expectation (true without `--expect`).
- */
+/** Prints one result as text (with `--expect`, under a PASS or FAIL line). */
 function report(
   file: string,
   spec: Spec,
   result: CheckResult,
   settings: CheckSettings,
   expect: boolean,
+  prefix: readonly string[],
   io: CliIO,
-): boolean {
-  const met = !expect || meetsExpectation(spec.expect, result);
-  if (settings.format !== "text") return met;
-  const text = formatText(result, replayHint(file, spec, settings));
+): void {
+  if (settings.format !== "text") return;
+  const text = formatText(result, replayHint(prefix, file, spec.name, settings.params));
   if (!expect) {
     io.out(text);
-    return met;
+    return;
   }
+  const met = meetsExpectation(spec.expect, result);
   const got = result.verdict === "violation"
     ? `violation of '${result.violation!.property}'`
     : result.verdict;
@@ -221,42 +344,41 @@ function report(
       text.replace(/^/gm, "    ")
     }`,
   );
-  return met;
 }
 
-/**
- * Prints which blocking steps and triggers the spec reaches; returns the
- * table, and `met: false` when `--require-coverage` fails (some never
- * reached, or the pass was cut short).
- */
-function reportCoverage(
-  spec: Spec,
-  settings: CheckSettings,
-  require: boolean,
-  io: CliIO,
-): { met: boolean; text: string } {
+/** Which blocking steps and triggers the spec reaches. */
+function coverageOf(spec: Spec, settings: CheckSettings): CoverageReport {
   const maxStates = settings.limits.maxStates;
-  const cov = coverage(
+  return coverage(
     compileFor(spec, settings.params, settings),
     maxStates !== undefined ? { maxStates } : {},
   );
-  const text = formatCoverage(cov);
-  io.out(text);
-  const unreached = cov.blocking.filter((b) => !b.reached).length +
-    cov.triggers.filter((t) => !t.reached).length;
-  if (!require || (unreached === 0 && cov.complete)) return { met: true, text };
-  io.out(
-    `FAIL coverage of ${spec.name}: ${unreached} blocking step${
-      unreached === 1 ? "" : "s"
-    } or trigger${unreached === 1 ? "" : "s"} never reached${
-      cov.complete ? "" : " (the state limit cut the pass short)"
-    }`,
-  );
-  return { met: false, text };
 }
 
-/** The replay command of a spec's trace, with `{trace}` where the trace goes. */
-function replayHint(file: string, spec: Spec, settings: CheckSettings): string {
-  const params = Object.entries(settings.params).map(([k, v]) => ` --param ${k}=${v}`).join("");
-  return `${CLI_COMMAND} check ${file} --spec ${spec.name}${params} --replay {trace}`;
+/**
+ * Prints the coverage (as text); returns false when `--require-coverage`
+ * fails (some point never reached, or the pass was cut short).
+ */
+function reportCoverage(
+  spec: Spec,
+  cov: CoverageReport,
+  settings: CheckSettings,
+  require: boolean,
+  io: CliIO,
+): boolean {
+  const text = settings.format === "text";
+  if (text) io.out(formatCoverage(cov));
+  const unreached = cov.blocking.filter((b) => !b.reached).length +
+    cov.triggers.filter((t) => !t.reached).length;
+  if (!require || (unreached === 0 && cov.complete)) return true;
+  if (text) {
+    io.out(
+      `FAIL coverage of ${spec.name}: ${unreached} blocking step${
+        unreached === 1 ? "" : "s"
+      } or trigger${unreached === 1 ? "" : "s"} never reached${
+        cov.complete ? "" : " (the state limit cut the pass short)"
+      }`,
+    );
+  }
+  return false;
 }

@@ -11,6 +11,7 @@ import { type CliIO, EXIT } from "./_io.ts";
 import { rejectOptions, UsageError, type Values } from "./_options.ts";
 import { selectSpecs } from "./_specs.ts";
 import { USAGE } from "./_usage.ts";
+import { writeJson } from "./_reports.ts";
 
 /**
  * Runs `list`.
@@ -32,10 +33,24 @@ import { USAGE } from "./_usage.ts";
  * ```
  */
 export async function listCommand(paths: string[], values: Values, io: CliIO): Promise<number> {
-  rejectOptions("list", values, ["interpret", "dump-code"]);
+  rejectOptions("list", values, ["interpret", "dump-code", "junit", "itf", "progress-every"]);
   if (paths.length === 0) throw new UsageError(`no spec file given\n\n${USAGE}`);
-  checkSettings(values);
-  for (const { file, spec } of await selectSpecs(paths, values.spec)) {
+  const { format } = checkSettings(values);
+  if (format === "itf") throw new UsageError("list writes no trace: --format text or json");
+  const specs = await selectSpecs(paths, values.spec);
+  if (format === "json") {
+    return writeJson(io, {
+      command: "list",
+      specs: specs.map(({ file, spec }) => ({
+        name: spec.name,
+        file,
+        params: { ...spec.resolve() },
+        expects: expectationText(spec.expect),
+        description: spec.description,
+      })),
+    }, EXIT.ok);
+  }
+  for (const { file, spec } of specs) {
     const ps = Object.entries(spec.resolve()).map(([k, v]) => `${k}=${v}`).join(" ");
     io.out(
       `${spec.name}  ${file}  [${ps}]  expects ${expectationText(spec.expect)}${

@@ -24,6 +24,9 @@ import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 import { sweepCommand } from "./sweep.ts";
 import { USAGE } from "./_usage.ts";
+import { initCommand } from "./init.ts";
+import { writeJson } from "./_reports.ts";
+import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
 
 export { type CliIO, EXIT };
 
@@ -37,6 +40,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ["sweep", sweepCommand],
   ["simulate", simulateCommand],
   ["replay", replayCommand],
+  ["init", initCommand],
   ["explore", exploreCommand],
 ]);
 
@@ -58,27 +62,47 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
  * ```
  */
 export async function main(args: string[], io: CliIO = defaultIO): Promise<number> {
+  const fail = (message: string, usage: boolean): number => {
+    if (wantsJson(args)) {
+      // One JSON document even now; the usage text stays out of it.
+      const command = args.find((a) => !a.startsWith("-"));
+      return writeJson(io, {
+        command: "error",
+        error: {
+          message: message.split("\n\nusage:")[0]!,
+          ...(command !== undefined ? { command } : {}),
+        },
+      }, EXIT.error);
+    }
+    io.err(`error: ${message}${usage ? `\n\n${USAGE}` : ""}`);
+    return EXIT.error;
+  };
   try {
     return await run(args, io);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`error: ${e.message}`);
-      return EXIT.error;
-    }
+    if (e instanceof UsageError) return fail(e.message, false);
     const err = e as { code?: string; message?: string };
     if (typeof err.code === "string" && err.code.startsWith("ERR_PARSE_ARGS")) {
-      io.err(`error: ${err.message}\n\n${USAGE}`);
-      return EXIT.error;
+      return fail(err.message ?? String(e), true);
     }
-    io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
-    return EXIT.error;
+    return fail(e instanceof Error ? e.message : String(e), false);
   }
+}
+
+/** Whether the arguments ask for `--format json` (looked at before they are parsed). */
+function wantsJson(args: readonly string[]): boolean {
+  return args.some((a, i) => a === "--format=json" || (a === "--format" && args[i + 1] === "json"));
 }
 
 async function run(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseOptions(args);
   if (values.help === true) {
     io.out(USAGE);
+    return EXIT.ok;
+  }
+  if (values.version === true) {
+    if (values.format === "json") return writeJson(io, { command: "version" }, EXIT.ok);
+    io.out(`ipcspec ${VERSION}`);
     return EXIT.ok;
   }
   const [command, ...paths] = positionals;

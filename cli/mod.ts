@@ -8,7 +8,8 @@
  * | `list.ts`     | `list <spec files or folders...>`: specs and params  |
  * | `sweep.ts`    | `sweep <spec file> --param n=1..4`: a grid of checks |
  * | `simulate.ts` | `simulate <spec file>`: random shrunk schedules      |
- * | `replay.ts`   | `replay <schedule file>`: re-run a simulation's find |
+ * | `replay.ts`   | `replay <schedule file or ITF trace>`: re-run a find |
+ * | `init.ts`     | `init [dir]`: scaffold a project that checks specs   |
  *
  * `main.ts` dispatches on the command's name. Commands print through the
  * reporters (`reporters/`); the checker never imports the CLI. The entry
@@ -37,3 +38,4 @@ export { listCommand } from "./list.ts";
 export { sweepCommand } from "./sweep.ts";
 export { simulateCommand } from "./simulate.ts";
 export { replayCommand } from "./replay.ts";
+export { initCommand } from "./init.ts";

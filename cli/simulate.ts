@@ -9,7 +9,11 @@
 import { formatScheduleFile, scheduleFileOf } from "../checker/schedule_file.ts";
 import { simulate, type SimulationResult } from "../checker/simulate.ts";
 import { formatSimulation } from "../reporters/mod.ts";
-import { commandLine, paramArgs } from "./_command_line.ts";
+import { absolute, commandLine, commandPrefix, paramArgs } from "./_command_line.ts";
+import { simulationJson } from "../reporters/result_json.ts";
+import type { Model } from "../model/model.ts";
+import { writeJson } from "./_reports.ts";
+import { traceStates } from "./_states.ts";
 import { checkableFor, compileFor, dumpCode, dumpTarget } from "./_compile.ts";
 import { type CliIO, EXIT } from "./_io.ts";
 import {
@@ -73,17 +77,13 @@ export async function simulateCommand(
     ...(seed !== undefined ? { seed } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
   });
-  const written = await writeSchedule(r, file, values.out, io);
-  if (format === "json") {
-    const json = { ...r, ...(written !== undefined ? { scheduleFile: written } : {}) };
-    io.out(JSON.stringify(json, null, 2));
-    return EXIT[r.verdict];
-  }
+  const written = await writeSchedule(r, absolute(file), values.out, io);
+  const prefix = commandPrefix(values["command-name"], "read-write");
   const reproduce: string[] = [];
   if (r.verdict !== "incomplete" && r.path !== undefined) {
-    reproduce.push(commandLine([
+    reproduce.push(commandLine(prefix, [
       "simulate",
-      file,
+      absolute(file),
       "--spec",
       spec.name,
       ...paramArgs(params),
@@ -95,7 +95,26 @@ export async function simulateCommand(
       r.path,
     ]));
   }
-  if (written !== undefined) reproduce.push(commandLine(["replay", written]));
+  if (written !== undefined) {
+    const read = commandPrefix(values["command-name"], "read");
+    reproduce.push(commandLine(read, ["replay", absolute(written)]));
+  }
+  if (format === "json") {
+    let model: Model | undefined;
+    try {
+      model = compileFor(spec, params, code);
+    } catch {
+      model = undefined;
+    }
+    return writeJson(io, {
+      command: "simulate",
+      simulation: simulationJson(r, {
+        ...(model !== undefined ? { states: traceStates(model) } : {}),
+        ...(written !== undefined ? { scheduleFile: written } : {}),
+        commands: reproduce,
+      }),
+    }, EXIT[r.verdict]);
+  }
   io.out(formatSimulation(r, reproduce));
   return EXIT[r.verdict];
 }

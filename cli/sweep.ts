@@ -9,7 +9,13 @@
 import { parseRange, sweep, type SweepOptions, type SweepResult } from "../checker/sweep.ts";
 import type { Spec } from "../model/spec.ts";
 import { formatSweep, type SweepCommands } from "../reporters/mod.ts";
-import { commandLine, paramArgs } from "./_command_line.ts";
+import { absolute, commandLine, commandPrefix, paramArgs } from "./_command_line.ts";
+import { junitSweep } from "../reporters/junit.ts";
+import { sweepJson } from "../reporters/result_json.ts";
+import type { Model } from "../model/model.ts";
+import { compileFor } from "./_compile.ts";
+import { replayHint, writeJson, writeJunit } from "./_reports.ts";
+import { traceStates } from "./_states.ts";
 import { checkableFor } from "./_compile.ts";
 import { type CliIO, EXIT } from "./_io.ts";
 import {
@@ -91,12 +97,40 @@ export async function sweepCommand(paths: string[], values: Values, io: CliIO): 
   };
   const interpret = values.interpret === true;
   const r = sweep(checkableFor(spec, { interpret }), grid.ranges, options);
-  if (format === "json") {
-    io.out(JSON.stringify(r, null, 2));
-    return EXIT[r.verdict];
-  }
   const symmetry = values.symmetry === true;
-  io.out(formatSweep(r, sweepCommands(file, spec, r, { ...grid, timeSeconds, runs, symmetry })));
+  const prefix = commandPrefix(values["command-name"], "read");
+  const commands = sweepCommands(prefix, file, spec, r, { ...grid, timeSeconds, runs, symmetry });
+  if (values.junit !== undefined) {
+    const suite = junitSweep(r, {
+      file,
+      ...(commands.check !== undefined ? { check: commands.check } : {}),
+    });
+    const failed = await writeJunit(values.junit, [suite]);
+    if (failed !== undefined) throw new UsageError(failed);
+  }
+  if (format === "json") {
+    const at = r.smallest !== undefined ? { ...grid.fixed, ...r.smallest.params } : undefined;
+    let model: Model | undefined;
+    try {
+      model = at !== undefined ? compileFor(spec, at, { interpret }) : undefined;
+    } catch {
+      model = undefined;
+    }
+    const hint = at !== undefined ? replayHint(prefix, file, spec.name, at) : undefined;
+    return writeJson(io, {
+      command: "sweep",
+      sweep: sweepJson(r, {
+        file,
+        commands: {
+          sweep: commands.sweep ?? "",
+          ...(commands.check !== undefined ? { check: commands.check } : {}),
+        },
+        ...(model !== undefined ? { states: traceStates(model) } : {}),
+        ...(hint !== undefined ? { replay: (t: string) => hint.replace("{trace}", t) } : {}),
+      }),
+    }, EXIT[r.verdict]);
+  }
+  io.out(formatSweep(r, commands));
   return EXIT[r.verdict];
 }
 
@@ -118,7 +152,13 @@ function gridOf(list: readonly string[]): Grid {
 }
 
 /** The command lines that rerun the sweep and check its smallest failing configuration. */
-function sweepCommands(file: string, spec: Spec, r: SweepResult, given: Given): SweepCommands {
+function sweepCommands(
+  prefix: readonly string[],
+  file: string,
+  spec: Spec,
+  r: SweepResult,
+  given: Given,
+): SweepCommands {
   const fixedArgs = paramArgs(given.fixed);
   const limits = [
     "--max-states",
@@ -128,7 +168,7 @@ function sweepCommands(file: string, spec: Spec, r: SweepResult, given: Given): 
   ];
   const sweepArgs = [
     "sweep",
-    file,
+    absolute(file),
     "--spec",
     spec.name,
     ...paramArgs(given.ranges),
@@ -145,10 +185,10 @@ function sweepCommands(file: string, spec: Spec, r: SweepResult, given: Given): 
       ]
       : []),
   ];
-  if (r.smallest === undefined) return { sweep: commandLine(sweepArgs) };
-  const checkArgs = ["check", file, "--spec", spec.name, ...paramArgs(r.smallest.params)];
+  if (r.smallest === undefined) return { sweep: commandLine(prefix, sweepArgs) };
+  const checkArgs = ["check", absolute(file), "--spec", spec.name, ...paramArgs(r.smallest.params)];
   return {
-    sweep: commandLine(sweepArgs),
-    check: commandLine([...checkArgs, ...fixedArgs, ...limits]),
+    sweep: commandLine(prefix, sweepArgs),
+    check: commandLine(prefix, [...checkArgs, ...fixedArgs, ...limits]),
   };
 }

@@ -19,7 +19,7 @@
 // uses for them). The interpreter stays the reference: tests compare the
 // two, successor by successor, on every bundled spec and on random specs.
 
-import { match } from "ts-pattern";
+import { match } from "npm:ts-pattern@5.9.2";
 import type { Ctx, OpImpl } from "./_ast.ts";
 import type { SuccessorSink } from "./model.ts";
 import {

@@ -17,6 +17,7 @@ import { describeTransition, Explainer } from "./_explanation.ts";
 import { BlockingPoints, LivenessTable, ProcessTable, symmetryOf } from "./_facets.ts";
 import { Interpreter } from "./_interpreter.ts";
 import { layOut } from "./_layout.ts";
+import { registerSnapshotLayout } from "./_snapshot.ts";
 import { instantiate, type Machine } from "./_machine.ts";
 import type {
   CompileOptions,
@@ -55,7 +56,9 @@ export function compileSystem(
   const code = options.interpret === true ? undefined : generateFor(run);
   run.generated = code?.expanders;
   run.generatedTimeouts = code?.timeouts;
-  return new CompiledModel(run, code === undefined ? undefined : { source: code.source });
+  const model = new CompiledModel(run, code === undefined ? undefined : { source: code.source });
+  registerSnapshotLayout(model, machine);
+  return model;
 }
 
 /**

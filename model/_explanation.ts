@@ -1,7 +1,7 @@
 // Private module: the `explanation` facet of a compiled model: transitions,
 // states, changes and blocked processes in words, for traces.
 
-import { match } from "ts-pattern";
+import { match } from "npm:ts-pattern@5.9.2";
 import type { Interpreter } from "./_interpreter.ts";
 import { copyState, type Machine } from "./_machine.ts";
 import type { BlockedProcess, Change, Explanation, PropertyInfo, TransitionInfo } from "./model.ts";

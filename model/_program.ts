@@ -8,7 +8,7 @@
 // the interpreter (`_interpreter.ts`) and the code generator (`_codegen.ts`)
 // run its edges.
 
-import { match } from "ts-pattern";
+import { match } from "npm:ts-pattern@5.9.2";
 import { type Pred, type PrimitiveImpl, type Source, type Step, timeoutGuard } from "./_ast.ts";
 import {
   ASSERT,

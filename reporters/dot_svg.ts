@@ -5,7 +5,7 @@
  * @module
  */
 
-import { instance } from "@viz-js/viz";
+import { instance } from "npm:@viz-js/viz@3.31.0";
 
 /**
  * Renders DOT text to SVG with Graphviz compiled to WebAssembly.

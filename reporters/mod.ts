@@ -17,6 +17,10 @@
  * | `sweep.ts`           | {@linkcode formatSweep}                       |
  * | `simulation.ts`      | {@linkcode formatSimulation}                  |
  * | `replay.ts`          | {@linkcode formatTraceReplay}, {@linkcode formatScheduleReplay} |
+ * | `result_json.ts`     | {@linkcode jsonDocument}, {@linkcode checkResultJson}: the versioned JSON result (`result.schema.json`) |
+ * | `junit.ts`           | {@linkcode formatJunit}, {@linkcode junitCase}, {@linkcode junitSweep}: JUnit XML |
+ * | `itf.ts`             | {@linkcode itfTrace}, {@linkcode formatItf}, {@linkcode parseItf}: ITF traces |
+ * | `progress.ts`        | {@linkcode progressWriter}: start and progress lines for logs |
  * | `mermaid.ts`         | {@linkcode formatMermaid}: a trace as a `sequenceDiagram` |
  * | `svg.ts`             | {@linkcode formatSvg}: a trace as a standalone SVG chart |
  * | `html.ts`            | {@linkcode formatHtml}: a trace as a self-contained report |
@@ -62,6 +66,40 @@ export { formatCoverage } from "./coverage.ts";
 export { formatSweep, type SweepCommands } from "./sweep.ts";
 export { formatSimulation } from "./simulation.ts";
 export { formatScheduleReplay, formatTraceReplay } from "./replay.ts";
+export {
+  checkResultJson,
+  counterexampleJson,
+  formatJsonDocument,
+  jsonDocument,
+  SCHEMA_VERSION,
+  simulationJson,
+  sweepJson,
+} from "./result_json.ts";
+export type {
+  CheckDocument,
+  CheckResultJson,
+  CounterexampleJson,
+  DocumentBase,
+  DocumentBody,
+  ErrorDocument,
+  JsonDocument,
+  ListDocument,
+  ReplayDocument,
+  ResultJsonOptions,
+  SimulateDocument,
+  StateJson,
+  StatsJson,
+  StepJson,
+  SweepDocument,
+  ToolJson,
+  VersionDocument,
+} from "./result_json.ts";
+export { formatJunit, junitCase, junitSweep } from "./junit.ts";
+export type { JunitCase, JunitSuite } from "./junit.ts";
+export { formatItf, itfTrace, parseItf } from "./itf.ts";
+export type { ItfOrigin, ItfReplay, ItfState, ItfTrace, ItfValue } from "./itf.ts";
+export { progressLine, progressWriter, startLine } from "./progress.ts";
+export type { RunDescription } from "./progress.ts";
 export { formatMermaid } from "./mermaid.ts";
 export { formatSvg, type SvgOptions } from "./svg.ts";
 export { formatHtml } from "./html.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { match } from "ts-pattern";
+import { match } from "npm:ts-pattern@5.9.2";
 import type { SimulationResult } from "../checker/simulate.ts";
 import { fmtHead } from "./_format.ts";
 import { formatCounterexample } from "./counterexample.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { match } from "ts-pattern";
+import { match } from "npm:ts-pattern@5.9.2";
 import type { SweepResult } from "../checker/sweep.ts";
 import { fmtParams } from "./_format.ts";
 import { formatText } from "./text.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { match } from "ts-pattern";
+import { match } from "npm:ts-pattern@5.9.2";
 import type { CheckResult } from "../checker/result.ts";
 import { formatTrace } from "../checker/replay.ts";
 import { fmtHead } from "./_format.ts";

@@ -3,11 +3,17 @@
 // failure back.
 
 import assert from "node:assert/strict";
-import { cli, deno, path, type Run } from "./_cli.ts";
+import { cli, path, ROOT, type Run } from "./_cli.ts";
+import { assertValidResult } from "./reporters/_schema.ts";
 
-/** The command printed after `label`, e.g. `reproduce: deno run -A cli.ts ...`. */
+/** How every printed command starts: `deno run`, the fewest permissions, this copy's cli.ts. */
+const RUN = `deno run --allow-read(?: --allow-write)? ${
+  ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+}cli\\.ts`;
+
+/** The command printed after `label`, e.g. `reproduce: deno run --allow-read .../cli.ts ...`. */
 function printed(text: string, label: string): string {
-  const m = new RegExp(`^${label}: (deno run -A cli\\.ts .*)$`, "m").exec(text);
+  const m = new RegExp(`^${label}: (${RUN} .*)$`, "m").exec(text);
   assert.ok(m, `no '${label}:' line in:\n${text}`);
   return m[1]!;
 }
@@ -15,16 +21,23 @@ function printed(text: string, label: string): string {
 /** Runs a printed command in-process (its words need no shell quoting here). */
 function rerun(command: string): Promise<Run> {
   const words = command.split(" ");
-  assert.deepEqual(words.slice(0, 4), ["deno", "run", "-A", "cli.ts"]);
+  const at = words.findIndex((w) => w.endsWith("/cli.ts"));
+  assert.deepEqual(words.slice(0, 3), ["deno", "run", "--allow-read"]);
   assert.ok(words.every((w) => !/['"\\]/.test(w)), command);
-  return cli(...words.slice(4));
+  return cli(...words.slice(at + 1));
 }
 
-/** Runs a printed command as a subprocess from the repository root, exactly as printed. */
-function shell(command: string): Promise<Run> {
-  const words = command.split(" ");
-  assert.equal(words[0], "deno");
-  return deno(...words.slice(1));
+/** Runs a printed command with `sh`, exactly as printed, from another directory. */
+async function shell(command: string): Promise<Run> {
+  const r = await new Deno.Command("sh", {
+    args: ["-c", command],
+    cwd: Deno.env.get("TMPDIR") ?? "/tmp",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const dec = new TextDecoder();
+  return { code: r.code, out: dec.decode(r.stdout), err: dec.decode(r.stderr) };
 }
 
 /** The story lines of the counterexample. */
@@ -58,7 +71,9 @@ Deno.test("cli sweep: the missing mutex's smallest failing configuration, and co
   const check = printed(r.out, "reproduce the trace");
   assert.equal(
     check,
-    `deno run -A cli.ts check ${path("specs/pc_no_mutex.ts")} --spec pc_no_mutex ` +
+    `deno run --allow-read ${ROOT}cli.ts check ${
+      path("specs/pc_no_mutex.ts")
+    } --spec pc_no_mutex ` +
       "--param slots=2 --param producers=2 --param items=1 --max-states 100000",
   );
   const c = await rerun(check);
@@ -156,7 +171,7 @@ Deno.test("cli simulate: finds the missing mutex with three producers, writes a 
     const simulate = printed(r.out, "reproduce");
     assert.match(
       simulate,
-      /^deno run -A cli\.ts simulate \S+pc_no_mutex\.ts --spec pc_no_mutex --param producers=3 --max-steps 1000 --seed 42 --path [\d:]+$/,
+      /^deno run --allow-read --allow-write \S+cli\.ts simulate \S+pc_no_mutex\.ts --spec pc_no_mutex --param producers=3 --max-steps 1000 --seed 42 --path [\d:]+$/,
     );
     const again = await rerun(simulate);
     assert.equal(again.code, 1);
@@ -166,8 +181,8 @@ Deno.test("cli simulate: finds the missing mutex with three producers, writes a 
     assert.equal(saved.spec, "pc_no_mutex");
     assert.equal(saved.seed, 42);
     assert.equal(saved.schedule.length, story(r.out).length);
-    const replay = await rerun(`deno run -A cli.ts replay ${file}`);
-    assert.match(r.out, new RegExp(`^reproduce: deno run -A cli\\.ts replay ${file}$`, "m"));
+    const replay = await rerun(`deno run --allow-read ${ROOT}cli.ts replay ${file}`);
+    assert.ok(r.out.includes(`\nreproduce: deno run --allow-read ${ROOT}cli.ts replay ${file}\n`));
     assert.equal(replay.code, 1, replay.out + replay.err);
     assert.match(
       replay.out,
@@ -184,14 +199,19 @@ Deno.test("cli simulate and replay: the printed commands work as printed, from a
   const file = await Deno.makeTempFile({ prefix: "ipcspec-test-", suffix: ".schedule.json" });
   try {
     const r = await shell(
-      `deno run -A cli.ts simulate specs/pc_swapped_waits.ts --seed 3 --out ${file}`,
+      `deno run --allow-read --allow-write ${ROOT}cli.ts simulate ${ROOT}specs/pc_swapped_waits.ts --seed 3 --out ${file}`,
     );
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /VIOLATION of 'deadlock' \(deadlock\), found by simulation/);
     assert.equal(story(r.out).length, 4);
     const [simulate, replay] = [...r.out.matchAll(/^reproduce: (.*)$/gm)].map((m) => m[1]!);
-    assert.ok(simulate?.startsWith("deno run -A cli.ts simulate specs/pc_swapped_waits.ts"));
-    assert.equal(replay, `deno run -A cli.ts replay ${file}`);
+    assert.ok(
+      simulate?.startsWith(
+        `deno run --allow-read --allow-write ${ROOT}cli.ts simulate ${ROOT}specs/pc_swapped_waits.ts`,
+      ),
+      simulate,
+    );
+    assert.equal(replay, `deno run --allow-read ${ROOT}cli.ts replay ${file}`);
     const again = await shell(simulate!);
     assert.equal(again.code, 1);
     assert.deepEqual(story(again.out), story(r.out));
@@ -278,7 +298,7 @@ Deno.test("cli: options of one command are refused by the others, with a clear m
   assert.match(twoFiles.err, /simulate takes exactly one spec file/);
   const help = await cli("--help");
   assert.match(help.out, /ipcspec sweep <spec file> --param name=1\.\.4/);
-  assert.match(help.out, /ipcspec replay <schedule file>/);
+  assert.match(help.out, /ipcspec replay <schedule file or ITF trace>/);
 });
 
 Deno.test("cli sweep and simulate --format json: the result as data", async () => {
@@ -293,7 +313,10 @@ Deno.test("cli sweep and simulate --format json: the result as data", async () =
     "json",
   );
   assert.equal(s.code, 1);
-  const sweep = JSON.parse(s.out);
+  const doc = JSON.parse(s.out);
+  assertValidResult(doc);
+  assert.equal(doc.command, "sweep");
+  const sweep = doc.sweep;
   assert.deepEqual(sweep.smallest.params, { slots: 2, producers: 2 });
   assert.equal(sweep.smallest.result.violation.transitions.length, 29);
   const m = await cli(
@@ -307,7 +330,10 @@ Deno.test("cli sweep and simulate --format json: the result as data", async () =
     "/tmp/ipcspec-cli-json.schedule.json",
   );
   assert.equal(m.code, 1);
-  const sim = JSON.parse(m.out);
+  const mdoc = JSON.parse(m.out);
+  assertValidResult(mdoc);
+  const sim = mdoc.simulation;
+  assert.ok(sim.violation.states.length > 0);
   assert.equal(sim.violation.property, "deadlock");
   assert.equal(sim.scheduleFile, "/tmp/ipcspec-cli-json.schedule.json");
   await Deno.remove(sim.scheduleFile);

@@ -3,6 +3,7 @@
 // and, for the real exit code and stderr, as a subprocess.
 
 import assert from "node:assert/strict";
+import { assertValidResult } from "./reporters/_schema.ts";
 import { cli, deno, path, type Run } from "./_cli.ts";
 import { compileFor, generatedSource } from "../cli/_compile.ts";
 import { loadSpec } from "./_pins.ts";
@@ -47,7 +48,7 @@ Deno.test("cli: a violation exits 1 with the story", async () => {
   assert.match(r.out, /consumer#0 waits on wait\(full\) \(full = 0\), holding mutex/);
   assert.match(
     r.out,
-    /^replay: deno run -A cli.ts check .*pc_swapped_waits\.ts --spec pc_swapped_waits --replay 0:/m,
+    /^replay: deno run --allow-read \/\S+\/cli\.ts check \/\S*pc_swapped_waits\.ts --spec pc_swapped_waits --replay 0:/m,
   );
 });
 
@@ -165,22 +166,26 @@ Deno.test("cli: --spec picks one spec, and an unknown name exits 3", async () =>
 Deno.test("cli: --format json parses as JSON", async () => {
   const one = await cli("check", path("specs/pc_swapped_waits.ts"), "--format", "json");
   assert.equal(one.code, 1);
-  const r = JSON.parse(one.out);
+  const doc = JSON.parse(one.out);
+  assertValidResult(doc);
+  assert.equal(doc.schemaVersion, 1);
+  assert.equal(doc.exitCode, 1);
+  const r = doc.results[0];
   assert.equal(r.spec, "pc_swapped_waits");
   assert.equal(r.verdict, "violation");
   assert.equal(r.violation.property, "deadlock");
   assert.equal(r.violation.transitions.length, 4);
   assert.equal(typeof r.stats.states, "number");
   const all = await cli("check", path("specs/"), "--format", "json");
-  const list = JSON.parse(all.out);
-  assert.ok(Array.isArray(list));
-  const names = list.map((x: { spec: string }) => x.spec);
+  const allDoc = JSON.parse(all.out);
+  assertValidResult(allDoc);
+  const names = allDoc.results.map((x: { spec: string }) => x.spec);
   for (const name of ["pc_channel", "pc_no_mutex", "pc_rendezvous", "pc_semaphore"]) {
     assert.ok(names.includes(name), name);
   }
   const bad = await cli("check", path("specs/"), "--format", "xml");
   assert.equal(bad.code, 3);
-  assert.match(bad.err, /--format must be text, json, mermaid or dot, got 'xml'/);
+  assert.match(bad.err, /--format must be text, json, itf, mermaid or dot, got 'xml'/);
 });
 
 Deno.test("cli: --expect over specs/ exits 0", async () => {
@@ -223,10 +228,11 @@ Deno.test("cli: the printed replay command carries the --param overrides", async
   const first = await cli("check", path("specs/pc_swapped_waits.ts"), ...args);
   assert.equal(first.code, 1);
   assert.match(first.out, /deadlock: 4 processes blocked/);
-  const hint = /^replay: deno run -A cli.ts check \S+ --spec pc_swapped_waits (.*) --replay (\S+)$/m
-    .exec(
-      first.out,
-    );
+  const hint =
+    /^replay: deno run --allow-read \S+ check \S+ --spec pc_swapped_waits (.*) --replay (\S+)$/m
+      .exec(
+        first.out,
+      );
   assert.ok(hint, first.out);
   assert.equal(hint[1], args.join(" "));
   const r = await cli("check", path("specs/pc_swapped_waits.ts"), ...args, "--replay", hint[2]!);

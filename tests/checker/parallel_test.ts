@@ -143,7 +143,7 @@ Deno.test("check --workers 2 prints the sequential verdict and rejects the optio
   const file = "specs/pc_no_mutex.ts";
   const code = await main(["check", file, "--workers", "2", "--format", "json"], io);
   assert.equal(code, 1);
-  const r = JSON.parse(lines.join("\n")) as CheckResult;
+  const r = JSON.parse(lines.join("\n")).results[0] as CheckResult;
   assert.equal(r.verdict, "violation");
   assert.equal(r.stats.workers, 2);
   const seq = check(byExport("pcNoMutex").spec, { store: "fingerprint" });

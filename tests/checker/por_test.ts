@@ -453,7 +453,7 @@ Deno.test("ipcspec check --por: the reduced search, its stats, and a trace that 
   assert.match(ok.out, /partial-order reduction: [\d,]+ states expanded through ample sets/);
   const bad = await cli("check", path("specs/pc_no_mutex.ts"), "--por", "--format", "json");
   assert.equal(bad.code, 1, bad.err);
-  const v = JSON.parse(bad.out).violation;
+  const v = JSON.parse(bad.out).results[0].violation;
   assert.equal(v.property, "exactly once");
   const trace = `${v.init}:${v.transitions.join(",")}`;
   const again = await cli("check", path("specs/pc_no_mutex.ts"), "--replay", trace);

@@ -240,7 +240,7 @@ Deno.test("cli: --store and --bitstate-bits", async () => {
     ),
     0,
   );
-  const json = JSON.parse(lines.join("\n"));
+  const json = JSON.parse(lines.join("\n")).results[0];
   assert.equal(json.stats.store, "bitstate");
   assert.equal(json.stats.hashFactor, 2 ** 16 / 132);
   lines.length = 0;
