@@ -37,6 +37,11 @@ const OPTIONS = {
   "require-coverage": { type: "boolean" },
   interpret: { type: "boolean" },
   "dump-code": { type: "string" },
+  distributed: { type: "string" },
+  nats: { type: "string" },
+  jobs: { type: "string" },
+  "worker-timeout": { type: "string" },
+  "job-seconds": { type: "string" },
   help: { type: "boolean", short: "h" },
   ...SIMULATION_OPTIONS,
 } as const;

@@ -24,6 +24,7 @@ import { type CliIO, EXIT } from "./_io.ts";
 import { UsageError, type Values } from "./_options.ts";
 import { exportName, type LoadedSpec, selectSpecs } from "./_specs.ts";
 import { replayTrace } from "./_trace_replay.ts";
+import { checkOnDistributed, distributedTarget } from "./_distributed.ts";
 import { USAGE } from "./_usage.ts";
 
 const SEVERITY: Record<Verdict, number> = { ok: 0, incomplete: 1, violation: 2, error: 3 };
@@ -50,6 +51,7 @@ const SEVERITY: Record<Verdict, number> = { ok: 0, incomplete: 1, violation: 2, 
 export async function checkCommand(paths: string[], values: Values, io: CliIO): Promise<number> {
   if (paths.length === 0) throw new UsageError(`no spec file given\n\n${USAGE}`);
   const settings = checkSettings(values);
+  distributedTarget(values, settings);
   const dumpFile = await dumpTarget(settings.dumpCode);
   const specs = await selectSpecs(paths, values.spec);
   if (dumpFile !== undefined) {
@@ -110,7 +112,15 @@ async function checkAll(
   let coverageFailures = 0;
   const results: CheckResult[] = [];
   for (const { file, spec } of specs) {
-    const result = await checkOne(file, spec, settings, signal, progress ? io : undefined);
+    const result = await checkOne(
+      file,
+      spec,
+      settings,
+      values,
+      signal,
+      progress ? io : undefined,
+      io,
+    );
     results.push(result);
     if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;
     if (!report(file, spec, result, settings, expect, io)) mismatches++;
@@ -136,8 +146,10 @@ async function checkOne(
   file: string,
   spec: Spec,
   settings: CheckSettings,
+  values: Values,
   signal: AbortSignal,
   progress: CliIO | undefined,
+  io: CliIO,
 ): Promise<CheckResult> {
   const { limits } = settings;
   const common = {
@@ -150,6 +162,10 @@ async function checkOne(
       ? { onProgress: (p: Progress) => progress.err(progressLine(spec.name, p)) }
       : {}),
   };
+  const url = distributedTarget(values, settings);
+  if (url !== undefined) {
+    return await checkOnDistributed(url, file, spec, settings, values, common, io);
+  }
   if (settings.workers > 1) {
     return await checkParallel(
       { module: pathToFileURL(resolve(file)).href, export: await exportName(file, spec) },

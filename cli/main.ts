@@ -17,6 +17,7 @@ import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 import { sweepCommand } from "./sweep.ts";
 import { USAGE } from "./_usage.ts";
+import { NETWORK_OPTIONS, swarmCommand, workerCommand } from "./_network.ts";
 
 export { type CliIO, EXIT };
 
@@ -30,6 +31,8 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ["sweep", sweepCommand],
   ["simulate", simulateCommand],
   ["replay", replayCommand],
+  ["worker", workerCommand],
+  ["swarm", swarmCommand],
 ]);
 
 /**
@@ -79,6 +82,11 @@ async function run(args: string[], io: CliIO): Promise<number> {
       if (name in values) {
         throw new UsageError(`--${name} is an option of sweep and simulate, not of ${command}`);
       }
+    }
+  }
+  for (const [name, takers] of NETWORK_OPTIONS) {
+    if (name in values && !takers.includes(command ?? "")) {
+      throw new UsageError(`--${name} is an option of ${takers.join(" and ")}, not of ${command}`);
     }
   }
   const chosen = command === undefined ? undefined : COMMANDS.get(command);
