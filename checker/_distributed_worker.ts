@@ -133,12 +133,27 @@ async function serveOne(
     return true;
   }
   if (swarm !== undefined && options.signal?.aborted !== true) {
-    const took = await swarm.takeOne(
-      () => idle.offer === undefined && options.signal?.aborted !== true,
-      (busy) => idle.busy = busy,
-    );
-    if (took) return true;
-    if (idle.offer !== undefined) return false;
+    // Wait for a swarm job, unless an offer comes first (the job then goes back).
+    const pulled = swarm.pull();
+    const offered = idle.sleep(1500).then(() => "woken" as const);
+    const first = await Promise.race([pulled, offered]);
+    if (first === "woken") {
+      void pulled.then((m) => m?.nak());
+      return false;
+    }
+    idle.wake();
+    if (first === null) return false;
+    if (idle.offer !== undefined) {
+      first.nak();
+      return false;
+    }
+    idle.busy = true;
+    try {
+      await swarm.run(first);
+    } finally {
+      idle.busy = false;
+    }
+    return true;
   }
   await idle.sleep(swarm === undefined ? 1000 : 200);
   return false;

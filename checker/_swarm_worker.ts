@@ -91,37 +91,21 @@ export class SwarmTaker {
     return this.#consumer;
   }
 
-  /**
-   * Waits up to `millis` for a job and runs it, unless `wanted()` says the
-   * worker has something else to do (the job then goes back to the queue).
-   * Whether a job was run.
-   */
-  async takeOne(
-    wanted: () => boolean,
-    onBusy: (busy: boolean) => void,
-    millis = 500,
-  ): Promise<boolean> {
+  /** Waits up to `millis` (at least 1000) for a job; null when none came. */
+  async pull(millis = 1000): Promise<JsMsg | null> {
     const consumer = await this.#getConsumer();
-    if (consumer === undefined) return false;
-    let m: JsMsg | null;
+    if (consumer === undefined) return null;
     try {
-      m = await consumer.next({ expires: millis });
+      return await consumer.next({ expires: Math.max(1000, millis) });
     } catch {
       this.#consumer = undefined;
-      return false;
+      return null;
     }
-    if (m === null) return false;
-    if (!wanted()) {
-      m.nak();
-      return false;
-    }
-    onBusy(true);
-    try {
-      await this.#run(m);
-    } finally {
-      onBusy(false);
-    }
-    return true;
+  }
+
+  /** Runs a job taken from the queue, publishes its result and acknowledges it. */
+  async run(m: JsMsg): Promise<void> {
+    await this.#run(m);
   }
 
   async #run(m: JsMsg): Promise<void> {

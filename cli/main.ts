@@ -79,6 +79,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const [command, ...paths] = positionals;
   if (command !== "sweep" && command !== "simulate" && command !== "replay") {
     for (const name of Object.keys(SIMULATION_OPTIONS)) {
+      if (name === "seed" && command === "swarm") continue; // the seed of the jobs' seeds
       if (name in values) {
         throw new UsageError(`--${name} is an option of sweep and simulate, not of ${command}`);
       }
