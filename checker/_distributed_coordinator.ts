@@ -55,6 +55,8 @@ export interface RunEnd {
   readonly batches: number;
   readonly bytes: number;
   readonly hosts: readonly string[];
+  /** Seconds from the start to every worker having loaded the spec (not in the search's time). */
+  readonly setupSeconds: number;
 }
 
 /** One distributed search, from recruiting its workers to its outcome. */
@@ -70,6 +72,9 @@ export class DistributedCoordinator {
   #depth = 0;
   #initial = 0;
   #hosts: string[] = [];
+  readonly #created = performance.now();
+  /** When every worker had loaded the spec (the search's clock starts there). */
+  #ready: number | undefined;
 
   constructor(
     nc: NatsConnection,
@@ -183,6 +188,7 @@ export class DistributedCoordinator {
     const deadline = performance.now() + 1000 * (this.#options.recruitSeconds ?? 30);
     for (let k = 0; k < this.#n; k++) await this.#recruit(k, deadline);
     const ready = await this.#inbox.wait<FromPartition>("ready");
+    this.#ready = performance.now();
     const failed = ready.find((r) => r.t === "failed");
     if (failed?.t === "failed") {
       return {
@@ -255,7 +261,8 @@ export class DistributedCoordinator {
   }
 
   async #finish(ended: End, clock: EngineClock): Promise<RunEnd> {
-    const seconds = clock.seconds();
+    const seconds = (performance.now() - (this.#ready ?? this.#created)) / 1000;
+    const setupSeconds = ((this.#ready ?? performance.now()) - this.#created) / 1000;
     const last = this.#last;
     const states = last.reduce((n, r) => n + r.states, 0);
     const transitions = last.reduce((n, r) => n + r.transitions, 0);
@@ -316,6 +323,7 @@ export class DistributedCoordinator {
       batches: last.reduce((n, r) => n + r.batches, 0),
       bytes: last.reduce((n, r) => n + r.bytes, 0),
       hosts: this.#hosts,
+      setupSeconds,
     };
   }
 }

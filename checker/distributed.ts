@@ -104,6 +104,8 @@ export interface DistributedResult extends CheckResult {
     readonly bytes: number;
     readonly bytesPerState: number;
     readonly hosts: readonly string[];
+    /** Seconds spent recruiting the workers and loading the spec, before the search's clock. */
+    readonly setupSeconds: number;
   };
 }
 
@@ -114,7 +116,7 @@ function errorResult(spec: string, message: string): DistributedResult {
     verdict: "error",
     error: { message },
     stats: emptyStats(),
-    traffic: { batches: 0, bytes: 0, bytesPerState: 0, hosts: [] },
+    traffic: { batches: 0, bytes: 0, bytesPerState: 0, hosts: [], setupSeconds: 0 },
   };
 }
 
@@ -217,6 +219,7 @@ function finalResult(
     bytes: ended.bytes,
     bytesPerState: stats.states > 0 ? ended.bytes / stats.states : 0,
     hosts: ended.hosts,
+    setupSeconds: ended.setupSeconds,
   };
   if (ended.lost !== undefined && result.incomplete !== undefined) {
     return { ...result, stats, traffic, incomplete: { ...result.incomplete, message: ended.lost } };

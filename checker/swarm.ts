@@ -26,6 +26,7 @@
 import { connect } from "@nats-io/transport-node";
 import type { Checkable, Model } from "../model/model.ts";
 import { explainTrace } from "./explain.ts";
+import { replay } from "./replay.ts";
 import type { Counterexample } from "./result.ts";
 import { errorMessage } from "./_search.ts";
 import type { SpecModule } from "./parallel.ts";
@@ -107,9 +108,23 @@ function randomSeed(): number {
   return (Date.now() ^ (Math.random() * 0x100000000)) >>> 0;
 }
 
+/**
+ * A liveness counterexample replays when its path is one of the model's
+ * and, for a cycle, the state before `loopStart` is the last state (the
+ * job's liveness checker judged the property; the path is checked here).
+ */
+function lassoReplays(model: Model, v: Counterexample): boolean {
+  const r = replay(model, { init: v.init, transitions: [...v.transitions] });
+  if (r.error !== undefined || r.failure !== undefined) return false;
+  if (v.loopStart === undefined) return true;
+  const a = r.states[v.loopStart], b = r.states[r.states.length - 1];
+  return a !== undefined && b !== undefined && a.every((x, i) => x === b[i]);
+}
+
 /** The replayed counterexample of a job's violation, or undefined when it does not replay. */
 function replayed(model: Model, v: Counterexample): Counterexample | undefined {
   try {
+    if (v.kind === "liveness") return lassoReplays(model, v) ? v : undefined;
     const again = explainTrace(model, { init: v.init, transitions: [...v.transitions] });
     return typeof again !== "string" && again.property === v.property ? again : undefined;
   } catch {

@@ -88,6 +88,11 @@ export class Cluster {
     return new Cluster(`nats://127.0.0.1:${port}`, server, dir);
   }
 
+  /** The server's process id. */
+  get serverPid(): number {
+    return this.#server.pid;
+  }
+
   /** Starts `n` worker processes. */
   startWorkers(n: number, extra: string[] = []): Deno.ChildProcess[] {
     const started: Deno.ChildProcess[] = [];
