@@ -101,16 +101,24 @@ export { mutexOffset } from "./model/primitives/mutex.ts";
 export { resolvePids } from "./model/primitives/direct.ts";
 
 // ----------------------------------------------------------------------------
-// Writing engines: the interface a compiled spec presents to the checker.
+// Writing engines: the interface a compiled spec presents to the checker: a small core and
+// optional facets (explanation, processes, liveness, coverage, reduction, symmetry, code).
 export type {
+  Coverage,
+  Explanation,
   FireFailure,
+  GeneratedCode,
+  Liveness,
   LivenessInfo,
   Model,
+  PartialOrderReduction,
+  Processes,
   PropertyInfo,
   SuccessorSink,
   Symmetry,
   TransitionInfo,
 } from "./model/model.ts";
+export { enabled, fire } from "./checker/_fire.ts";
 
 // ----------------------------------------------------------------------------
 // The bundled engines, their stores and raw outcomes.

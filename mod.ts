@@ -68,6 +68,7 @@
 export { errorText, Spec, spec, SpecError, System, system } from "./model/mod.ts";
 export type {
   Checkable,
+  CompileOptions,
   Disposition,
   Expectation,
   ParamDecl,

@@ -4,7 +4,7 @@
 
 import fc from "fast-check";
 import type { Checkable } from "../model/model.ts";
-import type { ParamInput } from "../model/spec.ts";
+import type { ParamInput } from "../model/types.ts";
 
 /** A parameter value in a sweep: a number, or a boolean for a boolean parameter. */
 export type ParamValue = number | boolean;

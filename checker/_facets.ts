@@ -1,13 +1,13 @@
-// Private module: the one place where the checker reads what a model may
-// offer beyond its core (name, width, transitions, properties, init,
-// expand, check, stuck): liveness, processes, stepping one transition at
-// a time, coverage, partial-order reduction and symmetry. Each function
-// gives the narrow view one part of the checker needs, read once, outside
-// any search loop. (The reporters, report.ts and explain.ts, read the
-// model's explanations themselves.)
+// Private module: the narrow views parts of the checker need of a model's
+// facets (liveness with its processes, stepping one transition at a time,
+// coverage, partial-order reduction, symmetry), read once, outside any
+// search loop. A model without a facet gets the view that needs nothing of
+// it (no liveness properties, no blocking points, no ample sets), except
+// where the check cannot go on without it, which is an error naming the
+// model and the facet.
 
 import type { FireFailure, LivenessInfo, Model, SuccessorSink, Symmetry } from "../model/model.ts";
-
+import { enabled, fire } from "./_fire.ts";
 /** What liveness checking reads of a model. */
 export interface LivenessView {
   /** The liveness properties (may be empty). */
@@ -26,18 +26,35 @@ export interface LivenessView {
 
 /** The liveness properties of a model (may be empty). */
 export function livenessProperties(model: Model): readonly LivenessInfo[] {
-  return model.liveness;
+  return model.liveness?.properties ?? [];
 }
 
 /** The liveness view of a model. */
 export function livenessOf(model: Model): LivenessView {
+  const liveness = model.liveness;
+  const processes = model.processes;
+  if (liveness === undefined || liveness.properties.length === 0) {
+    return {
+      properties: [],
+      holds: () => false,
+      processNames: processes?.names ?? [],
+      movers: (t) => processes?.movers(t) ?? [],
+      primitiveOf: (t) => processes?.primitiveOf(t),
+      finished: (state, pid) => processes?.finished(state, pid) ?? false,
+    };
+  }
+  if (processes === undefined) {
+    throw new TypeError(
+      `Cannot check the liveness of '${model.name}': the model has liveness properties but no processes facet`,
+    );
+  }
   return {
-    properties: livenessProperties(model),
-    holds: (index, part, state) => model.live(index, part, state),
-    processNames: model.processNames,
-    movers: (t) => model.movers(t),
-    primitiveOf: (t) => model.primitiveOf(t),
-    finished: (state, pid) => model.finished(state, pid),
+    properties: liveness.properties,
+    holds: (index, part, state) => liveness.live(index, part, state),
+    processNames: processes.names,
+    movers: (t) => processes.movers(t),
+    primitiveOf: (t) => processes.primitiveOf(t),
+    finished: (state, pid) => processes.finished(state, pid),
   };
 }
 
@@ -52,15 +69,21 @@ export interface Stepper {
 /** The stepper of a model. */
 export function stepperOf(model: Model): Stepper {
   return {
-    enabled: (state) => model.enabled(state),
-    fire: (state, t) => model.fire(state, t),
+    enabled: (state) => enabled(model, state),
+    fire: (state, t) => fire(model, state, t),
   };
 }
 
 /** The process that fires each transition, by transition number. */
 export function processOfTransitions(model: Model): string[] {
+  const { explanation, processes } = model;
   const out: string[] = [];
-  for (let t = 0; t < model.transitionCount; t++) out.push(model.describe(t).process);
+  for (let t = 0; t < model.transitionCount; t++) {
+    out.push(
+      explanation?.describe(t).process ?? processes?.names[processes.movers(t)[0] ?? -1] ??
+        `transition ${t}`,
+    );
+  }
   return out;
 }
 
@@ -72,15 +95,16 @@ export interface CoverageView {
 
 /** The coverage view of a model. */
 export function coverageOf(model: Model): CoverageView {
+  const coverage = model.coverage;
   return {
-    blockingPoints: model.blockingPoints,
-    blockedPoints: (state, out) => model.blockedPoints(state, out),
+    blockingPoints: coverage?.points ?? [],
+    blockedPoints: (state, out) => coverage?.blocked(state, out),
   };
 }
 
 /** What partial-order reduction reads of a model. */
 export interface ReductionView {
-  /** The model's ample sets, if it offers any (see `Model.ample`). */
+  /** The model's ample sets, if it offers any (see `PartialOrderReduction.ample`). */
   readonly ample: ((state: Int32Array, sink: SuccessorSink) => number) | undefined;
   /** The model's reduction epoch now. */
   epoch(): number | undefined;
@@ -90,11 +114,11 @@ export interface ReductionView {
 
 /** The reduction view of a model. */
 export function reductionOf(model: Model): ReductionView {
-  const ample = model.ample;
+  const reduction = model.reduction;
   return {
-    ample: ample === undefined ? undefined : (state, sink) => ample.call(model, state, sink),
-    epoch: () => model.reductionEpoch,
-    off: model.reductionOff,
+    ample: reduction === undefined ? undefined : (state, sink) => reduction.ample(state, sink),
+    epoch: () => reduction?.epoch,
+    off: reduction?.off,
   };
 }
 

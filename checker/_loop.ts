@@ -16,7 +16,7 @@ import {
   type SearchLimits,
   type SearchOutcome,
 } from "./_search.ts";
-import type { EngineEnd } from "./_outcome.ts";
+import type { EngineEnd } from "./_search.ts";
 import type { IncompleteReason } from "./result.ts";
 
 /** The wall clock of a search: the time limit, time slices and progress reports. */

@@ -8,37 +8,18 @@
 // string saying why.
 
 import type { Model } from "../model/model.ts";
-import { type Found, limitMessage, type SearchLimits, type SearchOutcome } from "./_search.ts";
+import {
+  type EngineEnd,
+  type Finding,
+  type Found,
+  limitMessage,
+  type SearchLimits,
+  type SearchOutcome,
+} from "./_search.ts";
 import type { IncompleteReason } from "./result.ts";
 import type { ExactStore } from "./_store.ts";
 import type { InsertSink } from "./_sink.ts";
 import type { EngineClock } from "./_loop.ts";
-
-/**
- * A violation or bound met while expanding: a new state violating an
- * invariant (`transition` -1), or a failing transition of the state at `at`.
- */
-export interface Finding<L> {
-  /** The property. */
-  readonly property: number;
-  /** The violating state, or the state whose transition failed. */
-  readonly at: L;
-  /** The failing transition, or -1 for an invariant. */
-  readonly transition: number;
-  /** The failure message, for a failing transition. */
-  readonly message?: string | undefined;
-}
-
-/** How a search ended, as the engine saw it. */
-export interface EngineEnd<L> {
-  readonly status: SearchOutcome["status"];
-  readonly reason?: IncompleteReason | undefined;
-  /** A state with nothing enabled that violates a property (deadlock, final). */
-  readonly stuck?: { readonly property: number; readonly at: L } | undefined;
-  /** What the spec's code threw, and the state being expanded (none: an initial state). */
-  readonly error?: { readonly cause: unknown; readonly at: L | undefined } | undefined;
-  readonly depth: number;
-}
 
 /** A path of transitions from an initial state, or why it could not be rebuilt. */
 export type PathOrWhy = { init: number; transitions: number[] } | string;

@@ -6,7 +6,8 @@
 import type { Model } from "../model/model.ts";
 import type { CompactOutcome } from "./bfs_compact.ts";
 import { EngineClock } from "./_loop.ts";
-import { buildOutcome, type EngineEnd, type PathOrWhy } from "./_outcome.ts";
+import { buildOutcome, type PathOrWhy } from "./_outcome.ts";
+import type { EngineEnd } from "./_search.ts";
 import { errorMessage } from "./_search.ts";
 import type { IncompleteReason } from "./result.ts";
 import { type Done, expectDone, type Pool, WorkerFailure } from "./_parallel_pool.ts";
@@ -26,7 +27,7 @@ import {
   unitsOf,
   type WorkerFinding,
 } from "./_parallel_shared.ts";
-import type { ParallelOptions, SpecModule } from "./parallel.ts";
+import type { ParallelOptions, SpecModule } from "./_parallel_options.ts";
 
 /** How the search ended, before paths are rebuilt. */
 interface End {

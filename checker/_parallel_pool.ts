@@ -2,7 +2,7 @@
 // answering the coordinator's requests in order.
 
 import type { FromWorker, ToWorker } from "./_parallel_shared.ts";
-import type { SpecModule } from "./parallel.ts";
+import type { SpecModule } from "./_parallel_options.ts";
 
 /** A worker's reply to a phase. */
 export type Done = Extract<FromWorker, { type: "done" }>;

@@ -33,7 +33,7 @@
 
 import { GapScan, hash64 } from "./_fingerprint_store.ts";
 import type { StoreReport } from "./_compact_store.ts";
-import type { Finding } from "./_outcome.ts";
+import type { Finding } from "./_search.ts";
 
 /**
  * Indices into the control block (an Int32Array over a SharedArrayBuffer).

@@ -8,7 +8,7 @@
 import type { Model, SuccessorSink } from "../model/model.ts";
 import type { ExactStore } from "./_store.ts";
 import type { ReductionCounts } from "./_por.ts";
-import type { Finding } from "./_outcome.ts";
+import type { Finding } from "./_search.ts";
 import type { CompactStore, StateQueue } from "./_compact_store.ts";
 
 /**

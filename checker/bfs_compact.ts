@@ -34,7 +34,8 @@
 import type { Model } from "../model/model.ts";
 import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { SlicedSearch } from "./_loop.ts";
-import { buildOutcome, type EngineEnd, type PathOrWhy } from "./_outcome.ts";
+import { buildOutcome, type PathOrWhy } from "./_outcome.ts";
+import type { EngineEnd } from "./_search.ts";
 import { CompactSink, type StateRef } from "./_sink.ts";
 import {
   type CompactStore,

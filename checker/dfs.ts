@@ -16,7 +16,8 @@ import type { Model } from "../model/model.ts";
 import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { InsertSink } from "./_sink.ts";
 import { SlicedSearch } from "./_loop.ts";
-import { type EngineEnd, exactOutcome } from "./_outcome.ts";
+import { exactOutcome } from "./_outcome.ts";
+import type { EngineEnd } from "./_search.ts";
 import { ExactStore } from "./_store.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
 

@@ -16,7 +16,7 @@
  */
 
 import type { Checkable, Model } from "../model/model.ts";
-import type { ParamInput } from "../model/spec.ts";
+import type { ParamInput } from "../model/types.ts";
 import { contextSwitches, nothingFound, processTable, randomRuns, walk } from "./_schedule.ts";
 import { errorMessage } from "./_search.ts";
 import { explainTrace } from "./explain.ts";

@@ -16,7 +16,7 @@
 
 import fc from "fast-check";
 import type { Checkable } from "../model/model.ts";
-import type { ParamInput } from "../model/spec.ts";
+import type { ParamInput } from "../model/types.ts";
 import {
   type Grid,
   gridArbitrary,

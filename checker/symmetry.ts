@@ -16,15 +16,15 @@
 
 import { stepperOf, symmetryOf } from "./_facets.ts";
 import type {
-  BlockedProcess,
-  Change,
-  FireFailure,
-  LivenessInfo,
+  Coverage,
+  Explanation,
+  GeneratedCode,
+  Liveness,
   Model,
+  Processes,
   PropertyInfo,
   SuccessorSink,
   Symmetry,
-  TransitionInfo,
 } from "../model/model.ts";
 import { errorMessage, initialStates, type SearchOutcome } from "./_search.ts";
 import type { Trace } from "./replay.ts";
@@ -82,14 +82,22 @@ class Quotient implements QuotientModel {
   get properties(): readonly PropertyInfo[] {
     return this.#m.properties;
   }
-  get liveness(): readonly LivenessInfo[] {
+  // The facets that do not depend on which representative a state is are
+  // the model's own, forwarded as they are.
+  get explanation(): Explanation | undefined {
+    return this.#m.explanation;
+  }
+  get processes(): Processes | undefined {
+    return this.#m.processes;
+  }
+  get liveness(): Liveness | undefined {
     return this.#m.liveness;
   }
-  get blockingPoints(): readonly string[] {
-    return this.#m.blockingPoints;
+  get coverage(): Coverage | undefined {
+    return this.#m.coverage;
   }
-  get processNames(): readonly string[] {
-    return this.#m.processNames;
+  get code(): GeneratedCode | undefined {
+    return this.#m.code;
   }
 
   init(emit: (state: Int32Array) => void): void {
@@ -125,47 +133,8 @@ class Quotient implements QuotientModel {
     return this.#m.check(state);
   }
 
-  fire(state: Int32Array, transition: number): Int32Array | FireFailure {
-    const next = this.#m.fire(state, transition);
-    if (next instanceof Int32Array) this.#sym.canonicalize(next);
-    return next;
-  }
-
   stuck(state: Int32Array): number {
     return this.#m.stuck(state);
-  }
-  explain(property: number, state: Int32Array): string {
-    return this.#m.explain(property, state);
-  }
-  enabled(state: Int32Array): number[] {
-    return this.#m.enabled(state);
-  }
-  describe(transition: number): TransitionInfo {
-    return this.#m.describe(transition);
-  }
-  diff(before: Int32Array, after: Int32Array): Change[] {
-    return this.#m.diff(before, after);
-  }
-  blocked(state: Int32Array): BlockedProcess[] {
-    return this.#m.blocked(state);
-  }
-  format(state: Int32Array): string {
-    return this.#m.format(state);
-  }
-  live(index: number, part: "p" | "q", state: Int32Array): boolean {
-    return this.#m.live(index, part, state);
-  }
-  blockedPoints(state: Int32Array, out: Uint8Array): void {
-    this.#m.blockedPoints(state, out);
-  }
-  finished(state: Int32Array, pid: number): boolean {
-    return this.#m.finished(state, pid);
-  }
-  primitiveOf(transition: number): string | undefined {
-    return this.#m.primitiveOf(transition);
-  }
-  movers(transition: number): readonly number[] {
-    return this.#m.movers(transition);
   }
 }
 

@@ -1,14 +1,9 @@
 // Private to the CLI: compiling a spec to generated code or for the
 // interpreter (--interpret), and writing the generated code (--dump-code).
-//
-// The model side grows `Checkable.compile(params, { interpret })` and
-// `model.code?.source` in a parallel change; until both are merged, the
-// two functions below reach them through one narrow cast each, and this is
-// the only place that knows their shape.
 
 import { dirname } from "node:path";
 import type { Checkable, Model } from "../model/model.ts";
-import type { ParamInput } from "../model/spec.ts";
+import type { ParamInput } from "../model/types.ts";
 import type { CliIO } from "./_io.ts";
 import { UsageError } from "./_options.ts";
 
@@ -18,18 +13,14 @@ export interface CompileChoice {
   readonly interpret: boolean;
 }
 
-/** `Checkable.compile` with its options argument (see the note at the top). */
-type CompileWithOptions = (params: ParamInput, options: { interpret: true }) => Model;
-
 /** Compiles `spec` with `params`, for the interpreter when `choice.interpret`. */
 export function compileFor(spec: Checkable, params: ParamInput, choice: CompileChoice): Model {
-  if (!choice.interpret) return spec.compile(params);
-  return (spec.compile as CompileWithOptions).call(spec, params, { interpret: true });
+  return choice.interpret ? spec.compile(params, { interpret: true }) : spec.compile(params);
 }
 
 /** The generated successor JavaScript of `model`, or undefined when it was interpreted. */
 export function generatedSource(model: Model): string | undefined {
-  return (model as Model & { readonly code?: { readonly source?: string } }).code?.source;
+  return model.code?.source;
 }
 
 /** `spec` itself, or (with `--interpret`) a spec whose every compile uses the interpreter. */

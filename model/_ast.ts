@@ -220,7 +220,7 @@ export interface OpImpl {
   choiceText?(choice: number): string;
   /**
    * How a signal handler interrupts the call while the caller is blocked in
-   * it (ipc-semantics.md §6.4): `EINTR` goes to `status` and the caller
+   * it (docs/semantics.md §6.4): `EINTR` goes to `status` and the caller
    * moves past the call, unless the handler asked for `SA_RESTART` and the
    * call is `restartable`. Without it a blocked call stays blocked (as if
    * restarted), so code need not model `EINTR` it never sees.

@@ -11,7 +11,14 @@
  * @module
  */
 
-export type { BlockedProcess, Change, Checkable, Fairness, PropertyKind } from "./model.ts";
+export type {
+  BlockedProcess,
+  Change,
+  Checkable,
+  CompileOptions,
+  Fairness,
+  PropertyKind,
+} from "./model.ts";
 export * from "./spec.ts";
 export * from "./spec_error.ts";
 export * from "./steps.ts";

@@ -164,7 +164,7 @@ Deno.test("random systems: every counterexample replays, is explained as the sam
       assert.ok(typeof again !== "string", again as string);
       assert.equal(again.property, v.property);
       assert.equal(again.kind, v.kind);
-      const movers = v.transitions.map((t) => c.model.describe(t).process);
+      const movers = v.transitions.map((t) => c.model.explanation!.describe(t).process);
       assert.ok(
         followMovers(c.ref, movers, v.property),
         `the reference cannot follow ${movers.join(" ")} to '${v.property}'`,
