@@ -8,8 +8,8 @@ import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { Model } from "../model/model.ts";
 import type { CompactOutcome } from "./bfs_compact.ts";
 import { EngineClock } from "./_loop.ts";
-import { buildOutcome, type EngineEnd } from "./_outcome.ts";
-import { errorMessage } from "./_search.ts";
+import { buildOutcome } from "./_outcome.ts";
+import { type EngineEnd, errorMessage } from "./_search.ts";
 import type { IncompleteReason } from "./result.ts";
 import { firstFinding, type StateAt } from "./_parallel_shared.ts";
 import { Inbox, LostWorker } from "./_distributed_inbox.ts";
@@ -22,7 +22,7 @@ import {
   runSubjects,
   type ToPartition,
 } from "./_distributed_protocol.ts";
-import type { DistributedOptions } from "./distributed.ts";
+import type { DistributedOptions } from "./_distributed_options.ts";
 
 type Settled = Extract<FromPartition, { t: "settled" }>;
 type Expanded = Extract<FromPartition, { t: "expanded" }>;

@@ -141,8 +141,11 @@ async function serveOne(
       void pulled.then((m) => m?.nak());
       return false;
     }
+    if (first === null) {
+      await offered; // no job (or no swarm yet): wait for an offer, at most 1.5 s
+      return false;
+    }
     idle.wake();
-    if (first === null) return false;
     if (idle.offer !== undefined) {
       first.nak();
       return false;

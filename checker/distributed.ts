@@ -48,50 +48,17 @@
 
 import { connect } from "@nats-io/transport-node";
 import type { Model } from "../model/model.ts";
-import type { SearchHooks, SearchLimits } from "./_search.ts";
 import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 import { livenessProperties } from "./_facets.ts";
 import type { CheckResult } from "./result.ts";
-import type { SpecModule } from "./parallel.ts";
+import type { SpecModule } from "./_parallel_options.ts";
+import type { DistributedOptions } from "./_distributed_options.ts";
 import { loadSpec, specRef } from "./_distributed_spec.ts";
 import { DistributedCoordinator } from "./_distributed_coordinator.ts";
 import type { PartitionJob } from "./_distributed_protocol.ts";
 
 export { runWorker, type WorkerOptions } from "./_distributed_worker.ts";
-
-/**
- * Options of {@linkcode checkDistributed}.
- *
- * @example Three workers on a local server
- * ```ts
- * import type { DistributedOptions } from "./distributed.ts";
- *
- * const options: DistributedOptions = {
- *   servers: "nats://127.0.0.1:4222",
- *   workers: 3,
- *   params: { producers: 2 },
- * };
- * console.log(options.workers);
- * ```
- */
-export interface DistributedOptions extends SearchLimits, SearchHooks {
-  /** The NATS server(s) to connect to (`nats://host:4222`, comma-separated). */
-  servers: string;
-  /** Worker processes to recruit: one partition each. */
-  workers: number;
-  /** Parameter overrides (numbers, booleans, or their text). */
-  params?: Readonly<Record<string, number | boolean | string>>;
-  /** Aborting it stops the search as `incomplete` (`interrupted`). */
-  signal?: AbortSignal;
-  /** Seconds to wait for the workers to join (default 30). */
-  recruitSeconds?: number;
-  /** Heartbeat period in milliseconds (default 500). */
-  heartbeatMillis?: number;
-  /** Silence after which a worker (or the coordinator) counts as lost, in ms (default 10000). */
-  timeoutMillis?: number;
-  /** Successors per batch (default 1024). */
-  batch?: number;
-}
+export type { DistributedOptions } from "./_distributed_options.ts";
 
 /**
  * What {@linkcode checkDistributed} returns: the result, as for

@@ -29,7 +29,7 @@ import { explainTrace } from "./explain.ts";
 import { replay } from "./replay.ts";
 import type { Counterexample } from "./result.ts";
 import { errorMessage } from "./_search.ts";
-import type { SpecModule } from "./parallel.ts";
+import type { SpecModule } from "./_parallel_options.ts";
 import { decode } from "./_distributed_protocol.ts";
 import { loadSpec, specRef } from "./_distributed_spec.ts";
 import { planSwarm, type SwarmJob, type SwarmJobResult, swarmSubjects } from "./_swarm_jobs.ts";

@@ -93,14 +93,14 @@ export class Cluster {
     return this.#server.pid;
   }
 
-  /** Starts `n` worker processes. */
-  startWorkers(n: number, extra: string[] = []): Deno.ChildProcess[] {
+  /** Starts `n` worker processes (with `logs`, their stderr is piped, for {@linkcode logLine}). */
+  startWorkers(n: number, logs = false): Deno.ChildProcess[] {
     const started: Deno.ChildProcess[] = [];
     for (let i = 0; i < n; i++) {
       const w = new Deno.Command(Deno.execPath(), {
-        args: [...PROCESS_FLAGS, CLI, "worker", "--nats", this.url, ...extra],
+        args: [...PROCESS_FLAGS, CLI, "worker", "--nats", this.url],
         stdout: "null",
-        stderr: "null",
+        stderr: logs ? "piped" : "null",
       }).spawn();
       started.push(w);
       this.workers.push(w);
@@ -108,7 +108,16 @@ export class Cluster {
     return started;
   }
 
-  /** Runs the CLI with `args` (a coordinator): exit code, stdout and stderr. */
+  /** The CLI with `args` as a child process, stdout and stderr piped. */
+  spawn(args: string[]): Deno.ChildProcess {
+    return new Deno.Command(Deno.execPath(), {
+      args: [...PROCESS_FLAGS, CLI, ...args],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+  }
+
   async cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [...PROCESS_FLAGS, CLI, ...args],
@@ -133,5 +142,23 @@ export class Cluster {
     this.#server.kill("SIGTERM");
     await this.#server.status;
     await Deno.remove(this.#dir, { recursive: true });
+  }
+}
+
+/** Reads a worker's piped stderr until a line matches `pattern`, then drains the rest. */
+export async function logLine(worker: Deno.ChildProcess, pattern: RegExp): Promise<string> {
+  const reader = worker.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`the worker ended before logging ${pattern}:\n${text}`);
+    text += value;
+    const line = text.split("\n").find((l) => pattern.test(l));
+    if (line !== undefined) {
+      (async () => {
+        while (!(await reader.read().catch(() => ({ done: true }))).done) { /* drain */ }
+      })();
+      return line;
+    }
   }
 }

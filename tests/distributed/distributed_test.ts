@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { check, type CheckResult, explainTrace } from "../../mod.ts";
 import { bundledSpecs } from "../_pins.ts";
-import { Cluster, natsServerPath, skippedNotice } from "./_cluster.ts";
+import { Cluster, logLine, natsServerPath, skippedNotice } from "./_cluster.ts";
 
 const nats = natsServerPath();
 if (nats === undefined) {
@@ -63,7 +63,7 @@ Deno.test({
         const seq = check(b.spec, { store: "fingerprint" });
         assert.equal(dist.stats.workers, 3, name);
         const safe = seq.verdict === "ok" || seq.violation?.kind === "liveness";
-        if (safe && b.spec.compile().liveness.length > 0) {
+        if (safe && (b.spec.compile().liveness?.properties.length ?? 0) > 0) {
           assert.equal(dist.verdict, "error", name);
           assert.match(dist.error!.message, /does not check liveness properties/, name);
           assert.equal(dist.stats.states, seq.stats.states, name);
@@ -120,8 +120,8 @@ Deno.test({
   ignore: nats === undefined,
   fn: () =>
     withCluster(0, async (cluster) => {
-      const [victim] = cluster.startWorkers(3);
-      const run = cluster.cli([
+      const workers = cluster.startWorkers(3, true);
+      const run = cluster.spawn([
         "check",
         "specs/pc_semaphore.ts",
         "--param",
@@ -141,13 +141,14 @@ Deno.test({
         "--format",
         "json",
       ]);
-      // Let the workers join and the search start, then kill one.
-      await new Promise((r) => setTimeout(r, 2500));
-      victim!.kill("SIGKILL");
-      const out = await run;
-      const r = JSON.parse(out.stdout) as CheckResult;
-      assert.notEqual(r.verdict, "ok", out.stderr);
-      assert.equal(r.verdict, "incomplete", out.stdout);
+      // Once every worker joined the run, let the search start, then kill one.
+      await Promise.all(workers.map((w) => logLine(w, /joined run/)));
+      await new Promise((r) => setTimeout(r, 1500));
+      workers[1]!.kill("SIGKILL");
+      const out = await run.output();
+      const r = JSON.parse(new TextDecoder().decode(out.stdout)) as CheckResult;
+      assert.notEqual(r.verdict, "ok");
+      assert.equal(r.verdict, "incomplete", JSON.stringify(r));
       assert.equal(r.incomplete?.reason, "interrupted");
       assert.match(r.incomplete!.message, /was not heard from/);
       assert.equal(out.code, 2);
