@@ -9,6 +9,8 @@
  * | `sweep.ts`    | `sweep <spec file> --param n=1..4`: a grid of checks |
  * | `simulate.ts` | `simulate <spec file>`: random shrunk schedules      |
  * | `replay.ts`   | `replay <schedule file>`: re-run a simulation's find |
+ * | `worker.ts`   | `worker --nats URL`: a process of distributed runs   |
+ * | `swarm.ts`    | `swarm <spec file> --nats URL --jobs N`: a swarm     |
  *
  * `main.ts` dispatches on the command's name. Commands print through the
  * reporters (`reporters/`); the checker never imports the CLI. The entry
@@ -37,3 +39,4 @@ export { listCommand } from "./list.ts";
 export { sweepCommand } from "./sweep.ts";
 export { simulateCommand } from "./simulate.ts";
 export { replayCommand } from "./replay.ts";
+export { swarmCommand, workerCommand } from "./_network.ts";
