@@ -6,12 +6,11 @@
 
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { Model } from "../model/model.ts";
-import type { CompactOutcome } from "./bfs_compact.ts";
 import { EngineClock } from "./_loop.ts";
-import { buildOutcome } from "./_outcome.ts";
-import { type EngineEnd, errorMessage } from "./_search.ts";
+import { errorMessage } from "./_search.ts";
 import type { IncompleteReason } from "./result.ts";
-import { firstFinding, type StateAt } from "./_parallel_shared.ts";
+import { firstFinding } from "./_parallel_shared.ts";
+import { distributedOutcome, type End, type RunEnd, type Settled } from "./_distributed_outcome.ts";
 import { Inbox, LostWorker } from "./_distributed_inbox.ts";
 import {
   decode,
@@ -24,7 +23,6 @@ import {
 } from "./_distributed_protocol.ts";
 import type { DistributedOptions } from "./_distributed_options.ts";
 
-type Settled = Extract<FromPartition, { t: "settled" }>;
 type Expanded = Extract<FromPartition, { t: "expanded" }>;
 type Link = Extract<FromPartition, { t: "link" }>;
 
@@ -35,28 +33,6 @@ class Stop extends Error {
     super(reason);
     this.reason = reason;
   }
-}
-
-/** How the search ended, before paths are rebuilt. */
-interface End {
-  readonly status: CompactOutcome["status"];
-  readonly depth: number;
-  readonly reason?: IncompleteReason;
-  readonly violation?: Settled["found"];
-  readonly error?: { readonly message: string; readonly at?: StateAt };
-  /** Why the run is incomplete beyond a limit (a lost worker). */
-  readonly lost?: string;
-}
-
-/** What a distributed run gives besides the outcome. */
-export interface RunEnd {
-  readonly outcome: CompactOutcome;
-  readonly lost: string | undefined;
-  readonly batches: number;
-  readonly bytes: number;
-  readonly hosts: readonly string[];
-  /** Seconds from the start to every worker having loaded the spec (not in the search's time). */
-  readonly setupSeconds: number;
 }
 
 /** One distributed search, from recruiting its workers to its outcome. */
@@ -156,6 +132,20 @@ export class DistributedCoordinator {
     return () => clearInterval(id);
   }
 
+  /** Fails the run when the coordinator's own connection is interrupted (replies may be lost). */
+  async #watchConnection(): Promise<void> {
+    for await (const s of this.#nc.status()) {
+      if (s.type === "disconnect" || s.type === "slowConsumer" || s.type === "staleConnection") {
+        this.#inbox.fail(
+          new LostWorker(
+            `the coordinator lost its connection to NATS (${s.type}) at depth ${this.#depth}: ` +
+              "replies may have been lost",
+          ),
+        );
+      }
+    }
+  }
+
   /** Runs the search: recruits, searches, rebuilds the paths, ends every worker's job. */
   async run(): Promise<RunEnd> {
     const o = this.#options;
@@ -167,6 +157,7 @@ export class DistributedCoordinator {
       callback: (_e, m) => this.#inbox.deliver(decode<FromPartition>(m.data)),
     });
     const stopWatch = this.#watch(clock);
+    void this.#watchConnection();
     let end: End;
     try {
       end = await this.#started();
@@ -213,6 +204,8 @@ export class DistributedCoordinator {
   /** What a phase's replies say: an end, or undefined to go on. */
   #judge(replies: Settled[], depth: number): End | undefined {
     this.#last = replies;
+    const lost = replies.find((r) => r.lost !== undefined)?.lost;
+    if (lost !== undefined) return { status: "incomplete", depth, reason: "interrupted", lost };
     const error = replies.find((r) => r.error !== undefined)?.error;
     if (error !== undefined) return { status: "error", depth, error };
     const stuck = firstFinding(replies.map((r) => r.stuck));
@@ -260,70 +253,18 @@ export class DistributedCoordinator {
     }
   }
 
-  async #finish(ended: End, clock: EngineClock): Promise<RunEnd> {
-    const seconds = (performance.now() - (this.#ready ?? this.#created)) / 1000;
-    const setupSeconds = ((this.#ready ?? performance.now()) - this.#created) / 1000;
-    const last = this.#last;
-    const states = last.reduce((n, r) => n + r.states, 0);
-    const transitions = last.reduce((n, r) => n + r.transitions, 0);
-    const bound = firstFinding(last.map((r) => r.bound));
-    const paths = new Map<number, { init: number; transitions: number[] }>();
-    let end: EngineEnd<StateAt> = {
-      status: ended.status,
-      reason: ended.reason,
-      depth: ended.depth,
-      error: ended.error && { cause: new Error(ended.error.message), at: ended.error.at },
-    };
-    const ats = [
-      ended.violation?.at,
-      ended.error?.at,
-      ended.status === "ok" ? bound?.at : undefined,
-    ];
-    try {
-      for (const at of ats) {
-        if (at !== undefined && at.id >= 0 && !paths.has(at.id)) {
-          paths.set(at.id, await this.#path(at.id));
-        }
-      }
-    } catch (e) {
-      const cause = new Error(`a trace could not be rebuilt: ${errorMessage(e)}`);
-      end = { status: "error", error: { cause, at: undefined }, depth: ended.depth };
-    }
-    const failed = end.status === "error" && ended.status !== "error";
-    const out = buildOutcome(end, {
+  #finish(ended: End, clock: EngineClock): Promise<RunEnd> {
+    const ready = this.#ready;
+    return distributedOutcome(ended, {
       model: this.#model,
-      limits: this.#options,
-      found: failed ? undefined : ended.violation,
-      bound: failed ? undefined : bound,
-      pathTo: (at) => {
-        const p = paths.get(at.id);
-        return p === undefined
-          ? { init: 0, transitions: [] }
-          : { ...p, transitions: [...p.transitions] };
-      },
-      stats: () => ({
-        states,
-        transitions,
-        seconds,
-        storeBytes: last.reduce((n, r) => n + r.storeBytes, 0),
-        peakMemoryBytes: clock.peak(),
-      }),
-    });
-    const generated = this.#initial + transitions;
-    const t = this.#model.transitionCount;
-    const storeReport = {
-      store: "fingerprint" as const,
-      omissionProbability: Math.min(1, (states * Math.max(0, generated - states)) / 2 ** 64),
-      linkBytes: t <= 0x100 ? 5 : t <= 0x10000 ? 6 : 8,
-      frontierPeakBytes: 0,
-    };
-    return {
-      outcome: { ...out, storeReport },
-      lost: ended.lost,
-      batches: last.reduce((n, r) => n + r.batches, 0),
-      bytes: last.reduce((n, r) => n + r.bytes, 0),
+      options: this.#options,
+      last: this.#last,
+      initial: this.#initial,
+      path: (id) => this.#path(id),
+      peak: clock.peak(),
+      seconds: (performance.now() - (ready ?? this.#created)) / 1000,
+      setupSeconds: ((ready ?? performance.now()) - this.#created) / 1000,
       hosts: this.#hosts,
-      setupSeconds,
-    };
+    });
   }
 }

@@ -99,6 +99,15 @@ export class PartitionRun {
     }
   }
 
+  /** The connection to NATS was interrupted (`what`): batches may have been lost. */
+  interrupted(what: string): void {
+    const p = this.#partition;
+    if (p === undefined) return;
+    p.lost ??= `worker ${this.#job.index} lost its connection to NATS (${what}) at depth ` +
+      `${p.depth + 1}: batches sent to it may have been lost`;
+    this.#waiter?.();
+  }
+
   #end(how: JobEnd): void {
     if (this.#partition !== undefined) this.#partition.stopped = true;
     this.#waiter?.();
@@ -147,7 +156,7 @@ export class PartitionRun {
         // Batches still on their way are inserted by the data callback meanwhile.
         await new Promise<void>((resolve) => {
           this.#waiter = () => {
-            if (p.received < m.expect && !p.stopped) return;
+            if (p.received < m.expect && !p.stopped && p.lost === undefined) return;
             this.#waiter = undefined;
             resolve();
           };

@@ -55,6 +55,8 @@ export class Partition extends FindingSink<StateAt> {
   readonly store: FingerprintStore;
   stuck: WorkerFinding | undefined;
   error: PartitionReport["error"];
+  /** Why batches may have been lost (a broken connection): the level cannot settle. */
+  lost: string | undefined;
   /** Set by the coordinator's `end`: the expansion stops at its next yield. */
   stopped = false;
   /** Batches received during the current level. */
@@ -289,6 +291,7 @@ export class Partition extends FindingSink<StateAt> {
       ...(this.bound !== undefined ? { bound: this.bound } : {}),
       ...(this.full ? { full: true } : {}),
       ...(this.error !== undefined ? { error: this.error } : {}),
+      ...(this.lost !== undefined ? { lost: this.lost } : {}),
     };
   }
 }

@@ -87,6 +87,8 @@ export interface PartitionReport {
   readonly bound?: WorkerFinding;
   readonly full?: boolean;
   readonly error?: { readonly message: string; readonly at?: { id: number; depth: number } };
+  /** Why batches may have been lost (the worker's connection to NATS was interrupted). */
+  readonly lost?: string;
 }
 
 /** Worker -> coordinator. */

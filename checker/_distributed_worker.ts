@@ -43,6 +43,8 @@ export interface WorkerOptions {
 class Idle {
   offer: Msg | undefined;
   busy = false;
+  /** The partition job running, told when the connection is interrupted. */
+  job: PartitionRun | undefined;
   #wake: (() => void) | undefined;
 
   take(m: Msg): void {
@@ -97,6 +99,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const onAbort = () => idle.wake();
   options.signal?.addEventListener("abort", onAbort);
   const swarm = options.swarm === false ? undefined : new SwarmTaker(nc, log);
+  void watchConnection(nc, idle, log);
   let done = 0;
   try {
     while (options.signal?.aborted !== true && done < (options.jobs ?? Infinity)) {
@@ -125,10 +128,12 @@ async function serveOne(
     try {
       const job = decode<PartitionJob>(offer.data);
       log(`joined run ${job.run} as partition ${job.index} of ${job.workers}`);
-      const how = await new PartitionRun(nc, job).run(offer, options.signal);
+      idle.job = new PartitionRun(nc, job);
+      const how = await idle.job.run(offer, options.signal);
       log(`run ${job.run}: ${how}`);
     } finally {
       idle.busy = false;
+      idle.job = undefined;
     }
     return true;
   }
@@ -160,4 +165,21 @@ async function serveOne(
   }
   await idle.sleep(swarm === undefined ? 1000 : 200);
   return false;
+}
+
+/** Tells the running partition job when the connection was interrupted (messages may be lost). */
+async function watchConnection(
+  nc: NatsConnection,
+  idle: Idle,
+  log: (line: string) => void,
+): Promise<void> {
+  for await (const s of nc.status()) {
+    if (
+      s.type === "disconnect" || s.type === "reconnect" || s.type === "slowConsumer" ||
+      s.type === "staleConnection"
+    ) {
+      log(`connection to NATS: ${s.type}`);
+      idle.job?.interrupted(s.type);
+    }
+  }
 }
