@@ -10,7 +10,6 @@ import { Partition } from "./_distributed_partition.ts";
 import { loadModel } from "./_distributed_spec.ts";
 import { errorMessage } from "./_search.ts";
 import {
-  batchWords,
   decode,
   encode,
   type FromPartition,
@@ -59,7 +58,7 @@ export class PartitionRun {
     this.#subs.push(
       this.#nc.subscribe(this.#subjects.data(i), {
         callback: (_e, m) => {
-          this.#partition?.receive(batchWords(m.data));
+          this.#partition?.receive(m.data);
           this.#waiter?.();
         },
       }),

@@ -15,7 +15,8 @@ import { FingerprintStore } from "./_fingerprint_store.ts";
 import { errorMessage, initialStates } from "./_search.ts";
 import { FindingSink } from "./_sink.ts";
 import type { StateAt, WorkerFinding } from "./_parallel_shared.ts";
-import { BATCH_HEADER, ownerOfState, type PartitionReport } from "./_distributed_protocol.ts";
+import { ownerOfState, type PartitionReport } from "./_distributed_protocol.ts";
+import { BatchReader, packBatch } from "./_distributed_batch.ts";
 
 /** Records per frontier chunk. */
 const CHUNK = 4096;
@@ -109,7 +110,7 @@ export class Partition extends FindingSink<StateAt> {
   }
 
   #newBatch(): Int32Array {
-    return new Int32Array(BATCH_HEADER + this.#batch * (this.width + 2));
+    return new Int32Array(this.#batch * (this.width + 2));
   }
 
   #owner(s: Int32Array): number {
@@ -150,7 +151,7 @@ export class Partition extends FindingSink<StateAt> {
     cache[slot + 1] = hi;
     const rec = this.width + 2;
     const out = this.#out[owner]!;
-    const base = BATCH_HEADER + this.#outCount[owner]! * rec;
+    const base = this.#outCount[owner]! * rec;
     out[base] = this.#curId;
     out[base + 1] = transition;
     out.set(next, base + 2);
@@ -162,21 +163,16 @@ export class Partition extends FindingSink<StateAt> {
     return { id: this.#curId, depth: this.depth };
   }
 
-  /** Publishes the batch for `dest` (a fresh buffer: the client may keep the old one). */
+  /** Packs and publishes the batch for `dest` (packing makes a new buffer: the client may keep it). */
   #flush(dest: number): void {
     const n = this.#outCount[dest]!;
     if (n === 0) return;
-    const out = this.#out[dest]!;
-    out[0] = this.depth;
-    out[1] = this.index;
-    out[2] = n;
-    const bytes = (BATCH_HEADER + n * (this.width + 2)) * 4;
-    this.#send(dest, new Uint8Array(out.buffer, 0, bytes));
-    this.#out[dest] = this.#newBatch();
+    const data = packBatch(this.#out[dest]!, n, this.width, this.depth, this.index);
+    this.#send(dest, data);
     this.#outCount[dest] = 0;
     this.sent[dest]!++;
     this.batches++;
-    this.bytes += bytes;
+    this.bytes += data.byteLength;
   }
 
   /** Stores the initial states this partition owns (depth 0), as the frontier of level 0. */
@@ -193,17 +189,15 @@ export class Partition extends FindingSink<StateAt> {
   }
 
   /** Inserts a received batch (successors of level `depth`). */
-  receive(words: Int32Array): void {
+  receive(data: Uint8Array): void {
     this.received++;
-    const n = words[2]!;
-    const depth = words[0]! + 1;
-    const rec = this.width + 2;
     const s = this.#tmp;
     try {
-      for (let r = 0; r < n && this.inserting && !this.full; r++) {
-        const base = BATCH_HEADER + r * rec;
-        s.set(words.subarray(base + 2, base + rec));
-        this.#insert(s, words[base]!, words[base + 1]!, depth);
+      const batch = new BatchReader(data, this.width);
+      const depth = batch.depth + 1;
+      for (let r = 0; r < batch.count && this.inserting && !this.full; r++) {
+        batch.state(r, s);
+        this.#insert(s, batch.parent(r), batch.transition(r), depth);
       }
     } catch (e) {
       this.error ??= { message: errorMessage(e) };

@@ -12,9 +12,8 @@
 //   ipcspec.run.<run>.coord         workers -> coordinator: replies and heartbeats
 //   ipcspec.run.<run>.beat          coordinator -> workers: its heartbeat
 //
-// A batch is little-endian Int32 words: [depth, sender, records], then per
-// record [parent id, transition, state slots...]. Every machine of a run
-// must be little-endian (x86-64, arm64): the coordinator's job says so.
+// A batch is packed by _distributed_batch.ts (little-endian: every machine
+// of a run must be, as x86-64 and arm64 are).
 
 import { hash64 } from "./_fingerprint_store.ts";
 import type { WorkerFinding } from "./_parallel_shared.ts";
@@ -124,20 +123,6 @@ export function encode(m: unknown): Uint8Array {
 /** A control message from bytes. */
 export function decode<T>(data: Uint8Array): T {
   return JSON.parse(decoder.decode(data)) as T;
-}
-
-/** Words of a batch's header. */
-export const BATCH_HEADER = 3;
-
-/** The Int32 words of a received batch (copied when the bytes are not 4-byte aligned). */
-export function batchWords(data: Uint8Array): Int32Array {
-  if (data.byteOffset % 4 === 0) {
-    return new Int32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
-  }
-  // A copy (the client gives Node Buffers, whose slice() shares memory).
-  const copy = new Uint8Array(data.byteLength);
-  copy.set(data);
-  return new Int32Array(copy.buffer);
 }
 
 /**
