@@ -71,7 +71,7 @@ export interface ScheduleRun {
  * const run = runSchedule(model, [7, 0]);
  * assert.equal(run.end, "end");
  * assert.deepEqual(run.schedule, [1, 0]);
- * assert.deepEqual(run.transitions.map((t) => model.describe(t).process), ["p#1", "p#0"]);
+ * assert.deepEqual(run.transitions.map((t) => model.explanation!.describe(t).process), ["p#1", "p#0"]);
  * ```
  */
 export function runSchedule(model: Model, schedule: readonly number[]): ScheduleRun {

@@ -4,7 +4,7 @@
 // NATS client.
 
 import type { CliIO } from "./_io.ts";
-import type { Values } from "./_options.ts";
+import { UsageError, type Values } from "./_options.ts";
 
 /** Each network option and the commands that take it. */
 export const NETWORK_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map([
@@ -14,6 +14,15 @@ export const NETWORK_OPTIONS: ReadonlyMap<string, readonly string[]> = new Map([
   ["jobs", ["worker", "swarm"]],
   ["job-seconds", ["swarm"]],
 ]);
+
+/** Throws when a network option was given to a command that does not take it. */
+export function rejectNetworkOptions(command: string | undefined, values: Values): void {
+  for (const [name, takers] of NETWORK_OPTIONS) {
+    if (name in values && !takers.includes(command ?? "")) {
+      throw new UsageError(`--${name} is an option of ${takers.join(" and ")}, not of ${command}`);
+    }
+  }
+}
 
 /**
  * `ipcspec worker --nats URL`: see cli/worker.ts.

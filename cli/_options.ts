@@ -16,6 +16,14 @@ export const SIMULATION_OPTIONS = {
   "grid-limit": { type: "string" },
 } as const;
 
+/** Options only `explore` takes (see the usage). */
+export const EXPLORE_OPTIONS = {
+  port: { type: "string" },
+  load: { type: "string" },
+  open: { type: "boolean" },
+  "no-check": { type: "boolean" },
+} as const;
+
 /** Every option of every command; each command rejects those it does not take. */
 const OPTIONS = {
   param: { type: "string", multiple: true },
@@ -42,8 +50,12 @@ const OPTIONS = {
   jobs: { type: "string" },
   "worker-timeout": { type: "string" },
   "job-seconds": { type: "string" },
+  svg: { type: "string" },
+  html: { type: "string" },
+  "graph-limit": { type: "string" },
   help: { type: "boolean", short: "h" },
   ...SIMULATION_OPTIONS,
+  ...EXPLORE_OPTIONS,
 } as const;
 
 /** Bad input on the command line: printed as one `error:` line, exit code 3. */
@@ -103,11 +115,11 @@ export function parseParams(list: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** `--format`: text (the default) or json. */
+/** `--format`: text (the default), json, mermaid or dot. */
 export function reportFormat(values: Values): ReportFormat {
   const format = values.format ?? "text";
-  if (format !== "text" && format !== "json") {
-    throw new UsageError(`--format must be text or json, got '${format}'`);
+  if (format !== "text" && format !== "json" && format !== "mermaid" && format !== "dot") {
+    throw new UsageError(`--format must be text, json, mermaid or dot, got '${format}'`);
   }
   return format;
 }
@@ -138,6 +150,12 @@ export function simulationFormat(
   }
   const format = reportFormat(values);
   rejectOptions(command, values, ["max-depth", "replay"]);
+  if (command !== "replay") {
+    if (format === "mermaid" || format === "dot") {
+      throw new UsageError(`${command} does not take --format ${format} (check and replay do)`);
+    }
+    rejectOptions(command, values, ["svg", "html", "graph-limit"]);
+  }
   if (values.expect === true) throw new UsageError(`${command} does not take --expect`);
   return format;
 }

@@ -8,6 +8,7 @@ export const USAGE = `usage: ipcspec check <spec files or folders...> [options]
        ipcspec replay <schedule file>
        ipcspec worker --nats URL [--jobs N]
        ipcspec swarm <spec file> --nats URL --jobs N [--job-seconds S] [options]
+       ipcspec explore <spec file> [options]
 
 options:
   --param name=value   override a spec parameter (repeatable)
@@ -40,7 +41,14 @@ options:
                        only; a worker lost mid-run makes the verdict incomplete
   --worker-timeout S   with --distributed: a worker silent for S seconds is lost (default 10)
   --time S             stop after S seconds (verdict: incomplete)
-  --format text|json   output format (default text)
+  --format text|json|mermaid|dot
+                       output format (default text); mermaid: the trace as a Mermaid
+                       sequenceDiagram; dot: the state graph of a small spec (Graphviz)
+  --svg FILE           write the trace as an SVG sequence chart (with --format dot: the
+                       state graph drawn as SVG) (also replay)
+  --html FILE          write a self-contained HTML report of the trace: verdict, chart,
+                       each step's state, blocked processes, replay command (also replay)
+  --graph-limit N      the most states --format dot draws (default 200)
   --expect             compare each verdict with the one the spec declares
   --replay TRACE       replay a trace (as printed, e.g. 0:3,1,4) instead of searching
   --progress           print progress to stderr every second (default on a terminal)
@@ -81,5 +89,12 @@ queue, run by the workers; the first violation found, replayed, and a table of t
   --job-seconds S      the most each job may run (default 30)
   --seed S             the seed the jobs' seeds derive from (default random)
   --time S             the most to wait for the jobs' results
+
+explore (a local web page to walk the states by hand, on 127.0.0.1 only):
+  --spec name, --param name=value   as for check
+  --port N             the port (default: any free port; printed)
+  --replay TRACE       start on a trace; --load FILE: on a trace, schedule file or ITF trace
+  --no-check           do not check from the initial state first
+  --open               open the page in the default browser
 
 exit codes: 0 ok, 1 violation (or an expectation not met), 2 incomplete, 3 error`;

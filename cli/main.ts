@@ -12,12 +12,19 @@
 import { checkCommand } from "./check.ts";
 import { type CliIO, defaultIO, EXIT } from "./_io.ts";
 import { listCommand } from "./list.ts";
-import { parseOptions, SIMULATION_OPTIONS, UsageError, type Values } from "./_options.ts";
+import {
+  EXPLORE_OPTIONS,
+  parseOptions,
+  SIMULATION_OPTIONS,
+  UsageError,
+  type Values,
+} from "./_options.ts";
+import { exploreCommand } from "./explore.ts";
 import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 import { sweepCommand } from "./sweep.ts";
 import { USAGE } from "./_usage.ts";
-import { NETWORK_OPTIONS, swarmCommand, workerCommand } from "./_network.ts";
+import { rejectNetworkOptions, swarmCommand, workerCommand } from "./_network.ts";
 
 export { type CliIO, EXIT };
 
@@ -33,6 +40,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ["replay", replayCommand],
   ["worker", workerCommand],
   ["swarm", swarmCommand],
+  ["explore", exploreCommand],
 ]);
 
 /**
@@ -85,9 +93,12 @@ async function run(args: string[], io: CliIO): Promise<number> {
       }
     }
   }
-  for (const [name, takers] of NETWORK_OPTIONS) {
-    if (name in values && !takers.includes(command ?? "")) {
-      throw new UsageError(`--${name} is an option of ${takers.join(" and ")}, not of ${command}`);
+  rejectNetworkOptions(command, values);
+  if (command !== "explore") {
+    for (const name of Object.keys(EXPLORE_OPTIONS)) {
+      if (name in values) {
+        throw new UsageError(`--${name} is an option of explore, not of ${command}`);
+      }
     }
   }
   const chosen = command === undefined ? undefined : COMMANDS.get(command);

@@ -42,14 +42,15 @@ export function skippedNotice(): string {
  * port itself: `-p -1`), then keeps draining it in the background.
  */
 async function listeningPort(stderr: ReadableStream<Uint8Array>, millis: number): Promise<number> {
-  const reader = stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = stderr.getReader();
+  const decoder = new TextDecoder();
   let text = "";
   const timer = setTimeout(() => reader.cancel(), millis);
   try {
     for (;;) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`nats-server did not start:\n${text}`);
-      text += value;
+      text += decoder.decode(value, { stream: true });
       const m = /Listening for client connections on 127\.0\.0\.1:(\d+)/.exec(text);
       if (m !== null) {
         (async () => {
@@ -147,12 +148,13 @@ export class Cluster {
 
 /** Reads a worker's piped stderr until a line matches `pattern`, then drains the rest. */
 export async function logLine(worker: Deno.ChildProcess, pattern: RegExp): Promise<string> {
-  const reader = worker.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = worker.stderr.getReader();
+  const decoder = new TextDecoder();
   let text = "";
   for (;;) {
     const { value, done } = await reader.read();
     if (done) throw new Error(`the worker ended before logging ${pattern}:\n${text}`);
-    text += value;
+    text += decoder.decode(value, { stream: true });
     const line = text.split("\n").find((l) => pattern.test(l));
     if (line !== undefined) {
       (async () => {
