@@ -6,6 +6,8 @@ export const USAGE = `usage: ipcspec check <spec files or folders...> [options]
        ipcspec sweep <spec file> --param name=1..4 [--param name=1,2,4 ...] [options]
        ipcspec simulate <spec file> [options]
        ipcspec replay <schedule file or ITF trace>
+       ipcspec worker --nats URL [--jobs N]
+       ipcspec swarm <spec file> --nats URL --jobs N [--job-seconds S] [options]
        ipcspec explore <spec file> [options]
        ipcspec init [dir]
        ipcspec --version
@@ -34,6 +36,12 @@ options:
                        breadth-first over the fingerprint store, the same verdicts and
                        shortest traces; safety only (a spec with liveness properties
                        gets the verdict error). 1 (default): the sequential search
+  --distributed URL    search over worker processes (ipcspec worker) connected to the
+                       NATS server at URL, --workers N of them, each owning the states of
+                       one range of fingerprints: breadth-first, level by level, the same
+                       verdicts, states and shortest traces as --store fingerprint; safety
+                       only; a worker lost mid-run makes the verdict incomplete
+  --worker-timeout S   with --distributed: a worker silent for S seconds is lost (default 10)
   --time S             stop after S seconds (verdict: incomplete)
   --format text|json|itf|mermaid|dot
                        output format (default text); json: one JSON document on stdout
@@ -79,6 +87,19 @@ simulate (random schedules, shrunk on a violation; for configurations too large 
   --seed S, --path P   fast-check's seed and path, to reproduce a simulation
   --time S             stop after S seconds
   --out FILE           where to write the schedule file (default: a new file in the temp dir)
+
+worker (a process of distributed searches and swarms; start any number, on any machines
+that reach the server and hold the project at the same path; see docs/distributed.md):
+  --nats URL           the NATS server (nats://host:4222; several comma-separated)
+  --jobs N             stop after N jobs (default: serve until Ctrl-C or SIGTERM)
+
+swarm (diversified bitstate, depth-first and simulation jobs on the server's JetStream work
+queue, run by the workers; the first violation found, replayed, and a table of the jobs):
+  --nats URL           the NATS server, with JetStream (nats-server -js)
+  --jobs N             jobs to queue
+  --job-seconds S      the most each job may run (default 30)
+  --seed S             the seed the jobs' seeds derive from (default random)
+  --time S             the most to wait for the jobs' results
 
 explore (a local web page to walk the states by hand, on 127.0.0.1 only):
   --spec name, --param name=value   as for check

@@ -39,6 +39,7 @@ import { UsageError, type Values } from "./_options.ts";
 import { exportName, type LoadedSpec, selectSpecs } from "./_specs.ts";
 import { pictureOptions, showPictures, wantsPictures } from "./_pictures.ts";
 import { replayTrace } from "./_trace_replay.ts";
+import { checkOnDistributed, distributedTarget } from "./_distributed.ts";
 import { USAGE } from "./_usage.ts";
 
 const SEVERITY: Record<Verdict, number> = { ok: 0, incomplete: 1, violation: 2, error: 3 };
@@ -65,6 +66,7 @@ const SEVERITY: Record<Verdict, number> = { ok: 0, incomplete: 1, violation: 2, 
 export async function checkCommand(paths: string[], values: Values, io: CliIO): Promise<number> {
   if (paths.length === 0) throw new UsageError(`no spec file given\n\n${USAGE}`);
   const settings = checkSettings(values);
+  distributedTarget(values, settings);
   const dumpFile = await dumpTarget(settings.dumpCode);
   const specs = await selectSpecs(paths, values.spec);
   if (dumpFile !== undefined) {
@@ -161,7 +163,7 @@ async function checkEach(
   io: CliIO,
 ): Promise<void> {
   const expect = values.expect === true;
-  const result = await checkOne(file, spec, settings, values.progress === true, signal, io);
+  const result = await checkOne(file, spec, settings, values, signal, io);
   if (SEVERITY[result.verdict] > SEVERITY[tally.worst]) tally.worst = result.verdict;
   if (expect && !meetsExpectation(spec.expect, result)) tally.mismatches++;
   report(file, spec, result, settings, expect, prefix, io);
@@ -289,12 +291,12 @@ async function checkOne(
   file: string,
   spec: Spec,
   settings: CheckSettings,
-  progressAsked: boolean,
+  values: Values,
   signal: AbortSignal,
   io: CliIO,
 ): Promise<CheckResult> {
   const { limits } = settings;
-  const onProgress = progressFor(file, spec, settings, progressAsked, io);
+  const onProgress = progressFor(file, spec, settings, values.progress === true, io);
   const common = {
     params: settings.params,
     ...(limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {}),
@@ -303,6 +305,10 @@ async function checkOne(
     signal,
     ...(onProgress !== undefined ? { onProgress } : {}),
   };
+  const url = distributedTarget(values, settings);
+  if (url !== undefined) {
+    return await checkOnDistributed(url, file, spec, settings, values, common, io);
+  }
   if (settings.workers > 1) {
     return await checkParallel(
       { module: pathToFileURL(resolve(file)).href, export: await exportName(file, spec) },

@@ -27,6 +27,7 @@ import { USAGE } from "./_usage.ts";
 import { initCommand } from "./init.ts";
 import { writeJson } from "./_reports.ts";
 import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
+import { rejectNetworkOptions, swarmCommand, workerCommand } from "./_network.ts";
 
 export { type CliIO, EXIT };
 
@@ -41,6 +42,8 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ["simulate", simulateCommand],
   ["replay", replayCommand],
   ["init", initCommand],
+  ["worker", workerCommand],
+  ["swarm", swarmCommand],
   ["explore", exploreCommand],
 ]);
 
@@ -108,11 +111,13 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const [command, ...paths] = positionals;
   if (command !== "sweep" && command !== "simulate" && command !== "replay") {
     for (const name of Object.keys(SIMULATION_OPTIONS)) {
+      if (name === "seed" && command === "swarm") continue; // the seed of the jobs' seeds
       if (name in values) {
         throw new UsageError(`--${name} is an option of sweep and simulate, not of ${command}`);
       }
     }
   }
+  rejectNetworkOptions(command, values);
   if (command !== "explore") {
     for (const name of Object.keys(EXPLORE_OPTIONS)) {
       if (name in values) {

@@ -10,6 +10,8 @@
  * | `simulate.ts` | `simulate <spec file>`: random shrunk schedules      |
  * | `replay.ts`   | `replay <schedule file or ITF trace>`: re-run a find |
  * | `init.ts`     | `init [dir]`: scaffold a project that checks specs   |
+ * | `worker.ts`   | `worker --nats URL`: a process of distributed runs   |
+ * | `swarm.ts`    | `swarm <spec file> --nats URL --jobs N`: a swarm     |
  *
  * `main.ts` dispatches on the command's name. Commands print through the
  * reporters (`reporters/`); the checker never imports the CLI. The entry
@@ -39,3 +41,4 @@ export { sweepCommand } from "./sweep.ts";
 export { simulateCommand } from "./simulate.ts";
 export { replayCommand } from "./replay.ts";
 export { initCommand } from "./init.ts";
+export { swarmCommand, workerCommand } from "./_network.ts";
