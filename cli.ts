@@ -39,6 +39,7 @@ import {
 } from "./checker/schedule_file.ts";
 import { dirname } from "node:path";
 import { expectationText, meetsExpectation as meetsDeclared } from "./checker/expectation.ts";
+import { supervise } from "./cli/_sandbox.ts";
 
 /** Exit codes of the CLI, one per verdict class. */
 export const EXIT = { ok: 0, violation: 1, incomplete: 2, error: 3 } as const;
@@ -49,6 +50,15 @@ export interface CliIO {
   out(text: string): void;
   /** Standard error. */
   err(text: string): void;
+  /**
+   * Stops the run as Ctrl-C does, when aborted (the sandbox's supervisor
+   * asks through it; see `cli/_sandbox.ts`).
+   */
+  readonly stop?: AbortSignal;
+  /** Called as the work on one spec begins (check: each spec; sweep, simulate: once). */
+  onSpec?(name: string, file: string): void;
+  /** Receives the search's progress reports (about once a second), whatever `--progress` says. */
+  onProgress?(spec: string, p: Progress): void;
 }
 
 const defaultIO: CliIO = {
@@ -95,6 +105,12 @@ options:
   --progress           print progress to stderr every second (default on a terminal)
   --coverage           report which blocking steps and leadsTo triggers were reached
   --require-coverage   fail (exit 1) when a blocking step or a trigger was never reached
+  --max-memory SIZE    end the run as incomplete when it holds more than SIZE (e.g. 4G,
+                       512M; default: half the machine's memory, at most 16 GiB)
+  --step-timeout S     a single step, guard or property that runs longer than S seconds
+                       ends the run with an error naming it (default 10)
+  --allow-spec-io      run the spec's code with the CLI's own permissions instead of in
+                       the sandbox (read access to the spec's folder and ipcspec only)
   -h, --help           this help
 
 sweep (check every configuration of a grid, report the smallest failing one):
@@ -115,6 +131,13 @@ simulate (random schedules, shrunk on a violation; for configurations too large 
   --out FILE           where to write the schedule file (default: a new file in the temp dir)
 
 exit codes: 0 ok, 1 violation (or an expectation not met), 2 incomplete, 3 error`;
+
+/** Options the sandbox's supervisor reads (see `cli/_sandbox.ts`); every command takes them. */
+export const SANDBOX_OPTIONS = {
+  "allow-spec-io": { type: "boolean" },
+  "max-memory": { type: "string" },
+  "step-timeout": { type: "string" },
+} as const;
 
 class UsageError extends Error {}
 
@@ -268,6 +291,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       coverage: { type: "boolean" },
       "require-coverage": { type: "boolean" },
       help: { type: "boolean", short: "h" },
+      ...SANDBOX_OPTIONS,
       ...SIMULATION_OPTIONS,
     },
   });
@@ -371,6 +395,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
+  io.stop?.addEventListener("abort", onSigint);
   let listening = false;
   try {
     Deno.addSignalListener("SIGINT", onSigint);
@@ -391,23 +416,28 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const results: CheckResult[] = [];
   try {
     for (const { file, spec } of specs) {
+      io.onSpec?.(spec.name, file);
+      const report = (p: Progress) =>
+        io.err(
+          `[${spec.name}] states ${
+            p.states.toLocaleString("en-US")
+          }, frontier ${p.frontier}, depth ${p.depth}, ` +
+            `${Math.round(p.statesPerSecond).toLocaleString("en-US")} states/s, ${
+              (p.memoryBytes / 2 ** 20).toFixed(0)
+            } MiB`,
+        );
       const common = {
         params,
         ...(limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {}),
         ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
         ...(limits.timeSeconds !== undefined ? { timeSeconds: limits.timeSeconds } : {}),
         signal: controller.signal,
-        ...(progress
+        ...(progress || io.onProgress !== undefined
           ? {
-            onProgress: (p: Progress) =>
-              io.err(
-                `[${spec.name}] states ${
-                  p.states.toLocaleString("en-US")
-                }, frontier ${p.frontier}, depth ${p.depth}, ` +
-                  `${Math.round(p.statesPerSecond).toLocaleString("en-US")} states/s, ${
-                    (p.memoryBytes / 2 ** 20).toFixed(0)
-                  } MiB`,
-              ),
+            onProgress: (p: Progress) => {
+              io.onProgress?.(spec.name, p);
+              if (progress) report(p);
+            },
           }
           : {}),
       };
@@ -466,6 +496,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     }
   } finally {
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);
+    io.stop?.removeEventListener("abort", onSigint);
   }
   if (format === "json") io.out(formatJson(results.length === 1 ? results[0]! : results as never));
   if (coverageFailures > 0 && SEVERITY[worst] < SEVERITY.violation) worst = "violation";
@@ -631,6 +662,7 @@ async function sweepCommand(
   io: CliIO,
 ): Promise<number> {
   const { file, spec } = await oneSpec("sweep", paths, values.spec);
+  io.onSpec?.(spec.name, file);
   const ranges: Record<string, string> = {};
   const fixed: Record<string, string> = {};
   for (const [name, text] of Object.entries(parseParams(values.param ?? []))) {
@@ -742,6 +774,7 @@ async function simulateCommand(
   io: CliIO,
 ): Promise<number> {
   const { file, spec } = await oneSpec("simulate", paths, values.spec);
+  io.onSpec?.(spec.name, file);
   const params = parseParams(values.param ?? []);
   const runs = positiveInt("runs", values.runs);
   const maxSteps = positiveInt("max-steps", values["max-steps"]);
@@ -882,5 +915,5 @@ async function scheduleSpec(schedulePath: string, file: ScheduleFile): Promise<S
 }
 
 if (import.meta.main) {
-  Deno.exit(await main(Deno.args));
+  Deno.exit(await supervise(Deno.args, defaultIO));
 }

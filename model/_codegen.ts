@@ -85,6 +85,8 @@ export interface GenRuntime {
   readonly insts: readonly GenInst[];
   readonly kinds: EdgeKinds;
   readonly cursor: GenCursor;
+  /** Slot 0 receives the transition being fired, for a watchdog (see `_running.ts`). */
+  readonly published: Int32Array<ArrayBufferLike>;
   /** Hands the successor in `w` to the sink (step properties first); false to stop. */
   emit(sink: SuccessorSink, tid: number, state: Int32Array): boolean;
   /**
@@ -158,7 +160,7 @@ export function generate(rt: GenRuntime): Generated {
       const lines: string[] = [];
       pc.edges.forEach((edge, e) => {
         const tid = inst.tids[pcIndex]![e]!;
-        const set = `cur.cur = ${tid};`;
+        const set = `cur.cur = pub[0] = ${tid};`;
         switch (edge.kind) {
           case K.DO: {
             const f = ref(fns, edge.fn);
@@ -221,7 +223,7 @@ export function generate(rt: GenRuntime): Generated {
             lines.push(
               `${set} { const op = O[${o}]; const k = op.choices(w, ${off}, ${pid}, ${ctx}); ` +
                 "if (k > op.maxChoices) throw new RangeError(`${op.text} offers ${k} outcomes, more than its maximum ${op.maxChoices}`); " +
-                `for (let c = 0; c < k; c++) { cur.cur = ${tid} + c; n++; env.writable = true; ` +
+                `for (let c = 0; c < k; c++) { cur.cur = pub[0] = ${tid} + c; n++; env.writable = true; ` +
                 `const err = op.apply(w, ${off}, ${pid}, ${ctx}, pidName, c); ` +
                 `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
                 `if (err !== undefined) { ${restore} sink.fail(${edge.prop}, ${tid} + c, err); continue; } ` +
@@ -240,7 +242,7 @@ export function generate(rt: GenRuntime): Generated {
                 ? `O[${sop}].onJoint(w, ${jt.sPid}, ${jt.rPid}, v);`
                 : "";
               lines.push(
-                `if (w[${receiver.pcOff}] === ${jt.rPc}) { cur.cur = ${jt.tid}; n++; cur.partner = false; ` +
+                `if (w[${receiver.pcOff}] === ${jt.rPc}) { cur.cur = pub[0] = ${jt.tid}; n++; cur.partner = false; ` +
                   `const v = F[${v}](C[${jt.sPid}]); if (sync.count > 0) sync.flush(false); ` +
                   `cur.partner = true; env.writable = true; F[${into}](C[${jt.rPid}], v); ` +
                   `if (sync.count > 0) sync.flush(true); ${onJoint} env.writable = false; cur.partner = false; ` +
@@ -278,6 +280,7 @@ export function generate(rt: GenRuntime): Generated {
     "O",
     "S",
     "cur",
+    "pub",
     "emit",
     "halt",
     "fin",
@@ -293,6 +296,7 @@ export function generate(rt: GenRuntime): Generated {
     ops,
     strs,
     rt.cursor,
+    rt.published,
     rt.emit,
     rt.halt,
     rt.finished,

@@ -44,6 +44,7 @@ import type {
 } from "./spec.ts";
 import { errorText, SpecError } from "./spec_error.ts";
 import { type GenCursor, generate, type InstExpander } from "./_codegen.ts";
+import { modelCompiled, runningSlots } from "./_running.ts";
 import { buildSymmetry, symmetricCtx, symmetricStepInfo } from "./_symmetry.ts";
 import { isTemplate, type Template, type TemplateCheck } from "./templates.ts";
 import { BufferSink, conflicts, futureFootprints, tapped, touches, type Union } from "./_por.ts";
@@ -814,6 +815,10 @@ class CompiledModel implements Model {
   readonly #atomic: boolean;
   /** The transition being fired, for error messages. */
   #cur = -1;
+  /** Where the transition being fired is published for a watchdog (see `_running.ts`). */
+  readonly #pub: Int32Array<ArrayBufferLike> = runningSlots();
+  /** This model's id in the published slots. */
+  #id = 0;
   // Partial-order reduction: see ample().
   /** Counts every access through the globals' view. */
   readonly #access: AccessCounter = { n: 0 };
@@ -980,6 +985,7 @@ class CompiledModel implements Model {
         : undefined;
       return symmetricStepInfo(d.process, t.pid, d.operation, symKind(t.pid), partner);
     });
+    this.#id = modelCompiled(this);
   }
 
   #initPor(): void {
@@ -1278,6 +1284,8 @@ class CompiledModel implements Model {
 
   expand(state: Int32Array, sink: SuccessorSink): number {
     const w = this.#w;
+    this.#pub[1] = this.#id;
+    this.#pub[2]! += 1;
     copyState(w, state);
     // Set when the sink asks to stop: the work buffer then holds a
     // successor, so nothing more may be evaluated on it.
@@ -1374,6 +1382,7 @@ class CompiledModel implements Model {
       })),
       kinds: { DO, WHEN, COND, NCOND, SKIP, ASSERT, OP, RDV_SEND, RDV_RECV, OP_MULTI },
       cursor: this.#cursor,
+      published: this.#pub,
       emit: (sink, tid, state) => this.#emit(sink, tid, state),
       direct: this.#p.steps.length === 0,
       halt: () => {
@@ -1412,7 +1421,7 @@ class CompiledModel implements Model {
     for (let e = 0; e < edges.length; e++) {
       const edge = edges[e]!;
       const tid = tids[e]!;
-      this.#cur = tid;
+      this.#cur = this.#pub[0] = tid;
       switch (edge.kind) {
         case DO:
           env.writable = true;
@@ -1494,7 +1503,7 @@ class CompiledModel implements Model {
             );
           }
           for (let c = 0; c < k; c++) {
-            this.#cur = tid + c;
+            this.#cur = this.#pub[0] = tid + c;
             n++;
             env.writable = true;
             const err = op.apply(w, edge.primOff, inst.pid, ctx, this.#pidName, c);
@@ -1524,7 +1533,7 @@ class CompiledModel implements Model {
             const sender = this.#insts[jt.sPid]!;
             const receiver = this.#insts[jt.rPid]!;
             if (w[sender.pcOff] !== jt.sPc || w[receiver.pcOff] !== jt.rPc) continue;
-            this.#cur = jt.tid;
+            this.#cur = this.#pub[0] = jt.tid;
             n++;
             this.#failInPartner = false;
             const v = jt.sEdge.op!.value!(sender.ctx);
@@ -1597,7 +1606,7 @@ class CompiledModel implements Model {
     const w = this.#w;
     const env = this.#env;
     const sync = this.#sync;
-    this.#cur = inst.deliverTid + (early ? 1 : 0);
+    this.#cur = this.#pub[0] = inst.deliverTid + (early ? 1 : 0);
     const d = ev.take(w, this.#evOff, inst.pid);
     if (d.action === "terminate") {
       w[inst.pcOff] = inst.type.endPc;
@@ -1665,6 +1674,8 @@ class CompiledModel implements Model {
     const inv = this.#p.invariants;
     if (inv.length === 0) return -1;
     if (state !== this.#w) copyState(this.#w, state);
+    this.#pub[0] = -1;
+    this.#pub[2]! += 1;
     this.#tracking = true;
     try {
       for (let i = 0; i < inv.length; i++) {
@@ -1878,6 +1889,7 @@ class CompiledModel implements Model {
     const d = this.#p.liveness[index];
     if (d === undefined) throw new RangeError(`no liveness property ${index}`);
     if (state !== this.#w) copyState(this.#w, state);
+    this.#pub[2]! += 1;
     try {
       const r = (part === "p" ? d.p : d.q)(this.#stateView);
       if (this.#sync.count > 0) this.#sync.flush(false);

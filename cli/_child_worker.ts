@@ -1,0 +1,82 @@
+/**
+ * The sandbox's worker: runs the CLI's {@linkcode main} on the arguments the
+ * child hands it, with every output, progress report and compiled model sent
+ * to the child's main thread, and the running transition published in the
+ * shared slots the child watches (see `model/_running.ts`).
+ *
+ * The spec's code runs here, never on the child's main thread, so the
+ * child stays responsive when it hangs.
+ *
+ * @module
+ */
+
+/// <reference lib="deno.worker" />
+
+import { main } from "../cli.ts";
+import { watchRunning } from "../model/_running.ts";
+import type { Message, Running } from "./_sandbox_messages.ts";
+
+/** What the child's main thread sends. */
+type Command =
+  | { readonly k: "start"; readonly args: string[]; readonly slots: SharedArrayBuffer }
+  | { readonly k: "stop" };
+
+const stop = new AbortController();
+
+function post(m: Message): void {
+  self.postMessage(m);
+}
+
+/** A spec that ends its process or its worker gets an error instead (naming its step). */
+function sealExits(): void {
+  const refuse = (what: string) => () => {
+    throw new Error(`the spec called ${what}; a spec cannot end the checker's process`);
+  };
+  Object.defineProperty(Deno, "exit", { value: refuse("Deno.exit()") });
+  Object.defineProperty(self, "close", { value: refuse("close()") });
+}
+
+self.onmessage = async (e: MessageEvent<Command>) => {
+  const m = e.data;
+  if (m.k === "stop") {
+    stop.abort();
+    return;
+  }
+  const slots = new Int32Array(m.slots);
+  // Slot 3 is the heartbeat: it moves while this thread's event loop runs.
+  setInterval(() => {
+    slots[3] = (slots[3]! + 1) | 0;
+  }, 50);
+  watchRunning(slots, (id, model) => {
+    const steps: Running[] = [];
+    for (let t = 0; t < model.transitionCount; t++) {
+      const d = model.describe(t);
+      steps.push({
+        process: d.process,
+        step: d.step,
+        ...(d.source !== undefined ? { source: d.source } : {}),
+      });
+    }
+    post({ k: "model", id, name: model.name, steps });
+  });
+  sealExits();
+  const code = await main(m.args, {
+    out: (text) => post({ k: "out", text }),
+    err: (text) => post({ k: "err", text }),
+    stop: stop.signal,
+    onSpec: (name, file) => post({ k: "spec", name, file }),
+    onProgress: (spec, p) =>
+      post({
+        k: "progress",
+        spec,
+        p: {
+          states: p.states,
+          frontier: p.frontier,
+          depth: p.depth,
+          seconds: p.seconds,
+          memoryBytes: p.memoryBytes,
+        },
+      }),
+  });
+  post({ k: "done", code });
+};
