@@ -59,6 +59,44 @@ export interface CliIO {
   onSpec?(name: string, file: string): void;
   /** Receives the search's progress reports (about once a second), whatever `--progress` says. */
   onProgress?(spec: string, p: Progress): void;
+  /**
+   * Writes a file the command produces (simulate's schedule file): at
+   * `path`, or in a new temporary file named after `temp`. Returns the path
+   * written. The sandbox's supervisor writes for its child, which may not.
+   */
+  writeFile?(
+    path: string | undefined,
+    temp: { prefix: string; suffix: string },
+    text: string,
+  ): Promise<string>;
+}
+
+/**
+ * Writes `text` at `path`, or in a new temporary file (see {@linkcode CliIO.writeFile}).
+ *
+ * @param path Where, or undefined for a new temporary file.
+ * @param temp The temporary file's name prefix and suffix.
+ * @param text What.
+ * @returns The path written.
+ *
+ * @example
+ * ```ts
+ * import { writeFile } from "./cli.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const p = await writeFile(undefined, { prefix: "x-", suffix: ".txt" }, "hi");
+ * assert.equal(await Deno.readTextFile(p), "hi");
+ * await Deno.remove(p);
+ * ```
+ */
+export async function writeFile(
+  path: string | undefined,
+  temp: { prefix: string; suffix: string },
+  text: string,
+): Promise<string> {
+  const out = path ?? await Deno.makeTempFile(temp);
+  await Deno.writeTextFile(out, text);
+  return out;
 }
 
 const defaultIO: CliIO = {
@@ -795,9 +833,11 @@ async function simulateCommand(
   let written: string | undefined;
   if (schedule !== undefined) {
     try {
-      written = values.out ??
-        await Deno.makeTempFile({ prefix: `ipcspec-${spec.name}-`, suffix: ".schedule.json" });
-      await Deno.writeTextFile(written, formatScheduleFile(schedule));
+      written = await (io.writeFile ?? writeFile)(
+        values.out,
+        { prefix: `ipcspec-${spec.name}-`, suffix: ".schedule.json" },
+        formatScheduleFile(schedule),
+      );
     } catch (e) {
       io.err(`warning: cannot write the schedule file: ${e instanceof Error ? e.message : e}`);
       written = undefined;

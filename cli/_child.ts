@@ -16,7 +16,7 @@
  * @module
  */
 
-import type { LastProgress, Message, Running, StopReason } from "./_sandbox_messages.ts";
+import type { LastProgress, Message, Running, StopReason, Written } from "./_sandbox_messages.ts";
 import { TAG } from "./_sandbox_messages.ts";
 
 /** How long the worker has to stop by itself once asked. */
@@ -155,7 +155,13 @@ setInterval(() => {
   let buffered = "";
   for await (const chunk of Deno.stdin.readable) {
     buffered += decoder.decode(chunk, { stream: true });
-    if (buffered.includes("stop\n")) requestStop("interrupted");
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      if (line === "stop") requestStop("interrupted");
+      else if (line.startsWith("{")) worker.postMessage(JSON.parse(line) as Written);
+    }
   }
   Deno.exit(0);
 })();

@@ -14,12 +14,17 @@
 
 import { main } from "../cli.ts";
 import { watchRunning } from "../model/_running.ts";
-import type { Message, Running } from "./_sandbox_messages.ts";
+import type { Message, Running, Written } from "./_sandbox_messages.ts";
 
 /** What the child's main thread sends. */
 type Command =
   | { readonly k: "start"; readonly args: string[]; readonly slots: SharedArrayBuffer }
-  | { readonly k: "stop" };
+  | { readonly k: "stop" }
+  | Written;
+
+/** Files asked to be written, by id, waiting for the supervisor's answer. */
+const writing = new Map<number, (w: Written) => void>();
+let nextWrite = 1;
 
 const stop = new AbortController();
 
@@ -40,6 +45,11 @@ self.onmessage = async (e: MessageEvent<Command>) => {
   const m = e.data;
   if (m.k === "stop") {
     stop.abort();
+    return;
+  }
+  if (m.k === "written") {
+    writing.get(m.id)?.(m);
+    writing.delete(m.id);
     return;
   }
   const slots = new Int32Array(m.slots);
@@ -64,6 +74,12 @@ self.onmessage = async (e: MessageEvent<Command>) => {
     out: (text) => post({ k: "out", text }),
     err: (text) => post({ k: "err", text }),
     stop: stop.signal,
+    writeFile: (path, temp, text) =>
+      new Promise<string>((resolve, reject) => {
+        const id = nextWrite++;
+        writing.set(id, (w) => w.path !== undefined ? resolve(w.path) : reject(new Error(w.error)));
+        post({ k: "write", id, path, temp, text });
+      }),
     onSpec: (name, file) => post({ k: "spec", name, file }),
     onProgress: (spec, p) =>
       post({

@@ -18,8 +18,8 @@
 import { parseArgs } from "node:util";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CliIO, EXIT, main } from "../cli.ts";
-import type { LastProgress, Message, StopReason } from "./_sandbox_messages.ts";
+import { type CliIO, EXIT, main, writeFile } from "../cli.ts";
+import type { LastProgress, Message, StopReason, Written } from "./_sandbox_messages.ts";
 import { TAG } from "./_sandbox_messages.ts";
 
 /** Options with a value, so that the supervisor finds the paths among the arguments. */
@@ -279,6 +279,10 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
   }).spawn();
   const seen: Seen = { interrupted: false, outOfMemory: false };
   const stdin = child.stdin.getWriter();
+  const encoder = new TextEncoder();
+  const answer = (w: Written) => {
+    stdin.write(encoder.encode(`${JSON.stringify(w)}\n`)).catch(() => {});
+  };
   let killTimer: ReturnType<typeof setTimeout> | undefined;
   const onSignal = () => {
     if (seen.interrupted) {
@@ -286,7 +290,7 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
       return;
     }
     seen.interrupted = true;
-    stdin.write(new TextEncoder().encode("stop\n")).catch(() => {});
+    stdin.write(encoder.encode("stop\n")).catch(() => {});
     killTimer = setTimeout(() => {
       try {
         child.kill("SIGKILL");
@@ -306,7 +310,7 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
   }
   try {
     await Promise.all([
-      lines(child.stdout, (line) => onLine(line, seen, io)),
+      lines(child.stdout, (line) => onLine(line, seen, io, answer)),
       lines(child.stderr, (line) => {
         if (/Fatal (JavaScript|process) out of memory|Reached heap limit/.test(line)) {
           seen.outOfMemory = true;
@@ -340,7 +344,7 @@ async function lines(stream: ReadableStream<Uint8Array>, each: (line: string) =>
   if (buffered !== "") each(buffered);
 }
 
-function onLine(line: string, seen: Seen, io: CliIO): void {
+function onLine(line: string, seen: Seen, io: CliIO, answer: (w: Written) => void): void {
   let m: Message | undefined;
   if (line.startsWith(`{"${TAG}":1,`)) {
     try {
@@ -378,6 +382,14 @@ function onLine(line: string, seen: Seen, io: CliIO): void {
       return;
     case "model":
       return;
+    case "write": {
+      const { id, path, temp, text } = m;
+      (io.writeFile ?? writeFile)(path, temp, text).then(
+        (written) => answer({ k: "written", id, path: written }),
+        (e) => answer({ k: "written", id, error: e instanceof Error ? e.message : String(e) }),
+      );
+      return;
+    }
   }
 }
 

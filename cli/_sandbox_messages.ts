@@ -44,6 +44,14 @@ export type Message =
     readonly steps: readonly Running[];
   }
   | { readonly k: "done"; readonly code: number }
+  /** A file to write (the sandbox may not): the supervisor answers with a {@linkcode Written} line. */
+  | {
+    readonly k: "write";
+    readonly id: number;
+    readonly path: string | undefined;
+    readonly temp: { readonly prefix: string; readonly suffix: string };
+    readonly text: string;
+  }
   /** The child asked the worker to stop at a limit (its result follows, or `stopped`). */
   | { readonly k: "limit"; readonly reason: StopReason; readonly limit: number }
   | {
@@ -56,3 +64,13 @@ export type Message =
     /** The limit in seconds (`time`, `step-timeout`) or bytes (`memory`). */
     readonly limit: number;
   };
+
+/** The supervisor's answer to a `write`, one JSON line on the child's standard input. */
+export interface Written {
+  readonly k: "written";
+  readonly id: number;
+  /** The path written, or undefined when writing failed. */
+  readonly path?: string;
+  /** Why writing failed. */
+  readonly error?: string;
+}

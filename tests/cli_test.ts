@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { cli, deno, path, type Run } from "./_cli.ts";
 
 function subprocess(...args: string[]): Promise<Run> {
-  return deno("run", "--allow-read", "--allow-env", "--allow-sys", "cli.ts", ...args);
+  return deno("run", "--allow-read", "--allow-env", "--allow-sys", "--allow-run", "cli.ts", ...args);
 }
 
 /** No stack trace anywhere in the output. */
