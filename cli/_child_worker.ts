@@ -14,6 +14,7 @@
 
 import { main } from "../cli.ts";
 import { watchRunning } from "../model/_running.ts";
+import { refuseExit } from "./_sandbox.ts";
 import type { Message, Running, Written } from "./_sandbox_messages.ts";
 
 /** What the child's main thread sends. */
@@ -34,11 +35,12 @@ function post(m: Message): void {
 
 /** A spec that ends its process or its worker gets an error instead (naming its step). */
 function sealExits(): void {
-  const refuse = (what: string) => () => {
-    throw new Error(`the spec called ${what}; a spec cannot end the checker's process`);
-  };
-  Object.defineProperty(Deno, "exit", { value: refuse("Deno.exit()") });
-  Object.defineProperty(self, "close", { value: refuse("close()") });
+  Object.defineProperty(Deno, "exit", { value: refuseExit });
+  Object.defineProperty(self, "close", {
+    value: () => {
+      throw new Error("the spec called close(); a spec cannot end the checker's process");
+    },
+  });
 }
 
 self.onmessage = async (e: MessageEvent<Command>) => {

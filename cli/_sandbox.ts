@@ -106,6 +106,27 @@ function mib(bytes: number): string {
     : `${Math.round(bytes / 2 ** 20)} MiB`;
 }
 
+/**
+ * What `Deno.exit` does while a spec's code may run: it throws, so the
+ * spec's step fails with an error naming it.
+ *
+ * @param code The exit code the spec asked for.
+ * @returns Never.
+ *
+ * @example
+ * ```ts
+ * import { refuseExit } from "./_sandbox.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.throws(() => refuseExit(0), /cannot end/);
+ * ```
+ */
+export function refuseExit(code?: number): never {
+  throw new Error(
+    `the spec called Deno.exit(${code ?? ""}); a spec cannot end the checker's process`,
+  );
+}
+
 /** The package's root folder, when it is on the local disk. */
 function packageDir(): string | undefined {
   const url = new URL("..", import.meta.url);
@@ -208,7 +229,14 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     io.err(
       "note: --allow-spec-io: the spec's code runs unsandboxed, with this process's permissions",
     );
-    return await main(args, io);
+    // Even so, a spec cannot end the process (with a passing exit code).
+    const exit = Object.getOwnPropertyDescriptor(Deno, "exit")!;
+    Object.defineProperty(Deno, "exit", { ...exit, value: refuseExit });
+    try {
+      return await main(args, io);
+    } finally {
+      Object.defineProperty(Deno, "exit", exit);
+    }
   }
   const last = (name: string) => {
     const v = values[name];

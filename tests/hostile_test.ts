@@ -1,0 +1,166 @@
+// The sandbox against hostile specs (tests/fixtures/hostile/): every attempt
+// to reach outside is refused, hangs and slow steps stop within the limits
+// with a partial result naming the running step, and a spec cannot end the
+// process with a passing exit code.
+
+import assert from "node:assert/strict";
+import { deno, ROOT, type Run } from "./_cli.ts";
+
+const HOSTILE = "tests/fixtures/hostile";
+const ATTEMPTS = [
+  "read_passwd",
+  "read_env",
+  "write_file",
+  "run_program",
+  "connect_socket",
+  "import_remote",
+];
+/** The permissions `deno task check` gives the CLI. */
+const TASK = ["--allow-read", "--allow-env", "--allow-sys", "--allow-run"];
+/** Time to start a deno process on a loaded machine, on top of the limits under test. */
+const STARTUP = 1.5;
+
+async function timed(args: string[]): Promise<Run & { seconds: number }> {
+  const start = performance.now();
+  const r = await deno(...args);
+  return { ...r, seconds: (performance.now() - start) / 1000 };
+}
+
+for (const [label, flags] of [["-A", ["-A"]], ["the task's permissions", TASK]] as const) {
+  Deno.test(`hostile: every attempt to reach outside the sandbox fails, under ${label}`, async () => {
+    await Deno.remove("/tmp/ipcspec-hostile-write.txt").catch(() => {});
+    const r = await deno(
+      "run",
+      ...flags,
+      "cli.ts",
+      "check",
+      ...ATTEMPTS.map((a) => `${HOSTILE}/${a}.ts`),
+    );
+    assert.equal(r.code, 0, r.out + r.err);
+    for (const a of ATTEMPTS) assert.match(r.out, new RegExp(`^${a}: ok, no violation$`, "m"));
+    await assert.rejects(Deno.stat("/tmp/ipcspec-hostile-write.txt"));
+  });
+}
+
+Deno.test("hostile: the attempts get through with --allow-spec-io, which the output names", async () => {
+  const r = await deno(
+    "run",
+    "-A",
+    "cli.ts",
+    "check",
+    `${HOSTILE}/read_passwd.ts`,
+    `${HOSTILE}/read_env.ts`,
+    "--allow-spec-io",
+  );
+  assert.equal(r.code, 1);
+  assert.match(r.err, /--allow-spec-io: the spec's code runs unsandboxed/);
+  assert.match(r.out, /read_passwd: VIOLATION of 'sandboxed'/);
+  assert.match(r.out, /read_env: VIOLATION of 'sandboxed'/);
+});
+
+for (const [fixture, step] of [["loop_forever", "spin"], ["slow_step", "nap"]]) {
+  Deno.test(`hostile: ${fixture} stops within 2 s of --time 1, naming step '${step}'`, async () => {
+    const r = await timed([
+      "run",
+      "-A",
+      "cli.ts",
+      "check",
+      `${HOSTILE}/${fixture}.ts`,
+      "--time",
+      "1",
+    ]);
+    assert.equal(r.code, 2, r.out + r.err);
+    assert.match(
+      r.out,
+      new RegExp(`incomplete: the time limit of 1 s .* step '${step}' of \\w+#0`),
+    );
+    assert.ok(r.seconds < 1 + 2 + STARTUP, `took ${r.seconds} s`);
+  });
+}
+
+for (
+  const [signal, fixture, step] of [["SIGTERM", "loop_forever", "spin"], [
+    "SIGINT",
+    "slow_step",
+    "nap",
+  ]] as const
+) {
+  Deno.test(`hostile: ${signal} stops ${fixture} within 2 s with its partial result`, async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "cli.ts", "check", `${HOSTILE}/${fixture}.ts`, "--format", "json"],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const sent = performance.now();
+    child.kill(signal);
+    const r = await child.output();
+    const seconds = (performance.now() - sent) / 1000;
+    assert.ok(seconds < 2, `took ${seconds} s`);
+    assert.equal(r.code, 2);
+    const result = JSON.parse(new TextDecoder().decode(r.stdout));
+    assert.equal(result.verdict, "incomplete");
+    assert.equal(result.reason, "interrupted");
+    assert.equal(result.spec, fixture);
+    assert.equal(result.running.step, step);
+  });
+}
+
+Deno.test("hostile: a step that never returns is an error after --step-timeout", async () => {
+  const r = await timed([
+    "run",
+    "-A",
+    "cli.ts",
+    "check",
+    `${HOSTILE}/loop_forever.ts`,
+    "--step-timeout",
+    "1",
+  ]);
+  assert.equal(r.code, 3);
+  assert.match(
+    r.out,
+    /loop_forever \(tests\/fixtures\/hostile\/loop_forever.ts\): error: step 'spin' of p#0 \(tests\/fixtures\/hostile\/loop_forever.ts:\d+:\d+\) did not return within 1 s/,
+  );
+  assert.ok(r.seconds < 1 + 2 + STARTUP, `took ${r.seconds} s`);
+});
+
+for (const unsandboxed of [false, true]) {
+  Deno.test(`hostile: Deno.exit(0) in an effect fails check --expect${unsandboxed ? " (--allow-spec-io)" : ""}`, async () => {
+    const r = await deno(
+      "run",
+      "-A",
+      "cli.ts",
+      "check",
+      "--expect",
+      `${HOSTILE}/exit_zero.ts`,
+      ...(unsandboxed ? ["--allow-spec-io"] : []),
+    );
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.out,
+      /step 'leave' .*the spec called Deno.exit\(0\); a spec cannot end the checker's process/,
+    );
+    assert.match(r.out, /0 of 1 specs met their expected verdict/);
+  });
+}
+
+Deno.test("hostile: a state space larger than --max-memory ends incomplete, with advice", async () => {
+  const r = await deno(
+    "run",
+    "-A",
+    "cli.ts",
+    "check",
+    "specs/pc_semaphore.ts",
+    "--param",
+    "items=6",
+    "--param",
+    "producers=2",
+    "--param",
+    "consumers=2",
+    "--max-memory",
+    "200M",
+  );
+  assert.equal(r.code, 2, r.out + r.err);
+  assert.match(r.out + r.err, /memory limit of 200 MiB \(--max-memory\); .*--store fingerprint/);
+});
