@@ -45,6 +45,7 @@ import type {
 import { errorText, SpecError } from "./spec_error.ts";
 import { type GenCursor, generate, type InstExpander } from "./_codegen.ts";
 import { modelCompiled, runningSlots } from "./_running.ts";
+import { MAX_ARRAY, MAX_COPIES, MAX_WIDTH, tooLarge } from "./_limits.ts";
 import { buildSymmetry, symmetricCtx, symmetricStepInfo } from "./_symmetry.ts";
 import { isTemplate, type Template, type TemplateCheck } from "./templates.ts";
 import { BufferSink, conflicts, futureFootprints, tapped, touches, type Union } from "./_por.ts";
@@ -216,10 +217,20 @@ class Compiler {
     return this.props.length - 1;
   }
 
+  /** Why an array declaration is too long, if it is. */
+  arrayTooLong(name: string, decl: unknown): string | undefined {
+    const length = (decl as { type?: string; length?: number }).type === "array"
+      ? (decl as { length: number }).length
+      : 0;
+    return length > MAX_ARRAY
+      ? tooLarge(`array '${name}': length`, length, MAX_ARRAY, this.params)
+      : undefined;
+  }
+
   build(): Model {
     const sys = this.sys;
     for (const [name, decl] of Object.entries(sys.globals)) {
-      const msg = validateDecl(name, decl);
+      const msg = validateDecl(name, decl) ?? this.arrayTooLong(name, decl);
       if (msg !== undefined) this.fail(msg);
     }
     if (sys.processes.length === 0) this.fail("the system has no process");
@@ -230,8 +241,11 @@ class Compiler {
       if (!Number.isInteger(p.count) || p.count < 0) {
         this.fail(`count must be an integer >= 0, got ${p.count}`, { process: p.name });
       }
+      if (p.count > MAX_COPIES) {
+        this.fail(tooLarge("count", p.count, MAX_COPIES, this.params), { process: p.name });
+      }
       for (const [name, decl] of Object.entries(p.locals)) {
-        const msg = validateDecl(name, decl);
+        const msg = validateDecl(name, decl) ?? this.arrayTooLong(name, decl);
         if (msg !== undefined) this.fail(msg, { process: p.name });
       }
     }
@@ -307,6 +321,7 @@ class Compiler {
       }
     }
     if (instLayout.length === 0) this.fail("every process kind has count 0");
+    if (width > MAX_WIDTH) this.fail(tooLarge("the state's width in slots", width, MAX_WIDTH, {}));
     // Resolve primitive offsets in edges.
     for (const t of types) {
       for (const pc of t.pcs) {

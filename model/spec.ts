@@ -706,6 +706,12 @@ export class Spec<P extends ParamDecls = ParamDecls> {
         spec: this.name,
       });
     }
+    if (v < -(2 ** 31) || v >= 2 ** 31) {
+      throw new SpecError(
+        `parameter '${k}' must be a 32-bit integer (-2147483648 to 2147483647), got ${v}`,
+        { spec: this.name },
+      );
+    }
     if (typeof decl === "object") {
       if (decl.min !== undefined && v < decl.min) {
         throw new SpecError(`parameter '${k}' must be >= ${decl.min}, got ${v}`, {
