@@ -251,6 +251,12 @@ class Compiler {
     }
     // Property numbering: deadlock first, then invariants, finals; assertion
     // and primitive properties are added as the bodies compile.
+    const declared = new Set<string>();
+    for (const d of [...sys.invariants, ...sys.finals, ...sys.steps]) {
+      if (d.name.trim() === "") this.fail("a property has an empty name");
+      if (declared.has(d.name)) this.fail(`two properties are named '${d.name}'`);
+      declared.add(d.name);
+    }
     const deadlockProp = sys.options.deadlock ? this.prop("deadlock", "deadlock") : -1;
     const invProps = sys.invariants.map((d) => this.prop(d.name, "invariant"));
     const finalProps = sys.finals.map((d) => this.prop(d.name, "final"));

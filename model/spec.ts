@@ -655,6 +655,9 @@ export class Spec<P extends ParamDecls = ParamDecls> {
    * @param def The definition.
    */
   constructor(def: SpecDefinition<P>) {
+    if (typeof def.name !== "string" || def.name.trim() === "") {
+      throw new TypeError("Cannot define a spec: its name is empty");
+    }
     this.name = def.name;
     this.description = def.description ?? "";
     this.params = def.params;
