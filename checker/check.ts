@@ -17,6 +17,7 @@ import type { CheckResult } from "./result.ts";
 import { symmetryReduction } from "./symmetry.ts";
 import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 import type { ReductionOptions } from "./_por.ts";
+import { purityChecked, PuritySampler } from "./_purity.ts";
 
 /** The search engines {@linkcode check} can run. */
 export type Strategy = "bfs" | "dfs";
@@ -41,6 +42,12 @@ export interface CheckOptions extends SearchLimits, SearchHooks, ReductionOption
    * not be shortest).
    */
   strategy?: Strategy;
+  /**
+   * Expand one state in 16 twice (and the first 1024) and compare the
+   * successors, to find a spec whose code depends on something outside the
+   * state. Without it, the first 64 states and one in 1024 are compared.
+   */
+  checkPurity?: boolean;
   /**
    * The state store. `exact` (default): every state is kept. `fingerprint`:
    * a 64-bit fingerprint and a parent link per state (at most 16 bytes); a
@@ -120,7 +127,11 @@ function prepare(target: Model | Checkable, options: CheckOptions): Prepared {
   if ("compile" in target) {
     try {
       const params = target.resolve(options.params ?? {});
-      return { model: target.compile(options.params ?? {}), params };
+      const model = target.compile(options.params ?? {});
+      const sampler = options.checkPurity === true
+        ? new PuritySampler(1024, 16)
+        : new PuritySampler();
+      return { model: purityChecked(model, sampler), params };
     } catch (e) {
       return {
         spec: target.name,

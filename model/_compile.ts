@@ -485,6 +485,12 @@ class Compiler {
       if (typeof f !== "function") {
         this.fail(`${what} must be a function, got ${String(f)}`, { process, step, source: src });
       }
+      if (f.constructor?.name === "AsyncFunction") {
+        this.fail(
+          `${what} is an async function: the spec's code runs synchronously, and what it does after an await would be lost`,
+          { process, step, source: src },
+        );
+      }
     };
 
     const compileSeq = (steps: readonly Step[], cont: number, scope: Scope): number => {

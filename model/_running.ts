@@ -76,7 +76,11 @@ export function runningSlots(): Int32Array<ArrayBufferLike> {
  * import { spec, system } from "../mod.ts";
  * import assert from "node:assert/strict";
  *
- * const s = spec({ name: "s", params: {}, build: () => system({}) });
+ * const s = spec({
+ *   name: "s",
+ *   params: {},
+ *   build: () => system({}).process("p", {}, (b) => [b.do("nothing", () => {})]),
+ * });
  * assert.ok(modelCompiled(s.compile()) > 0);
  * ```
  */
