@@ -143,6 +143,9 @@ options:
   --progress           print progress to stderr every second (default on a terminal)
   --coverage           report which blocking steps and leadsTo triggers were reached
   --require-coverage   fail (exit 1) when a blocking step or a trigger was never reached
+  --check-purity       run one state in 16 twice and compare the successors, to find
+                       spec code that depends on something outside the state (by
+                       default the first 64 states and one in 1024 are compared)
   --max-memory SIZE    end the run as incomplete when it holds more than SIZE (e.g. 4G,
                        512M; default: half the machine's memory, at most 16 GiB)
   --step-timeout S     a single step, guard or property that runs longer than S seconds
@@ -328,6 +331,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
       progress: { type: "boolean" },
       coverage: { type: "boolean" },
       "require-coverage": { type: "boolean" },
+      "check-purity": { type: "boolean" },
       help: { type: "boolean", short: "h" },
       ...SANDBOX_OPTIONS,
       ...SIMULATION_OPTIONS,
@@ -491,6 +495,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
           ...(bitstateBits !== undefined ? { bitstateBits } : {}),
           ...(values.symmetry === true ? { symmetry: true } : {}),
           ...(values.por === true ? { reduction: "por" as const } : {}),
+          ...(values["check-purity"] === true ? { checkPurity: true } : {}),
         });
       results.push(result);
       if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;

@@ -167,3 +167,23 @@ Deno.test("hostile: a state space larger than --max-memory ends incomplete, with
   assert.equal(r.code, 2, r.out + r.err);
   assert.match(r.out + r.err, /memory limit of 200 MiB \(--max-memory\); .*--store fingerprint/);
 });
+
+Deno.test("hostile: a random effect is reported as impure on every run, naming its step", async () => {
+  for (let run = 0; run < 3; run++) {
+    const r = await deno("run", "-A", "cli.ts", "check", `${HOSTILE}/random_effect.ts`);
+    assert.equal(r.code, 3);
+    assert.match(
+      r.out,
+      /impure spec: step 'roll' of p#0 \(tests\/fixtures\/hostile\/random_effect.ts:\d+:\d+\)/,
+    );
+  }
+});
+
+Deno.test("hostile: an async effect is refused when the spec is built", async () => {
+  const r = await deno("run", "-A", "cli.ts", "check", `${HOSTILE}/async_effect.ts`);
+  assert.equal(r.code, 3);
+  assert.match(
+    r.out,
+    /process 'p', step 'later' \(tests\/fixtures\/hostile\/async_effect.ts:\d+:\d+\): the effect is an async function/,
+  );
+});
