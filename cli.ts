@@ -51,10 +51,10 @@ export interface CliIO {
   /** Standard error. */
   err(text: string): void;
   /**
-   * Stops the run as Ctrl-C does, when aborted (the sandbox's supervisor
-   * asks through it; see `cli/_sandbox.ts`).
+   * Polled during the run: `true` stops it as Ctrl-C does (the sandbox's
+   * supervisor asks through it; see `cli/_sandbox.ts`).
    */
-  readonly stop?: AbortSignal;
+  stopRequested?(): boolean;
   /** Called as the work on one spec begins (check: each spec; sweep, simulate: once). */
   onSpec?(name: string, file: string): void;
   /** Receives the search's progress reports (about once a second), whatever `--progress` says. */
@@ -437,7 +437,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
-  io.stop?.addEventListener("abort", onSigint);
+  const stopped = () => controller.signal.aborted || io.stopRequested?.() === true;
   let listening = false;
   try {
     Deno.addSignalListener("SIGINT", onSigint);
@@ -474,6 +474,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
         ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
         ...(limits.timeSeconds !== undefined ? { timeSeconds: limits.timeSeconds } : {}),
         signal: controller.signal,
+        ...(io.stopRequested !== undefined ? { shouldStop: () => io.stopRequested!() } : {}),
         ...(progress || io.onProgress !== undefined
           ? {
             onProgress: (p: Progress) => {
@@ -535,18 +536,17 @@ async function run(args: string[], io: CliIO): Promise<number> {
           );
         }
       }
-      if (controller.signal.aborted) break;
+      if (stopped()) break;
     }
   } finally {
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);
-    io.stop?.removeEventListener("abort", onSigint);
   }
   if (format === "json") io.out(formatJson(results.length === 1 ? results[0]! : results as never));
   if (coverageFailures > 0 && SEVERITY[worst] < SEVERITY.violation) worst = "violation";
   if (values.expect === true) {
     const n = results.length;
     io.out(`${n - mismatches} of ${n} specs met their expected verdict`);
-    if (controller.signal.aborted) return EXIT.incomplete;
+    if (stopped()) return EXIT.incomplete;
     if (results.some((r) => r.verdict === "error")) return EXIT.error;
     return mismatches === 0 && coverageFailures === 0 ? EXIT.ok : EXIT.violation;
   }

@@ -48,7 +48,8 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
   }
 }
 
-const slots = new Int32Array(new SharedArrayBuffer(16));
+/** 0-2: published by the model (`model/_running.ts`); 3: the worker's heartbeat; 4: stop. */
+const slots = new Int32Array(new SharedArrayBuffer(32));
 const models = new Map<number, readonly Running[]>();
 let spec: { name: string; file: string } | undefined;
 let specStart = performance.now();
@@ -128,7 +129,7 @@ function requestStop(reason: StopReason): void {
   if (stopping !== undefined) return;
   stopping = { reason, at: performance.now() };
   if (reason !== "interrupted") send({ k: "limit", reason, limit: limitOf(reason) });
-  worker.postMessage({ k: "stop" });
+  Atomics.store(slots, 4, 1);
 }
 
 let last = [slots[0], slots[1], slots[2], slots[3]].join();

@@ -20,14 +20,11 @@ import type { Message, Running, Written } from "./_sandbox_messages.ts";
 /** What the child's main thread sends. */
 type Command =
   | { readonly k: "start"; readonly args: string[]; readonly slots: SharedArrayBuffer }
-  | { readonly k: "stop" }
   | Written;
 
 /** Files asked to be written, by id, waiting for the supervisor's answer. */
 const writing = new Map<number, (w: Written) => void>();
 let nextWrite = 1;
-
-const stop = new AbortController();
 
 function post(m: Message): void {
   self.postMessage(m);
@@ -45,17 +42,14 @@ function sealExits(): void {
 
 self.onmessage = async (e: MessageEvent<Command>) => {
   const m = e.data;
-  if (m.k === "stop") {
-    stop.abort();
-    return;
-  }
   if (m.k === "written") {
     writing.get(m.id)?.(m);
     writing.delete(m.id);
     return;
   }
   const slots = new Int32Array(m.slots);
-  // Slot 3 is the heartbeat: it moves while this thread's event loop runs.
+  // Slot 3 is the heartbeat: it moves while this thread's event loop runs;
+  // slot 4 is set by the child's main thread to ask the run to stop.
   setInterval(() => {
     slots[3] = (slots[3]! + 1) | 0;
   }, 50);
@@ -75,7 +69,7 @@ self.onmessage = async (e: MessageEvent<Command>) => {
   const code = await main(m.args, {
     out: (text) => post({ k: "out", text }),
     err: (text) => post({ k: "err", text }),
-    stop: stop.signal,
+    stopRequested: () => slots[4] !== 0,
     writeFile: (path, temp, text) =>
       new Promise<string>((resolve, reject) => {
         const id = nextWrite++;
