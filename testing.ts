@@ -50,7 +50,7 @@ import {
 } from "./checker/_configs.ts";
 import { check } from "./checker/check.ts";
 import { expectationText, meetsExpectation } from "./checker/expectation.ts";
-import { formatText } from "./checker/report.ts";
+import { formatText } from "./reporters/text.ts";
 import type { CheckResult } from "./checker/result.ts";
 
 export type { ParamRange, ParamRanges, ParamValue } from "./checker/_configs.ts";

@@ -12,7 +12,7 @@
  * deno task bench --workers 1,2                  # only the parallel search, with 1 and 2 workers
  * ```
  *
- * The main case is `pc_semaphore`, the bounded buffer of ipc-semantics.md
+ * The main case is `pc_semaphore`, the bounded buffer of docs/semantics.md
  * §9, at about 17 million states. `pc_rendezvous` and `pc_channel` move the
  * same items between the same processes over a channel, so the ratios show
  * what each mechanism costs. Each case is one `check()` call, as a library
@@ -386,7 +386,7 @@ function report(
     "",
     "## Main case",
     "",
-    `\`${main.spec}\` (${paramText(main.params)}): the bounded buffer of ipc-semantics.md`,
+    `\`${main.spec}\` (${paramText(main.params)}): the bounded buffer of docs/semantics.md`,
     "§9 (a ring buffer, semaphores `empty` and `full`, a mutex), checked exhaustively",
     `by \`check()\`: a breadth-first search over the ${main.stats.store ?? "exact"} state store.`,
     "",

@@ -4,7 +4,7 @@
 
 import fc from "fast-check";
 import type { Checkable } from "../model/model.ts";
-import type { ParamInput } from "../model/spec.ts";
+import type { ParamInput } from "../model/types.ts";
 
 /** A parameter value in a sweep: a number, or a boolean for a boolean parameter. */
 export type ParamValue = number | boolean;
@@ -162,9 +162,4 @@ export function gridArbitrary(grid: Grid): fc.Arbitrary<Record<string, ParamValu
 /** A stable key of a point (the values in the grid's order). */
 export function pointKey(grid: Grid, point: Readonly<Record<string, ParamValue>>): string {
   return grid.names.map((n) => String(point[n])).join(",");
-}
-
-/** A point as `name=value` pairs. */
-export function formatPoint(point: Readonly<Record<string, ParamValue | string>>): string {
-  return Object.entries(point).map(([k, v]) => `${k}=${v}`).join(" ");
 }

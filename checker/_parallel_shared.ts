@@ -31,7 +31,9 @@
 // fills. A state that finds no budget under the fill limit waits in the
 // worker's pending list until the table has grown, within the same level.
 
-import { hash64 } from "./_fingerprint_store.ts";
+import { GapScan, hash64 } from "./_fingerprint_store.ts";
+import type { StoreReport } from "./_compact_store.ts";
+import type { Finding } from "./_search.ts";
 
 /**
  * Indices into the control block (an Int32Array over a SharedArrayBuffer).
@@ -172,14 +174,7 @@ export interface StateAt {
 }
 
 /** A violation (or bound) a worker met. */
-export interface WorkerFinding {
-  readonly property: number;
-  /** The new state violating an invariant, or the state whose transition failed. */
-  readonly at: StateAt;
-  /** The failing transition, or -1 for an invariant (or a stuck state). */
-  readonly transition: number;
-  readonly message?: string;
-}
+export type WorkerFinding = Finding<StateAt>;
 
 /** Coordinator -> worker. */
 export type ToWorker =
@@ -249,3 +244,95 @@ export type FromWorker =
   | { readonly type: "link"; readonly parent: number; readonly via: number }
   /** The worker could not start (the module, the export, the parameters). */
   | { readonly type: "failed"; readonly message: string };
+
+/** The first of several findings at the same depth: by property index, then worker. */
+export function firstFinding(
+  list: readonly (WorkerFinding | undefined)[],
+): WorkerFinding | undefined {
+  let best: WorkerFinding | undefined;
+  for (const f of list) {
+    if (f === undefined) continue;
+    if (
+      best === undefined || f.at.depth < best.at.depth ||
+      (f.at.depth === best.at.depth && f.property < best.property)
+    ) best = f;
+  }
+  return best;
+}
+
+/** A chunk of the frontier and the worker that wrote it. */
+export interface Owned extends Chunk {
+  readonly owner: number;
+}
+
+/**
+ * The units of work of a frontier, (chunk, first record, end) triples of
+ * UNIT_STATES records grouped by the worker that wrote their chunk, and the
+ * boundaries of the groups.
+ */
+export function unitsOf(
+  frontier: readonly Owned[],
+  workers: number,
+): { units: Int32Array; ranges: Int32Array } {
+  const ranges = new Int32Array(workers + 1);
+  for (const c of frontier) {
+    ranges[c.owner + 1] = ranges[c.owner + 1]! + Math.ceil(c.count / UNIT_STATES);
+  }
+  for (let i = 0; i < workers; i++) ranges[i + 1] = ranges[i + 1]! + ranges[i]!;
+  const units = new Int32Array(ranges[workers]! * 3);
+  const at = ranges.slice(0, workers);
+  frontier.forEach((c, i) => {
+    for (let r = 0; r < c.count; r += UNIT_STATES) {
+      const k = at[c.owner]! * 3;
+      at[c.owner] = at[c.owner]! + 1;
+      units[k] = i;
+      units[k + 1] = r;
+      units[k + 2] = Math.min(c.count, r + UNIT_STATES);
+    }
+  });
+  return { units, ranges };
+}
+
+/** 1 / the smallest distance between two fingerprints of the table (sorted in place). */
+export function actualOmission(table: SharedArrayBuffer): number | undefined {
+  if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) return undefined;
+  new BigUint64Array(table).sort();
+  const gaps = new GapScan();
+  gaps.scan(new Uint32Array(table));
+  return Number.isFinite(gaps.min) ? Math.min(1, 1 / gaps.min) : 0;
+}
+
+/** What the shared table may have missed (TLC's estimates, as the sequential fingerprint store). */
+export function parallelReport(
+  table: SharedArrayBuffer,
+  transitionCount: number,
+  counts: { readonly generated: number; readonly states: number; readonly chunkBytes: number },
+): StoreReport {
+  const { generated, states } = counts;
+  const actual = actualOmission(table);
+  const t = transitionCount;
+  return {
+    store: "fingerprint",
+    omissionProbability: Math.min(1, (states * Math.max(0, generated - states)) / 2 ** 64),
+    ...(actual !== undefined ? { omissionProbabilityActual: actual } : {}),
+    linkBytes: t <= 0x100 ? 5 : t <= 0x10000 ? 6 : 8,
+    frontierPeakBytes: counts.chunkBytes,
+  };
+}
+
+/** Rehashes slots [from, to) of the table `old` into `table` (of `cap` slots). */
+export function rehash(
+  old: Int32Array,
+  table: Int32Array,
+  cap: number,
+  from: number,
+  to: number,
+): void {
+  for (let slot = from; slot < to; slot++) {
+    const lo = old[2 * slot]!;
+    if (lo === 0) continue;
+    let hi = old[2 * slot + 1]!;
+    while (hi === 0) hi = Atomics.load(old, 2 * slot + 1);
+    tableInsert(table, cap, lo, hi);
+  }
+}

@@ -14,6 +14,7 @@
 // ever around a cycle: the condition C3 of Clarke, Grumberg and Peled
 // ("every cycle contains a fully expanded state").
 
+import { reductionOf, type ReductionView } from "./_facets.ts";
 import type { Model, SuccessorSink } from "../model/model.ts";
 
 /** How a search reduces the state space. */
@@ -91,6 +92,7 @@ class Candidates implements SuccessorSink {
 export class Reducer {
   readonly counts: ReductionCounts = { ample: 0, full: 0 };
   readonly #model: Model;
+  readonly #ample: ReductionView["ample"];
   readonly #buf: Candidates;
   readonly #allowed: (next: Int32Array) => boolean;
 
@@ -101,17 +103,18 @@ export class Reducer {
    */
   constructor(model: Model, allowed: (next: Int32Array) => boolean) {
     this.#model = model;
+    this.#ample = reductionOf(model).ample;
     this.#buf = new Candidates(model.width);
     this.#allowed = allowed;
   }
 
   /** Expands `state` into `sink`: through an ample set if allowed, else fully. */
   expand(state: Int32Array, sink: SuccessorSink): number {
-    const model = this.#model;
-    if (model.ample !== undefined) {
+    const ample = this.#ample;
+    if (ample !== undefined) {
       const buf = this.#buf;
       buf.count = 0;
-      const n = model.ample(state, buf);
+      const n = ample(state, buf);
       if (n > 0) {
         let ok = true;
         for (let i = 0; i < buf.count && ok; i++) ok = this.#allowed(buf.states[i]!);
@@ -123,6 +126,6 @@ export class Reducer {
       }
     }
     this.counts.full++;
-    return model.expand(state, sink);
+    return this.#model.expand(state, sink);
   }
 }

@@ -5,11 +5,15 @@
 // traces stop reproducing. These checks expand a state twice and compare.
 
 import type { Model, SuccessorSink } from "../model/model.ts";
+import { replay } from "./replay.ts";
+import type { CheckResult } from "./result.ts";
 
 /** One expansion, recorded: successors and failures in the order the model gave them. */
 interface Expansion {
   readonly items: string[];
   readonly transitions: number[];
+  /** The spec's code threw. */
+  readonly failed: boolean;
 }
 
 function record(model: Model, state: Int32Array): Expansion {
@@ -26,8 +30,14 @@ function record(model: Model, state: Int32Array): Expansion {
       transitions.push(transition);
     },
   };
-  model.expand(state.slice(), sink);
-  return { items, transitions };
+  try {
+    model.expand(state.slice(), sink);
+  } catch {
+    // The spec's code failed: the search reports that error itself (and a
+    // model need not be clean after one, so nothing is compared).
+    return { items, transitions, failed: true };
+  }
+  return { items, transitions, failed: false };
 }
 
 /**
@@ -41,17 +51,19 @@ function record(model: Model, state: Int32Array): Expansion {
  */
 export function impurity(model: Model, state: Int32Array): string | undefined {
   const a = record(model, state);
+  if (a.failed) return undefined;
   const b = record(model, state);
+  if (b.failed) return undefined;
   const n = Math.max(a.items.length, b.items.length);
   for (let i = 0; i < n; i++) {
     if (a.items[i] === b.items[i]) continue;
     const t = a.transitions[i] ?? b.transitions[i]!;
-    const d = model.describe(t);
-    return `impure spec: step '${d.step}' of ${d.process}${
-      d.source !== undefined ? ` (${d.source})` : ""
-    } gives a different result when run twice from the same state (${
-      model.format(state)
-    }); the spec's code must depend on the state only, not on Math.random, Date.now or variables its functions change`;
+    const d = model.explanation?.describe(t);
+    const step = d === undefined
+      ? `transition ${t}`
+      : `step '${d.step}' of ${d.process}${d.source !== undefined ? ` (${d.source})` : ""}`;
+    const where = model.explanation?.format(state) ?? `[${state.join(",")}]`;
+    return `impure spec: ${step} gives a different result when run twice from the same state (${where}); the spec's code must depend on the state only, not on Math.random, Date.now or variables its functions change`;
   }
   return undefined;
 }
@@ -122,4 +134,54 @@ export function purityChecked(model: Model, sampler: PuritySampler): Model {
     return expand(state, sink);
   };
   return out as unknown as Model;
+}
+
+/** How many times each state of a counterexample is expanded twice before it is believed. */
+const CONFIRMATIONS = 4;
+
+/**
+ * `result`, once its counterexample is confirmed: every state along the
+ * path is expanded twice, {@linkcode CONFIRMATIONS} times, and compared. A
+ * counterexample of an impure spec does not reproduce, so it becomes the
+ * error that names the step where runs diverge.
+ *
+ * @param model The model the result was found on.
+ * @param result The search's result.
+ * @returns `result`, or an error result naming the impure step.
+ */
+export function confirmed(model: Model, result: CheckResult): CheckResult {
+  const trace = result.violation ?? result.error?.trace;
+  if (trace === undefined || trace.loopStart !== undefined) return result;
+  const why = pathImpurity(model, trace);
+  if (why === undefined) return result;
+  const { violation: _, ...rest } = result;
+  return { ...rest, verdict: "error", error: { message: why } };
+}
+
+/**
+ * Why the spec is impure, from the states along `trace` (as far as it
+ * replays), each expanded twice {@linkcode CONFIRMATIONS} times; or
+ * undefined when they all agree.
+ *
+ * @param model The model.
+ * @param trace The path: an initial state's index and transitions.
+ * @returns The message naming the step, or undefined.
+ */
+export function pathImpurity(
+  model: Model,
+  trace: { readonly init: number; readonly transitions: readonly number[] },
+): string | undefined {
+  let states: readonly Int32Array[];
+  try {
+    states = replay(model, { init: trace.init, transitions: [...trace.transitions] }).states;
+  } catch {
+    return undefined;
+  }
+  for (const state of states) {
+    for (let k = 0; k < CONFIRMATIONS; k++) {
+      const why = impurity(model, state);
+      if (why !== undefined) return why;
+    }
+  }
+  return undefined;
 }

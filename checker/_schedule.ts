@@ -1,12 +1,14 @@
 // Private module: schedules. A schedule is an array of naturals; step i
 // fires `enabled[schedule[i] % enabled.length]` of the current state. This
-// module walks a schedule through a model, counts context switches, and
-// holds the fast-check arbitrary whose shrinker works on the walked trace:
-// fewer steps first, then fewer context switches.
+// module walks a schedule through a model, counts context switches, holds
+// the fast-check arbitrary whose shrinker works on the walked trace (fewer
+// steps first, then fewer context switches), and runs random schedules for
+// simulate.ts.
 
 import fc from "fast-check";
 import type { Model } from "../model/model.ts";
-import { initialStates } from "./_search.ts";
+import { errorMessage, initialStates } from "./_search.ts";
+import { processOfTransitions, stepperOf } from "./_facets.ts";
 
 /** How a walk ended. */
 export type WalkEnd = "violation" | "end" | "exhausted" | "error";
@@ -23,10 +25,6 @@ export interface Walk {
   readonly property: number;
   /** The error message, when `end` is `"error"`. */
   readonly error?: string;
-}
-
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** What a chooser returns when the walk has no more steps to take. */
@@ -58,12 +56,13 @@ function advance(
     property,
     ...(error !== undefined ? { error } : {}),
   });
+  const { enabled: enabledIn, fire } = stepperOf(model);
   states?.push(state);
   try {
     for (let i = 0;; i++) {
       const inv = model.check(state);
       if (inv >= 0) return done("violation", inv);
-      const enabled = model.enabled(state);
+      const enabled = enabledIn(state);
       if (enabled.length === 0) {
         const p = model.stuck(state);
         return p >= 0 ? done("violation", p) : done("end");
@@ -74,7 +73,7 @@ function advance(
       const t = enabled[pick]!;
       // Fired before it is recorded: a transition whose code throws is not
       // part of the trace, which ends in the state where the spec failed.
-      const next = model.fire(state, t);
+      const next = fire(state, t);
       transitions.push(t);
       schedule.push(pick);
       if (!(next instanceof Int32Array)) {
@@ -86,7 +85,7 @@ function advance(
       states?.push(state);
     }
   } catch (e) {
-    return done("error", -1, messageOf(e));
+    return done("error", -1, errorMessage(e));
   }
 }
 
@@ -134,9 +133,7 @@ export function walk(model: Model, init: number, schedule: readonly number[]): W
 
 /** The process that moves in each transition, by transition number. */
 export function processTable(model: Model): string[] {
-  const out: string[] = [];
-  for (let t = 0; t < model.transitionCount; t++) out.push(model.describe(t).process);
-  return out;
+  return processOfTransitions(model);
 }
 
 /** The number of consecutive steps taken by different processes. */
@@ -398,4 +395,61 @@ export class ScheduleArbitrary extends fc.Arbitrary<number[]> {
     return new fc.Stream(shrinkSchedule(this.#model, this.#movers, this.#init, value, this.tally))
       .map((c) => new fc.Value(c.schedule, undefined));
   }
+}
+
+/** What fast-check's random runs gave, with the walks they took. */
+export interface RandomRuns {
+  readonly details: fc.RunDetails<[number[]]>;
+  readonly walks: { count: number; steps: number };
+  readonly firstLength: number | undefined;
+  /** Runs that used up their schedule before an end state. */
+  readonly cut: number;
+  readonly maxSteps: number;
+}
+
+/** Generates random schedules (and shrinks the first that fails) with fast-check. */
+export function randomRuns(
+  model: Model,
+  options: { runs?: number; seed: number; maxSteps: number; path?: string; timeSeconds?: number },
+): RandomRuns {
+  const { seed, maxSteps } = options;
+  const walks = { count: 0, steps: 0 };
+  let firstLength: number | undefined;
+  let cut = 0;
+  const schedules = new ScheduleArbitrary(model, 0, maxSteps);
+  const property = fc.property(schedules, (schedule) => {
+    const w = walk(model, 0, schedule);
+    walks.count++;
+    walks.steps += w.transitions.length;
+    const bad = w.end === "violation" || w.end === "error";
+    if (bad && firstLength === undefined) firstLength = w.transitions.length;
+    if (w.end === "exhausted") cut++;
+    return !bad;
+  });
+  const details = fc.check(property, {
+    seed,
+    numRuns: options.runs ?? 1000,
+    ...(options.path !== undefined ? { path: options.path } : {}),
+    ...(options.timeSeconds !== undefined
+      ? { interruptAfterTimeLimit: options.timeSeconds * 1000 }
+      : {}),
+  });
+  walks.count += schedules.tally.count;
+  walks.steps += schedules.tally.steps;
+  return { details, walks, firstLength, cut, maxSteps };
+}
+
+/** Why a simulation found nothing (which proves nothing). */
+export function nothingFound(run: RandomRuns): { message: string } {
+  const { details, cut, maxSteps } = run;
+  const why = details.interrupted ? "the time limit was reached; " : "";
+  return {
+    message: `${why}no violation in ${details.numRuns} random run${
+      details.numRuns === 1 ? "" : "s"
+    } of at most ${maxSteps} steps (a simulation is not exhaustive)${
+      cut === 0
+        ? ""
+        : `; ${cut} of them reached ${maxSteps} steps before an end state (raise the step limit)`
+    }`,
+  };
 }

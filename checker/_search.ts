@@ -104,6 +104,11 @@ export interface SearchOutcome {
   readonly reduction?: { readonly ample: number; readonly full: number };
 }
 
+/** The message of a thrown value. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /** The initial states of a model, copied. */
 export function initialStates(model: Model): Int32Array[] {
   const out: Int32Array[] = [];
@@ -134,4 +139,30 @@ export function limitMessage(reason: IncompleteReason, limits: SearchLimits): st
     case "bound":
       return "an exploration bound was reached (see the trace)";
   }
+}
+
+/**
+ * A violation or bound met while expanding: a new state violating an
+ * invariant (`transition` -1), or a failing transition of the state at `at`.
+ */
+export interface Finding<L> {
+  /** The property. */
+  readonly property: number;
+  /** The violating state, or the state whose transition failed. */
+  readonly at: L;
+  /** The failing transition, or -1 for an invariant. */
+  readonly transition: number;
+  /** The failure message, for a failing transition. */
+  readonly message?: string | undefined;
+}
+
+/** How a search ended, as the engine saw it. */
+export interface EngineEnd<L> {
+  readonly status: SearchOutcome["status"];
+  readonly reason?: IncompleteReason | undefined;
+  /** A state with nothing enabled that violates a property (deadlock, final). */
+  readonly stuck?: { readonly property: number; readonly at: L } | undefined;
+  /** What the spec's code threw, and the state being expanded (none: an initial state). */
+  readonly error?: { readonly cause: unknown; readonly at: L | undefined } | undefined;
+  readonly depth: number;
 }

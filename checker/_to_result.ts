@@ -2,8 +2,10 @@
 // `CheckResult` (every counterexample replayed and explained), shared by
 // check.ts and parallel.ts.
 
+import { pathImpurity } from "./_purity.ts";
+import { reductionOf } from "./_facets.ts";
 import type { Model } from "../model/model.ts";
-import type { SearchOutcome } from "./_search.ts";
+import { errorMessage, type Found, type SearchOutcome } from "./_search.ts";
 import type { CompactOutcome } from "./bfs_compact.ts";
 import { explainTrace } from "./explain.ts";
 import type { CheckResult, Counterexample, Stats } from "./result.ts";
@@ -22,19 +24,13 @@ export function emptyStats(): Stats {
   };
 }
 
-/** The message of a thrown value. */
-export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
+export { errorMessage };
 
-/** The result of a search: stats, and every path replayed and explained. */
-export function toResult(
-  model: Model,
-  params: Readonly<Record<string, number | boolean>>,
-  out: SearchOutcome | CompactOutcome,
-): CheckResult {
+/** The statistics of a search's outcome. */
+function statsOf(model: Model, out: SearchOutcome | CompactOutcome): Stats {
   const report = "storeReport" in out ? out.storeReport : undefined;
-  const stats: Stats = {
+  const off = reductionOf(model).off;
+  return {
     states: out.states,
     transitions: out.transitions,
     depth: out.depth,
@@ -56,50 +52,60 @@ export function toResult(
       }
       : {}),
     ...(out.reduction !== undefined
-      ? {
-        reduction: {
-          ...out.reduction,
-          runs: 1,
-          ...(model.reductionOff !== undefined ? { off: model.reductionOff } : {}),
-        },
-      }
+      ? { reduction: { ...out.reduction, runs: 1, ...(off !== undefined ? { off } : {}) } }
       : {}),
   };
-  const base = { spec: model.name, params, stats };
+}
+
+type Base = Pick<CheckResult, "spec" | "params" | "stats">;
+
+/** A violation, replayed: the search's finding must survive an independent replay. */
+function violationResult(model: Model, base: Base, f: Found): CheckResult {
+  const expected = model.properties[f.property]?.name;
+  const violation = explainTrace(model, { init: f.init, transitions: f.transitions });
+  if (typeof violation === "string" || violation.property !== expected) {
+    const why = typeof violation === "string"
+      ? violation
+      : `it ends in a violation of '${violation.property}' instead`;
+    // The search's finding does not reproduce: the spec's code depends on
+    // something outside the state.
+    const impure = pathImpurity(model, f) ??
+      `impure spec: the trace to '${expected}' does not replay (${why}); the spec's code must depend on the state only, not on Math.random, Date.now or variables its functions change`;
+    return { ...base, verdict: "error", error: { message: impure } };
+  }
+  return { ...base, verdict: "violation", violation };
+}
+
+/** An error of the spec's code, with the steps up to it when they replay. */
+function errorResult(model: Model, base: Base, error: SearchOutcome["error"]): CheckResult {
+  const message = errorMessage(error?.cause);
+  let trace: Counterexample | undefined;
+  if (error !== undefined && error.transitions.length > 0) {
+    try {
+      const t = explainTrace(model, error);
+      if (typeof t !== "string") trace = t;
+    } catch {
+      trace = undefined;
+    }
+  }
+  return {
+    ...base,
+    verdict: "error",
+    error: { message, ...(trace !== undefined ? { trace } : {}) },
+  };
+}
+
+/** The result of a search: stats, and every path replayed and explained. */
+export function toResult(
+  model: Model,
+  params: Readonly<Record<string, number | boolean>>,
+  out: SearchOutcome | CompactOutcome,
+): CheckResult {
+  const base = { spec: model.name, params, stats: statsOf(model, out) };
   if (out.status === "violation" && out.found !== undefined) {
-    const f = out.found;
-    const expected = model.properties[f.property]?.name;
-    const violation = explainTrace(model, { init: f.init, transitions: f.transitions });
-    // The search's finding must survive an independent replay.
-    if (typeof violation === "string" || violation.property !== expected) {
-      const why = typeof violation === "string"
-        ? violation
-        : `it ends in a violation of '${violation.property}' instead`;
-      return {
-        ...base,
-        verdict: "error",
-        error: { message: `internal error: the trace to '${expected}' does not replay: ${why}` },
-      };
-    }
-    return { ...base, verdict: "violation", violation };
+    return violationResult(model, base, out.found);
   }
-  if (out.status === "error") {
-    const message = errorMessage(out.error?.cause);
-    let trace: Counterexample | undefined;
-    if (out.error !== undefined && out.error.transitions.length > 0) {
-      try {
-        const t = explainTrace(model, out.error);
-        if (typeof t !== "string") trace = t;
-      } catch {
-        trace = undefined;
-      }
-    }
-    return {
-      ...base,
-      verdict: "error",
-      error: { message, ...(trace !== undefined ? { trace } : {}) },
-    };
-  }
+  if (out.status === "error") return errorResult(model, base, out.error);
   if (out.status === "incomplete" && out.incomplete !== undefined) {
     const { reason, message, found } = out.incomplete;
     const trace = found === undefined

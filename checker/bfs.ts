@@ -14,15 +14,12 @@
  */
 
 import type { Model } from "../model/model.ts";
-import {
-  initialStates,
-  type SearchHooks,
-  type SearchLimits,
-  type SearchOutcome,
-} from "./_search.ts";
-import { EngineClock, type EngineEnd, InsertSink, outcomeOf, storeInitial } from "./_engine.ts";
+import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
+import { InsertSink } from "./_sink.ts";
+import { SlicedSearch } from "./_loop.ts";
+import { exactOutcome } from "./_outcome.ts";
+import type { EngineEnd } from "./_search.ts";
 import { ExactStore } from "./_store.ts";
-import type { IncompleteReason } from "./result.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
 
 /** Successors stored together (see `InsertSink`): enough to overlap their cache misses. */
@@ -60,19 +57,7 @@ export interface BfsOptions extends SearchLimits, SearchHooks, ReductionOptions 
  * ```
  */
 export class BfsSearch {
-  readonly #model: Model;
-  readonly #limits: BfsOptions;
-  readonly #store: ExactStore;
-  readonly #sink: InsertSink;
-  readonly #clock: EngineClock;
-  readonly #cur: Int32Array;
-  readonly #reducer: Reducer | undefined;
-  #head = 0;
-  #levelEnd = 0;
-  #depth = 0;
-  #outcome: SearchOutcome | undefined;
-  /** A deadlock (or final-property) state of the current level. */
-  #stuck: { property: number; state: number } | undefined;
+  readonly #loop: BfsLoop;
 
   /**
    * Prepares the search: stores and checks the initial states.
@@ -81,39 +66,7 @@ export class BfsSearch {
    * @param options Limits and hooks.
    */
   constructor(model: Model, options: BfsOptions = {}) {
-    this.#model = model;
-    this.#limits = options;
-    this.#store = new ExactStore(model.width);
-    // Successors are stored in batches (see InsertSink), except under
-    // partial-order reduction, whose proviso looks successors up as they come.
-    this.#sink = new InsertSink(
-      this.#store,
-      model,
-      options.maxStates ?? Number.POSITIVE_INFINITY,
-      options.reduction === "por" ? 0 : BATCH,
-    );
-    this.#clock = new EngineClock(options, options);
-    this.#cur = new Int32Array(model.width);
-    this.#reducer = options.reduction === "por"
-      ? new Reducer(model, (next) => {
-        // The state being expanded is #head - 1.
-        const i = this.#store.indexOf(next);
-        return i < 0 || i >= this.#head;
-      })
-      : undefined;
-    this.#sink.reduction = this.#reducer?.counts;
-    try {
-      const full = storeInitial(model, this.#store, this.#sink, initialStates(model));
-      if (full !== undefined) {
-        this.#stop(full);
-        return;
-      }
-    } catch (e) {
-      this.#finish({ status: "error", error: { cause: e, state: -1 }, depth: 0 });
-      return;
-    }
-    this.#levelEnd = this.#store.count;
-    if (this.#sink.found !== undefined) this.#finish({ status: "violation", depth: 0 });
+    this.#loop = new BfsLoop(model, options);
   }
 
   /**
@@ -123,89 +76,115 @@ export class BfsSearch {
    * @returns `true` when the search has finished.
    */
   run(millis: number = Number.POSITIVE_INFINITY): boolean {
-    if (this.#outcome !== undefined) return true;
-    if (this.#clock.stopRequested()) return this.#stop("interrupted");
-    const sliceEnd = performance.now() + millis;
-    const store = this.#store;
-    const sink = this.#sink;
-    const model = this.#model;
-    const cur = this.#cur;
-    const reducer = this.#reducer;
-    const maxDepth = this.#limits.maxDepth ?? Number.POSITIVE_INFINITY;
-    let tick = 0;
-    try {
-      while (true) {
-        if (this.#head === this.#levelEnd) {
-          // The queued successors are the next level.
-          if (!sink.flush()) return this.#stop("max-states");
-          // A violation found while expanding level d (length d + 1) waits
-          // for the end of the level, where a deadlock of length d wins.
-          if (sink.found !== undefined) return this.#violation();
-          if (this.#head === store.count) return this.#finish({ status: "ok", depth: this.#depth });
-          this.#depth++;
-          this.#levelEnd = store.count;
-          if (this.#depth >= maxDepth) return this.#stop("max-depth");
-        }
-        const idx = this.#head++;
-        store.read(idx, cur);
-        sink.parent = idx;
-        const n = reducer === undefined ? model.expand(cur, sink) : reducer.expand(cur, sink);
-        if (sink.queued >= sink.batch && sink.batch > 0 && !sink.flush()) {
-          return this.#stop("max-states");
-        }
-        if (sink.full) return this.#stop("max-states");
-        if (n === 0) {
-          if (!sink.flush()) return this.#stop("max-states");
-          const p = model.stuck(cur);
-          if (p >= 0) {
-            this.#stuck = { property: p, state: idx };
-            return this.#violation();
-          }
-        }
-        // Once something is found, the rest of the level is only scanned
-        // for deadlocks.
-        if (sink.found !== undefined) sink.inserting = false;
-        if ((++tick & 1023) === 0) {
-          if (!sink.flush()) return this.#stop("max-states");
-          const polled = this.#clock.poll(sliceEnd, () => ({
-            states: store.count,
-            frontier: store.count - this.#head,
-            depth: this.#depth,
-          }));
-          if (polled === "slice") return false;
-          if (polled !== undefined) return this.#stop(polled);
-        }
-      }
-    } catch (e) {
-      return this.#finish({
-        status: "error",
-        error: { cause: e, state: sink.errorParent ?? this.#head - 1 },
-        depth: this.#depth,
-      });
-    }
-  }
-
-  #violation(): true {
-    return this.#finish({ status: "violation", stuck: this.#stuck, depth: this.#depth });
-  }
-
-  #stop(reason: IncompleteReason): true {
-    return this.#finish({ status: "incomplete", reason, depth: this.#depth });
-  }
-
-  #finish(end: EngineEnd): true {
-    this.#outcome = outcomeOf(this.#store, this.#sink, this.#clock, this.#limits, end);
-    return true;
+    return this.#loop.run(millis);
   }
 
   /** The outcome so far (final once {@linkcode BfsSearch.run} returned `true`). */
   outcome(): SearchOutcome {
-    return this.#outcome ??
-      outcomeOf(this.#store, this.#sink, this.#clock, this.#limits, {
-        status: "incomplete",
-        reason: "interrupted",
-        depth: this.#depth,
-      });
+    return this.#loop.outcome();
+  }
+}
+
+/** The search itself, in the shared sliced loop. */
+class BfsLoop extends SlicedSearch<number> {
+  readonly #store: ExactStore;
+  readonly #sink: InsertSink;
+  readonly #cur: Int32Array;
+  readonly #reducer: Reducer | undefined;
+  #head = 0;
+  #levelEnd = 0;
+  /** A deadlock (or final-property) state of the current level. */
+  #stuck: { property: number; at: number } | undefined;
+
+  /**
+   * Prepares the search: stores and checks the initial states.
+   *
+   * @param model The model to search.
+   * @param options Limits and hooks.
+   */
+  constructor(model: Model, options: BfsOptions = {}) {
+    super(model, options);
+    this.#store = new ExactStore(model.width);
+    // Successors are stored in batches (see InsertSink), except under
+    // partial-order reduction, whose proviso looks successors up as they come.
+    this.#sink = new InsertSink(
+      this.#store,
+      model,
+      options.maxStates ?? Number.POSITIVE_INFINITY,
+      options.reduction === "por" ? 0 : BATCH,
+    );
+    this.#cur = new Int32Array(model.width);
+    this.#reducer = options.reduction === "por"
+      ? new Reducer(model, (next) => {
+        // The state being expanded is #head - 1.
+        const i = this.#store.indexOf(next);
+        return i < 0 || i >= this.#head;
+      })
+      : undefined;
+    this.#sink.reduction = this.#reducer?.counts;
+    const sink = this.#sink;
+    if (this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)) {
+      this.#levelEnd = this.#store.count;
+    }
+  }
+
+  protected override slice(sliceEnd: number): boolean {
+    const store = this.#store;
+    const sink = this.#sink;
+    const model = this.model;
+    const cur = this.#cur;
+    const reducer = this.#reducer;
+    const maxDepth = this.limits.maxDepth ?? Number.POSITIVE_INFINITY;
+    let tick = 0;
+    while (true) {
+      if (this.#head === this.#levelEnd) {
+        // The queued successors are the next level.
+        if (!sink.flush()) return this.stop("max-states");
+        // A violation found while expanding level d (length d + 1) waits
+        // for the end of the level, where a deadlock of length d wins.
+        if (sink.found !== undefined) return this.#violation();
+        if (this.#head === store.count) return this.finish({ status: "ok", depth: this.depth });
+        this.depth++;
+        this.#levelEnd = store.count;
+        if (this.depth >= maxDepth) return this.stop("max-depth");
+      }
+      const idx = this.#head++;
+      store.read(idx, cur);
+      sink.parent = idx;
+      const n = reducer === undefined ? model.expand(cur, sink) : reducer.expand(cur, sink);
+      if (sink.queued >= sink.batch && sink.batch > 0 && !sink.flush()) {
+        return this.stop("max-states");
+      }
+      if (sink.full) return this.stop("max-states");
+      if (n === 0) {
+        if (!sink.flush()) return this.stop("max-states");
+        const p = model.stuck(cur);
+        if (p >= 0) {
+          this.#stuck = { property: p, at: idx };
+          return this.#violation();
+        }
+      }
+      // Once something is found, the rest of the level is only scanned
+      // for deadlocks.
+      if (sink.found !== undefined) sink.inserting = false;
+      if ((++tick & 1023) === 0) {
+        if (!sink.flush()) return this.stop("max-states");
+        const polled = this.poll(sliceEnd, store.count, store.count - this.#head);
+        if (polled !== undefined) return polled;
+      }
+    }
+  }
+
+  protected override expanding(): number {
+    return this.#sink.errorParent ?? this.#head - 1;
+  }
+
+  #violation(): true {
+    return this.finish({ status: "violation", stuck: this.#stuck, depth: this.depth });
+  }
+
+  protected override build(end: EngineEnd<number>): SearchOutcome {
+    return exactOutcome(end, this.model, this.limits, this.#store, this.#sink, this.clock);
   }
 }
 

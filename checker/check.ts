@@ -7,7 +7,9 @@
 import type { Checkable, Model } from "../model/model.ts";
 import { match } from "ts-pattern";
 import { BfsSearch } from "./bfs.ts";
-import { CompactBfsSearch, type CompactOutcome, unsupported } from "./bfs_compact.ts";
+import { CompactBfsSearch, type CompactOutcome } from "./bfs_compact.ts";
+import { unsupported } from "./_outcome.ts";
+import { livenessProperties, reductionOf } from "./_facets.ts";
 import { DfsSearch } from "./dfs.ts";
 import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { explainTrace } from "./explain.ts";
@@ -17,7 +19,7 @@ import type { CheckResult } from "./result.ts";
 import { symmetryReduction } from "./symmetry.ts";
 import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 import type { ReductionOptions } from "./_por.ts";
-import { purityChecked, PuritySampler } from "./_purity.ts";
+import { confirmed, purityChecked, PuritySampler } from "./_purity.ts";
 
 /** The search engines {@linkcode check} can run. */
 export type Strategy = "bfs" | "dfs";
@@ -127,11 +129,7 @@ function prepare(target: Model | Checkable, options: CheckOptions): Prepared {
   if ("compile" in target) {
     try {
       const params = target.resolve(options.params ?? {});
-      const model = target.compile(options.params ?? {});
-      const sampler = options.checkPurity === true
-        ? new PuritySampler(1024, 16)
-        : new PuritySampler();
-      return { model: purityChecked(model, sampler), params };
+      return { model: target.compile(options.params ?? {}), params };
     } catch (e) {
       return {
         spec: target.name,
@@ -147,7 +145,8 @@ function prepare(target: Model | Checkable, options: CheckOptions): Prepared {
 
 /** Checks the liveness properties once safety holds on the whole state space. */
 function withLiveness(model: Model, result: CheckResult, options: CheckOptions): CheckResult {
-  if (result.verdict !== "ok" || model.liveness.length === 0) return result;
+  const properties = livenessProperties(model);
+  if (result.verdict !== "ok" || properties.length === 0) return result;
   let g;
   try {
     g = stateGraph(model, options);
@@ -165,7 +164,7 @@ function withLiveness(model: Model, result: CheckResult, options: CheckOptions):
       },
     };
   }
-  for (let i = 0; i < model.liveness.length; i++) {
+  for (let i = 0; i < properties.length; i++) {
     let lasso;
     try {
       lasso = checkLiveness(model, g, i);
@@ -251,22 +250,34 @@ export function check(target: Model | Checkable, options: CheckOptions = {}): Ch
   if (!("model" in prepared)) return prepared;
   const red = symmetryReduction(prepared.model, options);
   if (typeof red === "string") return refused(prepared.model, prepared.params, red);
+  const sampler = samplerFor(options);
   let runs = 0;
   let out: SearchOutcome | CompactOutcome;
   let epoch: number | undefined;
   do {
-    const search = engine(red.model, options);
+    const search = engine(purityChecked(red.model, sampler), options);
     // The initial states' invariants were evaluated: no ample set was taken yet.
-    epoch = red.model.reductionEpoch;
+    epoch = reductionOf(red.model).epoch();
     search.run();
     out = search.outcome();
     runs++;
   } while (again(red.model, options, out, epoch));
   return withLiveness(
     prepared.model,
-    withRuns(red.result(toResult(prepared.model, prepared.params, red.outcome(out))), runs),
+    withRuns(
+      confirmed(
+        prepared.model,
+        red.result(toResult(prepared.model, prepared.params, red.outcome(out))),
+      ),
+      runs,
+    ),
     options,
   );
+}
+
+/** Which expansions the search double-checks for purity (see `_purity.ts`). */
+function samplerFor(options: CheckOptions): PuritySampler {
+  return options.checkPurity === true ? new PuritySampler(1024, 16) : new PuritySampler();
 }
 
 /**
@@ -281,7 +292,7 @@ function again(
   epoch: number | undefined,
 ): boolean {
   return options.reduction === "por" && out.status !== "violation" &&
-    model.reductionEpoch !== epoch;
+    reductionOf(model).epoch() !== epoch;
 }
 
 function withRuns(result: CheckResult, runs: number): CheckResult {
@@ -328,15 +339,16 @@ export async function checkAsync(
   const signal = options.signal;
   const outer = options.shouldStop;
   const slice = options.sliceMillis ?? 50;
+  const sampler = samplerFor(options);
   let runs = 0;
   let out: SearchOutcome | CompactOutcome;
   let epoch: number | undefined;
   do {
-    const search = engine(red.model, {
+    const search = engine(purityChecked(red.model, sampler), {
       ...options,
       shouldStop: () => signal?.aborted === true || outer?.() === true,
     });
-    epoch = red.model.reductionEpoch;
+    epoch = reductionOf(red.model).epoch();
     while (!search.run(slice)) {
       await new Promise((resolve) => setTimeout(resolve, 0));
     }
@@ -345,7 +357,13 @@ export async function checkAsync(
   } while (again(red.model, options, out, epoch));
   return withLiveness(
     prepared.model,
-    withRuns(red.result(toResult(prepared.model, prepared.params, red.outcome(out))), runs),
+    withRuns(
+      confirmed(
+        prepared.model,
+        red.result(toResult(prepared.model, prepared.params, red.outcome(out))),
+      ),
+      runs,
+    ),
     options,
   );
 }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { coverageOf, livenessOf } from "./_facets.ts";
 import type { Model } from "../model/model.ts";
 import { stateGraph } from "./liveness.ts";
 import type { SearchLimits } from "./_search.ts";
@@ -52,54 +53,24 @@ export interface CoverageReport {
  */
 export function coverage(model: Model, limits: SearchLimits = {}): CoverageReport {
   const g = stateGraph(model, limits);
-  const points = new Uint8Array(model.blockingPoints.length);
-  const leads = model.liveness.map((l, i) => ({ l, i })).filter(({ l }) => l.kind === "leadsTo");
+  const { blockingPoints, blockedPoints } = coverageOf(model);
+  const live = livenessOf(model);
+  const points = new Uint8Array(blockingPoints.length);
+  const leads = live.properties.map((l, i) => ({ l, i })).filter(({ l }) => l.kind === "leadsTo");
   const triggered = new Uint8Array(leads.length);
   const buf = new Int32Array(model.width);
   const states = g?.states ?? 0;
   for (let s = 0; s < states; s++) {
     g!.read(s, buf);
-    model.blockedPoints(buf, points);
+    blockedPoints(buf, points);
     leads.forEach(({ i }, k) => {
-      if (triggered[k] === 0 && model.live(i, "p", buf)) triggered[k] = 1;
+      if (triggered[k] === 0 && live.holds(i, "p", buf)) triggered[k] = 1;
     });
   }
   return {
-    blocking: model.blockingPoints.map((point, i) => ({ point, reached: points[i] === 1 })),
+    blocking: blockingPoints.map((point, i) => ({ point, reached: points[i] === 1 })),
     triggers: leads.map(({ l }, k) => ({ property: l.name, reached: triggered[k] === 1 })),
     states,
     complete: g !== undefined,
   };
-}
-
-/**
- * The report as text: one line per point, unreached ones marked.
- *
- * @param r The report.
- * @returns The text.
- *
- * @example
- * ```ts
- * import { formatCoverage } from "./coverage.ts";
- * import assert from "node:assert/strict";
- *
- * const text = formatCoverage({
- *   blocking: [{ point: "p: wait(s)", reached: false }], triggers: [], states: 3, complete: true,
- * });
- * assert.match(text, /NOT REACHED {2}p: wait\(s\)/);
- * ```
- */
-export function formatCoverage(r: CoverageReport): string {
-  const lines = [
-    `coverage over ${r.states.toLocaleString("en-US")} states${
-      r.complete ? "" : " (INCOMPLETE: the state limit was reached)"
-    }:`,
-  ];
-  for (const b of r.blocking) {
-    lines.push(`  ${b.reached ? "blocked    " : "NOT REACHED"}  ${b.point}`);
-  }
-  for (const t of r.triggers) {
-    lines.push(`  ${t.reached ? "triggered  " : "VACUOUS    "}  leadsTo '${t.property}'`);
-  }
-  return lines.join("\n");
 }

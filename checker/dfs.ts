@@ -13,15 +13,12 @@
  */
 
 import type { Model } from "../model/model.ts";
-import {
-  initialStates,
-  type SearchHooks,
-  type SearchLimits,
-  type SearchOutcome,
-} from "./_search.ts";
-import { EngineClock, type EngineEnd, InsertSink, outcomeOf, storeInitial } from "./_engine.ts";
+import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
+import { InsertSink } from "./_sink.ts";
+import { SlicedSearch } from "./_loop.ts";
+import { exactOutcome } from "./_outcome.ts";
+import type { EngineEnd } from "./_search.ts";
 import { ExactStore } from "./_store.ts";
-import type { IncompleteReason } from "./result.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
 
 const ON_PATH = 1, FINISHED = 2;
@@ -48,7 +45,8 @@ export interface DfsOptions extends SearchLimits, SearchHooks, ReductionOptions 
  * @example Covering the same states as breadth-first search
  * ```ts
  * import { DfsSearch } from "./dfs.ts";
- * import { bfs, spec, system } from "../mod.ts";
+ * import { bfs } from "./bfs.ts";
+ * import { spec, system } from "../mod.ts";
  * import assert from "node:assert/strict";
  *
  * const s = spec({
@@ -66,11 +64,38 @@ export interface DfsOptions extends SearchLimits, SearchHooks, ReductionOptions 
  * ```
  */
 export class DfsSearch {
-  readonly #model: Model;
-  readonly #limits: DfsOptions;
+  readonly #loop: DfsLoop;
+
+  /**
+   * Prepares the search: stores and checks the initial states.
+   *
+   * @param model The model to search.
+   * @param options Limits and hooks.
+   */
+  constructor(model: Model, options: DfsOptions = {}) {
+    this.#loop = new DfsLoop(model, options);
+  }
+
+  /**
+   * Runs for about `millis` milliseconds (or to the end).
+   *
+   * @param millis The slice length; `Infinity` runs to the end.
+   * @returns `true` when the search has finished.
+   */
+  run(millis: number = Number.POSITIVE_INFINITY): boolean {
+    return this.#loop.run(millis);
+  }
+
+  /** The outcome so far (final once {@linkcode DfsSearch.run} returned `true`). */
+  outcome(): SearchOutcome {
+    return this.#loop.outcome();
+  }
+}
+
+/** The search itself, in the shared sliced loop. */
+class DfsLoop extends SlicedSearch<number> {
   readonly #store: ExactStore;
   readonly #sink: InsertSink;
-  readonly #clock: EngineClock;
   readonly #cur: Int32Array;
   readonly #reducer: Reducer | undefined;
   /** With reduction: per stored state, 0 (not expanded), ON_PATH or FINISHED. */
@@ -82,12 +107,9 @@ export class DfsSearch {
   #stack = new Int32Array(1024);
   #depths = new Int32Array(1024);
   #top = 0;
-  /** The deepest stored state. */
-  #depth = 0;
   /** Some state was not expanded because of `maxDepth`. */
   #cut = false;
   #expanding = -1;
-  #outcome: SearchOutcome | undefined;
 
   /**
    * Prepares the search: stores and checks the initial states.
@@ -96,11 +118,9 @@ export class DfsSearch {
    * @param options Limits and hooks.
    */
   constructor(model: Model, options: DfsOptions = {}) {
-    this.#model = model;
-    this.#limits = options;
+    super(model, options);
     this.#store = new ExactStore(model.width);
     this.#sink = new InsertSink(this.#store, model, options.maxStates ?? Number.POSITIVE_INFINITY);
-    this.#clock = new EngineClock(options, options);
     this.#cur = new Int32Array(model.width);
     this.#reducer = options.reduction === "por"
       ? new Reducer(model, (next) => {
@@ -109,21 +129,10 @@ export class DfsSearch {
       })
       : undefined;
     this.#sink.reduction = this.#reducer?.counts;
-    try {
-      const full = storeInitial(model, this.#store, this.#sink, initialStates(model));
-      if (full !== undefined) {
-        this.#finish({ status: "incomplete", reason: full, depth: 0 });
-        return;
-      }
-    } catch (e) {
-      this.#finish({ status: "error", error: { cause: e, state: -1 }, depth: 0 });
-      return;
+    const sink = this.#sink;
+    if (this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)) {
+      for (let i = this.#store.count - 1; i >= 0; i--) this.#push(i, 0);
     }
-    if (this.#sink.found !== undefined) {
-      this.#finish({ status: "violation", depth: 0 });
-      return;
-    }
-    for (let i = this.#store.count - 1; i >= 0; i--) this.#push(i, 0);
   }
 
   #push(idx: number, depth: number): void {
@@ -139,78 +148,55 @@ export class DfsSearch {
     this.#depths[this.#top++] = depth;
   }
 
-  /**
-   * Runs for about `millis` milliseconds (or to the end).
-   *
-   * @param millis The slice length; `Infinity` runs to the end.
-   * @returns `true` when the search has finished.
-   */
-  run(millis: number = Number.POSITIVE_INFINITY): boolean {
-    if (this.#outcome !== undefined) return true;
-    if (this.#clock.stopRequested()) return this.#stop("interrupted");
-    const sliceEnd = performance.now() + millis;
+  protected override slice(sliceEnd: number): boolean {
     const store = this.#store;
     const sink = this.#sink;
-    const model = this.#model;
+    const model = this.model;
     const cur = this.#cur;
     const reducer = this.#reducer;
-    const maxDepth = this.#limits.maxDepth ?? Number.POSITIVE_INFINITY;
+    const maxDepth = this.limits.maxDepth ?? Number.POSITIVE_INFINITY;
     let tick = 0;
-    try {
-      while (this.#top > 0) {
-        const top = --this.#top;
-        const idx = this.#stack[top]!;
-        const depth = this.#depths[top]!;
-        if (depth >= maxDepth) {
-          this.#cut = true;
-          continue;
-        }
-        this.#expanding = idx;
-        store.read(idx, cur);
-        sink.parent = idx;
-        const before = store.count;
-        let n: number;
-        if (reducer === undefined) {
-          n = model.expand(cur, sink);
-        } else {
-          this.#enter(idx, depth);
-          n = reducer.expand(cur, sink);
-        }
-        if (sink.full) return this.#stop("max-states");
-        if (sink.found !== undefined) {
-          return this.#finish({ status: "violation", depth: this.#depth });
-        }
-        if (n === 0) {
-          const p = model.stuck(cur);
-          if (p >= 0) {
-            return this.#finish({
-              status: "violation",
-              stuck: { property: p, state: idx },
-              depth: this.#depth,
-            });
-          }
-        }
-        const after = store.count;
-        if (after > before && depth + 1 > this.#depth) this.#depth = depth + 1;
-        for (let i = after - 1; i >= before; i--) this.#push(i, depth + 1);
-        if ((++tick & 1023) === 0) {
-          const polled = this.#clock.poll(sliceEnd, () => ({
-            states: store.count,
-            frontier: this.#top,
-            depth: this.#depth,
-          }));
-          if (polled === "slice") return false;
-          if (polled !== undefined) return this.#stop(polled);
+    while (this.#top > 0) {
+      const top = --this.#top;
+      const idx = this.#stack[top]!;
+      const depth = this.#depths[top]!;
+      if (depth >= maxDepth) {
+        this.#cut = true;
+        continue;
+      }
+      this.#expanding = idx;
+      store.read(idx, cur);
+      sink.parent = idx;
+      const before = store.count;
+      let n: number;
+      if (reducer === undefined) {
+        n = model.expand(cur, sink);
+      } else {
+        this.#enter(idx, depth);
+        n = reducer.expand(cur, sink);
+      }
+      if (sink.full) return this.stop("max-states");
+      if (sink.found !== undefined) return this.finish({ status: "violation", depth: this.depth });
+      if (n === 0) {
+        const p = model.stuck(cur);
+        if (p >= 0) {
+          const stuck = { property: p, at: idx };
+          return this.finish({ status: "violation", stuck, depth: this.depth });
         }
       }
-    } catch (e) {
-      return this.#finish({
-        status: "error",
-        error: { cause: e, state: this.#expanding },
-        depth: this.#depth,
-      });
+      const after = store.count;
+      if (after > before && depth + 1 > this.depth) this.depth = depth + 1;
+      for (let i = after - 1; i >= before; i--) this.#push(i, depth + 1);
+      if ((++tick & 1023) === 0) {
+        const polled = this.poll(sliceEnd, store.count, this.#top);
+        if (polled !== undefined) return polled;
+      }
     }
-    return this.#cut ? this.#stop("max-depth") : this.#finish({ status: "ok", depth: this.#depth });
+    return this.#cut ? this.stop("max-depth") : this.finish({ status: "ok", depth: this.depth });
+  }
+
+  protected override expanding(): number {
+    return this.#expanding;
   }
 
   /**
@@ -235,23 +221,8 @@ export class DfsSearch {
     this.#mark[idx] = ON_PATH;
   }
 
-  #stop(reason: IncompleteReason): true {
-    return this.#finish({ status: "incomplete", reason, depth: this.#depth });
-  }
-
-  #finish(end: EngineEnd): true {
-    this.#outcome = outcomeOf(this.#store, this.#sink, this.#clock, this.#limits, end);
-    return true;
-  }
-
-  /** The outcome so far (final once {@linkcode DfsSearch.run} returned `true`). */
-  outcome(): SearchOutcome {
-    return this.#outcome ??
-      outcomeOf(this.#store, this.#sink, this.#clock, this.#limits, {
-        status: "incomplete",
-        reason: "interrupted",
-        depth: this.#depth,
-      });
+  protected override build(end: EngineEnd<number>): SearchOutcome {
+    return exactOutcome(end, this.model, this.limits, this.#store, this.#sink, this.clock);
   }
 }
 

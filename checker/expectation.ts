@@ -6,7 +6,7 @@
  */
 
 import { match, P } from "ts-pattern";
-import type { Expectation } from "../model/spec.ts";
+import type { Expectation } from "../model/types.ts";
 import type { CheckResult } from "./result.ts";
 
 function names(v: string | readonly string[]): readonly string[] {

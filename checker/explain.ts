@@ -10,6 +10,7 @@
 import type { Model } from "../model/model.ts";
 import { replay, type Trace } from "./replay.ts";
 import type { Counterexample, TraceStep } from "./result.ts";
+import { enabled } from "./_fire.ts";
 
 /**
  * Replays `trace` and explains it. The property is found by the replay
@@ -44,18 +45,20 @@ import type { Counterexample, TraceStep } from "./result.ts";
  * ```
  */
 export function explainTrace(model: Model, trace: Trace): Counterexample | string {
+  const ex = model.explanation;
+  if (ex === undefined) return `Cannot explain '${model.name}': the model has no explanation`;
   const r = replay(model, trace);
   if (r.error !== undefined) return r.error;
   const steps: TraceStep[] = [];
   for (let i = 0; i < trace.transitions.length; i++) {
     const t = trace.transitions[i]!;
-    const d = model.describe(t);
+    const d = ex.describe(t);
     const before = r.states[i]!;
     const after = r.states[i + 1];
     const own = d.process + ".";
     const changes = after === undefined
       ? []
-      : model.diff(before, after).map((c) =>
+      : ex.diff(before, after).map((c) =>
         c.name.startsWith(own) ? { ...c, name: c.name.slice(own.length) } : c
       );
     steps.push({
@@ -76,8 +79,8 @@ export function explainTrace(model: Model, trace: Trace): Counterexample | strin
   } else {
     try {
       property = model.check(last);
-      if (property < 0 && model.enabled(last).length === 0) property = model.stuck(last);
-      if (property >= 0) message = model.explain(property, last);
+      if (property < 0 && enabled(model, last).length === 0) property = model.stuck(last);
+      if (property >= 0) message = ex.explain(property, last);
     } catch (e) {
       // The spec's own code fails in the last state (the trace of an error
       // verdict): the story stands, with no property.
@@ -93,7 +96,7 @@ export function explainTrace(model: Model, trace: Trace): Counterexample | strin
     init: trace.init,
     transitions: [...trace.transitions],
     steps,
-    ...(info?.kind === "deadlock" ? { blocked: model.blocked(last) } : {}),
-    state: model.format(last),
+    ...(info?.kind === "deadlock" ? { blocked: ex.blocked(last) } : {}),
+    state: ex.format(last),
   };
 }

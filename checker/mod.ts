@@ -1,15 +1,18 @@
 /**
- * The checker layer: search engines over the {@linkcode Model} interface,
- * results as data, replay and reporters. It knows nothing of processes,
- * steps or primitives.
+ * The checker layer: `check()` and its options, results as data, replay,
+ * schedule files, simulation, sweeps and coverage. It knows nothing of how
+ * results are printed (that is `reporters/`), and
+ * nothing of processes, steps or primitives: it searches the `Model`
+ * interface a compiled spec presents.
+ *
+ * The search engines themselves (`bfs`, `dfs`, `bfsCompact`, their classes
+ * and raw outcomes) and the liveness checker over a state graph are in the
+ * extension entry (`extend.ts`), for people writing or comparing engines.
  *
  * @module
  */
 
 export * from "./check.ts";
-export * from "./bfs.ts";
-export * from "./dfs.ts";
-export * from "./bfs_compact.ts";
 export * from "./parallel.ts";
 export * from "./simulate.ts";
 export * from "./sweep.ts";
@@ -17,9 +20,7 @@ export * from "./schedule_file.ts";
 export * from "./replay.ts";
 export * from "./explain.ts";
 export * from "./expectation.ts";
-export * from "./liveness.ts";
 export * from "./coverage.ts";
-export * from "./report.ts";
 export * from "./result.ts";
-export type { Found, Progress, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
+export type { Progress, SearchHooks, SearchLimits } from "./_search.ts";
 export type { Reduction, ReductionOptions } from "./_por.ts";

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { stepperOf } from "./_facets.ts";
 import type { Model } from "../model/model.ts";
 import { initialStates } from "./_search.ts";
 
@@ -76,11 +77,12 @@ export function replay(model: Model, trace: Trace): ReplayResult {
   if (first === undefined) {
     return { states: [], error: `no initial state ${trace.init} (the model has ${inits.length})` };
   }
+  const { fire } = stepperOf(model);
   const states = [first];
   let cur = first;
   for (let i = 0; i < trace.transitions.length; i++) {
     const t = trace.transitions[i]!;
-    const next = model.fire(cur, t);
+    const next = fire(cur, t);
     if (!(next instanceof Int32Array)) {
       if (next.property < 0) return { states, error: `step ${i + 1}: ${next.message}` };
       return { states, failure: { step: i, property: next.property, message: next.message } };

@@ -31,7 +31,17 @@ import { explainTrace } from "./explain.ts";
 import type { Counterexample } from "./result.ts";
 import { runSchedule, type ScheduleRun, type SimulationResult } from "./simulate.ts";
 
-/** The version of ipcspec, as written into schedule files. */
+/**
+ * The version of ipcspec, as written into schedule files.
+ *
+ * @example
+ * ```ts
+ * import { IPCSPEC_VERSION } from "./schedule_file.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.match(IPCSPEC_VERSION, /^\d+\.\d+\.\d+/);
+ * ```
+ */
 export const IPCSPEC_VERSION: string = denoConfig.version;
 
 /** A schedule file's contents. */

@@ -15,13 +15,11 @@
  * @module
  */
 
-import fc from "fast-check";
-import { match } from "ts-pattern";
 import type { Checkable, Model } from "../model/model.ts";
-import type { ParamInput } from "../model/spec.ts";
-import { contextSwitches, processTable, ScheduleArbitrary, walk } from "./_schedule.ts";
+import type { ParamInput } from "../model/types.ts";
+import { contextSwitches, nothingFound, processTable, randomRuns, walk } from "./_schedule.ts";
+import { errorMessage } from "./_search.ts";
 import { explainTrace } from "./explain.ts";
-import { formatCounterexample } from "./report.ts";
 import type { Counterexample } from "./result.ts";
 
 /** How a schedule run ended. */
@@ -147,10 +145,6 @@ export interface SimulationResult {
   readonly seconds: number;
 }
 
-function messageOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 function randomSeed(): number {
   return (Date.now() ^ (Math.random() * 0x100000000)) | 0;
 }
@@ -198,12 +192,12 @@ export function simulate(
   options: SimulateOptions = {},
 ): SimulationResult {
   const start = performance.now();
+  const seconds = () => (performance.now() - start) / 1000;
   const seed = options.seed ?? randomSeed();
   const maxSteps = options.maxSteps ?? 1000;
-  const name = target.name;
+  const base = { seed, maxSteps, shrinks: 0 };
   let model: Model;
   let params: Readonly<Record<string, number | boolean>> = {};
-  const base = { seed, maxSteps, shrinks: 0 };
   try {
     if ("compile" in target) {
       params = target.resolve(options.params ?? {});
@@ -214,72 +208,36 @@ export function simulate(
   } catch (e) {
     return {
       ...base,
-      spec: name,
+      spec: target.name,
       params,
       verdict: "error",
-      error: { message: messageOf(e) },
+      error: { message: errorMessage(e) },
       runs: 0,
       walks: { count: 0, steps: 0 },
-      seconds: (performance.now() - start) / 1000,
-    };
-  }
-  const walks = { count: 0, steps: 0 };
-  let firstLength: number | undefined;
-  let cut = 0;
-  const schedules = new ScheduleArbitrary(model, 0, maxSteps);
-  const property = fc.property(schedules, (schedule) => {
-    const w = walk(model, 0, schedule);
-    walks.count++;
-    walks.steps += w.transitions.length;
-    const bad = w.end === "violation" || w.end === "error";
-    if (bad && firstLength === undefined) firstLength = w.transitions.length;
-    if (w.end === "exhausted") cut++;
-    return !bad;
-  });
-  const details = fc.check(property, {
-    seed,
-    numRuns: options.runs ?? 1000,
-    ...(options.path !== undefined ? { path: options.path } : {}),
-    ...(options.timeSeconds !== undefined
-      ? { interruptAfterTimeLimit: options.timeSeconds * 1000 }
-      : {}),
-  });
-  walks.count += schedules.tally.count;
-  walks.steps += schedules.tally.steps;
-  const common = {
-    spec: model.name,
-    params,
-    seed: details.seed,
-    maxSteps,
-    runs: details.numRuns,
-    shrinks: details.numShrinks,
-    walks,
-  };
-  const seconds = () => (performance.now() - start) / 1000;
-  const counterexample = details.counterexample?.[0];
-  if (!details.failed || counterexample === undefined) {
-    const why = details.interrupted ? "the time limit was reached; " : "";
-    return {
-      ...common,
-      verdict: "incomplete",
-      incomplete: {
-        message: `${why}no violation in ${details.numRuns} random run${
-          details.numRuns === 1 ? "" : "s"
-        } of at most ${maxSteps} steps (a simulation is not exhaustive)${
-          cut === 0
-            ? ""
-            : `; ${cut} of them reached ${maxSteps} steps before an end state (raise the step limit)`
-        }`,
-      },
       seconds: seconds(),
     };
   }
+  const run = randomRuns(model, { ...options, seed, maxSteps });
+  const common = {
+    spec: model.name,
+    params,
+    seed: run.details.seed,
+    maxSteps,
+    runs: run.details.numRuns,
+    shrinks: run.details.numShrinks,
+    walks: run.walks,
+  };
+  const counterexample = run.details.counterexample?.[0];
+  if (!run.details.failed || counterexample === undefined) {
+    return { ...common, verdict: "incomplete", incomplete: nothingFound(run), seconds: seconds() };
+  }
   const w = walk(model, 0, counterexample);
   const story = explainTrace(model, { init: 0, transitions: w.transitions });
+  const path = run.details.counterexamplePath;
   const shrunk = {
     ...common,
-    ...(details.counterexamplePath !== null ? { path: details.counterexamplePath } : {}),
-    ...(firstLength !== undefined ? { firstLength } : {}),
+    ...(path !== null ? { path } : {}),
+    ...(run.firstLength !== undefined ? { firstLength: run.firstLength } : {}),
     schedule: w.schedule,
     contextSwitches: contextSwitches(processTable(model), w.transitions),
   };
@@ -293,75 +251,4 @@ export function simulate(
     };
   }
   return { ...shrunk, verdict: "violation", violation: story, seconds: seconds() };
-}
-
-/**
- * A simulation result as text: the verdict, the shrunk schedule as a
- * story, seed and path, and the command lines that reproduce it.
- *
- * @param r The result.
- * @param reproduce Command lines that reproduce the result, one per line.
- * @returns The text.
- *
- * @example
- * ```ts
- * import { formatSimulation, simulate } from "./simulate.ts";
- * import { spec, system } from "../mod.ts";
- * import assert from "node:assert/strict";
- *
- * const s = spec({
- *   name: "s",
- *   params: {},
- *   build: () => {
- *     const sys = system({ x: 0 });
- *     sys.process("p", {}, (b) => [b.do("inc", ({ g }) => g.x++)]);
- *     return sys;
- *   },
- * });
- * assert.match(formatSimulation(simulate(s, { runs: 5 })), /^s: INCOMPLETE/);
- * ```
- */
-export function formatSimulation(r: SimulationResult, reproduce: readonly string[] = []): string {
-  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(" ");
-  const head = `${r.spec}${params === "" ? "" : ` (${params})`}`;
-  const found = () => {
-    const n = r.schedule?.length ?? 0;
-    return [
-      `schedule: ${n} step${n === 1 ? "" : "s"}, ${r.contextSwitches ?? 0} context switch${
-        r.contextSwitches === 1 ? "" : "es"
-      } (first failing run ${r.firstLength ?? "?"} steps, after ${r.runs} random run${
-        r.runs === 1 ? "" : "s"
-      }, ${r.shrinks} shrink${r.shrinks === 1 ? "" : "s"}): ${(r.schedule ?? []).join(",")}`,
-      `seed: ${r.seed}, path: "${r.path ?? ""}"`,
-    ];
-  };
-  const body = match(r.verdict)
-    .with("violation", () => {
-      const v = r.violation!;
-      return [
-        `${head}: VIOLATION of '${v.property}' (${v.kind}), found by simulation`,
-        v.message,
-        ...found(),
-        formatCounterexample(v),
-      ];
-    })
-    .with("incomplete", () => [
-      `${head}: INCOMPLETE, ${r.incomplete?.message ?? "no violation found"}`,
-      `seed: ${r.seed}`,
-    ])
-    .with("error", () => [
-      `${head}: ERROR`,
-      r.error?.message ?? "unknown error",
-      ...(r.error?.trace !== undefined
-        ? [...found(), "reached by:", formatCounterexample(r.error.trace)]
-        : []),
-    ])
-    .exhaustive();
-  const lines = [...body, ...reproduce.map((c) => `reproduce: ${c}`)];
-  lines.push(
-    `walks: ${r.walks.count.toLocaleString("en-US")}, steps: ${
-      r.walks.steps.toLocaleString("en-US")
-    }, time: ${r.seconds.toFixed(2)} s`,
-  );
-  return lines.join("\n");
 }

@@ -15,11 +15,9 @@
  */
 
 import fc from "fast-check";
-import { match } from "ts-pattern";
 import type { Checkable } from "../model/model.ts";
-import type { ParamInput } from "../model/spec.ts";
+import type { ParamInput } from "../model/types.ts";
 import {
-  formatPoint,
   type Grid,
   gridArbitrary,
   gridOf,
@@ -31,7 +29,6 @@ import {
   pointKey,
 } from "./_configs.ts";
 import { check } from "./check.ts";
-import { formatText } from "./report.ts";
 import type { CheckResult, Verdict } from "./result.ts";
 
 export type { ParamRange, ParamRanges, ParamValue };
@@ -211,32 +208,7 @@ export function sweep(
     ? "grid"
     : "random";
   const points: SweepPoint[] = [];
-  const results = new Map<string, CheckResult>();
-  const checkPoint = (point: Record<string, ParamValue>): CheckResult => {
-    const key = pointKey(grid, point);
-    const known = results.get(key);
-    if (known !== undefined) return known;
-    const t = performance.now();
-    const r = check(spec, {
-      params: { ...fixed, ...point },
-      maxStates,
-      ...(options.timeSeconds !== undefined ? { timeSeconds: options.timeSeconds } : {}),
-      ...(options.symmetry === true ? { symmetry: true } : {}),
-    });
-    results.set(key, r);
-    const p: SweepPoint = {
-      params: point,
-      verdict: r.verdict,
-      states: r.stats.states,
-      ...(r.violation !== undefined
-        ? { property: r.violation.property, length: r.violation.transitions.length }
-        : {}),
-      seconds: (performance.now() - t) / 1000,
-    };
-    points.push(p);
-    options.onPoint?.(p);
-    return r;
-  };
+  const checkPoint = pointChecker(spec, grid, { ...options, maxStates }, points);
   const base = {
     spec: spec.name,
     mode,
@@ -306,91 +278,41 @@ function randomSweep(
   );
 }
 
-/** Command lines a sweep report ends with, each reproducing what it names. */
-export interface SweepCommands {
-  /** Reruns the sweep (with seed and path when it sampled). */
-  readonly sweep?: string;
-  /** Checks the smallest failing configuration alone, printing its shortest trace. */
-  readonly check?: string;
-}
-
 /**
- * A sweep result as text: one line per point checked, then the smallest
- * failing configuration with its shortest trace, and the commands that
- * reproduce them.
- *
- * @param r The result.
- * @param commands The command lines to print.
- * @returns The text.
- *
- * @example
- * ```ts
- * import { formatSweep, sweep } from "./sweep.ts";
- * import { spec, system } from "../mod.ts";
- * import assert from "node:assert/strict";
- *
- * const s = spec({
- *   name: "s",
- *   params: { n: 1 },
- *   build: (p) => {
- *     const sys = system({ x: 0 });
- *     sys.process("p", { count: p.n }, (b) => [b.do("inc", ({ g }) => g.x++)]);
- *     return sys;
- *   },
- * });
- * assert.match(formatSweep(sweep(s, { n: "1..3" })), /^s: ok at all 3 points$/m);
- * ```
+ * Checks one point of the grid (each at most once), recording it in
+ * `points` and telling `options.onPoint`.
  */
-export function formatSweep(r: SweepResult, commands: SweepCommands = {}): string {
-  const fixed = formatPoint(r.fixed);
-  const swept = Object.entries(r.ranges).map(([k, vs]) => `${k}=${vs.join(",")}`).join(" ");
-  const how = r.mode === "grid"
-    ? `grid of ${r.gridSize} point${r.gridSize === 1 ? "" : "s"}`
-    : `${r.points.length} of ${r.gridSize} points sampled, seed ${r.seed}`;
-  const lines = [
-    `sweep ${r.spec} over ${swept || "no parameter"}${
-      fixed === "" ? "" : ` with ${fixed}`
-    } (${how}, ` +
-    `--max-states ${r.maxStates} per point)`,
-  ];
-  for (const p of r.points) {
-    const what = p.verdict === "violation"
-      ? `violation of '${p.property}' in ${p.length} steps`
-      : p.verdict;
-    lines.push(
-      `  ${formatPoint(p.params) || "(defaults)"}: ${what} (${
-        p.states.toLocaleString("en-US")
-      } states, ${p.seconds.toFixed(2)} s)`,
-    );
-  }
-  const incomplete = r.points.filter((p) => p.verdict === "incomplete").length;
-  const note = incomplete === 0
-    ? ""
-    : `; ${incomplete} point${incomplete === 1 ? "" : "s"} exceeded the budget (not a pass)`;
-  const verdict = match(r.verdict)
-    .with("ok", () => [`${r.spec}: ok at all ${r.gridSize} points`])
-    .with("incomplete", () => [
-      `${r.spec}: INCOMPLETE, no failing point among the ${r.points.length} checked${note}`,
-    ])
-    .with("violation", "error", () => {
-      if (r.smallest === undefined) return [`${r.spec}: ERROR`, r.error ?? "unknown error"];
-      const at = formatPoint(r.smallest.params);
-      return [
-        `${r.spec}: smallest failing configuration: ${at}${note}`,
-        formatText(r.smallest.result, commands.check?.concat(" --replay {trace}")),
-      ];
-    })
-    .exhaustive();
-  lines.push(...verdict);
-  if (r.mode === "random") lines.push(`seed: ${r.seed}, path: "${r.path ?? ""}"`);
-  if (r.smallest !== undefined) {
-    if (commands.sweep !== undefined) lines.push(`reproduce the sweep: ${commands.sweep}`);
-    if (commands.check !== undefined) lines.push(`reproduce the trace: ${commands.check}`);
-  }
-  lines.push(
-    `${r.points.length} point${r.points.length === 1 ? "" : "s"} checked in ${
-      r.seconds.toFixed(2)
-    } s`,
-  );
-  return lines.join("\n");
+function pointChecker(
+  spec: Checkable,
+  grid: Exclude<ReturnType<typeof gridOf>, string>,
+  options: SweepOptions & { maxStates: number },
+  points: SweepPoint[],
+): (point: Record<string, ParamValue>) => CheckResult {
+  const fixed = options.params ?? {};
+  const results = new Map<string, CheckResult>();
+  return (point) => {
+    const key = pointKey(grid, point);
+    const known = results.get(key);
+    if (known !== undefined) return known;
+    const t = performance.now();
+    const r = check(spec, {
+      params: { ...fixed, ...point },
+      maxStates: options.maxStates,
+      ...(options.timeSeconds !== undefined ? { timeSeconds: options.timeSeconds } : {}),
+      ...(options.symmetry === true ? { symmetry: true } : {}),
+    });
+    results.set(key, r);
+    const p: SweepPoint = {
+      params: point,
+      verdict: r.verdict,
+      states: r.stats.states,
+      ...(r.violation !== undefined
+        ? { property: r.violation.property, length: r.violation.transitions.length }
+        : {}),
+      seconds: (performance.now() - t) / 1000,
+    };
+    points.push(p);
+    options.onPoint?.(p);
+    return r;
+  };
 }

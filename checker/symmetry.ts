@@ -14,18 +14,19 @@
  * @module
  */
 
+import { stepperOf, symmetryOf } from "./_facets.ts";
 import type {
-  BlockedProcess,
-  Change,
-  FireFailure,
-  LivenessInfo,
+  Coverage,
+  Explanation,
+  GeneratedCode,
+  Liveness,
   Model,
+  Processes,
   PropertyInfo,
   SuccessorSink,
   Symmetry,
-  TransitionInfo,
 } from "../model/model.ts";
-import { initialStates, type SearchOutcome } from "./_search.ts";
+import { errorMessage, initialStates, type SearchOutcome } from "./_search.ts";
 import type { Trace } from "./replay.ts";
 import type { CheckResult, SymmetryStats } from "./result.ts";
 
@@ -81,14 +82,22 @@ class Quotient implements QuotientModel {
   get properties(): readonly PropertyInfo[] {
     return this.#m.properties;
   }
-  get liveness(): readonly LivenessInfo[] {
+  // The facets that do not depend on which representative a state is are
+  // the model's own, forwarded as they are.
+  get explanation(): Explanation | undefined {
+    return this.#m.explanation;
+  }
+  get processes(): Processes | undefined {
+    return this.#m.processes;
+  }
+  get liveness(): Liveness | undefined {
     return this.#m.liveness;
   }
-  get blockingPoints(): readonly string[] {
-    return this.#m.blockingPoints;
+  get coverage(): Coverage | undefined {
+    return this.#m.coverage;
   }
-  get processNames(): readonly string[] {
-    return this.#m.processNames;
+  get code(): GeneratedCode | undefined {
+    return this.#m.code;
   }
 
   init(emit: (state: Int32Array) => void): void {
@@ -124,47 +133,8 @@ class Quotient implements QuotientModel {
     return this.#m.check(state);
   }
 
-  fire(state: Int32Array, transition: number): Int32Array | FireFailure {
-    const next = this.#m.fire(state, transition);
-    if (next instanceof Int32Array) this.#sym.canonicalize(next);
-    return next;
-  }
-
   stuck(state: Int32Array): number {
     return this.#m.stuck(state);
-  }
-  explain(property: number, state: Int32Array): string {
-    return this.#m.explain(property, state);
-  }
-  enabled(state: Int32Array): number[] {
-    return this.#m.enabled(state);
-  }
-  describe(transition: number): TransitionInfo {
-    return this.#m.describe(transition);
-  }
-  diff(before: Int32Array, after: Int32Array): Change[] {
-    return this.#m.diff(before, after);
-  }
-  blocked(state: Int32Array): BlockedProcess[] {
-    return this.#m.blocked(state);
-  }
-  format(state: Int32Array): string {
-    return this.#m.format(state);
-  }
-  live(index: number, part: "p" | "q", state: Int32Array): boolean {
-    return this.#m.live(index, part, state);
-  }
-  blockedPoints(state: Int32Array, out: Uint8Array): void {
-    this.#m.blockedPoints(state, out);
-  }
-  finished(state: Int32Array, pid: number): boolean {
-    return this.#m.finished(state, pid);
-  }
-  primitiveOf(transition: number): string | undefined {
-    return this.#m.primitiveOf(transition);
-  }
-  movers(transition: number): readonly number[] {
-    return this.#m.movers(transition);
   }
 }
 
@@ -256,11 +226,12 @@ export function concretize(model: Model, sym: Symmetry, trace: Trace): Trace | s
   sym.canonicalize(c, pi);
   let sigma = new Int32Array(P);
   for (let p = 0; p < P; p++) sigma[pi[p]!] = p;
+  const { fire } = stepperOf(model);
   const out: number[] = [];
   const steps = trace.transitions;
   for (let k = 0; k < steps.length; k++) {
     const t = steps[k]!;
-    const x = model.fire(c, t);
+    const x = fire(c, t);
     if (!(x instanceof Int32Array)) {
       if (x.property < 0 || k !== steps.length - 1) {
         return `step ${k + 1} of the reduced trace does not fire: ${x.message}`;
@@ -369,9 +340,9 @@ export function symmetryReduction(
   if (options.symmetry !== true) return { model, ...NONE };
   let sym: Symmetry | undefined;
   try {
-    sym = model.symmetry?.();
+    sym = symmetryOf(model);
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return errorMessage(e);
   }
   if (sym !== undefined && options.reduction !== undefined && options.reduction !== "none") {
     return `Cannot check '${model.name}': symmetry reduction and partial-order reduction ` +
@@ -396,51 +367,12 @@ export function symmetryReduction(
     try {
       return concretize(model, sym, path);
     } catch (e) {
-      return `replaying it threw: ${e instanceof Error ? e.message : String(e)}`;
+      return `replaying it threw: ${errorMessage(e)}`;
     }
   };
   return {
     model: q,
-    outcome<O extends SearchOutcome>(out: O): O {
-      let o: O = out;
-      if (out.found !== undefined) {
-        const real = back(out.found);
-        if (typeof real === "string") {
-          const { found: _, ...rest } = out;
-          return {
-            ...rest,
-            status: "error",
-            error: {
-              cause: new Error(
-                `internal error: symmetry reduction: the counterexample to ` +
-                  `'${model.properties[out.found.property]?.name}' does not map back to ` +
-                  `a real trace (${real})`,
-              ),
-              init: 0,
-              transitions: [],
-            },
-          } as unknown as O;
-        }
-        o = { ...o, found: { ...out.found, ...real } };
-      }
-      if (out.error !== undefined && out.error.transitions.length > 0) {
-        const real = back(out.error);
-        o = {
-          ...o,
-          error: { ...out.error, ...(typeof real === "string" ? { transitions: [] } : real) },
-        };
-      }
-      const bound = out.incomplete?.found;
-      if (out.incomplete !== undefined && bound !== undefined) {
-        const real = back(bound);
-        const { found: _, ...rest } = out.incomplete;
-        o = {
-          ...o,
-          incomplete: typeof real === "string" ? rest : { ...rest, found: { ...bound, ...real } },
-        };
-      }
-      return o;
-    },
+    outcome: <O extends SearchOutcome>(out: O): O => realOutcome(model, out, back),
     result: (r) => ({
       ...r,
       stats: {
@@ -454,4 +386,53 @@ export function symmetryReduction(
       },
     }),
   };
+}
+
+/**
+ * A reduced search's outcome with every path mapped back to a real trace
+ * by `back`; a counterexample that does not map back is an internal error.
+ */
+function realOutcome<O extends SearchOutcome>(
+  model: Model,
+  out: O,
+  back: (path: Trace) => Trace | string,
+): O {
+  let o: O = out;
+  if (out.found !== undefined) {
+    const real = back(out.found);
+    if (typeof real === "string") {
+      const { found: _, ...rest } = out;
+      return {
+        ...rest,
+        status: "error",
+        error: {
+          cause: new Error(
+            `internal error: symmetry reduction: the counterexample to ` +
+              `'${model.properties[out.found.property]?.name}' does not map back to ` +
+              `a real trace (${real})`,
+          ),
+          init: 0,
+          transitions: [],
+        },
+      } as unknown as O;
+    }
+    o = { ...o, found: { ...out.found, ...real } };
+  }
+  if (out.error !== undefined && out.error.transitions.length > 0) {
+    const real = back(out.error);
+    o = {
+      ...o,
+      error: { ...out.error, ...(typeof real === "string" ? { transitions: [] } : real) },
+    };
+  }
+  const bound = out.incomplete?.found;
+  if (out.incomplete !== undefined && bound !== undefined) {
+    const real = back(bound);
+    const { found: _, ...rest } = out.incomplete;
+    o = {
+      ...o,
+      incomplete: typeof real === "string" ? rest : { ...rest, found: { ...bound, ...real } },
+    };
+  }
+  return o;
 }

@@ -12,7 +12,7 @@
 
 /// <reference lib="deno.worker" />
 
-import { main } from "../cli.ts";
+import { main } from "./main.ts";
 import { watchRunning } from "../model/_running.ts";
 import { refuseExit } from "./_sandbox.ts";
 import type { Message, Running, Written } from "./_sandbox_messages.ts";
@@ -56,11 +56,11 @@ self.onmessage = async (e: MessageEvent<Command>) => {
   watchRunning(slots, (id, model) => {
     const steps: Running[] = [];
     for (let t = 0; t < model.transitionCount; t++) {
-      const d = model.describe(t);
+      const d = model.explanation?.describe(t);
       steps.push({
-        process: d.process,
-        step: d.step,
-        ...(d.source !== undefined ? { source: d.source } : {}),
+        process: d?.process ?? "",
+        step: d?.step ?? `transition ${t}`,
+        ...(d?.source !== undefined ? { source: d.source } : {}),
       });
     }
     post({ k: "model", id, name: model.name, steps });

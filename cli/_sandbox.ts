@@ -18,33 +18,11 @@
 import { parseArgs } from "node:util";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type CliIO, EXIT, main, writeFile } from "../cli.ts";
+import { type CliIO, EXIT, writeFile } from "./_io.ts";
+import { main } from "./main.ts";
+import { OPTIONS } from "./_options.ts";
 import type { LastProgress, Message, StopReason, Written } from "./_sandbox_messages.ts";
 import { TAG } from "./_sandbox_messages.ts";
-
-/** Options with a value, so that the supervisor finds the paths among the arguments. */
-const VALUE_OPTIONS = [
-  "param",
-  "spec",
-  "max-states",
-  "max-depth",
-  "strategy",
-  "store",
-  "bitstate-bits",
-  "workers",
-  "time",
-  "format",
-  "replay",
-  "seed",
-  "path",
-  "runs",
-  "max-steps",
-  "out",
-  "mode",
-  "grid-limit",
-  "max-memory",
-  "step-timeout",
-] as const;
 
 /** How long the child has to answer a stop before it is killed. */
 const KILL_AFTER_MS = 1500;
@@ -213,9 +191,7 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
       args,
       strict: false,
       allowPositionals: true,
-      options: Object.fromEntries(
-        VALUE_OPTIONS.map((o) => [o, { type: "string", multiple: true }]),
-      ),
+      options: OPTIONS,
     }));
   } catch {
     return await main(args, io); // main reports the usage error
@@ -240,7 +216,7 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
   }
   const last = (name: string) => {
     const v = values[name];
-    return Array.isArray(v) ? v[v.length - 1] as string : undefined;
+    return typeof v === "string" ? v : undefined;
   };
   let memory = defaultMemoryLimit();
   const memText = last("max-memory");
@@ -279,7 +255,9 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     io.err(`error: ${dirs}`);
     return EXIT.error;
   }
-  const allowRead = [pkg, ...dirs];
+  const dump = last("dump-code");
+  // --dump-code checks that the file's folder exists (the supervisor writes it).
+  const allowRead = [pkg, ...dirs, ...(dump !== undefined ? [dirname(resolve(dump))] : [])];
   if (allowRead.some((d) => d.includes(","))) {
     io.err("error: the sandbox cannot give read access to a path with a comma in it");
     return EXIT.error;

@@ -49,7 +49,23 @@ export interface Expr {
   readonly get: ValueFn;
 }
 
-/** Evaluates a plain number or an {@linkcode Expr}. */
+/**
+ * Evaluates a plain number or an {@linkcode Expr} over a process's view.
+ *
+ * @param e The number or expression.
+ * @param ctx The caller's context.
+ * @returns The value.
+ *
+ * @example
+ * ```ts
+ * import { evalExpr } from "./_ast.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const ctx = { g: { n: 2 }, l: {}, id: 0, pid: 0 };
+ * assert.equal(evalExpr(5, ctx), 5);
+ * assert.equal(evalExpr({ kind: "expr", get: ({ g }) => g.n + 1 }, ctx), 3);
+ * ```
+ */
 export function evalExpr(e: number | Expr, ctx: Ctx): number {
   return typeof e === "number" ? e : e.get(ctx);
 }
@@ -204,7 +220,7 @@ export interface OpImpl {
   choiceText?(choice: number): string;
   /**
    * How a signal handler interrupts the call while the caller is blocked in
-   * it (ipc-semantics.md §6.4): `EINTR` goes to `status` and the caller
+   * it (docs/semantics.md §6.4): `EINTR` goes to `status` and the caller
    * moves past the call, unless the handler asked for `SA_RESTART` and the
    * call is `restartable`. Without it a blocked call stays blocked (as if
    * restarted), so code need not model `EINTR` it never sees.

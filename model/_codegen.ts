@@ -1,13 +1,15 @@
 // Private module: generated successor code.
 //
-// The compiler's interpreter (`CompiledModel.#expandInst`) walks a process's
+// The compiler's interpreter (`Interpreter.expandInstance`, _interpreter.ts) walks a process's
 // edges at its program counter and switches on each edge's kind. For a
 // given model all of that is known when it is built: the pcs, the edges, the
 // offsets, the transition numbers, which edges end the process. This module
 // writes, per process instance, a JavaScript function that does exactly
 // what the interpreter does for that instance — a `switch` on the pc whose
 // cases are the edges unrolled, with every offset, target and transition
-// number a literal — and evaluates it once with `new Function`. V8 then
+// number a literal — and evaluates it once with `new Function`. The source
+// ends with `//# sourceURL=ipcspec-generated/<spec>.js`: debuggers and stack
+// traces show it under that name, and `model.code.source` holds it. V8 then
 // compiles each to straight-line code, as gcc does SPIN's pan.c. The spec's
 // own guards and effects are still the closures it wrote (called through
 // arrays); only the dispatch around them is specialised.
@@ -17,28 +19,30 @@
 // uses for them). The interpreter stays the reference: tests compare the
 // two, successor by successor, on every bundled spec and on random specs.
 
+import { match } from "ts-pattern";
 import type { Ctx, OpImpl } from "./_ast.ts";
 import type { SuccessorSink } from "./model.ts";
-
-/** Edge kinds, as the compiler numbers them. */
-export interface EdgeKinds {
-  readonly DO: number;
-  readonly WHEN: number;
-  readonly COND: number;
-  readonly NCOND: number;
-  readonly SKIP: number;
-  readonly ASSERT: number;
-  readonly OP: number;
-  readonly RDV_SEND: number;
-  readonly RDV_RECV: number;
-  readonly OP_MULTI: number;
-}
+import {
+  ASSERT,
+  DO,
+  type EdgeKind,
+  IF_FALSE,
+  IF_TRUE,
+  OP,
+  OP_CHOICES,
+  RENDEZVOUS_RECV,
+  RENDEZVOUS_SEND,
+  SKIP,
+  WHEN,
+} from "./_automaton.ts";
 
 /** What the generator needs of an edge. */
 export interface GenEdge {
-  readonly kind: number;
+  readonly kind: EdgeKind;
   readonly to: number;
   readonly name: string;
+  /** The edge in words, for a comment in the generated code. */
+  readonly text: string;
   readonly guard: ((ctx: Ctx) => unknown) | undefined;
   readonly fn: ((ctx: Ctx) => unknown) | undefined;
   readonly op: OpImpl | undefined;
@@ -49,21 +53,23 @@ export interface GenEdge {
 /** What the generator needs of a rendezvous pair. */
 export interface GenJoint {
   readonly tid: number;
-  readonly sPid: number;
-  readonly sPc: number;
-  readonly sEdge: GenEdge;
-  readonly rPid: number;
-  readonly rPc: number;
-  readonly rEdge: GenEdge;
+  readonly senderPid: number;
+  readonly senderPc: number;
+  readonly senderEdge: GenEdge;
+  readonly receiverPid: number;
+  readonly receiverPc: number;
+  readonly receiverEdge: GenEdge;
 }
 
 /** What the generator needs of a process instance. */
 export interface GenInst {
   readonly pid: number;
+  /** `kind#id`, for a comment in the generated code. */
+  readonly name: string;
   readonly pcOff: number;
   readonly ctx: Ctx;
   readonly endPc: number;
-  readonly pcs: readonly { readonly edges: readonly GenEdge[] }[];
+  readonly pcs: readonly { readonly name: string; readonly edges: readonly GenEdge[] }[];
   readonly tids: readonly Int32Array[];
   readonly joints: readonly (readonly (readonly GenJoint[])[])[];
 }
@@ -78,12 +84,13 @@ export interface GenCursor {
 
 /** The runtime the generated functions use. */
 export interface GenRuntime {
+  /** The spec's name: the generated source is `ipcspec-generated/<spec>.js`. */
+  readonly spec: string;
   readonly w: Int32Array;
   readonly width: number;
   readonly env: { writable: boolean };
   readonly sync: { count: number; flush(write: boolean): void };
   readonly insts: readonly GenInst[];
-  readonly kinds: EdgeKinds;
   readonly cursor: GenCursor;
   /** Slot 0 receives the transition being fired, for a watchdog (see `_running.ts`). */
   readonly published: Int32Array<ArrayBufferLike>;
@@ -113,12 +120,186 @@ export interface Generated {
   readonly source: string;
 }
 
-/** Restoring `w` from `state`: unrolled for narrow states, a loop otherwise. */
+/** The name the generated source goes by: `ipcspec-generated/<spec>.js`, spec name sanitised. */
+export function generatedUrl(spec: string): string {
+  const safe = spec.replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^\.+/, "_") || "spec";
+  return `ipcspec-generated/${safe}.js`;
+}
+
+/** Restoring `work` from `state`: unrolled for narrow states, a loop otherwise. */
 function restoreCode(width: number): string {
-  if (width > 96) return `for (let i = 0; i < ${width}; i++) w[i] = state[i];`;
+  if (width > 96) return `for (let i = 0; i < ${width}; i++) work[i] = state[i];`;
   const parts: string[] = [];
-  for (let i = 0; i < width; i++) parts.push(`w[${i}] = state[${i}];`);
+  for (let i = 0; i < width; i++) parts.push(`work[${i}] = state[${i}];`);
   return parts.join(" ");
+}
+
+/** Constant tables the generated code indexes: closures, operations, texts. */
+class Tables {
+  readonly closures: unknown[] = [];
+  readonly operations: OpImpl[] = [];
+  readonly texts: string[] = [];
+
+  /** The index of `x` in `arr`, added if new. */
+  ref<T>(arr: T[], x: T): number {
+    const i = arr.indexOf(x);
+    if (i >= 0) return i;
+    arr.push(x);
+    return arr.length - 1;
+  }
+}
+
+/** Writes the code of one instance's edges. */
+class InstanceWriter {
+  readonly rt: GenRuntime;
+  readonly inst: GenInst;
+  readonly tables: Tables;
+  readonly restore: string;
+  readonly ctx: string;
+
+  constructor(rt: GenRuntime, inst: GenInst, tables: Tables) {
+    this.rt = rt;
+    this.inst = inst;
+    this.tables = tables;
+    this.restore = restoreCode(rt.width);
+    this.ctx = `contexts[${inst.pid}]`;
+  }
+
+  /** Hands the successor on; returns from the expander when the sink says stop. */
+  emit(tid: number | string): string {
+    return this.rt.direct
+      ? `if (!sink.push(work, ${tid})) { halt(); return count; }`
+      : `if (!emit(sink, ${tid}, state)) return count;`;
+  }
+
+  /** Runs the exit hooks when `pid` reaches its end pc. */
+  fin(pid: number, to: number, endPc: number): string {
+    return this.rt.finished !== undefined && to === endPc ? `finished(${pid});` : "";
+  }
+
+  /** Counts the transition, moves the process, emits, restores. */
+  step(tid: number | string, to: number): string {
+    const { inst } = this;
+    return `count++; work[${inst.pcOff}] = ${to}; ${this.fin(inst.pid, to, inst.endPc)} ${
+      this.emit(tid)
+    } ${this.restore}`;
+  }
+
+  /** The code of the `e`-th edge at pc `pcIndex`. */
+  edge(edge: GenEdge, pcIndex: number, e: number): string {
+    const tid = this.inst.tids[pcIndex]![e]!;
+    const set = `cursor.cur = published[0] = ${tid};`;
+    return match(edge.kind)
+      .with(DO, () => `${set} ${this.effect(edge)} ${this.step(tid, edge.to)}`)
+      .with(WHEN, IF_TRUE, () => `${set} ${this.guard(edge, tid, true)}`)
+      .with(IF_FALSE, () => `${set} ${this.guard(edge, tid, false)}`)
+      .with(SKIP, () => `${set} ${this.step(tid, edge.to)}`)
+      .with(ASSERT, () => `${set} ${this.assertion(edge, tid)}`)
+      .with(OP, () => `${set} ${this.operation(edge, tid)}`)
+      .with(OP_CHOICES, () => `${set} ${this.choices(edge, tid)}`)
+      .with(RENDEZVOUS_SEND, () => this.joints(pcIndex, e))
+      // Fired from the sender's side (no atomic blocks here).
+      .with(RENDEZVOUS_RECV, () => "")
+      .exhaustive();
+  }
+
+  effect(edge: GenEdge): string {
+    const f = this.tables.ref(this.tables.closures, edge.fn);
+    return `env.writable = true; closures[${f}](${this.ctx}); ` +
+      `if (sync.count > 0) sync.flush(true); env.writable = false;`;
+  }
+
+  guard(edge: GenEdge, tid: number, want: boolean): string {
+    const f = this.tables.ref(this.tables.closures, edge.guard);
+    const what = want ? "guard" : "condition";
+    return `{ const result = closures[${f}](${this.ctx}); if (sync.count > 0) sync.flush(false); ` +
+      `if (result === ${want}) { ${this.step(tid, edge.to)} } else if (result !== ${!want}) ` +
+      `throw new TypeError(\`the ${what} must return a boolean, got \${String(result)}\`); }`;
+  }
+
+  assertion(edge: GenEdge, tid: number): string {
+    const f = this.tables.ref(this.tables.closures, edge.guard);
+    const s = this.tables.ref(this.tables.texts, edge.name);
+    return `{ const result = closures[${f}](${this.ctx}); if (sync.count > 0) sync.flush(false); ` +
+      `if (result !== true) { if (result !== false && typeof result !== "string") ` +
+      "throw new TypeError(`the assertion must return a boolean or a string, got ${String(result)}`); " +
+      `count++; sink.fail(${edge.prop}, ${tid}, typeof result === "string" ` +
+      `? "assertion '" + texts[${s}] + "' failed: " + result : "assertion '" + texts[${s}] + "' failed"); } ` +
+      `else { ${this.step(tid, edge.to)} } }`;
+  }
+
+  operation(edge: GenEdge, tid: number): string {
+    const o = this.tables.ref(this.tables.operations, edge.op!);
+    const off = edge.primOff, pid = this.inst.pid, ctx = this.ctx;
+    return `if (operations[${o}].enabled(work, ${off}, ${pid}, ${ctx})) { ` +
+      `env.writable = true; const error = operations[${o}].apply(work, ${off}, ${pid}, ${ctx}, pidName, 0); ` +
+      `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
+      `if (error !== undefined) { count++; ${this.restore} sink.fail(${edge.prop}, ${tid}, error); } ` +
+      `else { ${this.step(tid, edge.to)} } }`;
+  }
+
+  choices(edge: GenEdge, tid: number): string {
+    const o = this.tables.ref(this.tables.operations, edge.op!);
+    const off = edge.primOff, pid = this.inst.pid, ctx = this.ctx;
+    return `{ const op = operations[${o}]; const outcomes = op.choices(work, ${off}, ${pid}, ${ctx}); ` +
+      "if (outcomes > op.maxChoices) throw new RangeError(`${op.text} offers ${outcomes} outcomes, more than its maximum ${op.maxChoices}`); " +
+      `for (let outcome = 0; outcome < outcomes; outcome++) { cursor.cur = published[0] = ${tid} + outcome; count++; env.writable = true; ` +
+      `const error = op.apply(work, ${off}, ${pid}, ${ctx}, pidName, outcome); ` +
+      `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
+      `if (error !== undefined) { ${this.restore} sink.fail(${edge.prop}, ${tid} + outcome, error); continue; } ` +
+      `work[${this.inst.pcOff}] = ${edge.to}; ${this.fin(pid, edge.to, this.inst.endPc)} ` +
+      `${this.emit(`${tid} + outcome`)} ${this.restore} } }`;
+  }
+
+  /** Every rendezvous of a send edge, each guarded by its receiver's pc. */
+  joints(pcIndex: number, e: number): string {
+    const { rt, tables } = this;
+    const lines: string[] = [];
+    for (const jt of this.inst.joints[pcIndex]![e]!) {
+      const sender = rt.insts[jt.senderPid]!, receiver = rt.insts[jt.receiverPid]!;
+      const v = tables.ref(tables.closures, jt.senderEdge.op!.value);
+      const into = tables.ref(tables.closures, jt.receiverEdge.op!.into);
+      const sop = tables.ref(tables.operations, jt.senderEdge.op!);
+      const onJoint = jt.senderEdge.op!.onJoint !== undefined
+        ? `operations[${sop}].onJoint(work, ${jt.senderPid}, ${jt.receiverPid}, value);`
+        : "";
+      lines.push(
+        `if (work[${receiver.pcOff}] === ${jt.receiverPc}) { cursor.cur = published[0] = ${jt.tid}; count++; cursor.partner = false; ` +
+          `const value = closures[${v}](contexts[${jt.senderPid}]); if (sync.count > 0) sync.flush(false); ` +
+          `cursor.partner = true; env.writable = true; closures[${into}](contexts[${jt.receiverPid}], value); ` +
+          `if (sync.count > 0) sync.flush(true); ${onJoint} env.writable = false; cursor.partner = false; ` +
+          `work[${sender.pcOff}] = ${jt.senderEdge.to}; work[${receiver.pcOff}] = ${jt.receiverEdge.to}; ` +
+          `${this.fin(jt.senderPid, jt.senderEdge.to, sender.endPc)} ${
+            this.fin(jt.receiverPid, jt.receiverEdge.to, receiver.endPc)
+          } ` +
+          `${this.emit(jt.tid)} ${this.restore} }`,
+      );
+    }
+    return lines.join("\n");
+  }
+
+  /** The expander: a switch on the instance's pc. */
+  function(): string {
+    const cases: string[] = [];
+    this.inst.pcs.forEach((pc, pcIndex) => {
+      if (pc.edges.length === 0) return;
+      const lines = pc.edges.map((edge, e) => {
+        const code = this.edge(edge, pcIndex, e);
+        return code === "" ? "" : `// ${comment(edge.text)}\n${code}`;
+      }).filter((l) => l !== "");
+      cases.push(`case ${pcIndex}: { // ${comment(pc.name)}\n${lines.join("\n")}\nreturn count; }`);
+    });
+    return `// ${
+      comment(this.inst.name)
+    }\nfunction expand_pid_${this.inst.pid}(state, sink) {\nlet count = 0;\nswitch (work[${this.inst.pcOff}]) {\n${
+      cases.join("\n")
+    }\ndefault: return 0;\n}\n}`;
+  }
+}
+
+/** Text made safe for a `//` comment in the generated code. */
+function comment(text: string): string {
+  return text.replace(/[\r\n\u2028\u2029]+/g, " ");
 }
 
 /**
@@ -128,162 +309,24 @@ function restoreCode(width: number): string {
  * @returns The expanders and their source.
  */
 export function generate(rt: GenRuntime): Generated {
-  const K = rt.kinds;
-  // Constant tables the generated code indexes: closures, operations, contexts, texts.
-  const fns: unknown[] = [];
-  const ops: OpImpl[] = [];
-  const strs: string[] = [];
-  const ref = <T>(arr: T[], x: T): number => {
-    const i = arr.indexOf(x);
-    if (i >= 0) return i;
-    arr.push(x);
-    return arr.length - 1;
-  };
-  const restore = restoreCode(rt.width);
-  const hasFin = rt.finished !== undefined;
-  const emitCode = (tid: number | string) =>
-    rt.direct
-      ? `if (!sink.push(w, ${tid})) { halt(); return n; }`
-      : `if (!emit(sink, ${tid}, state)) return n;`;
-  const bodies: string[] = [];
-
-  for (const inst of rt.insts) {
-    const P = inst.pcOff;
-    const ctx = `C[${inst.pid}]`;
-    const fin = (pid: number, to: number, endPc: number) =>
-      hasFin && to === endPc ? `fin(${pid});` : "";
-    const step = (tid: number | string, to: number) =>
-      `n++; w[${P}] = ${to}; ${fin(inst.pid, to, inst.endPc)} ${emitCode(tid)} ${restore}`;
-    const cases: string[] = [];
-    inst.pcs.forEach((pc, pcIndex) => {
-      if (pc.edges.length === 0) return;
-      const lines: string[] = [];
-      pc.edges.forEach((edge, e) => {
-        const tid = inst.tids[pcIndex]![e]!;
-        const set = `cur.cur = pub[0] = ${tid};`;
-        switch (edge.kind) {
-          case K.DO: {
-            const f = ref(fns, edge.fn);
-            lines.push(
-              `${set} env.writable = true; F[${f}](${ctx}); if (sync.count > 0) sync.flush(true); env.writable = false; ${
-                step(tid, edge.to)
-              }`,
-            );
-            break;
-          }
-          case K.WHEN:
-          case K.COND: {
-            const f = ref(fns, edge.guard);
-            lines.push(
-              `${set} { const r = F[${f}](${ctx}); if (sync.count > 0) sync.flush(false); ` +
-                `if (r === true) { ${step(tid, edge.to)} } else if (r !== false) ` +
-                "throw new TypeError(`the guard must return a boolean, got ${String(r)}`); }",
-            );
-            break;
-          }
-          case K.NCOND: {
-            const f = ref(fns, edge.guard);
-            lines.push(
-              `${set} { const r = F[${f}](${ctx}); if (sync.count > 0) sync.flush(false); ` +
-                `if (r === false) { ${step(tid, edge.to)} } else if (r !== true) ` +
-                "throw new TypeError(`the condition must return a boolean, got ${String(r)}`); }",
-            );
-            break;
-          }
-          case K.SKIP:
-            lines.push(`${set} ${step(tid, edge.to)}`);
-            break;
-          case K.ASSERT: {
-            const f = ref(fns, edge.guard);
-            const s = ref(strs, edge.name);
-            lines.push(
-              `${set} { const r = F[${f}](${ctx}); if (sync.count > 0) sync.flush(false); ` +
-                `if (r !== true) { if (r !== false && typeof r !== "string") ` +
-                "throw new TypeError(`the assertion must return a boolean or a string, got ${String(r)}`); " +
-                `n++; sink.fail(${edge.prop}, ${tid}, typeof r === "string" ? "assertion '" + S[${s}] + "' failed: " + r : "assertion '" + S[${s}] + "' failed"); } ` +
-                `else { ${step(tid, edge.to)} } }`,
-            );
-            break;
-          }
-          case K.OP: {
-            const o = ref(ops, edge.op!);
-            const off = edge.primOff, pid = inst.pid;
-            lines.push(
-              `${set} if (O[${o}].enabled(w, ${off}, ${pid}, ${ctx})) { ` +
-                `env.writable = true; const err = O[${o}].apply(w, ${off}, ${pid}, ${ctx}, pidName, 0); ` +
-                `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
-                `if (err !== undefined) { n++; ${restore} sink.fail(${edge.prop}, ${tid}, err); } ` +
-                `else { ${step(tid, edge.to)} } }`,
-            );
-            break;
-          }
-          case K.OP_MULTI: {
-            const o = ref(ops, edge.op!);
-            const off = edge.primOff, pid = inst.pid;
-            lines.push(
-              `${set} { const op = O[${o}]; const k = op.choices(w, ${off}, ${pid}, ${ctx}); ` +
-                "if (k > op.maxChoices) throw new RangeError(`${op.text} offers ${k} outcomes, more than its maximum ${op.maxChoices}`); " +
-                `for (let c = 0; c < k; c++) { cur.cur = pub[0] = ${tid} + c; n++; env.writable = true; ` +
-                `const err = op.apply(w, ${off}, ${pid}, ${ctx}, pidName, c); ` +
-                `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
-                `if (err !== undefined) { ${restore} sink.fail(${edge.prop}, ${tid} + c, err); continue; } ` +
-                `w[${P}] = ${edge.to}; ${fin(inst.pid, edge.to, inst.endPc)} ` +
-                `${emitCode(`${tid} + c`)} ${restore} } }`,
-            );
-            break;
-          }
-          case K.RDV_SEND: {
-            for (const jt of inst.joints[pcIndex]![e]!) {
-              const sender = rt.insts[jt.sPid]!, receiver = rt.insts[jt.rPid]!;
-              const v = ref(fns, jt.sEdge.op!.value);
-              const into = ref(fns, jt.rEdge.op!.into);
-              const sop = ref(ops, jt.sEdge.op!);
-              const onJoint = jt.sEdge.op!.onJoint !== undefined
-                ? `O[${sop}].onJoint(w, ${jt.sPid}, ${jt.rPid}, v);`
-                : "";
-              lines.push(
-                `if (w[${receiver.pcOff}] === ${jt.rPc}) { cur.cur = pub[0] = ${jt.tid}; n++; cur.partner = false; ` +
-                  `const v = F[${v}](C[${jt.sPid}]); if (sync.count > 0) sync.flush(false); ` +
-                  `cur.partner = true; env.writable = true; F[${into}](C[${jt.rPid}], v); ` +
-                  `if (sync.count > 0) sync.flush(true); ${onJoint} env.writable = false; cur.partner = false; ` +
-                  `w[${sender.pcOff}] = ${jt.sEdge.to}; w[${receiver.pcOff}] = ${jt.rEdge.to}; ` +
-                  `${fin(jt.sPid, jt.sEdge.to, sender.endPc)} ${
-                    fin(jt.rPid, jt.rEdge.to, receiver.endPc)
-                  } ` +
-                  `${emitCode(jt.tid)} ${restore} }`,
-              );
-            }
-            break;
-          }
-          case K.RDV_RECV:
-            // Generated from the sender's side (no atomic blocks here).
-            break;
-          default:
-            throw new Error(`codegen: unknown edge kind ${edge.kind}`);
-        }
-      });
-      cases.push(`case ${pcIndex}: {\n${lines.join("\n")}\nreturn n; }`);
-    });
-    bodies.push(
-      `function (state, sink) {\nlet n = 0;\nswitch (w[${P}]) {\n${
-        cases.join("\n")
-      }\ndefault: return 0;\n}\n}`,
-    );
-  }
-  const source = `"use strict";\nreturn [\n${bodies.join(",\n")}\n];`;
+  const tables = new Tables();
+  const bodies = rt.insts.map((inst) => new InstanceWriter(rt, inst, tables).function());
+  const source = `"use strict";\nreturn [\n${bodies.join(",\n")}\n];\n//# sourceURL=${
+    generatedUrl(rt.spec)
+  }\n`;
   const make = new Function(
-    "w",
+    "work",
     "env",
     "sync",
-    "C",
-    "F",
-    "O",
-    "S",
-    "cur",
-    "pub",
+    "contexts",
+    "closures",
+    "operations",
+    "texts",
+    "cursor",
+    "published",
     "emit",
     "halt",
-    "fin",
+    "finished",
     "pidName",
     source,
   ) as (...args: unknown[]) => InstExpander[];
@@ -292,9 +335,9 @@ export function generate(rt: GenRuntime): Generated {
     rt.env,
     rt.sync,
     rt.insts.map((i) => i.ctx),
-    fns,
-    ops,
-    strs,
+    tables.closures,
+    tables.operations,
+    tables.texts,
     rt.cursor,
     rt.published,
     rt.emit,

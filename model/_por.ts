@@ -1,5 +1,5 @@
 // Private module: the static half of partial-order reduction. The compiler
-// (model/_compile.ts) decides per state which process may be expanded alone
+// (model/_reduction.ts) decides per state which process may be expanded alone
 // (an ample set); this module precomputes, per process kind and program
 // counter, what the process may still do to each primitive from there on
 // (the union of the footprints of every operation it can reach), and tells
@@ -143,5 +143,48 @@ export class BufferSink implements SuccessorSink {
 
   fail(): void {
     this.failed = true;
+  }
+}
+
+/**
+ * What the invariants have queried: names (regions, labels), primitives'
+ * values, progress, finished. A transition that changes none of it is
+ * invisible to them. `epoch` grows with every new query.
+ */
+export class Visibility {
+  /** Set while invariants are evaluated: what they query is visible. */
+  tracking = false;
+  readonly names: string[] = [];
+  readonly prims = new Set<PrimitiveImpl>();
+  progress = false;
+  finished = false;
+  epoch = 0;
+
+  /** An invariant queried a region or label count. */
+  seeName(name: string): void {
+    if (this.names.includes(name)) return;
+    this.names.push(name);
+    this.epoch++;
+  }
+
+  /** An invariant queried a primitive's value. */
+  seePrim(prim: PrimitiveImpl): void {
+    if (this.prims.has(prim)) return;
+    this.prims.add(prim);
+    this.epoch++;
+  }
+
+  /** An invariant counted processes at progress labels. */
+  seeProgress(): void {
+    if (this.progress) return;
+    this.progress = true;
+    this.epoch++;
+  }
+
+  /** An invariant counted finished processes. */
+  seeFinished(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.epoch++;
   }
 }

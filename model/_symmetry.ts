@@ -13,7 +13,7 @@
 
 import type { Ctx, PrimitiveImpl } from "./_ast.ts";
 import type { Symmetry } from "./model.ts";
-import type { StepInfo } from "./spec.ts";
+import type { StepInfo } from "./_types.ts";
 import { SpecError } from "./spec_error.ts";
 
 /** The most renamings of identical copies tried for one state. */

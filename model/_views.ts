@@ -255,7 +255,7 @@ export function makeViewClass(
   sync: ArraySync,
   counter?: AccessCounter,
 ): new (base: number, label: string) => object {
-  class View {
+  class View implements ViewSlots {
     readonly _b: number;
     readonly _arrays: ArraySlot[];
     constructor(base: number, label: string) {
@@ -280,82 +280,108 @@ export function makeViewClass(
   }
   let arrayIndex = 0;
   for (const v of vars) {
-    const off = v.off;
+    const at: VarAt = { w, off: v.off, label: owner + v.name, env, counter };
     const d = v.decl;
-    const label = owner + v.name;
-    if (d.type === "array") {
-      const k = arrayIndex++;
-      Object.defineProperty(View.prototype, v.name, {
-        get: counter === undefined
-          ? function (this: View) {
-            return sync.touch(this._arrays[k]!);
-          }
-          : function (this: View) {
-            counter.n++;
-            return sync.touch(this._arrays[k]!);
-          },
-        set() {
-          throw new TypeError(`${env.where}: cannot assign a whole array to '${label}'`);
-        },
-        enumerable: true,
-      });
-    } else if (d.type === "bool") {
-      Object.defineProperty(View.prototype, v.name, {
-        get: counter === undefined
-          ? function (this: View) {
-            return w[this._b + off] !== 0;
-          }
-          : function (this: View) {
-            counter.n++;
-            return w[this._b + off] !== 0;
-          },
-        set(this: View, value: unknown) {
-          if (counter !== undefined) counter.n++;
-          if (!env.writable) {
-            throw new TypeError(
-              `${env.where}: cannot assign to '${label}' in a guard or predicate`,
-            );
-          }
-          if (typeof value !== "boolean") {
-            throw new TypeError(
-              `${env.where}: cannot assign ${describeValue(value)} to boolean '${label}'`,
-            );
-          }
-          w[this._b + off] = value ? 1 : 0;
-        },
-        enumerable: true,
-      });
-    } else {
-      const min = d.min, max = d.max;
-      Object.defineProperty(View.prototype, v.name, {
-        get: counter === undefined
-          ? function (this: View) {
-            return w[this._b + off];
-          }
-          : function (this: View) {
-            counter.n++;
-            return w[this._b + off];
-          },
-        set(this: View, value: unknown) {
-          if (counter !== undefined) counter.n++;
-          if (!env.writable) {
-            throw new TypeError(
-              `${env.where}: cannot assign to '${label}' in a guard or predicate`,
-            );
-          }
-          if (
-            typeof value !== "number" || !Number.isInteger(value) || value < min || value > max
-          ) {
-            throw new RangeError(
-              `${env.where}: cannot assign ${describeValue(value)} to '${label}': ` +
-                `expected an integer in [${min}, ${max}]`,
-            );
-          }
-          w[this._b + off] = value;
-        },
-        enumerable: true,
-      });
-    }
+    Object.defineProperty(
+      View.prototype,
+      v.name,
+      d.type === "array"
+        ? arrayProperty(at, sync, arrayIndex++)
+        : d.type === "bool"
+        ? boolProperty(at)
+        : intProperty(at, d.min, d.max),
+    );
   }
   return View;
+}
+
+/** What every view instance holds: its base slot and its arrays. */
+interface ViewSlots {
+  readonly _b: number;
+  readonly _arrays: ArraySlot[];
+}
+
+/** Where a variable of a view lies, and what its accessors report to. */
+interface VarAt {
+  readonly w: Int32Array;
+  readonly off: number;
+  readonly label: string;
+  readonly env: ViewEnv;
+  readonly counter: AccessCounter | undefined;
+}
+
+/** The accessors of the `k`-th array of a view: the array itself, never assigned whole. */
+function arrayProperty(at: VarAt, sync: ArraySync, k: number): PropertyDescriptor {
+  const { counter, env, label } = at;
+  return {
+    get: counter === undefined
+      ? function (this: ViewSlots) {
+        return sync.touch(this._arrays[k]!);
+      }
+      : function (this: ViewSlots) {
+        counter.n++;
+        return sync.touch(this._arrays[k]!);
+      },
+    set() {
+      throw new TypeError(`${env.where}: cannot assign a whole array to '${label}'`);
+    },
+    enumerable: true,
+  };
+}
+
+/** The accessors of a boolean variable (stored as 0 or 1). */
+function boolProperty(at: VarAt): PropertyDescriptor {
+  const { w, off, counter, env, label } = at;
+  return {
+    get: counter === undefined
+      ? function (this: ViewSlots) {
+        return w[this._b + off] !== 0;
+      }
+      : function (this: ViewSlots) {
+        counter.n++;
+        return w[this._b + off] !== 0;
+      },
+    set(this: ViewSlots, value: unknown) {
+      if (counter !== undefined) counter.n++;
+      if (!env.writable) {
+        throw new TypeError(`${env.where}: cannot assign to '${label}' in a guard or predicate`);
+      }
+      if (typeof value !== "boolean") {
+        throw new TypeError(
+          `${env.where}: cannot assign ${describeValue(value)} to boolean '${label}'`,
+        );
+      }
+      w[this._b + off] = value ? 1 : 0;
+    },
+    enumerable: true,
+  };
+}
+
+/** The accessors of an integer variable in `[min, max]`. */
+function intProperty(at: VarAt, min: number, max: number): PropertyDescriptor {
+  const { w, off, counter, env, label } = at;
+  return {
+    get: counter === undefined
+      ? function (this: ViewSlots) {
+        return w[this._b + off];
+      }
+      : function (this: ViewSlots) {
+        counter.n++;
+        return w[this._b + off];
+      },
+    set(this: ViewSlots, value: unknown) {
+      if (counter !== undefined) counter.n++;
+      if (!env.writable) {
+        throw new TypeError(`${env.where}: cannot assign to '${label}' in a guard or predicate`);
+      }
+      if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        throw new RangeError(
+          `${env.where}: cannot assign ${describeValue(value)} to '${label}': ` +
+            `expected an integer in [${min}, ${max}]`,
+        );
+      }
+      w[this._b + off] = value;
+    },
+    enumerable: true,
+  };
 }

@@ -1,11 +1,24 @@
 /**
- * The model layer: specs, the step language, typed variables, primitives,
- * and the {@linkcode Model} interface the checker searches.
+ * The model layer: specs, the step language, typed variables, the
+ * primitives, properties and templates: everything a spec is written with.
+ *
+ * The {@linkcode Checkable} a spec is, the property kinds and the parts of
+ * a trace are here too. The `Model` interface the checker's
+ * engines search, and the interfaces a primitive implements, are in the
+ * extension entry (`extend.ts`), with the rest of what a new primitive or
+ * engine needs.
  *
  * @module
  */
 
-export * from "./model.ts";
+export type {
+  BlockedProcess,
+  Change,
+  Checkable,
+  CompileOptions,
+  Fairness,
+  PropertyKind,
+} from "./model.ts";
 export * from "./spec.ts";
 export * from "./spec_error.ts";
 export * from "./steps.ts";
@@ -23,20 +36,4 @@ export type {
   VarDecls,
 } from "./vars.ts";
 export * from "./primitives/mod.ts";
-export { evalExpr } from "./_ast.ts";
-export type {
-  AsyncEvents,
-  Ctx,
-  Delivery,
-  Effect,
-  Expr,
-  Footprint,
-  Into,
-  IntoFn,
-  OpImpl,
-  Pred,
-  PrimitiveImpl,
-  ProcInfo,
-  Source,
-  ValueFn,
-} from "./_ast.ts";
+export type { Expr, Into, Step } from "./_ast.ts";

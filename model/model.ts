@@ -59,7 +59,7 @@ export interface SuccessorSink {
   fail(property: number, transition: number, message: string): void;
 }
 
-/** Why {@linkcode Model.fire} produced no successor. */
+/** Why firing a transition produced no successor (see the checker's replay). */
 export interface FireFailure {
   /** The violated property's index, or -1 when the transition is not enabled. */
   readonly property: number;
@@ -104,6 +104,18 @@ export interface TransitionInfo {
 /**
  * A compiled, checkable system: packed states and numbered transitions.
  *
+ * The core (name, width, transitions, properties, `init`, `expand`,
+ * `check`, `stuck`) is what every search needs. Everything else comes in
+ * optional facets, separate objects an engine asks for only when it uses
+ * them: {@linkcode Model.explanation} to print traces,
+ * {@linkcode Model.processes} and {@linkcode Model.liveness} for liveness,
+ * {@linkcode Model.coverage}, {@linkcode Model.reduction},
+ * {@linkcode Model.symmetry} and {@linkcode Model.code}. A wrapper that
+ * changes the states (a symmetry quotient, a test double) forwards the
+ * facets it does not change by reference. A model compiled from a spec has
+ * every facet but `reduction` off when it cannot reduce, and `code` when it
+ * interprets.
+ *
  * Implementations must be deterministic: the same state always yields the
  * same successors in the same order.
  *
@@ -125,6 +137,7 @@ export interface TransitionInfo {
  * let n = 0;
  * model.init(() => n++);
  * assert.equal(n, 1);
+ * assert.equal(model.processes?.names[0], "p#0");
  * ```
  */
 export interface Model {
@@ -154,16 +167,54 @@ export interface Model {
    * property (deadlock, or a final-state property), or `-1` for a valid end.
    */
   stuck(state: Int32Array): number;
+  /** States and transitions in words, for traces and counterexamples. */
+  readonly explanation?: Explanation | undefined;
+  /** Who moves in a transition and who has finished, for fairness. */
+  readonly processes?: Processes | undefined;
+  /** The liveness properties, checked over the whole state graph. */
+  readonly liveness?: Liveness | undefined;
+  /** Where processes can block, for coverage reports. */
+  readonly coverage?: Coverage | undefined;
+  /** Partial-order reduction; a model without it is always expanded fully. */
+  readonly reduction?: PartialOrderReduction | undefined;
+  /**
+   * The symmetry of the model, for symmetry reduction: `undefined` when no
+   * process kind with several copies is declared `symmetric`. Throws an
+   * error naming the spec, the process kind and the primitive when a kind
+   * is declared symmetric but the system cannot rename its copies. A plain
+   * function (not a method): wrappers forward it as it is.
+   */
+  readonly symmetry?: (() => Symmetry | undefined) | undefined;
+  /** The generated successor code, when the model runs it. */
+  readonly code?: GeneratedCode | undefined;
+}
+
+/**
+ * States and transitions in words: the facet that prints traces.
+ *
+ * @example
+ * ```ts
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const m = spec({
+ *   name: "one",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({ x: 0 });
+ *     sys.process("p", {}, (s) => [s.do("inc", ({ g }) => g.x++)]);
+ *     return sys;
+ *   },
+ * }).compile();
+ * let first = new Int32Array(0);
+ * m.init((s) => first = s.slice());
+ * assert.equal(m.explanation?.format(first), "x=0 p#0@inc");
+ * assert.equal(m.explanation?.describe(0).operation, "inc");
+ * ```
+ */
+export interface Explanation {
   /** Why property `property` fails in `state`, in words. */
   explain(property: number, state: Int32Array): string;
-  /**
-   * Fires one transition. Returns the successor in a fresh array, or why
-   * it failed: the violated property (an assertion, an operation error), or
-   * property `-1` when the transition is not enabled.
-   */
-  fire(state: Int32Array, transition: number): Int32Array | FireFailure;
-  /** The transitions enabled in `state`, in the order {@linkcode Model.expand} uses. */
-  enabled(state: Int32Array): number[];
   /** What transition `transition` is. */
   describe(transition: number): TransitionInfo;
   /** The named changes from `before` to `after`. */
@@ -172,59 +223,201 @@ export interface Model {
   blocked(state: Int32Array): BlockedProcess[];
   /** The whole state, printed by name. */
   format(state: Int32Array): string;
-  /** Liveness properties, checked over the whole state graph (may be empty). */
-  readonly liveness: readonly LivenessInfo[];
+}
+
+/**
+ * The processes of a model: what fairness and liveness checking need.
+ *
+ * @example
+ * ```ts
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const m = spec({
+ *   name: "two",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({});
+ *     sys.process("p", { count: 2 }, (s) => [s.do("go", () => {})]);
+ *     return sys;
+ *   },
+ * }).compile();
+ * assert.deepEqual(m.processes?.names, ["p#0", "p#1"]);
+ * assert.deepEqual(m.processes?.movers(1), [1]);
+ * ```
+ */
+export interface Processes {
+  /** The processes, by pid (`name#id`). */
+  readonly names: readonly string[];
+  /** The processes that move in a transition (two for a rendezvous). */
+  movers(transition: number): readonly number[];
+  /** Whether process `pid` has finished (run off its body, or been killed) in `state`. */
+  finished(state: Int32Array, pid: number): boolean;
+  /** The primitive a transition operates on (by name), if any. */
+  primitiveOf(transition: number): string | undefined;
+}
+
+/**
+ * The liveness properties of a model (the list may be empty).
+ *
+ * @example
+ * ```ts
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const m = spec({
+ *   name: "ends",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({ done: false });
+ *     sys.process("p", {}, (s) => [s.do("finish", ({ g }) => { g.done = true; })]);
+ *     sys.eventually("done", ({ g }) => g.done);
+ *     return sys;
+ *   },
+ * }).compile();
+ * assert.equal(m.liveness?.properties[0]?.name, "done");
+ * let first = new Int32Array(0);
+ * m.init((s) => first = s.slice());
+ * assert.equal(m.liveness?.live(0, "p", first), false);
+ * ```
+ */
+export interface Liveness {
+  /** The liveness properties, indexed by number. */
+  readonly properties: readonly LivenessInfo[];
   /** Evaluates part `p` or `q` of liveness property `index` in `state`. */
   live(index: number, part: "p" | "q", state: Int32Array): boolean;
+}
+
+/**
+ * Where processes can block, for the coverage report.
+ *
+ * @example
+ * ```ts
+ * import { semaphore, spec, system, wait } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const m = spec({
+ *   name: "waits",
+ *   params: {},
+ *   build: () => {
+ *     const s = semaphore("s", 0);
+ *     const sys = system({});
+ *     sys.process("p", {}, () => [wait(s)]);
+ *     return sys;
+ *   },
+ * }).compile();
+ * assert.equal(m.coverage?.points.length, 1);
+ * let first = new Int32Array(0);
+ * m.init((st) => first = st.slice());
+ * const out = new Uint8Array(1);
+ * m.coverage?.blocked(first, out);
+ * assert.equal(out[0], 1);
+ * ```
+ */
+export interface Coverage {
   /**
    * The places where a process can block: each step with a blocking
    * operation or guard, per process kind, in words.
    */
-  readonly blockingPoints: readonly string[];
+  readonly points: readonly string[];
   /**
-   * Marks in `out` (indexed like {@linkcode Model.blockingPoints}) every
-   * point where some process is blocked in `state`: it is at that step and
-   * none of its transitions can fire.
+   * Marks in `out` (indexed like {@linkcode Coverage.points}) every point
+   * where some process is blocked in `state`: it is at that step and none
+   * of its transitions can fire.
    */
-  blockedPoints(state: Int32Array, out: Uint8Array): void;
-  /** Whether process `pid` has finished (run off its body, or been killed) in `state`. */
-  finished(state: Int32Array, pid: number): boolean;
+  blocked(state: Int32Array, out: Uint8Array): void;
+}
+
+/**
+ * Partial-order reduction support.
+ *
+ * @example
+ * ```ts
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const m = spec({
+ *   name: "locals",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({});
+ *     sys.process("p", { count: 2, locals: { i: 0 } }, (s) => [s.do("inc", ({ l }) => l.i++)]);
+ *     return sys;
+ *   },
+ * }).compile();
+ * assert.equal(m.reduction?.off, undefined);
+ * ```
+ */
+export interface PartialOrderReduction {
   /**
-   * Partial-order reduction (optional; a model without it is always
-   * expanded fully). When some transitions of `state` form an ample set
-   * (enough of them to keep every deadlock, invariant and assertion verdict,
-   * given the caller's cycle proviso), hands their successors to `sink` and
-   * returns how many; otherwise hands over nothing and returns -1, and the
-   * caller must call {@linkcode Model.expand}. The caller must expand the
-   * state fully instead when one of these successors breaks its cycle
-   * proviso (e.g. it was stored before the state being expanded).
+   * When some transitions of `state` form an ample set (enough of them to
+   * keep every deadlock, invariant and assertion verdict, given the
+   * caller's cycle proviso), hands their successors to `sink` and returns
+   * how many; otherwise hands over nothing and returns -1, and the caller
+   * must call {@linkcode Model.expand}. The caller must expand the state
+   * fully instead when one of these successors breaks its cycle proviso
+   * (e.g. it was stored before the state being expanded).
    */
-  ample?(state: Int32Array, sink: SuccessorSink): number;
+  ample(state: Int32Array, sink: SuccessorSink): number;
   /**
-   * With {@linkcode Model.ample}: a number that grows whenever the
-   * invariants query something they had not queried before (a region, a
-   * primitive's value), which makes more transitions visible. A reduced
-   * search during which it changed must be run again.
+   * A number that grows whenever the invariants query something they had
+   * not queried before (a region, a primitive's value), which makes more
+   * transitions visible. A reduced search during which it changed must be
+   * run again.
    */
-  readonly reductionEpoch?: number;
+  readonly epoch: number;
   /**
-   * With {@linkcode Model.ample}: why it never offers an ample set for this
+   * Why {@linkcode PartialOrderReduction.ample} never offers an ample set for this
    * model (e.g. `"atomic blocks"`), or undefined when it may.
    */
-  readonly reductionOff?: string | undefined;
-  /** The primitive a transition operates on (by name), if any. */
-  primitiveOf(transition: number): string | undefined;
-  /** The processes that move in a transition (two for a rendezvous). */
-  movers(transition: number): readonly number[];
-  /** The processes, by pid. */
-  readonly processNames: readonly string[];
+  readonly off: string | undefined;
+}
+
+/**
+ * The successor code generated for a model, to read or debug: the source
+ * carries a `//# sourceURL=ipcspec-generated/<spec>.js`, so a debugger and
+ * stack traces name it.
+ *
+ * @example
+ * ```ts
+ * import { spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const one = spec({
+ *   name: "one",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({ x: 0 });
+ *     sys.process("p", {}, (s) => [s.do("inc", ({ g }) => g.x++)]);
+ *     return sys;
+ *   },
+ * });
+ * assert.match(one.compile().code?.source ?? "", /sourceURL=ipcspec-generated\/one\.js/);
+ * assert.equal(one.compile({}, { interpret: true }).code, undefined);
+ * ```
+ */
+export interface GeneratedCode {
+  /** The JavaScript source of the per-process expanders. */
+  readonly source: string;
+}
+
+/**
+ * How to compile a spec.
+ *
+ * @example
+ * ```ts
+ * import type { CompileOptions } from "./model.ts";
+ *
+ * const reference: CompileOptions = { interpret: true };
+ * ```
+ */
+export interface CompileOptions {
   /**
-   * The symmetry of the model, for symmetry reduction: `undefined` when no
-   * process kind with several copies is declared `symmetric`. Throws an
-   * error naming the spec, the process kind and the primitive when a kind
-   * is declared symmetric but the system cannot rename its copies.
+   * Interpret the step program instead of generating successor code
+   * (default false). The interpreter is the reference the generated code is
+   * tested against; specs with atomic blocks or signals always interpret.
    */
-  symmetry?(): Symmetry | undefined;
+  readonly interpret?: boolean;
 }
 
 /**
@@ -311,5 +504,8 @@ export interface Checkable {
     Record<string, number | boolean>
   >;
   /** Builds the model for the given parameter overrides (throws for bad ones). */
-  compile(params?: Readonly<Record<string, number | boolean | string>>): Model;
+  compile(
+    params?: Readonly<Record<string, number | boolean | string>>,
+    options?: CompileOptions,
+  ): Model;
 }

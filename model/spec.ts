@@ -6,9 +6,21 @@
  */
 
 import type { PrimitiveImpl, Step } from "./_ast.ts";
-import type { Fairness, Model } from "./model.ts";
+import type { CompileOptions, Fairness, Model } from "./model.ts";
+import type {
+  Disposition,
+  LivenessDecl,
+  LivePredicate,
+  ProcessDecl,
+  PropertyDecl,
+  StatePredicate,
+  StateView,
+  StepPredicate,
+  SystemOptions,
+} from "./_types.ts";
+import type { Expectation, ParamInput } from "./types.ts";
 import { SpecError } from "./spec_error.ts";
-import { StepBuilder, type View } from "./steps.ts";
+import { StepBuilder } from "./steps.ts";
 import type { SignalName } from "./primitives/signals.ts";
 import type { Vals, VarDecls } from "./vars.ts";
 import { compileSystem } from "./_compile.ts";
@@ -20,6 +32,22 @@ import {
   exclusiveTemplate,
   type Template,
 } from "./templates.ts";
+
+export type { Expectation, ParamInput } from "./types.ts";
+export type {
+  Disposition,
+  LivenessDecl,
+  LivePredicate,
+  ProcessDecl,
+  PropertyDecl,
+  SigInfo,
+  SignalHandler,
+  StatePredicate,
+  StateView,
+  StepInfo,
+  StepPredicate,
+  SystemOptions,
+} from "./_types.ts";
 
 /** A parameter: its default value, or the default with a range and a description. */
 export type ParamDecl =
@@ -38,90 +66,17 @@ export type ParamDecls = Record<string, ParamDecl>;
 /** The values of a spec's parameters, as its `build` function receives them. */
 export type ParamValues<P> = { readonly [K in keyof P]: P[K] extends boolean ? boolean : number };
 
-/**
- * The verdict a bundled spec declares: `"ok"`; a violation of one of the
- * named properties (`"deadlock"` for a deadlock); or `incomplete` because an
- * exploration bound (an unbounded buffer's declared bound) is reached.
- */
-export type Expectation =
-  | "ok"
-  | { readonly violation: string | readonly string[] }
-  | { readonly incomplete: "bound" };
-
-/** What a state invariant sees: globals, primitives, and where processes are. */
-export interface StateView<G> {
-  /** The globals, read-only. */
-  readonly g: Readonly<G>;
-  /** The number of processes inside the region `name` (see `region()`). */
-  inside(name: string): number;
-  /** The number of processes at the label or step named `name`. */
-  at(name: string): number;
-  /** The value of a primitive: a semaphore's count, a channel's length, a mutex owner's pid (-1 when free). */
-  value(prim: PrimitiveImpl): number;
-  /** The number of processes at a progress label (`label(name, { progress: true })`). */
-  progress(): number;
-  /** The number of finished processes, of one kind or of all. */
-  finished(process?: string): number;
-}
-
-/**
- * A state predicate: `true` when it holds; `false`, or a string saying what
- * is wrong, when it fails.
- */
-export type StatePredicate<G> = (v: StateView<G>) => boolean | string;
-
-/** What a step property learns about the step it judges. */
-export interface StepInfo {
-  /** The process that moved (the sender, for a rendezvous), as `name#id`. */
-  readonly process: string;
-  /** Its pid. */
-  readonly pid: number;
-  /** The operation, as traces print it (e.g. `wait(empty)`, `put`). */
-  readonly operation: string;
-}
-
-/**
- * A step property: judges one step from the state before it to the state
- * after it. `true` when the step is allowed; `false`, or a reason, when not.
- */
-export type StepPredicate<G> = (
-  before: StateView<G>,
-  step: StepInfo,
-  after: StateView<G>,
-) => boolean | string;
-
-/** A state predicate for liveness: `true` when it holds. */
-export type LivePredicate<G> = (v: StateView<G>) => boolean;
-
 /** Options of the liveness declarations. */
 export interface LivenessOptions {
   /** The fairness assumed for every process (default `weak`). */
   fairness?: Fairness;
   /**
    * Primitives whose operations are also strongly fair, per process
-   * (ipc-semantics.md §5: "strong fairness of the semaphores"): a process
+   * (docs/semantics.md §5: "strong fairness of the semaphores"): a process
    * whose operation on one of them is enabled again and again eventually
    * performs it.
    */
   strongOn?: readonly PrimitiveImpl[];
-}
-
-/** A liveness property as declared. */
-export interface LivenessDecl<G> {
-  /** The name. */
-  readonly name: string;
-  /** The temporal form. */
-  readonly kind: "eventually" | "leadsTo" | "alwaysEventually" | "starvation" | "wakeup";
-  /** For `starvation` and `wakeup`: the process kind. */
-  readonly process?: string;
-  /** The trigger (for `eventually` and `alwaysEventually`, the goal). */
-  readonly p: LivePredicate<G>;
-  /** The response (for `leadsTo`). */
-  readonly q: LivePredicate<G>;
-  /** The fairness assumed. */
-  readonly fairness: Fairness;
-  /** Primitives whose operations are strongly fair. */
-  readonly strongOn?: readonly PrimitiveImpl[];
 }
 
 /** Options of {@linkcode System.process}. */
@@ -138,70 +93,12 @@ export interface ProcessOptions<LD extends VarDecls, G = unknown> {
   /** The local variables, with their initial values. */
   locals?: LD;
   /**
-   * Signal dispositions (ipc-semantics.md §6), by name: `"default"`,
+   * Signal dispositions (docs/semantics.md §6), by name: `"default"`,
    * `"ignore"`, or a handler. A handler runs as one atomic step on the
    * process's view when the signal is delivered. Signals not listed take
    * their default action. SIGKILL and SIGSTOP cannot be caught or ignored.
    */
   signals?: Partial<Record<SignalName, Disposition<G, Vals<LD>>>>;
-}
-
-/** What a signal handler learns about the signal (`siginfo_t`). */
-export interface SigInfo {
-  /** The signal number. */
-  readonly signo: number;
-  /** The value sent with `sigqueue`, else 0. */
-  readonly value: number;
-  /** The sender's pid, or -1 when unknown. */
-  readonly sender: number;
-}
-
-/** A signal handler: runs atomically on the process's view. */
-export type SignalHandler<G, L> = (v: View<G, L>, info: SigInfo) => void;
-
-/**
- * A signal disposition: default action, ignore, or a handler (with
- * `restart` for `SA_RESTART`, `resetHand` for `SA_RESETHAND`).
- */
-export type Disposition<G, L> =
-  | "default"
-  | "ignore"
-  | SignalHandler<G, L>
-  | {
-    readonly handler: SignalHandler<G, L>;
-    readonly restart?: boolean;
-    readonly resetHand?: boolean;
-  };
-
-/** A process kind as declared. */
-export interface ProcessDecl {
-  /** The name. */
-  readonly name: string;
-  /** The number of copies. */
-  readonly count: number;
-  /** Whether the copies are declared interchangeable. */
-  readonly symmetric?: boolean;
-  /** The local variables. */
-  readonly locals: VarDecls;
-  /** The body. */
-  readonly body: readonly Step[];
-  /** The signal dispositions, by name. */
-  // deno-lint-ignore no-explicit-any
-  readonly signals: Readonly<Record<string, Disposition<any, any>>>;
-}
-
-/** A named state property as declared. */
-export interface PropertyDecl<G> {
-  /** The name. */
-  readonly name: string;
-  /** The predicate. */
-  readonly pred: StatePredicate<G>;
-}
-
-/** Options of the whole system. */
-export interface SystemOptions {
-  /** Report deadlocks (default true). */
-  deadlock?: boolean;
 }
 
 /**
@@ -612,9 +509,6 @@ export interface SpecDefinition<P extends ParamDecls> {
   build: (p: ParamValues<P>) => System<any>;
 }
 
-/** Parameter values given from outside: numbers, booleans or their text. */
-export type ParamInput = Readonly<Record<string, number | boolean | string>>;
-
 /**
  * A spec: a parameterised system with its expected verdict. `compile()`
  * turns it into a {@linkcode Model} for given parameters.
@@ -734,10 +628,11 @@ export class Spec<P extends ParamDecls = ParamDecls> {
    * Builds and compiles the system for the given parameters.
    *
    * @param input Parameter overrides.
+   * @param options How to compile (e.g. `{ interpret: true }` for no generated code).
    * @returns The model to check.
    * @throws {SpecError} For bad parameters or a malformed system.
    */
-  compile(input: ParamInput = {}): Model {
+  compile(input: ParamInput = {}, options: CompileOptions = {}): Model {
     const values = this.resolve(input);
     let sys: System<unknown>;
     try {
@@ -752,7 +647,7 @@ export class Spec<P extends ParamDecls = ParamDecls> {
     if (!(sys instanceof System)) {
       throw new SpecError("build() must return the system made by system()", { spec: this.name });
     }
-    return compileSystem(this.name, sys, values);
+    return compileSystem(this.name, sys, values, options);
   }
 }
 

@@ -70,7 +70,21 @@ export class SpecError extends Error {
   }
 }
 
-/** The message of any thrown value, without a stack. */
+/**
+ * The message of any thrown value, without a stack.
+ *
+ * @param e What was thrown.
+ * @returns Its message (an `Error`'s), or its text.
+ *
+ * @example
+ * ```ts
+ * import { errorText } from "./spec_error.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(errorText(new RangeError("capacity must be >= 0, got -1")), "capacity must be >= 0, got -1");
+ * assert.equal(errorText("plain"), "plain");
+ * ```
+ */
 export function errorText(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);

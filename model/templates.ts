@@ -33,7 +33,9 @@ import {
   type MessageTap,
   messageTapsOf,
 } from "./_tap.ts";
-import type { StatePredicate, StateView } from "./spec.ts";
+import type { StatePredicate, StateView, Template, TemplateCheck } from "./_types.ts";
+
+export type { Template, TemplateCheck } from "./_types.ts";
 import { type PidList, resolvePids } from "./primitives/direct.ts";
 
 /**
@@ -78,34 +80,12 @@ export interface DeliveryRules {
    */
   addressee?: boolean;
   /**
-   * The several-receivers policy (ipc-semantics.md §8):
+   * The several-receivers policy (docs/semantics.md §8):
    * - `"pair"`: `<name>: pair` — at most two processes use the link;
    * - `"round-robin"`: `<name>: round-robin` — the `receivers` receive in
    *   turn, in the order listed.
    */
   policy?: "pair" | "round-robin";
-}
-
-/** One property a template contributes, checked by the compiled model. */
-export interface TemplateCheck {
-  /** The property's name. */
-  readonly name: string;
-  /** `invariant`: every state; `final`: every valid end state. */
-  readonly kind: "invariant" | "final";
-  /** Why it fails in the state at `off` (`w` holds the whole state), or undefined. */
-  check(w: Int32Array, off: number, pidName: (pid: number) => string): string | undefined;
-}
-
-/** A primitive that holds ghost state for properties; see the module doc. */
-export interface Template extends PrimitiveImpl {
-  /** The primitive it watches. */
-  readonly target: PrimitiveImpl;
-  /** What it checks, in words (`delivery rules`, `mutual exclusion`). */
-  readonly rules: string;
-  /** The properties it contributes. */
-  readonly checks: readonly TemplateCheck[];
-  /** Called when the model is built: its working state and this template's offset. */
-  attach(w: Int32Array, off: number): void;
 }
 
 /**

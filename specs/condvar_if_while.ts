@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §9 bug 3: `if` instead of `while` around a condition
+// docs/semantics.md §9 bug 3: `if` instead of `while` around a condition
 // wait. A bounded buffer under mutex m with condition variables notFull and
 // notEmpty; consumers test "buffer empty" before waiting on notEmpty. With
 // `if`, a woken consumer does not re-test. A broadcast (or a spurious

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §9 bug 5: one condition variable for both "not full" and
+// docs/semantics.md §9 bug 5: one condition variable for both "not full" and
 // "not empty", woken with signal. The predicates are re-tested in `while`
 // loops, yet a signal meant for the producer can wake a consumer. That
 // consumer finds the buffer empty and waits again, and the wakeup is lost:

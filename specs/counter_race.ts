@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §4 "No synchronization" and §9 bug 5 (the textbook's
+// docs/semantics.md §4 "No synchronization" and §9 bug 5 (the textbook's
 // counter++ race): the parent creates a one-word segment, attaches it and
 // forks `workers` children, which inherit the attachment. It marks the
 // segment for removal (IPC_RMID: destroyed once everyone has detached) and

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §8, direct naming: an echo server and its clients, over
+// docs/semantics.md §8, direct naming: an echo server and its clients, over
 // links of capacity `capacity` (0 = no buffering). Each client sends
 // `requests` requests and checks that each reply is its own request.
 //  - Symmetric: send(P, m) / receive(Q, m). The server names its partner,

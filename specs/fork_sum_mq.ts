@@ -1,6 +1,6 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // A parent forks W workers; worker w sums its own slice of 1..n and sends the
-// partial sum to the parent as a System V message of type 1 (ipc-semantics.md
+// partial sum to the parent as a System V message of type 1 (docs/semantics.md
 // §2). The parent receives W messages and adds them up: whatever order the
 // workers finish in, the total is n(n+1)/2. The delivery template
 // (docs/properties.md, "Templates") adds that no partial sum is lost or left

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §1: the parent creates a pipe and forks `workers`
+// docs/semantics.md §1: the parent creates a pipe and forks `workers`
 // children. Child k sums its share of 1..n (a disjoint range) and writes
 // the partial sum to the pipe as one byte (one atomic write), then exits,
 // which closes its ends. The parent closes its own write end and reads

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// Message size (model/primitives/fragment.ts; ipc-semantics.md §1 "Several
+// Message size (model/primitives/fragment.ts; docs/semantics.md §1 "Several
 // writers"): two writers each send one message of `size` bytes (writer k's
 // bytes all have value k + 1) over one pipe whose atomic writes hold at
 // most `maxMessage` bytes. A larger message goes out as several fragments,

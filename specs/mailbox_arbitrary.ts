@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §8, several receivers, policy (c), arbitrary: the system
+// docs/semantics.md §8, several receivers, policy (c), arbitrary: the system
 // picks which receiver gets each message (every choice is explored) and
 // tells the sender who it is. Receivers serve for ever (an end label).
 // Every message is delivered exactly once, to the receiver the sender was

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §8, buffering: the same exchange (a producer sends
+// docs/semantics.md §8, buffering: the same exchange (a producer sends
 // 1..items, a consumer receives them in order) over a mailbox with zero
 // capacity (the send returns only after its receive), bounded capacity n
 // (at most n messages wait) and unbounded capacity (the sender never

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §8, several receivers, policy (b): at most one process at
+// docs/semantics.md §8, several receivers, policy (b): at most one process at
 // a time executes receive on the mailbox. A receive takes the mailbox's
 // receive lock, then waits for a message holding it. P1 sends the messages
 // 1..n, then one stop message (0) per receiver; each receiver takes

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §8, ownership: a process-owned mailbox disappears when
+// docs/semantics.md §8, ownership: a process-owned mailbox disappears when
 // its owner terminates, and later senders must be notified (an error, not
 // silent loss). The owner receives `keep` messages and exits while the
 // sender may be blocked in a send (capacity 0: no message can wait). That

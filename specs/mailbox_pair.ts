@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §8, several receivers, policy (a): a link joins at most
+// docs/semantics.md §8, several receivers, policy (a): a link joins at most
 // two processes. P1 cannot share one mailbox with P2 and P3, so it gives
 // each receiver a mailbox of its own and deals the messages out: message
 // k*R + r + 1 goes to receiver r. Every message is delivered exactly once,

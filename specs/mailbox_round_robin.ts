@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §8, several receivers, policy (c), round robin: the
+// docs/semantics.md §8, several receivers, policy (c), round robin: the
 // receivers take turns. Message k*R + r + 1 goes to receiver r, and the
 // sender is told so. Each receiver knows its share. The delivery template
 // checks that every message is delivered exactly once, to the receivers in

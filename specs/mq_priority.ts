@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// An urgent message overtakes (ipc-semantics.md §3): a producer sends
+// An urgent message overtakes (docs/semantics.md §3): a producer sends
 // `normals` messages of priority 0 and then one of priority 9 on a POSIX
 // message queue, while a consumer polls it. mq_receive returns the highest
 // priority first and FIFO within a priority: the delivery template's

@@ -1,6 +1,6 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // Shutting workers down by removing their System V message queue
-// (ipc-semantics.md §2, "IPC_RMID"). A coordinator sends `jobs` jobs; the
+// (docs/semantics.md §2, "IPC_RMID"). A coordinator sends `jobs` jobs; the
 // workers take them until msgrcv fails. Once every job is done the
 // coordinator removes the queue: a worker blocked in msgrcv wakes with
 // EIDRM, one that calls msgrcv afterwards gets EINVAL; either way it exits.

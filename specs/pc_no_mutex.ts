@@ -1,4 +1,4 @@
-// (c) Classic bug 2 of ipc-semantics.md §9: no mutex around the ring buffer.
+// (c) Classic bug 2 of docs/semantics.md §9: no mutex around the ring buffer.
 // Two producers race on `in`: both write the same slot, one item is
 // overwritten (lost) and a consumer later takes an empty slot.
 import { array, post, semaphore, spec, system, wait } from "../mod.ts";

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// (a) The bounded buffer of ipc-semantics.md §9: a shared ring buffer,
+// (a) The bounded buffer of docs/semantics.md §9: a shared ring buffer,
 // counting semaphores `empty` and `full`, and a mutex around the buffer.
 import { array, lock, mutex, post, region, semaphore, spec, system, unlock, wait } from "../mod.ts";
 import { itemOf, noLoss, notYetConsumed, shareOf } from "./_items.ts";

@@ -1,4 +1,4 @@
-// (b) Classic bug 1 of ipc-semantics.md §9: the consumer takes the mutex
+// (b) Classic bug 1 of docs/semantics.md §9: the consumer takes the mutex
 // before waiting on `full`. With the buffer empty it sleeps holding the
 // mutex, and the producer blocks on the mutex: deadlock.
 import { array, lock, mutex, post, semaphore, spec, system, unlock, wait } from "../mod.ts";

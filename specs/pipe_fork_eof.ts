@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §1, "After fork, close unused ends": the parent creates
+// docs/semantics.md §1, "After fork, close unused ends": the parent creates
 // a pipe and forks; both hold both ends. The parent closes its read end,
 // writes `items` bytes (1, 2, 3, ...) and closes its write end; the child
 // closes its copy of the write end and reads until read() returns 0. Once

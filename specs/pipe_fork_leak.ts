@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §1, "After fork, close unused ends" (probe p03): as
+// docs/semantics.md §1, "After fork, close unused ends" (probe p03): as
 // pipe_fork_eof, but the child forgets to close its own copy of the write
 // end. After the parent has written and closed its end, W is still 1 (the
 // child's), so the child's read blocks for ever instead of returning EOF.

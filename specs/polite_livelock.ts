@@ -1,4 +1,4 @@
-// Non-progress cycles (SPIN's -l; ipc-semantics.md §8 "Liveness"): two
+// Non-progress cycles (SPIN's -l; docs/semantics.md §8 "Liveness"): two
 // processes that each back off politely when the other wants the resource
 // can both back off for ever, a livelock in which nobody reaches the
 // progress label. Letting only one of them back off (a tie-breaker) removes

@@ -8,7 +8,7 @@ import { Errno, spec, status, system } from "../mod.ts";
 import { mqReceive, mqSend, posixMq } from "../model/primitives/posix_mq.ts";
 import { msgctlRmid, msgQueue, msgrcv, msgsnd } from "../model/primitives/sysv_msg.ts";
 
-// POSIX (ipc-semantics.md §3): each producer sends a normal message (priority
+// POSIX (docs/semantics.md §3): each producer sends a normal message (priority
 // 0) and then an urgent one (priority 9). A consumer relying on "each
 // producer's messages arrive in the order it sent them" is wrong: mq_receive
 // returns the highest priority first, so a producer's later urgent message
@@ -35,7 +35,7 @@ export const rulesMqOvertake = spec({
   },
 });
 
-// System V (ipc-semantics.md §2): a dispatcher sends a normal job (type 1)
+// System V (docs/semantics.md §2): a dispatcher sends a normal job (type 1)
 // and then an urgent one (type 2), and expects the worker to serve the
 // highest type first. The worker calls msgrcv with type 0, which takes the
 // oldest message whatever its type: the normal job is served while the
@@ -64,7 +64,7 @@ export const rulesMqType = spec({
   },
 });
 
-// System V (ipc-semantics.md §2, "IPC_RMID"): as mq_rmid, but the
+// System V (docs/semantics.md §2, "IPC_RMID"): as mq_rmid, but the
 // coordinator removes the queue as soon as it has sent the jobs, without
 // waiting for the workers to take them: IPC_RMID destroys the jobs still
 // queued.

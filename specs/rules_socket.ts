@@ -11,7 +11,7 @@ import {
 import { dgramClose, dgramRecv, dgramSend, unixDgram } from "../model/primitives/unix_dgram.ts";
 import { close, pipe, read, write } from "../model/primitives/pipe.ts";
 
-// A stream socket (ipc-semantics.md §7, "Peer closed"): as socket_reset, the
+// A stream socket (docs/semantics.md §7, "Peer closed"): as socket_reset, the
 // server assumes one read returns the whole request. It reads one byte and
 // closes with the rest unread: closing a socket with unread data destroys
 // it (and resets the connection).
@@ -38,7 +38,7 @@ export const rulesSocketUnread = spec({
   },
 });
 
-// A datagram socket (ipc-semantics.md §7 SOCK_DGRAM): the receiver takes
+// A datagram socket (docs/semantics.md §7 SOCK_DGRAM): the receiver takes
 // one datagram and closes its socket, as if a single request were all it
 // will ever get. The datagrams still queued are discarded with the socket.
 export const rulesDgramClose = spec({
@@ -63,7 +63,7 @@ export const rulesDgramClose = spec({
   },
 });
 
-// A pipe (ipc-semantics.md §1): the reader reads one byte and exits, the
+// A pipe (docs/semantics.md §1): the reader reads one byte and exits, the
 // writer writes its bytes and exits. Once both are gone the pipe is freed
 // and the bytes nobody read are discarded.
 export const rulesPipeUnread = spec({

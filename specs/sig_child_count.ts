@@ -1,4 +1,4 @@
-// Counting child exits with signals (ipc-semantics.md §6.2, §6.6): each
+// Counting child exits with signals (docs/semantics.md §6.2, §6.6): each
 // child sends its parent a signal as it exits; the parent's handler counts
 // them. Standard signals coalesce (a second SIGCHLD pending while the first
 // is undelivered is lost), so the count can come up short; real-time

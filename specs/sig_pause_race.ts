@@ -1,4 +1,4 @@
-// The lost wakeup of ipc-semantics.md §6.6 and §9 bug 4: the waiter tests a
+// The lost wakeup of docs/semantics.md §6.6 and §9 bug 4: the waiter tests a
 // flag, then calls pause(); if the signal arrives between the test and the
 // pause, the handler sets the flag too late and pause() sleeps for ever.
 // The fix blocks the signal, tests, then waits with sigsuspend(), which

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §7 SOCK_DGRAM, "No EOF for datagrams" (probe u02): as
+// docs/semantics.md §7 SOCK_DGRAM, "No EOF for datagrams" (probe u02): as
 // socket_dgram_flow, but the sender sends no end marker: it sends its
 // datagrams and exits, as it would close a pipe or a stream socket. The
 // receiver reads "until EOF", and datagram sockets have none: once the

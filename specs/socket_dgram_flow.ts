@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §7 SOCK_DGRAM (probe u02): a sender faster than its
+// docs/semantics.md §7 SOCK_DGRAM (probe u02): a sender faster than its
 // receiver. The receiver's socket queues at most `queue` datagrams
 // (max_dgram_qlen + 1); when it is full the sender sleeps until the
 // receiver reads, so nothing is lost. The sender sends `items` datagrams

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §7, "shutdown(SHUT_WR)" and "Connection setup": a
+// docs/semantics.md §7, "shutdown(SHUT_WR)" and "Connection setup": a
 // server listens with backlog 1 (2 connections can wait un-accepted) and
 // serves its clients one at a time. Each client connects, sends its
 // request (`request` bytes of value id + 1), shuts down writing, and reads

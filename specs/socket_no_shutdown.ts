@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §7, "shutdown(SHUT_WR)": as socket_half_close, but the
+// docs/semantics.md §7, "shutdown(SHUT_WR)": as socket_half_close, but the
 // clients forget to shut down writing after their request. The server
 // reads the request "until EOF", and EOF only comes once the client shuts
 // down or closes; the client waits for the reply first. Both block for

@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §7, "Peer closed" (probe u01): as socket_half_close,
+// docs/semantics.md §7, "Peer closed" (probe u01): as socket_half_close,
 // but the server assumes one read returns the whole request. It reads a
 // single byte, replies and closes with the rest of the request unread in
 // its receive queue. Closing with unread data resets the connection: the

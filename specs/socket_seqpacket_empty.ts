@@ -1,5 +1,5 @@
 // deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
-// ipc-semantics.md §7 SOCK_SEQPACKET (probe u03): records keep their
+// docs/semantics.md §7 SOCK_SEQPACKET (probe u03): records keep their
 // boundaries, and a zero-length record reads as 0, indistinguishable from
 // EOF. The client sends `items` records (value 1, 2, ...) and closes; the
 // second record is empty when `empty` is set. The server reads records

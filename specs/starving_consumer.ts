@@ -1,5 +1,5 @@
 // A consumer that starves under weak fairness but not under strong
-// (ipc-semantics.md §5 "Liveness": a waiter is woken if the value is
+// (docs/semantics.md §5 "Liveness": a waiter is woken if the value is
 // positive infinitely often only under strong fairness; nobody promises
 // FIFO). One slot, one producer, two consumers: consumer#1 is enabled only
 // while the slot is full, and consumer#0 can take every item first.
@@ -38,6 +38,6 @@ export const starvingConsumerStrong = starving("starving_consumer_strong", "stro
 
 /**
  * Weak fairness for the processes, strong fairness for the waiters of
- * `full` only (ipc-semantics.md §5): enough to keep consumer#1 from starving.
+ * `full` only (docs/semantics.md §5): enough to keep consumer#1 from starving.
  */
 export const starvingConsumerFairSem = starving("starving_consumer_fair_sem", "weak", true, true);

@@ -22,7 +22,8 @@
 
 import type { Ctx, Step } from "../model/_ast.ts";
 import type { StateView, System } from "../model/spec.ts";
-import type { Channel, Mutex, PrimitiveImpl, Semaphore } from "../mod.ts";
+import type { Channel, Mutex, Semaphore } from "../mod.ts";
+import type { PrimitiveImpl } from "../extend.ts";
 
 // ---------------------------------------------------------------------------
 // Operations on primitives.

@@ -4,9 +4,19 @@
 
 import assert from "node:assert/strict";
 import { cli, deno, path, type Run } from "./_cli.ts";
+import { compileFor, generatedSource } from "../cli/_compile.ts";
+import { loadSpec } from "./_pins.ts";
 
 function subprocess(...args: string[]): Promise<Run> {
-  return deno("run", "--allow-read", "--allow-env", "--allow-sys", "--allow-run", "cli.ts", ...args);
+  return deno(
+    "run",
+    "--allow-read",
+    "--allow-env",
+    "--allow-sys",
+    "--allow-run",
+    "cli.ts",
+    ...args,
+  );
 }
 
 /** No stack trace anywhere in the output. */
@@ -370,4 +380,137 @@ Deno.test("cli: --coverage reports blocking steps; --require-coverage fails a ru
     "--require-coverage",
   );
   assert.equal(full.code, 0, full.out);
+});
+
+/** The verdict lines and the state counts (not the time or memory) of a run's output. */
+function verdictOf(out: string): string {
+  return out.replace(/, time: .*$/gm, "");
+}
+
+Deno.test("cli --dump-code and --interpret: bad use exits 3 with one clear message", async () => {
+  const spec = path("specs/pc_channel.ts");
+  const noValue = await cli("check", spec, "--dump-code");
+  assert.equal(noValue.code, 3);
+  assert.match(noValue.err, /^error: Option '--dump-code <value>' argument missing\n\nusage: /);
+  assert.equal(noValue.out, "");
+  const withValue = await cli("check", spec, "--interpret=yes");
+  assert.equal(withValue.code, 3);
+  assert.match(withValue.err, /^error: Option '--interpret' does not take an argument/);
+  const missing = `${await Deno.makeTempDir({ prefix: "ipcspec-dump-" })}/no_such_dir`;
+  const noDir = await cli("check", spec, "--dump-code", `${missing}/model.js`);
+  assert.equal(noDir.code, 3);
+  assert.equal(
+    noDir.err,
+    `error: Cannot write the generated code to '${missing}/model.js': no such directory '${missing}'`,
+  );
+  assert.equal(noDir.out, "", "nothing is checked when the dump cannot be written");
+  const both = await cli("check", spec, "--interpret", "--dump-code", "/tmp/model.js");
+  assert.equal(both.code, 3);
+  assert.equal(
+    both.err,
+    "error: --dump-code writes the generated code, which --interpret does not use",
+  );
+  const several = await cli("check", path("specs/"), "--dump-code", "/tmp/model.js");
+  assert.equal(several.code, 3);
+  assert.equal(several.err, "error: --dump-code needs exactly one spec (use --spec name)");
+  const workers = await cli("check", spec, "--workers", "2", "--interpret");
+  assert.equal(workers.code, 3);
+  assert.match(workers.err, /^error: --workers does not take --interpret/);
+  const sweep = await cli("sweep", spec, "--param", "items=1..2", "--dump-code", "/tmp/m.js");
+  assert.equal(sweep.code, 3);
+  assert.equal(sweep.err, "error: sweep does not take --dump-code");
+  const list = await cli("list", spec, "--interpret");
+  assert.equal(list.code, 3);
+  assert.equal(list.err, "error: list does not take --interpret");
+});
+
+Deno.test("cli --interpret: the same verdicts, state counts and traces as the generated code", async () => {
+  for (
+    const args of [["check", path("specs/pc_channel.ts")], [
+      "check",
+      path("specs/pc_swapped_waits.ts"),
+    ]]
+  ) {
+    const compiled = await cli(...args);
+    const interpreted = await cli(...args, "--interpret");
+    assert.equal(interpreted.code, compiled.code);
+    assert.equal(verdictOf(interpreted.out), verdictOf(compiled.out));
+  }
+  const schedule = `${await Deno.makeTempDir({ prefix: "ipcspec-interpret-" })}/s.json`;
+  const sim = [
+    "simulate",
+    path("specs/pc_swapped_waits.ts"),
+    "--seed",
+    "3",
+    "--out",
+    schedule,
+  ];
+  const compiled = await cli(...sim);
+  const interpreted = await cli(...sim, "--interpret");
+  assert.equal(interpreted.code, 1);
+  assert.equal(verdictOf(interpreted.out), verdictOf(compiled.out));
+  const replayed = await cli("replay", schedule, "--interpret");
+  assert.equal(replayed.code, 1, replayed.out + replayed.err);
+  assert.match(replayed.out, /^violates 'deadlock' \(deadlock\)/m);
+});
+
+const pcChannel = await loadSpec("pc_channel.ts", "pcChannel");
+
+Deno.test({
+  name: "cli --dump-code: writes the model's generated successor code",
+  fn: async () => {
+    assert.equal(generatedSource(compileFor(pcChannel, {}, { interpret: true })), undefined);
+    const dir = await Deno.makeTempDir({ prefix: "ipcspec-dump-" });
+    const plain = await cli("check", path("specs/pc_channel.ts"));
+    const r = await cli("check", path("specs/pc_channel.ts"), "--dump-code", `${dir}/check.js`);
+    assert.equal(r.code, 0);
+    assert.equal(verdictOf(r.out), verdictOf(plain.out));
+    assert.equal(r.err, `pc_channel: generated code written to ${dir}/check.js`);
+    const source = await Deno.readTextFile(`${dir}/check.js`);
+    assert.equal(source, generatedSource(compileFor(pcChannel, {}, { interpret: false })));
+    const sim = await cli(
+      "simulate",
+      path("specs/pc_channel.ts"),
+      "--runs",
+      "5",
+      "--param",
+      "items=1",
+      "--dump-code",
+      `${dir}/simulate.js`,
+    );
+    assert.equal(sim.code, 2);
+    assert.equal(
+      await Deno.readTextFile(`${dir}/simulate.js`),
+      generatedSource(compileFor(pcChannel, { items: 1 }, { interpret: false })),
+    );
+  },
+});
+
+/** The modules a folder's files import (relative specifiers, resolved from the repository root). */
+async function importsOf(folder: string): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  for await (const entry of Deno.readDir(path(folder))) {
+    if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+    const text = await Deno.readTextFile(path(`${folder}/${entry.name}`));
+    const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*"(\.[^"]+)"/g)].map((m) =>
+      new URL(m[1]!, `file:///${folder}/${entry.name}`).pathname.slice(1)
+    );
+    out.set(`${folder}/${entry.name}`, specifiers);
+  }
+  return out;
+}
+
+Deno.test("layers: checker/ imports neither reporters/ nor the CLI; reporters/ import no CLI", async () => {
+  const checker = await importsOf("checker");
+  assert.ok(checker.get("checker/check.ts")?.includes("model/model.ts"), "imports are read");
+  for (const [file, specifiers] of checker) {
+    const wrong = specifiers.filter((s) => /^(reporters|cli)\/|^cli\.ts$/.test(s));
+    assert.deepEqual(wrong, [], `${file} imports ${wrong.join(", ")}`);
+  }
+  const reporters = await importsOf("reporters");
+  assert.ok(reporters.size >= 8, "reporters/ holds the reporters");
+  for (const [file, specifiers] of reporters) {
+    const wrong = specifiers.filter((s) => /^cli\/|^cli\.ts$|^model\//.test(s));
+    assert.deepEqual(wrong, [], `${file} imports ${wrong.join(", ")}`);
+  }
 });

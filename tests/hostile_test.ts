@@ -187,3 +187,9 @@ Deno.test("hostile: an async effect is refused when the spec is built", async ()
     /process 'p', step 'later' \(tests\/fixtures\/hostile\/async_effect.ts:\d+:\d+\): the effect is an async function/,
   );
 });
+
+Deno.test("hostile: an effect that changes a captured variable is reported as impure", async () => {
+  const r = await deno("run", "-A", "cli.ts", "check", `${HOSTILE}/mutate_captured.ts`);
+  assert.equal(r.code, 3);
+  assert.match(r.out, /impure spec: step 'spend' of p#\d/);
+});

@@ -1,11 +1,12 @@
-// The message-queue specs (System V and POSIX, ipc-semantics.md §2, §3):
+// The message-queue specs (System V and POSIX, docs/semantics.md §2, §3):
 // verdicts, violated properties and exact state counts at the default
 // parameters and at another setting, pinned so that a change in the
 // semantics shows up. Every counterexample is replayed.
 
 import assert from "node:assert/strict";
-import type { Model } from "../mod.ts";
+import type { Model } from "../extend.ts";
 import { assertDeclaredVerdicts, loadSpec, type Pin, pinSpecs } from "./_pins.ts";
+import { enabled, fire } from "../checker/_fire.ts";
 
 const mqRequestResponse = await loadSpec("mq_request_response.ts", "mqRequestResponse");
 const mqWrongType = await loadSpec("mq_wrong_type.ts", "mqWrongType");
@@ -92,9 +93,9 @@ function reachable(model: Model): string[] {
     const key = s.join(",");
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(model.format(s));
-    for (const t of model.enabled(s)) {
-      const next = model.fire(s, t);
+    out.push(model.explanation!.format(s));
+    for (const t of enabled(model, s)) {
+      const next = fire(model, s, t);
       if (next instanceof Int32Array) queue.push(next);
     }
   }

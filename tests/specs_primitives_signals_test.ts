@@ -1,4 +1,4 @@
-// The signal specs (ipc-semantics.md §6, §9 bug 4): verdicts, violated
+// The signal specs (docs/semantics.md §6, §9 bug 4): verdicts, violated
 // properties and exact state counts at the default parameters and at
 // another setting, pinned so that a change in the semantics shows up. A few
 // small counts are derived by hand below; every counterexample is replayed.

@@ -1,4 +1,4 @@
-// The specs of the Unix domain socket primitives (ipc-semantics.md §7):
+// The specs of the Unix domain socket primitives (docs/semantics.md §7):
 // verdicts, violated properties and exact state counts at the default
 // parameters and at other settings, pinned so that a change in the
 // semantics shows up. Every counterexample is replayed.

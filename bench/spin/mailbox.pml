@@ -1,6 +1,6 @@
 /*
  * mailbox.pml -- the Promela twin of specs/mailbox_exclusive.ts (used by
- * `deno task bench --vs-spin`): ipc-semantics.md §8, several receivers,
+ * `deno task bench --vs-spin`): docs/semantics.md §8, several receivers,
  * policy (b): at most one process at a time executes receive on the
  * mailbox. Adapted from ../shared/bench-spin/mailbox.pml, whose receivers
  * race for the messages with no receive lock and serve for ever.

@@ -1,6 +1,6 @@
 /*
  * pc_sem.pml -- the Promela twin of specs/pc_semaphore.ts (used by
- * `deno task bench --vs-spin`): the bounded buffer of ipc-semantics.md §9,
+ * `deno task bench --vs-spin`): the bounded buffer of docs/semantics.md §9,
  * a shared ring buffer of N slots, counting semaphores sem_empty/sem_full
  * and a mutex around the buffer. Adapted from ../shared/bench-spin/pc_sem.pml.
  *

@@ -2,7 +2,24 @@
 
 import { callerSource, type Ctx, type Expr, type Into, type OpImpl, type Step } from "../_ast.ts";
 
-/** Wraps an operation as a step of the step language. */
+/**
+ * Wraps an operation as a step of the step language, recording where the
+ * spec called it (for traces). Every primitive's calls end here.
+ *
+ * @param op The operation.
+ * @returns The step, to put in a process body.
+ *
+ * @example
+ * ```ts
+ * import { opStep } from "./_op.ts";
+ * import { semaphore } from "./semaphore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = semaphore("s", 1);
+ * const step = opStep({ prim: s, text: "peek(s)", enabled: () => true, apply: () => undefined });
+ * assert.equal(step.kind, "op");
+ * ```
+ */
 export function opStep(op: OpImpl): Step {
   return { kind: "op", name: op.text, op, src: callerSource() };
 }

@@ -1,5 +1,5 @@
 /**
- * Channels: bounded buffers and rendezvous (ipc-semantics.md §8,
+ * Channels: bounded buffers and rendezvous (docs/semantics.md §8,
  * "Buffering").
  *
  * A channel of capacity N >= 1 is a FIFO of at most N integer messages: its

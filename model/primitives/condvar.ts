@@ -1,5 +1,5 @@
 /**
- * Condition variables (ipc-semantics.md §5, "Condition variables"), used
+ * Condition variables (docs/semantics.md §5, "Condition variables"), used
  * under a mutex from `mutex.ts`.
  *
  * - {@linkcode condWait}`(cv)` takes two transitions.
@@ -47,10 +47,31 @@ import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
 import { type Mutex, mutexOffset } from "./mutex.ts";
 import { opStep, requireName } from "./_op.ts";
 
-/** The property a wait by a process that does not hold the mutex violates. */
+/**
+ * The property a wait by a process that does not hold the mutex violates.
+ *
+ * @example
+ * ```ts
+ * import { WAIT_WITHOUT_MUTEX } from "./condvar.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // A check's `violation.property` names it.
+ * assert.equal(WAIT_WITHOUT_MUTEX, "wait without the mutex");
+ * ```
+ */
 export const WAIT_WITHOUT_MUTEX = "wait without the mutex";
 
-/** The most processes a condition variable tells apart (pids 0 .. 30). */
+/**
+ * The most processes a condition variable tells apart (pids 0 .. 30).
+ *
+ * @example
+ * ```ts
+ * import { CONDVAR_MAX_PID } from "./condvar.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(CONDVAR_MAX_PID + 1, 31); // waiters are bits of one 32-bit slot
+ * ```
+ */
 export const CONDVAR_MAX_PID = 30;
 
 /** Options of {@linkcode condvar}. */

@@ -1,5 +1,5 @@
 /**
- * Direct naming (ipc-semantics.md §8, "Direct naming" and "Buffering"):
+ * Direct naming (docs/semantics.md §8, "Direct naming" and "Buffering"):
  * processes name each other by pid.
  *
  * - *Symmetric:* {@linkcode sendTo}`(net, P, m)` and
@@ -258,7 +258,17 @@ export interface Direct extends PrimitiveImpl {
   readonly boundProperty: string;
 }
 
-/** The most processes a {@linkcode direct} primitive joins. */
+/**
+ * The most processes a {@linkcode direct} primitive joins.
+ *
+ * @example
+ * ```ts
+ * import { DIRECT_MAX_PROCESSES } from "./direct.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DIRECT_MAX_PROCESSES, 64);
+ * ```
+ */
 export const DIRECT_MAX_PROCESSES = 64;
 
 /** Slot layout, once the number of processes is known. */

@@ -8,7 +8,18 @@
 
 import { int, type IntDecl } from "../vars.ts";
 
-/** The status codes, by name (Linux x86_64 values). */
+/**
+ * The status codes, by name (Linux x86_64 values); `OK` is 0.
+ *
+ * @example
+ * ```ts
+ * import { Errno, errnoName } from "./errno.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(Errno.OK, 0);
+ * assert.equal(errnoName(Errno.EIDRM), "EIDRM");
+ * ```
+ */
 export const Errno = {
   OK: 0,
   EPERM: 1,

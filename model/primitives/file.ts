@@ -1,6 +1,6 @@
 /**
  * File-based communication: one process writes a regular file, another
- * reads it (ipc-semantics.md §0 conventions; POSIX `pread`/`pwrite`,
+ * reads it (docs/semantics.md §0 conventions; POSIX `pread`/`pwrite`,
  * `O_APPEND`, `fstat`, `ftruncate`).
  *
  * The file is a bounded array of bytes (small integers, as in a pipe) and
@@ -32,7 +32,8 @@
  * - No descriptors or implicit offsets: every call names its offset, as
  *   `pread`/`pwrite` do, and the file is always open for every process.
  * - SIGXFSZ without a `status` target is a `file size limit` violation (its
- *   default action terminates the writer); signals are not modelled yet.
+ *   default action terminates the writer); SIGXFSZ is not sent through the
+ *   signal table (`signals.ts`).
  * - No directories, names, `rename`, `unlink`, locks, or page cache.
  *
  * @module

@@ -1,5 +1,5 @@
 /**
- * Message size (Silberschatz, *OSC* ch. 3 "message passing"; ipc-semantics.md
+ * Message size (Silberschatz, *OSC* ch. 3 "message passing"; docs/semantics.md
  * §1 "Several writers", §8): messages of fixed or variable size sent over a
  * byte stream, fragmented when larger than the largest message the link
  * carries in one piece, and reassembled by the reader.

@@ -1,5 +1,5 @@
 /**
- * Mutexes with an owner (ipc-semantics.md §5, "Mutex vs binary semaphore").
+ * Mutexes with an owner (docs/semantics.md §5, "Mutex vs binary semaphore").
  *
  * One slot: 0 when free, else the owner's pid + 1. `lock` blocks while the
  * mutex is held (by anyone, including the caller: relocking self-deadlocks,

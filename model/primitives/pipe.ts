@@ -1,5 +1,5 @@
 /**
- * Pipes (ipc-semantics.md §1): a one-way byte FIFO of bounded capacity,
+ * Pipes (docs/semantics.md §1): a one-way byte FIFO of bounded capacity,
  * whose two ends are shared by every process that holds them.
  *
  * **Bytes.** The buffer is modelled byte by byte with a small capacity.
@@ -48,12 +48,17 @@
  * flight (`no loss at end`). `noDuplicates` tells a writer's bytes apart by
  * value only, so it suits writers that write distinct values.
  *
- * **Signals.** Signals are not modelled yet. SIGPIPE is recorded in the
- * pipe's slots as a per-process pending bit (a standard signal: repeats
+ * **Signals.** SIGPIPE is not sent through the signal table (`signals.ts`):
+ * it is recorded in the pipe's slots as a per-process pending bit (a standard signal: repeats
  * merge), shown in traces as `SIGPIPE{...}`, when the write has a `status`
  * target: the process survives (SIGPIPE ignored, caught or blocked) and
  * gets `EPIPE`. A write without a `status` target that raises SIGPIPE is a
  * `broken pipe` violation instead: by default SIGPIPE kills the writer.
+ * A call that is one operation (a read, a write of at most `pipeBuf`
+ * bytes, the non-blocking forms) can be wrapped in `interruptible()` so a
+ * signal handler makes it return `EINTR`; a call of several transitions (a
+ * larger write, `readAll`) cannot, so the partial count a handler gives a
+ * large write on Linux is not modelled.
  *
  * **Departures from Linux, and why.**
  * - Capacity is counted in bytes, not in 4096-byte slots, and is small
@@ -72,7 +77,7 @@
  *   a call with an expression as size takes exactly the transitions it
  *   would take with the number.
  * - FIFOs (named pipes, `open` blocking), `fcntl(F_SETPIPE_SZ)`, `poll`,
- *   `dup` and EINTR are not modelled.
+ *   `dup`, and `EINTR` outside `interruptible()` are not modelled.
  *
  * @module
  */

@@ -1,5 +1,5 @@
 /**
- * POSIX message queues (ipc-semantics.md §3): `mq_send`, `mq_receive` and
+ * POSIX message queues (docs/semantics.md §3): `mq_send`, `mq_receive` and
  * `mq_notify` as an exact state machine.
  *
  * **State.** A queue declared with {@linkcode posixMq} occupies
@@ -68,9 +68,11 @@
  * - A delivered notification stands for `SIGEV_SIGNAL` with the signal
  *   blocked and taken by `sigwaitinfo` (or `SIGEV_THREAD`): the registrant
  *   takes it with {@linkcode mqWaitNotification}; several delivered
- *   notifications queue up. The checker has no signals yet.
+ *   notifications queue up. The notification is not sent through the
+ *   signal table (`signals.ts`).
  * - A message carries one integer payload standing for its bytes, and a
- *   length. Signals (`EINTR`) and timeouts are not modelled.
+ *   length. `EINTR` (the calls are not single operations, so
+ *   `interruptible()` cannot wrap them) and timeouts are not modelled.
  * - The number of processes parked at once (with pending notifications) is
  *   bounded by `waiters`; a state that would exceed it is not explored and
  *   the verdict is `incomplete` (property `<name> capacity`).

@@ -1,5 +1,5 @@
 /**
- * Counting and binary semaphores (ipc-semantics.md §5, POSIX semaphores).
+ * Counting and binary semaphores (docs/semantics.md §5, POSIX semaphores).
  *
  * One slot: the value. `wait` blocks while the value is 0 and then
  * decrements; `post` increments. Which of several blocked waiters proceeds
@@ -19,7 +19,17 @@ import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
 import { lockTaps } from "../_tap.ts";
 
-/** POSIX `SEM_VALUE_MAX` on Linux. */
+/**
+ * POSIX `SEM_VALUE_MAX` on Linux: the largest value a semaphore holds.
+ *
+ * @example
+ * ```ts
+ * import { SEM_VALUE_MAX } from "./semaphore.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SEM_VALUE_MAX, 2 ** 31 - 1);
+ * ```
+ */
 export const SEM_VALUE_MAX = 2147483647;
 
 /** A semaphore declared with {@linkcode semaphore} or {@linkcode binarySemaphore}. */

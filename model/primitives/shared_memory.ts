@@ -1,5 +1,5 @@
 /**
- * Shared-memory segments (ipc-semantics.md §4, System V `shmget`/`shmat`/
+ * Shared-memory segments (docs/semantics.md §4, System V `shmget`/`shmat`/
  * `shmdt`/`shmctl(IPC_RMID)`).
  *
  * A spec's globals already are shared memory that every process sees. A

@@ -1,5 +1,5 @@
 /**
- * Signals (ipc-semantics.md §6): per-process masks, pending sets and
+ * Signals (docs/semantics.md §6): per-process masks, pending sets and
  * dispositions; standard signals coalesce while real-time signals queue;
  * default actions; SIGKILL and SIGSTOP that cannot be caught, blocked or
  * ignored; SIGCONT; delivery once unblocked; and a blocked call interrupted
@@ -46,7 +46,18 @@ import {
 import { Errno } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
 
-/** Linux signal numbers (x86_64), by name; `SIGRTMIN+n` for real-time ones. */
+/**
+ * Linux signal numbers (x86_64), by name; `SIGRTMIN+n` for real-time ones.
+ *
+ * @example
+ * ```ts
+ * import { SIGNALS } from "./signals.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SIGNALS.SIGKILL, 9);
+ * assert.equal(SIGNALS.SIGRTMIN, 34);
+ * ```
+ */
 export const SIGNALS = {
   SIGHUP: 1,
   SIGINT: 2,

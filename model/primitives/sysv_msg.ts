@@ -1,5 +1,5 @@
 /**
- * System V message queues (ipc-semantics.md §2): `msgsnd`, `msgrcv` and
+ * System V message queues (docs/semantics.md §2): `msgsnd`, `msgrcv` and
  * `msgctl(IPC_RMID)` as an exact state machine.
  *
  * **State.** A queue declared with {@linkcode msgQueue} occupies
@@ -63,9 +63,10 @@
  * - A message carries one integer payload standing for its bytes, and a
  *   size. When `MSG_NOERROR` truncates, the receiver gets the payload and
  *   the truncated length; the model does not say which bytes survive.
- * - Signals (`EINTR`), `MSG_COPY` and `IPC_SET` (changing `qbytes`) are not
- *   modelled: the checker has no signals yet, and the others add nothing a
- *   protocol relies on.
+ * - `EINTR`, `MSG_COPY` and `IPC_SET` (changing `qbytes`) are not modelled:
+ *   `msgsnd` and `msgrcv` are not single operations, so `interruptible()`
+ *   (`signals.ts`) cannot wrap them, and the others add nothing a protocol
+ *   relies on.
  * - The numbers of messages held and of processes parked at once are
  *   bounded by the declaration (`capacity`, `waiters`); a state that would
  *   exceed a bound is not explored and the verdict is `incomplete` (the
@@ -84,7 +85,7 @@ import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.
 import { DONE, E, formatParked, mayReturn, parkedTable, RECV, SEND } from "./_parked.ts";
 
 /**
- * Linux `MSGMAX`: the largest message, in bytes (ipc-semantics.md, settings).
+ * Linux `MSGMAX`: the largest message, in bytes (docs/semantics.md, settings).
  *
  * @example
  * ```ts

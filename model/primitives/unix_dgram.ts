@@ -1,5 +1,5 @@
 /**
- * Unix domain datagram sockets, `SOCK_DGRAM` (ipc-semantics.md §7
+ * Unix domain datagram sockets, `SOCK_DGRAM` (docs/semantics.md §7
  * "SOCK_DGRAM", probe u02; §8: "DGRAM socket bound to a path" is a
  * process-owned port whose senders are notified by `ECONNREFUSED`).
  *

@@ -1,6 +1,6 @@
 /**
  * Unix domain sockets with connections, `SOCK_STREAM` and `SOCK_SEQPACKET`
- * (ipc-semantics.md §7, "Connection setup", "SOCK_STREAM",
+ * (docs/semantics.md §7, "Connection setup", "SOCK_STREAM",
  * "SOCK_SEQPACKET").
  *
  * One {@linkcode unixStream} is a named listening socket together with a
@@ -143,34 +143,62 @@ import {
 import { maskOf, MAX_PROCESSES, pidSet, processTable, requireSystem, usersMask } from "./_fork.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
 
-/** The property of an error no `status` target reports (`ECONNRESET`, `ECONNREFUSED`, ...). */
+/**
+ * The property of an error no `status` target reports (`ECONNRESET`,
+ * `ECONNREFUSED`, ...).
+ *
+ * @example
+ * ```ts
+ * import { SOCKET_ERROR } from "./unix_stream.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // A check's `violation.property` names it.
+ * assert.equal(SOCKET_ERROR, "socket error");
+ * ```
+ */
 export const SOCKET_ERROR = "socket error";
 
-/** The exploration bound of a connect finding every connection slot in use. */
+/**
+ * The exploration bound of a connect finding every connection slot in use:
+ * reaching it makes the verdict `incomplete`.
+ *
+ * @example
+ * ```ts
+ * import { SOCKET_CONNECTIONS } from "./unix_stream.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SOCKET_CONNECTIONS, "socket connections");
+ * ```
+ */
 export const SOCKET_CONNECTIONS = "socket connections";
 
 /** The property of a send raising SIGPIPE with no `status` target (as for pipes). */
 const BROKEN_PIPE = "broken pipe";
 
 // Slot layout, from the socket's first slot:
-//   0 LST      the listener: 0 no socket file, 1 listening, 2 closed (file remains)
-//   1 LHOLD    bitmask of the pids holding the listening socket
-//   2 BACKLOG  the backlog (backlog + 1 connections wait un-accepted)
-//   3 SIG      bitmask of the pids with SIGPIPE pending
-//   4 AQLEN    pending (un-accepted) connections
-//   5 ..       the accept queue: connection slots, oldest first, `connections` slots
+//   0 LISTENER             the listener: 0 no socket file, 1 listening, 2 closed (file remains)
+//   1 LISTENER_HOLDERS     bitmask of the pids holding the listening socket
+//   2 BACKLOG              the backlog (backlog + 1 connections wait un-accepted)
+//   3 SIGPIPE_PENDING      bitmask of the pids with SIGPIPE pending
+//   4 ACCEPT_QUEUE_LENGTH  pending (un-accepted) connections
+//   5 ACCEPT_QUEUE ..      connection slots, oldest first, `connections` slots
 //   then `connections` connection slots of `stride` slots each:
-//     +0 CST   0 free, 1 pending (in the accept queue), 2 accepted (or orphaned)
+//     +0                   0 free, 1 pending (in the accept queue), 2 accepted (or orphaned)
 //     +1 end 0 (client), then end 1 (server), `endSize` slots each:
-//        +0 OWN   pid + 1 of the holder, 0 when none (not accepted yet, or closed)
-//        +1 FL    flags: SHUTWR, CLOSED, RESET
-//        +2 QLEN  entries in the end's receive queue
-//        +3 ..    the entries, shifted to the front: bytes, or (value, length) records
-const LST = 0, LHOLD = 1, BACKLOG = 2, SIG = 3, AQLEN = 4, AQ = 5;
+//        +0 OWNER          pid + 1 of the holder, 0 when none (not accepted yet, or closed)
+//        +1 FLAGS          SHUTWR, CLOSED, RESET
+//        +2 QUEUE_LENGTH   entries in the end's receive queue
+//        +3 QUEUE ..       the entries, shifted to the front: bytes, or (value, length) records
+const LISTENER = 0,
+  LISTENER_HOLDERS = 1,
+  BACKLOG = 2,
+  SIGPIPE_PENDING = 3,
+  ACCEPT_QUEUE_LENGTH = 4,
+  ACCEPT_QUEUE = 5;
 const L_ABSENT = 0, L_LISTENING = 1, L_CLOSED = 2;
 const C_FREE = 0, C_PENDING = 1, C_OPEN = 2;
 const F_SHUTWR = 1, F_CLOSED = 2, F_RESET = 4;
-const OWN = 0, FL = 1, QLEN = 2, QBUF = 3;
+const OWNER = 0, FLAGS = 1, QUEUE_LENGTH = 2, QUEUE = 3;
 
 /** A socket declared with {@linkcode unixStream}. */
 export interface UnixStream extends PrimitiveImpl {
@@ -222,9 +250,9 @@ interface Layout {
 }
 
 function layoutOf(conns: number, buffer: number, ew: number): Layout {
-  const endSize = QBUF + buffer * ew;
+  const endSize = QUEUE + buffer * ew;
   const stride = 1 + 2 * endSize;
-  const conn0 = AQ + conns;
+  const conn0 = ACCEPT_QUEUE + conns;
   return { conns, buffer, ew, endSize, stride, conn0, size: conn0 + conns * stride };
 }
 
@@ -345,8 +373,8 @@ export function unixStream(
       for (let i = 0; i < L.size; i++) w[off + i] = 0;
       // Listening, but held by nobody: closed at once (the file remains).
       if (listening !== undefined) {
-        w[off + LST] = m === 0 ? L_CLOSED : L_LISTENING;
-        w[off + LHOLD] = m;
+        w[off + LISTENER] = m === 0 ? L_CLOSED : L_LISTENING;
+        w[off + LISTENER_HOLDERS] = m;
         w[off + BACKLOG] = listening.backlog;
       }
     },
@@ -354,14 +382,14 @@ export function unixStream(
       return formatSocket(coreOf(prim), w, off, pidName);
     },
     value(w, off) {
-      return w[off + AQLEN]!;
+      return w[off + ACCEPT_QUEUE_LENGTH]!;
     },
     holds(w, off, pid) {
-      if (((w[off + LHOLD]! >>> pid) & 1) === 1) return true;
+      if (((w[off + LISTENER_HOLDERS]! >>> pid) & 1) === 1) return true;
       for (let i = 0; i < L.conns; i++) {
         for (let e = 0; e < 2; e++) {
           const eb = off + endBase(L, i, e);
-          if (w[eb + OWN] === pid + 1 && (w[eb + FL]! & F_SHUTWR) === 0) return true;
+          if (w[eb + OWNER] === pid + 1 && (w[eb + FLAGS]! & F_SHUTWR) === 0) return true;
         }
       }
       return false;
@@ -369,15 +397,15 @@ export function unixStream(
     onExit(w, off, pid) {
       for (let i = 0; i < L.conns; i++) {
         for (let e = 0; e < 2; e++) {
-          if (w[off + endBase(L, i, e) + OWN] === pid + 1) {
+          if (w[off + endBase(L, i, e) + OWNER] === pid + 1) {
             closeEnd(L, w, off, i, e, coreOf(prim).taps);
           }
         }
       }
       const bit = 1 << pid;
-      if ((w[off + LHOLD]! & bit) !== 0) {
-        w[off + LHOLD] = w[off + LHOLD]! & ~bit;
-        if (w[off + LHOLD] === 0 && w[off + LST] === L_LISTENING) {
+      if ((w[off + LISTENER_HOLDERS]! & bit) !== 0) {
+        w[off + LISTENER_HOLDERS] = w[off + LISTENER_HOLDERS]! & ~bit;
+        if (w[off + LISTENER_HOLDERS] === 0 && w[off + LISTENER] === L_LISTENING) {
           listenerGone(L, w, off, coreOf(prim).taps);
         }
       }
@@ -411,18 +439,22 @@ function formatSocket(
   pidName: (pid: number) => string,
 ): string {
   const L = core.L;
-  const lst = w[off + LST]!;
+  const lst = w[off + LISTENER]!;
   const parts: string[] = [];
   if (lst === L_ABSENT) parts.push("no-listener");
   else if (lst === L_CLOSED) parts.push("closed");
   else {
     const q: string[] = [];
-    for (let k = 0; k < w[off + AQLEN]!; k++) q.push(`#${w[off + AQ + k]}`);
+    for (let k = 0; k < w[off + ACCEPT_QUEUE_LENGTH]!; k++) q.push(`#${w[off + ACCEPT_QUEUE + k]}`);
     parts.push(
-      `listening(${w[off + BACKLOG]})${pidSet(w[off + LHOLD]!, pidName)} accept[${q.join(",")}]`,
+      `listening(${w[off + BACKLOG]})${pidSet(w[off + LISTENER_HOLDERS]!, pidName)} accept[${
+        q.join(",")
+      }]`,
     );
   }
-  if (w[off + SIG] !== 0) parts.push(`SIGPIPE${pidSet(w[off + SIG]!, pidName)}`);
+  if (w[off + SIGPIPE_PENDING] !== 0) {
+    parts.push(`SIGPIPE${pidSet(w[off + SIGPIPE_PENDING]!, pidName)}`);
+  }
   for (let i = 0; i < L.conns; i++) {
     const cst = w[off + connBase(L, i)]!;
     if (cst === C_FREE) continue;
@@ -440,18 +472,18 @@ function formatEnd(
   e: number,
   pidName: (pid: number) => string,
 ): string {
-  const own = w[eb + OWN]!, fl = w[eb + FL]!;
+  const own = w[eb + OWNER]!, fl = w[eb + FLAGS]!;
   let who: string;
   if (own !== 0) who = pidName(own - 1);
   else if ((fl & F_CLOSED) !== 0) who = "closed";
   else who = e === 1 && cst === C_PENDING ? "pending" : "none";
   if ((fl & F_SHUTWR) !== 0 && (fl & F_CLOSED) === 0) who += " shut";
   if ((fl & F_RESET) !== 0) who += " reset";
-  const n = w[eb + QLEN]!;
+  const n = w[eb + QUEUE_LENGTH]!;
   const items: string[] = [];
   for (let k = 0; k < n; k++) {
     items.push(
-      core.seq ? `${w[eb + QBUF + 2 * k]}:${w[eb + QBUF + 2 * k + 1]}` : `${w[eb + QBUF + k]}`,
+      core.seq ? `${w[eb + QUEUE + 2 * k]}:${w[eb + QUEUE + 2 * k + 1]}` : `${w[eb + QUEUE + k]}`,
     );
   }
   return `${who} [${items.join(",")}]`;
@@ -467,10 +499,12 @@ function closeEnd(
   taps: readonly MessageTap[],
 ): void {
   const eb = off + endBase(L, i, e), pb = off + endBase(L, i, 1 - e);
-  tapDrop(taps, w, 2 * i + e, 0, w[eb + QLEN]!);
-  if (w[eb + QLEN]! > 0 && (w[pb + FL]! & F_CLOSED) === 0) w[pb + FL] = w[pb + FL]! | F_RESET;
+  tapDrop(taps, w, 2 * i + e, 0, w[eb + QUEUE_LENGTH]!);
+  if (w[eb + QUEUE_LENGTH]! > 0 && (w[pb + FLAGS]! & F_CLOSED) === 0) {
+    w[pb + FLAGS] = w[pb + FLAGS]! | F_RESET;
+  }
   for (let k = 0; k < L.endSize; k++) w[eb + k] = 0;
-  w[eb + FL] = F_CLOSED | F_SHUTWR;
+  w[eb + FLAGS] = F_CLOSED | F_SHUTWR;
   freeIfClosed(L, w, off, i);
 }
 
@@ -479,58 +513,58 @@ function freeIfClosed(L: Layout, w: Int32Array, off: number, i: number): void {
   if (w[cb] === C_PENDING) return;
   const closed = F_CLOSED;
   if (
-    (w[off + endBase(L, i, 0) + FL]! & closed) === 0 ||
-    (w[off + endBase(L, i, 1) + FL]! & closed) === 0
+    (w[off + endBase(L, i, 0) + FLAGS]! & closed) === 0 ||
+    (w[off + endBase(L, i, 1) + FLAGS]! & closed) === 0
   ) return;
   for (let k = 0; k < L.stride; k++) w[cb + k] = 0;
 }
 
 /** The last holder closed the listener: un-accepted connections are reset. */
 function listenerGone(L: Layout, w: Int32Array, off: number, taps: readonly MessageTap[]): void {
-  const n = w[off + AQLEN]!;
+  const n = w[off + ACCEPT_QUEUE_LENGTH]!;
   for (let k = 0; k < n; k++) {
-    const i = w[off + AQ + k]!;
-    w[off + AQ + k] = 0;
+    const i = w[off + ACCEPT_QUEUE + k]!;
+    w[off + ACCEPT_QUEUE + k] = 0;
     w[off + connBase(L, i)] = C_OPEN;
     const sb = off + endBase(L, i, 1), cb = off + endBase(L, i, 0);
-    tapDrop(taps, w, 2 * i + 1, 0, w[sb + QLEN]!);
+    tapDrop(taps, w, 2 * i + 1, 0, w[sb + QUEUE_LENGTH]!);
     for (let j = 0; j < L.endSize; j++) w[sb + j] = 0;
-    w[sb + FL] = F_CLOSED | F_SHUTWR;
-    if ((w[cb + FL]! & F_CLOSED) === 0) w[cb + FL] = w[cb + FL]! | F_RESET;
+    w[sb + FLAGS] = F_CLOSED | F_SHUTWR;
+    if ((w[cb + FLAGS]! & F_CLOSED) === 0) w[cb + FLAGS] = w[cb + FLAGS]! | F_RESET;
     freeIfClosed(L, w, off, i);
   }
-  w[off + AQLEN] = 0;
-  w[off + LST] = L_CLOSED;
-  w[off + LHOLD] = 0;
+  w[off + ACCEPT_QUEUE_LENGTH] = 0;
+  w[off + LISTENER] = L_CLOSED;
+  w[off + LISTENER_HOLDERS] = 0;
 }
 
 function holdsListener(w: Int32Array, off: number, pid: number): boolean {
-  return ((w[off + LHOLD]! >>> pid) & 1) === 1;
+  return ((w[off + LISTENER_HOLDERS]! >>> pid) & 1) === 1;
 }
 
 /** Whether `h` is a handle of an end that `pid` holds. */
 function owns(L: Layout, w: Int32Array, off: number, h: number, pid: number): boolean {
   if (!Number.isInteger(h) || h < 0 || h >= 2 * L.conns) return false;
-  return w[off + endBase(L, h >> 1, h & 1) + OWN] === pid + 1;
+  return w[off + endBase(L, h >> 1, h & 1) + OWNER] === pid + 1;
 }
 
 /** Whether end `h` may send: not shut down for writing, and the peer not closed. */
 function canSend(L: Layout, w: Int32Array, off: number, h: number): boolean {
   const i = h >> 1, e = h & 1;
-  return (w[off + endBase(L, i, e) + FL]! & F_SHUTWR) === 0 &&
-    (w[off + endBase(L, i, 1 - e) + FL]! & F_CLOSED) === 0;
+  return (w[off + endBase(L, i, e) + FLAGS]! & F_SHUTWR) === 0 &&
+    (w[off + endBase(L, i, 1 - e) + FLAGS]! & F_CLOSED) === 0;
 }
 
 /** Entries free in the peer's receive queue (where end `h` sends to). */
 function room(L: Layout, w: Int32Array, off: number, h: number): number {
-  return L.buffer - w[off + endBase(L, h >> 1, 1 - (h & 1)) + QLEN]!;
+  return L.buffer - w[off + endBase(L, h >> 1, 1 - (h & 1)) + QUEUE_LENGTH]!;
 }
 
 /** Whether a read on end `h` returns now: data queued, or the peer shut down (EOF or reset). */
 function readable(L: Layout, w: Int32Array, off: number, h: number): boolean {
   const i = h >> 1, e = h & 1;
-  return w[off + endBase(L, i, e) + QLEN]! > 0 ||
-    (w[off + endBase(L, i, 1 - e) + FL]! & F_SHUTWR) !== 0;
+  return w[off + endBase(L, i, e) + QUEUE_LENGTH]! > 0 ||
+    (w[off + endBase(L, i, 1 - e) + FLAGS]! & F_SHUTWR) !== 0;
 }
 
 function lowestFree(L: Layout, w: Int32Array, off: number): number {
@@ -650,11 +684,14 @@ export function sockListen(sock: UnixStream, options: SockListenOptions): Step {
   const op: OpImpl = {
     prim: sock,
     text: `listen(${sock.name}, ${backlog})`,
-    footprint: { reads: [LST, LHOLD], writes: [LST, LHOLD, BACKLOG] },
+    footprint: {
+      reads: [LISTENER, LISTENER_HOLDERS],
+      writes: [LISTENER, LISTENER_HOLDERS, BACKLOG],
+    },
     ...(status === undefined ? { failure: SOCKET_ERROR } : {}),
     enabled: () => true,
     apply(w, off, pid, ctx, pidName) {
-      const lst = w[off + LST]!;
+      const lst = w[off + LISTENER]!;
       if (lst === L_LISTENING && holdsListener(w, off, pid)) {
         w[off + BACKLOG] = backlog;
       } else if (lst !== L_ABSENT) {
@@ -668,8 +705,8 @@ export function sockListen(sock: UnixStream, options: SockListenOptions): Step {
             } binds '${sock.name}': EADDRINUSE (the path is in use) with no status target`,
         );
       } else {
-        w[off + LST] = L_LISTENING;
-        w[off + LHOLD] = 1 << pid;
+        w[off + LISTENER] = L_LISTENING;
+        w[off + LISTENER_HOLDERS] = 1 << pid;
         w[off + BACKLOG] = backlog;
       }
       status?.set(ctx, Errno.OK);
@@ -695,7 +732,7 @@ export interface SockConnectNonblockOptions extends SockConnectOptions {
 }
 
 function acceptQueueFull(w: Int32Array, off: number): boolean {
-  return w[off + AQLEN]! >= w[off + BACKLOG]! + 1;
+  return w[off + ACCEPT_QUEUE_LENGTH]! >= w[off + BACKLOG]! + 1;
 }
 
 function connectOps(
@@ -714,12 +751,12 @@ function connectOps(
   const { conn, status } = options;
   const text = `${what}(${sock.name})`;
   const fp: Footprint = {
-    reads: [LST, BACKLOG, AQLEN, ...range(AQ, L.size)],
-    writes: [AQLEN, ...range(AQ, L.size)],
+    reads: [LISTENER, BACKLOG, ACCEPT_QUEUE_LENGTH, ...range(ACCEPT_QUEUE, L.size)],
+    writes: [ACCEPT_QUEUE_LENGTH, ...range(ACCEPT_QUEUE, L.size)],
   };
   /** Listening, room in the accept queue, and no free connection slot. */
   const exhausted = (w: Int32Array, off: number) =>
-    w[off + LST] === L_LISTENING && !acceptQueueFull(w, off) && lowestFree(L, w, off) < 0;
+    w[off + LISTENER] === L_LISTENING && !acceptQueueFull(w, off) && lowestFree(L, w, off) < 0;
   const bound = (): string =>
     `socket '${sock.name}': all ${L.conns} connection slots are in use ` +
     `(raise the 'connections' option to explore further)`;
@@ -735,12 +772,12 @@ function connectOps(
       ? { failure: SOCKET_CONNECTIONS, failureKind: "bound" as const }
       : { failure: SOCKET_ERROR }),
     enabled(w, off) {
-      if (w[off + LST] !== L_LISTENING) return true;
+      if (w[off + LISTENER] !== L_LISTENING) return true;
       if (acceptQueueFull(w, off)) return nonblock;
       return single || lowestFree(L, w, off) >= 0;
     },
     apply(w, off, pid, ctx, pidName) {
-      const lst = w[off + LST]!;
+      const lst = w[off + LISTENER]!;
       if (lst !== L_LISTENING) {
         conn.set(ctx, -1);
         const code = lst === L_ABSENT ? Errno.ENOENT : Errno.ECONNREFUSED;
@@ -763,9 +800,9 @@ function connectOps(
       if (i < 0) return bound();
       const cb = off + connBase(L, i);
       w[cb] = C_PENDING;
-      w[off + endBase(L, i, 0) + OWN] = pid + 1;
-      w[off + AQ + w[off + AQLEN]!] = i;
-      w[off + AQLEN] = w[off + AQLEN]! + 1;
+      w[off + endBase(L, i, 0) + OWNER] = pid + 1;
+      w[off + ACCEPT_QUEUE + w[off + ACCEPT_QUEUE_LENGTH]!] = i;
+      w[off + ACCEPT_QUEUE_LENGTH] = w[off + ACCEPT_QUEUE_LENGTH]! + 1;
       conn.set(ctx, 2 * i);
       status?.set(ctx, Errno.OK);
       return undefined;
@@ -875,10 +912,11 @@ function acceptOp(sock: UnixStream, what: string, options: SockAcceptOptions, no
     prim: sock,
     text: `${what}(${sock.name})`,
     footprint: {
-      reads: [LST, LHOLD, AQLEN, ...range(AQ, L.size)],
-      writes: [AQLEN, ...range(AQ, L.size)],
+      reads: [LISTENER, LISTENER_HOLDERS, ACCEPT_QUEUE_LENGTH, ...range(ACCEPT_QUEUE, L.size)],
+      writes: [ACCEPT_QUEUE_LENGTH, ...range(ACCEPT_QUEUE, L.size)],
     },
-    enabled: (w, off, pid) => nonblock || !holdsListener(w, off, pid) || w[off + AQLEN]! > 0,
+    enabled: (w, off, pid) =>
+      nonblock || !holdsListener(w, off, pid) || w[off + ACCEPT_QUEUE_LENGTH]! > 0,
     apply(w, off, pid, ctx, pidName) {
       if (!holdsListener(w, off, pid)) {
         throw new Error(
@@ -886,17 +924,17 @@ function acceptOp(sock: UnixStream, what: string, options: SockAcceptOptions, no
             `(EINVAL): call sockListen first, or list it in listening.holders`,
         );
       }
-      const n = w[off + AQLEN]!;
+      const n = w[off + ACCEPT_QUEUE_LENGTH]!;
       if (n === 0) {
         conn.set(ctx, -1);
         status!.set(ctx, Errno.EAGAIN);
         return undefined;
       }
-      const i = w[off + AQ]!;
-      closeGap(w, off + AQ, n, 0, 1);
-      w[off + AQLEN] = n - 1;
+      const i = w[off + ACCEPT_QUEUE]!;
+      closeGap(w, off + ACCEPT_QUEUE, n, 0, 1);
+      w[off + ACCEPT_QUEUE_LENGTH] = n - 1;
       w[off + connBase(L, i)] = C_OPEN;
-      w[off + endBase(L, i, 1) + OWN] = pid + 1;
+      w[off + endBase(L, i, 1) + OWNER] = pid + 1;
       conn.set(ctx, 2 * i + 1);
       status?.set(ctx, Errno.OK);
       return undefined;
@@ -982,8 +1020,8 @@ export function sockCloseListener(sock: UnixStream): Step {
     prim: sock,
     text: `closeListener(${sock.name})`,
     footprint: {
-      reads: [LST, LHOLD, AQLEN, ...range(AQ, L.size)],
-      writes: [LST, LHOLD, AQLEN, ...range(AQ, L.size)],
+      reads: [LISTENER, LISTENER_HOLDERS, ACCEPT_QUEUE_LENGTH, ...range(ACCEPT_QUEUE, L.size)],
+      writes: [LISTENER, LISTENER_HOLDERS, ACCEPT_QUEUE_LENGTH, ...range(ACCEPT_QUEUE, L.size)],
     },
     enabled: () => true,
     apply(w, off, pid, _ctx, pidName) {
@@ -993,8 +1031,8 @@ export function sockCloseListener(sock: UnixStream): Step {
             `(EBADF): closed twice, or never had it`,
         );
       }
-      w[off + LHOLD] = w[off + LHOLD]! & ~(1 << pid);
-      if (w[off + LHOLD] === 0) listenerGone(L, w, off, core.taps);
+      w[off + LISTENER_HOLDERS] = w[off + LISTENER_HOLDERS]! & ~(1 << pid);
+      if (w[off + LISTENER_HOLDERS] === 0) listenerGone(L, w, off, core.taps);
       return undefined;
     },
   };
@@ -1087,7 +1125,7 @@ function sendOp(
     get footprint() {
       return footprint(core, `send|${c.text}`, () => ({
         reads: connSlots(c),
-        writes: [SIG, ...connSlots(c)],
+        writes: [SIGPIPE_PENDING, ...connSlots(c)],
       }));
     },
     ...(c.status === undefined ? { failure: BROKEN_PIPE } : {}),
@@ -1108,13 +1146,13 @@ function sendOp(
         if (c.status === undefined) {
           return `${pidName(pid)} sends on '${sock.name}' connection #${h >> 1} after ` +
             `${
-              (w[off + endBase(L, h >> 1, h & 1) + FL]! & F_SHUTWR) !== 0
+              (w[off + endBase(L, h >> 1, h & 1) + FLAGS]! & F_SHUTWR) !== 0
                 ? "its own shutdown"
                 : "the peer closed"
             }: SIGPIPE kills it (give the send a status target to model a sender that ` +
             `survives and gets EPIPE)`;
         }
-        w[off + SIG] = w[off + SIG]! | (1 << pid);
+        w[off + SIGPIPE_PENDING] = w[off + SIGPIPE_PENDING]! | (1 << pid);
         c.status.set(ctx, Errno.EPIPE);
         return undefined;
       }
@@ -1135,16 +1173,16 @@ function sendOp(
         );
       }
       const pb = off + endBase(L, h >> 1, 1 - (h & 1));
-      const len = w[pb + QLEN]!;
+      const len = w[pb + QUEUE_LENGTH]!;
       const taps = core.taps;
       if (core.seq) {
-        w[pb + QBUF + 2 * len] = v;
-        w[pb + QBUF + 2 * len + 1] = n;
-        w[pb + QLEN] = len + 1;
+        w[pb + QUEUE + 2 * len] = v;
+        w[pb + QUEUE + 2 * len + 1] = n;
+        w[pb + QUEUE_LENGTH] = len + 1;
         if (taps.length > 0) tapPut(taps, w, h ^ 1, len, pid, v, 0, -1);
       } else {
-        for (let k = 0; k < n; k++) w[pb + QBUF + len + k] = v;
-        w[pb + QLEN] = len + n;
+        for (let k = 0; k < n; k++) w[pb + QUEUE + len + k] = v;
+        w[pb + QUEUE_LENGTH] = len + n;
         for (let k = 0; k < n && taps.length > 0; k++) {
           tapPut(taps, w, h ^ 1, len + k, pid, v, 0, -1);
         }
@@ -1266,7 +1304,7 @@ function recvOp(
   const choices = (w: Int32Array, off: number, pid: number, ctx: Ctx): number => {
     const h = handleOf(c, ctx);
     if (!owns(L, w, off, h, pid)) return part === "data" ? 0 : 1;
-    const len = w[off + endBase(L, h >> 1, h & 1) + QLEN]!;
+    const len = w[off + endBase(L, h >> 1, h & 1) + QUEUE_LENGTH]!;
     if (part === "data") {
       const n = sizeOf(c, ctx);
       // A size that is not an integer >= 1 gives one outcome, which fails.
@@ -1298,34 +1336,34 @@ function recvOp(
       if (!owns(L, w, off, h, pid)) ebadf(c, h, pid, pidName);
       const n = checkedSize(c, sizeOf(c, ctx), 1);
       const eb = off + endBase(L, h >> 1, h & 1);
-      const len = w[eb + QLEN]!;
+      const len = w[eb + QUEUE_LENGTH]!;
       if (len > 0) {
         if (core.seq) {
-          const v = w[eb + QBUF]!, rl = w[eb + QBUF + 1]!;
+          const v = w[eb + QUEUE]!, rl = w[eb + QUEUE + 1]!;
           if (core.taps.length > 0) tapTake(core.taps, w, h, 0, pid);
-          for (let k = 2; k < 2 * len; k++) w[eb + QBUF + k - 2] = w[eb + QBUF + k]!;
-          w[eb + QBUF + 2 * len - 2] = 0;
-          w[eb + QBUF + 2 * len - 1] = 0;
-          w[eb + QLEN] = len - 1;
+          for (let k = 2; k < 2 * len; k++) w[eb + QUEUE + k - 2] = w[eb + QUEUE + k]!;
+          w[eb + QUEUE + 2 * len - 2] = 0;
+          w[eb + QUEUE + 2 * len - 1] = 0;
+          w[eb + QUEUE_LENGTH] = len - 1;
           o.into?.set(ctx, v);
           o.count?.set(ctx, Math.min(n, rl));
           o.truncated?.set(ctx, rl > n ? 1 : 0);
         } else {
           const k = part === "data" ? choice + 1 : Math.min(n, len);
           for (let j = 0; j < k; j++) {
-            o.into?.set(ctx, w[eb + QBUF + j]!);
+            o.into?.set(ctx, w[eb + QUEUE + j]!);
             if (core.taps.length > 0) tapTake(core.taps, w, h, 0, pid);
           }
-          for (let j = k; j < len; j++) w[eb + QBUF + j - k] = w[eb + QBUF + j]!;
-          for (let j = len - k; j < len; j++) w[eb + QBUF + j] = 0;
-          w[eb + QLEN] = len - k;
+          for (let j = k; j < len; j++) w[eb + QUEUE + j - k] = w[eb + QUEUE + j]!;
+          for (let j = len - k; j < len; j++) w[eb + QUEUE + j] = 0;
+          w[eb + QUEUE_LENGTH] = len - k;
           o.count?.set(ctx, k);
         }
         c.status?.set(ctx, Errno.OK);
         return undefined;
       }
-      if ((w[eb + FL]! & F_RESET) !== 0) {
-        w[eb + FL] = w[eb + FL]! & ~F_RESET;
+      if ((w[eb + FLAGS]! & F_RESET) !== 0) {
+        w[eb + FLAGS] = w[eb + FLAGS]! & ~F_RESET;
         o.count?.set(ctx, -1);
         return report(
           c.status,
@@ -1471,7 +1509,7 @@ function endOp(sock: UnixStream, what: "shutdown" | "close", o: SockEndOptions):
       if (what === "close") closeEnd(L, w, off, h >> 1, h & 1, core.taps);
       else {
         const eb = off + endBase(L, h >> 1, h & 1);
-        w[eb + FL] = w[eb + FL]! | F_SHUTWR;
+        w[eb + FLAGS] = w[eb + FLAGS]! | F_SHUTWR;
       }
       return undefined;
     },

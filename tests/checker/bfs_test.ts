@@ -4,8 +4,6 @@
 
 import assert from "node:assert/strict";
 import {
-  bfs,
-  BfsSearch,
   check,
   checkAsync,
   type CheckResult,
@@ -14,7 +12,6 @@ import {
   formatCounterexample,
   formatTrace,
   lock,
-  type Model,
   mutex,
   parseTrace,
   replay,
@@ -23,6 +20,7 @@ import {
   system,
   unlock,
 } from "../../mod.ts";
+import { bfs, BfsSearch, type Model } from "../../extend.ts";
 
 // deno-lint-ignore no-explicit-any
 function mk(name: string, build: () => System<any>) {

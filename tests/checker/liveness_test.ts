@@ -18,14 +18,19 @@ import {
   checkAsync,
   type CheckResult,
   type Fairness,
-  type FireFailure,
-  type LivenessInfo,
-  type Model,
-  type PropertyInfo,
   replay,
-  type SuccessorSink,
-  type TransitionInfo,
 } from "../../mod.ts";
+import type {
+  Coverage,
+  Explanation,
+  Liveness,
+  LivenessInfo,
+  Model,
+  Processes,
+  PropertyInfo,
+  SuccessorSink,
+  TransitionInfo,
+} from "../../extend.ts";
 import { assertDeclaredVerdicts, loadSpec, type Pin } from "../_pins.ts";
 
 /** Multiplies every numRuns (e.g. LIVENESS_RUNS=20 for a long soak). */
@@ -344,13 +349,46 @@ class GraphModel implements Model {
   readonly width = 1;
   readonly transitionCount: number;
   readonly properties: readonly PropertyInfo[] = [];
-  readonly liveness: readonly LivenessInfo[];
-  readonly processNames: readonly string[];
+  readonly liveness: Liveness;
+  readonly processes: Processes;
+  readonly explanation: Explanation;
+  readonly coverage: Coverage = { points: [], blocked() {} };
 
   constructor(readonly g: Graph, kind: Kind, fairness: Fairness) {
     this.transitionCount = g.edges.length;
-    this.liveness = [{ name: PROPERTY, kind, fairness }];
-    this.processNames = Array.from({ length: g.procs }, (_, i) => `P${i}`);
+    const names = Array.from({ length: g.procs }, (_, i) => `P${i}`);
+    this.liveness = {
+      properties: [{ name: PROPERTY, kind, fairness }],
+      live(index: number, part: "p" | "q", state: Int32Array): boolean {
+        if (index !== 0) throw new RangeError(`no liveness property ${index}`);
+        // As a spec compiles them: eventually and alwaysEventually have q = p.
+        return (part === "q" && kind === "leadsTo" ? g.q : g.p)[state[0]!]!;
+      },
+    };
+    this.processes = {
+      names,
+      movers: (transition) => g.edges[transition]?.movers ?? [],
+      finished: () => false,
+      primitiveOf: () => undefined,
+    };
+    this.explanation = {
+      explain: () => "",
+      describe(transition: number): TransitionInfo {
+        const e = g.edges[transition]!;
+        return {
+          process: e.movers.map((p) => names[p]).join("+"),
+          step: `e${transition}`,
+          operation: `${e.from} -> ${e.to}`,
+        };
+      },
+      diff(before: Int32Array, after: Int32Array): Change[] {
+        return before[0] === after[0]
+          ? []
+          : [{ name: "node", before: String(before[0]), after: String(after[0]) }];
+      },
+      blocked: (): BlockedProcess[] => [],
+      format: (state) => `node=${state[0]}`,
+    };
   }
 
   init(emit: (state: Int32Array) => void): void {
@@ -375,64 +413,6 @@ class GraphModel implements Model {
   stuck(): number {
     return -1;
   }
-
-  explain(): string {
-    return "";
-  }
-
-  fire(state: Int32Array, transition: number): Int32Array | FireFailure {
-    const e = this.g.edges[transition];
-    if (e === undefined || e.from !== state[0]) {
-      return { property: -1, message: `edge ${transition} does not leave node ${state[0]}` };
-    }
-    return Int32Array.of(e.to);
-  }
-
-  enabled(state: Int32Array): number[] {
-    return this.g.edges.flatMap((e, t) => e.from === state[0] ? [t] : []);
-  }
-
-  describe(transition: number): TransitionInfo {
-    const e = this.g.edges[transition]!;
-    return {
-      process: e.movers.map((p) => this.processNames[p]).join("+"),
-      step: `e${transition}`,
-      operation: `${e.from} -> ${e.to}`,
-    };
-  }
-
-  diff(before: Int32Array, after: Int32Array): Change[] {
-    return before[0] === after[0]
-      ? []
-      : [{ name: "node", before: String(before[0]), after: String(after[0]) }];
-  }
-
-  blocked(): BlockedProcess[] {
-    return [];
-  }
-
-  format(state: Int32Array): string {
-    return `node=${state[0]}`;
-  }
-
-  live(index: number, part: "p" | "q", state: Int32Array): boolean {
-    if (index !== 0) throw new RangeError(`no liveness property ${index}`);
-    // As a spec compiles them: eventually and alwaysEventually have q = p.
-    const kind = this.liveness[0]!.kind;
-    return (part === "q" && kind === "leadsTo" ? this.g.q : this.g.p)[state[0]!]!;
-  }
-
-  movers(transition: number): readonly number[] {
-    return this.g.edges[transition]?.movers ?? [];
-  }
-  finished(): boolean {
-    return false;
-  }
-  readonly blockingPoints: readonly string[] = [];
-  primitiveOf(): string | undefined {
-    return undefined;
-  }
-  blockedPoints(): void {}
 }
 
 /**
@@ -757,25 +737,18 @@ function withFairness(m: Model, fairness: Fairness): Model {
     width: m.width,
     transitionCount: m.transitionCount,
     properties: m.properties,
-    liveness: m.liveness.map((l) => ({ ...l, fairness })),
-    processNames: m.processNames,
+    liveness: {
+      properties: m.liveness!.properties.map((l) => ({ ...l, fairness })),
+      live: (i, part, s) => m.liveness!.live(i, part, s),
+    },
     init: (emit) => m.init(emit),
     expand: (s, sink) => m.expand(s, sink),
     check: (s) => m.check(s),
     stuck: (s) => m.stuck(s),
-    explain: (p, s) => m.explain(p, s),
-    fire: (s, t) => m.fire(s, t),
-    enabled: (s) => m.enabled(s),
-    describe: (t) => m.describe(t),
-    diff: (a, b) => m.diff(a, b),
-    blocked: (s) => m.blocked(s),
-    format: (s) => m.format(s),
-    live: (i, part, s) => m.live(i, part, s),
-    movers: (t) => m.movers(t),
-    finished: (s, pid) => m.finished(s, pid),
-    blockingPoints: m.blockingPoints,
-    primitiveOf: (t) => m.primitiveOf(t),
-    blockedPoints: (s, out) => m.blockedPoints(s, out),
+    // The facets it does not change are the model's own.
+    explanation: m.explanation,
+    processes: m.processes,
+    coverage: m.coverage,
   };
 }
 

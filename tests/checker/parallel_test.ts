@@ -45,7 +45,7 @@ Deno.test("checkParallel() gives the sequential fingerprint search's verdicts, s
     assert.equal(par.stats.workers, 2, name);
     assert.equal(par.stats.store, "fingerprint", name);
     const safe = seq.verdict === "ok" || seq.violation?.kind === "liveness";
-    if (safe && b.spec.compile().liveness.length > 0) {
+    if (safe && b.spec.compile().liveness!.properties.length > 0) {
       // Safety holds; the liveness properties are not checked in parallel.
       assert.equal(par.verdict, "error", name);
       assert.match(par.error!.message, /does not check liveness properties/, name);

@@ -13,6 +13,7 @@ import fc from "fast-check";
 import {
   atomic,
   check,
+  type Checkable,
   type CheckOptions,
   type CheckResult,
   explainTrace,
@@ -28,9 +29,18 @@ import {
 } from "../../mod.ts";
 import { buildCase, type GenSpec, genSpec, type GStep } from "../_gen.ts";
 import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts";
-import { setCodegen } from "../../model/_compile.ts";
+
 import { type AnySpec, bundledSpecs, loadSpec } from "../_pins.ts";
 import { cli, path } from "../_cli.ts";
+
+/** The spec, compiled without generated code (the interpreter runs it). */
+function interpreted(s: AnySpec): Checkable {
+  return {
+    name: s.name,
+    resolve: (params) => s.resolve(params),
+    compile: (params) => s.compile(params, { interpret: true }),
+  };
+}
 
 /** Every spec the files of specs/ export, by `file:export`. */
 async function bundled(): Promise<[string, AnySpec][]> {
@@ -391,17 +401,12 @@ Deno.test('check({ reduction: "por" }): the interpreter and the generated succes
   const specs = [regionRace, privateSemaphores, spinner, lateQuery, localAssert, condvarMutex];
   const all = [...specs, pcSemaphore, pcChannel, pcRendezvous];
   const generated = all.map((s) => check(s, { reduction: "por" }));
-  const was = setCodegen(false);
-  try {
-    all.forEach((s, i) => {
-      const r = check(s, { reduction: "por" });
-      assert.equal(r.verdict, generated[i]!.verdict, s.name);
-      assert.equal(r.stats.states, generated[i]!.stats.states, s.name);
-      assert.deepEqual(r.stats.reduction, generated[i]!.stats.reduction, s.name);
-    });
-  } finally {
-    setCodegen(was);
-  }
+  all.forEach((s, i) => {
+    const r = check(interpreted(s), { reduction: "por" });
+    assert.equal(r.verdict, generated[i]!.verdict, s.name);
+    assert.equal(r.stats.states, generated[i]!.stats.states, s.name);
+    assert.deepEqual(r.stats.reduction, generated[i]!.stats.reduction, s.name);
+  });
 });
 
 Deno.test('check({ reduction: "por" }) says why a spec is not reduced', async () => {
@@ -512,14 +517,9 @@ function compare(d: GenSpec): void {
   }
   // The interpreter takes the same ample sets as the generated code.
   const generated = check(c.spec, { maxStates: BUDGET, reduction: "por" });
-  const was = setCodegen(false);
-  try {
-    const interpreted = check(c.spec, { maxStates: BUDGET, reduction: "por" });
-    assert.equal(interpreted.verdict, generated.verdict, "interpreter");
-    assert.equal(interpreted.stats.states, generated.stats.states, "interpreter");
-  } finally {
-    setCodegen(was);
-  }
+  const byInterpreter = check(interpreted(c.spec), { maxStates: BUDGET, reduction: "por" });
+  assert.equal(byInterpreter.verdict, generated.verdict, "interpreter");
+  assert.equal(byInterpreter.stats.states, generated.stats.states, "interpreter");
 }
 
 const SCALE = Number(Deno.env.get("REFERENCE_RUNS") ?? "1");

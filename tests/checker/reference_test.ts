@@ -2,10 +2,12 @@
 // explorer (tests/_reference.ts) on random small systems (tests/_gen.ts) and
 // on hand-written ones.
 //
-// Known disagreements (bugs in model/_compile.ts, each pinned by a "BUG:"
-// test below) are skipped by the property tests: the reference notes when a
-// system contains the construct (see KNOWN_BUGS); remove a note from the
-// list once its bug is fixed.
+// Should the checker and the reference ever disagree on a construct, the
+// property tests can skip it while it is being fixed: the reference notes
+// which constructs a system contains, and KNOWN_BUGS lists the notes to
+// skip (none today). The "regression:" tests below pin four constructs the
+// compiler once got wrong, with their state and transition counts worked
+// out by hand.
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
@@ -21,7 +23,6 @@ import {
   label,
   lock,
   loop,
-  type Model,
   mutex,
   post,
   region,
@@ -35,6 +36,7 @@ import {
   unlock,
   wait,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { buildCase, type GenSpec, genSpec } from "../_gen.ts";
 import {
   type Exploration,
@@ -46,7 +48,7 @@ import {
   violationWithin,
 } from "../_reference.ts";
 
-/** Reference notes that mark systems hitting a known checker bug. */
+/** Reference notes that mark systems hitting a known checker bug (none today). */
 const KNOWN_BUGS = new Set<string>([]);
 
 /** Systems with more reachable states than this are skipped. */
@@ -162,7 +164,7 @@ Deno.test("random systems: every counterexample replays, is explained as the sam
       assert.ok(typeof again !== "string", again as string);
       assert.equal(again.property, v.property);
       assert.equal(again.kind, v.kind);
-      const movers = v.transitions.map((t) => c.model.describe(t).process);
+      const movers = v.transitions.map((t) => c.model.explanation!.describe(t).process);
       assert.ok(
         followMovers(c.ref, movers, v.property),
         `the reference cannot follow ${movers.join(" ")} to '${v.property}'`,
@@ -447,13 +449,14 @@ Deno.test("pinned: the first step of an atomic choice branch takes the floor", (
 });
 
 // ---------------------------------------------------------------------------
-// Known bugs of model/_compile.ts, as the contract states them. These fail
-// until the bugs are fixed.
+// Regressions: four constructs model/_compile.ts once compiled wrongly, each
+// pinned with the counts the contract gives (worked out by hand). The
+// comments say what the wrong compilation did.
 
-Deno.test("BUG: a choose branch whose entry resolves to the continuation is one skip transition", () => {
+Deno.test("regression: a choose branch whose entry resolves to the continuation is one skip transition", () => {
   // choose([label("L")]) then x: the branch has no step, so the choice is a
-  // skip to x (3 states: at the choice, at x, at the end). The compiler
-  // copies x's transition into the choice instead (2 states).
+  // skip to x (3 states: at the choice, at x, at the end). The bug copied
+  // x's transition into the choice instead (2 states).
   const sys = system({ a: 0 });
   sys.process("p", {}, (s) => [
     choose([label("L")]),
@@ -464,12 +467,12 @@ Deno.test("BUG: a choose branch whose entry resolves to the continuation is one 
   pin(sys, { verdict: "ok", states: 3, transitions: 2 });
 });
 
-Deno.test("BUG: an atomic owner may receive from a ready rendezvous sender while it has other moves", () => {
+Deno.test("regression: an atomic owner may receive from a ready rendezvous sender while it has other moves", () => {
   // p owns the atomic block at a choice between "alt" and recv(c), and q is
-  // ready to send on c: both are p's transitions (4 states). The compiler
-  // expands only the owner's own edges, where a receive is never a
+  // ready to send on c: both are p's transitions (4 states). The bug
+  // expanded only the owner's own edges, where a receive is never a
   // transition (joint transitions are enumerated from the sender's side),
-  // so the rendezvous is lost (3 states).
+  // so the rendezvous was lost (3 states).
   const sys = system({ a: 0 });
   const c = channel("c", 0);
   sys.process("p", { locals: { x: 0 } }, (s) => [
@@ -487,11 +490,11 @@ Deno.test("BUG: an atomic owner may receive from a ready rendezvous sender while
   pin(sys, { verdict: "ok", states: 4, transitions: 3 });
 });
 
-Deno.test("BUG: an atomic owner at a rendezvous receive keeps atomicity when a sender is ready", () => {
+Deno.test("regression: an atomic owner at a rendezvous receive keeps atomicity when a sender is ready", () => {
   // p owns the atomic block and waits at recv(c); q can send on c, so the
   // owner has an enabled (joint) transition and q's other branch must not
-  // run. The compiler only looks for joint transitions from the sender's
-  // side, finds none for the owner, drops atomicity and lets q set a = 1.
+  // run. The bug looked for joint transitions from the sender's side only,
+  // found none for the owner, dropped atomicity and let q set a = 1.
   const sys = system({ a: 0, b: 0 });
   const c = channel("c", 0);
   sys.process("p", { locals: { x: 0 } }, (s) => [
@@ -518,12 +521,12 @@ Deno.test("BUG: an atomic owner at a rendezvous receive keeps atomicity when a s
   pin(sys, { verdict: "ok", states: 3, transitions: 2 });
 });
 
-Deno.test("BUG: a goto inside an atomic block back to its first step keeps the floor, also when a loop repeats the block", () => {
+Deno.test("regression: a goto inside an atomic block back to its first step keeps the floor, also when a loop repeats the block", () => {
   // p retries inside its atomic block with goto("L") while a != 0; the jump
   // does not pass the block's end, so q moves only between rounds (a = 0).
-  // The compiler decides "leaves the block" by comparing the target with
-  // where the block continues (the loop's head = L's step), so the goto
-  // drops the floor and q can see a = 1.
+  // The bug decided "leaves the block" by comparing the target with where
+  // the block continues (the loop's head = L's step), so the goto dropped
+  // the floor and q could see a = 1.
   const sys = system({ a: 0, z: 0 });
   sys.process("p", {}, (s) => [
     loop(
@@ -544,7 +547,7 @@ Deno.test("BUG: a goto inside an atomic block back to its first step keeps the f
   sys.always("q moves between rounds", ({ g }) => g.z === 0);
   // By hand: p's 6 states of a round (a = 0, 1, 2 at "a" and at "if"), with
   // q before or after "z" (q moves only from the state where p is between
-  // rounds): 12 states, 7 + 6 = 13 transitions. The compiler reports a
-  // violation: p#0 a, p#0 if -> then (the goto drops the floor), q#0 z.
+  // rounds): 12 states, 7 + 6 = 13 transitions. The bug reported a
+  // violation: p#0 a, p#0 if -> then (the goto dropped the floor), q#0 z.
   pin(sys, { verdict: "ok", states: 12, transitions: 13 });
 });

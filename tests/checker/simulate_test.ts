@@ -21,7 +21,7 @@ async function buggy(): Promise<AnySpec[]> {
     if (s.expect === "ok" || !("violation" in s.expect)) continue;
     // A random run cannot show a liveness violation (a cycle): only safety bugs.
     const wanted = [s.expect.violation].flat();
-    if (s.compile().liveness.some((l) => wanted.includes(l.name))) continue;
+    if (s.compile().liveness!.properties.some((l) => wanted.includes(l.name))) continue;
     out.push(s);
   }
   return out;
@@ -50,7 +50,7 @@ const noisyRace = spec({
 });
 
 function movers(model: ReturnType<AnySpec["compile"]>, transitions: readonly number[]): string[] {
-  return transitions.map((t) => model.describe(t).process);
+  return transitions.map((t) => model.explanation!.describe(t).process);
 }
 
 Deno.test("runSchedule() picks enabled[schedule[i] % enabled.length] and stops where it must", () => {

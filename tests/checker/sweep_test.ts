@@ -5,7 +5,8 @@
 
 import assert from "node:assert/strict";
 import { check, Spec, spec, system } from "../../mod.ts";
-import { formatSweep, parseRange, sweep, type SweepResult } from "../../checker/sweep.ts";
+import { parseRange, sweep, type SweepResult } from "../../checker/sweep.ts";
+import { formatSweep } from "../../reporters/sweep.ts";
 
 // deno-lint-ignore no-explicit-any
 type AnySpec = Spec<any>;

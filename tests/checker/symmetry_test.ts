@@ -14,7 +14,6 @@ import {
   formatStats,
   int,
   lock,
-  type Model,
   mutex,
   region,
   replay,
@@ -23,6 +22,7 @@ import {
   system,
   unlock,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts";
 import { close, pipe, read, write } from "../../model/primitives/pipe.ts";
 import { segment, shmStore } from "../../model/primitives/shared_memory.ts";
@@ -532,7 +532,7 @@ function reachable(model: Model, limit: number): Int32Array[] {
 
 /** Every renaming of the copies of the symmetric kinds, as pid maps. */
 function renamings(model: Model, kinds: readonly { process: string }[]): Int32Array[] {
-  const names = model.processNames;
+  const names = model.processes!.names;
   let perms = [Int32Array.from(names, (_, p) => p)];
   for (const k of kinds) {
     const pids = names.flatMap((n, p) => (n.startsWith(`${k.process}#`) ? [p] : []));
@@ -580,9 +580,9 @@ Deno.test("canonicalize(): one representative per orbit, and the orbit's exact s
         sym.permute(s, pi, u);
         images.add(u.join());
         sym.canonicalize(u);
-        assert.deepEqual(u, c, `${model.name}: ${model.format(s)}`);
+        assert.deepEqual(u, c, `${model.name}: ${model.explanation!.format(s)}`);
       }
-      assert.equal(size, images.size, `${model.name}: ${model.format(s)}`);
+      assert.equal(size, images.size, `${model.name}: ${model.explanation!.format(s)}`);
     }
   }
 });

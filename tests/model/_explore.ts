@@ -1,12 +1,14 @@
 // Test helper: every reachable state of a compiled model, through the public
 // Model interface only (init/enabled/fire), and the globals of its end
 // states, so that a test can compare the *set* of outcomes with the one a
-// rule of ipc-semantics.md allows; and the pieces the model-based tests of
+// rule of docs/semantics.md allows; and the pieces the model-based tests of
 // the primitives share to drive a model one transition at a time.
 
 import assert from "node:assert/strict";
 import type fc from "fast-check";
-import { type Model, spec, type System } from "../../mod.ts";
+import { spec, type System } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
+import { enabled, fire } from "../../checker/_fire.ts";
 
 /** A spec named `name`, without parameters, whose system `build` returns. */
 // deno-lint-ignore no-explicit-any
@@ -23,7 +25,7 @@ export function initial(model: Model): Int32Array {
 
 /** The model's printed state without process positions (`p#0@choose`). */
 export function observed(model: Model, s: Int32Array): string {
-  return model.format(s).replace(/ p#\d+@[^{]*/g, "");
+  return model.explanation!.format(s).replace(/ p#\d+@[^{]*/g, "");
 }
 
 /** The real side of a model-based test: a model and its current state. */
@@ -49,8 +51,8 @@ export abstract class ProcessAct<M extends { readonly k: number }> implements fc
   abstract run(m: M, r: Real): void;
   /** The transitions of `p#pid` enabled in `r`'s state, with their operations. */
   protected mine(r: Real): { t: number; op: string }[] {
-    return r.model.enabled(r.state)
-      .map((t) => ({ t, d: r.model.describe(t) }))
+    return enabled(r.model, r.state)
+      .map((t) => ({ t, d: r.model.explanation!.describe(t) }))
       .filter((x) => x.d.process === `p#${this.pid}`)
       .map((x) => ({ t: x.t, op: x.d.operation }));
   }
@@ -101,11 +103,11 @@ export function explore(
   const failures = new Set<string>();
   for (let i = 0; i < queue.length; i++) {
     const s = queue[i]!;
-    visit(model.format(s));
-    const ts = model.enabled(s);
-    if (ts.length === 0) ends.push(model.format(s));
+    visit(model.explanation!.format(s));
+    const ts = enabled(model, s);
+    if (ts.length === 0) ends.push(model.explanation!.format(s));
     for (const t of ts) {
-      const next = model.fire(s, t);
+      const next = fire(model, s, t);
       if (!(next instanceof Int32Array)) {
         failures.add(`${model.properties[next.property]?.name}: ${next.message}`);
         continue;
@@ -135,20 +137,20 @@ export function endValues(e: Explored, name: string): string[] {
 
 /** The enabled transitions of `s` as `process operation`, sorted. */
 export function enabledOps(model: Model, s: Int32Array): string[] {
-  return model.enabled(s).map((t) => {
-    const d = model.describe(t);
+  return enabled(model, s).map((t) => {
+    const d = model.explanation!.describe(t);
     return `${d.process} ${d.operation}`;
   }).sort();
 }
 
 /** Fires the enabled transition `process operation` from `s` (asserting there is one). */
 export function fireOp(model: Model, s: Int32Array, op: string): Int32Array {
-  const t = model.enabled(s).find((t) => {
-    const d = model.describe(t);
+  const t = enabled(model, s).find((t) => {
+    const d = model.explanation!.describe(t);
     return `${d.process} ${d.operation}` === op;
   });
   assert.ok(t !== undefined, `'${op}' is not enabled; enabled: ${enabledOps(model, s).join("; ")}`);
-  const next = model.fire(s, t);
+  const next = fire(model, s, t);
   assert.ok(next instanceof Int32Array, `${op}: ${JSON.stringify(next)}`);
   return next;
 }

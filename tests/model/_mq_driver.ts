@@ -3,7 +3,9 @@
 // reads back primitives and locals from the printed state.
 
 import assert from "node:assert/strict";
-import type { FireFailure, Model, Spec } from "../../mod.ts";
+import type { Spec } from "../../mod.ts";
+import type { FireFailure, Model } from "../../extend.ts";
+import { enabled, fire } from "../../checker/_fire.ts";
 
 /** Drives one run of a model by hand. */
 export class Driver {
@@ -20,16 +22,16 @@ export class Driver {
 
   /** The enabled transitions as `process operation`. */
   enabled(): string[] {
-    return this.model.enabled(this.state).map((t) => {
-      const d = this.model.describe(t);
+    return enabled(this.model, this.state).map((t) => {
+      const d = this.model.explanation!.describe(t);
       return `${d.process} ${d.operation}`;
     });
   }
 
   /** The operations process `proc` can fire now. */
   ops(proc: string): string[] {
-    return this.model.enabled(this.state)
-      .map((t) => this.model.describe(t))
+    return enabled(this.model, this.state)
+      .map((t) => this.model.explanation!.describe(t))
       .filter((d) => d.process === proc)
       .map((d) => d.operation);
   }
@@ -40,8 +42,8 @@ export class Driver {
   }
 
   #find(proc: string, op: string): number {
-    const ts = this.model.enabled(this.state).filter((t) => {
-      const d = this.model.describe(t);
+    const ts = enabled(this.model, this.state).filter((t) => {
+      const d = this.model.explanation!.describe(t);
       return d.process === proc && d.operation === op;
     });
     assert.equal(
@@ -54,7 +56,7 @@ export class Driver {
 
   /** Fires `proc`'s operation `op`, which must be enabled and succeed. */
   fire(proc: string, op: string): this {
-    const r = this.model.fire(this.state, this.#find(proc, op));
+    const r = fire(this.model, this.state, this.#find(proc, op));
     assert.ok(r instanceof Int32Array, `${proc} '${op}' failed: ${(r as FireFailure).message}`);
     this.state = r;
     return this;
@@ -62,14 +64,14 @@ export class Driver {
 
   /** Fires `proc`'s operation `op`, which must fail; returns the failure. */
   fail(proc: string, op: string): FireFailure & { name: string } {
-    const r = this.model.fire(this.state, this.#find(proc, op));
+    const r = fire(this.model, this.state, this.#find(proc, op));
     assert.ok(!(r instanceof Int32Array), `${proc} '${op}' did not fail`);
     return { ...r, name: this.model.properties[r.property]?.name ?? "" };
   }
 
   /** The printed state. */
   text(): string {
-    return this.model.format(this.state);
+    return this.model.explanation!.format(this.state);
   }
 
   /** The printed contents of primitive (or scalar global) `name`. */

@@ -4,7 +4,8 @@
 // implementation written in the test.
 
 import assert from "node:assert/strict";
-import type { Ctx, Into, OpImpl, PrimitiveImpl, Step } from "../../mod.ts";
+import type { Into, Step } from "../../mod.ts";
+import type { Ctx, OpImpl, PrimitiveImpl } from "../../extend.ts";
 
 /** The operations of a step, in order (a region's body, a choice's alternatives). */
 export function opsOf(step: Step): OpImpl[] {

@@ -3,7 +3,7 @@
 // engines and reductions (states kept as strings).
 
 import assert from "node:assert/strict";
-import type { Model } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 
 /**
  * The length of the shortest path from an initial state to a state where

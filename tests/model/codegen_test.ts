@@ -6,8 +6,8 @@
 
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { type Model, spec, SpecError, system } from "../../mod.ts";
-import { setCodegen } from "../../model/_compile.ts";
+import { type CompileOptions, spec, SpecError, system } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { buildCase, genSpec } from "../_gen.ts";
 import { bundledSpecs } from "../_pins.ts";
 
@@ -38,25 +38,19 @@ function expansion(model: Model, state: Int32Array): string[] {
  * `budget`). Returns the number of states compared.
  */
 function compare(
-  make: () => Model,
+  make: (options: CompileOptions) => Model,
   budget: number,
   where: string,
 ): number {
-  const was = setCodegen(false);
-  let interp: Model, gen: Model;
+  let interp: Model;
   try {
-    try {
-      interp = make();
-    } catch (e) {
-      // A random spec the compiler rejects (e.g. a jump in a circle).
-      if (e instanceof SpecError) return 0;
-      throw e;
-    }
-    setCodegen(true);
-    gen = make();
-  } finally {
-    setCodegen(was);
+    interp = make({ interpret: true });
+  } catch (e) {
+    // A random spec the compiler rejects (e.g. a jump in a circle).
+    if (e instanceof SpecError) return 0;
+    throw e;
   }
+  const gen = make({});
   const seen = new Set<string>();
   const queue: Int32Array[] = [];
   interp.init((s) => {
@@ -68,7 +62,7 @@ function compare(
   for (let i = 0; i < queue.length && i < budget; i++) {
     const s = queue[i]!;
     const a = expansion(interp, s), b = expansion(gen, s);
-    assert.deepEqual(b, a, `${where}: state ${interp.format(s)}`);
+    assert.deepEqual(b, a, `${where}: state ${interp.explanation!.format(s)}`);
     for (const line of a) {
       const m = /^(\d+):(.*)$/.exec(line);
       if (m === null || seen.has(m[2]!)) continue;
@@ -83,7 +77,7 @@ Deno.test("generated code expands every bundled spec exactly as the interpreter 
   let specs = 0, states = 0;
   for (const { spec: s } of await bundledSpecs()) {
     specs++;
-    states += compare(() => s.compile(), 3000, s.name);
+    states += compare((options) => s.compile({}, options), 3000, s.name);
   }
   assert.ok(specs >= 60, `${specs} specs`);
   assert.ok(states > 20000, `${states} states compared`);
@@ -93,7 +87,7 @@ Deno.test("generated code expands random specs exactly as the interpreter does (
   for (const options of [{}, { rendezvous: true }, { properties: false }]) {
     fc.assert(
       fc.property(genSpec(options), (d) => {
-        compare(() => buildCase(d).spec.compile(), 2000, "random spec");
+        compare((options) => buildCase(d).spec.compile({}, options), 2000, "random spec");
       }),
       { numRuns: 60 },
     );

@@ -1,4 +1,4 @@
-// Condition variables (ipc-semantics.md §5): one test (at least) per rule,
+// Condition variables (docs/semantics.md §5): one test (at least) per rule,
 // each of which would fail if the rule were broken, and a fast-check
 // model-based test against a reference written here.
 

@@ -1,4 +1,4 @@
-// The core primitives (ipc-semantics.md §5 semaphores and mutexes, §8
+// The core primitives (docs/semantics.md §5 semaphores and mutexes, §8
 // bounded and zero-capacity channels): one fast-check model-based test per
 // primitive. Each compiles a small spec in which every process loops over a
 // `choose` of the primitive's operations, so that any sequence of them is
@@ -16,7 +16,6 @@ import {
   choose,
   lock,
   loop,
-  type Model,
   mutex,
   post,
   semaphore,
@@ -24,7 +23,9 @@ import {
   unlock,
   wait,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
+import { enabled, fire } from "../../checker/_fire.ts";
 
 /** What every reference offers the shared command. */
 interface Ref {
@@ -44,8 +45,8 @@ interface Ref {
 
 /** The enabled operations of `p#pid` in the model, sorted. */
 function enabledOf(r: Real, pid: number): string[] {
-  return r.model.enabled(r.state)
-    .map((t) => r.model.describe(t))
+  return enabled(r.model, r.state)
+    .map((t) => r.model.explanation!.describe(t))
     .filter((d) => d.process === `p#${pid}`)
     .map((d) => d.operation)
     .sort();
@@ -64,7 +65,7 @@ class Act extends ProcessAct<Ref> {
     const chosen = this.take(r, m.enabled(this.pid).sort());
     if (chosen === undefined) return;
     const what = `p#${this.pid} ${chosen.op}`;
-    const next = r.model.fire(r.state, chosen.t);
+    const next = fire(r.model, r.state, chosen.t);
     const failure = m.fire(this.pid, chosen.op);
     if (next instanceof Int32Array) {
       assert.equal(failure, undefined, `${what} succeeded, the reference says it fails`);
@@ -207,7 +208,7 @@ class MutexAct extends Act {
   override run(m: Ref, r: Real): void {
     super.run(m, r);
     const ref = m as RefMutex;
-    const me = r.model.blocked(r.state).find((b) => b.process === `p#${this.pid}`)!;
+    const me = r.model.explanation!.blocked(r.state).find((b) => b.process === `p#${this.pid}`)!;
     assert.deepEqual(me.holds, ref.owner === this.pid ? ["m"] : []);
     if (ref.committed[this.pid] && ref.owner >= 0) {
       assert.deepEqual(me.waitsOn, [`lock(m) (held by p#${ref.owner})`]);

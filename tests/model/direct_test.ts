@@ -1,4 +1,4 @@
-// Direct naming (ipc-semantics.md §8): one test (at least) per rule, each of
+// Direct naming (docs/semantics.md §8): one test (at least) per rule, each of
 // which would fail if the rule were broken, and a fast-check model-based
 // test of the links against a reference written here.
 

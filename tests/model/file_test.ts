@@ -11,13 +11,14 @@ import {
   Errno,
   errnoName,
   loop,
-  type Model,
   status,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { file, fileRead, fileSize, fileTruncate, fileWrite } from "../../model/primitives/file.ts";
 import { endValues, explore, initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
+import { fire } from "../../checker/_fire.ts";
 
 /** The printed end states of a one-process system running `steps`. */
 // deno-lint-ignore no-explicit-any
@@ -295,7 +296,7 @@ class Act extends ProcessAct<RefFile> {
     const taken = this.take(r, m.procs[this.pid]!.ended ? [] : [...MENU].sort());
     if (taken === undefined) return;
     const { t, op } = taken;
-    const next = r.model.fire(r.state, t);
+    const next = fire(r.model, r.state, t);
     assert.ok(next instanceof Int32Array, `${op}: ${JSON.stringify(next)}`);
     r.state = next;
     m.fire(this.pid, op);

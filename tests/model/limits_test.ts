@@ -61,5 +61,5 @@ Deno.test("limits: a parameter beyond 32 bits is refused by name", () => {
 });
 
 Deno.test("limits: the configurations within the limits still compile", () => {
-  assert.equal(sized.compile({ workers: 3 }).processNames.length, 3);
+  assert.equal(sized.compile({ workers: 3 }).processes?.names.length, 3);
 });

@@ -1,4 +1,4 @@
-// Mailboxes and mailslots (ipc-semantics.md §8): one test (at least) per
+// Mailboxes and mailslots (docs/semantics.md §8): one test (at least) per
 // rule, each of which would fail if the rule were broken, and a fast-check
 // model-based test of the mailbox against a reference written here.
 
@@ -20,14 +20,12 @@ import {
   mailbox,
   MAILBOX_MISUSE,
   type MailboxPolicy,
-  mailslot,
   mbCreate,
   mbDestroy,
   mbReceive,
   mbSend,
-  slotRead,
-  slotWrite,
 } from "../../model/primitives/mailbox.ts";
+import { mailslot, slotRead, slotWrite } from "../../model/primitives/mailslot.ts";
 import { into, opsOf, Rig } from "./_ops.ts";
 
 // deno-lint-ignore no-explicit-any

@@ -1,4 +1,4 @@
-// Pipes (ipc-semantics.md §1): one test (at least) per rule the primitive
+// Pipes (docs/semantics.md §1): one test (at least) per rule the primitive
 // implements, each of which would fail if the rule were broken, and a
 // model-based test against a plain-object reference of the same rules.
 //
@@ -41,6 +41,7 @@ import {
   ProcessAct,
   type Real,
 } from "./_explore.ts";
+import { fire } from "../../checker/_fire.ts";
 
 function ops(r: CheckResult): string[] {
   assert.ok(r.violation, `expected a violation, got ${r.verdict} ${r.error?.message ?? ""}`);
@@ -172,7 +173,7 @@ Deno.test("write > pipeBuf: the pieces are every k in 1..min(rest - 1, room), or
     "w#0 write(fd, 4) writes part [3 bytes]",
   ]);
   s = fireOp(model, s, "w#0 write(fd, 4) writes part [2 bytes]");
-  assert.match(model.format(s), /fd=\[9,1,1\] R\{w#0\} W\{w#0\} calls\{w#0:2\}/);
+  assert.match(model.explanation!.format(s), /fd=\[9,1,1\] R\{w#0\} W\{w#0\} calls\{w#0:2\}/);
   assert.deepEqual(opsOf(model, s), ["w#0 write(fd, 4) writes part [1 byte]"]);
 });
 
@@ -193,7 +194,7 @@ Deno.test("write > pipeBuf completes with the rest when it fits, and counts all 
     "w#0 write(fd, 3) writes part [2 bytes]",
   ]);
   const done = fireOp(model, s, "w#0 write(fd, 3) completes");
-  assert.match(model.format(done), /fd=\[4,4,4\] .* w#0@after\{st=OK,n=3\}/);
+  assert.match(model.explanation!.format(done), /fd=\[4,4,4\] .* w#0@after\{st=OK,n=3\}/);
 });
 
 Deno.test("write of 0 bytes returns 0 at once, even with no reader", () => {
@@ -277,7 +278,7 @@ Deno.test("a writer blocked on a full pipe wakes with EPIPE when the last reader
   assert.deepEqual(opsOf(model, s), ["r#0 close(fd, read)"], "w is blocked on the full pipe");
   s = fireOp(model, s, "r#0 close(fd, read)");
   s = fireOp(model, s, "w#0 write(fd, 1)");
-  assert.match(model.format(s), /SIGPIPE\{w#0\} w#0@after\{st=EPIPE\}/);
+  assert.match(model.explanation!.format(s), /SIGPIPE\{w#0\} w#0@after\{st=EPIPE\}/);
 });
 
 Deno.test("a large write cut short by the last reader closing returns the bytes written, with SIGPIPE", () => {
@@ -297,12 +298,15 @@ Deno.test("a large write cut short by the last reader closing returns the bytes 
   s = fireOp(model, s, "r#0 close(fd, read)");
   s = fireOp(model, s, "w#0 write(fd, 3) completes");
   // R = W = 0 once w has exited: the pipe is freed and its bytes discarded.
-  assert.equal(model.format(s), "fd=[] R{} W{} SIGPIPE{w#0} w#0@end{st=OK,n=2} r#0@end");
+  assert.equal(
+    model.explanation!.format(s),
+    "fd=[] R{} W{} SIGPIPE{w#0} w#0@end{st=OK,n=2} r#0@end",
+  );
   // Without any byte written, the same gives EPIPE.
   let t = initial(model);
   t = fireOp(model, t, "r#0 close(fd, read)");
   t = fireOp(model, t, "w#0 write(fd, 3) completes");
-  assert.match(model.format(t), /w#0@end\{st=EPIPE,n=-1\}/);
+  assert.match(model.explanation!.format(t), /w#0@end\{st=EPIPE,n=-1\}/);
 });
 
 // --- non-blocking writes --------------------------------------------------------
@@ -321,7 +325,7 @@ Deno.test("writeNonblock: an atomic write that does not fit gives EAGAIN with no
   let s = initial(model);
   s = fireOp(model, s, "w#0 write(fd, 2)");
   s = fireOp(model, s, "w#0 writeNonblock(fd, 2)");
-  assert.equal(model.format(s), "fd=[1,1] R{w#0} W{w#0} w#0@after{st=EAGAIN,n=-1}");
+  assert.equal(model.explanation!.format(s), "fd=[1,1] R{w#0} W{w#0} w#0@after{st=EAGAIN,n=-1}");
 });
 
 Deno.test("writeNonblock > pipeBuf: EAGAIN on a full pipe, else k bytes for every k <= room", () => {
@@ -342,10 +346,10 @@ Deno.test("writeNonblock > pipeBuf: EAGAIN on a full pipe, else k bytes for ever
     "w#0 writeNonblock(fd, 3) writes part [2 bytes]",
   ]);
   s = fireOp(model, s, "w#0 writeNonblock(fd, 3) writes part [2 bytes]");
-  assert.match(model.format(s), /fd=\[1,2,2\] .*\{st=OK,n=2\}/);
+  assert.match(model.explanation!.format(s), /fd=\[1,2,2\] .*\{st=OK,n=2\}/);
   assert.deepEqual(opsOf(model, s), ["w#0 writeNonblock(fd, 3)"]);
   s = fireOp(model, s, "w#0 writeNonblock(fd, 3)");
-  assert.match(model.format(s), /\{st=EAGAIN,n=-1\}/);
+  assert.match(model.explanation!.format(s), /\{st=EAGAIN,n=-1\}/);
 });
 
 Deno.test("writeNonblock with no read end: EPIPE and SIGPIPE, never blocks", () => {
@@ -504,7 +508,7 @@ Deno.test("fork: by default every process using the pipe holds both ends, others
     return sys;
   }).compile();
   assert.match(
-    model.format(initial(model)),
+    model.explanation!.format(initial(model)),
     /^fd=\[\] R\{parent#0,child#0,child#1\} W\{parent#0,child#0,child#1\} /,
   );
 });
@@ -518,7 +522,7 @@ Deno.test("holders: 'all', a list, or { read, write } set who holds which end", 
       sys.process("b", { count: 2 }, (s) => [s.do("idle", () => {})]);
       return sys;
     }).compile();
-    return /^fd=(\S+ \S+ \S+)/.exec(model.format(initial(model)))![1];
+    return /^fd=(\S+ \S+ \S+)/.exec(model.explanation!.format(initial(model)))![1];
   };
   assert.equal(fmt({ holders: "all" }), "[] R{a#0,b#0,b#1} W{a#0,b#0,b#1}");
   assert.equal(fmt({ holders: ["a", "b#1"] }), "[] R{a#0,b#1} W{a#0,b#1}");
@@ -569,9 +573,13 @@ Deno.test("closing the last ends frees the pipe and discards unread bytes", () =
   let s = initial(model);
   s = fireOp(model, s, "p#0 write(fd, 2)");
   s = fireOp(model, s, "p#0 close(fd, read)");
-  assert.match(model.format(s), /^fd=\[6,6\] R\{\} W\{p#0\}/, "kept while a write end is open");
+  assert.match(
+    model.explanation!.format(s),
+    /^fd=\[6,6\] R\{\} W\{p#0\}/,
+    "kept while a write end is open",
+  );
   s = fireOp(model, s, "p#0 close(fd, write)");
-  assert.match(model.format(s), /^fd=\[\] R\{\} W\{\}/);
+  assert.match(model.explanation!.format(s), /^fd=\[\] R\{\} W\{\}/);
 });
 
 Deno.test("a process holding both ends reads back its own write", () => {
@@ -643,7 +651,7 @@ Deno.test("expressions as sizes: read when the call starts, with no extra transi
   assert.deepEqual(opsOf(model, s), ["p#0 write(fd, n) completes"]);
   s = fireOp(model, s, "p#0 write(fd, n) completes");
   s = fireOp(model, s, "p#0 read(fd, n)");
-  assert.match(model.format(s), /p#0@end\{k=2,n=2\}/);
+  assert.match(model.explanation!.format(s), /p#0@end\{k=2,n=2\}/);
   // The same for readAll and a large non-blocking write.
   const more = explore(
     mk("expr_more", () => {
@@ -1024,7 +1032,7 @@ class Act extends ProcessAct<RefPipe> {
     assert.deepEqual(mine.map((x) => x.op), m.enabled(this.pid).sort(), "enabled operations");
     if (mine.length === 0) return;
     const chosen = mine[this.pick % mine.length]!;
-    const next = r.model.fire(r.state, chosen.t);
+    const next = fire(r.model, r.state, chosen.t);
     assert.ok(next instanceof Int32Array, `firing ${chosen.op}: ${JSON.stringify(next)}`);
     r.state = next;
     m.fire(this.pid, chosen.op);

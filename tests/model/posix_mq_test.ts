@@ -1,4 +1,4 @@
-// POSIX message queues (ipc-semantics.md §3): one test (at least) per rule
+// POSIX message queues (docs/semantics.md §3): one test (at least) per rule
 // the primitive implements, each of which would fail if the rule were
 // broken, then a model-based test of the compiled model against a plain
 // reference implementation of the same rules.

@@ -1,4 +1,4 @@
-// Shared-memory segments (ipc-semantics.md §4): one test (at least) per
+// Shared-memory segments (docs/semantics.md §4): one test (at least) per
 // rule the primitive implements, each of which would fail if the rule were
 // broken, and a model-based test against a plain-object reference.
 
@@ -11,11 +11,11 @@ import {
   Errno,
   errnoName,
   loop,
-  type Model,
   status,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import {
   segment,
   shmAttach,
@@ -25,6 +25,7 @@ import {
   shmStore,
 } from "../../model/primitives/shared_memory.ts";
 import { endValues, explore, initial, mk, observed, ProcessAct, type Real } from "./_explore.ts";
+import { enabled, fire } from "../../checker/_fire.ts";
 
 Deno.test("segment: bad declarations throw at once", () => {
   const sys = system({});
@@ -70,14 +71,14 @@ Deno.test("shmat/shmdt move nattch; fork inherits attachments; exit detaches", (
   const states: string[] = [];
   let s = initial(model);
   const step = (op: string) => {
-    const t = model.enabled(s).find((t) => {
-      const d = model.describe(t);
+    const t = enabled(model, s).find((t) => {
+      const d = model.explanation!.describe(t);
       return `${d.process} ${d.operation}` === op;
     })!;
-    s = model.fire(s, t) as Int32Array;
-    states.push(/seg=(.*?) (parent|child)#/.exec(model.format(s))![1]!);
+    s = fire(model, s, t) as Int32Array;
+    states.push(/seg=(.*?) (parent|child)#/.exec(model.explanation!.format(s))![1]!);
   };
-  assert.match(model.format(s), /seg=\[0\] nattch=2\{child#0,child#1\}/);
+  assert.match(model.explanation!.format(s), /seg=\[0\] nattch=2\{child#0,child#1\}/);
   step("parent#0 shmat(seg)");
   step("parent#0 shmat(seg)");
   step("child#1 work");
@@ -387,7 +388,7 @@ class Act extends ProcessAct<RefSeg> {
     const taken = this.take(r, m.procs[this.pid]!.ended ? [] : [...MENU].sort());
     if (taken === undefined) return;
     const { t, op } = taken;
-    const next = r.model.fire(r.state, t);
+    const next = fire(r.model, r.state, t);
     const failure = m.fire(this.pid, op);
     if (failure !== undefined) {
       assert.ok(!(next instanceof Int32Array), `${op} should fail: ${failure}`);

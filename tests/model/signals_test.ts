@@ -1,4 +1,4 @@
-// Signals (ipc-semantics.md §6): one test (at least) per rule the signal
+// Signals (docs/semantics.md §6): one test (at least) per rule the signal
 // table implements, each of which would fail if the rule were broken, and a
 // fast-check model-based test of generation and delivery against a
 // plain-object reference written here.
@@ -16,11 +16,11 @@ import {
   errnoName,
   explainTrace,
   loop,
-  type Model,
   status,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import {
   interruptible,
   kill,
@@ -37,6 +37,7 @@ import {
 import { post, semaphore, wait } from "../../model/primitives/semaphore.ts";
 import { pipe, read } from "../../model/primitives/pipe.ts";
 import { endValues, explore, initial, mk } from "./_explore.ts";
+import { enabled, fire } from "../../checker/_fire.ts";
 
 function ops(r: CheckResult): string[] {
   assert.ok(r.violation, `expected a violation, got ${r.verdict} ${r.error?.message ?? ""}`);
@@ -72,19 +73,19 @@ class Drive {
   }
   /** The enabled transitions as `process operation`. */
   ops(): string[] {
-    return this.model.enabled(this.state).map((t) => {
-      const d = this.model.describe(t);
+    return enabled(this.model, this.state).map((t) => {
+      const d = this.model.explanation!.describe(t);
       return `${d.process} ${d.operation}`;
     });
   }
   /** Fires the one enabled transition named `what` (`process operation`). */
   fire(what: string): this {
-    const ts = this.model.enabled(this.state).filter((t) => {
-      const d = this.model.describe(t);
+    const ts = enabled(this.model, this.state).filter((t) => {
+      const d = this.model.explanation!.describe(t);
       return `${d.process} ${d.operation}` === what;
     });
     assert.equal(ts.length, 1, `'${what}' is not enabled once; enabled: ${this.ops().join("; ")}`);
-    const next = this.model.fire(this.state, ts[0]!);
+    const next = fire(this.model, this.state, ts[0]!);
     assert.ok(next instanceof Int32Array, `${what}: ${(next as { message: string }).message}`);
     this.state = next;
     return this;
@@ -95,7 +96,7 @@ class Drive {
   }
   /** The printed state. */
   get text(): string {
-    return this.model.format(this.state);
+    return this.model.explanation!.format(this.state);
   }
   /** The signal table as printed (`[p#0{...} ...]`). */
   get sig(): string {
@@ -516,7 +517,7 @@ Deno.test("SIGSTOP stops the process (no step) until SIGCONT", () => {
   d.take();
   assert.equal(d.sig, "[p#0{stopped}]");
   assert.deepEqual(d.ops(), ["q#0 kill(0, CONT)"], "a stopped process takes no step");
-  assert.deepEqual(d.model.blocked(d.state)[0]?.waitsOn, ["SIGCONT (stopped)"]);
+  assert.deepEqual(d.model.explanation!.blocked(d.state)[0]?.waitsOn, ["SIGCONT (stopped)"]);
   d.fire("q#0 kill(0, CONT)");
   assert.equal(d.sig, "[]", "resumed; SIGCONT with its default action is then discarded");
   assert.deepEqual(d.ops(), ["p#0 step"]);
@@ -1578,8 +1579,8 @@ function sigSpec() {
 
 /** Process `pid`'s enabled transitions, in id order, with their operations. */
 function mine(r: SigReal, pid: number): { t: number; op: string }[] {
-  return r.model.enabled(r.state)
-    .map((t) => ({ t, d: r.model.describe(t) }))
+  return enabled(r.model, r.state)
+    .map((t) => ({ t, d: r.model.explanation!.describe(t) }))
     .filter((x) => x.d.process === `p#${pid}`)
     .map((x) => ({ t: x.t, op: x.d.operation }));
 }
@@ -1594,7 +1595,7 @@ class Call implements SigCmd {
     const want = m.expected(this.pid);
     assert.deepEqual(ts.map((x) => x.op), want, `p#${this.pid}'s transitions`);
     if (want.length !== ALTS.length) return; // dead, stopped, or a signal to take first
-    const next = r.model.fire(r.state, ts[this.alt]!.t);
+    const next = fire(r.model, r.state, ts[this.alt]!.t);
     assert.ok(next instanceof Int32Array);
     r.state = next;
     m.call(this.pid, ALTS[this.alt]!);
@@ -1612,7 +1613,7 @@ class Deliver implements SigCmd {
       return;
     }
     assert.deepEqual(ts.map((x) => x.op), ["takes a signal"]);
-    const next = r.model.fire(r.state, ts[0]!.t);
+    const next = fire(r.model, r.state, ts[0]!.t);
     assert.ok(next instanceof Int32Array);
     r.state = next;
     m.deliver(this.pid);
@@ -1651,7 +1652,7 @@ Deno.test("model-based: generation and delivery agree with a reference written f
         check: () => true,
         run: (m, r) => {
           cmd.run(m, r);
-          assert.equal(model.format(r.state), m.format(), `after ${cmd}`);
+          assert.equal(model.explanation!.format(r.state), m.format(), `after ${cmd}`);
           for (let p = 0; p < N; p++) {
             const ops = mine(r, p).map((x) => x.op);
             assert.deepEqual(ops, m.expected(p), `p#${p}'s transitions after ${cmd}`);

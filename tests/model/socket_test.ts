@@ -1,4 +1,4 @@
-// Unix domain sockets (ipc-semantics.md §7): one test (at least) per rule
+// Unix domain sockets (docs/semantics.md §7): one test (at least) per rule
 // the two primitives implement, each of which fails if the rule is broken,
 // and model-based tests against plain-object references of the same rules.
 //
@@ -14,13 +14,13 @@ import {
   Errno,
   errnoName,
   loop,
-  type Model,
   status,
   type Step,
   type StepBuilder,
   type System,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import {
   sockAccept,
   sockAcceptNonblock,
@@ -60,6 +60,7 @@ import {
   ProcessAct,
   type Real,
 } from "./_explore.ts";
+import { enabled, fire } from "../../checker/_fire.ts";
 
 // deno-lint-ignore no-explicit-any
 type Sys = System<any>;
@@ -203,7 +204,7 @@ Deno.test("unixStream: by default the listener is held by the processes that acc
     return sys;
   }).compile();
   assert.match(
-    model.format(initial(model)),
+    model.explanation!.format(initial(model)),
     /srv=listening\(0\)\{server#0,server#1,closer#0\} accept\[\] /,
   );
 });
@@ -460,10 +461,10 @@ Deno.test("listen: the caller holds the listener; another process gets EADDRINUS
   }).compile();
   let s = initial(model);
   s = fireOp(model, s, "a#0 listen(srv, 0)");
-  assert.match(model.format(s), /^srv=listening\(0\)\{a#0\} accept\[\]/);
+  assert.match(model.explanation!.format(s), /^srv=listening\(0\)\{a#0\} accept\[\]/);
   s = fireOp(model, s, "a#0 listen(srv, 2)");
   // The new backlog is gone with the listener when a exited: the file remains.
-  assert.match(model.format(s), /^srv=closed a#0@end/);
+  assert.match(model.explanation!.format(s), /^srv=closed a#0@end/);
   assert.equal(
     check(mk("relisten_bl", () => {
       const sys = system({});
@@ -543,10 +544,10 @@ Deno.test("send waits for room for the whole send, and never splits it", () => {
   s = fireOp(model, s, "server#0 accept(srv)");
   s = fireOp(model, s, "client#0 send(srv, 0, 1)");
   assert.deepEqual(opsOf(model, s), ["server#0 recv(srv, 1, 1)"], "the client is blocked");
-  assert.match(model.format(s), /#0\{client#0 \[\] \| server#0 \[1\]\}/);
+  assert.match(model.explanation!.format(s), /#0\{client#0 \[\] \| server#0 \[1\]\}/);
   s = fireOp(model, s, "server#0 recv(srv, 1, 1)");
   s = fireOp(model, s, "client#0 send(srv, 0, 2)");
-  assert.match(model.format(s), /#0\{closed \[\] \| server#0 \[2,2\]\} client#0@end/);
+  assert.match(model.explanation!.format(s), /#0\{closed \[\] \| server#0 \[2,2\]\} client#0@end/);
   // With nobody reading, a sender blocks once the buffer is full: deadlock.
   const r = check(mk(
     "full",
@@ -691,7 +692,10 @@ Deno.test("a sender blocked on a full buffer wakes with EPIPE when the peer clos
   assert.deepEqual(opsOf(model2, t), ["server#0 close(srv, 1)"], "the client is blocked");
   t = fireOp(model2, t, "server#0 close(srv, 1)");
   t = fireOp(model2, t, "client#0 send(srv, 0, 1)");
-  assert.match(model2.format(t), /SIGPIPE\{client#0\} .*client#0@after\{c=0,st=EPIPE\}/);
+  assert.match(
+    model2.explanation!.format(t),
+    /SIGPIPE\{client#0\} .*client#0@after\{c=0,st=EPIPE\}/,
+  );
 });
 
 Deno.test("close with unread data: the survivor reads what was queued to it, then ECONNRESET once, then 0", () => {
@@ -882,8 +886,8 @@ Deno.test("the pool of connection slots is an exploration bound: verdict incompl
   }).compile();
   const s0 = fireOp(model, initial(model), "client#0 connect(srv)");
   assert.deepEqual(opsOf(model, s0), ["client#1 connect(srv): every connection slot in use"]);
-  const t = model.enabled(s0)[0]!;
-  const cut = model.fire(s0, t);
+  const t = enabled(model, s0)[0]!;
+  const cut = fire(model, s0, t);
   assert.ok(!(cut instanceof Int32Array));
   assert.equal(model.properties[cut.property]?.name, SOCKET_CONNECTIONS);
   assert.equal(model.properties[cut.property]?.kind, "bound");
@@ -932,7 +936,7 @@ Deno.test("a blocking call reads an expression handle and size in its guard: one
   // The buffer is full: the second send (1 byte: the handle 0 + 1) blocks,
   // which its guard knows from the caller's locals.
   assert.deepEqual(opsOf(model, s), ["server#0 accept(srv)"]);
-  assert.match(model.format(s), /#0\{client#0 \[\] \| pending \[1,1\]\}/);
+  assert.match(model.explanation!.format(s), /#0\{client#0 \[\] \| pending \[1,1\]\}/);
 });
 
 Deno.test("interruptible(): a signal handler interrupts a blocked receive with EINTR", () => {
@@ -1763,7 +1767,7 @@ class Act<M extends Ref> extends ProcessAct<M> {
   run(m: M, r: Real): void {
     const chosen = this.take(r, m.enabled(this.pid).sort());
     if (chosen === undefined) return;
-    const next = r.model.fire(r.state, chosen.t);
+    const next = fire(r.model, r.state, chosen.t);
     if (!m.fire(this.pid, chosen.op)) {
       assert.ok(!(next instanceof Int32Array), `${chosen.op} must be cut as a bound`);
       assert.equal(r.model.properties[next.property]?.name, SOCKET_CONNECTIONS);

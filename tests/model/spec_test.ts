@@ -57,7 +57,7 @@ Deno.test("params: the values reach build(), and the state space follows them", 
   }
   const model = counter.compile({ fast: "true", slots: 3 });
   const states: string[] = [];
-  model.init((s) => states.push(model.format(s)));
+  model.init((s) => states.push(model.explanation!.format(s)));
   assert.deepEqual(states, ["x=0 fast=true slots=3 p#0@while{i=0}"]);
 });
 

@@ -1,4 +1,4 @@
-// System V message queues (ipc-semantics.md §2): one test (at least) per
+// System V message queues (docs/semantics.md §2): one test (at least) per
 // rule the primitive implements, each of which would fail if the rule were
 // broken, then a model-based test of the compiled model against a plain
 // reference implementation of the same rules.

@@ -16,7 +16,6 @@ import {
   Errno,
   label,
   loop,
-  type Model,
   pidOf,
   pidsOf,
   replay,
@@ -24,6 +23,7 @@ import {
   status,
   system,
 } from "../../mod.ts";
+import type { Model } from "../../extend.ts";
 import { msgctlRmid, msgQueue, msgrcv, msgsnd } from "../../model/primitives/sysv_msg.ts";
 import { mqReceive, mqSend, posixMq } from "../../model/primitives/posix_mq.ts";
 import { direct, receiveAny, receiveFrom, sendTo } from "../../model/primitives/direct.ts";

@@ -428,7 +428,7 @@ Deno.test("declarations: initial values are what guards and effects see", () => 
     return sys;
   }).compile();
   const states: string[] = [];
-  model.init((st) => states.push(model.format(st)));
+  model.init((st) => states.push(model.explanation!.format(st)));
   assert.deepEqual(states, ["n=7 b=false a=[1,2] p#0@a{i=3}"]);
 });
 

@@ -1,0 +1,99 @@
+// Private to the CLI: the options of `check` (and `list`, which validates
+// the same ones), checked and gathered.
+
+import type { ReportFormat } from "../reporters/mod.ts";
+import {
+  codeOptions,
+  parseParams,
+  positiveInt,
+  positiveNumber,
+  reportFormat,
+  UsageError,
+  type Values,
+} from "./_options.ts";
+
+/** What `check` was asked to do. */
+export interface CheckSettings {
+  readonly format: ReportFormat;
+  readonly strategy: "bfs" | "dfs";
+  readonly store: "exact" | "fingerprint" | "bitstate";
+  readonly bitstateBits: number | undefined;
+  readonly workers: number;
+  readonly symmetry: boolean;
+  readonly por: boolean;
+  readonly limits: {
+    readonly maxStates: number | undefined;
+    readonly maxDepth: number | undefined;
+    readonly timeSeconds: number | undefined;
+  };
+  readonly params: Record<string, string>;
+  readonly interpret: boolean;
+  readonly dumpCode: string | undefined;
+  /** `--check-purity`: double-check one expansion in 16. */
+  readonly checkPurity: boolean;
+}
+
+/** The search options: strategy, store and its bit array, workers and the reductions. */
+function searchSettings(values: Values) {
+  const strategy = values.strategy ?? "bfs";
+  if (strategy !== "bfs" && strategy !== "dfs") {
+    throw new UsageError(`--strategy must be bfs or dfs, got '${strategy}'`);
+  }
+  const store = values.store ?? "exact";
+  if (store !== "exact" && store !== "fingerprint" && store !== "bitstate") {
+    throw new UsageError(`--store must be exact, fingerprint or bitstate, got '${store}'`);
+  }
+  if (store !== "exact" && strategy !== "bfs") {
+    throw new UsageError(`--store ${store} searches breadth-first only (--strategy bfs)`);
+  }
+  const bitstateBits = positiveInt("bitstate-bits", values["bitstate-bits"]);
+  if (bitstateBits !== undefined && store !== "bitstate") {
+    throw new UsageError("--bitstate-bits is an option of --store bitstate");
+  }
+  if (bitstateBits !== undefined && (bitstateBits < 5 || bitstateBits > 37)) {
+    throw new UsageError(`--bitstate-bits must be 5 to 37, got ${bitstateBits}`);
+  }
+  const workers = positiveInt("workers", values.workers) ?? 1;
+  if (workers > 1) {
+    if (strategy !== "bfs") throw new UsageError("--workers searches breadth-first only");
+    if (store !== "exact" && store !== "fingerprint") {
+      throw new UsageError("--workers searches over the fingerprint store (not --store bitstate)");
+    }
+    if (values.symmetry === true) throw new UsageError("--workers does not take --symmetry");
+    if (values.por === true) throw new UsageError("--workers does not take --por");
+  }
+  if (values.por === true && values.symmetry === true) {
+    throw new UsageError("--por does not combine with --symmetry");
+  }
+  return {
+    strategy,
+    store,
+    bitstateBits,
+    workers,
+    symmetry: values.symmetry === true,
+    por: values.por === true,
+  } as const;
+}
+
+/** Checks the options of `check` and gathers them. */
+export function checkSettings(values: Values): CheckSettings {
+  const format = reportFormat(values);
+  const search = searchSettings(values);
+  const code = codeOptions(values);
+  if (search.workers > 1 && code.interpret) {
+    throw new UsageError("--workers does not take --interpret (each worker compiles the spec)");
+  }
+  return {
+    format,
+    ...search,
+    limits: {
+      maxStates: positiveInt("max-states", values["max-states"]),
+      maxDepth: positiveInt("max-depth", values["max-depth"]),
+      timeSeconds: positiveNumber("time", values.time),
+    },
+    params: parseParams(values.param ?? []),
+    interpret: code.interpret,
+    dumpCode: code.dumpCode,
+    checkPurity: values["check-purity"] === true,
+  };
+}

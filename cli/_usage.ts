@@ -1,0 +1,73 @@
+// Private to the CLI: the help text.
+
+/** What `--help` prints, and what follows a usage error. */
+export const USAGE = `usage: ipcspec check <spec files or folders...> [options]
+       ipcspec list <spec files or folders...>
+       ipcspec sweep <spec file> --param name=1..4 [--param name=1,2,4 ...] [options]
+       ipcspec simulate <spec file> [options]
+       ipcspec replay <schedule file>
+
+options:
+  --param name=value   override a spec parameter (repeatable)
+  --spec name          check only the spec with this name
+  --max-states N       stop after N distinct states (verdict: incomplete)
+  --max-depth N        do not search deeper than N steps (verdict: incomplete)
+  --strategy bfs|dfs   search breadth-first (default: shortest traces) or depth-first
+  --store exact|fingerprint|bitstate
+                       keep every state (default), a 64-bit fingerprint and a parent
+                       link per state (16 bytes at most; reports the probability that a
+                       state was missed), or k = 3 bits per state of a bit array
+                       (SPIN's supertrace; reports its coverage); the last two search
+                       breadth-first
+  --bitstate-bits N    the bit array of --store bitstate has 2^N bits (default 30,
+                       128 MiB; 5 to 37)
+  --symmetry           symmetry reduction: one state per orbit of the copies of
+                       process kinds declared symmetric (same verdicts, real traces)
+  --por                partial-order reduction: where one process's next steps are
+                       independent of the others and invisible to the invariants,
+                       explore only them (same safety verdicts, real traces that
+                       need not be shortest; not with --symmetry or --workers)
+  --workers N          search with N workers (Web Workers) sharing a fingerprint table:
+                       breadth-first over the fingerprint store, the same verdicts and
+                       shortest traces; safety only (a spec with liveness properties
+                       gets the verdict error). 1 (default): the sequential search
+  --time S             stop after S seconds (verdict: incomplete)
+  --format text|json   output format (default text)
+  --expect             compare each verdict with the one the spec declares
+  --replay TRACE       replay a trace (as printed, e.g. 0:3,1,4) instead of searching
+  --progress           print progress to stderr every second (default on a terminal)
+  --coverage           report which blocking steps and leadsTo triggers were reached
+  --require-coverage   fail (exit 1) when a blocking step or a trigger was never reached
+  --interpret          run the model with the interpreter instead of its generated
+                       successor code (also sweep, simulate, replay)
+  --dump-code FILE     write the generated successor JavaScript of the compiled model
+                       to FILE (one spec; also simulate, replay)
+  --check-purity       run one state in 16 twice and compare the successors, to find
+                       spec code that depends on something outside the state (by
+                       default the first 64 states and one in 1024 are compared)
+  --max-memory SIZE    end the run as incomplete when it holds more than SIZE (e.g. 4G,
+                       512M; default: half the machine's memory, at most 16 GiB)
+  --step-timeout S     a single step, guard or property that runs longer than S seconds
+                       ends the run with an error naming it (default 10)
+  --allow-spec-io      run the spec's code with the CLI's own permissions instead of in
+                       the sandbox (read access to the spec's folder and ipcspec only)
+  -h, --help           this help
+
+sweep (check every configuration of a grid, report the smallest failing one):
+  --param name=RANGE   a range 1..4 or a list 1,2,4 is swept; a single value is fixed
+  --max-states N       the state budget of each point (default 100000)
+  --mode auto|grid|random  enumerate the grid, or sample it with fast-check (default auto)
+  --grid-limit N       the largest grid auto enumerates (default 64)
+  --all                enumerate every point, not only up to the first failure
+  --symmetry           check each point with symmetry reduction (see check)
+  --runs N             random mode: points to generate (default 100)
+  --seed S, --path P   random mode: fast-check's seed and path, to reproduce a sweep
+
+simulate (random schedules, shrunk on a violation; for configurations too large to check):
+  --runs N             schedules to try (default 1000)
+  --max-steps N        steps per schedule (default 1000)
+  --seed S, --path P   fast-check's seed and path, to reproduce a simulation
+  --time S             stop after S seconds
+  --out FILE           where to write the schedule file (default: a new file in the temp dir)
+
+exit codes: 0 ok, 1 violation (or an expectation not met), 2 incomplete, 3 error`;

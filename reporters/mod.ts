@@ -1,0 +1,56 @@
+/**
+ * Reporters: results as text for people and as data for tools. Each is a
+ * pure function from result data (a {@linkcode CheckResult}, a sweep, a
+ * simulation, a coverage report, a replay) to a string; none runs a search
+ * or prints. The checker layer never imports them: the CLI and the
+ * `assert*` helpers of `testing.ts` do.
+ *
+ * One file per reporter, named for what it reports or the format it writes:
+ *
+ * | file                 | export                                        |
+ * | -------------------- | --------------------------------------------- |
+ * | `text.ts`            | {@linkcode formatText}: a check result        |
+ * | `json.ts`            | {@linkcode formatJson}: a check result        |
+ * | `counterexample.ts`  | {@linkcode formatCounterexample}: a trace     |
+ * | `stats.ts`           | {@linkcode formatStats}: a search's numbers   |
+ * | `coverage.ts`        | {@linkcode formatCoverage}                    |
+ * | `sweep.ts`           | {@linkcode formatSweep}                       |
+ * | `simulation.ts`      | {@linkcode formatSimulation}                  |
+ * | `replay.ts`          | {@linkcode formatTraceReplay}, {@linkcode formatScheduleReplay} |
+ *
+ * A new format (JUnit, ITF, Mermaid, SVG, HTML, DOT) is a new file here
+ * exporting `formatX(result): string`, re-exported below, and a name in
+ * {@linkcode ReportFormat}. Private helpers (numbers, sizes, parameters as
+ * text) are in `_format.ts`.
+ *
+ * @example
+ * ```ts
+ * import { check, formatJson, formatText, spec, system } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const s = spec({
+ *   name: "s",
+ *   params: {},
+ *   build: () => {
+ *     const sys = system({ x: 0 });
+ *     sys.process("p", {}, (b) => [b.do("inc", ({ g }) => g.x++)]);
+ *     return sys;
+ *   },
+ * });
+ * const r = check(s);
+ * assert.match(formatText(r), /^s: ok, no violation$/m);
+ * assert.equal(JSON.parse(formatJson(r)).verdict, "ok");
+ * ```
+ *
+ * @module
+ */
+
+export type { ReportFormat } from "./report_format.ts";
+export { formatText } from "./text.ts";
+export { formatJson } from "./json.ts";
+export { formatCounterexample } from "./counterexample.ts";
+export { formatStats } from "./stats.ts";
+export { formatCoverage } from "./coverage.ts";
+export { formatSweep, type SweepCommands } from "./sweep.ts";
+export { formatSimulation } from "./simulation.ts";
+export { formatScheduleReplay, formatTraceReplay } from "./replay.ts";

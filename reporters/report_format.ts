@@ -1,0 +1,20 @@
+/**
+ * The formats a check result can be reported in.
+ *
+ * @module
+ */
+
+/**
+ * Output formats of the CLI's `--format`: `text` ({@linkcode formatText})
+ * or `json` ({@linkcode formatJson}).
+ *
+ * @example
+ * ```ts
+ * import type { ReportFormat } from "./report_format.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const format: ReportFormat = "json";
+ * assert.equal(format, "json");
+ * ```
+ */
+export type ReportFormat = "text" | "json";
