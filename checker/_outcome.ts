@@ -16,7 +16,6 @@ import {
   type SearchLimits,
   type SearchOutcome,
 } from "./_search.ts";
-import type { IncompleteReason } from "./result.ts";
 import type { ExactStore } from "./_store.ts";
 import type { InsertSink } from "./_sink.ts";
 import type { EngineClock } from "./_loop.ts";

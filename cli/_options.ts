@@ -102,7 +102,13 @@ export function parseParams(list: readonly string[]): Record<string, string> {
   for (const item of list) {
     const eq = item.indexOf("=");
     if (eq <= 0) throw new UsageError(`--param must look like name=value, got '${item}'`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
+    const name = item.slice(0, eq);
+    if (Object.hasOwn(out, name)) {
+      throw new UsageError(
+        `--param ${name} is given twice ('${out[name]}' and '${item.slice(eq + 1)}')`,
+      );
+    }
+    out[name] = item.slice(eq + 1);
   }
   return out;
 }

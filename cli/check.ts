@@ -57,7 +57,11 @@ export async function checkCommand(paths: string[], values: Values, io: CliIO): 
   if (paths.length === 0) throw new UsageError(`no spec file given\n\n${USAGE}`);
   const settings = checkSettings(values);
   const dumpFile = await dumpTarget(settings.dumpCode);
-  const specs = await selectSpecs(paths, values.spec);
+  const broken: string[] = [];
+  const specs = await selectSpecs(paths, values.spec, (message) => {
+    broken.push(message);
+    io.err(`error: ${message}`);
+  });
   if (dumpFile !== undefined) {
     if (specs.length !== 1) {
       throw new UsageError("--dump-code needs exactly one spec (use --spec name)");
@@ -71,7 +75,14 @@ export async function checkCommand(paths: string[], values: Values, io: CliIO): 
     }
     return replayTrace(specs[0]!.spec, settings.params, settings, values.replay, io);
   }
-  return await interruptible(io, (signal) => checkAll(specs, settings, values, signal, io));
+  const code = await interruptible(io, (signal) => checkAll(specs, settings, values, signal, io));
+  if (broken.length === 0) return code;
+  io.err(
+    `error: ${broken.length} spec file${
+      broken.length === 1 ? "" : "s"
+    } could not be loaded (above)`,
+  );
+  return EXIT.error;
 }
 
 /** Runs `body` with a signal that Ctrl-C (SIGINT) aborts, or the sandbox's stop request. */
