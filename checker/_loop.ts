@@ -92,6 +92,13 @@ export abstract class SlicedSearch<L, O extends SearchOutcome = SearchOutcome> {
   protected depth = 0;
   /** How many initial states the model has (duplicates included). */
   protected initialCount = 0;
+  /**
+   * Expansions between two polls: up to 1024 while expansions are fast, fewer
+   * when the spec's code is slow, so that limits and stop requests are seen
+   * within about 10 ms whatever an expansion costs.
+   */
+  protected pollEvery = 1;
+  #lastPoll = performance.now();
   #outcome: O | undefined;
 
   constructor(model: Model, options: SearchLimits & SearchHooks) {
@@ -172,6 +179,11 @@ export abstract class SlicedSearch<L, O extends SearchOutcome = SearchOutcome> {
     states: number,
     frontier: number,
   ): boolean | undefined {
+    const now = performance.now();
+    const since = now - this.#lastPoll;
+    this.#lastPoll = now;
+    if (since > 10) this.pollEvery = Math.max(1, this.pollEvery >> 2);
+    else if (since < 2 && this.pollEvery < 1024) this.pollEvery *= 2;
     const polled = this.clock.poll(sliceEnd, () => ({ states, frontier, depth: this.depth }));
     if (polled === "slice") return false;
     if (polled !== undefined) return this.stop(polled);

@@ -167,7 +167,8 @@ class BfsLoop extends SlicedSearch<number> {
       // Once something is found, the rest of the level is only scanned
       // for deadlocks.
       if (sink.found !== undefined) sink.inserting = false;
-      if ((++tick & 1023) === 0) {
+      if (++tick >= this.pollEvery) {
+        tick = 0;
         if (!sink.flush()) return this.stop("max-states");
         const polled = this.poll(sliceEnd, store.count, store.count - this.#head);
         if (polled !== undefined) return polled;

@@ -210,7 +210,8 @@ class CompactBfsLoop extends SlicedSearch<StateRef, CompactOutcome> {
         }
       }
       if (sink.found !== undefined) sink.inserting = false;
-      if ((++tick & 1023) === 0) {
+      if (++tick >= this.pollEvery) {
+        tick = 0;
         const polled = this.poll(sliceEnd, store.count, queue.length);
         if (polled !== undefined) return polled;
       }

@@ -71,7 +71,7 @@ export interface ScheduleRun {
  * const run = runSchedule(model, [7, 0]);
  * assert.equal(run.end, "end");
  * assert.deepEqual(run.schedule, [1, 0]);
- * assert.deepEqual(run.transitions.map((t) => model.describe(t).process), ["p#1", "p#0"]);
+ * assert.deepEqual(run.transitions.map((t) => model.explanation!.describe(t).process), ["p#1", "p#0"]);
  * ```
  */
 export function runSchedule(model: Model, schedule: readonly number[]): ScheduleRun {
@@ -100,6 +100,8 @@ export interface SimulateOptions {
   path?: string;
   /** Stop generating (or shrinking) after this many seconds. */
   timeSeconds?: number;
+  /** Polled before each random run: `true` stops generating (the verdict is then `incomplete`). */
+  shouldStop?: () => boolean;
 }
 
 /** The outcome class of a simulation; a simulation never proves a spec correct. */

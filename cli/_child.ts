@@ -20,7 +20,7 @@ import type { LastProgress, Message, Running, StopReason, Written } from "./_san
 import { TAG } from "./_sandbox_messages.ts";
 
 /** How long the worker has to stop by itself once asked. */
-const GRACE_MS = 500;
+const GRACE_MS = 800;
 /** How long past `--time` the worker may run before it is asked to stop. */
 const TIME_SLACK_MS = 300;
 

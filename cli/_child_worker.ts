@@ -69,7 +69,7 @@ self.onmessage = async (e: MessageEvent<Command>) => {
   const code = await main(m.args, {
     out: (text) => post({ k: "out", text }),
     err: (text) => post({ k: "err", text }),
-    stopRequested: () => slots[4] !== 0,
+    stopRequested: () => Atomics.load(slots, 4) !== 0,
     writeFile: (path, temp, text) =>
       new Promise<string>((resolve, reject) => {
         const id = nextWrite++;
@@ -77,6 +77,7 @@ self.onmessage = async (e: MessageEvent<Command>) => {
         post({ k: "write", id, path, temp, text });
       }),
     onSpec: (name, file) => post({ k: "spec", name, file }),
+    onRow: (text) => post({ k: "row", text }),
     onProgress: (spec, p) =>
       post({
         k: "progress",

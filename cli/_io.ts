@@ -41,6 +41,8 @@ export interface CliIO {
   stopRequested?(): boolean;
   /** Called as the work on one spec begins (check: each spec; sweep, simulate: once). */
   onSpec?(name: string, file: string): void;
+  /** Receives each finished row of a table (sweep's points), as printed. */
+  onRow?(text: string): void;
   /** Receives the search's progress reports (about once a second), whatever `--progress` says. */
   onProgress?(spec: string, p: Progress): void;
   /**

@@ -166,6 +166,8 @@ interface Seen {
   code?: number;
   interrupted: boolean;
   outOfMemory: boolean;
+  /** The rows the command finished (sweep's points) for the current spec. */
+  rows: string[];
 }
 
 /**
@@ -238,7 +240,10 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     }
   }
   const timeText = last("time");
-  const time = timeText !== undefined && Number(timeText) > 0 ? Number(timeText) : 0;
+  // sweep's --time is each point's budget, which the search keeps itself.
+  const time = command !== "sweep" && timeText !== undefined && Number(timeText) > 0
+    ? Number(timeText)
+    : 0;
   const format = last("format") === "json" ? "json" : "text";
   const pkg = packageDir();
   const run = Deno.permissions.querySync({ name: "run", command: Deno.execPath() });
@@ -283,7 +288,7 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const seen: Seen = { interrupted: false, outOfMemory: false };
+  const seen: Seen = { interrupted: false, outOfMemory: false, rows: [] };
   const stdin = child.stdin.getWriter();
   const encoder = new TextEncoder();
   const answer = (w: Written) => {
@@ -373,6 +378,10 @@ function onLine(line: string, seen: Seen, io: CliIO, answer: (w: Written) => voi
     case "spec":
       seen.spec = { name: m.name, file: m.file };
       delete seen.progress;
+      seen.rows = [];
+      return;
+    case "row":
+      seen.rows.push(m.text);
       return;
     case "progress":
       seen.progress = m.p;
@@ -468,6 +477,7 @@ function report(
         message,
         ...(running !== undefined ? { running } : {}),
         ...(progress !== undefined ? { progress } : {}),
+        ...(seen.rows.length > 0 ? { rows: seen.rows.map((r) => r.trim()) } : {}),
       },
       null,
       2,
@@ -484,6 +494,7 @@ function report(
         } s (the last progress report)`,
       );
     }
+    if (seen.rows.length > 0) lines.push("finished before the stop:", ...seen.rows);
     io.out(lines.join("\n"));
   }
   return verdict === "incomplete" ? EXIT.incomplete : EXIT.error;

@@ -25,6 +25,9 @@ import {
 } from "./_options.ts";
 import { oneSpec } from "./_specs.ts";
 
+/** The longest schedule `--max-steps` allows (a schedule is held in memory). */
+const MAX_STEPS = 10_000_000;
+
 /**
  * Runs `simulate`.
  *
@@ -58,6 +61,9 @@ export async function simulateCommand(
   const params = parseParams(values.param ?? []);
   const runs = positiveInt("runs", values.runs);
   const maxSteps = positiveInt("max-steps", values["max-steps"]);
+  if (maxSteps !== undefined && maxSteps > MAX_STEPS) {
+    throw new UsageError(`--max-steps must be at most ${MAX_STEPS}, got ${maxSteps}`);
+  }
   const timeSeconds = positiveNumber("time", values.time);
   const seed = integer("seed", values.seed);
   if (values.path !== undefined && seed === undefined) {
@@ -73,6 +79,7 @@ export async function simulateCommand(
     ...(timeSeconds !== undefined ? { timeSeconds } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
+    ...(io.stopRequested !== undefined ? { shouldStop: () => io.stopRequested!() } : {}),
   });
   const written = await writeSchedule(r, file, values.out, io);
   if (format === "json") {

@@ -8,7 +8,7 @@
 
 import { parseRange, sweep, type SweepOptions, type SweepResult } from "../checker/sweep.ts";
 import type { Spec } from "../model/spec.ts";
-import { formatSweep, type SweepCommands } from "../reporters/mod.ts";
+import { formatSweep, formatSweepPoint, type SweepCommands } from "../reporters/mod.ts";
 import { commandLine, paramArgs } from "./_command_line.ts";
 import { checkableFor } from "./_compile.ts";
 import { type CliIO, EXIT } from "./_io.ts";
@@ -86,12 +86,25 @@ export async function sweepCommand(paths: string[], values: Values, io: CliIO): 
     ...(runs !== undefined ? { runs } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
-    ...(values.progress === true
-      ? { onPoint: (p) => io.err(`[${spec.name}] ${pointText(p.params)}: ${p.verdict}`) }
+    ...(values.progress === true || io.onRow !== undefined
+      ? {
+        onPoint: (p) => {
+          io.onRow?.(formatSweepPoint(p));
+          if (values.progress === true) {
+            io.err(`[${spec.name}] ${pointText(p.params)}: ${p.verdict}`);
+          }
+        },
+      }
       : {}),
   };
   const interpret = values.interpret === true;
-  const r = sweep(checkableFor(spec, { interpret }), grid.ranges, options);
+  const r = sweep(
+    checkableFor(spec, { interpret }),
+    grid.ranges,
+    io.stopRequested !== undefined
+      ? { ...options, shouldStop: () => io.stopRequested!() }
+      : options,
+  );
   if (format === "json") {
     io.out(JSON.stringify(r, null, 2));
     return EXIT[r.verdict];

@@ -51,6 +51,6 @@ export { formatJson } from "./json.ts";
 export { formatCounterexample } from "./counterexample.ts";
 export { formatStats } from "./stats.ts";
 export { formatCoverage } from "./coverage.ts";
-export { formatSweep, type SweepCommands } from "./sweep.ts";
+export { formatSweep, formatSweepPoint, type SweepCommands } from "./sweep.ts";
 export { formatSimulation } from "./simulation.ts";
 export { formatScheduleReplay, formatTraceReplay } from "./replay.ts";
