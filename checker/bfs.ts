@@ -19,8 +19,10 @@ import { InsertSink } from "./_sink.ts";
 import { SlicedSearch } from "./_loop.ts";
 import { exactOutcome } from "./_outcome.ts";
 import type { EngineEnd } from "./_search.ts";
+import type { IncompleteReason } from "./result.ts";
 import { ExactStore } from "./_store.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
+import { type BfsPosition, CHECKPOINT_CHUNK, type Checkpointing } from "./_checkpoint.ts";
 
 /** Successors stored together (see `InsertSink`): enough to overlap their cache misses. */
 const BATCH = 256;
@@ -30,7 +32,10 @@ const BATCH = 256;
  * "por"`, a state is expanded through the model's ample set only when every
  * successor in it is new or still waits in the queue (the cycle proviso).
  */
-export interface BfsOptions extends SearchLimits, SearchHooks, ReductionOptions {}
+export interface BfsOptions extends SearchLimits, SearchHooks, ReductionOptions {
+  /** Checkpoints every so often (and when interrupted), or resumes from one. Not with `reduction`. */
+  checkpointing?: Checkpointing;
+}
 
 /**
  * A breadth-first search that can run in slices, so a caller can keep an
@@ -95,6 +100,8 @@ class BfsLoop extends SlicedSearch<number> {
   #levelEnd = 0;
   /** A deadlock (or final-property) state of the current level. */
   #stuck: { property: number; at: number } | undefined;
+  readonly #checkpointing: Checkpointing | undefined;
+  #nextCheckpoint = Number.POSITIVE_INFINITY;
 
   /**
    * Prepares the search: stores and checks the initial states.
@@ -123,9 +130,82 @@ class BfsLoop extends SlicedSearch<number> {
       : undefined;
     this.#sink.reduction = this.#reducer?.counts;
     const sink = this.#sink;
-    if (this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)) {
+    const cp = options.checkpointing;
+    this.#checkpointing = cp;
+    if (cp !== undefined) this.#nextCheckpoint = performance.now() + cp.everyMillis;
+    if (cp?.resume !== undefined) {
+      this.#resume(cp.resume.position, cp.resume.records);
+    } else if (
+      this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)
+    ) {
       this.#levelEnd = this.#store.count;
     }
+  }
+
+  /** Rebuilds the store and the position of a checkpoint. */
+  #resume(at: BfsPosition, records: Int32Array): void {
+    const width = this.model.width;
+    if (at.width !== width || records.length !== at.count * (width + 2)) {
+      throw new RangeError(
+        `the checkpoint holds states of ${at.width} slots, the model's have ${width}`,
+      );
+    }
+    const state = new Int32Array(width);
+    for (let i = 0; i < at.count; i++) {
+      const o = i * (width + 2);
+      state.set(records.subarray(o, o + width));
+      if (this.#store.insert(state, records[o + width]!, records[o + width + 1]!) !== i) {
+        throw new RangeError(`the checkpoint's state ${i} is stored twice`);
+      }
+    }
+    this.#head = at.head;
+    this.#levelEnd = at.levelEnd;
+    this.depth = at.depth;
+    this.initialCount = at.initialCount;
+    this.#sink.transitions = at.transitions;
+    if (at.bound !== undefined) this.#sink.bound = at.bound;
+  }
+
+  /** Saves a checkpoint, when one is due (or `now`), between two expansions. */
+  #checkpoint(force: boolean): void {
+    const cp = this.#checkpointing;
+    const sink = this.#sink;
+    if (cp === undefined || sink.found !== undefined || sink.queued > 0) return;
+    const now = performance.now();
+    if (!force && now < this.#nextCheckpoint) return;
+    this.#nextCheckpoint = now + cp.everyMillis;
+    const store = this.#store;
+    const width = this.model.width;
+    const count = store.count;
+    cp.save({
+      width,
+      count,
+      head: this.#head,
+      levelEnd: this.#levelEnd,
+      depth: this.depth,
+      transitions: sink.transitions,
+      initialCount: this.initialCount,
+      ...(sink.bound !== undefined ? { bound: sink.bound } : {}),
+    }, function* () {
+      const state = new Int32Array(width);
+      for (let from = 0; from < count; from += CHECKPOINT_CHUNK) {
+        const n = Math.min(CHECKPOINT_CHUNK, count - from);
+        const chunk = new Int32Array(n * (width + 2));
+        for (let k = 0; k < n; k++) {
+          store.read(from + k, state);
+          const o = k * (width + 2);
+          chunk.set(state, o);
+          chunk[o + width] = store.parent(from + k);
+          chunk[o + width + 1] = store.via(from + k);
+        }
+        yield chunk;
+      }
+    });
+  }
+
+  protected override stop(reason: IncompleteReason): true {
+    if (reason === "interrupted" || reason === "time") this.#checkpoint(true);
+    return super.stop(reason);
   }
 
   protected override slice(sliceEnd: number): boolean {
@@ -171,6 +251,7 @@ class BfsLoop extends SlicedSearch<number> {
         tick = 0;
         if (!sink.flush()) return this.stop("max-states");
         const polled = this.poll(sliceEnd, store.count, store.count - this.#head);
+        if (polled !== true) this.#checkpoint(false);
         if (polled !== undefined) return polled;
       }
     }

@@ -20,6 +20,7 @@ import { symmetryReduction } from "./symmetry.ts";
 import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 import type { ReductionOptions } from "./_por.ts";
 import { confirmed, purityChecked, PuritySampler } from "./_purity.ts";
+import type { Checkpointing } from "./_checkpoint.ts";
 
 /** The search engines {@linkcode check} can run. */
 export type Strategy = "bfs" | "dfs";
@@ -50,6 +51,12 @@ export interface CheckOptions extends SearchLimits, SearchHooks, ReductionOption
    * state. Without it, the first 64 states and one in 1024 are compared.
    */
   checkPurity?: boolean;
+  /**
+   * Checkpoint the breadth-first search over the exact store every so often
+   * and when it is interrupted, or resume one (not with the other engines,
+   * symmetry or partial-order reduction).
+   */
+  checkpointing?: Checkpointing;
   /**
    * The state store. `exact` (default): every state is kept. `fingerprint`:
    * a 64-bit fingerprint and a parent link per state (at most 16 bytes); a

@@ -31,6 +31,12 @@ export interface CheckSettings {
   readonly dumpCode: string | undefined;
   /** `--check-purity`: double-check one expansion in 16. */
   readonly checkPurity: boolean;
+  /** `--checkpoint FILE` every `everyMinutes`, and `--resume FILE`. */
+  readonly checkpoint: {
+    readonly file: string | undefined;
+    readonly everyMinutes: number;
+    readonly resume: string | undefined;
+  };
 }
 
 /** The search options: strategy, store and its bit array, workers and the reductions. */
@@ -75,6 +81,31 @@ function searchSettings(values: Values) {
   } as const;
 }
 
+/** `--checkpoint`, `--checkpoint-every` and `--resume`: the exact breadth-first search only. */
+function checkpointSettings(
+  values: Values,
+  search: ReturnType<typeof searchSettings>,
+): CheckSettings["checkpoint"] {
+  const file = values.checkpoint;
+  const resume = values.resume;
+  const every = positiveNumber("checkpoint-every", values["checkpoint-every"]);
+  if (every !== undefined && file === undefined) {
+    throw new UsageError("--checkpoint-every is an option of --checkpoint FILE");
+  }
+  if (file !== undefined || resume !== undefined) {
+    const option = file !== undefined ? "--checkpoint" : "--resume";
+    if (
+      search.strategy !== "bfs" || search.store !== "exact" || search.workers > 1 ||
+      search.symmetry || search.por
+    ) {
+      throw new UsageError(
+        `${option} works with the breadth-first search over the exact store (not --strategy dfs, --store, --workers, --symmetry or --por)`,
+      );
+    }
+  }
+  return { file, everyMinutes: every ?? 10, resume };
+}
+
 /** Checks the options of `check` and gathers them. */
 export function checkSettings(values: Values): CheckSettings {
   const format = reportFormat(values);
@@ -95,5 +126,6 @@ export function checkSettings(values: Values): CheckSettings {
     interpret: code.interpret,
     dumpCode: code.dumpCode,
     checkPurity: values["check-purity"] === true,
+    checkpoint: checkpointSettings(values, search),
   };
 }

@@ -22,7 +22,7 @@ import { TAG } from "./_sandbox_messages.ts";
 /** How long the worker has to stop by itself once asked. */
 const GRACE_MS = 800;
 /** How long past `--time` the worker may run before it is asked to stop. */
-const TIME_SLACK_MS = 300;
+const TIME_SLACK_MS = 1000;
 
 const [timeArg, stepArg, memoryArg, dashes, ...cliArgs] = Deno.args;
 const timeMs = Number(timeArg);

@@ -267,9 +267,18 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     io.err("error: the sandbox cannot give read access to a path with a comma in it");
     return EXIT.error;
   }
+  // --checkpoint FILE: the child writes FILE and its temporary sibling, nothing else.
+  const checkpoint = last("checkpoint");
+  const writable = checkpoint === undefined
+    ? []
+    : [`--allow-write=${resolve(checkpoint)},${resolve(checkpoint)}.tmp`];
+  if (checkpoint !== undefined) allowRead.push(resolve(checkpoint), `${resolve(checkpoint)}.tmp`);
+  const resumed = last("resume");
+  if (resumed !== undefined) allowRead.push(resolve(resumed));
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
+      ...writable,
       "--no-remote",
       "--cached-only",
       "--frozen",

@@ -42,6 +42,11 @@ options:
                        successor code (also sweep, simulate, replay)
   --dump-code FILE     write the generated successor JavaScript of the compiled model
                        to FILE (one spec; also simulate, replay)
+  --checkpoint FILE    save the breadth-first search (exact store) to FILE every
+                       --checkpoint-every minutes (default 10) and when interrupted;
+                       written beside FILE and renamed over it
+  --resume FILE        go on from the checkpoint FILE (same spec, parameters and
+                       ipcspec version) to the same counts and verdict
   --check-purity       run one state in 16 twice and compare the successors, to find
                        spec code that depends on something outside the state (by
                        default the first 64 states and one in 1024 are compared)

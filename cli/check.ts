@@ -24,6 +24,8 @@ import { type CliIO, EXIT } from "./_io.ts";
 import { UsageError, type Values } from "./_options.ts";
 import { exportName, type LoadedSpec, selectSpecs } from "./_specs.ts";
 import { replayTrace } from "./_trace_replay.ts";
+import type { Checkpointing } from "../checker/_checkpoint.ts";
+import { checkpointWriter, readCheckpoint } from "./_checkpoint_file.ts";
 import { USAGE } from "./_usage.ts";
 
 const SEVERITY: Record<Verdict, number> = { ok: 0, incomplete: 1, violation: 2, error: 3 };
@@ -68,6 +70,12 @@ export async function checkCommand(paths: string[], values: Values, io: CliIO): 
     }
     const { spec } = specs[0]!;
     await dumpCode(dumpFile, spec.name, compileFor(spec, settings.params, settings), io);
+  }
+  if (
+    (settings.checkpoint.file !== undefined || settings.checkpoint.resume !== undefined) &&
+    specs.length !== 1
+  ) {
+    throw new UsageError("--checkpoint and --resume need exactly one spec (use --spec name)");
   }
   if (values.replay !== undefined) {
     if (specs.length !== 1) {
@@ -192,6 +200,7 @@ async function checkOne(
   }
   return await checkAsync(checkableFor(spec, settings), {
     ...common,
+    ...(await checkpointingFor(file, spec, settings, io)),
     strategy: settings.strategy,
     store: settings.store,
     ...(settings.bitstateBits !== undefined ? { bitstateBits: settings.bitstateBits } : {}),
@@ -199,6 +208,41 @@ async function checkOne(
     ...(settings.por ? { reduction: "por" as const } : {}),
     ...(settings.checkPurity ? { checkPurity: true } : {}),
   });
+}
+
+/** The search's checkpointing, from `--checkpoint` and `--resume`. */
+async function checkpointingFor(
+  file: string,
+  spec: Spec,
+  settings: CheckSettings,
+  io: CliIO,
+): Promise<{ checkpointing?: Checkpointing }> {
+  const { file: target, everyMinutes, resume } = settings.checkpoint;
+  if (target === undefined && resume === undefined) return {};
+  let identity;
+  try {
+    identity = { spec: spec.name, params: spec.resolve(settings.params) };
+  } catch {
+    return {}; // the check reports the bad parameters
+  }
+  const from = resume === undefined ? undefined : await readCheckpoint(resume, identity);
+  if (from !== undefined) {
+    io.err(`${spec.name}: resuming from ${resume} (${from.position.count} states stored)`);
+  }
+  const params = Object.entries(settings.params).map(([k, v]) => ` --param ${k}=${v}`).join("");
+  const save = target === undefined
+    ? () => {}
+    : checkpointWriter(target, identity, (states) =>
+      io.err(
+        `${spec.name}: checkpoint of ${states} states written to ${target} (go on with: ${CLI_COMMAND} check ${file} --spec ${spec.name}${params} --resume ${target})`,
+      ));
+  return {
+    checkpointing: {
+      everyMillis: target === undefined ? Number.POSITIVE_INFINITY : everyMinutes * 60_000,
+      save,
+      ...(from !== undefined ? { resume: from } : {}),
+    },
+  };
 }
 
 /** One line of progress on stderr. */
