@@ -7,6 +7,7 @@
 // the resumed search continues exactly where the first one stopped.
 
 import type { Finding } from "./_search.ts";
+import type { ExactStore } from "./_store.ts";
 
 /** Where a breadth-first search over the exact store was, as plain data. */
 export interface BfsPosition {
@@ -48,4 +49,45 @@ export interface Checkpointing {
   save(position: BfsPosition, records: () => Iterable<Int32Array>): void;
   /** A checkpoint to resume from instead of starting at the initial states. */
   readonly resume?: BfsCheckpoint | undefined;
+}
+
+/** The records of every state of `store`, in chunks of {@linkcode CHECKPOINT_CHUNK}. */
+export function* storeRecords(store: ExactStore): Iterable<Int32Array> {
+  const width = store.width;
+  const count = store.count;
+  const state = new Int32Array(width);
+  for (let from = 0; from < count; from += CHECKPOINT_CHUNK) {
+    const n = Math.min(CHECKPOINT_CHUNK, count - from);
+    const chunk = new Int32Array(n * (width + 2));
+    for (let k = 0; k < n; k++) {
+      store.read(from + k, state);
+      const o = k * (width + 2);
+      chunk.set(state, o);
+      chunk[o + width] = store.parent(from + k);
+      chunk[o + width + 1] = store.via(from + k);
+    }
+    yield chunk;
+  }
+}
+
+/** Stores the checkpoint's states into the empty `store`, at the indices they had. */
+export function restoreStore(
+  store: ExactStore,
+  width: number,
+  at: BfsPosition,
+  records: Int32Array,
+): void {
+  if (at.width !== width || records.length !== at.count * (width + 2)) {
+    throw new RangeError(
+      `the checkpoint holds states of ${at.width} slots, the model's have ${width}`,
+    );
+  }
+  const state = new Int32Array(width);
+  for (let i = 0; i < at.count; i++) {
+    const o = i * (width + 2);
+    state.set(records.subarray(o, o + width));
+    if (store.insert(state, records[o + width]!, records[o + width + 1]!) !== i) {
+      throw new RangeError(`the checkpoint's state ${i} is stored twice`);
+    }
+  }
 }

@@ -22,7 +22,7 @@ import type { EngineEnd } from "./_search.ts";
 import type { IncompleteReason } from "./result.ts";
 import { ExactStore } from "./_store.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
-import { type BfsPosition, CHECKPOINT_CHUNK, type Checkpointing } from "./_checkpoint.ts";
+import { type BfsPosition, type Checkpointing, restoreStore, storeRecords } from "./_checkpoint.ts";
 
 /** Successors stored together (see `InsertSink`): enough to overlap their cache misses. */
 const BATCH = 256;
@@ -144,20 +144,7 @@ class BfsLoop extends SlicedSearch<number> {
 
   /** Rebuilds the store and the position of a checkpoint. */
   #resume(at: BfsPosition, records: Int32Array): void {
-    const width = this.model.width;
-    if (at.width !== width || records.length !== at.count * (width + 2)) {
-      throw new RangeError(
-        `the checkpoint holds states of ${at.width} slots, the model's have ${width}`,
-      );
-    }
-    const state = new Int32Array(width);
-    for (let i = 0; i < at.count; i++) {
-      const o = i * (width + 2);
-      state.set(records.subarray(o, o + width));
-      if (this.#store.insert(state, records[o + width]!, records[o + width + 1]!) !== i) {
-        throw new RangeError(`the checkpoint's state ${i} is stored twice`);
-      }
-    }
+    restoreStore(this.#store, this.model.width, at, records);
     this.#head = at.head;
     this.#levelEnd = at.levelEnd;
     this.depth = at.depth;
@@ -175,32 +162,16 @@ class BfsLoop extends SlicedSearch<number> {
     if (!force && now < this.#nextCheckpoint) return;
     this.#nextCheckpoint = now + cp.everyMillis;
     const store = this.#store;
-    const width = this.model.width;
-    const count = store.count;
     cp.save({
-      width,
-      count,
+      width: this.model.width,
+      count: store.count,
       head: this.#head,
       levelEnd: this.#levelEnd,
       depth: this.depth,
       transitions: sink.transitions,
       initialCount: this.initialCount,
       ...(sink.bound !== undefined ? { bound: sink.bound } : {}),
-    }, function* () {
-      const state = new Int32Array(width);
-      for (let from = 0; from < count; from += CHECKPOINT_CHUNK) {
-        const n = Math.min(CHECKPOINT_CHUNK, count - from);
-        const chunk = new Int32Array(n * (width + 2));
-        for (let k = 0; k < n; k++) {
-          store.read(from + k, state);
-          const o = k * (width + 2);
-          chunk.set(state, o);
-          chunk[o + width] = store.parent(from + k);
-          chunk[o + width + 1] = store.via(from + k);
-        }
-        yield chunk;
-      }
-    });
+    }, () => storeRecords(store));
   }
 
   protected override stop(reason: IncompleteReason): true {
