@@ -39,6 +39,9 @@ export interface CheckSettings {
   };
 }
 
+/** The most workers `--workers` starts (each is a thread with its own copy of the model). */
+const MAX_WORKERS = 256;
+
 /** The search options: strategy, store and its bit array, workers and the reductions. */
 function searchSettings(values: Values) {
   const strategy = values.strategy ?? "bfs";
@@ -60,6 +63,9 @@ function searchSettings(values: Values) {
     throw new UsageError(`--bitstate-bits must be 5 to 37, got ${bitstateBits}`);
   }
   const workers = positiveInt("workers", values.workers) ?? 1;
+  if (workers > MAX_WORKERS) {
+    throw new UsageError(`--workers must be at most ${MAX_WORKERS}, got ${workers}`);
+  }
   if (workers > 1) {
     if (strategy !== "bfs") throw new UsageError("--workers searches breadth-first only");
     if (store !== "exact" && store !== "fingerprint") {

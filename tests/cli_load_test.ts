@@ -94,3 +94,9 @@ Deno.test("options: an empty --replay is an error, not the empty trace", async (
   assert.equal(r.code, 3);
   assert.match(r.err, /--replay needs a trace/);
 });
+
+Deno.test("options: --workers has an upper bound", async () => {
+  const r = await cli("check", "specs/counter_race.ts", "--workers", "100000");
+  assert.equal(r.code, 3);
+  assert.match(r.err, /--workers must be at most 256, got 100000/);
+});
