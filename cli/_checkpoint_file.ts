@@ -40,6 +40,7 @@ export function checkpointWriter(
   file: string,
   identity: CheckpointIdentity,
   saved: (states: number) => void,
+  writing?: (on: boolean) => void,
 ): Checkpointing["save"] {
   return (position, records) => {
     const header: Header = {
@@ -55,6 +56,7 @@ export function checkpointWriter(
     new DataView(head.buffer).setUint32(MAGIC.length, json.length, true);
     head.set(json, MAGIC.length + 4);
     const tmp = `${file}.tmp`;
+    writing?.(true);
     const f = Deno.openSync(tmp, { write: true, create: true, truncate: true });
     try {
       writeAll(f, head);
@@ -63,6 +65,7 @@ export function checkpointWriter(
       }
     } finally {
       f.close();
+      writing?.(false);
     }
     Deno.renameSync(tmp, file);
     saved(position.count);

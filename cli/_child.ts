@@ -48,7 +48,10 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
   }
 }
 
-/** 0-2: published by the model (`model/_running.ts`); 3: the worker's heartbeat; 4: stop. */
+/**
+ * 0-2: published by the model (`model/_running.ts`); 3: the worker's
+ * heartbeat; 4: stop; 5: a checkpoint is being written.
+ */
 const slots = new Int32Array(new SharedArrayBuffer(32));
 const models = new Map<number, readonly Running[]>();
 let spec: { name: string; file: string } | undefined;
@@ -134,8 +137,17 @@ function requestStop(reason: StopReason): void {
 
 let last = [slots[0], slots[1], slots[2], slots[3]].join();
 let lastMove = performance.now();
+let toldWriting = false;
 setInterval(() => {
   const now = performance.now();
+  if (Atomics.load(slots, 5) !== 0) {
+    // Writing a checkpoint: neither a hang nor a reason to cut the run short.
+    lastMove = now;
+    if (stopping !== undefined) stopping.at = now;
+    if (!toldWriting) send({ k: "writing" });
+    toldWriting = true;
+    return;
+  }
   const seen = [slots[0], slots[1], slots[2], slots[3]].join();
   if (seen !== last) {
     last = seen;

@@ -78,6 +78,7 @@ self.onmessage = async (e: MessageEvent<Command>) => {
       }),
     onSpec: (name, file) => post({ k: "spec", name, file }),
     onRow: (text) => post({ k: "row", text }),
+    writing: (on) => Atomics.store(slots, 5, on ? 1 : 0),
     onProgress: (spec, p) =>
       post({
         k: "progress",

@@ -41,6 +41,11 @@ export interface CliIO {
   stopRequested?(): boolean;
   /** Called as the work on one spec begins (check: each spec; sweep, simulate: once). */
   onSpec?(name: string, file: string): void;
+  /**
+   * Told when a long write (a checkpoint) starts (`true`) and ends: the
+   * sandbox's watchdog then waits for it instead of ending the run.
+   */
+  writing?(on: boolean): void;
   /** Receives each finished row of a table (sweep's points), as printed. */
   onRow?(text: string): void;
   /** Receives the search's progress reports (about once a second), whatever `--progress` says. */

@@ -168,6 +168,8 @@ interface Seen {
   outOfMemory: boolean;
   /** The rows the command finished (sweep's points) for the current spec. */
   rows: string[];
+  /** The child writes a checkpoint: do not kill it for being slow to stop. */
+  onWriting: () => void;
 }
 
 /**
@@ -297,7 +299,15 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const seen: Seen = { interrupted: false, outOfMemory: false, rows: [] };
+  const seen: Seen = {
+    interrupted: false,
+    outOfMemory: false,
+    rows: [],
+    onWriting: () => {
+      if (killTimer !== undefined) clearTimeout(killTimer);
+      killTimer = undefined;
+    },
+  };
   const stdin = child.stdin.getWriter();
   const encoder = new TextEncoder();
   const answer = (w: Written) => {
@@ -406,6 +416,9 @@ function onLine(line: string, seen: Seen, io: CliIO, answer: (w: Written) => voi
       return;
     case "model":
       return;
+    case "writing":
+      seen.onWriting();
+      return;
     case "write": {
       const { id, path, temp, text } = m;
       (io.writeFile ?? writeFile)(path, temp, text).then(
@@ -448,6 +461,7 @@ function report(
     : `step '${running.step}' of ${running.process}${
       running.source !== undefined ? ` (${running.source})` : ""
     }`;
+  const verb = running?.step === "invariants" ? "were" : "was";
   let reason: StopReason | "crashed";
   let message: string;
   if (s !== undefined) {
@@ -457,10 +471,10 @@ function report(
       : s.reason === "time"
       ? `the time limit of ${s.limit} s (--time) was reached while ${
         step ?? "the spec's code"
-      } was running`
+      } ${verb} running`
       : s.reason === "memory"
       ? `the run reached the memory limit of ${mib(s.limit)} (--max-memory); ${ADVICE}`
-      : `interrupted while ${step ?? "the spec's code"} was running`;
+      : `interrupted while ${step ?? "the spec's code"} ${verb} running`;
   } else if (seen.outOfMemory) {
     reason = "memory";
     message = `the run reached the memory limit of ${mib(memory)} (--max-memory); ${ADVICE}`;

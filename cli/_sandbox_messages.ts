@@ -36,6 +36,8 @@ export type Message =
   | { readonly k: "out"; readonly text: string }
   | { readonly k: "err"; readonly text: string }
   | { readonly k: "spec"; readonly name: string; readonly file: string }
+  /** The run is writing a checkpoint: the supervisor waits for it. */
+  | { readonly k: "writing" }
   /** A finished row of the table the command prints at its end (sweep's points). */
   | { readonly k: "row"; readonly text: string }
   | { readonly k: "progress"; readonly spec: string; readonly p: LastProgress }

@@ -235,7 +235,7 @@ async function checkpointingFor(
     : checkpointWriter(target, identity, (states) =>
       io.err(
         `${spec.name}: checkpoint of ${states} states written to ${target} (go on with: ${CLI_COMMAND} check ${file} --spec ${spec.name}${params} --resume ${target})`,
-      ));
+      ), io.writing === undefined ? undefined : (on) => io.writing!(on));
   return {
     checkpointing: {
       everyMillis: target === undefined ? Number.POSITIVE_INFINITY : everyMinutes * 60_000,
