@@ -424,6 +424,7 @@ export {
   formatSimulation,
   formatStats,
   formatSweep,
+  formatSweepPoint,
   formatText,
   formatTraceReplay,
 } from "./reporters/mod.ts";

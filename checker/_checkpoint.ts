@@ -49,6 +49,8 @@ export interface Checkpointing {
   save(position: BfsPosition, records: () => Iterable<Int32Array>): void;
   /** A checkpoint to resume from instead of starting at the initial states. */
   readonly resume?: BfsCheckpoint | undefined;
+  /** Told when restoring a checkpoint (a long operation, not the spec's code) starts and ends. */
+  readonly busy?: ((on: boolean) => void) | undefined;
 }
 
 /** The records of every state of `store`, in chunks of {@linkcode CHECKPOINT_CHUNK}. */

@@ -134,7 +134,12 @@ class BfsLoop extends SlicedSearch<number> {
     this.#checkpointing = cp;
     if (cp !== undefined) this.#nextCheckpoint = performance.now() + cp.everyMillis;
     if (cp?.resume !== undefined) {
-      this.#resume(cp.resume.position, cp.resume.records);
+      cp.busy?.(true);
+      try {
+        this.#resume(cp.resume.position, cp.resume.records);
+      } finally {
+        cp.busy?.(false);
+      }
     } else if (
       this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)
     ) {

@@ -241,6 +241,7 @@ async function checkpointingFor(
       everyMillis: target === undefined ? Number.POSITIVE_INFINITY : everyMinutes * 60_000,
       save,
       ...(from !== undefined ? { resume: from } : {}),
+      ...(io.writing !== undefined ? { busy: (on: boolean) => io.writing!(on) } : {}),
     },
   };
 }
