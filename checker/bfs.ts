@@ -19,7 +19,6 @@ import { InsertSink } from "./_sink.ts";
 import { SlicedSearch } from "./_loop.ts";
 import { exactOutcome } from "./_outcome.ts";
 import type { EngineEnd } from "./_search.ts";
-import type { IncompleteReason } from "./result.ts";
 import { ExactStore } from "./_store.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
 import { type BfsPosition, type Checkpointing, restoreStore, storeRecords } from "./_checkpoint.ts";
@@ -100,8 +99,6 @@ class BfsLoop extends SlicedSearch<number> {
   #levelEnd = 0;
   /** A deadlock (or final-property) state of the current level. */
   #stuck: { property: number; at: number } | undefined;
-  readonly #checkpointing: Checkpointing | undefined;
-  #nextCheckpoint = Number.POSITIVE_INFINITY;
 
   /**
    * Prepares the search: stores and checks the initial states.
@@ -130,16 +127,8 @@ class BfsLoop extends SlicedSearch<number> {
       : undefined;
     this.#sink.reduction = this.#reducer?.counts;
     const sink = this.#sink;
-    const cp = options.checkpointing;
-    this.#checkpointing = cp;
-    if (cp !== undefined) this.#nextCheckpoint = performance.now() + cp.everyMillis;
-    if (cp?.resume !== undefined) {
-      cp.busy?.(true);
-      try {
-        this.#resume(cp.resume.position, cp.resume.records);
-      } finally {
-        cp.busy?.(false);
-      }
+    if (this.checkpoints.resume !== undefined) {
+      this.checkpoints.restoring((from) => this.#resume(from.position, from.records));
     } else if (
       this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)
     ) {
@@ -158,15 +147,10 @@ class BfsLoop extends SlicedSearch<number> {
     if (at.bound !== undefined) this.#sink.bound = at.bound;
   }
 
-  /** Saves a checkpoint, when one is due (or `now`), between two expansions. */
-  #checkpoint(force: boolean): void {
-    const cp = this.#checkpointing;
-    const sink = this.#sink;
-    if (cp === undefined || sink.found !== undefined || sink.queued > 0) return;
-    const now = performance.now();
-    if (!force && now < this.#nextCheckpoint) return;
-    this.#nextCheckpoint = now + cp.everyMillis;
-    const store = this.#store;
+  /** Saves a checkpoint: nothing queued, nothing found. */
+  protected override checkpoint(cp: Checkpointing): void {
+    const store = this.#store, sink = this.#sink;
+    if (sink.found !== undefined || sink.queued > 0) return;
     cp.save({
       width: this.model.width,
       count: store.count,
@@ -177,11 +161,6 @@ class BfsLoop extends SlicedSearch<number> {
       initialCount: this.initialCount,
       ...(sink.bound !== undefined ? { bound: sink.bound } : {}),
     }, () => storeRecords(store));
-  }
-
-  protected override stop(reason: IncompleteReason): true {
-    if (reason === "interrupted" || reason === "time") this.#checkpoint(true);
-    return super.stop(reason);
   }
 
   protected override slice(sliceEnd: number): boolean {
@@ -227,7 +206,6 @@ class BfsLoop extends SlicedSearch<number> {
         tick = 0;
         if (!sink.flush()) return this.stop("max-states");
         const polled = this.poll(sliceEnd, store.count, store.count - this.#head);
-        if (polled !== true) this.#checkpoint(false);
         if (polled !== undefined) return polled;
       }
     }

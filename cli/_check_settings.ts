@@ -101,11 +101,11 @@ function checkpointSettings(
   if (file !== undefined || resume !== undefined) {
     const option = file !== undefined ? "--checkpoint" : "--resume";
     if (
-      search.strategy !== "bfs" || search.store !== "exact" || search.workers > 1 ||
+      search.strategy !== "bfs" || search.store === "bitstate" || search.workers > 1 ||
       search.symmetry || search.por
     ) {
       throw new UsageError(
-        `${option} works with the breadth-first search over the exact store (not --strategy dfs, --store, --workers, --symmetry or --por)`,
+        `${option} works with the breadth-first search over the exact or fingerprint store (not --strategy dfs, --store bitstate, --workers, --symmetry or --por)`,
       );
     }
   }

@@ -5,7 +5,12 @@
 // `checker/_checkpoint.ts`). It is written next to its final name and
 // renamed over it, so a run killed while writing keeps the previous one.
 
-import type { BfsCheckpoint, BfsPosition, Checkpointing } from "../checker/_checkpoint.ts";
+import {
+  type BfsCheckpoint,
+  type BfsPosition,
+  type Checkpointing,
+  recordsLength,
+} from "../checker/_checkpoint.ts";
 import { IPCSPEC_VERSION } from "../checker/schedule_file.ts";
 import { UsageError } from "./_options.ts";
 
@@ -15,6 +20,8 @@ const MAGIC = "IPCSPECK";
 export interface CheckpointIdentity {
   readonly spec: string;
   readonly params: Readonly<Record<string, number | boolean>>;
+  /** The store searched (`--store`). */
+  readonly store: "exact" | "fingerprint";
 }
 
 interface Header extends CheckpointIdentity {
@@ -48,6 +55,7 @@ export function checkpointWriter(
       ipcspec: IPCSPEC_VERSION,
       spec: identity.spec,
       params: identity.params,
+      store: identity.store,
       position,
     };
     const json = new TextEncoder().encode(JSON.stringify(header));
@@ -115,9 +123,15 @@ export async function readCheckpoint(
       `it was written with the parameters ${JSON.stringify(header.params)}, not ${given}`,
     );
   }
+  if ((header.position.store ?? "exact") !== identity.store) {
+    throw bad(
+      `it is a checkpoint of the search over the ${
+        header.position.store ?? "exact"
+      } store, not the ${identity.store} one (--store)`,
+    );
+  }
   const offset = start + n + ((4 - n % 4) % 4);
-  const { count, width } = header.position;
-  const length = count * (width + 2);
+  const length = recordsLength(header.position);
   if (bytes.length - offset !== length * 4) throw bad("it is truncated");
   const records = new Int32Array(length);
   new Uint8Array(records.buffer).set(bytes.subarray(offset));

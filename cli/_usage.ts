@@ -42,7 +42,7 @@ options:
                        successor code (also sweep, simulate, replay)
   --dump-code FILE     write the generated successor JavaScript of the compiled model
                        to FILE (one spec; also simulate, replay)
-  --checkpoint FILE    save the breadth-first search (exact store) to FILE every
+  --checkpoint FILE    save the breadth-first search (exact or fingerprint store) to FILE every
                        --checkpoint-every minutes (default 10) and when interrupted;
                        written beside FILE and renamed over it
   --resume FILE        go on from the checkpoint FILE (same spec, parameters and

@@ -221,7 +221,8 @@ async function checkpointingFor(
   if (target === undefined && resume === undefined) return {};
   let identity;
   try {
-    identity = { spec: spec.name, params: spec.resolve(settings.params) };
+    const store = settings.store === "fingerprint" ? "fingerprint" as const : "exact" as const;
+    identity = { spec: spec.name, params: spec.resolve(settings.params), store };
   } catch {
     return {}; // the check reports the bad parameters
   }

@@ -28,14 +28,22 @@ function memorySave(into: { last?: BfsCheckpoint }) {
   };
 }
 
-for (const spec of [pcSemaphore, counterRace]) {
-  Deno.test(`checkpoint: ${spec.name} interrupted, saved and resumed reaches the same result`, async () => {
+for (
+  const [spec, store] of [
+    [pcSemaphore, "exact"],
+    [counterRace, "exact"],
+    [pcSemaphore, "fingerprint"],
+    [counterRace, "fingerprint"],
+  ] as const
+) {
+  Deno.test(`checkpoint: ${spec.name} (${store} store) interrupted, saved and resumed reaches the same result`, async () => {
     const params = spec === pcSemaphore ? PARAMS : {};
-    const whole = await checkAsync(spec, { params });
+    const whole = await checkAsync(spec, { params, store });
     const saved: { last?: BfsCheckpoint } = {};
     let polls = 0;
     const first = await checkAsync(spec, {
       params,
+      store,
       sliceMillis: 1,
       shouldStop: () => ++polls > 3,
       checkpointing: { everyMillis: 0, save: memorySave(saved) },
@@ -45,6 +53,7 @@ for (const spec of [pcSemaphore, counterRace]) {
     assert.ok(saved.last.position.count < whole.stats.states);
     const resumed = await checkAsync(spec, {
       params,
+      store,
       checkpointing: { everyMillis: Infinity, save: () => {}, resume: saved.last },
     });
     assert.equal(resumed.verdict, whole.verdict);
@@ -115,7 +124,10 @@ Deno.test("checkpoint: --resume after SIGTERM reaches the counts of an uninterru
 });
 
 Deno.test("checkpoint: refused with the engines that cannot resume", async () => {
-  const r = await deno(...CHECK, "--checkpoint", "/tmp/x.checkpoint", "--store", "fingerprint");
+  const r = await deno(...CHECK, "--checkpoint", "/tmp/x.checkpoint", "--store", "bitstate");
   assert.equal(r.code, 3);
-  assert.match(r.err, /--checkpoint works with the breadth-first search over the exact store/);
+  assert.match(
+    r.err,
+    /--checkpoint works with the breadth-first search over the exact or fingerprint store/,
+  );
 });
