@@ -225,3 +225,21 @@ Deno.test("hostile: an effect that changes a captured variable is reported as im
   assert.equal(r.code, 3);
   assert.match(r.out, /impure spec: step 'spend' of p#\d/);
 });
+
+Deno.test("hostile: a schedule file cannot make replay run a module outside its folder and the working directory", async () => {
+  const a = await Deno.makeTempDir({ prefix: "ipcspec-schedule-" });
+  const b = await Deno.makeTempDir({ prefix: "ipcspec-elsewhere-" });
+  await Deno.writeTextFile(`${b}/evil.ts`, "export const x = 1;\n");
+  await Deno.writeTextFile(
+    `${a}/run.schedule.json`,
+    JSON.stringify({ spec: "evil", specFile: `${b}/evil.ts`, params: {}, schedule: [] }),
+  );
+  const r = await deno("run", "-A", "cli.ts", "replay", `${a}/run.schedule.json`);
+  assert.equal(r.code, 3);
+  assert.match(
+    r.err,
+    /names the spec file '.*evil.ts', outside both the working directory and the schedule file's folder/,
+  );
+  await Deno.remove(a, { recursive: true });
+  await Deno.remove(b, { recursive: true });
+});
