@@ -370,8 +370,11 @@ export {
   verdictText,
 } from "./checker/mod.ts";
 export type {
+  BfsCheckpoint,
+  BfsPosition,
   CheckAsyncOptions,
   CheckOptions,
+  Checkpointing,
   CoverageReport,
   ParallelOptions,
   Progress,

@@ -6,7 +6,6 @@
 // one between two expansions, with nothing queued and nothing found, so
 // the resumed search continues exactly where the first one stopped.
 
-import type { Finding } from "./_search.ts";
 import type { ExactStore } from "./_store.ts";
 import {
   type FingerprintStore,
@@ -31,7 +30,9 @@ export interface BfsPosition {
   /** Initial states (duplicates included). */
   readonly initialCount: number;
   /** An exploration bound reached, if any (the verdict is then at best incomplete). */
-  readonly bound?: Finding<number> | undefined;
+  readonly bound?:
+    | { readonly property: number; readonly at: number; readonly transition: number }
+    | undefined;
   /** The store: exact (the default) or fingerprint. */
   readonly store?: "exact" | "fingerprint";
   /** Fingerprint: the states queued to be expanded (the store does not keep states). */
@@ -51,7 +52,9 @@ export function recordsLength(at: BfsPosition): number {
 
 /** A saved search: its position and its states, `width + 2` slots each (state, parent, transition). */
 export interface BfsCheckpoint {
+  /** Where the search was. */
   readonly position: BfsPosition;
+  /** The states (see {@linkcode recordsLength} for the layout). */
   readonly records: Int32Array;
 }
 

@@ -24,3 +24,4 @@ export * from "./coverage.ts";
 export * from "./result.ts";
 export type { Progress, SearchHooks, SearchLimits } from "./_search.ts";
 export type { Reduction, ReductionOptions } from "./_por.ts";
+export type { BfsCheckpoint, BfsPosition, Checkpointing } from "./_checkpoint.ts";
