@@ -24,6 +24,9 @@
  * - **Results and replay**: `CheckResult` and its parts, `replay()`,
  *   schedule files, `explainTrace()`.
  * - **Reporters**: `formatText()`, `formatJson()` and their parts.
+ * - **Pictures**: `traceChart()` and `traceRecorder()`, drawn by
+ *   `formatMermaid()`, `formatSvg()` and `formatHtml()`; `graphPicture()`
+ *   drawn by `formatDot()` and `formatDotSvg()`.
  * - **Simulation and sweeps**: `simulate()`, `sweep()`.
  *
  * Two more entry points: `@ipcspec/ipcspec/testing` (property tests over
@@ -432,6 +435,35 @@ export {
   formatTraceReplay,
 } from "./reporters/mod.ts";
 export type { ReportFormat, SweepCommands } from "./reporters/mod.ts";
+
+// ----------------------------------------------------------------------------
+// Pictures: what moved in each step of a trace, recorded from the primitives' own reports on a
+// separate instance of the spec (`traceRecorder()`), gathered into a chart (`traceChart()`) and
+// drawn as Mermaid, SVG or a self-contained HTML report; a small spec's state graph
+// (`graphPicture()`) as DOT, or SVG through Graphviz in WebAssembly.
+export { graphPicture, statsRows, traceChart } from "./checker/mod.ts";
+export type {
+  ChartOptions,
+  ChartStep,
+  GraphEdge,
+  GraphNode,
+  GraphPicture,
+  GraphPictureOptions,
+  GraphRefusal,
+  Lifeline,
+  TraceChart,
+  WaitForEdge,
+} from "./checker/mod.ts";
+export { traceRecorder } from "./model/mod.ts";
+export type {
+  NamedValue,
+  PrimitiveSummary,
+  Recorder,
+  StateSnapshot,
+  TraceEvent,
+} from "./model/mod.ts";
+export { formatDot, formatDotSvg, formatHtml, formatMermaid, formatSvg } from "./reporters/mod.ts";
+export type { SvgOptions } from "./reporters/mod.ts";
 
 // ----------------------------------------------------------------------------
 // Simulation and sweeps: Random runs of a spec (`simulate()`, for state spaces too large to

@@ -22,6 +22,8 @@ export * from "./explain.ts";
 export * from "./expectation.ts";
 export * from "./coverage.ts";
 export * from "./result.ts";
+export * from "./chart.ts";
+export * from "./graph_picture.ts";
 export type { Progress, SearchHooks, SearchLimits } from "./_search.ts";
 export type { Reduction, ReductionOptions } from "./_por.ts";
 export type { BfsCheckpoint, BfsPosition, Checkpointing } from "./_checkpoint.ts";

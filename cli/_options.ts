@@ -23,6 +23,14 @@ export const SANDBOX_OPTIONS = {
   "step-timeout": { type: "string" },
 } as const;
 
+/** Options only `explore` takes (see the usage). */
+export const EXPLORE_OPTIONS = {
+  port: { type: "string" },
+  load: { type: "string" },
+  open: { type: "boolean" },
+  "no-check": { type: "boolean" },
+} as const;
+
 /** Every option of every command; each command rejects those it does not take. */
 export const OPTIONS = {
   param: { type: "string", multiple: true },
@@ -48,8 +56,12 @@ export const OPTIONS = {
   checkpoint: { type: "string" },
   "checkpoint-every": { type: "string" },
   resume: { type: "string" },
+  svg: { type: "string" },
+  html: { type: "string" },
+  "graph-limit": { type: "string" },
   help: { type: "boolean", short: "h" },
   ...SIMULATION_OPTIONS,
+  ...EXPLORE_OPTIONS,
   ...SANDBOX_OPTIONS,
 } as const;
 
@@ -116,11 +128,11 @@ export function parseParams(list: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** `--format`: text (the default) or json. */
+/** `--format`: text (the default), json, mermaid or dot. */
 export function reportFormat(values: Values): ReportFormat {
   const format = values.format ?? "text";
-  if (format !== "text" && format !== "json") {
-    throw new UsageError(`--format must be text or json, got '${format}'`);
+  if (format !== "text" && format !== "json" && format !== "mermaid" && format !== "dot") {
+    throw new UsageError(`--format must be text, json, mermaid or dot, got '${format}'`);
   }
   return format;
 }
@@ -151,6 +163,12 @@ export function simulationFormat(
   }
   const format = reportFormat(values);
   rejectOptions(command, values, ["max-depth", "replay"]);
+  if (command !== "replay") {
+    if (format === "mermaid" || format === "dot") {
+      throw new UsageError(`${command} does not take --format ${format} (check and replay do)`);
+    }
+    rejectOptions(command, values, ["svg", "html", "graph-limit"]);
+  }
   if (values.expect === true) throw new UsageError(`${command} does not take --expect`);
   return format;
 }

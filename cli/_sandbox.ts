@@ -201,7 +201,7 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     return await main(args, io); // main reports the usage error
   }
   const [command, ...paths] = positionals;
-  const known = ["check", "list", "sweep", "simulate", "replay"];
+  const known = ["check", "list", "sweep", "simulate", "replay", "explore"];
   if (values.help === true || command === undefined || !known.includes(command)) {
     return await main(args, io); // no spec is loaded
   }
@@ -269,18 +269,25 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     io.err("error: the sandbox cannot give read access to a path with a comma in it");
     return EXIT.error;
   }
-  // --checkpoint FILE: the child writes FILE and its temporary sibling, nothing else.
+  // The files the user names for the child to write (--checkpoint FILE and
+  // its temporary sibling, --svg, --html), nothing else; and to read.
   const checkpoint = last("checkpoint");
-  const writable = checkpoint === undefined
-    ? []
-    : [`--allow-write=${resolve(checkpoint)},${resolve(checkpoint)}.tmp`];
-  if (checkpoint !== undefined) allowRead.push(resolve(checkpoint), `${resolve(checkpoint)}.tmp`);
-  const resumed = last("resume");
-  if (resumed !== undefined) allowRead.push(resolve(resumed));
+  const outputs = [
+    ...(checkpoint !== undefined ? [resolve(checkpoint), `${resolve(checkpoint)}.tmp`] : []),
+    ...["svg", "html"].flatMap((o) => last(o) !== undefined ? [resolve(last(o)!)] : []),
+  ];
+  const writable = outputs.length === 0 ? [] : [`--allow-write=${outputs.join(",")}`];
+  allowRead.push(...outputs);
+  for (const input of ["resume", "load"]) {
+    if (last(input) !== undefined) allowRead.push(resolve(last(input)!));
+  }
+  // explore serves its page on the loopback interface.
+  const net = command === "explore" ? ["--allow-net=127.0.0.1"] : [];
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       ...writable,
+      ...net,
       "--no-remote",
       "--cached-only",
       "--frozen",

@@ -8,15 +8,20 @@ import { formatTraceReplay } from "../reporters/mod.ts";
 import { type CompileChoice, compileFor } from "./_compile.ts";
 import { type CliIO, EXIT } from "./_io.ts";
 import { UsageError } from "./_options.ts";
+import { type PictureOptions, showPictures, wantsPictures } from "./_pictures.ts";
 
-/** Replays the trace `text` on `spec` with `params`; exits 1 when it ends in a violation. */
-export function replayTrace(
+/**
+ * Replays the trace `text` on `spec` with `params`, drawing the pictures
+ * asked for; exits 1 when it ends in a violation.
+ */
+export async function replayTrace(
   spec: Checkable,
   params: ParamInput,
   choice: CompileChoice,
   text: string,
   io: CliIO,
-): number {
+  pictures: PictureOptions = { format: "text" },
+): Promise<number> {
   if (text.trim() === "") {
     throw new UsageError("--replay needs a trace such as '0:3,1,4' (the empty trace is '0:')");
   }
@@ -33,6 +38,9 @@ export function replayTrace(
   const last = states[states.length - 1]!.join();
   const loop = states.findIndex((st) => st.join() === last);
   const story = loop < states.length - 1 ? { ...explained, loopStart: loop } : explained;
-  io.out(formatTraceReplay(spec.name, story));
+  if (pictures.format === "text" || pictures.format === "json") {
+    io.out(formatTraceReplay(spec.name, story));
+  }
+  if (wantsPictures(pictures)) await showPictures(spec, params, story, pictures, io);
   return story.property !== "" ? EXIT.violation : EXIT.ok;
 }

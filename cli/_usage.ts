@@ -6,6 +6,7 @@ export const USAGE = `usage: ipcspec check <spec files or folders...> [options]
        ipcspec sweep <spec file> --param name=1..4 [--param name=1,2,4 ...] [options]
        ipcspec simulate <spec file> [options]
        ipcspec replay <schedule file>
+       ipcspec explore <spec file> [options]
 
 options:
   --param name=value   override a spec parameter (repeatable)
@@ -32,7 +33,14 @@ options:
                        shortest traces; safety only (a spec with liveness properties
                        gets the verdict error). 1 (default): the sequential search
   --time S             stop after S seconds (verdict: incomplete)
-  --format text|json   output format (default text)
+  --format text|json|mermaid|dot
+                       output format (default text); mermaid: the trace as a Mermaid
+                       sequenceDiagram; dot: the state graph of a small spec (Graphviz)
+  --svg FILE           write the trace as an SVG sequence chart (with --format dot: the
+                       state graph drawn as SVG) (also replay)
+  --html FILE          write a self-contained HTML report of the trace: verdict, chart,
+                       each step's state, blocked processes, replay command (also replay)
+  --graph-limit N      the most states --format dot draws (default 200)
   --expect             compare each verdict with the one the spec declares
   --replay TRACE       replay a trace (as printed, e.g. 0:3,1,4) instead of searching
   --progress           print progress to stderr every second (default on a terminal)
@@ -74,5 +82,12 @@ simulate (random schedules, shrunk on a violation; for configurations too large 
   --seed S, --path P   fast-check's seed and path, to reproduce a simulation
   --time S             stop after S seconds
   --out FILE           where to write the schedule file (default: a new file in the temp dir)
+
+explore (a local web page to walk the states by hand, on 127.0.0.1 only):
+  --spec name, --param name=value   as for check
+  --port N             the port (default: any free port; printed)
+  --replay TRACE       start on a trace; --load FILE: on a trace, schedule file or ITF trace
+  --no-check           do not check from the initial state first
+  --open               open the page in the default browser
 
 exit codes: 0 ok, 1 violation (or an expectation not met), 2 incomplete, 3 error`;

@@ -23,6 +23,7 @@ import { checkableFor, compileFor, dumpCode, dumpTarget } from "./_compile.ts";
 import { type CliIO, EXIT } from "./_io.ts";
 import { UsageError, type Values } from "./_options.ts";
 import { exportName, type LoadedSpec, selectSpecs } from "./_specs.ts";
+import { pictureOptions, showPictures, wantsPictures } from "./_pictures.ts";
 import { replayTrace } from "./_trace_replay.ts";
 import type { Checkpointing } from "../checker/_checkpoint.ts";
 import { checkpointWriter, readCheckpoint } from "./_checkpoint_file.ts";
@@ -81,7 +82,18 @@ export async function checkCommand(paths: string[], values: Values, io: CliIO): 
     if (specs.length !== 1) {
       throw new UsageError("--replay needs exactly one spec (use --spec name)");
     }
-    return replayTrace(specs[0]!.spec, settings.params, settings, values.replay, io);
+    return await replayTrace(
+      specs[0]!.spec,
+      settings.params,
+      settings,
+      values.replay,
+      io,
+      pictureOptions(values, settings.format),
+    );
+  }
+  const pictures = pictureOptions(values, settings.format);
+  if ((pictures.svg !== undefined || pictures.html !== undefined) && specs.length !== 1) {
+    throw new UsageError("--svg and --html need exactly one spec (use --spec name)");
   }
   const code = await interruptible(io, (signal) => checkAll(specs, settings, values, signal, io));
   if (broken.length === 0) return code;
@@ -139,6 +151,7 @@ async function checkAll(
   const progress = values.progress === true || (stderrIsTerminal() && settings.format === "text");
   const expect = values.expect === true;
   const wantCoverage = values.coverage === true || values["require-coverage"] === true;
+  const pictures = pictureOptions(values, settings.format);
   let worst: Verdict = "ok";
   let mismatches = 0;
   let coverageFailures = 0;
@@ -149,8 +162,15 @@ async function checkAll(
     results.push(result);
     if (SEVERITY[result.verdict] > SEVERITY[worst]) worst = result.verdict;
     if (!report(file, spec, result, settings, expect, io)) mismatches++;
-    if (wantCoverage && !reportCoverage(spec, settings, values["require-coverage"] === true, io)) {
-      coverageFailures++;
+    const cov = wantCoverage
+      ? reportCoverage(spec, settings, values["require-coverage"] === true, io)
+      : undefined;
+    if (cov?.met === false) coverageFailures++;
+    if (wantsPictures(pictures)) {
+      await showPictures(spec, settings.params, result, pictures, io, {
+        replay: (trace) => replayHint(file, spec, settings).replace("{trace}", trace),
+        ...(cov !== undefined ? { coverage: cov.text } : {}),
+      });
     }
     if (signal.aborted) break;
   }
@@ -269,9 +289,7 @@ function report(
 ): boolean {
   const met = !expect || meetsExpectation(spec.expect, result);
   if (settings.format !== "text") return met;
-  const params = Object.entries(settings.params).map(([k, v]) => ` --param ${k}=${v}`).join("");
-  const hint = `${CLI_COMMAND} check ${file} --spec ${spec.name}${params} --replay {trace}`;
-  const text = formatText(result, hint);
+  const text = formatText(result, replayHint(file, spec, settings));
   if (!expect) {
     io.out(text);
     return met;
@@ -288,24 +306,26 @@ function report(
 }
 
 /**
- * Prints which blocking steps and triggers the spec reaches; returns false
- * when `--require-coverage` fails (some never reached, or the pass was cut short).
+ * Prints which blocking steps and triggers the spec reaches; returns the
+ * table, and `met: false` when `--require-coverage` fails (some never
+ * reached, or the pass was cut short).
  */
 function reportCoverage(
   spec: Spec,
   settings: CheckSettings,
   require: boolean,
   io: CliIO,
-): boolean {
+): { met: boolean; text: string } {
   const maxStates = settings.limits.maxStates;
   const cov = coverage(
     compileFor(spec, settings.params, settings),
     maxStates !== undefined ? { maxStates } : {},
   );
-  io.out(formatCoverage(cov));
+  const text = formatCoverage(cov);
+  io.out(text);
   const unreached = cov.blocking.filter((b) => !b.reached).length +
     cov.triggers.filter((t) => !t.reached).length;
-  if (!require || (unreached === 0 && cov.complete)) return true;
+  if (!require || (unreached === 0 && cov.complete)) return { met: true, text };
   io.out(
     `FAIL coverage of ${spec.name}: ${unreached} blocking step${
       unreached === 1 ? "" : "s"
@@ -313,5 +333,11 @@ function reportCoverage(
       cov.complete ? "" : " (the state limit cut the pass short)"
     }`,
   );
-  return false;
+  return { met: false, text };
+}
+
+/** The replay command of a spec's trace, with `{trace}` where the trace goes. */
+function replayHint(file: string, spec: Spec, settings: CheckSettings): string {
+  const params = Object.entries(settings.params).map(([k, v]) => ` --param ${k}=${v}`).join("");
+  return `${CLI_COMMAND} check ${file} --spec ${spec.name}${params} --replay {trace}`;
 }

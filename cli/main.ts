@@ -12,7 +12,14 @@
 import { checkCommand } from "./check.ts";
 import { type CliIO, defaultIO, EXIT } from "./_io.ts";
 import { listCommand } from "./list.ts";
-import { parseOptions, SIMULATION_OPTIONS, UsageError, type Values } from "./_options.ts";
+import {
+  EXPLORE_OPTIONS,
+  parseOptions,
+  SIMULATION_OPTIONS,
+  UsageError,
+  type Values,
+} from "./_options.ts";
+import { exploreCommand } from "./explore.ts";
 import { replayCommand } from "./replay.ts";
 import { simulateCommand } from "./simulate.ts";
 import { sweepCommand } from "./sweep.ts";
@@ -30,6 +37,7 @@ const COMMANDS: ReadonlyMap<string, Command> = new Map([
   ["sweep", sweepCommand],
   ["simulate", simulateCommand],
   ["replay", replayCommand],
+  ["explore", exploreCommand],
 ]);
 
 /**
@@ -78,6 +86,13 @@ async function run(args: string[], io: CliIO): Promise<number> {
     for (const name of Object.keys(SIMULATION_OPTIONS)) {
       if (name in values) {
         throw new UsageError(`--${name} is an option of sweep and simulate, not of ${command}`);
+      }
+    }
+  }
+  if (command !== "explore") {
+    for (const name of Object.keys(EXPLORE_OPTIONS)) {
+      if (name in values) {
+        throw new UsageError(`--${name} is an option of explore, not of ${command}`);
       }
     }
   }

@@ -21,6 +21,7 @@ import {
 import { compileFor, dumpCode, dumpTarget } from "./_compile.ts";
 import { type CliIO, EXIT } from "./_io.ts";
 import { loadSpecs } from "./_specs.ts";
+import { pictureOptions, showPictures, wantsPictures } from "./_pictures.ts";
 import { USAGE } from "./_usage.ts";
 
 /**
@@ -62,7 +63,11 @@ export async function replayCommand(paths: string[], values: Values, io: CliIO):
   if (dumpFile !== undefined) await dumpCode(dumpFile, spec.name, model, io);
   const r = replaySchedule(model, file);
   if (format === "json") io.out(JSON.stringify({ file, ...r }, null, 2));
-  else io.out(formatScheduleReplay(path, file, r));
+  else if (format === "text") io.out(formatScheduleReplay(path, file, r));
+  const pictures = pictureOptions(values, format);
+  if (wantsPictures(pictures) && typeof r.story !== "string") {
+    await showPictures(spec, file.params, r.story, pictures, io);
+  }
   if (r.mismatch !== undefined || typeof r.story === "string") {
     io.err(
       `error: ${

@@ -159,4 +159,17 @@ class CompiledModel implements Model {
   stuck(state: Int32Array): number {
     return this.#run.stuck(state);
   }
+
+  /** For {@linkcode machineOf}. */
+  machine(): Machine {
+    return this.#run.machine;
+  }
+}
+
+/**
+ * The trace recorder's one way into the compiler (model/_record.ts): the
+ * runtime of a model compiled here, or undefined for another Model.
+ */
+export function machineOf(model: Model): Machine | undefined {
+  return model instanceof CompiledModel ? model.machine() : undefined;
 }

@@ -13,7 +13,7 @@
 //   where it is, whatever the guards say (an over-approximation).
 
 import type { Footprint, OpImpl, PrimitiveImpl } from "./_ast.ts";
-import { lockTapsOf, messageTapsOf } from "./_tap.ts";
+import { lockTapsOf, messageTapsOf, signalTapsOf } from "./_tap.ts";
 import type { SuccessorSink } from "./model.ts";
 
 /** What an operation touches when it declares nothing: everything. */
@@ -66,7 +66,8 @@ export function conflicts(a: Footprint, b: Union): boolean {
 
 /** Whether another module watches a primitive's operations (templates' taps write slots of their own). */
 export function tapped(prim: PrimitiveImpl): boolean {
-  return (messageTapsOf(prim)?.list.length ?? 0) > 0 || (lockTapsOf(prim)?.length ?? 0) > 0;
+  return (messageTapsOf(prim)?.list.length ?? 0) > 0 || (lockTapsOf(prim)?.length ?? 0) > 0 ||
+    (signalTapsOf(prim)?.length ?? 0) > 0;
 }
 
 /** The part of an automaton edge this module looks at. */

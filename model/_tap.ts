@@ -134,3 +134,48 @@ export function tapDrop(
   if (count <= 0) return;
   for (let i = 0; i < taps.length; i++) taps[i]!.drop(w, lane, pos, count);
 }
+
+/** What happened to a signal when it was generated. */
+export type SignalOutcome =
+  | "pending"
+  | "coalesced"
+  | "queued"
+  | "discarded"
+  | "no such process"
+  | "queue full";
+
+/** What a signal table reports to whoever watches it (trace recorders). */
+export interface SignalTap {
+  /**
+   * Process `sender` generated signal `signo` for process `target`; the
+   * outcome says whether it became pending, was merged into an instance
+   * already pending (a standard signal coalesces), was queued (real-time),
+   * discarded (ignored and unblocked), or failed.
+   */
+  generate(
+    w: Int32Array,
+    sender: number,
+    target: number,
+    signo: number,
+    outcome: SignalOutcome,
+  ): void;
+  /** Signal `signo` (sent by `sender`, -1 when unknown) was delivered to `pid` with `action`. */
+  deliver(w: Int32Array, pid: number, signo: number, sender: number, action: string): void;
+}
+
+const SIGNAL_TAPS = new WeakMap<object, SignalTap[]>();
+
+/** Declares that `prim` reports signals; returns its (initially empty) tap list. */
+export function signalTaps(prim: object): SignalTap[] {
+  let t = SIGNAL_TAPS.get(prim);
+  if (t === undefined) {
+    t = [];
+    SIGNAL_TAPS.set(prim, t);
+  }
+  return t;
+}
+
+/** The signal taps of `prim`, or undefined when it reports no signals. */
+export function signalTapsOf(prim: object): SignalTap[] | undefined {
+  return SIGNAL_TAPS.get(prim);
+}

@@ -23,6 +23,8 @@ export * from "./spec.ts";
 export * from "./spec_error.ts";
 export * from "./steps.ts";
 export * from "./templates.ts";
+export * from "./trace_events.ts";
+export { traceRecorder } from "./_record.ts";
 export { array, bool, int } from "./vars.ts";
 export type {
   ArrayDecl,

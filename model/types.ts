@@ -17,3 +17,11 @@ export type Expectation =
 
 /** Parameter values given from outside: numbers, booleans or their text. */
 export type ParamInput = Readonly<Record<string, number | boolean | string>>;
+
+export type {
+  NamedValue,
+  PrimitiveSummary,
+  Recorder,
+  StateSnapshot,
+  TraceEvent,
+} from "./trace_events.ts";

@@ -17,8 +17,16 @@
  * | `sweep.ts`           | {@linkcode formatSweep}                       |
  * | `simulation.ts`      | {@linkcode formatSimulation}                  |
  * | `replay.ts`          | {@linkcode formatTraceReplay}, {@linkcode formatScheduleReplay} |
+ * | `mermaid.ts`         | {@linkcode formatMermaid}: a trace as a `sequenceDiagram` |
+ * | `svg.ts`             | {@linkcode formatSvg}: a trace as a standalone SVG chart |
+ * | `html.ts`            | {@linkcode formatHtml}: a trace as a self-contained report |
+ * | `dot.ts`             | {@linkcode formatDot}: a state graph as DOT   |
+ * | `dot_svg.ts`         | {@linkcode formatDotSvg}: DOT drawn as SVG (Graphviz in WebAssembly) |
  *
- * A new format (JUnit, ITF, Mermaid, SVG, HTML, DOT) is a new file here
+ * The pictures of a trace are drawn from a `TraceChart` (`checker/chart.ts`),
+ * a state graph from a `GraphPicture` (`checker/graph_picture.ts`).
+ *
+ * A new format (JUnit, ITF, ...) is a new file here
  * exporting `formatX(result): string`, re-exported below, and a name in
  * {@linkcode ReportFormat}. Private helpers (numbers, sizes, parameters as
  * text) are in `_format.ts`.
@@ -54,3 +62,8 @@ export { formatCoverage } from "./coverage.ts";
 export { formatSweep, formatSweepPoint, type SweepCommands } from "./sweep.ts";
 export { formatSimulation } from "./simulation.ts";
 export { formatScheduleReplay, formatTraceReplay } from "./replay.ts";
+export { formatMermaid } from "./mermaid.ts";
+export { formatSvg, type SvgOptions } from "./svg.ts";
+export { formatHtml } from "./html.ts";
+export { formatDot } from "./dot.ts";
+export { formatDotSvg } from "./dot_svg.ts";

@@ -5,8 +5,9 @@
  */
 
 /**
- * Output formats of the CLI's `--format`: `text` ({@linkcode formatText})
- * or `json` ({@linkcode formatJson}).
+ * Output formats of the CLI's `--format`: `text` (`formatText`), `json`
+ * (`formatJson`), `mermaid` (the trace as a sequence diagram, `formatMermaid`)
+ * or `dot` (the state graph, `formatDot`).
  *
  * @example
  * ```ts
@@ -17,4 +18,4 @@
  * assert.equal(format, "json");
  * ```
  */
-export type ReportFormat = "text" | "json";
+export type ReportFormat = "text" | "json" | "mermaid" | "dot";

@@ -188,7 +188,7 @@ Deno.test("cli: --format json parses as JSON", async () => {
   }
   const bad = await cli("check", path("specs/"), "--format", "xml");
   assert.equal(bad.code, 3);
-  assert.match(bad.err, /--format must be text or json, got 'xml'/);
+  assert.match(bad.err, /--format must be text, json, mermaid or dot, got 'xml'/);
 });
 
 Deno.test("cli: --expect over specs/ exits 0", async () => {

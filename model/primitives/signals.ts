@@ -45,6 +45,7 @@ import {
 } from "../_ast.ts";
 import { Errno } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
+import { type SignalOutcome, signalTaps } from "../_tap.ts";
 
 /**
  * Linux signal numbers (x86_64), by name; `SIGRTMIN+n` for real-time ones.
@@ -354,6 +355,7 @@ export function signals(name = "signals", options: SignalsOptions = {}): SignalT
           : defaultAction(signo);
         if (action === "terminate") w[b + KILLED] = signo;
         if (action === "stop") w[b + FLAGS] = w[b + FLAGS]! | STOPPED;
+        for (let i = 0; i < taps.length; i++) taps[i]!.deliver(w, pid, signo, sender, action);
         return { signo, value, sender, action };
       },
       stopped(w, off, pid) {
@@ -365,6 +367,7 @@ export function signals(name = "signals", options: SignalsOptions = {}): SignalT
       name: signalName,
     },
   };
+  const taps = signalTaps(table); // trace recorders may watch it
   // Exposed for the operations below.
   tables.set(table, { dispOf, setDisp, stride: () => S, K });
   return table;
@@ -405,11 +408,36 @@ function generate(
   signo: number,
   value: number,
 ): number {
+  const taps = signalTaps(t);
+  if (taps.length === 0) return generated(t, w, off, sender, target, signo, value, undefined);
+  const seen: [SignalOutcome] = ["pending"];
+  const code = generated(t, w, off, sender, target, signo, value, seen);
+  for (let i = 0; i < taps.length; i++) taps[i]!.generate(w, sender, target, signo, seen[0]);
+  return code;
+}
+
+/** {@linkcode generate}, writing the outcome into `seen` when given. */
+function generated(
+  t: SignalTable,
+  w: Int32Array,
+  off: number,
+  sender: number,
+  target: number,
+  signo: number,
+  value: number,
+  seen: [SignalOutcome] | undefined,
+): number {
   const it = internals(t);
   const S = it.stride();
-  if (!Number.isInteger(target) || target < 0 || target >= t.procs.length) return Errno.ESRCH;
+  if (!Number.isInteger(target) || target < 0 || target >= t.procs.length) {
+    if (seen !== undefined) seen[0] = "no such process";
+    return Errno.ESRCH;
+  }
   const b = off + target * S;
-  if (w[b + FLAGS]! & DEAD) return Errno.ESRCH;
+  if (w[b + FLAGS]! & DEAD) {
+    if (seen !== undefined) seen[0] = "no such process";
+    return Errno.ESRCH;
+  }
   if (STOP_SIGNALS.includes(signo)) w[b + PEND] = w[b + PEND]! & ~bit(SIGCONT);
   if (signo === SIGCONT) {
     for (const s of STOP_SIGNALS) w[b + PEND] = w[b + PEND]! & ~bit(s);
@@ -423,13 +451,21 @@ function generate(
   const ignored = d === IGN || (d === DFL && (defaultAction(signo) === "ignore" ||
     defaultAction(signo) === "continue"));
   // Ignored and unblocked: discarded (blocked => pending even if ignored, Linux).
-  if (ignored && !blocked) return Errno.OK;
+  if (ignored && !blocked) {
+    if (seen !== undefined) seen[0] = "discarded";
+    return Errno.OK;
+  }
   if (!rt) {
+    if (seen !== undefined && (w[b + PEND]! & bit(signo)) !== 0) seen[0] = "coalesced";
     w[b + PEND] = w[b + PEND]! | bit(signo);
     return Errno.OK;
   }
   const n = w[b + RTCOUNT]!;
-  if (n >= it.K) return Errno.EAGAIN;
+  if (n >= it.K) {
+    if (seen !== undefined) seen[0] = "queue full";
+    return Errno.EAGAIN;
+  }
+  if (seen !== undefined) seen[0] = "queued";
   w[b + RTQ + 3 * n] = signo;
   w[b + RTQ + 3 * n + 1] = value;
   w[b + RTQ + 3 * n + 2] = sender;
