@@ -370,8 +370,9 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
 
 async function lines(stream: ReadableStream<Uint8Array>, each: (line: string) => void) {
   let buffered = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    buffered += chunk;
+  const decoder = new TextDecoder();
+  for await (const bytes of stream) {
+    buffered += decoder.decode(bytes, { stream: true });
     let nl: number;
     while ((nl = buffered.indexOf("\n")) >= 0) {
       each(buffered.slice(0, nl));
