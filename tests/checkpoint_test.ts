@@ -71,7 +71,7 @@ const CHECK = [
   "check",
   "specs/pc_semaphore.ts",
   "--param",
-  "items=3",
+  "items=4",
   "--param",
   "producers=2",
   "--param",
@@ -89,16 +89,30 @@ Deno.test("checkpoint: --resume after SIGTERM reaches the counts of an uninterru
   const whole = await deno(...CHECK);
   assert.equal(whole.code, 0, whole.err);
   const child = new Deno.Command(Deno.execPath(), {
-    args: [...CHECK, "--checkpoint", file, "--checkpoint-every", "60"],
+    args: [...CHECK, "--checkpoint", file, "--checkpoint-every", "60", "--progress"],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  child.kill("SIGTERM");
-  const stopped = await child.output();
-  const err = new TextDecoder().decode(stopped.stderr);
-  assert.equal(stopped.code, 2, err);
+  // SIGTERM once the search reports progress (it runs for seconds more).
+  let err = "";
+  let killed = false;
+  const decoder = new TextDecoder();
+  const reading = (async () => {
+    for await (const bytes of child.stderr) {
+      err += decoder.decode(bytes, { stream: true });
+      if (/\[pc_semaphore\] states/.test(err) && !killed) {
+        killed = true;
+        child.kill("SIGTERM");
+      }
+    }
+  })();
+  const stdout = new Response(child.stdout).text();
+  const status = await child.status;
+  await reading;
+  await stdout;
+  assert.ok(killed, err);
+  assert.equal(status.code, 2, err);
   assert.match(err, /checkpoint of \d+ states written to .* --resume /);
   const resumed = await deno(...CHECK, "--resume", file);
   assert.equal(resumed.code, 0, resumed.err);
