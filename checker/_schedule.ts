@@ -250,7 +250,6 @@ export function* shrinkSchedule(
     return;
   }
   const trace = w.transitions;
-  const blocks = blocksOf(movers, trace);
   const seen = new Set<string>([canonical.join(",")]);
   /** The candidate that keeps the first `a` steps and continues with `rest`, if it fails and is new. */
   const candidate = (a: number, rest: Walk | undefined): Candidate | undefined => {
@@ -261,25 +260,77 @@ export function* shrinkSchedule(
     seen.add(key);
     return { schedule: s, shorter: s.length < canonical.length };
   };
-  // Fewer steps. Drop blocks [i, i + n) of the schedule, n halving from all
-  // blocks but one.
+  const cx: Shrinking = {
+    movers,
+    first,
+    states,
+    canonical,
+    trace,
+    blocks: blocksOf(movers, trace),
+    walkFrom,
+    follow,
+    candidate,
+  };
+  yield* withoutBlockSegments(cx);
+  yield* withoutIterations(cx);
+  yield* withoutBlocksOrSteps(cx);
+  const regrouped = regroupedCandidate(cx);
+  if (regrouped !== undefined && !seen.has(regrouped.join(","))) {
+    yield { schedule: regrouped, shorter: regrouped.length < canonical.length };
+  }
+}
+
+/** What the shrink steps of {@linkcode shrinkSchedule} share about one failing run. */
+interface Shrinking {
+  readonly movers: readonly string[];
+  /** The initial state. */
+  readonly first: Int32Array;
+  /** The state before each step of the run. */
+  readonly states: readonly Int32Array[];
+  /** The run's schedule, canonical. */
+  readonly canonical: number[];
+  /** The run's transitions. */
+  readonly trace: readonly number[];
+  /** Maximal runs of one process's steps, as [first, end) step indices. */
+  readonly blocks: readonly (readonly [number, number])[];
+  /** Walks a schedule from a state (counted), recording the states before each step. */
+  readonly walkFrom: (
+    state: Int32Array,
+    s: readonly number[],
+    states?: Int32Array[],
+  ) => Walk;
+  /** Follows transitions from a state (counted). */
+  readonly follow: (state: Int32Array, transitions: readonly number[]) => Walk | undefined;
+  /** The candidate that keeps the first `a` steps and continues with `rest`, if it fails and is new. */
+  readonly candidate: (a: number, rest: Walk | undefined) => Candidate | undefined;
+}
+
+/** Fewer steps: the schedule without blocks [i, i + n), n halving from all blocks but one. */
+function* withoutBlockSegments(cx: Shrinking): Generator<Candidate> {
+  const { blocks, states, canonical } = cx;
   for (let n = blocks.length - 1; n >= 1; n = n === 1 ? 0 : Math.ceil(n / 2)) {
     for (let i = 0; i + n <= blocks.length; i++) {
       const a = blocks[i]![0];
       const b = blocks[i + n - 1]![1];
-      const c = candidate(a, walkFrom(states[a]!, canonical.slice(b)));
+      const c = cx.candidate(a, cx.walkFrom(states[a]!, canonical.slice(b)));
       if (c !== undefined) yield c;
     }
   }
-  // Drop loop iterations from the trace: the k-th iteration of every
-  // process at once, of all processes but one, of one process.
+}
+
+/**
+ * Fewer steps: the trace without the k-th loop iteration of every process
+ * at once, of all processes but one, of one process.
+ */
+function* withoutIterations(cx: Shrinking): Generator<Candidate> {
+  const { trace, states } = cx;
   const drop = (removed: ReadonlySet<number>) => {
     if (removed.size === 0) return undefined;
     const from = Math.min(...removed);
     const rest = trace.filter((_, i) => i >= from && !removed.has(i));
-    return candidate(from, follow(states[from]!, rest));
+    return cx.candidate(from, cx.follow(states[from]!, rest));
   };
-  const loops = iterationsOf(movers, trace);
+  const loops = iterationsOf(cx.movers, trace);
   const most = Math.max(0, ...[...loops.values()].map((its) => its.length));
   for (let k = 0; k < most; k++) {
     const having = [...loops.entries()].filter(([, its]) => its.length > k);
@@ -298,9 +349,13 @@ export function* shrinkSchedule(
       if (c !== undefined) yield c;
     }
   }
-  // Drop a block, then a single step, of the trace.
-  const dropped = (a: number, b: number) => candidate(a, follow(states[a]!, trace.slice(b)));
-  for (const [a, b] of blocks) {
+}
+
+/** Fewer steps: the trace without a block, then without a single step. */
+function* withoutBlocksOrSteps(cx: Shrinking): Generator<Candidate> {
+  const { trace, states } = cx;
+  const dropped = (a: number, b: number) => cx.candidate(a, cx.follow(states[a]!, trace.slice(b)));
+  for (const [a, b] of cx.blocks) {
     const c = dropped(a, b);
     if (c !== undefined) yield c;
   }
@@ -308,26 +363,30 @@ export function* shrinkSchedule(
     const c = dropped(k, k + 1);
     if (c !== undefined) yield c;
   }
-  // Fewer context switches, in one candidate: regroup greedily while the
-  // schedule still fails (one fast-check shrink step instead of one per
-  // move, so the candidates above are not retried after every move).
-  let cur = { trace, states, schedule: canonical };
+}
+
+/**
+ * Fewer context switches, in one candidate: the schedule regrouped greedily
+ * while it still fails (one fast-check shrink step instead of one per move,
+ * so the candidates above are not retried after every move); `undefined`
+ * when no move keeps it failing.
+ */
+function regroupedCandidate(cx: Shrinking): number[] | undefined {
+  let cur = { trace: cx.trace, states: cx.states, schedule: cx.canonical };
   let regrouped = false;
   search: for (;;) {
-    for (const { from, trace: t } of regroupings(movers, cur.trace)) {
-      const rest = follow(cur.states[from]!, t.slice(from));
+    for (const { from, trace: t } of regroupings(cx.movers, cur.trace)) {
+      const rest = cx.follow(cur.states[from]!, t.slice(from));
       if (!failed(rest)) continue;
       const next: Int32Array[] = [];
       const schedule = [...cur.schedule.slice(0, from), ...rest.schedule];
-      cur = { trace: walkFrom(first, schedule, next).transitions, states: next, schedule };
+      cur = { trace: cx.walkFrom(cx.first, schedule, next).transitions, states: next, schedule };
       regrouped = true;
       continue search;
     }
     break;
   }
-  if (regrouped && !seen.has(cur.schedule.join(","))) {
-    yield { schedule: cur.schedule, shorter: cur.schedule.length < canonical.length };
-  }
+  return regrouped ? cur.schedule : undefined;
 }
 
 /**

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { Model } from "../model/model.ts";
+import type { Explanation, Model } from "../model/model.ts";
 import type { Trace } from "./replay.ts";
 import { enabled, fire } from "./_fire.ts";
 import { replay } from "./replay.ts";
@@ -109,31 +109,78 @@ export function graphPicture(
     );
   }
   const limit = options.limit ?? 200;
-  const ids = new Map<string, number>();
-  const states: Int32Array[] = [];
-  const labels: string[] = [];
-  const edges: { from: number; to: number; t: number }[] = [];
-  const key = (s: Int32Array) => s.join(",");
+  const g = explore(model, words, limit);
+  if (g === undefined) {
+    return {
+      refused: `Cannot draw the state graph of '${model.name}': it has more than ${limit} states ` +
+        `(a picture of that many helps nobody; raise the limit or pick smaller parameters)`,
+    };
+  }
+  const path = options.path !== undefined
+    ? markPath(model, g.ids, options.path)
+    : { nodes: new Set<number>(), edges: new Set<string>() };
+  return {
+    spec: model.name,
+    nodes: g.states.map((s, id) => {
+      const v = violation(model, s);
+      return {
+        id,
+        label: g.labels[id]!,
+        initial: id < g.initials,
+        ...(v !== undefined ? { violates: v } : {}),
+        onPath: path.nodes.has(id),
+      };
+    }),
+    edges: g.edges.map((e) => {
+      const d = words.describe(e.t);
+      return {
+        from: e.from,
+        to: e.to,
+        label: `${d.process}/${d.step}`,
+        onPath: path.edges.has(`${e.from},${e.to},${e.t}`),
+      };
+    }),
+  };
+}
+
+/** The explored graph: states by key, their labels, the transitions between them. */
+interface Explored {
+  readonly ids: Map<string, number>;
+  readonly states: Int32Array[];
+  readonly labels: string[];
+  readonly edges: { from: number; to: number; t: number }[];
+  /** How many initial states there are (they come first). */
+  readonly initials: number;
+}
+
+/** A state's key in {@linkcode Explored.ids}. */
+function key(s: Int32Array): string {
+  return s.join(",");
+}
+
+/**
+ * Explores every reachable state breadth-first, labelling each with what
+ * changed from the state it was first reached from; `undefined` when there
+ * are more than `limit` states.
+ */
+function explore(model: Model, words: Explanation, limit: number): Explored | undefined {
+  const g: Explored = { ids: new Map(), states: [], labels: [], edges: [], initials: 0 };
   const add = (s: Int32Array, label: string): number | undefined => {
     const k = key(s);
-    const have = ids.get(k);
+    const have = g.ids.get(k);
     if (have !== undefined) return have;
-    if (states.length >= limit) return undefined;
-    ids.set(k, states.length);
-    states.push(s.slice());
-    labels.push(label);
-    return states.length - 1;
+    if (g.states.length >= limit) return undefined;
+    g.ids.set(k, g.states.length);
+    g.states.push(s.slice());
+    g.labels.push(label);
+    return g.states.length - 1;
   };
-  const refuse = (): GraphRefusal => ({
-    refused: `Cannot draw the state graph of '${model.name}': it has more than ${limit} states ` +
-      `(a picture of that many helps nobody; raise the limit or pick smaller parameters)`,
-  });
   const inits = initialStates(model);
   for (const s of inits) {
-    if (add(s, wrap(words.format(s), 60)) === undefined) return refuse();
+    if (add(s, wrap(words.format(s), 60)) === undefined) return undefined;
   }
-  for (let i = 0; i < states.length; i++) {
-    const s = states[i]!;
+  for (let i = 0; i < g.states.length; i++) {
+    const s = g.states[i]!;
     for (const t of enabled(model, s)) {
       const next = fire(model, s, t);
       if (!(next instanceof Int32Array)) continue;
@@ -141,51 +188,38 @@ export function graphPicture(
         "\n",
       );
       const to = add(next, label === "" ? `${words.describe(t).process} moved` : label);
-      if (to === undefined) return refuse();
-      edges.push({ from: i, to, t });
+      if (to === undefined) return undefined;
+      g.edges.push({ from: i, to, t });
     }
   }
-  // The marked path: its states and transitions.
-  const pathNodes = new Set<number>();
-  const pathEdges = new Set<string>();
-  if (options.path !== undefined) {
-    const r = replay(model, options.path);
-    const on = r.states.map((s) => ids.get(key(s)));
-    on.forEach((id) => id !== undefined && pathNodes.add(id));
-    options.path.transitions.forEach((t, i) => {
-      const a = on[i], b = on[i + 1];
-      if (a !== undefined && b !== undefined) pathEdges.add(`${a},${b},${t}`);
-    });
-  }
-  const violation = (s: Int32Array): string | undefined => {
-    const inv = model.check(s);
-    if (inv >= 0) return model.properties[inv]!.name;
-    if (enabled(model, s).length > 0) return undefined;
-    const p = model.stuck(s);
-    return p >= 0 ? model.properties[p]!.name : undefined;
-  };
-  return {
-    spec: model.name,
-    nodes: states.map((s, id) => {
-      const v = violation(s);
-      return {
-        id,
-        label: labels[id]!,
-        initial: id < inits.length,
-        ...(v !== undefined ? { violates: v } : {}),
-        onPath: pathNodes.has(id),
-      };
-    }),
-    edges: edges.map((e) => {
-      const d = words.describe(e.t);
-      return {
-        from: e.from,
-        to: e.to,
-        label: `${d.process}/${d.step}`,
-        onPath: pathEdges.has(`${e.from},${e.to},${e.t}`),
-      };
-    }),
-  };
+  return { ...g, initials: inits.length };
+}
+
+/** The states and transitions (`from,to,t`) a path passes through. */
+function markPath(
+  model: Model,
+  ids: ReadonlyMap<string, number>,
+  path: Trace,
+): { nodes: Set<number>; edges: Set<string> } {
+  const nodes = new Set<number>();
+  const edges = new Set<string>();
+  const r = replay(model, path);
+  const on = r.states.map((s) => ids.get(key(s)));
+  on.forEach((id) => id !== undefined && nodes.add(id));
+  path.transitions.forEach((t, i) => {
+    const a = on[i], b = on[i + 1];
+    if (a !== undefined && b !== undefined) edges.add(`${a},${b},${t}`);
+  });
+  return { nodes, edges };
+}
+
+/** The property that fails in `s` (an invariant, or a deadlock or final property), if any. */
+function violation(model: Model, s: Int32Array): string | undefined {
+  const inv = model.check(s);
+  if (inv >= 0) return model.properties[inv]!.name;
+  if (enabled(model, s).length > 0) return undefined;
+  const p = model.stuck(s);
+  return p >= 0 ? model.properties[p]!.name : undefined;
 }
 
 /** Breaks `text` into lines of about `width` characters at spaces. */

@@ -313,97 +313,127 @@ class TraceRecorder implements Recorder {
   ): TraceEvent[] {
     const movers = this.#procs.movers(t);
     const events: (TraceEvent | undefined)[] = [];
-    const laneOf = (prim: PrimitiveImpl, lane: number) => {
-      const name = this.#laneNames.get(prim)?.(lane);
-      return name !== undefined ? { lane: name } : {};
-    };
-    const signal = (prim: PrimitiveImpl, signo: number) =>
-      prim.events?.name(signo) ?? `signal ${signo}`;
     for (const r of raw) {
       switch (r.t) {
-        case "put": {
-          const l = this.#lanes(r.prim, r.lane);
-          l.splice(r.pos, 0, { from: r.from, value: r.value, step, event: events.length });
-          events.push({
-            kind: "put",
-            process: this.#name(r.from),
-            primitive: r.prim.name,
-            value: r.value,
-            key: r.key,
-            ...(r.to >= 0 ? { to: this.#name(r.to) } : {}),
-            ...laneOf(r.prim, r.lane),
-          });
+        case "put":
+          this.#put(r, step, events);
           break;
-        }
-        case "take": {
-          const l = this.#lanes(r.prim, r.lane);
-          const f = l.splice(r.pos, 1)[0];
-          if (f !== undefined && f.step === step && f.event >= 0) {
-            // Put and taken in one step: straight from sender to receiver.
-            const both = movers.includes(f.from) && movers.includes(r.by);
-            events[f.event] = {
-              kind: both ? "rendezvous" : "handoff",
-              from: this.#name(f.from),
-              to: this.#name(r.by),
-              primitive: r.prim.name,
-              value: f.value,
-            };
-            break;
-          }
-          events.push({
-            kind: "take",
-            process: this.#name(r.by),
-            primitive: r.prim.name,
-            value: f?.value ?? 0,
-            ...(f !== undefined ? { from: this.#name(f.from) } : {}),
-            ...laneOf(r.prim, r.lane),
-          });
+        case "take":
+          this.#take(r, step, movers, events);
           break;
-        }
-        case "drop": {
-          const l = this.#lanes(r.prim, r.lane);
-          const lost = l.splice(r.pos, r.count);
-          const exited = movers.filter((pid) =>
-            !this.#procs.finished(before, pid) && this.#procs.finished(after, pid)
-          );
-          const d = this.#words.describe(t);
-          events.push({
-            kind: "drop",
-            primitive: r.prim.name,
-            values: lost.map((f) => f.value),
-            senders: lost.map((f) => this.#name(f.from)),
-            why: exited.length > 0
-              ? `${exited.map((pid) => this.#name(pid)).join(", ")} exited`
-              : `${d.process} ${d.operation}`,
-          });
+        case "drop":
+          events.push(this.#drop(r, t, movers, before, after));
           break;
-        }
         case "acquire":
         case "release":
           events.push({ kind: r.t, process: this.#name(r.pid), primitive: r.prim.name });
           break;
         case "gen":
-          events.push({
-            kind: "signal",
-            from: this.#name(r.from),
-            to: this.#name(r.to),
-            signal: signal(r.prim, r.signo),
-            outcome: r.outcome,
-            primitive: r.prim.name,
-          });
-          break;
         case "deliver":
-          events.push({
-            kind: "deliver",
-            process: this.#name(r.pid),
-            signal: signal(r.prim, r.signo),
-            ...(r.from >= 0 ? { from: this.#name(r.from) } : {}),
-            action: r.action,
-            primitive: r.prim.name,
-          });
+          events.push(this.#signalEvent(r));
           break;
       }
     }
     return events.filter((e): e is TraceEvent => e !== undefined);
+  }
+
+  /** The lane's name as an event field, when the primitive names its lanes. */
+  #laneOf(prim: PrimitiveImpl, lane: number): { lane?: string } {
+    const name = this.#laneNames.get(prim)?.(lane);
+    return name !== undefined ? { lane: name } : {};
+  }
+
+  /** A message put: in flight from now on, remembering the event that sent it. */
+  #put(r: Raw & { t: "put" }, step: number, events: (TraceEvent | undefined)[]): void {
+    const l = this.#lanes(r.prim, r.lane);
+    l.splice(r.pos, 0, { from: r.from, value: r.value, step, event: events.length });
+    events.push({
+      kind: "put",
+      process: this.#name(r.from),
+      primitive: r.prim.name,
+      value: r.value,
+      key: r.key,
+      ...(r.to >= 0 ? { to: this.#name(r.to) } : {}),
+      ...this.#laneOf(r.prim, r.lane),
+    });
+  }
+
+  /** A message taken; one put in the same step turns the put into a hand-off. */
+  #take(
+    r: Raw & { t: "take" },
+    step: number,
+    movers: readonly number[],
+    events: (TraceEvent | undefined)[],
+  ): void {
+    const l = this.#lanes(r.prim, r.lane);
+    const f = l.splice(r.pos, 1)[0];
+    if (f !== undefined && f.step === step && f.event >= 0) {
+      // Put and taken in one step: straight from sender to receiver.
+      const both = movers.includes(f.from) && movers.includes(r.by);
+      events[f.event] = {
+        kind: both ? "rendezvous" : "handoff",
+        from: this.#name(f.from),
+        to: this.#name(r.by),
+        primitive: r.prim.name,
+        value: f.value,
+      };
+      return;
+    }
+    events.push({
+      kind: "take",
+      process: this.#name(r.by),
+      primitive: r.prim.name,
+      value: f?.value ?? 0,
+      ...(f !== undefined ? { from: this.#name(f.from) } : {}),
+      ...this.#laneOf(r.prim, r.lane),
+    });
+  }
+
+  /** Messages destroyed, and why: their owners exited, or the step's operation. */
+  #drop(
+    r: Raw & { t: "drop" },
+    t: number,
+    movers: readonly number[],
+    before: Int32Array,
+    after: Int32Array,
+  ): TraceEvent {
+    const l = this.#lanes(r.prim, r.lane);
+    const lost = l.splice(r.pos, r.count);
+    const exited = movers.filter((pid) =>
+      !this.#procs.finished(before, pid) && this.#procs.finished(after, pid)
+    );
+    const d = this.#words.describe(t);
+    return {
+      kind: "drop",
+      primitive: r.prim.name,
+      values: lost.map((f) => f.value),
+      senders: lost.map((f) => this.#name(f.from)),
+      why: exited.length > 0
+        ? `${exited.map((pid) => this.#name(pid)).join(", ")} exited`
+        : `${d.process} ${d.operation}`,
+    };
+  }
+
+  /** A signal generated or delivered. */
+  #signalEvent(r: Raw & { t: "gen" | "deliver" }): TraceEvent {
+    const signal = r.prim.events?.name(r.signo) ?? `signal ${r.signo}`;
+    if (r.t === "gen") {
+      return {
+        kind: "signal",
+        from: this.#name(r.from),
+        to: this.#name(r.to),
+        signal,
+        outcome: r.outcome,
+        primitive: r.prim.name,
+      };
+    }
+    return {
+      kind: "deliver",
+      process: this.#name(r.pid),
+      signal,
+      ...(r.from >= 0 ? { from: this.#name(r.from) } : {}),
+      action: r.action,
+      primitive: r.prim.name,
+    };
   }
 }

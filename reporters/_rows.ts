@@ -169,6 +169,53 @@ function eventRow(
     main === undefined ? detail : `${main}${detail ? ` ${detail}` : ""}`;
   switch (e.kind) {
     case "put":
+    case "take":
+    case "handoff":
+    case "rendezvous":
+      return messageRow(e, step, lead);
+    case "drop":
+      return main === undefined ? undefined : note(s.process, main + changesText(s), step);
+    case "acquire":
+    case "release":
+      return {
+        kind: "arrow",
+        from: e.process,
+        to: e.primitive,
+        label: main ?? e.kind,
+        style: "solid",
+        step,
+      };
+    case "signal":
+    case "deliver":
+      return signalRow(e, step, lead, main !== undefined ? changesText(s) : "");
+    case "block":
+      return {
+        kind: "note",
+        over: [e.process],
+        label: `${e.process} waits on ${e.waitsOn.join(" or ")}`,
+        tone: "blocked",
+        step,
+      };
+    case "wake":
+      return {
+        kind: "arrow",
+        from: e.by,
+        to: e.process,
+        label: `wakes ${e.process}${e.primitive !== undefined ? ` (${e.primitive})` : ""}`,
+        style: "dashed",
+        step,
+      };
+  }
+}
+
+/** The arrow of a message put, taken or handed over; `lead` prefixes the step's label. */
+function messageRow(
+  e: TraceEvent & { kind: "put" | "take" | "handoff" | "rendezvous" },
+  step: number,
+  lead: (detail: string) => string,
+): Row {
+  switch (e.kind) {
+    case "put":
       return {
         kind: "arrow",
         from: e.process,
@@ -198,56 +245,37 @@ function eventRow(
         style: "solid",
         step,
       };
-    case "drop":
-      return main === undefined ? undefined : note(s.process, main + changesText(s), step);
-    case "acquire":
-    case "release":
-      return {
-        kind: "arrow",
-        from: e.process,
-        to: e.primitive,
-        label: main ?? e.kind,
-        style: "solid",
-        step,
-      };
-    case "signal":
-      return {
-        kind: "arrow",
-        from: e.from,
-        to: e.primitive,
-        label: lead(`${e.signal} for ${e.to}: ${e.outcome}`),
-        style: e.outcome === "pending" || e.outcome === "queued" ? "solid" : "lost",
-        step,
-      };
-    case "deliver":
-      return {
-        kind: "arrow",
-        from: e.primitive,
-        to: e.process,
-        label: lead(
-          `${e.signal} delivered (${e.action})${main !== undefined ? changesText(s) : ""}`,
-        ),
-        style: "dashed",
-        step,
-      };
-    case "block":
-      return {
-        kind: "note",
-        over: [e.process],
-        label: `${e.process} waits on ${e.waitsOn.join(" or ")}`,
-        tone: "blocked",
-        step,
-      };
-    case "wake":
-      return {
-        kind: "arrow",
-        from: e.by,
-        to: e.process,
-        label: `wakes ${e.process}${e.primitive !== undefined ? ` (${e.primitive})` : ""}`,
-        style: "dashed",
-        step,
-      };
   }
+}
+
+/**
+ * The arrow of a signal generated or delivered; `changes` ends a delivery
+ * that carries the step's label.
+ */
+function signalRow(
+  e: TraceEvent & { kind: "signal" | "deliver" },
+  step: number,
+  lead: (detail: string) => string,
+  changes: string,
+): Row {
+  if (e.kind === "signal") {
+    return {
+      kind: "arrow",
+      from: e.from,
+      to: e.primitive,
+      label: lead(`${e.signal} for ${e.to}: ${e.outcome}`),
+      style: e.outcome === "pending" || e.outcome === "queued" ? "solid" : "lost",
+      step,
+    };
+  }
+  return {
+    kind: "arrow",
+    from: e.primitive,
+    to: e.process,
+    label: lead(`${e.signal} delivered (${e.action})${changes}`),
+    style: "dashed",
+    step,
+  };
 }
 
 /** One event in words, for tables. */

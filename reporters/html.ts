@@ -39,6 +39,29 @@ import { formatSvg } from "./svg.ts";
  * ```
  */
 export function formatHtml(chart: TraceChart): string {
+  const parts = [
+    ...heading(chart),
+    ...chartSection(chart),
+    ...cycleSection(chart),
+    ...blockedSection(chart),
+    ...stepsTable(chart),
+  ];
+  if (chart.coverage !== undefined) {
+    parts.push(`<h2>Coverage</h2><pre id="coverage">${esc(chart.coverage)}</pre>`);
+  }
+  if (chart.replay !== undefined) {
+    parts.push(`<h2>Replay</h2><pre id="replay"><code>${esc(chart.replay)}</code></pre>`);
+  }
+  parts.push(
+    `<template id="initial-state">${stateHtml(chart.initial)}</template>`,
+    `<script>${SCRIPT}</script>`,
+    `</body></html>`,
+  );
+  return parts.join("\n") + "\n";
+}
+
+/** The page's head, title, verdict, message and statistics. */
+function heading(chart: TraceChart): string[] {
   const title = chart.property !== undefined
     ? `${chart.spec}: VIOLATION of '${chart.property}'`
     : `${chart.spec}: ${chart.verdict}`;
@@ -63,7 +86,12 @@ export function formatHtml(chart: TraceChart): string {
       }</table>`,
     );
   }
-  parts.push(
+  return parts;
+}
+
+/** The sequence chart with the buttons that step through it and the current state. */
+function chartSection(chart: TraceChart): string[] {
+  return [
     `<h2>Sequence chart</h2>`,
     `<div class="controls"><button id="first" type="button">« start</button>`,
     `<button id="prev" type="button">◀ back</button>`,
@@ -74,33 +102,44 @@ export function formatHtml(chart: TraceChart): string {
       stateHtml(chart.initial)
     }</div></div>`,
     `<div id="chart" class="chart">${formatSvg(chart, { inline: true })}</div>`,
-  );
-  if (chart.loopStart !== undefined) {
-    parts.push(
-      `<h2>Cycle</h2><p id="cycle">Steps ${
-        chart.loopStart + 1
-      }..${chart.steps.length} repeat for ever: after step ${chart.steps.length} the state is the one before step ${
-        chart.loopStart + 1
-      }.</p>`,
-    );
+  ];
+}
+
+/** For a lasso, which steps repeat. */
+function cycleSection(chart: TraceChart): string[] {
+  if (chart.loopStart === undefined) return [];
+  return [
+    `<h2>Cycle</h2><p id="cycle">Steps ${
+      chart.loopStart + 1
+    }..${chart.steps.length} repeat for ever: after step ${chart.steps.length} the state is the one before step ${
+      chart.loopStart + 1
+    }.</p>`,
+  ];
+}
+
+/** At a deadlock, the blocked processes and the wait-for graph. */
+function blockedSection(chart: TraceChart): string[] {
+  if (chart.blocked.length === 0) return [];
+  const parts = [
+    `<h2>Blocked processes</h2><table id="blocked"><tr><th>process</th><th>at</th><th>waits on</th><th>holds</th></tr>${
+      chart.blocked.map((b) =>
+        `<tr><td>${esc(b.process)}</td><td>${esc(b.step)}</td><td>${
+          esc(b.waitsOn.join(" or "))
+        }</td><td>${esc(b.holds.join(", "))}</td></tr>`
+      ).join("")
+    }</table>`,
+  ];
+  if (chart.waitFor.length > 0) {
+    parts.push(`<h3>Wait-for graph</h3><div id="wait-for">${waitForSvg(chart.waitFor)}</div>`);
   }
-  if (chart.blocked.length > 0) {
-    parts.push(
-      `<h2>Blocked processes</h2><table id="blocked"><tr><th>process</th><th>at</th><th>waits on</th><th>holds</th></tr>${
-        chart.blocked.map((b) =>
-          `<tr><td>${esc(b.process)}</td><td>${esc(b.step)}</td><td>${
-            esc(b.waitsOn.join(" or "))
-          }</td><td>${esc(b.holds.join(", "))}</td></tr>`
-        ).join("")
-      }</table>`,
-    );
-    if (chart.waitFor.length > 0) {
-      parts.push(`<h3>Wait-for graph</h3><div id="wait-for">${waitForSvg(chart.waitFor)}</div>`);
-    }
-  }
-  parts.push(
+  return parts;
+}
+
+/** The step table: a row per step, then a row with the state after it. */
+function stepsTable(chart: TraceChart): string[] {
+  const parts = [
     `<h2>Steps</h2><table id="steps"><tr><th>#</th><th>process</th><th>operation</th><th>changes</th><th>what moved</th></tr>`,
-  );
+  ];
   chart.steps.forEach((s, i) => {
     const cls = [
       chart.loopStart !== undefined && i >= chart.loopStart ? "cycle" : "",
@@ -125,18 +164,7 @@ export function formatHtml(chart: TraceChart): string {
     );
   });
   parts.push(`</table>`);
-  if (chart.coverage !== undefined) {
-    parts.push(`<h2>Coverage</h2><pre id="coverage">${esc(chart.coverage)}</pre>`);
-  }
-  if (chart.replay !== undefined) {
-    parts.push(`<h2>Replay</h2><pre id="replay"><code>${esc(chart.replay)}</code></pre>`);
-  }
-  parts.push(
-    `<template id="initial-state">${stateHtml(chart.initial)}</template>`,
-    `<script>${SCRIPT}</script>`,
-    `</body></html>`,
-  );
-  return parts.join("\n") + "\n";
+  return parts;
 }
 
 const CSS = `

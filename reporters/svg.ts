@@ -55,21 +55,56 @@ const MIN_GAP = 150;
  */
 export function formatSvg(chart: TraceChart, options: SvgOptions = {}): string {
   const rows = chartRows(chart);
-  const names = chart.lifelines.map((l) => l.name);
+  const col = columns(chart, rows);
+  const all = [...col.keys()];
+  const gaps = columnGaps(rows, col);
+  const header = all.map((n) => headerText(n, chart)).reduce((m, t) => Math.max(m, t.length), 0);
+  const firstX = MARGIN + Math.max(60, (header * CHAR) / 2 + 10);
+  const xs: number[] = [];
+  let x = firstX;
+  all.forEach((_, i) => {
+    xs.push(x);
+    x += gaps[i] ?? 0;
+  });
+  const drawn = drawRows(rows, (name) => xs[col.get(name)!]!, x);
+  const height = drawn.y + 50;
+  const width = Math.ceil(Math.max(drawn.widest, x - (gaps.at(-1) ?? 0) + firstX) + MARGIN);
+  const title = chart.property !== undefined
+    ? `${chart.spec}: VIOLATION of '${chart.property}'`
+    : `${chart.spec}: ${chart.verdict}`;
+  const svg = [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="ipcspec-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>${esc(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    `<rect class="bg" x="0" y="0" width="${width}" height="${height}"/>`,
+    `<text class="title" x="${MARGIN}" y="22">${esc(title)}</text>`,
+    `<defs><marker id="ah" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker><marker id="ax" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="12" markerHeight="12" markerUnits="userSpaceOnUse"><path d="M1,1 L9,9 M9,1 L1,9" stroke="#c00" stroke-width="2"/></marker></defs>`,
+    ...lifelines(chart, all, xs, height),
+    ...drawn.body,
+    `</svg>`,
+  ].join("\n").replace(/="(-?\d+\.\d\d+)"/g, (_, x) => `="${Math.round(Number(x) * 10) / 10}"`);
+  return options.inline === true ? svg + "\n" : `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+}
+
+/** Each lifeline's column: the chart's lifelines, then any other a row names. */
+function columns(chart: TraceChart, rows: readonly Row[]): Map<string, number> {
   const col = new Map<string, number>();
   const addCol = (name: string) => {
     if (!col.has(name)) col.set(name, col.size);
   };
-  names.forEach(addCol);
+  chart.lifelines.map((l) => l.name).forEach(addCol);
   for (const r of rows) {
     if (r.kind === "arrow") {
       addCol(r.from);
       addCol(r.to);
     } else if (r.kind === "note") r.over.forEach(addCol);
   }
-  const all = [...col.keys()];
-  // Gaps between neighbouring columns wide enough for the arrow labels between them.
-  const gaps = new Array<number>(Math.max(all.length - 1, 0)).fill(MIN_GAP);
+  return col;
+}
+
+/** Gaps between neighbouring columns wide enough for the arrow labels between them. */
+function columnGaps(rows: readonly Row[], col: ReadonlyMap<string, number>): number[] {
+  const gaps = new Array<number>(Math.max(col.size - 1, 0)).fill(MIN_GAP);
   for (const r of rows) {
     if (r.kind !== "arrow") continue;
     const a = col.get(r.from)!, b = col.get(r.to)!;
@@ -86,19 +121,21 @@ export function formatSvg(chart: TraceChart, options: SvgOptions = {}): string {
       for (let k = lo; k < hi; k++) gaps[k] = gaps[k]! + extra;
     }
   }
-  const header = all.map((n) => headerText(n, chart)).reduce((m, t) => Math.max(m, t.length), 0);
-  const firstX = MARGIN + Math.max(60, (header * CHAR) / 2 + 10);
-  const xs: number[] = [];
-  let x = firstX;
-  all.forEach((_, i) => {
-    xs.push(x);
-    x += gaps[i] ?? 0;
-  });
-  const xOf = (name: string) => xs[col.get(name)!]!;
+  return gaps;
+}
+
+/**
+ * The rows' shapes, top to bottom, a lasso's cycle frame first; the `y`
+ * below the last row and the widest `x` drawn (at least `widest`).
+ */
+function drawRows(
+  rows: readonly Row[],
+  xOf: (name: string) => number,
+  widest: number,
+): { body: string[]; y: number; widest: number } {
   let y = TOP + 20;
   const body: string[] = [];
   let loopTop = -1;
-  let widest = x;
   for (const r of rows) {
     switch (r.kind) {
       case "arrow":
@@ -123,20 +160,29 @@ export function formatSvg(chart: TraceChart, options: SvgOptions = {}): string {
         );
         y += 16;
         break;
-      case "end": {
-        const h = y - loopTop + 4;
-        body.unshift(
-          `<rect class="cycle" x="${MARGIN / 2}" y="${loopTop - 12}" width="${
-            widest - MARGIN / 2
-          }" height="${h}" rx="6"/>`,
-        );
+      case "end":
+        body.unshift(cycleFrame(loopTop, y, widest));
         y += 10;
         break;
-      }
     }
   }
-  const height = y + 50;
-  const width = Math.ceil(Math.max(widest, x - (gaps.at(-1) ?? 0) + firstX) + MARGIN);
+  return { body, y, widest };
+}
+
+/** The shaded frame of a lasso's cycle, from `top` down to `y`. */
+function cycleFrame(top: number, y: number, widest: number): string {
+  return `<rect class="cycle" x="${MARGIN / 2}" y="${top - 12}" width="${
+    widest - MARGIN / 2
+  }" height="${y - top + 4}" rx="6"/>`;
+}
+
+/** Each column's dashed lifeline with its name boxed at the top and the bottom. */
+function lifelines(
+  chart: TraceChart,
+  all: readonly string[],
+  xs: readonly number[],
+  height: number,
+): string[] {
   const heads: string[] = [];
   all.forEach((name, i) => {
     const cx = xs[i]!;
@@ -152,21 +198,7 @@ export function formatSvg(chart: TraceChart, options: SvgOptions = {}): string {
       `<text class="head-text" x="${cx}" y="${height - 23}">${esc(label)}</text>`,
     );
   });
-  const title = chart.property !== undefined
-    ? `${chart.spec}: VIOLATION of '${chart.property}'`
-    : `${chart.spec}: ${chart.verdict}`;
-  const svg = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="ipcspec-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<title>${esc(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    `<rect class="bg" x="0" y="0" width="${width}" height="${height}"/>`,
-    `<text class="title" x="${MARGIN}" y="22">${esc(title)}</text>`,
-    `<defs><marker id="ah" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="10" markerHeight="10" markerUnits="userSpaceOnUse" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#333"/></marker><marker id="ax" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="12" markerHeight="12" markerUnits="userSpaceOnUse"><path d="M1,1 L9,9 M9,1 L1,9" stroke="#c00" stroke-width="2"/></marker></defs>`,
-    ...heads,
-    ...body,
-    `</svg>`,
-  ].join("\n").replace(/="(-?\d+\.\d\d+)"/g, (_, x) => `="${Math.round(Number(x) * 10) / 10}"`);
-  return options.inline === true ? svg + "\n" : `<?xml version="1.0" encoding="UTF-8"?>\n${svg}\n`;
+  return heads;
 }
 
 const STYLE = [

@@ -64,6 +64,8 @@ const INTERNAL = [
   "DEFAULT_BITSTATE_HASHES",
   "stateGraph",
   "checkLiveness",
+  "enabled",
+  "fire",
 ] as const;
 
 Deno.test("mod.ts exports none of the internals, at run time", () => {

@@ -4,7 +4,7 @@
 // helpers follow that numbering.
 
 import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
-import type { System } from "../spec.ts";
+import type { System } from "../system.ts";
 
 /** The processes of a system by pid. */
 export interface ProcessTable {

@@ -320,18 +320,7 @@ function linkOff(l: Layout, from: number, to: number): number {
 export function direct(name: string, options: DirectOptions): Direct {
   requireName("direct", name);
   const { capacity } = options;
-  let bound = 0;
-  if (capacity === "unbounded") {
-    if (options.bound === undefined) {
-      throw new TypeError(`direct '${name}': an unbounded link needs a bound`);
-    }
-    bound = requireInt(`direct '${name}': bound`, options.bound, 1, 1 << 16);
-  } else {
-    requireInt(`direct '${name}': capacity`, capacity, 0, 1 << 16);
-    if (options.bound !== undefined) {
-      throw new TypeError(`direct '${name}': only an unbounded link has a bound`);
-    }
-  }
+  const bound = linkBound(name, options);
   if (typeof options.processes === "number") {
     requireInt(`direct '${name}': processes`, options.processes, 1, DIRECT_MAX_PROCESSES);
   }
@@ -366,19 +355,7 @@ export function direct(name: string, options: DirectOptions): Direct {
       w.fill(0, off, off + l.n + l.n * l.n * l.block);
     },
     format(w, off, pidName) {
-      const l = layout();
-      const parts: string[] = [];
-      for (let from = 0; from < l.n; from++) {
-        for (let to = 0; to < l.n; to++) {
-          const b = off + linkOff(l, from, to);
-          const len = w[b]!;
-          if (len === 0) continue;
-          const arrow = `${pidName(from)}→${pidName(to)}`;
-          if (capacity === 0) parts.push(`${arrow} offers ${w[b + 1]}`);
-          else parts.push(`${arrow} [${Array.from(w.subarray(b + 1, b + 1 + len)).join(",")}]`);
-        }
-      }
-      return parts.length === 0 ? "empty" : parts.join(" ");
+      return formatLinks(w, off, pidName, layout(), capacity === 0);
     },
     value(w, off) {
       const l = layout();
@@ -405,6 +382,44 @@ export function direct(name: string, options: DirectOptions): Direct {
     }),
   );
   return net;
+}
+
+/** The bound of an unbounded network (0 for a bounded one), with the capacity checked. */
+function linkBound(name: string, options: DirectOptions): number {
+  const { capacity } = options;
+  if (capacity === "unbounded") {
+    if (options.bound === undefined) {
+      throw new TypeError(`direct '${name}': an unbounded link needs a bound`);
+    }
+    return requireInt(`direct '${name}': bound`, options.bound, 1, 1 << 16);
+  }
+  requireInt(`direct '${name}': capacity`, capacity, 0, 1 << 16);
+  if (options.bound !== undefined) {
+    throw new TypeError(`direct '${name}': only an unbounded link has a bound`);
+  }
+  return 0;
+}
+
+/** The non-empty links in a trace: `P→Q offers m` or `P→Q [m1,m2]`. */
+function formatLinks(
+  w: Int32Array,
+  off: number,
+  pidName: (pid: number) => string,
+  l: Layout,
+  rendezvous: boolean,
+): string {
+  const parts: string[] = [];
+  for (let from = 0; from < l.n; from++) {
+    for (let to = 0; to < l.n; to++) {
+      const b = off + linkOff(l, from, to);
+      const len = w[b]!;
+      if (len === 0) continue;
+      const arrow = `${pidName(from)}→${pidName(to)}`;
+      if (rendezvous) parts.push(`${arrow} offers ${w[b + 1]}`);
+      else parts.push(`${arrow} [${Array.from(w.subarray(b + 1, b + 1 + len)).join(",")}]`);
+    }
+  }
+  return parts.length === 0 ? "empty" : parts.join(" ");
 }
 
 function linkName(n: number, lane: number): string {
@@ -534,63 +549,100 @@ export function sendTo(net: Direct, to: Partner, message: number | Expr): Step {
       }: the link already holds ${limit} messages, its declared exploration bound`
       : undefined;
   const failure = unbounded ? { failure: net.boundProperty, failureKind: "bound" as const } : {};
-  if (!isExpr(to)) {
-    const dest = staticPartner(to);
-    const column = (): Footprint => {
-      const s = linkSlots(net, dest(), true);
-      return { reads: s, writes: s };
-    };
-    if (cap === 0) {
-      const offer = opStep({
-        prim: net,
-        text,
-        get footprint() {
-          return column();
-        },
-        enabled: () => true,
-        apply(w, off, pid, ctx) {
-          const d = checkPartner(net, dest(), pid, "send");
-          const b = off + linkOff(layoutOf(net), pid, d);
-          w[b] = 1;
-          w[b + 1] = checkMessage(net, evalExpr(message, ctx));
-          tapSend(net, w, b, pid, d, w[b + 1]!);
-          return undefined;
-        },
-      });
-      const done = opStep({
-        prim: net,
-        text: `${text} returns`,
-        get footprint() {
-          return column();
-        },
-        enabled: (w, off, pid) => w[off + linkOff(layoutOf(net), pid, dest())] === 0,
-        apply: () => undefined,
-      });
-      return region(text, offer, done);
-    }
-    return opStep({
+  const shape: SendShape = { text, unbounded, limit, boundFail, failure };
+  return isExpr(to)
+    ? sendToComputed(net, to, message, shape)
+    : sendToStatic(net, staticPartner(to), message, shape);
+}
+
+/** What the operations of one `send(P, m)` share. */
+interface SendShape {
+  readonly text: string;
+  readonly unbounded: boolean;
+  /** The most messages a link holds (the bound of an unbounded one). */
+  readonly limit: number;
+  /** The bound violation when an unbounded link is full, else undefined. */
+  readonly boundFail: (
+    w: Int32Array,
+    b: number,
+    pid: number,
+    dest: number,
+    names: (p: number) => string,
+  ) => string | undefined;
+  readonly failure: { failure?: string; failureKind?: "bound" };
+}
+
+/** `send(P, m)` to a partner known when the system is built. */
+function sendToStatic(
+  net: Direct,
+  dest: () => number,
+  message: number | Expr,
+  { text, unbounded, limit, boundFail, failure }: SendShape,
+): Step {
+  const cap = net.capacity;
+  const column = (): Footprint => {
+    const s = linkSlots(net, dest(), true);
+    return { reads: s, writes: s };
+  };
+  if (cap === 0) {
+    const offer = opStep({
       prim: net,
       text,
       get footprint() {
         return column();
       },
-      ...failure,
-      enabled: (w, off, pid) =>
-        unbounded ||
-        w[off + linkOff(layoutOf(net), pid, checkPartner(net, dest(), pid, "send"))]! < limit,
-      apply(w, off, pid, ctx, names) {
+      enabled: () => true,
+      apply(w, off, pid, ctx) {
         const d = checkPartner(net, dest(), pid, "send");
         const b = off + linkOff(layoutOf(net), pid, d);
-        const over = boundFail(w, b, pid, d, names);
-        if (over !== undefined) return over;
-        const v = checkMessage(net, evalExpr(message, ctx));
-        push(w, b, v);
-        tapSend(net, w, b, pid, d, v);
+        w[b] = 1;
+        w[b + 1] = checkMessage(net, evalExpr(message, ctx));
+        tapSend(net, w, b, pid, d, w[b + 1]!);
         return undefined;
       },
     });
+    const done = opStep({
+      prim: net,
+      text: `${text} returns`,
+      get footprint() {
+        return column();
+      },
+      enabled: (w, off, pid) => w[off + linkOff(layoutOf(net), pid, dest())] === 0,
+      apply: () => undefined,
+    });
+    return region(text, offer, done);
   }
-  // A computed partner, evaluated by the guard over the caller's view.
+  return opStep({
+    prim: net,
+    text,
+    get footprint() {
+      return column();
+    },
+    ...failure,
+    enabled: (w, off, pid) =>
+      unbounded ||
+      w[off + linkOff(layoutOf(net), pid, checkPartner(net, dest(), pid, "send"))]! < limit,
+    apply(w, off, pid, ctx, names) {
+      const d = checkPartner(net, dest(), pid, "send");
+      const b = off + linkOff(layoutOf(net), pid, d);
+      const over = boundFail(w, b, pid, d, names);
+      if (over !== undefined) return over;
+      const v = checkMessage(net, evalExpr(message, ctx));
+      push(w, b, v);
+      tapSend(net, w, b, pid, d, v);
+      return undefined;
+    },
+  });
+}
+
+/** `send(P, m)` to a partner computed by the guard over the caller's view. */
+function sendToComputed(
+  net: Direct,
+  to: Expr,
+  message: number | Expr,
+  { text, unbounded, limit, boundFail, failure }: SendShape,
+): Step {
+  const cap = net.capacity;
   const all: Footprint = { reads: "all", writes: "all" };
   const destOf = (pid: number, ctx: Ctx) => checkPartner(net, evalExpr(to, ctx), pid, "send");
   if (cap === 0) {

@@ -239,6 +239,86 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
   requireName("mailbox", name);
   const where = `mailbox '${name}'`;
   const { capacity } = options;
+  const { bound, policy, picks, owner, exists } = mailboxSettings(where, options);
+  const createdBy = options.createdBy;
+  const creator = (): number =>
+    createdBy === undefined ? -1 : typeof createdBy === "number" ? createdBy : createdBy.resolve();
+  const room = capacity === "unbounded" ? bound : capacity === 0 ? 1 : capacity;
+  const receivers = receiverList(where, options);
+  const slots = QUEUE + room * ENTRY;
+  const mb: Mailbox = {
+    kind: "mailbox",
+    name,
+    capacity,
+    bound,
+    policy,
+    owner,
+    boundProperty: `${name} bound ${bound}`,
+    slots,
+    init(w, off) {
+      w.fill(0, off, off + slots);
+      if (exists) {
+        w[off + LIFE] = EXISTS;
+        const c = creator();
+        if (c >= 0) {
+          bit(c);
+          w[off + OWNER] = c + 1;
+        }
+      }
+    },
+    format(w, off, pidName) {
+      return formatMailbox(w, off, pidName, capacity, policy, receivers);
+    },
+    value(w, off) {
+      // A capacity-0 offer belongs to its blocked sender: nothing waits.
+      if (w[off + LIFE] !== EXISTS) return -1;
+      return capacity === 0 ? 0 : w[off + COUNT]!;
+    },
+    holds(w, off, pid) {
+      return policy === "exclusive" && w[off + LIFE] === EXISTS && w[off + AUX] === pid + 1;
+    },
+    validate() {
+      try {
+        receivers();
+        if (createdBy !== undefined) bit(creator());
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+      return undefined;
+    },
+    // Only a process-owned mailbox or a policy-(c) one cares that a process
+    // exits; without the hook the others stay independent of every exit
+    // (partial-order reduction).
+    ...(owner === "process" || picks
+      ? {
+        onExit(w: Int32Array, off: number, pid: number) {
+          const life = w[off + LIFE]!;
+          if (owner === "process" && life === EXISTS && w[off + OWNER] === pid + 1) {
+            if (capacity !== 0) tapDrop(taps, w, 0, 0, w[off + COUNT]!);
+            remove(w, off, slots);
+            return;
+          }
+          if (picks && life !== REMOVED && receivers().includes(pid)) {
+            w[off + GONE] = w[off + GONE]! | bit(pid);
+          }
+        },
+      }
+      : {}),
+  };
+  const taps = messageTaps(mb, () => ({ lanes: 1, capacity: room }));
+  INTERNALS.set(mb, { room, receivers, taps });
+  return mb;
+}
+
+/** A mailbox's options, checked: its bound, policy, ownership and whether it exists at the start. */
+function mailboxSettings(where: string, options: MailboxOptions): {
+  bound: number;
+  policy: MailboxPolicy;
+  picks: boolean;
+  owner: "os" | "process";
+  exists: boolean;
+} {
+  const { capacity } = options;
   let bound = 0;
   if (capacity === "unbounded") {
     if (options.bound === undefined) {
@@ -281,12 +361,13 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       `${where}: a process-owned mailbox that exists at the start needs createdBy`,
     );
   }
-  const createdBy = options.createdBy;
-  const creator = (): number =>
-    createdBy === undefined ? -1 : typeof createdBy === "number" ? createdBy : createdBy.resolve();
-  const room = capacity === "unbounded" ? bound : capacity === 0 ? 1 : capacity;
+  return { bound, policy, picks, owner, exists };
+}
+
+/** The receivers a policy-(c) mailbox picks from, checked and cached on first use. */
+function receiverList(where: string, options: MailboxOptions): () => number[] {
   let receiverCache: number[] | undefined;
-  const receivers = (): number[] => {
+  return (): number[] => {
     if (options.receivers === undefined) return [];
     if (receiverCache !== undefined) return receiverCache;
     const list = resolvePids(options.receivers);
@@ -301,88 +382,37 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
     }
     return receiverCache = list;
   };
-  const slots = QUEUE + room * ENTRY;
-  const mb: Mailbox = {
-    kind: "mailbox",
-    name,
-    capacity,
-    bound,
-    policy,
-    owner,
-    boundProperty: `${name} bound ${bound}`,
-    slots,
-    init(w, off) {
-      w.fill(0, off, off + slots);
-      if (exists) {
-        w[off + LIFE] = EXISTS;
-        const c = creator();
-        if (c >= 0) {
-          bit(c);
-          w[off + OWNER] = c + 1;
-        }
-      }
-    },
-    format(w, off, pidName) {
-      const life = w[off + LIFE]!;
-      if (life === 0) return "not created";
-      if (life === REMOVED) return "removed";
-      const n = w[off + COUNT]!;
-      const items: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const e = off + QUEUE + i * ENTRY;
-        const tag = w[e + 2]!;
-        items.push(`${w[e]}${tag > 0 ? `→${pidName(tag - 1)}` : ""}`);
-      }
-      const parts = [
-        capacity === 0 ? (n === 0 ? "no offer" : `offer ${items[0]}`) : `[${items.join(",")}]`,
-      ];
-      if (w[off + OWNER]! > 0) parts.push(`owner ${pidName(w[off + OWNER]! - 1)}`);
-      const aux = w[off + AUX]!;
-      if (policy === "pair" && aux !== 0) parts.push(`link ${maskNames(aux, pidName)}`);
-      if (policy === "exclusive" && aux !== 0) parts.push(`receiving ${pidName(aux - 1)}`);
-      if (policy === "round-robin") parts.push(`next ${pidName(receivers()[aux]!)}`);
-      if (w[off + GONE]! !== 0) parts.push(`exited ${maskNames(w[off + GONE]!, pidName)}`);
-      return parts.join(", ");
-    },
-    value(w, off) {
-      // A capacity-0 offer belongs to its blocked sender: nothing waits.
-      if (w[off + LIFE] !== EXISTS) return -1;
-      return capacity === 0 ? 0 : w[off + COUNT]!;
-    },
-    holds(w, off, pid) {
-      return policy === "exclusive" && w[off + LIFE] === EXISTS && w[off + AUX] === pid + 1;
-    },
-    validate() {
-      try {
-        receivers();
-        if (createdBy !== undefined) bit(creator());
-      } catch (e) {
-        return e instanceof Error ? e.message : String(e);
-      }
-      return undefined;
-    },
-    // Only a process-owned mailbox or a policy-(c) one cares that a process
-    // exits; without the hook the others stay independent of every exit
-    // (partial-order reduction).
-    ...(owner === "process" || picks
-      ? {
-        onExit(w: Int32Array, off: number, pid: number) {
-          const life = w[off + LIFE]!;
-          if (owner === "process" && life === EXISTS && w[off + OWNER] === pid + 1) {
-            if (capacity !== 0) tapDrop(taps, w, 0, 0, w[off + COUNT]!);
-            remove(w, off, slots);
-            return;
-          }
-          if (picks && life !== REMOVED && receivers().includes(pid)) {
-            w[off + GONE] = w[off + GONE]! | bit(pid);
-          }
-        },
-      }
-      : {}),
-  };
-  const taps = messageTaps(mb, () => ({ lanes: 1, capacity: room }));
-  INTERNALS.set(mb, { room, receivers, taps });
-  return mb;
+}
+
+/** The mailbox in a trace: its messages or offer, owner, link, next receiver, exited receivers. */
+function formatMailbox(
+  w: Int32Array,
+  off: number,
+  pidName: (pid: number) => string,
+  capacity: MailboxOptions["capacity"],
+  policy: MailboxPolicy,
+  receivers: () => number[],
+): string {
+  const life = w[off + LIFE]!;
+  if (life === 0) return "not created";
+  if (life === REMOVED) return "removed";
+  const n = w[off + COUNT]!;
+  const items: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = off + QUEUE + i * ENTRY;
+    const tag = w[e + 2]!;
+    items.push(`${w[e]}${tag > 0 ? `→${pidName(tag - 1)}` : ""}`);
+  }
+  const parts = [
+    capacity === 0 ? (n === 0 ? "no offer" : `offer ${items[0]}`) : `[${items.join(",")}]`,
+  ];
+  if (w[off + OWNER]! > 0) parts.push(`owner ${pidName(w[off + OWNER]! - 1)}`);
+  const aux = w[off + AUX]!;
+  if (policy === "pair" && aux !== 0) parts.push(`link ${maskNames(aux, pidName)}`);
+  if (policy === "exclusive" && aux !== 0) parts.push(`receiving ${pidName(aux - 1)}`);
+  if (policy === "round-robin") parts.push(`next ${pidName(receivers()[aux]!)}`);
+  if (w[off + GONE]! !== 0) parts.push(`exited ${maskNames(w[off + GONE]!, pidName)}`);
+  return parts.join(", ");
 }
 
 /** The mailbox dies: messages discarded, waiters see EIDRM from now on. */
@@ -701,6 +731,39 @@ export function mbSend(
       `send(${mb.name}): only policies 'arbitrary' and 'round-robin' tell the sender who receives`,
     );
   }
+  const p = sendParts(mb, message, options, picks);
+  if (mb.capacity !== 0) return p.unbounded ? unboundedSend(p, status) : opStep(sendOp(p));
+  // Capacity 0: offer, then return once taken (or with the error).
+  const offer = opStep(sendOp(p, { text: p.text }));
+  return region(p.text, offer, offerReturn(mb, p.text, status));
+}
+
+type SendGuard = (w: Int32Array, off: number, pid: number) => boolean;
+
+/** What the operations of one send share. */
+interface SendParts {
+  readonly mb: Mailbox;
+  readonly text: string;
+  readonly room: number;
+  readonly unbounded: boolean;
+  readonly footprint: Footprint;
+  /** The system picks arbitrarily among several receivers: one outcome per live receiver. */
+  readonly multi: boolean;
+  readonly outcomes: (w: Int32Array, off: number) => number;
+  /** The guard: an error outcome, or room for the message. */
+  readonly ready: SendGuard;
+  /** An unbounded mailbox at its exploration bound. */
+  readonly overBound: SendGuard;
+  /** The send proper; returns a violation message or undefined. */
+  readonly put: OpImpl["apply"];
+}
+
+function sendParts(
+  mb: Mailbox,
+  message: number | Expr,
+  options: MailboxSendOptions,
+  picks: boolean,
+): SendParts {
   const text = `send(${mb.name})`;
   const room = internals(mb).room;
   const unbounded = mb.capacity === "unbounded";
@@ -717,16 +780,27 @@ export function mbSend(
   };
   const canPut = (w: Int32Array, off: number) =>
     mb.capacity === 0 ? w[off + COUNT] === 0 : unbounded || w[off + COUNT]! < room;
-  // The guard: an error outcome, or room for the message.
   const ready = (w: Int32Array, off: number, pid: number) =>
     w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, false) || canPut(w, off);
   const overBound = (w: Int32Array, off: number, pid: number) =>
     unbounded && w[off + LIFE] === EXISTS && !misused(mb, w, off, pid, false) &&
     w[off + COUNT]! >= room;
+  const put = sendPut(mb, message, options, picks, text);
+  return { mb, text, room, unbounded, footprint, multi, outcomes, ready, overBound, put };
+}
+
+/** The send proper: checks, picks the receiver, enqueues; a violation message or undefined. */
+function sendPut(
+  mb: Mailbox,
+  message: number | Expr,
+  options: MailboxSendOptions,
+  picks: boolean,
+  text: string,
+): OpImpl["apply"] {
+  const { status, receiver } = options;
   const twoStep = mb.capacity === 0;
   const taps = internals(mb).taps;
-  /** The send proper; returns a violation message or undefined. */
-  const put = (
+  return (
     w: Int32Array,
     off: number,
     pid: number,
@@ -757,63 +831,70 @@ export function mbSend(
     if (!twoStep) status?.set(ctx, Errno.OK);
     return undefined;
   };
-  const choiceText = (c: number) => `the system picks receiver ${c + 1} of those alive`;
-  type Guard = (w: Int32Array, off: number, pid: number) => boolean;
-  const sendOp = (over: {
-    text?: string;
-    bound?: boolean;
-    enabled?: Guard;
-    apply?: OpImpl["apply"];
-  } = {}): OpImpl => {
-    const enabled = over.enabled ??
-      ((w, off, pid) => ready(w, off, pid) && !overBound(w, off, pid));
-    const op: OpImpl = {
-      prim: mb,
-      text: over.text ?? text,
-      footprint,
-      failure: over.bound === true ? mb.boundProperty : MAILBOX_MISUSE,
-      ...(over.bound === true ? { failureKind: "bound" as const } : {}),
-      enabled,
-      apply: over.apply ?? put,
-    };
-    if (!multi) return op;
-    return withChoices(
-      op,
-      () => internals(mb).receivers().length,
-      (w, off, pid) => enabled(w, off, pid) ? outcomes(w, off) : 0,
-      choiceText,
-    );
+}
+
+const choiceText = (c: number) => `the system picks receiver ${c + 1} of those alive`;
+
+/** A send operation, with what `over` replaces; one choice per live receiver under `"arbitrary"`. */
+function sendOp(p: SendParts, over: {
+  text?: string;
+  bound?: boolean;
+  enabled?: SendGuard;
+  apply?: OpImpl["apply"];
+} = {}): OpImpl {
+  const { mb, ready, overBound, outcomes } = p;
+  const enabled = over.enabled ??
+    ((w, off, pid) => ready(w, off, pid) && !overBound(w, off, pid));
+  const op: OpImpl = {
+    prim: mb,
+    text: over.text ?? p.text,
+    footprint: p.footprint,
+    failure: over.bound === true ? mb.boundProperty : MAILBOX_MISUSE,
+    ...(over.bound === true ? { failureKind: "bound" as const } : {}),
+    enabled,
+    apply: over.apply ?? p.put,
   };
-  if (!twoStep) {
-    if (!unbounded) return opStep(sendOp({}));
-    const boundOp: OpImpl = {
-      prim: mb,
-      text,
-      footprint: { reads: [LIFE, AUX, COUNT], writes: [] },
-      failure: mb.boundProperty,
-      failureKind: "bound",
-      enabled: (w, off, pid) => overBound(w, off, pid),
-      apply: (_w, _off, pid, _ctx, pidName) =>
-        `${
-          pidName(pid)
-        } sends to '${mb.name}', which already holds ${room} messages, its declared exploration bound`,
-    };
-    // Without any possible misuse, one operation carries the bound.
-    if (status !== undefined && mb.policy !== "pair") {
-      return opStep(sendOp({
-        bound: true,
-        enabled: ready,
-        apply: (w, off, pid, ctx, pidName, choice) =>
-          overBound(w, off, pid)
-            ? boundOp.apply(w, off, pid, ctx, pidName, choice)
-            : put(w, off, pid, ctx, pidName, choice),
-      }));
-    }
-    return alternatives(sendOp({}), boundOp);
+  if (!p.multi) return op;
+  return withChoices(
+    op,
+    () => internals(mb).receivers().length,
+    (w, off, pid) => enabled(w, off, pid) ? outcomes(w, off) : 0,
+    choiceText,
+  );
+}
+
+/** A send to an unbounded mailbox: the send, or the bound reached. */
+function unboundedSend(p: SendParts, status: MailboxSendOptions["status"]): Step {
+  const { mb, text, room, overBound, put } = p;
+  const boundOp: OpImpl = {
+    prim: mb,
+    text,
+    footprint: { reads: [LIFE, AUX, COUNT], writes: [] },
+    failure: mb.boundProperty,
+    failureKind: "bound",
+    enabled: (w, off, pid) => overBound(w, off, pid),
+    apply: (_w, _off, pid, _ctx, pidName) =>
+      `${
+        pidName(pid)
+      } sends to '${mb.name}', which already holds ${room} messages, its declared exploration bound`,
+  };
+  // Without any possible misuse, one operation carries the bound.
+  if (status !== undefined && mb.policy !== "pair") {
+    return opStep(sendOp(p, {
+      bound: true,
+      enabled: p.ready,
+      apply: (w, off, pid, ctx, pidName, choice) =>
+        overBound(w, off, pid)
+          ? boundOp.apply(w, off, pid, ctx, pidName, choice)
+          : put(w, off, pid, ctx, pidName, choice),
+    }));
   }
-  // Capacity 0: offer, then return once taken (or with the error).
-  const offer = opStep(sendOp({ text }));
-  const back = opStep({
+  return alternatives(sendOp(p), boundOp);
+}
+
+/** The return of a capacity-0 send, once its offer is taken (or with the error). */
+function offerReturn(mb: Mailbox, text: string, status: MailboxSendOptions["status"]): Step {
+  return opStep({
     prim: mb,
     text: `${text} returns`,
     footprint: { reads: [LIFE, TAKEN, FAILED], writes: [TAKEN, FAILED] },
@@ -834,7 +915,6 @@ export function mbSend(
       return report(status, ctx, Errno.EIDRM, text, pidName(pid));
     },
   });
-  return region(text, offer, back);
 }
 
 /**
@@ -907,25 +987,7 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
       },
     });
   }
-  const enter = opStep({
-    prim: mb,
-    text: `receive(${mb.name}): take the receive lock`,
-    footprint: { reads: [LIFE, OWNER, AUX, FAILED], writes: [AUX, FAILED] },
-    failure: MAILBOX_MISUSE,
-    enabled: (w, off, pid) =>
-      w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, true) || w[off + AUX] === 0,
-    apply(w, off, pid, ctx, pidName) {
-      const life = w[off + LIFE]!;
-      if (life !== EXISTS) {
-        setMask(w, off, FAILED, pid, true);
-        return report(status, ctx, lifeError(life), text, pidName(pid));
-      }
-      const bad = misuse(mb, w, off, pid, true, pidName);
-      if (bad !== undefined) return bad;
-      w[off + AUX] = pid + 1;
-      return undefined;
-    },
-  });
+  const enter = receiveLockStep(mb, text, status);
   const get = opStep({
     prim: mb,
     text,
@@ -945,4 +1007,31 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
     },
   });
   return region(`receive(${mb.name})`, enter, get);
+}
+
+/** Under policy `"exclusive"`, a receive's first transition: taking the receive lock. */
+function receiveLockStep(
+  mb: Mailbox,
+  text: string,
+  status: MailboxReceiveOptions["status"],
+): Step {
+  return opStep({
+    prim: mb,
+    text: `receive(${mb.name}): take the receive lock`,
+    footprint: { reads: [LIFE, OWNER, AUX, FAILED], writes: [AUX, FAILED] },
+    failure: MAILBOX_MISUSE,
+    enabled: (w, off, pid) =>
+      w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, true) || w[off + AUX] === 0,
+    apply(w, off, pid, ctx, pidName) {
+      const life = w[off + LIFE]!;
+      if (life !== EXISTS) {
+        setMask(w, off, FAILED, pid, true);
+        return report(status, ctx, lifeError(life), text, pidName(pid));
+      }
+      const bad = misuse(mb, w, off, pid, true, pidName);
+      if (bad !== undefined) return bad;
+      w[off + AUX] = pid + 1;
+      return undefined;
+    },
+  });
 }

@@ -84,7 +84,7 @@
 
 import { callerSource, type Ctx, evalExpr, type Expr, type Footprint, type Into } from "../_ast.ts";
 import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
-import type { System } from "../spec.ts";
+import type { System } from "../system.ts";
 import { Errno } from "./errno.ts";
 import { checkInto, opStep, requireInt, requireName, requireStatus } from "./_op.ts";
 import { maskOf, MAX_PROCESSES, pidSet, processTable, requireSystem } from "./_fork.ts";
@@ -209,16 +209,7 @@ export function pipe(
   requireSystem(`pipe '${name}'`, sys);
   const capacity = requireInt(`pipe '${name}': capacity`, options.capacity ?? 4, 1, 1 << 16);
   const pipeBuf = requireInt(`pipe '${name}': pipeBuf`, options.pipeBuf ?? capacity, 1, capacity);
-  const holders = options.holders ?? "users";
-  if (
-    holders !== "users" && holders !== "all" && !Array.isArray(holders) &&
-    (typeof holders !== "object" || !Array.isArray((holders as { read?: unknown }).read) ||
-      !Array.isArray((holders as { write?: unknown }).write))
-  ) {
-    throw new TypeError(
-      `pipe '${name}': holders must be "users", "all", a list of processes, or { read, write }`,
-    );
-  }
+  const holders = checkHolders(name, options.holders ?? "users");
   const prim: Pipe = {
     kind: "pipe",
     name,
@@ -242,26 +233,7 @@ export function pipe(
       w[off + W] = m.w;
     },
     format(w, off, pidName) {
-      const n = w[off + LEN]!;
-      const bytes: number[] = [];
-      for (let i = 0; i < n; i++) bytes.push(w[off + BUF + i]!);
-      let s = `[${bytes.join(",")}] R${pidSet(w[off + R]!, pidName)} W${
-        pidSet(w[off + W]!, pidName)
-      }`;
-      if (w[off + SIG] !== 0) s += ` SIGPIPE${pidSet(w[off + SIG]!, pidName)}`;
-      if (coreOf(prim).progress) {
-        const calls: string[] = [];
-        const pids = (prim.slots - BUF - capacity) / 2;
-        for (let pid = 0; pid < pids; pid++) {
-          const pg = off + BUF + capacity + 2 * pid;
-          if (w[pg] !== 0 || w[pg + 1] !== 0) {
-            const total = w[pg + 1]! - 1;
-            calls.push(`${pidName(pid)}:${w[pg]}${total >= 0 ? `/${total}` : ""}`);
-          }
-        }
-        if (calls.length > 0) s += ` calls{${calls.join(",")}}`;
-      }
-      return s;
+      return formatPipe(w, off, pidName, prim);
     },
     value(w, off) {
       return w[off + LEN]!;
@@ -298,6 +270,48 @@ export function pipe(
   const taps = messageTaps(prim, () => ({ lanes: 1, capacity }));
   CORES.set(prim, { sys, prim, holders, progress: false, footprints: new Map(), taps });
   return prim;
+}
+
+/** `holders`, checked to be one of the forms {@linkcode PipeHolders} allows. */
+function checkHolders(name: string, holders: PipeHolders): PipeHolders {
+  if (
+    holders !== "users" && holders !== "all" && !Array.isArray(holders) &&
+    (typeof holders !== "object" || !Array.isArray((holders as { read?: unknown }).read) ||
+      !Array.isArray((holders as { write?: unknown }).write))
+  ) {
+    throw new TypeError(
+      `pipe '${name}': holders must be "users", "all", a list of processes, or { read, write }`,
+    );
+  }
+  return holders;
+}
+
+/** The pipe in a trace: its bytes, end holders, SIGPIPE targets and calls in progress. */
+function formatPipe(
+  w: Int32Array,
+  off: number,
+  pidName: (pid: number) => string,
+  prim: Pipe,
+): string {
+  const capacity = prim.capacity;
+  const n = w[off + LEN]!;
+  const bytes: number[] = [];
+  for (let i = 0; i < n; i++) bytes.push(w[off + BUF + i]!);
+  let s = `[${bytes.join(",")}] R${pidSet(w[off + R]!, pidName)} W${pidSet(w[off + W]!, pidName)}`;
+  if (w[off + SIG] !== 0) s += ` SIGPIPE${pidSet(w[off + SIG]!, pidName)}`;
+  if (coreOf(prim).progress) {
+    const calls: string[] = [];
+    const pids = (prim.slots - BUF - capacity) / 2;
+    for (let pid = 0; pid < pids; pid++) {
+      const pg = off + BUF + capacity + 2 * pid;
+      if (w[pg] !== 0 || w[pg + 1] !== 0) {
+        const total = w[pg + 1]! - 1;
+        calls.push(`${pidName(pid)}:${w[pg]}${total >= 0 ? `/${total}` : ""}`);
+      }
+    }
+    if (calls.length > 0) s += ` calls{${calls.join(",")}}`;
+  }
+  return s;
 }
 
 /** R = W = 0: the pipe object is freed and unread data discarded. */

@@ -408,14 +408,7 @@ export function mqSend(q: PosixMq, options: MqSendOptions): Step {
         }
         const at = insertMsg(w, off, p, v, n);
         if (taps.length > 0) tapPut(taps, w, 0, at, pid, v, p, -1);
-        const owner = w[off + OWNER]!;
-        if (w[off + CUR] === 1 && owner !== 0) {
-          // __do_notify: empty -> non-empty, nobody blocked: fire, one-shot.
-          w[off + OWNER] = 0;
-          const i = findRole(w, b, q.waiters, owner - 1, NOTE);
-          if (i >= 0) w[b + E * i + 2] = w[b + E * i + 2]! + 1;
-          else if (!insertEntry(w, b, q.waiters, owner - 1, NOTE, 1, 0, 0, 0)) return tooMany(q);
-        }
+        if (w[off + CUR] === 1 && w[off + OWNER]! !== 0) return notify(q, w, off, b);
         return undefined;
       }
       if (nonblock) {
@@ -440,6 +433,20 @@ export function mqSend(q: PosixMq, options: MqSendOptions): Step {
     end: options.end ?? false,
     footprint: { reads: "all", writes: "all" },
   });
+}
+
+/**
+ * `__do_notify`: the queue went from empty to non-empty with nobody blocked:
+ * the registered process's notification fires, once. A violation message
+ * when the waiter table is full, else undefined.
+ */
+function notify(q: PosixMq, w: Int32Array, off: number, b: number): string | undefined {
+  const owner = w[off + OWNER]!;
+  w[off + OWNER] = 0;
+  const i = findRole(w, b, q.waiters, owner - 1, NOTE);
+  if (i >= 0) w[b + E * i + 2] = w[b + E * i + 2]! + 1;
+  else if (!insertEntry(w, b, q.waiters, owner - 1, NOTE, 1, 0, 0, 0)) return tooMany(q);
+  return undefined;
 }
 
 // --- mq_receive ------------------------------------------------------------------

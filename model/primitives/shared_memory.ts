@@ -53,7 +53,7 @@ import {
   type PrimitiveImpl,
   type Step,
 } from "../_ast.ts";
-import type { System } from "../spec.ts";
+import type { System } from "../system.ts";
 import { Errno } from "./errno.ts";
 import { checkInto, opStep, requireInt, requireName } from "./_op.ts";
 import { maskOf, processTable, requireSystem } from "./_fork.ts";
@@ -136,15 +136,7 @@ export function segment(
   requireName("segment", name);
   requireSystem(`segment '${name}'`, sys);
   const size = requireInt(`segment '${name}': size`, options.size ?? 1, 1, 1 << 16);
-  const init = options.init ?? 0;
-  if (typeof init !== "number" && init.length !== size) {
-    throw new RangeError(`segment '${name}': init has ${init.length} values, size is ${size}`);
-  }
-  const initial: number[] = [];
-  for (let i = 0; i < size; i++) {
-    const v = typeof init === "number" ? init : init[i];
-    initial.push(requireInt(`segment '${name}': init[${i}]`, v, -2147483648));
-  }
+  const initial = initialData(name, size, options.init ?? 0);
   const attached = options.attached ?? "none";
   if (
     attached !== "none" && attached !== "users" && attached !== "all" && !Array.isArray(attached)
@@ -176,18 +168,7 @@ export function segment(
       });
     },
     format(w, off, pidName) {
-      const flags = w[off + FLAGS]!;
-      if (flags & DESTROYED) return "destroyed";
-      const data: number[] = [];
-      for (let i = 0; i < size; i++) data.push(w[off + DATA + i]!);
-      const who: string[] = [];
-      const pids = seg.slots - DATA - size;
-      for (let pid = 0; pid < pids; pid++) {
-        const c = w[off + DATA + size + pid]!;
-        if (c > 0) who.push(c === 1 ? pidName(pid) : `${pidName(pid)}x${c}`);
-      }
-      return `[${data.join(",")}] nattch=${w[off + NATTCH]}{${who.join(",")}}` +
-        (flags & MARKED ? " IPC_RMID" : "");
+      return formatSegment(w, off, pidName, seg);
     },
     value(w, off) {
       return w[off + FLAGS]! & DESTROYED ? -1 : w[off + NATTCH]!;
@@ -212,6 +193,41 @@ export function segment(
   };
   CORES.set(seg, { sys, attached, footprints: new Map() });
   return seg;
+}
+
+/** The segment's initial words: `init` for each, or the list, checked against the size. */
+function initialData(name: string, size: number, init: number | readonly number[]): number[] {
+  if (typeof init !== "number" && init.length !== size) {
+    throw new RangeError(`segment '${name}': init has ${init.length} values, size is ${size}`);
+  }
+  const initial: number[] = [];
+  for (let i = 0; i < size; i++) {
+    const v = typeof init === "number" ? init : init[i];
+    initial.push(requireInt(`segment '${name}': init[${i}]`, v, -2147483648));
+  }
+  return initial;
+}
+
+/** The segment in a trace: its words, the attachments by process, a pending IPC_RMID. */
+function formatSegment(
+  w: Int32Array,
+  off: number,
+  pidName: (pid: number) => string,
+  seg: Segment,
+): string {
+  const flags = w[off + FLAGS]!;
+  if (flags & DESTROYED) return "destroyed";
+  const size = seg.size;
+  const data: number[] = [];
+  for (let i = 0; i < size; i++) data.push(w[off + DATA + i]!);
+  const who: string[] = [];
+  const pids = seg.slots - DATA - size;
+  for (let pid = 0; pid < pids; pid++) {
+    const c = w[off + DATA + size + pid]!;
+    if (c > 0) who.push(c === 1 ? pidName(pid) : `${pidName(pid)}x${c}`);
+  }
+  return `[${data.join(",")}] nattch=${w[off + NATTCH]}{${who.join(",")}}` +
+    (flags & MARKED ? " IPC_RMID" : "");
 }
 
 function coreOf(seg: Segment): Core {

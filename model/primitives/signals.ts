@@ -33,6 +33,7 @@
  */
 
 import {
+  type AsyncEvents,
   callerSource,
   type Delivery,
   evalExpr,
@@ -45,7 +46,7 @@ import {
 } from "../_ast.ts";
 import { Errno } from "./errno.ts";
 import { opStep, requireInt, requireName } from "./_op.ts";
-import { type SignalOutcome, signalTaps } from "../_tap.ts";
+import { type SignalOutcome, type SignalTap, signalTaps } from "../_tap.ts";
 
 /**
  * Linux signal numbers (x86_64), by name; `SIGRTMIN+n` for real-time ones.
@@ -215,19 +216,7 @@ export function signals(name = "signals", options: SignalsOptions = {}): SignalT
   const S = RTQ + 3 * K;
   let procs: readonly ProcInfo[] = [];
   let initialDisp: number[][] = [];
-  const dispOf = (w: Int32Array, b: number, signo: number) => {
-    const i = signo - 1;
-    return (w[b + DISP + (i >> 4)]! >>> ((i & 15) * 2)) & 3;
-  };
-  const setDisp = (w: Int32Array, b: number, signo: number, d: number) => {
-    const i = signo - 1, slot = b + DISP + (i >> 4), sh = (i & 15) * 2;
-    w[slot] = (w[slot]! & ~(3 << sh)) | (d << sh);
-  };
-  const names = (mask: number, rt: boolean) => {
-    const out: string[] = [];
-    for (let i = 0; i < 31; i++) if ((mask >>> i) & 1) out.push(signalName(rt ? i + 34 : i + 1));
-    return out;
-  };
+  let taps: readonly SignalTap[] = [];
   const table: SignalTable = {
     kind: "signals",
     name,
@@ -243,19 +232,7 @@ export function signals(name = "signals", options: SignalsOptions = {}): SignalT
     },
     bind(ps) {
       procs = ps;
-      initialDisp = ps.map((p) => {
-        const d: number[] = [];
-        for (const [sig, disp] of Object.entries(p.signals)) {
-          const signo = signalNumber(sig);
-          if ((signo === SIGKILL || signo === SIGSTOP) && disp !== "default") {
-            throw new TypeError(
-              `process '${p.kind}': ${sig} cannot be caught or ignored (sigaction gives EINVAL)`,
-            );
-          }
-          d.push(signo, disp === "ignore" ? IGN : disp === "handler" ? HANDLER : DFL);
-        }
-        return d;
-      });
+      initialDisp = ps.map(initialDispositions);
     },
     init(w, off) {
       for (let i = 0; i < procs.length * S; i++) w[off + i] = 0;
@@ -264,37 +241,10 @@ export function signals(name = "signals", options: SignalsOptions = {}): SignalT
       });
     },
     format(w, off, pidName) {
-      const parts: string[] = [];
-      for (let pid = 0; pid < procs.length; pid++) {
-        const b = off + pid * S;
-        const f: string[] = [];
-        const blocked = [...names(w[b + BLOCKED]!, false), ...names(w[b + RTBLOCKED]!, true)];
-        if (blocked.length > 0) f.push(`blocked=${blocked.join(",")}`);
-        const pend = names(w[b + PEND]!, false);
-        const rt: string[] = [];
-        for (let i = 0; i < w[b + RTCOUNT]!; i++) {
-          rt.push(`${signalName(w[b + RTQ + 3 * i]!)}:${w[b + RTQ + 3 * i + 1]}`);
-        }
-        if (pend.length + rt.length > 0) f.push(`pending=${[...pend, ...rt].join(",")}`);
-        if (w[b + FLAGS]! & STOPPED) f.push("stopped");
-        if (w[b + FLAGS]! & SUSPENDED) f.push("in sigsuspend");
-        if (w[b + KILLED]! > 0) f.push(`killed by ${signalName(w[b + KILLED]!)}`);
-        if (f.length > 0) parts.push(`${pidName(pid)}{${f.join(" ")}}`);
-      }
-      return parts.length === 0 ? "[]" : `[${parts.join(" ")}]`;
+      return formatTable(w, off, procs.length, S, pidName);
     },
     value(w, off) {
-      let n = 0;
-      for (let pid = 0; pid < procs.length; pid++) {
-        const b = off + pid * S;
-        let m = w[b + PEND]!;
-        while (m !== 0) {
-          m &= m - 1;
-          n++;
-        }
-        n += w[b + RTCOUNT]!;
-      }
-      return n;
+      return pendingCount(w, off, procs.length, S);
     },
     onExit(w, off, pid) {
       const b = off + pid * S;
@@ -307,70 +257,158 @@ export function signals(name = "signals", options: SignalsOptions = {}): SignalT
       w[b + SAVED_RT] = 0;
       w[b + FLAGS] = DEAD;
     },
-    events: {
-      deliverable(w, off, pid) {
-        const b = off + pid * S;
-        const flags = w[b + FLAGS]!;
-        if (flags & DEAD) return false;
-        const pend = w[b + PEND]!;
-        if (flags & STOPPED) return (pend & bit(SIGKILL)) !== 0;
-        if ((pend & ~w[b + BLOCKED]!) !== 0) return true;
-        const rtb = w[b + RTBLOCKED]!;
-        for (let i = 0; i < w[b + RTCOUNT]!; i++) {
-          if ((rtb & bit(w[b + RTQ + 3 * i]!)) === 0) return true;
-        }
-        return false;
-      },
-      take(w, off, pid): Delivery {
-        const b = off + pid * S;
-        let signo = 0, value = 0, sender = -1;
-        const stopped = (w[b + FLAGS]! & STOPPED) !== 0;
-        const ready = stopped ? w[b + PEND]! & bit(SIGKILL) : w[b + PEND]! & ~w[b + BLOCKED]!;
-        if (ready !== 0) {
-          signo = 31 - Math.clz32(ready & -ready) + 1;
-          w[b + PEND] = w[b + PEND]! & ~bit(signo);
-        } else {
-          // Lowest real-time number first, FIFO within a number.
-          let best = -1;
-          const rtb = w[b + RTBLOCKED]!;
-          for (let i = 0; i < w[b + RTCOUNT]!; i++) {
-            const s = w[b + RTQ + 3 * i]!;
-            if ((rtb & bit(s)) === 0 && (best < 0 || s < w[b + RTQ + 3 * best]!)) best = i;
-          }
-          signo = w[b + RTQ + 3 * best]!;
-          value = w[b + RTQ + 3 * best + 1]!;
-          sender = w[b + RTQ + 3 * best + 2]!;
-          const n = w[b + RTCOUNT]!;
-          for (let i = best; i < n - 1; i++) {
-            for (let j = 0; j < 3; j++) w[b + RTQ + 3 * i + j] = w[b + RTQ + 3 * (i + 1) + j]!;
-          }
-          for (let j = 0; j < 3; j++) w[b + RTQ + 3 * (n - 1) + j] = 0;
-          w[b + RTCOUNT] = n - 1;
-        }
-        const d = signo === SIGKILL || signo === SIGSTOP ? DFL : dispOf(w, b, signo);
-        const action: Delivery["action"] = d === IGN
-          ? "ignore"
-          : d === HANDLER
-          ? "handler"
-          : defaultAction(signo);
-        if (action === "terminate") w[b + KILLED] = signo;
-        if (action === "stop") w[b + FLAGS] = w[b + FLAGS]! | STOPPED;
-        for (let i = 0; i < taps.length; i++) taps[i]!.deliver(w, pid, signo, sender, action);
-        return { signo, value, sender, action };
-      },
-      stopped(w, off, pid) {
-        return (w[off + pid * S + FLAGS]! & STOPPED) !== 0;
-      },
-      resetHandler(w, off, pid, signo) {
-        setDisp(w, off + pid * S, signo, DFL);
-      },
-      name: signalName,
-    },
+    events: signalEvents(S, () => taps),
   };
-  const taps = signalTaps(table); // trace recorders may watch it
+  taps = signalTaps(table); // trace recorders may watch it
   // Exposed for the operations below.
   tables.set(table, { dispOf, setDisp, stride: () => S, K });
   return table;
+}
+
+/** The disposition (DFL, IGN, HANDLER) of `signo` in the slots at `b`. */
+function dispOf(w: Int32Array, b: number, signo: number): number {
+  const i = signo - 1;
+  return (w[b + DISP + (i >> 4)]! >>> ((i & 15) * 2)) & 3;
+}
+
+/** Sets the disposition of `signo` in the slots at `b`. */
+function setDisp(w: Int32Array, b: number, signo: number, d: number): void {
+  const i = signo - 1, slot = b + DISP + (i >> 4), sh = (i & 15) * 2;
+  w[slot] = (w[slot]! & ~(3 << sh)) | (d << sh);
+}
+
+/** The names of the signals in a mask (standard, or real-time from SIGRTMIN). */
+function maskNames(mask: number, rt: boolean): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < 31; i++) if ((mask >>> i) & 1) out.push(signalName(rt ? i + 34 : i + 1));
+  return out;
+}
+
+/** A process's declared dispositions, as pairs (signal number, disposition). */
+function initialDispositions(p: ProcInfo): number[] {
+  const d: number[] = [];
+  for (const [sig, disp] of Object.entries(p.signals)) {
+    const signo = signalNumber(sig);
+    if ((signo === SIGKILL || signo === SIGSTOP) && disp !== "default") {
+      throw new TypeError(
+        `process '${p.kind}': ${sig} cannot be caught or ignored (sigaction gives EINVAL)`,
+      );
+    }
+    d.push(signo, disp === "ignore" ? IGN : disp === "handler" ? HANDLER : DFL);
+  }
+  return d;
+}
+
+/** The table in a trace: each process's blocked and pending signals and state. */
+function formatTable(
+  w: Int32Array,
+  off: number,
+  nprocs: number,
+  S: number,
+  pidName: (pid: number) => string,
+): string {
+  const parts: string[] = [];
+  for (let pid = 0; pid < nprocs; pid++) {
+    const b = off + pid * S;
+    const f: string[] = [];
+    const blocked = [...maskNames(w[b + BLOCKED]!, false), ...maskNames(w[b + RTBLOCKED]!, true)];
+    if (blocked.length > 0) f.push(`blocked=${blocked.join(",")}`);
+    const pend = maskNames(w[b + PEND]!, false);
+    const rt: string[] = [];
+    for (let i = 0; i < w[b + RTCOUNT]!; i++) {
+      rt.push(`${signalName(w[b + RTQ + 3 * i]!)}:${w[b + RTQ + 3 * i + 1]}`);
+    }
+    if (pend.length + rt.length > 0) f.push(`pending=${[...pend, ...rt].join(",")}`);
+    if (w[b + FLAGS]! & STOPPED) f.push("stopped");
+    if (w[b + FLAGS]! & SUSPENDED) f.push("in sigsuspend");
+    if (w[b + KILLED]! > 0) f.push(`killed by ${signalName(w[b + KILLED]!)}`);
+    if (f.length > 0) parts.push(`${pidName(pid)}{${f.join(" ")}}`);
+  }
+  return parts.length === 0 ? "[]" : `[${parts.join(" ")}]`;
+}
+
+/** How many signals are pending, over all processes. */
+function pendingCount(w: Int32Array, off: number, nprocs: number, S: number): number {
+  let n = 0;
+  for (let pid = 0; pid < nprocs; pid++) {
+    const b = off + pid * S;
+    let m = w[b + PEND]!;
+    while (m !== 0) {
+      m &= m - 1;
+      n++;
+    }
+    n += w[b + RTCOUNT]!;
+  }
+  return n;
+}
+
+/**
+ * The delivery events of a table whose processes have `S` slots each,
+ * reporting each delivery to the table's signal taps.
+ */
+function signalEvents(S: number, taps: () => readonly SignalTap[]): AsyncEvents {
+  return {
+    deliverable(w, off, pid) {
+      const b = off + pid * S;
+      const flags = w[b + FLAGS]!;
+      if (flags & DEAD) return false;
+      const pend = w[b + PEND]!;
+      if (flags & STOPPED) return (pend & bit(SIGKILL)) !== 0;
+      if ((pend & ~w[b + BLOCKED]!) !== 0) return true;
+      const rtb = w[b + RTBLOCKED]!;
+      for (let i = 0; i < w[b + RTCOUNT]!; i++) {
+        if ((rtb & bit(w[b + RTQ + 3 * i]!)) === 0) return true;
+      }
+      return false;
+    },
+    take(w, off, pid): Delivery {
+      const b = off + pid * S;
+      let signo = 0, value = 0, sender = -1;
+      const stopped = (w[b + FLAGS]! & STOPPED) !== 0;
+      const ready = stopped ? w[b + PEND]! & bit(SIGKILL) : w[b + PEND]! & ~w[b + BLOCKED]!;
+      if (ready !== 0) {
+        signo = 31 - Math.clz32(ready & -ready) + 1;
+        w[b + PEND] = w[b + PEND]! & ~bit(signo);
+      } else {
+        // Lowest real-time number first, FIFO within a number.
+        let best = -1;
+        const rtb = w[b + RTBLOCKED]!;
+        for (let i = 0; i < w[b + RTCOUNT]!; i++) {
+          const s = w[b + RTQ + 3 * i]!;
+          if ((rtb & bit(s)) === 0 && (best < 0 || s < w[b + RTQ + 3 * best]!)) best = i;
+        }
+        signo = w[b + RTQ + 3 * best]!;
+        value = w[b + RTQ + 3 * best + 1]!;
+        sender = w[b + RTQ + 3 * best + 2]!;
+        const n = w[b + RTCOUNT]!;
+        for (let i = best; i < n - 1; i++) {
+          for (let j = 0; j < 3; j++) w[b + RTQ + 3 * i + j] = w[b + RTQ + 3 * (i + 1) + j]!;
+        }
+        for (let j = 0; j < 3; j++) w[b + RTQ + 3 * (n - 1) + j] = 0;
+        w[b + RTCOUNT] = n - 1;
+      }
+      const d = signo === SIGKILL || signo === SIGSTOP ? DFL : dispOf(w, b, signo);
+      const action: Delivery["action"] = d === IGN
+        ? "ignore"
+        : d === HANDLER
+        ? "handler"
+        : defaultAction(signo);
+      if (action === "terminate") w[b + KILLED] = signo;
+      if (action === "stop") w[b + FLAGS] = w[b + FLAGS]! | STOPPED;
+      const watching = taps();
+      for (let i = 0; i < watching.length; i++) {
+        watching[i]!.deliver(w, pid, signo, sender, action);
+      }
+      return { signo, value, sender, action };
+    },
+    stopped(w, off, pid) {
+      return (w[off + pid * S + FLAGS]! & STOPPED) !== 0;
+    },
+    resetHandler(w, off, pid, signo) {
+      setDisp(w, off + pid * S, signo, DFL);
+    },
+    name: signalName,
+  };
 }
 
 interface TableInternals {

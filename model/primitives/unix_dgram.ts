@@ -66,7 +66,7 @@
 
 import type { Ctx, Expr, Footprint, Into, OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
 import { evalExpr } from "../_ast.ts";
-import type { System } from "../spec.ts";
+import type { System } from "../system.ts";
 import { Errno, errnoName } from "./errno.ts";
 import {
   checkExprOrInt,

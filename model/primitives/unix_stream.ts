@@ -126,9 +126,10 @@ import {
   type Into,
   type OpImpl,
   type PrimitiveImpl,
+  type Source,
   type Step,
 } from "../_ast.ts";
-import type { System } from "../spec.ts";
+import type { System } from "../system.ts";
 import { Errno, errnoName } from "./errno.ts";
 import {
   checkExprOrInt,
@@ -332,26 +333,7 @@ export function unixStream(
 ): UnixStream {
   requireName("socket", name);
   requireSystem(`socket '${name}'`, sys);
-  const type = options.type ?? "stream";
-  if (type !== "stream" && type !== "seqpacket") {
-    throw new TypeError(`socket '${name}': type must be "stream" or "seqpacket", got ${type}`);
-  }
-  const conns = requireInt(`socket '${name}': connections`, options.connections ?? 2, 1, 64);
-  const buffer = requireInt(`socket '${name}': buffer`, options.buffer ?? 2, 1, 1 << 12);
-  const listening = options.listening;
-  if (listening !== undefined) {
-    if (listening === null || typeof listening !== "object") {
-      throw new TypeError(`socket '${name}': listening must be { backlog, holders? }`);
-    }
-    requireInt(`socket '${name}': listening.backlog`, listening.backlog, 0, 1 << 16);
-    if (listening.holders !== undefined && !Array.isArray(listening.holders)) {
-      throw new TypeError(`socket '${name}': listening.holders must be a list of processes`);
-    }
-  }
-  const shortReads = options.shortReads ?? false;
-  if (shortReads && type !== "stream") {
-    throw new TypeError(`socket '${name}': shortReads applies to type "stream" only`);
-  }
+  const { type, conns, buffer, listening, shortReads } = socketSettings(name, options);
   const L = layoutOf(conns, buffer, type === "stream" ? 1 : 2);
   const prim: UnixStream = {
     kind: "unix_stream",
@@ -385,14 +367,7 @@ export function unixStream(
       return w[off + ACCEPT_QUEUE_LENGTH]!;
     },
     holds(w, off, pid) {
-      if (((w[off + LISTENER_HOLDERS]! >>> pid) & 1) === 1) return true;
-      for (let i = 0; i < L.conns; i++) {
-        for (let e = 0; e < 2; e++) {
-          const eb = off + endBase(L, i, e);
-          if (w[eb + OWNER] === pid + 1 && (w[eb + FLAGS]! & F_SHUTWR) === 0) return true;
-        }
-      }
-      return false;
+      return holdsSocket(L, w, off, pid);
     },
     onExit(w, off, pid) {
       for (let i = 0; i < L.conns; i++) {
@@ -427,6 +402,49 @@ export function unixStream(
     })),
   });
   return prim;
+}
+
+/** A socket's options, checked, with their defaults. */
+function socketSettings(name: string, options: UnixStreamOptions): {
+  type: "stream" | "seqpacket";
+  conns: number;
+  buffer: number;
+  listening: UnixStreamOptions["listening"];
+  shortReads: boolean;
+} {
+  const type = options.type ?? "stream";
+  if (type !== "stream" && type !== "seqpacket") {
+    throw new TypeError(`socket '${name}': type must be "stream" or "seqpacket", got ${type}`);
+  }
+  const conns = requireInt(`socket '${name}': connections`, options.connections ?? 2, 1, 64);
+  const buffer = requireInt(`socket '${name}': buffer`, options.buffer ?? 2, 1, 1 << 12);
+  const listening = options.listening;
+  if (listening !== undefined) {
+    if (listening === null || typeof listening !== "object") {
+      throw new TypeError(`socket '${name}': listening must be { backlog, holders? }`);
+    }
+    requireInt(`socket '${name}': listening.backlog`, listening.backlog, 0, 1 << 16);
+    if (listening.holders !== undefined && !Array.isArray(listening.holders)) {
+      throw new TypeError(`socket '${name}': listening.holders must be a list of processes`);
+    }
+  }
+  const shortReads = options.shortReads ?? false;
+  if (shortReads && type !== "stream") {
+    throw new TypeError(`socket '${name}': shortReads applies to type "stream" only`);
+  }
+  return { type, conns, buffer, listening, shortReads };
+}
+
+/** Whether `pid` holds the listening socket or a connection end it may still write. */
+function holdsSocket(L: Layout, w: Int32Array, off: number, pid: number): boolean {
+  if (((w[off + LISTENER_HOLDERS]! >>> pid) & 1) === 1) return true;
+  for (let i = 0; i < L.conns; i++) {
+    for (let e = 0; e < 2; e++) {
+      const eb = off + endBase(L, i, e);
+      if (w[eb + OWNER] === pid + 1 && (w[eb + FLAGS]! & F_SHUTWR) === 0) return true;
+    }
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------
@@ -778,19 +796,7 @@ function connectOps(
     },
     apply(w, off, pid, ctx, pidName) {
       const lst = w[off + LISTENER]!;
-      if (lst !== L_LISTENING) {
-        conn.set(ctx, -1);
-        const code = lst === L_ABSENT ? Errno.ENOENT : Errno.ECONNREFUSED;
-        return report(
-          status,
-          ctx,
-          code,
-          () =>
-            `${pidName(pid)} connects to '${sock.name}': ${errnoName(code)} (${
-              lst === L_ABSENT ? "no socket file" : "no listener"
-            }) with no status target`,
-        );
-      }
+      if (lst !== L_LISTENING) return refused(sock, lst, options, ctx, () => pidName(pid));
       if (acceptQueueFull(w, off)) {
         conn.set(ctx, -1);
         status!.set(ctx, Errno.EAGAIN);
@@ -818,12 +824,37 @@ function connectOps(
     enabled: (w, off) => exhausted(w, off),
     apply: bound,
   };
-  const src = callerSource();
+  return eitherOp(text, main, full, callerSource());
+}
+
+/** A connect with no listener: ENOENT (no socket file) or ECONNREFUSED. */
+function refused(
+  sock: UnixStream,
+  lst: number,
+  { conn, status }: SockConnectOptions,
+  ctx: Ctx,
+  who: () => string,
+): string | undefined {
+  conn!.set(ctx, -1);
+  const code = lst === L_ABSENT ? Errno.ENOENT : Errno.ECONNREFUSED;
+  return report(
+    status,
+    ctx,
+    code,
+    () =>
+      `${who()} connects to '${sock.name}': ${errnoName(code)} (${
+        lst === L_ABSENT ? "no socket file" : "no listener"
+      }) with no status target`,
+  );
+}
+
+/** A region choosing between two operations (each with its own failure property). */
+function eitherOp(text: string, a: OpImpl, b: OpImpl, src: Source): Step {
   const opS = (o: OpImpl): Step => ({ kind: "op", name: o.text, op: o, src });
   return {
     kind: "region",
     name: text,
-    body: [{ kind: "choose", name: text, src, branches: [[opS(main)], [opS(full)]] }],
+    body: [{ kind: "choose", name: text, src, branches: [[opS(a)], [opS(b)]] }],
   };
 }
 
@@ -1141,21 +1172,7 @@ function sendOp(
       const h = handleOf(c, ctx);
       if (!owns(L, w, off, h, pid)) ebadf(c, h, pid, pidName);
       const n = checkedSize(c, sizeOf(c, ctx), 0);
-      if (!canSend(L, w, off, h)) {
-        count?.set(ctx, -1);
-        if (c.status === undefined) {
-          return `${pidName(pid)} sends on '${sock.name}' connection #${h >> 1} after ` +
-            `${
-              (w[off + endBase(L, h >> 1, h & 1) + FLAGS]! & F_SHUTWR) !== 0
-                ? "its own shutdown"
-                : "the peer closed"
-            }: SIGPIPE kills it (give the send a status target to model a sender that ` +
-            `survives and gets EPIPE)`;
-        }
-        w[off + SIGPIPE_PENDING] = w[off + SIGPIPE_PENDING]! | (1 << pid);
-        c.status.set(ctx, Errno.EPIPE);
-        return undefined;
-      }
+      if (!canSend(L, w, off, h)) return brokenPipe(c, count, w, off, h, pid, ctx, pidName);
       if (!core.seq && n > L.buffer) {
         throw new RangeError(
           `${c.what}(${sock.name}): a send of ${n} bytes never fits the buffer of ${L.buffer} bytes`,
@@ -1192,6 +1209,37 @@ function sendOp(
       return undefined;
     },
   };
+}
+
+/**
+ * A send on a connection that can no longer carry it (shut down for
+ * writing, or the peer closed): SIGPIPE kills the sender (a violation)
+ * without a status target, else SIGPIPE is pending and the status EPIPE.
+ */
+function brokenPipe(
+  c: ConnCall,
+  count: Into | undefined,
+  w: Int32Array,
+  off: number,
+  h: number,
+  pid: number,
+  ctx: Ctx,
+  pidName: (pid: number) => string,
+): string | undefined {
+  const L = c.core.L;
+  count?.set(ctx, -1);
+  if (c.status === undefined) {
+    return `${pidName(pid)} sends on '${c.sock.name}' connection #${h >> 1} after ` +
+      `${
+        (w[off + endBase(L, h >> 1, h & 1) + FLAGS]! & F_SHUTWR) !== 0
+          ? "its own shutdown"
+          : "the peer closed"
+      }: SIGPIPE kills it (give the send a status target to model a sender that ` +
+      `survives and gets EPIPE)`;
+  }
+  w[off + SIGPIPE_PENDING] = w[off + SIGPIPE_PENDING]! | (1 << pid);
+  c.status.set(ctx, Errno.EPIPE);
+  return undefined;
 }
 
 /**
@@ -1300,19 +1348,7 @@ function recvOp(
 ): OpImpl {
   const { sock, core } = c;
   const L = core.L;
-  /** The outcomes now: 0 = blocked. */
-  const choices = (w: Int32Array, off: number, pid: number, ctx: Ctx): number => {
-    const h = handleOf(c, ctx);
-    if (!owns(L, w, off, h, pid)) return part === "data" ? 0 : 1;
-    const len = w[off + endBase(L, h >> 1, h & 1) + QUEUE_LENGTH]!;
-    if (part === "data") {
-      const n = sizeOf(c, ctx);
-      // A size that is not an integer >= 1 gives one outcome, which fails.
-      return len === 0 ? 0 : Number.isInteger(n) && n >= 1 ? Math.min(len, n) : 1;
-    }
-    if (part === "eof" && len > 0) return 0;
-    return len > 0 || readable(L, w, off, h) || !blocking ? 1 : 0;
-  };
+  const choices = recvChoices(c, blocking, part);
   return {
     prim: sock,
     text: part === "eof" ? `${c.text} returns EOF or an error` : c.text,
@@ -1363,17 +1399,7 @@ function recvOp(
         return undefined;
       }
       if ((w[eb + FLAGS]! & F_RESET) !== 0) {
-        w[eb + FLAGS] = w[eb + FLAGS]! & ~F_RESET;
-        o.count?.set(ctx, -1);
-        return report(
-          c.status,
-          ctx,
-          Errno.ECONNRESET,
-          () =>
-            `${pidName(pid)} reads from '${sock.name}' connection #${h >> 1}: ECONNRESET ` +
-            `(the peer closed with unread data, or the listener closed before accepting) ` +
-            `with no status target`,
-        );
+        return connReset(c, o, w, eb, h, ctx, () => pidName(pid));
       }
       if (!readable(L, w, off, h)) {
         o.count?.set(ctx, -1);
@@ -1386,6 +1412,50 @@ function recvOp(
       return undefined;
     },
   };
+}
+
+/** A receive's outcomes in a state (0 = blocked), per {@linkcode recvOp}'s `part`. */
+function recvChoices(
+  c: ConnCall,
+  blocking: boolean,
+  part: "all" | "data" | "eof",
+): (w: Int32Array, off: number, pid: number, ctx: Ctx) => number {
+  const L = c.core.L;
+  return (w, off, pid, ctx) => {
+    const h = handleOf(c, ctx);
+    if (!owns(L, w, off, h, pid)) return part === "data" ? 0 : 1;
+    const len = w[off + endBase(L, h >> 1, h & 1) + QUEUE_LENGTH]!;
+    if (part === "data") {
+      const n = sizeOf(c, ctx);
+      // A size that is not an integer >= 1 gives one outcome, which fails.
+      return len === 0 ? 0 : Number.isInteger(n) && n >= 1 ? Math.min(len, n) : 1;
+    }
+    if (part === "eof" && len > 0) return 0;
+    return len > 0 || readable(L, w, off, h) || !blocking ? 1 : 0;
+  };
+}
+
+/** A receive that meets the pending reset of its end: ECONNRESET, once. */
+function connReset(
+  c: ConnCall,
+  o: SockRecvOptions,
+  w: Int32Array,
+  eb: number,
+  h: number,
+  ctx: Ctx,
+  who: () => string,
+): string | undefined {
+  w[eb + FLAGS] = w[eb + FLAGS]! & ~F_RESET;
+  o.count?.set(ctx, -1);
+  return report(
+    c.status,
+    ctx,
+    Errno.ECONNRESET,
+    () =>
+      `${who()} reads from '${c.sock.name}' connection #${h >> 1}: ECONNRESET ` +
+      `(the peer closed with unread data, or the listener closed before accepting) ` +
+      `with no status target`,
+  );
 }
 
 function recvCall(sock: UnixStream, what: string, o: SockRecvOptions) {
