@@ -205,31 +205,53 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
   if (values.help === true || command === undefined || !known.includes(command)) {
     return await main(args, io); // no spec is loaded
   }
-  if (values["allow-spec-io"] === true) {
-    io.err(
-      "note: --allow-spec-io: the spec's code runs unsandboxed, with this process's permissions",
-    );
-    // Even so, a spec cannot end the process (with a passing exit code).
-    const exit = Object.getOwnPropertyDescriptor(Deno, "exit")!;
-    Object.defineProperty(Deno, "exit", { ...exit, value: refuseExit });
-    try {
-      return await main(args, io);
-    } finally {
-      Object.defineProperty(Deno, "exit", exit);
-    }
-  }
+  if (values["allow-spec-io"] === true) return await unsandboxed(args, io);
   const last = (name: string) => {
     const v = values[name];
     return typeof v === "string" ? v : undefined;
   };
+  const limits = limitsOf(command, last);
+  if (typeof limits === "string") {
+    io.err(`error: ${limits}`);
+    return EXIT.error;
+  }
+  const flags = await permissionsOf(command, paths, last);
+  if (typeof flags === "string") {
+    io.err(`error: ${flags}`);
+    return EXIT.error;
+  }
+  const format = last("format") === "json" ? "json" : "text";
+  return await runChild([...flags, ...childArgs(limits), ...args], format, limits.memory, io);
+}
+
+/** `--allow-spec-io`: the CLI in this process, said so; still, a spec cannot end the process. */
+async function unsandboxed(args: string[], io: CliIO): Promise<number> {
+  io.err(
+    "note: --allow-spec-io: the spec's code runs unsandboxed, with this process's permissions",
+  );
+  const exit = Object.getOwnPropertyDescriptor(Deno, "exit")!;
+  Object.defineProperty(Deno, "exit", { ...exit, value: refuseExit });
+  try {
+    return await main(args, io);
+  } finally {
+    Object.defineProperty(Deno, "exit", exit);
+  }
+}
+
+/** The watchdog's limits: memory, step timeout, time (0: none). */
+interface Limits {
+  readonly memory: number;
+  readonly stepSeconds: number;
+  readonly time: number;
+}
+
+/** The limits the options set, or what is wrong with them. */
+function limitsOf(command: string, last: (name: string) => string | undefined): Limits | string {
   let memory = defaultMemoryLimit();
   const memText = last("max-memory");
   if (memText !== undefined) {
     const m = parseMemory(memText);
-    if (typeof m === "string") {
-      io.err(`error: ${m}`);
-      return EXIT.error;
-    }
+    if (typeof m === "string") return m;
     memory = m;
   }
   let stepSeconds = DEFAULT_STEP_TIMEOUT;
@@ -237,8 +259,7 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
   if (stepText !== undefined) {
     stepSeconds = Number(stepText);
     if (stepText.trim() === "" || !Number.isFinite(stepSeconds) || stepSeconds <= 0) {
-      io.err(`error: --step-timeout must be a positive number of seconds, got '${stepText}'`);
-      return EXIT.error;
+      return `--step-timeout must be a positive number of seconds, got '${stepText}'`;
     }
   }
   const timeText = last("time");
@@ -246,29 +267,27 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
   const time = command !== "sweep" && timeText !== undefined && Number(timeText) > 0
     ? Number(timeText)
     : 0;
-  const format = last("format") === "json" ? "json" : "text";
+  return { memory, stepSeconds, time };
+}
+
+/** The child's `deno run` flags up to its script, or why there is no sandbox to run. */
+async function permissionsOf(
+  command: string,
+  paths: string[],
+  last: (name: string) => string | undefined,
+): Promise<string[] | string> {
   const pkg = packageDir();
   const run = Deno.permissions.querySync({ name: "run", command: Deno.execPath() });
   if (pkg === undefined || run.state !== "granted") {
-    io.err(
-      `error: the sandbox that runs the spec's code needs ${
-        pkg === undefined ? "ipcspec on the local disk" : "permission to run deno (--allow-run)"
-      }; give it, or run the spec unsandboxed with --allow-spec-io`,
-    );
-    return EXIT.error;
+    return `the sandbox that runs the spec's code needs ${
+      pkg === undefined ? "ipcspec on the local disk" : "permission to run deno (--allow-run)"
+    }; give it, or run the spec unsandboxed with --allow-spec-io`;
   }
   const dirs = await readable(command, paths);
-  if (typeof dirs === "string") {
-    io.err(`error: ${dirs}`);
-    return EXIT.error;
-  }
+  if (typeof dirs === "string") return dirs;
   const dump = last("dump-code");
   // --dump-code checks that the file's folder exists (the supervisor writes it).
   const allowRead = [pkg, ...dirs, ...(dump !== undefined ? [dirname(resolve(dump))] : [])];
-  if (allowRead.some((d) => d.includes(","))) {
-    io.err("error: the sandbox cannot give read access to a path with a comma in it");
-    return EXIT.error;
-  }
   // The files the user names for the child to write (--checkpoint FILE and
   // its temporary sibling, --svg, --html), nothing else; and to read.
   const checkpoint = last("checkpoint");
@@ -276,78 +295,60 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     ...(checkpoint !== undefined ? [resolve(checkpoint), `${resolve(checkpoint)}.tmp`] : []),
     ...["svg", "html"].flatMap((o) => last(o) !== undefined ? [resolve(last(o)!)] : []),
   ];
-  const writable = outputs.length === 0 ? [] : [`--allow-write=${outputs.join(",")}`];
   allowRead.push(...outputs);
   for (const input of ["resume", "load"]) {
     if (last(input) !== undefined) allowRead.push(resolve(last(input)!));
   }
-  // explore serves its page on the loopback interface.
-  const net = command === "explore" ? ["--allow-net=127.0.0.1"] : [];
+  if ([...allowRead, ...outputs].some((d) => d.includes(","))) {
+    return "the sandbox cannot give access to a path with a comma in it";
+  }
+  return [
+    "run",
+    ...(outputs.length === 0 ? [] : [`--allow-write=${outputs.join(",")}`]),
+    // explore serves its page on the loopback interface.
+    ...(command === "explore" ? ["--allow-net=127.0.0.1"] : []),
+    "--no-remote",
+    "--cached-only",
+    "--frozen",
+    "--no-prompt",
+    `--config=${resolve(pkg, "deno.json")}`,
+    `--allow-read=${allowRead.join(",")}`,
+    resolve(pkg, "cli", "_child.ts"),
+  ];
+}
+
+/** What follows the child's script: its V8 heap flag goes before; here its limits and `--`. */
+function childArgs(limits: Limits): string[] {
+  return [
+    String(Math.round(limits.time * 1000)),
+    String(Math.round(limits.stepSeconds * 1000)),
+    String(limits.memory),
+    "--",
+  ];
+}
+
+/** Runs the child with `args` (after `deno`), relays it, and gives the exit code. */
+async function runChild(
+  args: string[],
+  format: "text" | "json",
+  memory: number,
+  io: CliIO,
+): Promise<number> {
+  const heap = `--v8-flags=--max-old-space-size=${Math.max(64, Math.floor(memory / 2 ** 20))}`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...writable,
-      ...net,
-      "--no-remote",
-      "--cached-only",
-      "--frozen",
-      "--no-prompt",
-      `--config=${resolve(pkg, "deno.json")}`,
-      `--allow-read=${allowRead.join(",")}`,
-      `--v8-flags=--max-old-space-size=${Math.max(64, Math.floor(memory / 2 ** 20))}`,
-      resolve(pkg, "cli", "_child.ts"),
-      String(Math.round(time * 1000)),
-      String(Math.round(stepSeconds * 1000)),
-      String(memory),
-      "--",
-      ...args,
-    ],
+    args: [args[0]!, heap, ...args.slice(1)],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  const seen: Seen = {
-    interrupted: false,
-    outOfMemory: false,
-    rows: [],
-    onWriting: () => {
-      if (killTimer !== undefined) clearTimeout(killTimer);
-      killTimer = undefined;
-    },
-  };
   const stdin = child.stdin.getWriter();
   const encoder = new TextEncoder();
-  const answer = (w: Written) => {
-    stdin.write(encoder.encode(`${JSON.stringify(w)}\n`)).catch(() => {});
-  };
-  let killTimer: ReturnType<typeof setTimeout> | undefined;
-  const onSignal = () => {
-    if (seen.interrupted) {
-      child.kill("SIGKILL");
-      return;
-    }
-    seen.interrupted = true;
-    stdin.write(encoder.encode("stop\n")).catch(() => {});
-    killTimer = setTimeout(() => {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // already gone
-      }
-    }, KILL_AFTER_MS);
-  };
-  const signals: Deno.Signal[] = [];
-  for (const sig of ["SIGINT", "SIGTERM"] as const) {
-    try {
-      Deno.addSignalListener(sig, onSignal);
-      signals.push(sig);
-    } catch {
-      // no signals on this platform
-    }
-  }
+  const send = (text: string) => void stdin.write(encoder.encode(text)).catch(() => {});
+  const seen: Seen = { interrupted: false, outOfMemory: false, rows: [], onWriting: () => {} };
+  const signals = stopOnSignals(child, seen, () => send("stop\n"));
   try {
     await Promise.all([
-      lines(child.stdout, (line) => onLine(line, seen, io, answer)),
+      lines(child.stdout, (line) => onLine(line, seen, io, (w) => send(`${JSON.stringify(w)}\n`))),
       lines(child.stderr, (line) => {
         if (/Fatal (JavaScript|process) out of memory|Reached heap limit/.test(line)) {
           seen.outOfMemory = true;
@@ -363,9 +364,47 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     }
     return report(seen, status, format, memory, io);
   } finally {
+    signals();
+  }
+}
+
+/**
+ * Ctrl-C and SIGTERM ask the child to stop (`stop`) and kill it if it does
+ * not end within {@linkcode KILL_AFTER_MS} (unless it is writing a
+ * checkpoint); a second one kills it at once. Returns the undo.
+ */
+function stopOnSignals(child: Deno.ChildProcess, seen: Seen, stop: () => void): () => void {
+  let killTimer: ReturnType<typeof setTimeout> | undefined;
+  const kill = () => {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  seen.onWriting = () => {
+    if (killTimer !== undefined) clearTimeout(killTimer);
+    killTimer = undefined;
+  };
+  const onSignal = () => {
+    if (seen.interrupted) return kill();
+    seen.interrupted = true;
+    stop();
+    killTimer = setTimeout(kill, KILL_AFTER_MS);
+  };
+  const signals: Deno.Signal[] = [];
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    try {
+      Deno.addSignalListener(sig, onSignal);
+      signals.push(sig);
+    } catch {
+      // no signals on this platform
+    }
+  }
+  return () => {
     if (killTimer !== undefined) clearTimeout(killTimer);
     for (const sig of signals) Deno.removeSignalListener(sig, onSignal);
-  }
+  };
 }
 
 async function lines(stream: ReadableStream<Uint8Array>, each: (line: string) => void) {
