@@ -17,7 +17,8 @@
  * @module
  */
 
-import { main } from "./cli/mod.ts";
+import { supervise } from "./cli/_sandbox.ts";
+import { defaultIO } from "./cli/_io.ts";
 
 export { type CliIO, EXIT, main } from "./cli/mod.ts";
 
@@ -25,5 +26,5 @@ if (import.meta.main) {
   // What a spec prints goes to stderr: stdout carries only the report.
   // deno-lint-ignore no-console
   console.log = console.info = console.debug = console.error;
-  Deno.exit(await main(Deno.args));
+  Deno.exit(await supervise(Deno.args, defaultIO));
 }

@@ -383,8 +383,11 @@ export {
   verdictText,
 } from "./checker/mod.ts";
 export type {
+  BfsCheckpoint,
+  BfsPosition,
   CheckAsyncOptions,
   CheckOptions,
+  Checkpointing,
   CoverageReport,
   ParallelOptions,
   Progress,
@@ -437,6 +440,7 @@ export {
   formatSimulation,
   formatStats,
   formatSweep,
+  formatSweepPoint,
   formatText,
   formatTraceReplay,
 } from "./reporters/mod.ts";

@@ -133,6 +133,20 @@ export class StateQueue {
     this.#length++;
   }
 
+  /** Copies of the queued states, oldest first, in one array (for a checkpoint). */
+  contents(): Int32Array {
+    const w = this.width;
+    const out = new Int32Array(this.#length * w);
+    let k = 0;
+    for (let c = 0; c < this.#chunks.length; c++) {
+      const from = c === 0 ? this.#head : 0;
+      const to = c === this.#chunks.length - 1 ? this.#tail : this.perChunk;
+      out.set(this.#chunks[c]!.subarray(from * w, to * w), k);
+      k += (to - from) * w;
+    }
+    return out;
+  }
+
   /** Moves the oldest state into `out`. The queue must not be empty. */
   shift(out: Int32Array): void {
     const w = this.width;

@@ -232,6 +232,57 @@ export class FingerprintStore {
     this.#slots += cap - oldCap;
   }
 
+  /** Every stored fingerprint, as (low, high) pairs in table order (for a checkpoint). */
+  fingerprints(): Int32Array {
+    const out = new Int32Array(this.#count * 2);
+    let k = 0;
+    for (const table of this.#segs) {
+      for (let i = 0; i < table.length; i += 2) {
+        if (table[i] === 0) continue;
+        out[k++] = table[i]!;
+        out[k++] = table[i + 1]!;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Refills this empty store from a checkpoint: the fingerprints (as from
+   * {@linkcode FingerprintStore.fingerprints}) and each state's parent and
+   * transition, by index.
+   */
+  restore(fingerprints: Int32Array, parents: Int32Array, vias: Int32Array): void {
+    if (this.#count !== 0 || parents.length !== vias.length) {
+      throw new RangeError("a fingerprint store is restored once, from matching links");
+    }
+    for (let i = 0; i < fingerprints.length; i += 2) {
+      const lo = fingerprints[i]!, hi = fingerprints[i + 1]!;
+      const seg = hi >>> SEG_SHIFT;
+      const found = this.#find(this.#segs[seg]!, this.#caps[seg]!, lo, hi);
+      if (found >= 0) throw new RangeError("the checkpoint holds a fingerprint twice");
+      const table = this.#segs[seg]!;
+      table[2 * (-found - 1)] = lo;
+      table[2 * (-found - 1) + 1] = hi;
+      if (++this.#fill[seg]! > this.#limit[seg]!) this.#grow(seg);
+    }
+    for (let idx = 0; idx < parents.length; idx++) {
+      const c = idx >>> LINK_BITS;
+      if (c === this.#parents.length) {
+        this.#parents.push(new Int32Array(LINK));
+        this.#vias.push(
+          this.linkBytes === 5
+            ? new Uint8Array(LINK)
+            : this.linkBytes === 6
+            ? new Uint16Array(LINK)
+            : new Int32Array(LINK),
+        );
+      }
+      this.#parents[c]![idx & LINK_MASK] = parents[idx]!;
+      this.#vias[c]![idx & LINK_MASK] = vias[idx]!;
+    }
+    this.#count = parents.length;
+  }
+
   /** The parent of state `idx` (-1 for an initial state). */
   parent(idx: number): number {
     return this.#parents[idx >>> LINK_BITS]![idx & LINK_MASK]!;

@@ -18,6 +18,7 @@ import {
 } from "./_search.ts";
 import type { EngineEnd } from "./_search.ts";
 import type { IncompleteReason } from "./result.ts";
+import { Checkpointer, type Checkpointing } from "./_checkpoint.ts";
 
 /** The wall clock of a search: the time limit, time slices and progress reports. */
 export class EngineClock {
@@ -92,13 +93,32 @@ export abstract class SlicedSearch<L, O extends SearchOutcome = SearchOutcome> {
   protected depth = 0;
   /** How many initial states the model has (duplicates included). */
   protected initialCount = 0;
+  /**
+   * Expansions between two polls: up to 1024 while expansions are fast, fewer
+   * when the spec's code is slow, so that limits and stop requests are seen
+   * within about 10 ms whatever an expansion costs.
+   */
+  protected pollEvery = 1;
+  #lastPoll = performance.now();
   #outcome: O | undefined;
+  /** When to checkpoint (engines that can implement `checkpoint`), and what to resume. */
+  protected readonly checkpoints: Checkpointer;
 
-  constructor(model: Model, options: SearchLimits & SearchHooks) {
+  constructor(
+    model: Model,
+    options: SearchLimits & SearchHooks & { checkpointing?: Checkpointing | undefined },
+  ) {
     this.model = model;
     this.limits = options;
     this.clock = new EngineClock(options, options);
+    this.checkpoints = new Checkpointer(options.checkpointing);
   }
+
+  /**
+   * Saves a checkpoint through `cp`, between two expansions, if the engine
+   * can (the default cannot). Called when one is due and when interrupted.
+   */
+  protected checkpoint(_cp: Checkpointing): void {}
 
   /**
    * Runs for about `millis` milliseconds (or to the end).
@@ -172,10 +192,15 @@ export abstract class SlicedSearch<L, O extends SearchOutcome = SearchOutcome> {
     states: number,
     frontier: number,
   ): boolean | undefined {
+    const now = performance.now();
+    const since = now - this.#lastPoll;
+    this.#lastPoll = now;
+    if (since > 10) this.pollEvery = Math.max(1, this.pollEvery >> 2);
+    else if (since < 2 && this.pollEvery < 1024) this.pollEvery *= 2;
     const polled = this.clock.poll(sliceEnd, () => ({ states, frontier, depth: this.depth }));
-    if (polled === "slice") return false;
-    if (polled !== undefined) return this.stop(polled);
-    return undefined;
+    if (polled !== undefined && polled !== "slice") return this.stop(polled);
+    this.checkpoints.take(false, (cp) => this.checkpoint(cp));
+    return polled === "slice" ? false : undefined;
   }
 
   protected finish(end: EngineEnd<L>): true {
@@ -184,6 +209,9 @@ export abstract class SlicedSearch<L, O extends SearchOutcome = SearchOutcome> {
   }
 
   protected stop(reason: IncompleteReason): true {
+    if (reason === "interrupted" || reason === "time") {
+      this.checkpoints.take(true, (cp) => this.checkpoint(cp));
+    }
     return this.finish({ status: "incomplete", reason, depth: this.depth });
   }
 }

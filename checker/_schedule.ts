@@ -464,19 +464,33 @@ export interface RandomRuns {
   /** Runs that used up their schedule before an end state. */
   readonly cut: number;
   readonly maxSteps: number;
+  /** The caller asked to stop: the runs after that were skipped. */
+  readonly stopped: boolean;
 }
 
 /** Generates random schedules (and shrinks the first that fails) with fast-check. */
 export function randomRuns(
   model: Model,
-  options: { runs?: number; seed: number; maxSteps: number; path?: string; timeSeconds?: number },
+  options: {
+    runs?: number;
+    seed: number;
+    maxSteps: number;
+    path?: string;
+    timeSeconds?: number;
+    shouldStop?: () => boolean;
+  },
 ): RandomRuns {
   const { seed, maxSteps } = options;
   const walks = { count: 0, steps: 0 };
   let firstLength: number | undefined;
   let cut = 0;
   const schedules = new ScheduleArbitrary(model, 0, maxSteps);
+  let stopped = false;
   const property = fc.property(schedules, (schedule) => {
+    if (stopped || options.shouldStop?.() === true) {
+      stopped = true;
+      return true;
+    }
     const w = walk(model, 0, schedule);
     walks.count++;
     walks.steps += w.transitions.length;
@@ -495,13 +509,17 @@ export function randomRuns(
   });
   walks.count += schedules.tally.count;
   walks.steps += schedules.tally.steps;
-  return { details, walks, firstLength, cut, maxSteps };
+  return { details, walks, firstLength, cut, maxSteps, stopped };
 }
 
 /** Why a simulation found nothing (which proves nothing). */
 export function nothingFound(run: RandomRuns): { message: string } {
   const { details, cut, maxSteps } = run;
-  const why = details.interrupted ? "the time limit was reached; " : "";
+  const why = run.stopped
+    ? `interrupted after ${run.walks.count} run${run.walks.count === 1 ? "" : "s"}; `
+    : details.interrupted
+    ? "the time limit was reached; "
+    : "";
   return {
     message: `${why}no violation in ${details.numRuns} random run${
       details.numRuns === 1 ? "" : "s"

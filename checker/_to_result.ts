@@ -2,6 +2,7 @@
 // `CheckResult` (every counterexample replayed and explained), shared by
 // check.ts and parallel.ts.
 
+import { pathImpurity } from "./_purity.ts";
 import { reductionOf } from "./_facets.ts";
 import type { Model } from "../model/model.ts";
 import { errorMessage, type Found, type SearchOutcome } from "./_search.ts";
@@ -66,11 +67,11 @@ function violationResult(model: Model, base: Base, f: Found): CheckResult {
     const why = typeof violation === "string"
       ? violation
       : `it ends in a violation of '${violation.property}' instead`;
-    return {
-      ...base,
-      verdict: "error",
-      error: { message: `internal error: the trace to '${expected}' does not replay: ${why}` },
-    };
+    // The search's finding does not reproduce: the spec's code depends on
+    // something outside the state.
+    const impure = pathImpurity(model, f) ??
+      `impure spec: the trace to '${expected}' does not replay (${why}); the spec's code must depend on the state only, not on Math.random, Date.now or variables its functions change`;
+    return { ...base, verdict: "error", error: { message: impure } };
   }
   return { ...base, verdict: "violation", violation };
 }

@@ -21,6 +21,7 @@ import { exactOutcome } from "./_outcome.ts";
 import type { EngineEnd } from "./_search.ts";
 import { ExactStore } from "./_store.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
+import { type BfsPosition, type Checkpointing, restoreStore, storeRecords } from "./_checkpoint.ts";
 
 /** Successors stored together (see `InsertSink`): enough to overlap their cache misses. */
 const BATCH = 256;
@@ -30,7 +31,10 @@ const BATCH = 256;
  * "por"`, a state is expanded through the model's ample set only when every
  * successor in it is new or still waits in the queue (the cycle proviso).
  */
-export interface BfsOptions extends SearchLimits, SearchHooks, ReductionOptions {}
+export interface BfsOptions extends SearchLimits, SearchHooks, ReductionOptions {
+  /** Checkpoints every so often (and when interrupted), or resumes from one. Not with `reduction`. */
+  checkpointing?: Checkpointing;
+}
 
 /**
  * A breadth-first search that can run in slices, so a caller can keep an
@@ -123,9 +127,40 @@ class BfsLoop extends SlicedSearch<number> {
       : undefined;
     this.#sink.reduction = this.#reducer?.counts;
     const sink = this.#sink;
-    if (this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)) {
+    if (this.checkpoints.resume !== undefined) {
+      this.checkpoints.restoring((from) => this.#resume(from.position, from.records));
+    } else if (
+      this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)
+    ) {
       this.#levelEnd = this.#store.count;
     }
+  }
+
+  /** Rebuilds the store and the position of a checkpoint. */
+  #resume(at: BfsPosition, records: Int32Array): void {
+    restoreStore(this.#store, this.model.width, at, records);
+    this.#head = at.head;
+    this.#levelEnd = at.levelEnd;
+    this.depth = at.depth;
+    this.initialCount = at.initialCount;
+    this.#sink.transitions = at.transitions;
+    if (at.bound !== undefined) this.#sink.bound = at.bound;
+  }
+
+  /** Saves a checkpoint: nothing queued, nothing found. */
+  protected override checkpoint(cp: Checkpointing): void {
+    const store = this.#store, sink = this.#sink;
+    if (sink.found !== undefined || sink.queued > 0) return;
+    cp.save({
+      width: this.model.width,
+      count: store.count,
+      head: this.#head,
+      levelEnd: this.#levelEnd,
+      depth: this.depth,
+      transitions: sink.transitions,
+      initialCount: this.initialCount,
+      ...(sink.bound !== undefined ? { bound: sink.bound } : {}),
+    }, () => storeRecords(store));
   }
 
   protected override slice(sliceEnd: number): boolean {
@@ -167,7 +202,8 @@ class BfsLoop extends SlicedSearch<number> {
       // Once something is found, the rest of the level is only scanned
       // for deadlocks.
       if (sink.found !== undefined) sink.inserting = false;
-      if ((++tick & 1023) === 0) {
+      if (++tick >= this.pollEvery) {
+        tick = 0;
         if (!sink.flush()) return this.stop("max-states");
         const polled = this.poll(sliceEnd, store.count, store.count - this.#head);
         if (polled !== undefined) return polled;

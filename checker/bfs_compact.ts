@@ -32,10 +32,9 @@
  */
 
 import type { Model } from "../model/model.ts";
-import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
+import type { EngineEnd, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { SlicedSearch } from "./_loop.ts";
 import { buildOutcome, type PathOrWhy } from "./_outcome.ts";
-import type { EngineEnd } from "./_search.ts";
 import { CompactSink, type StateRef } from "./_sink.ts";
 import {
   type CompactStore,
@@ -49,6 +48,7 @@ import { FingerprintStore } from "./_fingerprint_store.ts";
 import { rebuildPath } from "./_rebuild_path.ts";
 import { Reducer, type ReductionOptions } from "./_por.ts";
 import { ExactStore } from "./_store.ts";
+import * as ckpt from "./_checkpoint.ts";
 
 export {
   type CompactStoreKind,
@@ -173,11 +173,20 @@ class CompactBfsLoop extends SlicedSearch<StateRef, CompactOutcome> {
       // New, or stored during this level: expanded after the current state.
       this.#reducer = new Reducer(model, (next) => !store.has(next) || sink.nextLevel!.has(next));
     }
-    if (this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)) {
+    const from = this.checkpoints.resume;
+    if (from !== undefined && store instanceof FingerprintStore) {
+      this.checkpoints.restoring(() => ckpt.restoreCompact(store, this.#queue, sink, from));
+      ({ head: this.#head, levelEnd: this.#levelEnd, depth: this.depth } = from.position);
+      this.initialCount = from.position.initialCount;
+    } else if (this.storeInitial((s) => sink.insertInitial(s), () => sink.found !== undefined)) {
       this.#levelEnd = store.count;
     }
   }
 
+  protected override checkpoint(cp: ckpt.Checkpointing): void {
+    const { depth, initialCount } = this, at = { head: this.#head, levelEnd: this.#levelEnd };
+    ckpt.saveCompact(cp, this.#store, this.#queue, this.#sink, { ...at, depth, initialCount });
+  }
   protected override slice(sliceEnd: number): boolean {
     const store = this.#store;
     const queue = this.#queue;
@@ -210,7 +219,8 @@ class CompactBfsLoop extends SlicedSearch<StateRef, CompactOutcome> {
         }
       }
       if (sink.found !== undefined) sink.inserting = false;
-      if ((++tick & 1023) === 0) {
+      if (++tick >= this.pollEvery) {
+        tick = 0;
         const polled = this.poll(sliceEnd, store.count, queue.length);
         if (polled !== undefined) return polled;
       }

@@ -19,6 +19,8 @@ import type { CheckResult } from "./result.ts";
 import { symmetryReduction } from "./symmetry.ts";
 import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 import type { ReductionOptions } from "./_por.ts";
+import { confirmed, purityChecked, PuritySampler } from "./_purity.ts";
+import type { Checkpointing } from "./_checkpoint.ts";
 
 /** The search engines {@linkcode check} can run. */
 export type Strategy = "bfs" | "dfs";
@@ -43,6 +45,18 @@ export interface CheckOptions extends SearchLimits, SearchHooks, ReductionOption
    * not be shortest).
    */
   strategy?: Strategy;
+  /**
+   * Expand one state in 16 twice (and the first 1024) and compare the
+   * successors, to find a spec whose code depends on something outside the
+   * state. Without it, the first 64 states and one in 1024 are compared.
+   */
+  checkPurity?: boolean;
+  /**
+   * Checkpoint the breadth-first search over the exact store every so often
+   * and when it is interrupted, or resume one (not with the other engines,
+   * symmetry or partial-order reduction).
+   */
+  checkpointing?: Checkpointing;
   /**
    * The state store. `exact` (default): every state is kept. `fingerprint`:
    * a 64-bit fingerprint and a parent link per state (at most 16 bytes); a
@@ -243,11 +257,12 @@ export function check(target: Model | Checkable, options: CheckOptions = {}): Ch
   if (!("model" in prepared)) return prepared;
   const red = symmetryReduction(prepared.model, options);
   if (typeof red === "string") return refused(prepared.model, prepared.params, red);
+  const sampler = samplerFor(options);
   let runs = 0;
   let out: SearchOutcome | CompactOutcome;
   let epoch: number | undefined;
   do {
-    const search = engine(red.model, options);
+    const search = engine(purityChecked(red.model, sampler), options);
     // The initial states' invariants were evaluated: no ample set was taken yet.
     epoch = reductionOf(red.model).epoch();
     search.run();
@@ -256,9 +271,20 @@ export function check(target: Model | Checkable, options: CheckOptions = {}): Ch
   } while (again(red.model, options, out, epoch));
   return withLiveness(
     prepared.model,
-    withRuns(red.result(toResult(prepared.model, prepared.params, red.outcome(out))), runs),
+    withRuns(
+      confirmed(
+        prepared.model,
+        red.result(toResult(prepared.model, prepared.params, red.outcome(out))),
+      ),
+      runs,
+    ),
     options,
   );
+}
+
+/** Which expansions the search double-checks for purity (see `_purity.ts`). */
+function samplerFor(options: CheckOptions): PuritySampler {
+  return options.checkPurity === true ? new PuritySampler(1024, 16) : new PuritySampler();
 }
 
 /**
@@ -320,11 +346,12 @@ export async function checkAsync(
   const signal = options.signal;
   const outer = options.shouldStop;
   const slice = options.sliceMillis ?? 50;
+  const sampler = samplerFor(options);
   let runs = 0;
   let out: SearchOutcome | CompactOutcome;
   let epoch: number | undefined;
   do {
-    const search = engine(red.model, {
+    const search = engine(purityChecked(red.model, sampler), {
       ...options,
       shouldStop: () => signal?.aborted === true || outer?.() === true,
     });
@@ -337,7 +364,13 @@ export async function checkAsync(
   } while (again(red.model, options, out, epoch));
   return withLiveness(
     prepared.model,
-    withRuns(red.result(toResult(prepared.model, prepared.params, red.outcome(out))), runs),
+    withRuns(
+      confirmed(
+        prepared.model,
+        red.result(toResult(prepared.model, prepared.params, red.outcome(out))),
+      ),
+      runs,
+    ),
     options,
   );
 }

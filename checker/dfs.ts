@@ -187,7 +187,8 @@ class DfsLoop extends SlicedSearch<number> {
       const after = store.count;
       if (after > before && depth + 1 > this.depth) this.depth = depth + 1;
       for (let i = after - 1; i >= before; i--) this.#push(i, depth + 1);
-      if ((++tick & 1023) === 0) {
+      if (++tick >= this.pollEvery) {
+        tick = 0;
         const polled = this.poll(sliceEnd, store.count, this.#top);
         if (polled !== undefined) return polled;
       }

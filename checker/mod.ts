@@ -26,3 +26,4 @@ export * from "./chart.ts";
 export * from "./graph_picture.ts";
 export type { Progress, SearchHooks, SearchLimits } from "./_search.ts";
 export type { Reduction, ReductionOptions } from "./_por.ts";
+export type { BfsCheckpoint, BfsPosition, Checkpointing } from "./_checkpoint.ts";

@@ -100,6 +100,8 @@ export interface SimulateOptions {
   path?: string;
   /** Stop generating (or shrinking) after this many seconds. */
   timeSeconds?: number;
+  /** Polled before each random run: `true` stops generating (the verdict is then `incomplete`). */
+  shouldStop?: () => boolean;
 }
 
 /** The outcome class of a simulation; a simulation never proves a spec correct. */

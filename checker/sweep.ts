@@ -57,6 +57,11 @@ export interface SweepOptions {
   onPoint?: (point: SweepPoint) => void;
   /** Check each point with symmetry reduction (`CheckOptions.symmetry`; default false). */
   symmetry?: boolean;
+  /**
+   * Polled before each point and during its check: `true` ends the sweep
+   * with the points it finished (verdict `incomplete` unless one failed).
+   */
+  shouldStop?: () => boolean;
 }
 
 /** One configuration checked by a sweep. */
@@ -225,6 +230,7 @@ export function sweep(
   if (mode === "grid") {
     let smallest: { params: Record<string, ParamValue>; result: CheckResult } | undefined;
     for (const point of gridPoints(grid)) {
+      if (options.shouldStop?.() === true) break;
       const r = checkPoint(point);
       if (FAILS.has(r.verdict) && smallest === undefined) {
         smallest = { params: point, result: r };
@@ -259,7 +265,10 @@ function randomSweep(
   ) => SweepResult,
 ): SweepResult {
   const d = fc.check(
-    fc.property(gridArbitrary(grid), (point) => !FAILS.has(checkPoint(point).verdict)),
+    fc.property(
+      gridArbitrary(grid),
+      (point) => options.shouldStop?.() === true || !FAILS.has(checkPoint(point).verdict),
+    ),
     {
       seed: options.seed ?? randomSeed(),
       numRuns: options.runs ?? 100,
@@ -300,6 +309,7 @@ function pointChecker(
       maxStates: options.maxStates,
       ...(options.timeSeconds !== undefined ? { timeSeconds: options.timeSeconds } : {}),
       ...(options.symmetry === true ? { symmetry: true } : {}),
+      ...(options.shouldStop !== undefined ? { shouldStop: options.shouldStop } : {}),
     });
     results.set(key, r);
     const p: SweepPoint = {

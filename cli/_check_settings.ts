@@ -34,7 +34,18 @@ export interface CheckSettings {
   readonly params: Record<string, string>;
   readonly interpret: boolean;
   readonly dumpCode: string | undefined;
+  /** `--check-purity`: double-check one expansion in 16. */
+  readonly checkPurity: boolean;
+  /** `--checkpoint FILE` every `everyMinutes`, and `--resume FILE`. */
+  readonly checkpoint: {
+    readonly file: string | undefined;
+    readonly everyMinutes: number;
+    readonly resume: string | undefined;
+  };
 }
+
+/** The most workers `--workers` starts (each is a thread with its own copy of the model). */
+const MAX_WORKERS = 256;
 
 /** The search options: strategy, store and its bit array, workers and the reductions. */
 function searchSettings(values: Values) {
@@ -57,6 +68,9 @@ function searchSettings(values: Values) {
     throw new UsageError(`--bitstate-bits must be 5 to 37, got ${bitstateBits}`);
   }
   const workers = positiveInt("workers", values.workers) ?? 1;
+  if (workers > MAX_WORKERS) {
+    throw new UsageError(`--workers must be at most ${MAX_WORKERS}, got ${workers}`);
+  }
   if (workers > 1) {
     if (strategy !== "bfs") throw new UsageError("--workers searches breadth-first only");
     if (store !== "exact" && store !== "fingerprint") {
@@ -76,6 +90,31 @@ function searchSettings(values: Values) {
     symmetry: values.symmetry === true,
     por: values.por === true,
   } as const;
+}
+
+/** `--checkpoint`, `--checkpoint-every` and `--resume`: the exact breadth-first search only. */
+function checkpointSettings(
+  values: Values,
+  search: ReturnType<typeof searchSettings>,
+): CheckSettings["checkpoint"] {
+  const file = values.checkpoint;
+  const resume = values.resume;
+  const every = positiveNumber("checkpoint-every", values["checkpoint-every"]);
+  if (every !== undefined && file === undefined) {
+    throw new UsageError("--checkpoint-every is an option of --checkpoint FILE");
+  }
+  if (file !== undefined || resume !== undefined) {
+    const option = file !== undefined ? "--checkpoint" : "--resume";
+    if (
+      search.strategy !== "bfs" || search.store === "bitstate" || search.workers > 1 ||
+      search.symmetry || search.por
+    ) {
+      throw new UsageError(
+        `${option} works with the breadth-first search over the exact or fingerprint store (not --strategy dfs, --store bitstate, --workers, --symmetry or --por)`,
+      );
+    }
+  }
+  return { file, everyMinutes: every ?? 10, resume };
 }
 
 /** Checks the options of `check` and gathers them. */
@@ -99,5 +138,7 @@ export function checkSettings(values: Values): CheckSettings {
     params: parseParams(values.param ?? []),
     interpret: code.interpret,
     dumpCode: code.dumpCode,
+    checkPurity: values["check-purity"] === true,
+    checkpoint: checkpointSettings(values, search),
   };
 }

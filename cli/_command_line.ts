@@ -34,7 +34,10 @@ export function commandPrefix(
   main: string = CLI_MODULE,
 ): string[] {
   if (name !== undefined) return [name];
-  const perms = permissions === "read" ? ["--allow-read"] : ["--allow-read", "--allow-write"];
+  // --allow-run: the spec runs in a sandboxed child process (cli/_sandbox.ts).
+  const perms = permissions === "read"
+    ? ["--allow-read", "--allow-run"]
+    : ["--allow-read", "--allow-write", "--allow-run"];
   const where = main.startsWith("file:") ? fileURLToPath(main) : main;
   return ["deno", "run", ...perms, where];
 }

@@ -4,7 +4,7 @@
 import { dirname } from "node:path";
 import type { Checkable, Model } from "../model/model.ts";
 import type { ParamInput } from "../model/types.ts";
-import type { CliIO } from "./_io.ts";
+import { type CliIO, writeFile } from "./_io.ts";
 import { UsageError } from "./_options.ts";
 
 /** How to compile: `interpret` runs the interpreter instead of generated code. */
@@ -62,7 +62,7 @@ export async function dumpCode(file: string, name: string, model: Model, io: Cli
     );
   }
   try {
-    await Deno.writeTextFile(file, source);
+    await (io.writeFile ?? writeFile)(file, { prefix: "", suffix: "" }, source);
   } catch (e) {
     throw new UsageError(`Cannot write the generated code to '${file}': ${(e as Error).message}`);
   }

@@ -16,6 +16,13 @@ export const SIMULATION_OPTIONS = {
   "grid-limit": { type: "string" },
 } as const;
 
+/** Options the sandbox's supervisor reads (see `_sandbox.ts`); every command takes them. */
+export const SANDBOX_OPTIONS = {
+  "allow-spec-io": { type: "boolean" },
+  "max-memory": { type: "string" },
+  "step-timeout": { type: "string" },
+} as const;
+
 /** Options only `explore` takes (see the usage). */
 export const EXPLORE_OPTIONS = {
   port: { type: "string" },
@@ -25,7 +32,7 @@ export const EXPLORE_OPTIONS = {
 } as const;
 
 /** Every option of every command; each command rejects those it does not take. */
-const OPTIONS = {
+export const OPTIONS = {
   param: { type: "string", multiple: true },
   spec: { type: "string" },
   "max-states": { type: "string" },
@@ -55,12 +62,17 @@ const OPTIONS = {
   jobs: { type: "string" },
   "worker-timeout": { type: "string" },
   "job-seconds": { type: "string" },
+  "check-purity": { type: "boolean" },
+  checkpoint: { type: "string" },
+  "checkpoint-every": { type: "string" },
+  resume: { type: "string" },
   svg: { type: "string" },
   html: { type: "string" },
   "graph-limit": { type: "string" },
   help: { type: "boolean", short: "h" },
   ...SIMULATION_OPTIONS,
   ...EXPLORE_OPTIONS,
+  ...SANDBOX_OPTIONS,
 } as const;
 
 /** Bad input on the command line: printed as one `error:` line, exit code 3. */
@@ -115,7 +127,13 @@ export function parseParams(list: readonly string[]): Record<string, string> {
   for (const item of list) {
     const eq = item.indexOf("=");
     if (eq <= 0) throw new UsageError(`--param must look like name=value, got '${item}'`);
-    out[item.slice(0, eq)] = item.slice(eq + 1);
+    const name = item.slice(0, eq);
+    if (Object.hasOwn(out, name)) {
+      throw new UsageError(
+        `--param ${name} is given twice ('${out[name]}' and '${item.slice(eq + 1)}')`,
+      );
+    }
+    out[name] = item.slice(eq + 1);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // Private to the CLI: finding spec files and loading the specs they export.
 
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Spec } from "../model/spec.ts";
 import { UsageError } from "./_options.ts";
 import { USAGE } from "./_usage.ts";
@@ -43,14 +43,28 @@ async function specFiles(paths: readonly string[]): Promise<string[]> {
   return out;
 }
 
+/**
+ * Why importing `file` failed, in one line that keeps where: a syntax
+ * error's `file:line:col` (relative to the working directory).
+ */
+export function loadError(file: string, e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  const first = text.split("\n")[0]!;
+  const at = /\bat (file:\/\/\S+?):(\d+):(\d+)\s*$/m.exec(text);
+  if (at === null) return `Cannot load spec file '${file}': ${first}`;
+  const absolute = fileURLToPath(at[1]!);
+  const near = relative(Deno.cwd(), absolute);
+  const path = near.startsWith("..") ? absolute : near;
+  return `Cannot load spec file '${file}': ${first} (${path}:${at[2]}:${at[3]})`;
+}
+
 /** The specs `file` exports (at least one). */
 export async function loadSpecs(file: string): Promise<Spec[]> {
   let mod: Record<string, unknown>;
   try {
     mod = await import(pathToFileURL(resolve(file)).href);
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
-    throw new UsageError(`Cannot load spec file '${file}': ${msg}`);
+    throw new UsageError(loadError(file, e));
   }
   const specs = Object.values(mod).filter((v): v is Spec => v instanceof Spec);
   if (specs.length === 0) {
@@ -69,14 +83,42 @@ export async function exportName(file: string, spec: Spec): Promise<string> {
   return name;
 }
 
-/** Every spec of the files and folders named, or only the one named `wanted`. */
+/**
+ * Every spec of the files and folders named, or only the one named
+ * `wanted`. A file that cannot be loaded is reported to `failed` (when
+ * given, and when other files remain) and skipped; without `failed`, or
+ * when it is the only file, it is an error. A folder with no spec file and
+ * two specs with one name are errors.
+ */
 export async function selectSpecs(
   paths: readonly string[],
   wanted: string | undefined,
+  failed?: (message: string) => void,
 ): Promise<LoadedSpec[]> {
   let specs: LoadedSpec[] = [];
-  for (const file of await specFiles(paths)) {
-    for (const spec of await loadSpecs(file)) specs.push({ file, spec });
+  const files = await specFiles(paths);
+  if (files.length === 0) {
+    throw new UsageError(`no spec file in ${paths.map((p) => `'${p}'`).join(", ")}`);
+  }
+  for (const file of files) {
+    let loaded: Spec[];
+    try {
+      loaded = await loadSpecs(file);
+    } catch (e) {
+      if (failed === undefined || files.length === 1 || !(e instanceof UsageError)) throw e;
+      failed(e.message);
+      continue;
+    }
+    for (const spec of loaded) {
+      const twin = specs.find((s) => s.spec.name === spec.name);
+      if (twin?.spec === spec) continue; // exported under two names
+      if (twin !== undefined) {
+        throw new UsageError(
+          `two specs are named '${spec.name}' (in ${twin.file} and ${file}); rename one`,
+        );
+      }
+      specs.push({ file, spec });
+    }
   }
   if (wanted !== undefined) {
     const all = specs.map((s) => s.spec.name);

@@ -23,6 +23,9 @@ export async function replayTrace(
   io: CliIO,
   pictures: PictureOptions = { format: "text" },
 ): Promise<number> {
+  if (text.trim() === "") {
+    throw new UsageError("--replay needs a trace such as '0:3,1,4' (the empty trace is '0:')");
+  }
   const trace = parseTrace(text);
   if (typeof trace === "string") throw new UsageError(trace);
   const model = compileFor(spec, settings.params, settings);

@@ -69,6 +69,20 @@ options:
                        successor code (also sweep, simulate, replay)
   --dump-code FILE     write the generated successor JavaScript of the compiled model
                        to FILE (one spec; also simulate, replay)
+  --checkpoint FILE    save the breadth-first search (exact or fingerprint store) to FILE every
+                       --checkpoint-every minutes (default 10) and when interrupted;
+                       written beside FILE and renamed over it
+  --resume FILE        go on from the checkpoint FILE (same spec, parameters and
+                       ipcspec version) to the same counts and verdict
+  --check-purity       run one state in 16 twice and compare the successors, to find
+                       spec code that depends on something outside the state (by
+                       default the first 64 states and one in 1024 are compared)
+  --max-memory SIZE    end the run as incomplete when it holds more than SIZE (e.g. 4G,
+                       512M; default: half the machine's memory, at most 16 GiB)
+  --step-timeout S     a single step, guard or property that runs longer than S seconds
+                       ends the run with an error naming it (default 10)
+  --allow-spec-io      run the spec's code with the CLI's own permissions instead of in
+                       the sandbox (read access to the spec's folder and ipcspec only)
   -h, --help           this help
 
 sweep (check every configuration of a grid, report the smallest failing one):

@@ -22,7 +22,7 @@ import { formatCoverage, formatText } from "../reporters/mod.ts";
 import { formatItf } from "../reporters/itf.ts";
 import { progressWriter } from "../reporters/progress.ts";
 import { type CheckSettings, checkSettings } from "./_check_settings.ts";
-import { commandPrefix } from "./_command_line.ts";
+import { absolute, commandLine, commandPrefix, paramArgs } from "./_command_line.ts";
 import {
   type Checked,
   checkedItf,
@@ -40,9 +40,17 @@ import { exportName, type LoadedSpec, selectSpecs } from "./_specs.ts";
 import { pictureOptions, showPictures, wantsPictures } from "./_pictures.ts";
 import { replayTrace } from "./_trace_replay.ts";
 import { checkOnDistributed, distributedTarget } from "./_distributed.ts";
+import type { Checkpointing } from "../checker/_checkpoint.ts";
+import { checkpointWriter, readCheckpoint } from "./_checkpoint_file.ts";
 import { USAGE } from "./_usage.ts";
 
 const SEVERITY: Record<Verdict, number> = { ok: 0, incomplete: 1, violation: 2, error: 3 };
+
+/** Ctrl-C's signal, and whether the run was asked to stop (by Ctrl-C or the sandbox). */
+interface Stop {
+  readonly signal: AbortSignal;
+  readonly aborted: boolean;
+}
 
 /**
  * Runs `check`.
@@ -68,13 +76,23 @@ export async function checkCommand(paths: string[], values: Values, io: CliIO): 
   const settings = checkSettings(values);
   distributedTarget(values, settings);
   const dumpFile = await dumpTarget(settings.dumpCode);
-  const specs = await selectSpecs(paths, values.spec);
+  const broken: string[] = [];
+  const specs = await selectSpecs(paths, values.spec, (message) => {
+    broken.push(message);
+    io.err(`error: ${message}`);
+  });
   if (dumpFile !== undefined) {
     if (specs.length !== 1) {
       throw new UsageError("--dump-code needs exactly one spec (use --spec name)");
     }
     const { spec } = specs[0]!;
     await dumpCode(dumpFile, spec.name, compileFor(spec, settings.params, settings), io);
+  }
+  if (
+    (settings.checkpoint.file !== undefined || settings.checkpoint.resume !== undefined) &&
+    specs.length !== 1
+  ) {
+    throw new UsageError("--checkpoint and --resume need exactly one spec (use --spec name)");
   }
   if (values.replay !== undefined) {
     if (specs.length !== 1) {
@@ -88,7 +106,14 @@ export async function checkCommand(paths: string[], values: Values, io: CliIO): 
   if ((pictures.svg !== undefined || pictures.html !== undefined) && specs.length !== 1) {
     throw new UsageError("--svg and --html need exactly one spec (use --spec name)");
   }
-  return await interruptible((signal) => checkAll(specs, settings, values, signal, io));
+  const code = await interruptible(io, (signal) => checkAll(specs, settings, values, signal, io));
+  if (broken.length === 0) return code;
+  io.err(
+    `error: ${broken.length} spec file${
+      broken.length === 1 ? "" : "s"
+    } could not be loaded (above)`,
+  );
+  return EXIT.error;
 }
 
 /** The pictures asked for (`--format mermaid|dot`, `--svg`, `--html`); none with `--format itf`. */
@@ -96,8 +121,11 @@ function picturesOf(values: Values, settings: CheckSettings) {
   return pictureOptions(values, settings.format === "itf" ? "json" : settings.format);
 }
 
-/** Runs `body` with a signal that Ctrl-C (SIGINT) aborts. */
-async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/** Runs `body` with a signal that Ctrl-C (SIGINT) aborts, or the sandbox's stop request. */
+async function interruptible<T>(
+  io: CliIO,
+  body: (signal: Stop) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   let listening = false;
@@ -107,8 +135,14 @@ async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>): Prom
   } catch {
     // signals unavailable (e.g. on some platforms): Ctrl-C then kills the run
   }
+  const stop: Stop = {
+    signal: controller.signal,
+    get aborted() {
+      return controller.signal.aborted || io.stopRequested?.() === true;
+    },
+  };
   try {
-    return await body(controller.signal);
+    return await body(stop);
   } finally {
     if (listening) Deno.removeSignalListener("SIGINT", onSigint);
   }
@@ -135,7 +169,7 @@ async function checkAll(
   specs: readonly LoadedSpec[],
   settings: CheckSettings,
   values: Values,
-  signal: AbortSignal,
+  signal: Stop,
   io: CliIO,
 ): Promise<number> {
   if (settings.format === "itf" && specs.length !== 1) {
@@ -157,12 +191,13 @@ async function checkEach(
   { file, spec }: LoadedSpec,
   settings: CheckSettings,
   values: Values,
-  signal: AbortSignal,
+  signal: Stop,
   prefix: readonly string[],
   tally: Tally,
   io: CliIO,
 ): Promise<void> {
   const expect = values.expect === true;
+  io.onSpec?.(spec.name, file);
   const result = await checkOne(file, spec, settings, values, signal, io);
   if (SEVERITY[result.verdict] > SEVERITY[tally.worst]) tally.worst = result.verdict;
   if (expect && !meetsExpectation(spec.expect, result)) tally.mismatches++;
@@ -292,17 +327,22 @@ async function checkOne(
   spec: Spec,
   settings: CheckSettings,
   values: Values,
-  signal: AbortSignal,
+  stop: Stop,
   io: CliIO,
 ): Promise<CheckResult> {
   const { limits } = settings;
-  const onProgress = progressFor(file, spec, settings, values.progress === true, io);
+  const onProgress = withSandboxProgress(
+    spec,
+    progressFor(file, spec, settings, values.progress === true, io),
+    io,
+  );
   const common = {
     params: settings.params,
     ...(limits.maxStates !== undefined ? { maxStates: limits.maxStates } : {}),
     ...(limits.maxDepth !== undefined ? { maxDepth: limits.maxDepth } : {}),
     ...(limits.timeSeconds !== undefined ? { timeSeconds: limits.timeSeconds } : {}),
-    signal,
+    signal: stop.signal,
+    shouldStop: () => stop.aborted,
     ...(onProgress !== undefined ? { onProgress } : {}),
   };
   const url = distributedTarget(values, settings);
@@ -317,12 +357,78 @@ async function checkOne(
   }
   return await checkAsync(checkableFor(spec, settings), {
     ...common,
+    ...(await checkpointingFor(file, spec, settings, io)),
     strategy: settings.strategy,
     store: settings.store,
     ...(settings.bitstateBits !== undefined ? { bitstateBits: settings.bitstateBits } : {}),
     ...(settings.symmetry ? { symmetry: true } : {}),
     ...(settings.por ? { reduction: "por" as const } : {}),
+    ...(settings.checkPurity ? { checkPurity: true } : {}),
   });
+}
+
+/** `onProgress`, also telling the sandbox's supervisor (which owns the terminal) when there is one. */
+function withSandboxProgress(
+  spec: Spec,
+  onProgress: ((p: Progress) => void) | undefined,
+  io: CliIO,
+): ((p: Progress) => void) | undefined {
+  if (io.onProgress === undefined) return onProgress;
+  return (p) => {
+    io.onProgress?.(spec.name, p);
+    onProgress?.(p);
+  };
+}
+
+/** The search's checkpointing, from `--checkpoint` and `--resume`. */
+async function checkpointingFor(
+  file: string,
+  spec: Spec,
+  settings: CheckSettings,
+  io: CliIO,
+): Promise<{ checkpointing?: Checkpointing }> {
+  const { file: target, everyMinutes, resume } = settings.checkpoint;
+  if (target === undefined && resume === undefined) return {};
+  let identity;
+  try {
+    const store = settings.store === "fingerprint" ? "fingerprint" as const : "exact" as const;
+    identity = { spec: spec.name, params: spec.resolve(settings.params), store };
+  } catch {
+    return {}; // the check reports the bad parameters
+  }
+  const from = resume === undefined ? undefined : await readCheckpoint(resume, identity);
+  if (from !== undefined) {
+    io.err(`${spec.name}: resuming from ${resume} (${from.position.count} states stored)`);
+  }
+  const goOn = target === undefined ? "" : commandLine(
+    commandPrefix(settings.commandName, "read-write"),
+    [
+      "check",
+      absolute(file),
+      "--spec",
+      spec.name,
+      ...paramArgs(settings.params),
+      "--resume",
+      target,
+    ],
+  );
+  const save = target === undefined ? () => {} : checkpointWriter(
+    target,
+    identity,
+    (states) =>
+      io.err(
+        `${spec.name}: checkpoint of ${states} states written to ${target} (go on with: ${goOn})`,
+      ),
+    io.writing === undefined ? undefined : (on) => io.writing!(on),
+  );
+  return {
+    checkpointing: {
+      everyMillis: target === undefined ? Number.POSITIVE_INFINITY : everyMinutes * 60_000,
+      save,
+      ...(from !== undefined ? { resume: from } : {}),
+      ...(io.writing !== undefined ? { busy: (on: boolean) => io.writing!(on) } : {}),
+    },
+  };
 }
 
 /** Prints one result as text (with `--expect`, under a PASS or FAIL line). */

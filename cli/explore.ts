@@ -123,9 +123,12 @@ export async function exploreCommand(paths: string[], values: Values, io: CliIO)
   io.out("press Ctrl-C to stop");
   const stop = () => void ex.shutdown();
   Deno.addSignalListener("SIGINT", stop);
+  // In the sandbox, Ctrl-C reaches the supervisor, which asks through io.
+  const asked = setInterval(() => io.stopRequested?.() === true && stop(), 100);
   try {
     await ex.finished;
   } finally {
+    clearInterval(asked);
     Deno.removeSignalListener("SIGINT", stop);
   }
   return EXIT.ok;

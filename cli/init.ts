@@ -124,6 +124,7 @@ export function scaffold(dir: string, options: InitOptions): Record<string, stri
       options.command[0]!,
       "--allow-read",
       "--allow-write",
+      "--allow-run",
       cliPath,
       "--",
       "--command-name",

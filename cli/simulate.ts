@@ -15,7 +15,7 @@ import type { Model } from "../model/model.ts";
 import { writeJson } from "./_reports.ts";
 import { traceStates } from "./_states.ts";
 import { checkableFor, compileFor, dumpCode, dumpTarget } from "./_compile.ts";
-import { type CliIO, EXIT } from "./_io.ts";
+import { type CliIO, EXIT, writeFile } from "./_io.ts";
 import {
   codeOptions,
   integer,
@@ -28,6 +28,9 @@ import {
   type Values,
 } from "./_options.ts";
 import { oneSpec } from "./_specs.ts";
+
+/** The longest schedule `--max-steps` allows (a schedule is held in memory). */
+const MAX_STEPS = 10_000_000;
 
 /**
  * Runs `simulate`.
@@ -58,9 +61,13 @@ export async function simulateCommand(
   const code = codeOptions(values);
   const dumpFile = await dumpTarget(code.dumpCode);
   const { file, spec } = await oneSpec("simulate", paths, values.spec);
+  io.onSpec?.(spec.name, file);
   const params = parseParams(values.param ?? []);
   const runs = positiveInt("runs", values.runs);
   const maxSteps = positiveInt("max-steps", values["max-steps"]);
+  if (maxSteps !== undefined && maxSteps > MAX_STEPS) {
+    throw new UsageError(`--max-steps must be at most ${MAX_STEPS}, got ${maxSteps}`);
+  }
   const timeSeconds = positiveNumber("time", values.time);
   const seed = integer("seed", values.seed);
   if (values.path !== undefined && seed === undefined) {
@@ -76,6 +83,7 @@ export async function simulateCommand(
     ...(timeSeconds !== undefined ? { timeSeconds } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
+    ...(io.stopRequested !== undefined ? { shouldStop: () => io.stopRequested!() } : {}),
   });
   const written = await writeSchedule(r, absolute(file), values.out, io);
   const prefix = commandPrefix(values["command-name"], "read-write");
@@ -133,10 +141,11 @@ async function writeSchedule(
   const schedule = scheduleFileOf(r, file);
   if (schedule === undefined) return undefined;
   try {
-    const written = out ??
-      await Deno.makeTempFile({ prefix: `ipcspec-${r.spec}-`, suffix: ".schedule.json" });
-    await Deno.writeTextFile(written, formatScheduleFile(schedule));
-    return written;
+    return await (io.writeFile ?? writeFile)(
+      out,
+      { prefix: `ipcspec-${r.spec}-`, suffix: ".schedule.json" },
+      formatScheduleFile(schedule),
+    );
   } catch (e) {
     io.err(`warning: cannot write the schedule file: ${e instanceof Error ? e.message : e}`);
     return undefined;

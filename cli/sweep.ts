@@ -8,7 +8,7 @@
 
 import { parseRange, sweep, type SweepOptions, type SweepResult } from "../checker/sweep.ts";
 import type { Spec } from "../model/spec.ts";
-import { formatSweep, type SweepCommands } from "../reporters/mod.ts";
+import { formatSweep, formatSweepPoint, type SweepCommands } from "../reporters/mod.ts";
 import { absolute, commandLine, commandPrefix, paramArgs } from "./_command_line.ts";
 import { junitSweep } from "../reporters/junit.ts";
 import { sweepJson } from "../reporters/result_json.ts";
@@ -67,6 +67,7 @@ export async function sweepCommand(paths: string[], values: Values, io: CliIO): 
   const format = simulationFormat("sweep", values);
   rejectOptions("sweep", values, ["max-steps", "out", "dump-code"]);
   const { file, spec } = await oneSpec("sweep", paths, values.spec);
+  io.onSpec?.(spec.name, file);
   const grid = gridOf(values.param ?? []);
   const mode = values.mode ?? "auto";
   if (mode !== "auto" && mode !== "grid" && mode !== "random") {
@@ -91,12 +92,25 @@ export async function sweepCommand(paths: string[], values: Values, io: CliIO): 
     ...(runs !== undefined ? { runs } : {}),
     ...(seed !== undefined ? { seed } : {}),
     ...(values.path !== undefined ? { path: values.path } : {}),
-    ...(values.progress === true
-      ? { onPoint: (p) => io.err(`[${spec.name}] ${pointText(p.params)}: ${p.verdict}`) }
+    ...(values.progress === true || io.onRow !== undefined
+      ? {
+        onPoint: (p) => {
+          io.onRow?.(formatSweepPoint(p));
+          if (values.progress === true) {
+            io.err(`[${spec.name}] ${pointText(p.params)}: ${p.verdict}`);
+          }
+        },
+      }
       : {}),
   };
   const interpret = values.interpret === true;
-  const r = sweep(checkableFor(spec, { interpret }), grid.ranges, options);
+  const r = sweep(
+    checkableFor(spec, { interpret }),
+    grid.ranges,
+    io.stopRequested !== undefined
+      ? { ...options, shouldStop: () => io.stopRequested!() }
+      : options,
+  );
   const symmetry = values.symmetry === true;
   const prefix = commandPrefix(values["command-name"], "read");
   const commands = sweepCommands(prefix, file, spec, r, { ...grid, timeSeconds, runs, symmetry });
@@ -109,26 +123,7 @@ export async function sweepCommand(paths: string[], values: Values, io: CliIO): 
     if (failed !== undefined) throw new UsageError(failed);
   }
   if (format === "json") {
-    const at = r.smallest !== undefined ? { ...grid.fixed, ...r.smallest.params } : undefined;
-    let model: Model | undefined;
-    try {
-      model = at !== undefined ? compileFor(spec, at, { interpret }) : undefined;
-    } catch {
-      model = undefined;
-    }
-    const hint = at !== undefined ? replayHint(prefix, file, spec.name, at) : undefined;
-    return writeJson(io, {
-      command: "sweep",
-      sweep: sweepJson(r, {
-        file,
-        commands: {
-          sweep: commands.sweep ?? "",
-          ...(commands.check !== undefined ? { check: commands.check } : {}),
-        },
-        ...(model !== undefined ? { states: traceStates(model) } : {}),
-        ...(hint !== undefined ? { replay: (t: string) => hint.replace("{trace}", t) } : {}),
-      }),
-    }, EXIT[r.verdict]);
+    return writeSweepJson(r, { file, spec, fixed: grid.fixed, prefix, commands, interpret }, io);
   }
   io.out(formatSweep(r, commands));
   return EXIT[r.verdict];
@@ -191,4 +186,40 @@ function sweepCommands(
     sweep: commandLine(prefix, sweepArgs),
     check: commandLine(prefix, [...checkArgs, ...fixedArgs, ...limits]),
   };
+}
+
+/** The sweep's JSON document, with the smallest failing point's trace states when it has one. */
+function writeSweepJson(
+  r: SweepResult,
+  at: {
+    file: string;
+    spec: Spec;
+    fixed: Record<string, string>;
+    prefix: readonly string[];
+    commands: SweepCommands;
+    interpret: boolean;
+  },
+  io: CliIO,
+): number {
+  const { file, spec, prefix, commands, interpret } = at;
+  const point = r.smallest !== undefined ? { ...at.fixed, ...r.smallest.params } : undefined;
+  let model: Model | undefined;
+  try {
+    model = point !== undefined ? compileFor(spec, point, { interpret }) : undefined;
+  } catch {
+    model = undefined;
+  }
+  const hint = point !== undefined ? replayHint(prefix, file, spec.name, point) : undefined;
+  return writeJson(io, {
+    command: "sweep",
+    sweep: sweepJson(r, {
+      file,
+      commands: {
+        sweep: commands.sweep ?? "",
+        ...(commands.check !== undefined ? { check: commands.check } : {}),
+      },
+      ...(model !== undefined ? { states: traceStates(model) } : {}),
+      ...(hint !== undefined ? { replay: (t: string) => hint.replace("{trace}", t) } : {}),
+    }),
+  }, EXIT[r.verdict]);
 }

@@ -94,6 +94,8 @@ export interface GenRuntime {
   readonly sync: { count: number; flush(write: boolean): void };
   readonly insts: readonly GenInst[];
   readonly cursor: GenCursor;
+  /** Slot 0 receives the transition being fired, for a watchdog (see `_running.ts`). */
+  readonly published: Int32Array<ArrayBufferLike>;
   /** Hands the successor in `w` to the sink (step properties first); false to stop. */
   emit(sink: SuccessorSink, tid: number, state: Int32Array): boolean;
   /**
@@ -193,7 +195,7 @@ class InstanceWriter {
   /** The code of the `e`-th edge at pc `pcIndex` (in the `timeout` pass: of `timeout` edges only). */
   edge(edge: GenEdge, pcIndex: number, e: number, timeoutPass: boolean): string {
     const tid = this.inst.tids[pcIndex]![e]!;
-    const set = `cursor.cur = ${tid};`;
+    const set = `cursor.cur = published[0] = ${tid};`;
     if (timeoutPass !== (edge.kind === TIMEOUT)) return "";
     return match(edge.kind)
       .with(DO, () => `${set} ${this.effect(edge)} ${this.step(tid, edge.to)}`)
@@ -257,7 +259,7 @@ class InstanceWriter {
     const off = edge.primOff, pid = this.inst.pid, ctx = this.ctx;
     return `{ const op = operations[${o}]; const outcomes = op.choices(work, ${off}, ${pid}, ${ctx}); ` +
       "if (outcomes > op.maxChoices) throw new RangeError(`${op.text} offers ${outcomes} outcomes, more than its maximum ${op.maxChoices}`); " +
-      `for (let outcome = 0; outcome < outcomes; outcome++) { cursor.cur = ${tid} + outcome; count++; env.writable = true; ` +
+      `for (let outcome = 0; outcome < outcomes; outcome++) { cursor.cur = published[0] = ${tid} + outcome; count++; env.writable = true; ` +
       `const error = op.apply(work, ${off}, ${pid}, ${ctx}, pidName, outcome); ` +
       `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
       `if (error !== undefined) { ${this.restore} sink.fail(${edge.prop}, ${tid} + outcome, error); continue; } ` +
@@ -278,7 +280,7 @@ class InstanceWriter {
         ? `operations[${sop}].onJoint(work, ${jt.senderPid}, ${jt.receiverPid}, value);`
         : "";
       lines.push(
-        `if (work[${receiver.pcOff}] === ${jt.receiverPc}) { cursor.cur = ${jt.tid}; count++; cursor.partner = false; ` +
+        `if (work[${receiver.pcOff}] === ${jt.receiverPc}) { cursor.cur = published[0] = ${jt.tid}; count++; cursor.partner = false; ` +
           `const value = closures[${v}](contexts[${jt.senderPid}]); if (sync.count > 0) sync.flush(false); ` +
           `cursor.partner = true; env.writable = true; closures[${into}](contexts[${jt.receiverPid}], value); ` +
           `if (sync.count > 0) sync.flush(true); ${onJoint} env.writable = false; cursor.partner = false; ` +
@@ -346,6 +348,7 @@ export function generate(rt: GenRuntime): Generated {
     "operations",
     "texts",
     "cursor",
+    "published",
     "emit",
     "halt",
     "finished",
@@ -361,6 +364,7 @@ export function generate(rt: GenRuntime): Generated {
     tables.operations,
     tables.texts,
     rt.cursor,
+    rt.published,
     rt.emit,
     rt.halt,
     rt.finished,

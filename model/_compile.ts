@@ -13,6 +13,7 @@
 // This module wires them together.
 
 import { generate } from "./_codegen.ts";
+import { modelCompiled } from "./_running.ts";
 import { describeTransition, Explainer } from "./_explanation.ts";
 import { BlockingPoints, LivenessTable, ProcessTable, symmetryOf } from "./_facets.ts";
 import { Interpreter } from "./_interpreter.ts";
@@ -86,6 +87,7 @@ function generateFor(run: Interpreter): ReturnType<typeof generate> | undefined 
       joints: inst.joints,
     })),
     cursor: run.cursor,
+    published: run.published,
     emit: (sink, tid, state) => run.emit(sink, tid, state),
     direct: layout.steps.length === 0,
     halt: () => run.halt(),
@@ -143,6 +145,7 @@ class CompiledModel implements Model {
     this.reduction = new AmpleSets(run);
     this.symmetry = symmetryOf(machine);
     this.code = code;
+    run.id = modelCompiled(this);
   }
 
   init(emit: (state: Int32Array) => void): void {

@@ -65,6 +65,7 @@ export class LivenessTable implements Liveness {
     const d = layout.liveness[index];
     if (d === undefined) throw new RangeError(`no liveness property ${index}`);
     if (state !== w) copyState(w, state);
+    this.#run.published[2]! += 1;
     try {
       const r = (part === "p" ? d.p : d.q)(this.#run.stateView);
       if (sync.count > 0) sync.flush(false);

@@ -40,6 +40,7 @@ import {
 import type { StateView, StepInfo } from "./_types.ts";
 import { errorText, SpecError } from "./spec_error.ts";
 import { ArraySync, initVars, makeViewClass } from "./_views.ts";
+import { runningSlots } from "./_running.ts";
 
 /** Runs a machine: the core of a compiled model. */
 export class Interpreter implements DeliveryHost {
@@ -64,6 +65,10 @@ export class Interpreter implements DeliveryHost {
   ownerOnly = false;
   /** The transition being fired, for error messages. */
   current = -1;
+  /** Where the transition being fired is published for a watchdog (see `_running.ts`). */
+  readonly published: Int32Array<ArrayBufferLike> = runningSlots();
+  /** The model's id in the published slots. */
+  id = 0;
   /** Step properties read the state before the step here. */
   readonly #before: Int32Array;
   readonly #beforeSync: ArraySync;
@@ -114,6 +119,8 @@ export class Interpreter implements DeliveryHost {
 
   expand(state: Int32Array, sink: SuccessorSink): number {
     const w = this.machine.w;
+    this.published[1] = this.id;
+    this.published[2]! += 1;
     copyState(w, state);
     // Set when the sink asks to stop: the work buffer then holds a
     // successor, so nothing more may be evaluated on it.
@@ -289,7 +296,7 @@ export class Interpreter implements DeliveryHost {
     for (let e = 0; e < edges.length; e++) {
       const edge = edges[e]!;
       const tid = tids[e]!;
-      this.current = tid;
+      this.current = this.published[0] = tid;
       const kind = edge.kind;
       if (onlyTimeout && kind !== TIMEOUT) continue;
       switch (kind) {
@@ -386,7 +393,7 @@ export class Interpreter implements DeliveryHost {
     }
     let n = 0;
     for (let c = 0; c < k; c++) {
-      this.current = tid + c;
+      this.current = this.published[0] = tid + c;
       n++;
       env.writable = true;
       const err = op.apply(w, edge.primOff, inst.pid, inst.ctx, pidName, c);
@@ -411,7 +418,7 @@ export class Interpreter implements DeliveryHost {
       const sender = insts[jt.senderPid]!;
       const receiver = insts[jt.receiverPid]!;
       if (w[sender.pcOff] !== jt.senderPc || w[receiver.pcOff] !== jt.receiverPc) continue;
-      this.current = jt.tid;
+      this.current = this.published[0] = jt.tid;
       n++;
       this.#failInPartner = false;
       const v = jt.senderEdge.op!.value!(sender.ctx);
@@ -465,6 +472,8 @@ export class Interpreter implements DeliveryHost {
     const inv = this.machine.layout.invariants;
     if (inv.length === 0) return -1;
     if (state !== this.machine.w) copyState(this.machine.w, state);
+    this.published[0] = -1;
+    this.published[2]! += 1;
     this.visibility.tracking = true;
     try {
       for (let i = 0; i < inv.length; i++) {

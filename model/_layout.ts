@@ -25,6 +25,7 @@ import type {
 } from "./_types.ts";
 import { errorText, SpecError } from "./spec_error.ts";
 import { layoutVars, validateDecl, type VarSlot } from "./_views.ts";
+import { MAX_ARRAY, MAX_COPIES, MAX_WIDTH, tooLarge } from "./_limits.ts";
 
 /** A state predicate with the property it decides. */
 export interface PropertyCheck {
@@ -120,6 +121,12 @@ class Compiler implements LoweringHost {
     this.validate();
     // Property numbering: deadlock first, then invariants, finals; assertion
     // and primitive properties are added as the bodies are lowered.
+    const declared = new Set<string>();
+    for (const d of [...sys.invariants, ...sys.finals, ...sys.steps]) {
+      if (d.name.trim() === "") this.fail("a property has an empty name");
+      if (declared.has(d.name)) this.fail(`two properties are named '${d.name}'`);
+      declared.add(d.name);
+    }
     const deadlockProp = sys.options.deadlock ? this.prop("deadlock", "deadlock") : -1;
     const invProps = sys.invariants.map((d) => this.prop(d.name, "invariant"));
     const finalProps = sys.finals.map((d) => this.prop(d.name, "final"));
@@ -152,11 +159,21 @@ class Compiler implements LoweringHost {
     };
   }
 
+  /** Why an array declaration is too long, if it is. */
+  arrayTooLong(name: string, decl: unknown): string | undefined {
+    const length = (decl as { type?: string; length?: number }).type === "array"
+      ? (decl as { length: number }).length
+      : 0;
+    return length > MAX_ARRAY
+      ? tooLarge(`array '${name}': length`, length, MAX_ARRAY, this.params)
+      : undefined;
+  }
+
   /** The declarations of globals, process kinds and locals. */
   validate(): void {
     const sys = this.sys;
     for (const [name, decl] of Object.entries(sys.globals)) {
-      const msg = validateDecl(name, decl);
+      const msg = validateDecl(name, decl) ?? this.arrayTooLong(name, decl);
       if (msg !== undefined) this.fail(msg);
     }
     if (sys.processes.length === 0) this.fail("the system has no process");
@@ -167,8 +184,11 @@ class Compiler implements LoweringHost {
       if (!Number.isInteger(p.count) || p.count < 0) {
         this.fail(`count must be an integer >= 0, got ${p.count}`, { process: p.name });
       }
+      if (p.count > MAX_COPIES) {
+        this.fail(tooLarge("count", p.count, MAX_COPIES, this.params), { process: p.name });
+      }
       for (const [name, decl] of Object.entries(p.locals)) {
-        const msg = validateDecl(name, decl);
+        const msg = validateDecl(name, decl) ?? this.arrayTooLong(name, decl);
         if (msg !== undefined) this.fail(msg, { process: p.name });
       }
     }
@@ -249,6 +269,7 @@ class Compiler implements LoweringHost {
       }
     }
     if (instLayout.length === 0) this.fail("every process kind has count 0");
+    if (width > MAX_WIDTH) this.fail(tooLarge("the state's width in slots", width, MAX_WIDTH, {}));
     // Resolve primitive offsets in edges.
     for (const t of types) {
       for (const pc of t.pcs) {

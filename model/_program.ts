@@ -160,6 +160,12 @@ class Lowering {
     if (typeof f !== "function") {
       this.fail(`${what} must be a function, got ${String(f)}`, { step, source: src });
     }
+    if (f.constructor?.name === "AsyncFunction") {
+      this.fail(
+        `${what} is an async function: the spec's code runs synchronously, and what it does after an await would be lost`,
+        { step, source: src },
+      );
+    }
   }
 
   seq(steps: readonly Step[], cont: number, scope: Scope): number {

@@ -101,6 +101,9 @@ export class Spec<P extends ParamDecls = ParamDecls> {
    * @param def The definition.
    */
   constructor(def: SpecDefinition<P>) {
+    if (typeof def.name !== "string" || def.name.trim() === "") {
+      throw new TypeError("Cannot define a spec: its name is empty");
+    }
     this.name = def.name;
     this.description = def.description ?? "";
     this.params = def.params;
@@ -151,6 +154,12 @@ export class Spec<P extends ParamDecls = ParamDecls> {
       throw new SpecError(`parameter '${k}' must be an integer, got '${raw}'`, {
         spec: this.name,
       });
+    }
+    if (v < -(2 ** 31) || v >= 2 ** 31) {
+      throw new SpecError(
+        `parameter '${k}' must be a 32-bit integer (-2147483648 to 2147483647), got ${v}`,
+        { spec: this.name },
+      );
     }
     if (typeof decl === "object") {
       if (decl.min !== undefined && v < decl.min) {

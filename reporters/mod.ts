@@ -63,7 +63,7 @@ export { formatJson } from "./json.ts";
 export { formatCounterexample } from "./counterexample.ts";
 export { formatStats } from "./stats.ts";
 export { formatCoverage } from "./coverage.ts";
-export { formatSweep, type SweepCommands } from "./sweep.ts";
+export { formatSweep, formatSweepPoint, type SweepCommands } from "./sweep.ts";
 export { formatSimulation } from "./simulation.ts";
 export { formatScheduleReplay, formatTraceReplay } from "./replay.ts";
 export {

@@ -7,7 +7,7 @@
  */
 
 import { match } from "npm:ts-pattern@5.9.2";
-import type { SweepResult } from "../checker/sweep.ts";
+import type { SweepPoint, SweepResult } from "../checker/sweep.ts";
 import { fmtParams } from "./_format.ts";
 import { formatText } from "./text.ts";
 
@@ -48,16 +48,7 @@ export interface SweepCommands {
  */
 export function formatSweep(r: SweepResult, commands: SweepCommands = {}): string {
   const lines = [heading(r)];
-  for (const p of r.points) {
-    const what = p.verdict === "violation"
-      ? `violation of '${p.property}' in ${p.length} steps`
-      : p.verdict;
-    lines.push(
-      `  ${fmtParams(p.params) || "(defaults)"}: ${what} (${
-        p.states.toLocaleString("en-US")
-      } states, ${p.seconds.toFixed(2)} s)`,
-    );
-  }
+  for (const p of r.points) lines.push(formatSweepPoint(p));
   lines.push(...verdictLines(r, commands));
   if (r.mode === "random") lines.push(`seed: ${r.seed}, path: "${r.path ?? ""}"`);
   if (r.smallest !== undefined) {
@@ -70,6 +61,32 @@ export function formatSweep(r: SweepResult, commands: SweepCommands = {}): strin
     } s`,
   );
   return lines.join("\n");
+}
+
+/**
+ * One row of a sweep's table: a point's parameters, verdict, states and time.
+ *
+ * @param p The point.
+ * @returns The row, indented by two spaces.
+ *
+ * @example
+ * ```ts
+ * import { formatSweepPoint } from "./sweep.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   formatSweepPoint({ params: { n: 2 }, verdict: "ok", states: 1200, seconds: 0.5 }),
+ *   "  n=2: ok (1,200 states, 0.50 s)",
+ * );
+ * ```
+ */
+export function formatSweepPoint(p: SweepPoint): string {
+  const what = p.verdict === "violation"
+    ? `violation of '${p.property}' in ${p.length} steps`
+    : p.verdict;
+  return `  ${fmtParams(p.params) || "(defaults)"}: ${what} (${
+    p.states.toLocaleString("en-US")
+  } states, ${p.seconds.toFixed(2)} s)`;
 }
 
 /** The first line: what was swept, how, and the budget of each point. */

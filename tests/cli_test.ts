@@ -9,7 +9,15 @@ import { compileFor, generatedSource } from "../cli/_compile.ts";
 import { loadSpec } from "./_pins.ts";
 
 function subprocess(...args: string[]): Promise<Run> {
-  return deno("run", "--allow-read", "--allow-env", "--allow-sys", "cli.ts", ...args);
+  return deno(
+    "run",
+    "--allow-read",
+    "--allow-env",
+    "--allow-sys",
+    "--allow-run",
+    "cli.ts",
+    ...args,
+  );
 }
 
 /** No stack trace anywhere in the output. */

@@ -90,6 +90,7 @@ Deno.test("e2e: install, init, check with the installed command, JUnit and JSON 
       "ipcspec",
       "--allow-read",
       "--allow-write",
+      "--allow-run",
       join(ROOT, "cli.ts"),
       "--",
       "--command-name",

@@ -50,6 +50,7 @@ Deno.test("the replay line survives a space and a ';' and runs from anywhere", a
     const checked = await run(Deno.execPath(), [
       "run",
       "--allow-read",
+      "--allow-run",
       join(ROOT, "cli.ts"),
       "check",
       "racy spec.ts",
@@ -57,7 +58,7 @@ Deno.test("the replay line survives a space and a ';' and runs from anywhere", a
     assert.equal(checked.code, 1, checked.out + checked.err);
     const line = checked.out.split("\n").find((l) => l.startsWith("replay: "))?.slice(8);
     assert.ok(line !== undefined, checked.out);
-    assert.match(line, /^deno run --allow-read /);
+    assert.match(line, /^deno run --allow-read --allow-run /);
     const replayed = await run("sh", ["-c", line], elsewhere);
     assert.equal(replayed.code, 1, replayed.out + replayed.err);
     assert.match(replayed.out, /^lost; touch PWNED: replayed 4 steps/);
