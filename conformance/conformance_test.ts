@@ -1,0 +1,130 @@
+// The conformance suite in `deno task test`: a few hundred sequences per
+// primitive, each run on the kernel and on the model (see docs/conformance.md).
+// `deno task conformance --runs 10000` is the long run.
+
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import type { Outcome } from "../model/drive.ts";
+import { Errno } from "../model/primitives/errno.ts";
+import { check, Disagreement, property, runSequence, sequences } from "./_harness.ts";
+import { kernelRelease, unavailable } from "./_libc.ts";
+import { type MqOp, posixMqSubject } from "./posix_mq.ts";
+import { PIPE_BUF, pipeSubject } from "./pipe.ts";
+import { sysvMsgSubject } from "./sysv_msg.ts";
+
+const why = unavailable();
+if (why !== undefined) {
+  console.error(
+    `\n!!! conformance suite SKIPPED: ${why}.\n!!! Run it on Linux x86-64 with ` +
+      `deno test --allow-ffi ... (deno task test grants it).\n`,
+  );
+}
+const ignore = why !== undefined;
+
+Deno.test({
+  name: "conformance: the kernel under test",
+  ignore,
+  fn() {
+    const release = kernelRelease();
+    console.log(`kernel ${release}`);
+    assert.match(release, /^\d+\.\d+/);
+  },
+});
+
+Deno.test({
+  name: "conformance: pipes (non-blocking, F_SETPIPE_SZ, close, EPIPE)",
+  ignore,
+  fn: () => check(pipeSubject, 25, 12),
+});
+
+Deno.test({
+  name: "conformance: System V message queues (IPC_NOWAIT, msgtyp, IPC_SET, IPC_RMID)",
+  ignore,
+  fn: () => check(sysvMsgSubject, 250, 24),
+});
+
+Deno.test({
+  name: "conformance: POSIX message queues (priorities, O_NONBLOCK, mq_getattr)",
+  ignore,
+  fn: () => check(posixMqSubject, 250, 24),
+});
+
+Deno.test({
+  name: "conformance: a pipe's capacity is page-granular: the departure the oracle knows",
+  ignore,
+  fn() {
+    // One page, full, one byte read: the model has a byte of room, the
+    // kernel's only page cannot take the write.
+    const r = runSequence(pipeSubject, { pages: 1 }, [
+      { op: "write", n: PIPE_BUF, value: 7 },
+      { op: "read", n: 1 },
+      { op: "write", n: 1, value: 8 },
+    ], { count: false });
+    assert.deepEqual(r.departures, ["page-granular capacity"]);
+    // Reading the rest frees the page: both sides take the write again.
+    const s = runSequence(pipeSubject, { pages: 1 }, [
+      { op: "write", n: PIPE_BUF, value: 7 },
+      { op: "read", n: PIPE_BUF },
+      { op: "write", n: 1, value: 8 },
+      { op: "read", n: 2 },
+    ], { count: false });
+    assert.deepEqual(s.departures, []);
+  },
+});
+
+Deno.test({
+  name: "conformance: a mutant POSIX queue that ignores priorities fails, shrunk to 3 calls",
+  ignore,
+  fn() {
+    // The mutant rule: mq_receive returns the oldest message whatever its
+    // priority. It rewrites the model's outcomes through the drive API.
+    let seen: readonly MqOp[] = [];
+    const mutate = (ops: () => readonly MqOp[]) => {
+      let fifo: { value: number; prio: number; len: number }[] = [];
+      let last = -1;
+      return (position: number, allowed: Outcome[]): Outcome[] => {
+        if (position <= last) fifo = []; // a new sequence
+        last = position;
+        const op = ops()[position]!;
+        return allowed.map((o) => {
+          if (o.values.status !== Errno.OK) return o;
+          if (op.op === "send") {
+            fifo.push({ value: op.value, prio: op.prio, len: op.len });
+            return o;
+          }
+          const head = fifo.shift()!;
+          const values = { ...o.values, ...head };
+          return {
+            ...o,
+            values,
+            lists: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, [v]])),
+          };
+        });
+      };
+    };
+    const result = fc.check(
+      fc.property(sequences(posixMqSubject, 24), ({ cfg, ops: raw }) => {
+        const ops = posixMqSubject.normalize!(cfg, raw);
+        seen = ops;
+        runSequence(posixMqSubject, cfg, ops, { count: false, mutate: mutate(() => seen) });
+      }),
+      { numRuns: 500, seed: 19 },
+    );
+    assert.ok(result.failed, "the mutant was not caught");
+    const shrunk = result.counterexample![0].ops;
+    assert.equal(shrunk.length, 3, JSON.stringify(shrunk));
+    assert.deepEqual(shrunk.map((o) => o.op), ["send", "send", "receive"]);
+    assert.ok(result.errorInstance instanceof Disagreement);
+    const text = (result.errorInstance as Error).message;
+    assert.match(text, /kernel: status=OK len=\d+ prio=\d+/);
+    console.log(text);
+  },
+});
+
+Deno.test({
+  name: "conformance: the unmutated POSIX queue passes the same sequences",
+  ignore,
+  fn() {
+    fc.assert(property(posixMqSubject, 24, { count: false }), { numRuns: 100, seed: 19 });
+  },
+});
