@@ -38,6 +38,12 @@ export interface Subject<P extends PrimitiveImpl, Op, K, Cfg> {
   normalize?(cfg: Cfg, ops: readonly Op[]): Op[];
   /** Declares the model of the primitive. */
   declare(cfg: Cfg): (sys: System<unknown>) => P;
+  /**
+   * Model-only calls made before the sequence, each with one outcome (the
+   * model's way to the kernel's starting point, e.g. connecting the two
+   * ends the kernel gets from `socketpair`).
+   */
+  setup?(cfg: Cfg): Call<P>[];
   /** The model's call for `op`. */
   call(cfg: Cfg, op: Op): Call<P>;
   /** Creates the kernel object (try/finally around the run closes it). */
@@ -141,13 +147,23 @@ export function runSequence<P extends PrimitiveImpl, Op, K, Cfg>(
   options: RunOptions = {},
 ): { departures: string[] } {
   const departures: string[] = [];
-  const drive = new Drive(subject.declare(cfg), ops.map((op) => subject.call(cfg, op)), {
+  const setup = subject.setup?.(cfg) ?? [];
+  const calls = [...setup, ...ops.map((op) => subject.call(cfg, op))];
+  const drive = new Drive(subject.declare(cfg), calls, {
     name: `${subject.name} conformance`,
     ...(options.mutate === undefined ? {} : { mutate: options.mutate }),
   });
   const k = subject.open(cfg);
   const lines: string[] = [];
   const counting = options.count ?? true;
+  for (let i = 0; i < setup.length; i++) {
+    const [only, ...more] = drive.outcomes();
+    if (only === undefined || more.length > 0 || only.failure !== undefined) {
+      subject.close(k);
+      throw new Error(`${subject.name}: setup call ${i + 1} must have exactly one outcome`);
+    }
+    drive.apply(only);
+  }
   try {
     ops.forEach((op, i) => {
       const obs = subject.run(k, op);

@@ -11,6 +11,7 @@ import { kernelRelease, unavailable } from "./_libc.ts";
 import { type MqOp, posixMqSubject } from "./posix_mq.ts";
 import { PIPE_BUF, pipeSubject } from "./pipe.ts";
 import { sysvMsgSubject } from "./sysv_msg.ts";
+import { unixStreamSubject } from "./unix_stream.ts";
 
 const why = unavailable();
 if (why !== undefined) {
@@ -47,6 +48,12 @@ Deno.test({
   name: "conformance: POSIX message queues (priorities, O_NONBLOCK, mq_getattr)",
   ignore,
   fn: () => check(posixMqSubject, 250, 24),
+});
+
+Deno.test({
+  name: "conformance: Unix stream and seqpacket socket pairs (MSG_DONTWAIT, shutdown, close)",
+  ignore,
+  fn: () => check(unixStreamSubject, 250, 24),
 });
 
 Deno.test({

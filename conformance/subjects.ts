@@ -8,10 +8,12 @@
 import { posixMqSubject } from "./posix_mq.ts";
 import { pipeSubject } from "./pipe.ts";
 import { sysvMsgSubject } from "./sysv_msg.ts";
+import { unixStreamSubject } from "./unix_stream.ts";
 
 /** Every subject, and its longest sequence. */
 export const SUBJECTS = [
   { subject: pipeSubject, maxOps: 12 },
   { subject: sysvMsgSubject, maxOps: 24 },
   { subject: posixMqSubject, maxOps: 24 },
+  { subject: unixStreamSubject, maxOps: 24 },
 ] as const;

@@ -57,7 +57,13 @@
  *   every descriptor): the peer reads what is buffered, then 0; its sends
  *   fail with `EPIPE` (+ SIGPIPE), also when already blocked. If the closer
  *   left unread data in its *own* receive queue, the peer reads what was
- *   queued to it, then gets `ECONNRESET` once, then 0.
+ *   queued to it, then gets `ECONNRESET` once, then 0. Seqpacket differs
+ *   (Linux reads it as datagrams), as the conformance suite found: a lone
+ *   zero-length record left unread is no reset (Linux looks past a
+ *   zero-length buffer at the head); the reader gets the pending
+ *   `ECONNRESET` *before* the records queued to it; and the peer's next
+ *   send takes a pending reset too (`ECONNRESET`, no SIGPIPE:
+ *   `unix_seqpacket_sendmsg` checks `sock_error()` first).
  *
  * **Templates** (`System.delivery`): one lane per connection direction,
  * lane `2 × slot + end` being the receive queue of that end (named like
@@ -468,7 +474,11 @@ function closeEnd(
 ): void {
   const eb = off + endBase(L, i, e), pb = off + endBase(L, i, 1 - e);
   tapDrop(taps, w, 2 * i + e, 0, w[eb + QLEN]!);
-  if (w[eb + QLEN]! > 0 && (w[pb + FL]! & F_CLOSED) === 0) w[pb + FL] = w[pb + FL]! | F_RESET;
+  // Linux (af_unix, CONFIG_AF_UNIX_OOB) looks past a zero-length buffer at
+  // the head of the queue: a lone zero-length record left unread is no reset.
+  const n = w[eb + QLEN]!;
+  const unread = n > 1 || (n === 1 && (L.ew === 1 || w[eb + QBUF + 1]! > 0));
+  if (unread && (w[pb + FL]! & F_CLOSED) === 0) w[pb + FL] = w[pb + FL]! | F_RESET;
   for (let k = 0; k < L.endSize; k++) w[eb + k] = 0;
   w[eb + FL] = F_CLOSED | F_SHUTWR;
   freeIfClosed(L, w, off, i);
@@ -1103,6 +1113,21 @@ function sendOp(
       const h = handleOf(c, ctx);
       if (!owns(L, w, off, h, pid)) ebadf(c, h, pid, pidName);
       const n = checkedSize(c, sizeOf(c, ctx), 0);
+      const own = off + endBase(L, h >> 1, h & 1);
+      if (core.seq && (w[own + FL]! & F_RESET) !== 0) {
+        // Linux unix_seqpacket_sendmsg() returns a pending error first
+        // (sock_error() takes it): the peer closed with unread data.
+        w[own + FL] = w[own + FL]! & ~F_RESET;
+        count?.set(ctx, -1);
+        return report(
+          c.status,
+          ctx,
+          Errno.ECONNRESET,
+          () =>
+            `${pidName(pid)} sends on '${sock.name}' connection #${h >> 1}: ECONNRESET ` +
+            `(the peer closed with unread data) with no status target`,
+        );
+      }
       if (!canSend(L, w, off, h)) {
         count?.set(ctx, -1);
         if (c.status === undefined) {
@@ -1299,7 +1324,10 @@ function recvOp(
       const n = checkedSize(c, sizeOf(c, ctx), 1);
       const eb = off + endBase(L, h >> 1, h & 1);
       const len = w[eb + QLEN]!;
-      if (len > 0) {
+      // Seqpacket reads as datagrams: Linux reports a pending error
+      // (ECONNRESET) before the queued records.
+      const resetFirst = core.seq && (w[eb + FL]! & F_RESET) !== 0;
+      if (len > 0 && !resetFirst) {
         if (core.seq) {
           const v = w[eb + QBUF]!, rl = w[eb + QBUF + 1]!;
           if (core.taps.length > 0) tapTake(core.taps, w, h, 0, pid);
