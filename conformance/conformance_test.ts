@@ -10,6 +10,7 @@ import { check, Disagreement, property, runSequence, sequences } from "./_harnes
 import { kernelRelease, unavailable } from "./_libc.ts";
 import { type MqOp, posixMqSubject } from "./posix_mq.ts";
 import { PIPE_BUF, pipeSubject } from "./pipe.ts";
+import { semaphoreSubject } from "./semaphore.ts";
 import { sysvMsgSubject } from "./sysv_msg.ts";
 import { unixStreamSubject } from "./unix_stream.ts";
 
@@ -54,6 +55,12 @@ Deno.test({
   name: "conformance: Unix stream and seqpacket socket pairs (MSG_DONTWAIT, shutdown, close)",
   ignore,
   fn: () => check(unixStreamSubject, 250, 24),
+});
+
+Deno.test({
+  name: "conformance: semaphores (System V semop IPC_NOWAIT, POSIX sem_trywait)",
+  ignore,
+  fn: () => check(semaphoreSubject, 250, 24),
 });
 
 Deno.test({

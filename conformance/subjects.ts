@@ -7,6 +7,7 @@
 
 import { posixMqSubject } from "./posix_mq.ts";
 import { pipeSubject } from "./pipe.ts";
+import { semaphoreSubject } from "./semaphore.ts";
 import { sysvMsgSubject } from "./sysv_msg.ts";
 import { unixStreamSubject } from "./unix_stream.ts";
 
@@ -16,4 +17,5 @@ export const SUBJECTS = [
   { subject: sysvMsgSubject, maxOps: 24 },
   { subject: posixMqSubject, maxOps: 24 },
   { subject: unixStreamSubject, maxOps: 24 },
+  { subject: semaphoreSubject, maxOps: 24 },
 ] as const;
