@@ -12,6 +12,7 @@ import { type MqOp, posixMqSubject } from "./posix_mq.ts";
 import { PIPE_BUF, pipeSubject } from "./pipe.ts";
 import { semaphoreSubject } from "./semaphore.ts";
 import { sysvMsgSubject } from "./sysv_msg.ts";
+import { buildHelper, checkScenario, SCENARIOS } from "./multiprocess.ts";
 import { unixStreamSubject } from "./unix_stream.ts";
 
 const why = unavailable();
@@ -142,3 +143,23 @@ Deno.test({
     fc.assert(property(posixMqSubject, 24, { count: false }), { numRuns: 100, seed: 19 });
   },
 });
+
+// The multi-process scenarios, through the C helper (built with cc/gcc).
+const helper = ignore ? undefined : await buildHelper();
+if (helper !== undefined && "why" in helper) {
+  console.error(
+    `\n!!! conformance multi-process scenarios SKIPPED: ${helper.why}.\n` +
+      `!!! .ci/run installs gcc with apt-get when it is absent.\n`,
+  );
+}
+for (const scenario of SCENARIOS) {
+  Deno.test({
+    name: `conformance: multi-process ${scenario.name}: ${scenario.what}`,
+    ignore: helper === undefined || "why" in helper,
+    async fn() {
+      const r = await checkScenario((helper as { path: string }).path, scenario, 8);
+      console.log(`allowed ${JSON.stringify(r.allowed)}; seen ${JSON.stringify(r.seen)}`);
+      assert.deepEqual(r.disallowed, [], `outcomes the model does not allow: ${r.disallowed}`);
+    },
+  });
+}

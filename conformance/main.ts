@@ -4,7 +4,9 @@
  * least `--runs` times on both sides (or `--minutes` have passed for that
  * primitive), then prints the per-operation counts as a Markdown table and,
  * with `--out FILE`, writes them as JSON. It stops at the first
- * disagreement, printing the shrunk sequence.
+ * disagreement, printing the shrunk sequence. Then it runs each
+ * multi-process scenario `--scenarios` times (default 100) and reports how
+ * often each outcome occurred.
  *
  * @module
  */
@@ -14,6 +16,7 @@ import fc from "fast-check";
 import { type Counts, property, type Subject, tally } from "./_harness.ts";
 import { kernelRelease, unavailable } from "./_libc.ts";
 import { SUBJECTS } from "./subjects.ts";
+import { buildHelper, checkScenario, type ScenarioReport, SCENARIOS } from "./multiprocess.ts";
 import type { PrimitiveImpl } from "../model/_ast.ts";
 
 const { values } = parseArgs({
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     out: { type: "string" },
     seed: { type: "string" },
+    scenarios: { type: "string", default: "100" },
   },
 });
 const target = Number(values.runs);
@@ -63,6 +67,22 @@ for (const { subject, maxOps } of SUBJECTS) {
   );
 }
 
+const reports: ScenarioReport[] = [];
+const times = Number(values.scenarios);
+const helper = times > 0 && values.only === undefined ? await buildHelper() : undefined;
+if (helper !== undefined && "why" in helper) {
+  console.log(`multi-process scenarios SKIPPED: ${helper.why}`);
+}
+if (helper !== undefined && "path" in helper) {
+  for (const scenario of SCENARIOS) {
+    const r = await checkScenario(helper.path, scenario, times);
+    reports.push(r);
+    console.log(
+      `${r.name}: ${JSON.stringify(r.seen)}${r.disallowed.length > 0 ? " DISALLOWED" : ""}`,
+    );
+  }
+}
+
 function row(name: string, op: string, c: Counts): string {
   const deps = Object.entries(c.departures).map(([k, v]) => `${v} ${k}`).join(", ");
   return `| ${name} | ${op} | ${c.runs} | ${c.agreed} | ${deps === "" ? "0" : deps} |`;
@@ -78,10 +98,33 @@ for (const [name, ops] of Object.entries(tally)) {
     lines.push(row(name, op, c));
   }
 }
+if (reports.length > 0) {
+  lines.push(
+    "",
+    "| scenario | runs | outcomes seen (count) | model allows |",
+    "| --- | ---: | --- | --- |",
+  );
+  for (const r of reports) {
+    const seen = Object.entries(r.seen).map(([k, v]) => `\`${k}\` (${v})`).join(", ");
+    lines.push(
+      `| ${r.name} | ${times} | ${seen} | ${r.allowed.map((a) => `\`${a}\``).join(", ")} |`,
+    );
+  }
+}
 console.log(lines.join("\n"));
+const bad = reports.filter((r) => r.disallowed.length > 0);
 if (values.out !== undefined) {
   await Deno.writeTextFile(
     values.out,
-    JSON.stringify({ kernel: release, started, target, counts: tally }, null, 2) + "\n",
+    JSON.stringify(
+      { kernel: release, started, target, counts: tally, scenarios: reports },
+      null,
+      2,
+    ) +
+      "\n",
   );
+}
+if (bad.length > 0) {
+  console.error(`outcomes the model does not allow: ${JSON.stringify(bad)}`);
+  Deno.exit(1);
 }
