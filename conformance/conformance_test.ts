@@ -11,7 +11,7 @@ import { kernelRelease, unavailable } from "./_libc.ts";
 import { type MqOp, posixMqSubject } from "./posix_mq.ts";
 import { PIPE_BUF, pipeSubject } from "./pipe.ts";
 import { semaphoreSubject } from "./semaphore.ts";
-import { sysvMsgSubject } from "./sysv_msg.ts";
+import { type MsgOp, sysvMsgSubject } from "./sysv_msg.ts";
 import { buildHelper, checkScenario, SCENARIOS } from "./multiprocess.ts";
 import { unixStreamSubject } from "./unix_stream.ts";
 
@@ -133,6 +133,50 @@ Deno.test({
     const text = (result.errorInstance as Error).message;
     assert.match(text, /kernel: status=OK len=\d+ prio=\d+/);
     console.log(text);
+  },
+});
+
+Deno.test({
+  name: "conformance: a mutant msgrcv whose negative msgtyp picks the highest type fails, shrunk",
+  ignore,
+  fn() {
+    // The mutant rule: msgrcv(t < 0) returns the first message of the
+    // *highest* type <= |t| (Linux: the lowest). It keeps its own copy of
+    // the queue from the outcomes the model takes.
+    const mutant = (ops: readonly MsgOp[]) => {
+      const queue: { type: number; value: number; size: number }[] = [];
+      return (position: number, allowed: Outcome[]): Outcome[] => {
+        const op = ops[position]!;
+        const [o] = allowed;
+        if (o === undefined || o.values.status !== Errno.OK) return allowed;
+        if (op.op === "send") queue.push({ type: op.type, value: op.value, size: op.size });
+        if (op.op === "rmid") queue.length = 0;
+        if (op.op !== "recv") return allowed;
+        const took = queue.findIndex((m) =>
+          m.type === o.values.mtype && m.value === o.values.value
+        );
+        if (op.type >= 0) {
+          queue.splice(took, 1);
+          return allowed;
+        }
+        const fits = queue.filter((m) => m.type <= -op.type);
+        const high = fits.find((m) => m.type === Math.max(...fits.map((f) => f.type)))!;
+        queue.splice(took, 1);
+        const values = { ...o.values, mtype: high.type, value: high.value };
+        return [{ ...o, values, lists: { ...o.lists, mtype: [high.type], value: [high.value] } }];
+      };
+    };
+    const result = fc.check(
+      fc.property(sequences(sysvMsgSubject, 24), ({ cfg, ops }) => {
+        runSequence(sysvMsgSubject, cfg, ops, { count: false, mutate: mutant(ops) });
+      }),
+      { numRuns: 300, seed: 19 },
+    );
+    assert.ok(result.failed, "the mutant was not caught");
+    const shrunk = result.counterexample![0].ops;
+    assert.deepEqual(shrunk.map((o) => o.op), ["send", "send", "recv"], JSON.stringify(shrunk));
+    assert.ok(result.errorInstance instanceof Disagreement);
+    console.log((result.errorInstance as Error).message);
   },
 });
 

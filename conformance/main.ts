@@ -33,7 +33,10 @@ const { values } = parseArgs({
 const target = Number(values.runs);
 const minutes = Number(values.minutes);
 if (!Number.isInteger(target) || target < 1 || !(minutes > 0)) {
-  console.error("usage: deno task conformance [--runs N] [--minutes M] [--only NAME] [--out FILE]");
+  console.error(
+    "usage: deno task conformance [--runs N] [--minutes M] [--scenarios N] " +
+      "[--only PRIMITIVE|scenarios] [--out FILE]",
+  );
   Deno.exit(2);
 }
 const why = unavailable();
@@ -69,7 +72,8 @@ for (const { subject, maxOps } of SUBJECTS) {
 
 const reports: ScenarioReport[] = [];
 const times = Number(values.scenarios);
-const helper = times > 0 && values.only === undefined ? await buildHelper() : undefined;
+const wanted = values.only === undefined || values.only === "scenarios";
+const helper = times > 0 && wanted ? await buildHelper() : undefined;
 if (helper !== undefined && "why" in helper) {
   console.log(`multi-process scenarios SKIPPED: ${helper.why}`);
 }
