@@ -116,7 +116,7 @@ interface Successor {
   readonly skip: boolean;
   readonly values: Record<string, number>;
   readonly lists: Record<string, number[]>;
-  /** The successor, when kept (see {@linkcode successors}). */
+  /** The successor, when kept (see `Adapter.successors`). */
   readonly next: Int32Array | undefined;
   readonly failure: string | undefined;
 }
@@ -145,7 +145,7 @@ interface Successor {
  * ```
  */
 export class Drive<P extends PrimitiveImpl> {
-  readonly #model: Model;
+  readonly #model: Adapter;
   readonly #calls: number;
   readonly #record: Recorder;
   readonly #mutate: DriveOptions["mutate"];
@@ -195,10 +195,8 @@ export class Drive<P extends PrimitiveImpl> {
         return sys;
       },
     });
-    this.#model = built.compile();
-    let first: Int32Array | undefined;
-    this.#model.init((s) => (first ??= s.slice()));
-    this.#state = first!;
+    this.#model = adapter(built.compile());
+    this.#state = this.#model.initial();
   }
 
   /** The primitive the sequence drives. */
@@ -261,7 +259,7 @@ export class Drive<P extends PrimitiveImpl> {
   /** The successor at index `i` of the current state's expansion. */
   #next(i: number): Int32Array {
     const kept = this.#current()[i]!.next;
-    return kept ?? successors(this.#model, this.#state, this.#record, i)[i]!.next!;
+    return kept ?? this.#model.successors(this.#state, this.#record, i)[i]!.next!;
   }
 
   /**
@@ -270,7 +268,7 @@ export class Drive<P extends PrimitiveImpl> {
    */
   value(): number {
     this.#record.value = Number.NaN;
-    observe(this.#model, this.#state);
+    this.#model.observe(this.#state);
     return this.#record.value;
   }
 
@@ -283,7 +281,7 @@ export class Drive<P extends PrimitiveImpl> {
   #current(): Successor[] {
     if (this.#successors !== undefined) return this.#successors;
     if (this.done) return (this.#successors = []);
-    this.#successors = successors(this.#model, this.#state, this.#record);
+    this.#successors = this.#model.successors(this.#state, this.#record);
     return this.#successors;
   }
 }
@@ -317,49 +315,61 @@ class Recorder {
   }
 }
 
-// The adapter between a driven sequence and the compiled model: the only
-// place that expands states or evaluates them.
+/** What a driven sequence needs of the compiled model. */
+interface Adapter {
+  /** The first initial state. */
+  initial(): Int32Array;
+  /**
+   * Every successor of `state` (one expansion), with what the outputs
+   * received while it fired; the successor states themselves only when
+   * there are few, or only the one at index `want`.
+   */
+  successors(state: Int32Array, record: Recorder, want?: number): Successor[];
+  /** Evaluates the state's invariants (which record the primitive's value). */
+  observe(state: Int32Array): void;
+}
 
 /** Outcomes whose successor states are kept at once; more are expanded again on apply. */
 const KEEP = 64;
 
 /**
- * Every successor of `state` (one expansion), with what the outputs
- * received while it fired; the successor states themselves only when there
- * are few, or only the one at index `want`.
+ * The adapter between a driven sequence and the compiled model: the only
+ * place that calls the {@linkcode Model} interface.
  */
-function successors(
-  model: Model,
-  state: Int32Array,
-  record: Recorder,
-  want?: number,
-): Successor[] {
-  const out: Successor[] = [];
-  const add = (next: Int32Array | undefined, failure: string | undefined) => {
-    const keep = want === undefined ? out.length < KEEP : out.length === want;
-    out.push({
-      skip: record.skipped,
-      values: record.values,
-      lists: record.lists,
-      next: next !== undefined && keep ? next.slice() : undefined,
-      failure,
-    });
-    record.reset();
+function adapter(model: Model): Adapter {
+  return {
+    initial() {
+      let first: Int32Array | undefined;
+      model.init((s) => (first ??= s.slice()));
+      return first!;
+    },
+    successors(state, record, want) {
+      const out: Successor[] = [];
+      const add = (next: Int32Array | undefined, failure: string | undefined) => {
+        const keep = want === undefined ? out.length < KEEP : out.length === want;
+        out.push({
+          skip: record.skipped,
+          values: record.values,
+          lists: record.lists,
+          next: next !== undefined && keep ? next.slice() : undefined,
+          failure,
+        });
+        record.reset();
+      };
+      record.reset();
+      model.expand(state, {
+        push: (next) => {
+          add(next, undefined);
+          return true;
+        },
+        fail: (property, _t, message) => {
+          add(undefined, `${model.properties[property]?.name ?? "error"}: ${message}`);
+        },
+      });
+      return out;
+    },
+    observe(state) {
+      model.check(state);
+    },
   };
-  record.reset();
-  model.expand(state, {
-    push: (next) => {
-      add(next, undefined);
-      return true;
-    },
-    fail: (property, _t, message) => {
-      add(undefined, `${model.properties[property]?.name ?? "error"}: ${message}`);
-    },
-  });
-  return out;
-}
-
-/** Evaluates the state's invariants (which record the primitive's value). */
-function observe(model: Model, state: Int32Array): void {
-  model.check(state);
 }
