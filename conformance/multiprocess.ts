@@ -341,13 +341,15 @@ let built: { path: string } | { why: string } | undefined;
 
 /**
  * Compiles conformance/helper.c with `cc` (or `gcc`) into a temporary
- * directory under /tmp, once. Returns the binary's path, or why not.
+ * directory under /tmp (removed when the process ends), once. Returns the
+ * binary's path, or why not.
  */
 export async function buildHelper(): Promise<{ path: string } | { why: string }> {
   if (built !== undefined) return built;
   const source = new URL("./helper.c", import.meta.url).pathname;
   const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "ipcspec-conformance-" });
   const path = `${dir}/helper`;
+  globalThis.addEventListener("unload", () => Deno.removeSync(dir, { recursive: true }));
   for (const cc of ["cc", "gcc"]) {
     try {
       const r = await new Deno.Command(cc, { args: ["-O1", "-o", path, source], stderr: "piped" })
