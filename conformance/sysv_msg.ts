@@ -80,7 +80,12 @@ export const sysvMsgSubject: Subject<MsgQueue, MsgOp, Kernel, MsgConfig> = {
       weight: 5,
       arbitrary: fc.record({
         op: fc.constant("recv" as const),
-        type: fc.integer({ min: -5, max: 5 }),
+        // Each form of msgtyp about as often: 0, > 0 and < 0.
+        type: fc.oneof(
+          fc.constant(0),
+          fc.integer({ min: 1, max: 5 }),
+          fc.integer({ min: -5, max: -1 }),
+        ),
         msgsz: fc.oneof(
           { weight: 8, arbitrary: fc.integer({ min: 0, max: 8 }) },
           { weight: 1, arbitrary: fc.constantFrom(-1, msgmax()) },
