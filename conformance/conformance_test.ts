@@ -37,31 +37,31 @@ Deno.test({
 Deno.test({
   name: "conformance: pipes (non-blocking, F_SETPIPE_SZ, close, EPIPE)",
   ignore,
-  fn: () => check(pipeSubject, 25, 12),
+  fn: () => check(pipeSubject, 20, 12),
 });
 
 Deno.test({
   name: "conformance: System V message queues (IPC_NOWAIT, msgtyp, IPC_SET, IPC_RMID)",
   ignore,
-  fn: () => check(sysvMsgSubject, 250, 24),
+  fn: () => check(sysvMsgSubject, 200, 24),
 });
 
 Deno.test({
   name: "conformance: POSIX message queues (priorities, O_NONBLOCK, mq_getattr)",
   ignore,
-  fn: () => check(posixMqSubject, 250, 24),
+  fn: () => check(posixMqSubject, 200, 24),
 });
 
 Deno.test({
   name: "conformance: Unix stream and seqpacket socket pairs (MSG_DONTWAIT, shutdown, close)",
   ignore,
-  fn: () => check(unixStreamSubject, 250, 24),
+  fn: () => check(unixStreamSubject, 150, 24),
 });
 
 Deno.test({
   name: "conformance: semaphores (System V semop IPC_NOWAIT, POSIX sem_trywait)",
   ignore,
-  fn: () => check(semaphoreSubject, 250, 24),
+  fn: () => check(semaphoreSubject, 200, 24),
 });
 
 Deno.test({
