@@ -31,17 +31,18 @@ import { choose } from "./steps.ts";
  * recording, under that name, the last value set and the list of every
  * value set (the bytes of a read, in order).
  *
- * @example
+ * @example A read of an empty pipe: EAGAIN in `status`, nothing in `bytes`
  * ```ts
- * import type { Outputs } from "./drive.ts";
- * import { pipe, readNonblock } from "./primitives/pipe.ts";
- * import { system } from "./spec.ts";
+ * import { Drive, type Outputs } from "./drive.ts";
+ * import { type Pipe, pipe, readNonblock } from "./primitives/pipe.ts";
+ * import { Errno } from "./primitives/errno.ts";
  * import assert from "node:assert/strict";
  *
- * const call = (p: ReturnType<typeof pipe>, out: Outputs) =>
+ * const read2 = (p: Pipe, out: Outputs) =>
  *   readNonblock(p, { bytes: 2, status: out.to("status"), into: out.to("bytes") });
- * assert.equal(typeof call, "function");
- * assert.ok(system({}));
+ * const [o] = new Drive((sys) => pipe(sys, "fd"), [read2]).outcomes();
+ * assert.equal(o!.values.status, Errno.EAGAIN);
+ * assert.equal(o!.lists.bytes, undefined);
  * ```
  */
 export interface Outputs {
