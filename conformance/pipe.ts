@@ -114,7 +114,7 @@ export const pipeSubject: Subject<Pipe, PipeOp, Kernel, PipeConfig> = {
       }),
     },
     {
-      weight: 1,
+      weight: 2,
       arbitrary: fc.record({
         op: fc.constant("close" as const),
         end: fc.constantFrom("read" as const, "write" as const),

@@ -13,7 +13,7 @@ import { unixStreamSubject } from "./unix_stream.ts";
 
 /** Every subject, and its longest sequence. */
 export const SUBJECTS = [
-  { subject: pipeSubject, maxOps: 12 },
+  { subject: pipeSubject, maxOps: 8 },
   { subject: sysvMsgSubject, maxOps: 24 },
   { subject: posixMqSubject, maxOps: 24 },
   { subject: unixStreamSubject, maxOps: 24 },
