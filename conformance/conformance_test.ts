@@ -174,9 +174,14 @@ Deno.test({
     );
     assert.ok(result.failed, "the mutant was not caught");
     const shrunk = result.counterexample![0].ops;
-    assert.deepEqual(shrunk.map((o) => o.op), ["send", "send", "recv"], JSON.stringify(shrunk));
+    // Two sends of different types and the receive with a negative type
+    // (fast-check may leave a call after the failing one in place).
+    assert.ok(shrunk.length <= 4, JSON.stringify(shrunk));
+    assert.deepEqual(shrunk.slice(0, 3).map((o) => o.op), ["send", "send", "recv"]);
     assert.ok(result.errorInstance instanceof Disagreement);
-    console.log((result.errorInstance as Error).message);
+    const text = (result.errorInstance as Error).message;
+    assert.match(text, /3\. \{"op":"recv","type":-\d/);
+    console.log(text);
   },
 });
 
