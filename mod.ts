@@ -530,6 +530,13 @@ export { formatDot, formatDotSvg, formatHtml, formatMermaid, formatSvg } from ".
 export type { SvgOptions } from "./reporters/mod.ts";
 
 // ----------------------------------------------------------------------------
+// Driving one primitive: the model of a single primitive, call by call, with every outcome a
+// call allows in the current state as data (`Drive`), as the kernel conformance suite
+// (`conformance/`, docs/conformance.md) drives it next to the real system call.
+export { Drive } from "./model/mod.ts";
+export type { Call, DriveOptions, Outcome, Outputs } from "./model/mod.ts";
+
+// ----------------------------------------------------------------------------
 // Simulation and sweeps: Random runs of a spec (`simulate()`, for state spaces too large to
 // search) and checks over a grid of parameters (`sweep()`).
 export { parseRange, runSchedule, simulate, sweep } from "./checker/mod.ts";

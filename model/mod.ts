@@ -25,6 +25,8 @@ export * from "./steps.ts";
 export * from "./templates.ts";
 export * from "./trace_events.ts";
 export { traceRecorder } from "./_record.ts";
+export { Drive } from "./drive.ts";
+export type { Call, DriveOptions, Outcome, Outputs } from "./drive.ts";
 export { array, bool, int } from "./vars.ts";
 export type {
   ArrayDecl,

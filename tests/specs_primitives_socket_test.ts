@@ -72,7 +72,9 @@ const PINS: Pin[] = [
   {
     spec: seqpacketEmpty,
     params: { items: 4, buffer: 1 },
-    states: 66,
+    // 66 before the seqpacket reset rules the conformance suite found
+    // (docs/conformance.md): the server exits leaving records unread.
+    states: 67,
     verdict: { property: "all records received", steps: 23 },
   },
 ];

@@ -57,7 +57,13 @@
  *   every descriptor): the peer reads what is buffered, then 0; its sends
  *   fail with `EPIPE` (+ SIGPIPE), also when already blocked. If the closer
  *   left unread data in its *own* receive queue, the peer reads what was
- *   queued to it, then gets `ECONNRESET` once, then 0.
+ *   queued to it, then gets `ECONNRESET` once, then 0. Seqpacket differs
+ *   (Linux reads it as datagrams), as the conformance suite found: a lone
+ *   zero-length record left unread is no reset (Linux looks past a
+ *   zero-length buffer at the head); the reader gets the pending
+ *   `ECONNRESET` *before* the records queued to it; and the peer's next
+ *   send takes a pending reset too (`ECONNRESET`, no SIGPIPE:
+ *   `unix_seqpacket_sendmsg` checks `sock_error()` first).
  *
  * **Templates** (`System.delivery`): one lane per connection direction,
  * lane `2 × slot + end` being the receive queue of that end (named like
@@ -518,9 +524,11 @@ function closeEnd(
 ): void {
   const eb = off + endBase(L, i, e), pb = off + endBase(L, i, 1 - e);
   tapDrop(taps, w, 2 * i + e, 0, w[eb + QUEUE_LENGTH]!);
-  if (w[eb + QUEUE_LENGTH]! > 0 && (w[pb + FLAGS]! & F_CLOSED) === 0) {
-    w[pb + FLAGS] = w[pb + FLAGS]! | F_RESET;
-  }
+  // Linux (af_unix, CONFIG_AF_UNIX_OOB) looks past a zero-length buffer at
+  // the head of the queue: a lone zero-length record left unread is no reset.
+  const n = w[eb + QUEUE_LENGTH]!;
+  const unread = n > 1 || (n === 1 && (L.ew === 1 || w[eb + QUEUE + 1]! > 0));
+  if (unread && (w[pb + FLAGS]! & F_CLOSED) === 0) w[pb + FLAGS] = w[pb + FLAGS]! | F_RESET;
   for (let k = 0; k < L.endSize; k++) w[eb + k] = 0;
   w[eb + FLAGS] = F_CLOSED | F_SHUTWR;
   freeIfClosed(L, w, off, i);
@@ -1172,6 +1180,8 @@ function sendOp(
       const h = handleOf(c, ctx);
       if (!owns(L, w, off, h, pid)) ebadf(c, h, pid, pidName);
       const n = checkedSize(c, sizeOf(c, ctx), 0);
+      const reset = takePendingReset(c, count, w, off, h, pid, ctx, pidName);
+      if (reset !== false) return reset;
       if (!canSend(L, w, off, h)) return brokenPipe(c, count, w, off, h, pid, ctx, pidName);
       if (!core.seq && n > L.buffer) {
         throw new RangeError(
@@ -1209,6 +1219,35 @@ function sendOp(
       return undefined;
     },
   };
+}
+
+/**
+ * A seqpacket send on an end whose peer closed with unread data: Linux's
+ * unix_seqpacket_sendmsg() returns that pending error first (sock_error()
+ * takes it), ECONNRESET and no SIGPIPE. `false` when there is none.
+ */
+function takePendingReset(
+  c: ConnCall,
+  count: Into | undefined,
+  w: Int32Array,
+  off: number,
+  h: number,
+  pid: number,
+  ctx: Ctx,
+  pidName: (pid: number) => string,
+): string | undefined | false {
+  const own = off + endBase(c.core.L, h >> 1, h & 1);
+  if (!c.core.seq || (w[own + FLAGS]! & F_RESET) === 0) return false;
+  w[own + FLAGS] = w[own + FLAGS]! & ~F_RESET;
+  count?.set(ctx, -1);
+  return report(
+    c.status,
+    ctx,
+    Errno.ECONNRESET,
+    () =>
+      `${pidName(pid)} sends on '${c.sock.name}' connection #${h >> 1}: ECONNRESET ` +
+      `(the peer closed with unread data) with no status target`,
+  );
 }
 
 /**
@@ -1373,7 +1412,10 @@ function recvOp(
       const n = checkedSize(c, sizeOf(c, ctx), 1);
       const eb = off + endBase(L, h >> 1, h & 1);
       const len = w[eb + QUEUE_LENGTH]!;
-      if (len > 0) {
+      // Seqpacket reads as datagrams: Linux reports a pending error
+      // (ECONNRESET) before the queued records.
+      const resetFirst = core.seq && (w[eb + FLAGS]! & F_RESET) !== 0;
+      if (len > 0 && !resetFirst) {
         if (core.seq) {
           const v = w[eb + QUEUE]!, rl = w[eb + QUEUE + 1]!;
           if (core.taps.length > 0) tapTake(core.taps, w, h, 0, pid);

@@ -1470,7 +1470,9 @@ class RefStream {
   #closeEnd(i: number, e: number): void {
     const conn = this.conns[i]!;
     const me = conn.ends[e]!, peer = conn.ends[1 - e]!;
-    if (me.q.length > 0 && !peer.closed) peer.reset = true;
+    // Seqpacket: a lone zero-length record left unread is no reset.
+    const unread = me.q.length > 1 || (me.q.length === 1 && (!this.seq || me.q[0]![1]! > 0));
+    if (unread && !peer.closed) peer.reset = true;
     conn.ends[e] = { own: -1, shut: true, closed: true, reset: false, q: [] };
     if (!conn.pending && conn.ends[0].closed && conn.ends[1].closed) this.conns[i] = null;
   }
@@ -1499,7 +1501,8 @@ class RefStream {
   #recv(pid: number, n: number, nonblock: boolean): void {
     const p = this.procs[pid]!;
     const me = this.#me(p.c);
-    if (me.q.length > 0) {
+    // Seqpacket: a pending reset comes before the queued records.
+    if (me.q.length > 0 && !(this.seq && me.reset)) {
       if (this.seq) {
         const [v, len] = me.q.shift()!;
         p.sum += v!;
@@ -1528,7 +1531,13 @@ class RefStream {
   }
   #send(pid: number, n: number): void {
     const p = this.procs[pid]!;
-    if (!this.#canSend(p.c)) {
+    const me = this.#me(p.c);
+    if (this.seq && me.reset) {
+      // Seqpacket: a send takes a pending reset first.
+      me.reset = false;
+      p.st = Errno.ECONNRESET;
+      p.n = -1;
+    } else if (!this.#canSend(p.c)) {
       this.sig.add(pid);
       p.st = Errno.EPIPE;
       p.n = -1;
