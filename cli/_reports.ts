@@ -127,7 +127,7 @@ export async function writeJunit(
 
 async function writeText(path: string, text: string, what: string): Promise<string | undefined> {
   try {
-    await Deno.mkdir(dirname(path), { recursive: true });
+    await makeFolder(dirname(path));
     await Deno.writeTextFile(path, text);
     return undefined;
   } catch (e) {
@@ -178,4 +178,14 @@ export async function writeItf(
     if (err !== undefined) return err;
   }
   return undefined;
+}
+
+/** Makes `folder` unless it is there (in the sandbox the supervisor made it, and the child may not write it). */
+async function makeFolder(folder: string): Promise<void> {
+  try {
+    if ((await Deno.stat(folder)).isDirectory) return;
+  } catch {
+    // not there (or not readable): make it
+  }
+  await Deno.mkdir(folder, { recursive: true });
 }

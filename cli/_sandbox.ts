@@ -135,6 +135,8 @@ async function readable(command: string, paths: string[]): Promise<string[] | st
   const schedule = paths[0];
   if (schedule === undefined) return [];
   const abs = resolve(schedule);
+  // `replay FILE SPEC_FILE`: the user points at the spec file themselves.
+  if (paths[1] !== undefined) return [abs, dirname(resolve(paths[1]))];
   let named: unknown;
   try {
     named = JSON.parse(await Deno.readTextFile(abs)).specFile;
@@ -293,9 +295,21 @@ async function permissionsOf(
   const checkpoint = last("checkpoint");
   const outputs = [
     ...(checkpoint !== undefined ? [resolve(checkpoint), `${resolve(checkpoint)}.tmp`] : []),
-    ...["svg", "html"].flatMap((o) => last(o) !== undefined ? [resolve(last(o)!)] : []),
+    ...["svg", "html", "junit", "itf"].flatMap((o) =>
+      last(o) !== undefined ? [resolve(last(o)!)] : []
+    ),
   ];
-  allowRead.push(...outputs);
+  // The reports' folders are made here, so the child needs no write access to them.
+  for (const o of ["junit", "itf"]) {
+    const file = last(o);
+    if (file === undefined) continue;
+    try {
+      await Deno.mkdir(dirname(resolve(file)), { recursive: true });
+    } catch {
+      // the child reports that it cannot write the report, naming it
+    }
+  }
+  allowRead.push(...outputs, ...outputs.map((o) => dirname(o)));
   for (const input of ["resume", "load"]) {
     if (last(input) !== undefined) allowRead.push(resolve(last(input)!));
   }
@@ -307,6 +321,10 @@ async function permissionsOf(
     ...(outputs.length === 0 ? [] : [`--allow-write=${outputs.join(",")}`]),
     // explore serves its page on the loopback interface.
     ...(command === "explore" ? ["--allow-net=127.0.0.1"] : []),
+    // check --distributed talks to the NATS servers it names, and nothing else.
+    ...(command === "check" && last("distributed") !== undefined
+      ? [`--allow-net=${natsHosts(last("distributed")!).join(",")}`]
+      : []),
     "--no-remote",
     "--cached-only",
     "--frozen",
@@ -315,6 +333,18 @@ async function permissionsOf(
     `--allow-read=${allowRead.join(",")}`,
     resolve(pkg, "cli", "_child.ts"),
   ];
+}
+
+/** The `host:port` of each NATS server in `urls` (comma-separated; port 4222 when none is given). */
+function natsHosts(urls: string): string[] {
+  return urls.split(",").map((u) => {
+    try {
+      const url = new URL(u.includes("://") ? u : `nats://${u}`);
+      return `${url.hostname}:${url.port === "" ? "4222" : url.port}`;
+    } catch {
+      return u; // the check reports the bad URL
+    }
+  });
 }
 
 /** What follows the child's script: its V8 heap flag goes before; here its limits and `--`. */

@@ -5,7 +5,7 @@ export const USAGE = `usage: ipcspec check <spec files or folders...> [options]
        ipcspec list <spec files or folders...>
        ipcspec sweep <spec file> --param name=1..4 [--param name=1,2,4 ...] [options]
        ipcspec simulate <spec file> [options]
-       ipcspec replay <schedule file or ITF trace>
+       ipcspec replay <schedule file or ITF trace> [spec file]
        ipcspec worker --nats URL [--jobs N]
        ipcspec swarm <spec file> --nats URL --jobs N [--job-seconds S] [options]
        ipcspec explore <spec file> [options]

@@ -60,15 +60,19 @@ export async function replayCommand(paths: string[], values: Values, io: CliIO):
   ]);
   const code = codeOptions(values);
   const dumpFile = await dumpTarget(code.dumpCode);
-  if (paths.length !== 1) {
-    throw new UsageError(`replay takes one schedule file or ITF trace\n\n${USAGE}`);
+  if (paths.length !== 1 && paths.length !== 2) {
+    throw new UsageError(
+      `replay takes one schedule file or ITF trace, and optionally the spec file\n\n${USAGE}`,
+    );
   }
   const path = paths[0]!;
+  const specFile = paths[1];
   const text = await readText(path);
   if (isItf(text)) return await replayItfFile(path, text, format, code, io);
   const file = parseScheduleFile(text);
   if (typeof file === "string") throw new UsageError(`'${path}' is not a schedule file: ${file}`);
-  const spec = await scheduleSpec(path, file);
+  // A spec file named on the command line wins over the one the schedule names.
+  const spec = await scheduleSpec(path, specFile === undefined ? file : { ...file, specFile });
   const model = compileFor(spec, file.params, code);
   if (dumpFile !== undefined) await dumpCode(dumpFile, spec.name, model, io);
   const r = replaySchedule(model, file);

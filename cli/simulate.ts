@@ -105,7 +105,7 @@ export async function simulateCommand(
   }
   if (written !== undefined) {
     const read = commandPrefix(values["command-name"], "read");
-    reproduce.push(commandLine(read, ["replay", absolute(written)]));
+    reproduce.push(commandLine(read, ["replay", absolute(written), absolute(file)]));
   }
   if (format === "json") {
     let model: Model | undefined;

@@ -71,7 +71,7 @@ const CHECK = [
   "check",
   "specs/pc_semaphore.ts",
   "--param",
-  "items=4",
+  "items=6",
   "--param",
   "producers=2",
   "--param",
@@ -89,7 +89,7 @@ Deno.test("checkpoint: --resume after SIGTERM reaches the counts of an uninterru
   const whole = await deno(...CHECK);
   assert.equal(whole.code, 0, whole.err);
   const child = new Deno.Command(Deno.execPath(), {
-    args: [...CHECK, "--checkpoint", file, "--checkpoint-every", "60", "--progress"],
+    args: [...CHECK, "--checkpoint", file, "--checkpoint-every", "60", "--progress-every", "1"],
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
@@ -101,7 +101,7 @@ Deno.test("checkpoint: --resume after SIGTERM reaches the counts of an uninterru
   const reading = (async () => {
     for await (const bytes of child.stderr) {
       err += decoder.decode(bytes, { stream: true });
-      if (/\[pc_semaphore\] states/.test(err) && !killed) {
+      if (/\[pc_semaphore\] Progress: /.test(err) && !killed) {
         killed = true;
         child.kill("SIGTERM");
       }

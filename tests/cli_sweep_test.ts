@@ -7,7 +7,7 @@ import { cli, path, ROOT, type Run } from "./_cli.ts";
 import { assertValidResult } from "./reporters/_schema.ts";
 
 /** How every printed command starts: `deno run`, the fewest permissions, this copy's cli.ts. */
-const RUN = `deno run --allow-read(?: --allow-write)? ${
+const RUN = `deno run --allow-read(?: --allow-write)? --allow-run ${
   ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 }cli\\.ts`;
 
@@ -71,7 +71,7 @@ Deno.test("cli sweep: the missing mutex's smallest failing configuration, and co
   const check = printed(r.out, "reproduce the trace");
   assert.equal(
     check,
-    `deno run --allow-read ${ROOT}cli.ts check ${
+    `deno run --allow-read --allow-run ${ROOT}cli.ts check ${
       path("specs/pc_no_mutex.ts")
     } --spec pc_no_mutex ` +
       "--param slots=2 --param producers=2 --param items=1 --max-states 100000",
@@ -171,7 +171,7 @@ Deno.test("cli simulate: finds the missing mutex with three producers, writes a 
     const simulate = printed(r.out, "reproduce");
     assert.match(
       simulate,
-      /^deno run --allow-read --allow-write \S+cli\.ts simulate \S+pc_no_mutex\.ts --spec pc_no_mutex --param producers=3 --max-steps 1000 --seed 42 --path [\d:]+$/,
+      /^deno run --allow-read --allow-write --allow-run \S+cli\.ts simulate \S+pc_no_mutex\.ts --spec pc_no_mutex --param producers=3 --max-steps 1000 --seed 42 --path [\d:]+$/,
     );
     const again = await rerun(simulate);
     assert.equal(again.code, 1);
@@ -181,8 +181,10 @@ Deno.test("cli simulate: finds the missing mutex with three producers, writes a 
     assert.equal(saved.spec, "pc_no_mutex");
     assert.equal(saved.seed, 42);
     assert.equal(saved.schedule.length, story(r.out).length);
-    const replay = await rerun(`deno run --allow-read ${ROOT}cli.ts replay ${file}`);
-    assert.ok(r.out.includes(`\nreproduce: deno run --allow-read ${ROOT}cli.ts replay ${file}\n`));
+    const printedReplay =
+      `deno run --allow-read --allow-run ${ROOT}cli.ts replay ${file} ${ROOT}specs/pc_no_mutex.ts`;
+    const replay = await rerun(printedReplay);
+    assert.ok(r.out.includes(`\nreproduce: ${printedReplay}\n`));
     assert.equal(replay.code, 1, replay.out + replay.err);
     assert.match(
       replay.out,
@@ -199,7 +201,7 @@ Deno.test("cli simulate and replay: the printed commands work as printed, from a
   const file = await Deno.makeTempFile({ prefix: "ipcspec-test-", suffix: ".schedule.json" });
   try {
     const r = await shell(
-      `deno run --allow-read --allow-write ${ROOT}cli.ts simulate ${ROOT}specs/pc_swapped_waits.ts --seed 3 --out ${file}`,
+      `deno run --allow-read --allow-write --allow-run ${ROOT}cli.ts simulate ${ROOT}specs/pc_swapped_waits.ts --seed 3 --out ${file}`,
     );
     assert.equal(r.code, 1, r.out + r.err);
     assert.match(r.out, /VIOLATION of 'deadlock' \(deadlock\), found by simulation/);
@@ -207,11 +209,14 @@ Deno.test("cli simulate and replay: the printed commands work as printed, from a
     const [simulate, replay] = [...r.out.matchAll(/^reproduce: (.*)$/gm)].map((m) => m[1]!);
     assert.ok(
       simulate?.startsWith(
-        `deno run --allow-read --allow-write ${ROOT}cli.ts simulate ${ROOT}specs/pc_swapped_waits.ts`,
+        `deno run --allow-read --allow-write --allow-run ${ROOT}cli.ts simulate ${ROOT}specs/pc_swapped_waits.ts`,
       ),
       simulate,
     );
-    assert.equal(replay, `deno run --allow-read ${ROOT}cli.ts replay ${file}`);
+    assert.equal(
+      replay,
+      `deno run --allow-read --allow-run ${ROOT}cli.ts replay ${file} ${ROOT}specs/pc_swapped_waits.ts`,
+    );
     const again = await shell(simulate!);
     assert.equal(again.code, 1);
     assert.deepEqual(story(again.out), story(r.out));

@@ -56,7 +56,7 @@ Deno.test("cli: a violation exits 1 with the story", async () => {
   assert.match(r.out, /consumer#0 waits on wait\(full\) \(full = 0\), holding mutex/);
   assert.match(
     r.out,
-    /^replay: deno run --allow-read \/\S+\/cli\.ts check \/\S*pc_swapped_waits\.ts --spec pc_swapped_waits --replay 0:/m,
+    /^replay: deno run --allow-read --allow-run \/\S+\/cli\.ts check \/\S*pc_swapped_waits\.ts --spec pc_swapped_waits --replay 0:/m,
   );
 });
 
@@ -237,7 +237,7 @@ Deno.test("cli: the printed replay command carries the --param overrides", async
   assert.equal(first.code, 1);
   assert.match(first.out, /deadlock: 4 processes blocked/);
   const hint =
-    /^replay: deno run --allow-read \S+ check \S+ --spec pc_swapped_waits (.*) --replay (\S+)$/m
+    /^replay: deno run --allow-read --allow-run \S+ check \S+ --spec pc_swapped_waits (.*) --replay (\S+)$/m
       .exec(
         first.out,
       );

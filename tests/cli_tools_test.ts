@@ -77,7 +77,16 @@ export const noisy = spec({
 });
 `,
     );
-    const r = await deno("run", "--allow-read", "cli.ts", "check", file, "--format", "json");
+    const r = await deno(
+      "run",
+      "--allow-read",
+      "--allow-run",
+      "cli.ts",
+      "check",
+      file,
+      "--format",
+      "json",
+    );
     assert.equal(r.code, 0, r.err);
     assert.equal(doc(r.out).results[0].verdict, "ok");
     assert.match(r.err, /loading the noisy spec/);
@@ -102,7 +111,7 @@ Deno.test("cli --junit: one testcase per spec, or per sweep point, valid against
     const failed = await Deno.readTextFile(file);
     assert.deepEqual(await junitErrors(failed), []);
     assert.match(failed, /<failure type="deadlock" message="violation of &apos;deadlock&apos;/);
-    assert.match(failed, /replay: deno run --allow-read /);
+    assert.match(failed, /replay: deno run --allow-read --allow-run /);
     const sweep = await cli(
       "sweep",
       path("specs/pc_swapped_waits.ts"),
@@ -135,7 +144,7 @@ Deno.test("cli itf: --itf and --format itf write ADR-015 traces that replay read
       const stdout = await cli("check", path(`specs/${spec}.ts`), ...one, "--format", "itf");
       assert.deepEqual(JSON.parse(stdout.out).states, trace.states);
       // Replayed from another directory: the file names the spec's absolute path.
-      const replayed = await deno("run", "--allow-read", "cli.ts", "replay", file);
+      const replayed = await deno("run", "--allow-read", "--allow-run", "cli.ts", "replay", file);
       assert.equal(replayed.code, spec === "polite_livelock" ? 0 : 1, replayed.out + replayed.err);
       const storyOf = (t: string) => t.split("\n").filter((l) => /^\s+\d+\. /.test(l));
       assert.deepEqual(storyOf(replayed.out), storyOf(checked.out));

@@ -14,6 +14,7 @@ const PROCESS_FLAGS = [
   "--allow-read",
   "--allow-env",
   "--allow-sys",
+  "--allow-run",
   "--allow-net=127.0.0.1",
 ];
 
