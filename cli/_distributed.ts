@@ -76,3 +76,15 @@ export async function checkOnDistributed(
   );
   return result;
 }
+
+/** The `host:port` of each NATS server in `urls` (comma-separated; port 4222 when none is given). */
+export function natsHosts(urls: string): string[] {
+  return urls.split(",").map((u) => {
+    try {
+      const url = new URL(u.includes("://") ? u : `nats://${u}`);
+      return `${url.hostname}:${url.port === "" ? "4222" : url.port}`;
+    } catch {
+      return u; // the check reports the bad URL
+    }
+  });
+}

@@ -15,6 +15,7 @@
  * @module
  */
 
+import { natsHosts } from "./_distributed.ts";
 import { parseArgs } from "node:util";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -333,18 +334,6 @@ async function permissionsOf(
     `--allow-read=${allowRead.join(",")}`,
     resolve(pkg, "cli", "_child.ts"),
   ];
-}
-
-/** The `host:port` of each NATS server in `urls` (comma-separated; port 4222 when none is given). */
-function natsHosts(urls: string): string[] {
-  return urls.split(",").map((u) => {
-    try {
-      const url = new URL(u.includes("://") ? u : `nats://${u}`);
-      return `${url.hostname}:${url.port === "" ? "4222" : url.port}`;
-    } catch {
-      return u; // the check reports the bad URL
-    }
-  });
 }
 
 /** What follows the child's script: its V8 heap flag goes before; here its limits and `--`. */
