@@ -101,7 +101,7 @@ export {
   StepBuilder,
   timeout,
 } from "./model/mod.ts";
-export type { Expr, Into, LabelOptions, NumberKeys, Step, View } from "./model/mod.ts";
+export type { Expr, ForOptions, Into, LabelOptions, NumberKeys, Step, View } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------
 // Typed variables: Declarations of globals and locals: bounded integers, booleans and integer

@@ -374,3 +374,12 @@ function shortenPath(p: string): string {
   }
   return s;
 }
+
+/** The expression of an arrow function with an expression body, for traces. */
+export function exprText(fn: unknown): string {
+  const src = String(fn);
+  const m = /^[^=]*=>\s*([^{\s][\s\S]*)$/.exec(src);
+  if (m === null) return "...";
+  const text = m[1]!.replace(/\s+/g, " ").trim();
+  return text.length > 60 ? text.slice(0, 57) + "..." : text;
+}

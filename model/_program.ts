@@ -9,7 +9,14 @@
 // run its edges.
 
 import { match } from "npm:ts-pattern@5.9.2";
-import { type Pred, type PrimitiveImpl, type Source, type Step, timeoutGuard } from "./_ast.ts";
+import {
+  exprText,
+  type Pred,
+  type PrimitiveImpl,
+  type Source,
+  type Step,
+  timeoutGuard,
+} from "./_ast.ts";
 import {
   ASSERT,
   DO,
@@ -555,13 +562,4 @@ function lowerSignals(
     dispositions[name] = "handler";
   }
   return { handlers, dispositions };
-}
-
-/** The expression of an arrow function with an expression body, for traces. */
-function exprText(fn: unknown): string {
-  const src = String(fn);
-  const m = /^[^=]*=>\s*([^{\s][\s\S]*)$/.exec(src);
-  if (m === null) return "...";
-  const text = m[1]!.replace(/\s+/g, " ").trim();
-  return text.length > 60 ? text.slice(0, 57) + "..." : text;
 }

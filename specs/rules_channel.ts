@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // Delivery templates on a channel (docs/properties.md, "Templates").
 //
 // rules_channel: producers and consumers over a bounded channel, with the
@@ -31,7 +30,10 @@ export const rulesChannel = spec({
       loop(
         label("idle", { end: true }),
         s.recv(buf, "item"),
-        s.do("consume", ({ g, l }) => { g.taken++; l.item = 0; }),
+        s.do("consume", ({ g, l }) => {
+          g.taken++;
+          l.item = 0;
+        }),
       ),
     ]);
     sys.delivery(buf, { exactlyOnce: true, order: "fifo" });
@@ -52,9 +54,12 @@ export const rulesRetransmit = spec({
         s.send(data, ({ l }) => l.i),
         choose(
           [s.recv(ack, "a")],
-          [s.do("timeout", () => {}),                    // the timer fires first
-           s.send(data, ({ l }) => l.i),                 // resend
-           s.recv(ack, "a"), s.recv(ack, "a")],
+          [
+            s.do("timeout", () => {}), // the timer fires first
+            s.send(data, ({ l }) => l.i), // resend
+            s.recv(ack, "a"),
+            s.recv(ack, "a"),
+          ],
         ),
         s.do("next", ({ l }) => l.i++),
       ]),

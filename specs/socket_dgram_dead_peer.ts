@@ -1,11 +1,9 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §7 SOCK_DGRAM, "No EOF for datagrams" (probe u02): as
 // socket_dgram_flow, but the sender sends no end marker: it sends its
 // datagrams and exits, as it would close a pipe or a stream socket. The
 // receiver reads "until EOF", and datagram sockets have none: once the
 // queue is drained its receive blocks for ever. A deadlock.
-import { array, spec, system } from "../mod.ts";
-import { dgramRecv, dgramSend, unixDgram } from "../model/primitives/unix_dgram.ts";
+import { array, dgramRecv, dgramSend, spec, system, unixDgram } from "../mod.ts";
 
 export const socketDgramDeadPeer = spec({
   name: "socket_dgram_dead_peer",
@@ -25,10 +23,12 @@ export const socketDgramDeadPeer = spec({
       // receiver cannot see
     ]);
     sys.process("receiver", { locals: { v: 0, n: -1 } }, (s) => [
-      s.while(({ l }) => l.n !== 0, [                           // "until EOF"
+      s.while(({ l }) => l.n !== 0, [ // "until EOF"
         dgramRecv(port, { bytes: p.buffer, into: s.into("v"), count: s.into("n") }),
         s.if(({ l }) => l.n !== 0, [
-          s.do("record", ({ g, l }) => { g.got[g.received++] = l.v; }),
+          s.do("record", ({ g, l }) => {
+            g.got[g.received++] = l.v;
+          }),
         ]),
       ]),
     ]);
