@@ -330,6 +330,16 @@ export type Step =
     readonly cond: Pred | undefined;
     readonly body: readonly Step[];
     readonly src: Source;
+    /**
+     * A counted loop's (`s.for`): the texts of its two transitions, the
+     * test that enters the body and the exit, and the exit's effect (the
+     * counter's reset), run in the exit's transition.
+     */
+    readonly counted?: {
+      readonly test: string;
+      readonly done: string;
+      readonly reset: Effect;
+    };
   }
   | {
     readonly kind: "choose";

@@ -1,11 +1,15 @@
 // Private module: the counted loop `s.for`, lowered to the step tree.
 //
-// A counted loop is a `while` loop whose head is a choice between two
-// guarded steps over the counter: `i < to` enters the body, `i = to: done`
-// resets the counter and leaves. The increment is a transition of its own
-// (`i++`) after the body, or, with `increment: "last"`, part of the body's
-// last `s.do` step, so a loop whose hand-written version counts inside its
-// last step keeps that granularity.
+// A counted loop is the hand-counted `while (i < to) { body; i++ }`: the
+// same program counters and edges in the same order, so the same
+// transitions with the same numbers (schedule files and replay paths of a
+// spec converted from the hand pattern stay valid). Two differences: the
+// loop's exit also resets the counter to `from` (in the same transition),
+// so the loop can run again; and its transitions are named after the
+// counter: `for (i < to) -> body`, `for (i < to) -> done`, `i++`. With
+// `increment: "last"` the increment is part of the body's last `s.do`
+// step instead of a transition of its own, for a loop whose hand-written
+// version counts inside its last step.
 
 import { type Ctx, exprText, type Source, type Step } from "./_ast.ts";
 
@@ -52,32 +56,21 @@ export function forStep(
     );
   }
   const bound = typeof to === "number" ? () => to : to as (ctx: Ctx) => number;
-  const toText = typeof to === "number" ? String(to) : exprText(to);
-  const round: Step = {
-    kind: "when",
-    name: `${counter} < ${toText}`,
-    guard: (ctx) => ctx.l[counter] < bound(ctx),
-    src,
-  };
-  const done: Step = {
-    kind: "when",
-    name: `${counter} = ${toText}: done`,
-    guard: (ctx) => ctx.l[counter] >= bound(ctx),
-    fn: (ctx) => {
-      ctx.l[counter] = from;
-    },
-    src,
-  };
-  const head: Step = {
-    kind: "choose",
+  const test = `${counter} < ${typeof to === "number" ? String(to) : exprText(to)}`;
+  return {
+    kind: "while",
     name: `for ${counter}`,
-    branches: [[round, ...counted(where, counter, body, options, src)], [done, {
-      kind: "break",
-      src,
-    }]],
+    cond: (ctx) => ctx.l[counter] < bound(ctx),
+    body: counted(where, counter, body, options, src),
     src,
+    counted: {
+      test: `for (${test}) -> body`,
+      done: `for (${test}) -> done`,
+      reset: (ctx) => {
+        ctx.l[counter] = from;
+      },
+    },
   };
-  return { kind: "while", name: `for ${counter}`, cond: undefined, body: [head], src };
 }
 
 /** The body followed by the increment, or with the increment in its last step. */

@@ -309,6 +309,8 @@ export class Interpreter implements DeliveryHost {
           break;
         case IF_FALSE:
           if (!guardHolds(edge, ctx, sync, false)) continue;
+          // A counted loop's exit resets its counter.
+          if (edge.fn !== undefined) runEffect(edge, ctx, env, sync);
           break;
         case GUARDED:
           if (!guardHolds(edge, ctx, sync, true)) continue;

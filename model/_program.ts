@@ -291,10 +291,14 @@ class Lowering {
     }
     this.checkFn(s.cond, "the loop condition", s.name, s.src);
     const text = exprText(s.cond);
+    const c = s.counted;
     this.addEdge(
       head,
-      edge(IF_TRUE, body, s.name, `while (${text}) -> body`, s.src, { guard: s.cond }),
-      edge(IF_FALSE, cont, s.name, `while (${text}) -> done`, s.src, { guard: s.cond }),
+      edge(IF_TRUE, body, s.name, c?.test ?? `while (${text}) -> body`, s.src, { guard: s.cond }),
+      edge(IF_FALSE, cont, s.name, c?.done ?? `while (${text}) -> done`, s.src, {
+        guard: s.cond,
+        fn: c?.reset,
+      }),
     );
     return head;
   }

@@ -30,9 +30,8 @@ export function pollSpec(
       const q = posixMq("q", { maxmsg: p.maxmsg, msgsize: 4, waiters: 1 });
 
       sys.process("producer", { locals: { i: 0 } }, (s) => [
-        s.while(({ l }) => l.i < p.items, [
+        s.for("i", 0, p.items, [
           mqSend(q, { value: s.expr(({ l }) => l.i + 1) }),
-          s.do("next", ({ l }) => l.i++),
         ]),
       ]);
 

@@ -68,7 +68,7 @@ export function requestResponse(
         "client",
         { count: p.clients, locals: { k: 0, reply: 0, err: status() } },
         (s) => [
-          s.while(({ l }) => l.k < p.requests, [
+          s.for("k", 0, p.requests, [
             msgsnd(requests, {
               type: 1,
               value: s.expr(({ id, l }) => requestOf(id, l.k)),
@@ -91,10 +91,9 @@ export function requestResponse(
                 })`,
             ),
             s.do("next request", ({ l }) => {
-              l.k++;
               l.reply = 0;
             }),
-          ]),
+          ], { increment: "last" }),
         ],
       );
 

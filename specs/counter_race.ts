@@ -26,10 +26,9 @@ export const counterRace = spec({
       ),
     ]);
     sys.process("worker", { count: p.workers, locals: { i: 0, r: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.rounds, [
+      s.for("i", 0, p.rounds, [
         shmLoad(counter, { into: s.into("r") }), // r = counter
         shmStore(counter, { value: s.expr(({ l }) => l.r + 1) }), // counter = r + 1
-        s.do("next", ({ l }) => l.i++),
       ]),
       s.do("exit", ({ g }) => g.exited++),
     ]);

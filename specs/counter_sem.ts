@@ -23,7 +23,7 @@ export const counterSem = spec({
       ),
     ]);
     sys.process("worker", { count: p.workers, locals: { i: 0, r: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.rounds, [
+      s.for("i", 0, p.rounds, [
         wait(mutex),
         region(
           "cs",
@@ -31,7 +31,6 @@ export const counterSem = spec({
           shmStore(counter, { value: s.expr(({ l }) => l.r + 1) }),
         ), // counter = r + 1
         post(mutex),
-        s.do("next", ({ l }) => l.i++),
       ]),
       s.do("exit", ({ g }) => g.exited++),
     ]);

@@ -42,29 +42,22 @@ export const directEchoSymmetric = spec({
     const server = pidOf(sys, "server");
 
     sys.process("client", { count: p.clients, locals: { k: 0, reply: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.requests, [
+      s.for("k", 0, p.requests, [
         sendTo(net, server, s.expr(({ id, l }) => request(id, l.k))), // send(server, req)
         receiveFrom(net, server, s.into("reply")), // receive(server, reply)
         s.assert("my own echo", ({ id, l }) => l.reply === request(id, l.k) || `got ${l.reply}`),
         s.do("next", ({ g, l }) => {
           g.echoed++;
-          l.k++;
         }),
-      ]),
+      ], { increment: "last" }),
     ]);
     sys.process("server", { locals: { round: 0, c: 0, m: 0 } }, (s) => [
-      s.while(({ l }) => l.round < p.requests, [
-        s.while(({ l }) => l.c < p.clients, [ // for each client c:
-          receiveFrom(net, s.local("c"), s.into("m")), //   receive(c, m)
-          sendTo(net, s.local("c"), s.local("m")), //   send(c, m)
-          s.do("next client", ({ l }) => {
-            l.c++;
-          }),
+      s.for("round", 0, p.requests, [
+        // for each client c: receive(c, m); send(c, m)
+        s.for("c", 0, p.clients, [
+          receiveFrom(net, s.local("c"), s.into("m")),
+          sendTo(net, s.local("c"), s.local("m")),
         ]),
-        s.do("next round", ({ l }) => {
-          l.c = 0;
-          l.round++;
-        }),
       ]),
     ]);
     sys.atEnd("every request echoed", ({ g }) => g.echoed === p.clients * p.requests);
@@ -83,15 +76,14 @@ export const directEchoAsymmetric = spec({
     const server = pidOf(sys, "server");
 
     sys.process("client", { count: p.clients, locals: { k: 0, reply: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.requests, [
+      s.for("k", 0, p.requests, [
         sendTo(net, server, s.expr(({ id, l }) => request(id, l.k))),
         receiveFrom(net, server, s.into("reply")),
         s.assert("my own echo", ({ id, l }) => l.reply === request(id, l.k) || `got ${l.reply}`),
         s.do("next", ({ g, l }) => {
           g.echoed++;
-          l.k++;
         }),
-      ]),
+      ], { increment: "last" }),
     ]);
     sys.process("server", { locals: { m: 0, who: 0 } }, (s) => [
       loop(

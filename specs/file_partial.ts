@@ -19,9 +19,8 @@ export const filePartial = spec({
     const done = semaphore("done", 0);
 
     sys.process("writer", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.parts, [
+      s.for("i", 0, p.parts, [
         fileWrite(f, { append: true, bytes: p.chunk, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       ...(p.notify ? [post(done)] : []),
     ]);

@@ -38,15 +38,14 @@ export const forkSumMq = spec({
     ]);
 
     sys.process("parent", { locals: { got: 0, part: 0, err: status() } }, (s) => [
-      s.while(({ l }) => l.got < p.workers, [
+      s.for("got", 0, p.workers, [
         msgrcv(results, { type: 1, into: s.into("part"), status: s.into("err") }),
         s.assert("msgrcv succeeds", ({ l }) => l.err === 0),
         s.do("add", ({ g, l }) => {
           g.total += l.part;
           l.part = 0;
-          l.got++;
         }),
-      ]),
+      ], { increment: "last" }),
     ]);
 
     sys.atEnd(

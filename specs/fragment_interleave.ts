@@ -30,7 +30,7 @@ export const fragmentInterleave = spec({
       ...(p.lock ? [unlock(m)] : []),
     ]);
     sys.process("reader", { locals: { k: 0, from: 0, mixed: false, len: 0 } }, (s) => [
-      s.while(({ l }) => l.k < 2, [
+      s.for("k", 0, 2, [
         recvMessage(fd, {
           ...(p.variable ? {} : { size: p.size }),
           count: s.into("len"),
@@ -43,11 +43,10 @@ export const fragmentInterleave = spec({
           (!l.mixed && l.len === sizeOf(l.from - 1)) ||
           `message ${l.k + 1} (${l.len} bytes) mixes the writers' fragments`),
         s.do("next", ({ l }) => {
-          l.k++;
           l.from = 0;
           l.mixed = false;
         }),
-      ]),
+      ], { increment: "last" }),
     ]);
     return sys;
   },

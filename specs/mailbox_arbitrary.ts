@@ -20,13 +20,12 @@ export const mailboxArbitrary = spec({
     });
 
     sys.process("sender", { locals: { i: 0, who: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.messages, [
+      s.for("i", 0, p.messages, [
         mbSend(A, s.expr(({ l }) => l.i + 1), { receiver: s.into("who") }),
         s.do("note who", ({ g, l }) => {
           g.told[l.i + 1] = l.who + 1;
-          l.i++;
         }),
-      ]),
+      ], { increment: "last" }),
     ]);
     sys.process("receiver", { count: p.receivers, locals: { m: 0 } }, (s) => [
       loop(

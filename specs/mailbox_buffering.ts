@@ -31,16 +31,15 @@ function exchange(
       const waiting = p.bound ?? p.capacity ?? 0; // the most messages that may wait
 
       sys.process("producer", { locals: { i: 0 } }, (s) => [
-        s.while(({ l }) => l.i < p.items, [
+        s.for("i", 0, p.items, [
           mbSend(A, s.expr(({ l }) => l.i + 1)),
           s.do("sent", ({ g, l }) => {
             g.sent++;
-            l.i++;
           }),
-        ]),
+        ], { increment: "last" }),
       ]);
       sys.process("consumer", { locals: { j: 0, m: 0 } }, (s) => [
-        s.while(({ l }) => l.j < p.items, [
+        s.for("j", 0, p.items, [
           mbReceive(
             A,
             s.into(({ g, l }, m) => {
@@ -49,9 +48,6 @@ function exchange(
             }),
           ),
           s.assert("in order", ({ l }) => l.m === l.j + 1 || `got ${l.m}`),
-          s.do("next", ({ l }) => {
-            l.j++;
-          }),
         ]),
       ]);
       sys.always(

@@ -18,11 +18,8 @@ export const mailboxExclusive = spec({
     const A = mailbox("A", { capacity: p.capacity, policy: "exclusive" });
 
     sys.process("sender", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.messages + p.receivers, [
+      s.for("i", 0, p.messages + p.receivers, [
         mbSend(A, s.expr(({ l }) => (l.i < p.messages ? l.i + 1 : STOP))),
-        s.do("next", ({ l }) => {
-          l.i++;
-        }),
       ]),
     ]);
     sys.process("receiver", { count: p.receivers, locals: { m: 0 } }, (s) => [

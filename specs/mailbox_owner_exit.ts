@@ -22,18 +22,17 @@ function ownerExit(name: string, ignoreStatus: boolean) {
       const A = mailbox("A", { capacity: p.capacity, owner: "process", createdBy: pidOf(sys, "owner") });
 
       sys.process("sender", { locals: { i: 0, st: status() } }, (s) => [
-        s.while(({ l }) => l.i < p.messages, [
+        s.for("i", 0, p.messages, [
           mbSend(A, s.expr(({ l }) => l.i + 1), { status: s.into("st") }),
           s.assert("OK or EIDRM", ({ l }) => l.st === Errno.OK || l.st === Errno.EIDRM),
           s.do("count", ({ g, l }) => {
             if (ignoreStatus || l.st === Errno.OK) g.delivered++;
             else g.failed++;
-            l.i++;
           }),
-        ]),
+        ], { increment: "last" }),
       ]);
       sys.process("owner", { locals: { k: 0, m: 0 } }, (s) => [
-        s.while(({ l }) => l.k < p.keep, [
+        s.for("k", 0, p.keep, [
           mbReceive(
             A,
             s.into(({ g, l }, m) => {
@@ -41,9 +40,6 @@ function ownerExit(name: string, ignoreStatus: boolean) {
               g.received++;
             }),
           ),
-          s.do("next", ({ l }) => {
-            l.k++;
-          }),
         ]),
         // ... and exits: the mailbox dies with its owner.
       ]);

@@ -20,21 +20,15 @@ export const mailboxPair = spec({
     );
 
     sys.process("sender", { locals: { k: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.rounds, [
+      s.for("k", 0, p.rounds, [
         ...box.map((A, r) => mbSend(A, s.expr(({ l }) => l.k * p.receivers + r + 1))),
-        s.do("next round", ({ l }) => {
-          l.k++;
-        }),
       ]),
     ]);
     for (let r = 0; r < p.receivers; r++) {
       sys.process(`receiver${r}`, { locals: { k: 0, m: 0 } }, (s) => [
-        s.while(({ l }) => l.k < p.rounds, [
+        s.for("k", 0, p.rounds, [
           mbReceive(box[r], s.into("m")),
           s.assert("in order", ({ l }) => l.m === l.k * p.receivers + r + 1 || `got ${l.m}`),
-          s.do("count", ({ l }) => {
-            l.k++;
-          }),
         ]),
       ]);
     }
@@ -52,11 +46,8 @@ export const mailboxPairShared = spec({
     const sys = system({});
     const A = mailbox("A", { capacity: 1, policy: "pair" });
     sys.process("sender", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.messages, [
+      s.for("i", 0, p.messages, [
         mbSend(A, s.expr(({ l }) => l.i + 1)),
-        s.do("next", ({ l }) => {
-          l.i++;
-        }),
       ]),
     ]);
     sys.process("receiver", { count: p.receivers, locals: { m: 0 } }, (s) => [

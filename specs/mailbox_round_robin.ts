@@ -17,24 +17,18 @@ export const mailboxRoundRobin = spec({
     const A = mailbox("A", { capacity: p.capacity, policy: "round-robin", receivers });
 
     sys.process("sender", { locals: { i: 0, who: 0 } }, (s) => [
-      s.while(({ l }) => l.i < total, [
+      s.for("i", 0, total, [
         mbSend(A, s.expr(({ l }) => l.i + 1), { receiver: s.into("who") }),
         s.assert(
           "told the receiver whose turn it is",
           ({ l }) => l.who === receivers.first() + (l.i % p.receivers) || `told pid ${l.who}`,
         ),
-        s.do("next", ({ l }) => {
-          l.i++;
-        }),
       ]),
     ]);
     sys.process("receiver", { count: p.receivers, locals: { k: 0, m: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.rounds, [
+      s.for("k", 0, p.rounds, [
         mbReceive(A, s.into("m")),
         s.assert("my turn", ({ l, id }) => l.m === l.k * p.receivers + id + 1 || `got ${l.m}`),
-        s.do("count", ({ l }) => {
-          l.k++;
-        }),
       ]),
     ]);
     sys.delivery(A, { exactlyOnce: true, receivers, policy: "round-robin" });

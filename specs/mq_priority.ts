@@ -20,9 +20,8 @@ export const mqPriority = spec({
     const q = posixMq("q", { maxmsg: p.normals + 1, msgsize: 4, waiters: 1 });
 
     sys.process("producer", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.normals, [
+      s.for("i", 0, p.normals, [
         mqSend(q, { value: s.expr(({ l }) => l.i + 1), prio: 0 }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       mqSend(q, { value: URGENT, prio: 9 }),
     ]);

@@ -21,9 +21,8 @@ export const mqRmid = spec({
     const q = msgQueue("jobs", { qbytes: 4 * Math.max(1, p.jobs), capacity: Math.max(1, p.jobs), waiters: p.workers });
 
     sys.process("coordinator", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.jobs, [
+      s.for("i", 0, p.jobs, [
         msgsnd(q, { type: 1, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       s.when("all jobs done", ({ g }) => g.finished === p.jobs),
       msgctlRmid(q),

@@ -14,7 +14,7 @@ export const pcSemaphore = spec({
     const empty = semaphore("empty", p.slots), full = semaphore("full", 0), m = mutex("mutex");
 
     sys.process("producer", { count: p.producers, locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         wait(empty),
         lock(m),
         region(
@@ -27,11 +27,10 @@ export const pcSemaphore = spec({
         ),
         unlock(m),
         post(full),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("consumer", { count: p.consumers, locals: { j: 0, item: 0 } }, (s) => [
-      s.while(({ l, id }) => l.j < shareOf(id, p.consumers, total), [
+      s.for("j", 0, ({ id }) => shareOf(id, p.consumers, total), [
         wait(full),
         lock(m),
         region(
@@ -49,9 +48,8 @@ export const pcSemaphore = spec({
         s.do("consume", ({ g, l }) => {
           g.consumed[l.item]++;
           l.item = 0;
-          l.j++;
         }),
-      ]),
+      ], { increment: "last" }),
     ]);
 
     sys.always("count within [0, slots]", ({ g }) => g.count >= 0 && g.count <= p.slots);

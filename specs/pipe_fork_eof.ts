@@ -19,9 +19,8 @@ export const pipeForkEof = spec({
 
     sys.process("parent", { locals: { i: 0 } }, (s) => [
       close(fd, "read"),
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         write(fd, { bytes: 1, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       close(fd, "write"),
     ]);

@@ -21,9 +21,8 @@ export const rulesChannel = spec({
     const sys = system({ taken: 0 });
     const buf = channel("buf", p.slots, { min: 1, max: total });
     sys.process("producer", { count: p.producers, locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         s.send(buf, ({ l, id }) => id * p.items + l.i + 1),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("consumer", { count: p.consumers, locals: { item: 0 } }, (s) => [
@@ -50,7 +49,7 @@ export const rulesRetransmit = spec({
     const sys = system({});
     const data = channel("data", 2), ack = channel("ack", 2);
     sys.process("sender", { locals: { i: 1, a: 0 } }, (s) => [
-      s.while(({ l }) => l.i <= p.messages, [
+      s.for("i", 1, p.messages + 1, [
         s.send(data, ({ l }) => l.i),
         choose(
           [s.recv(ack, "a")],
@@ -61,7 +60,6 @@ export const rulesRetransmit = spec({
             s.recv(ack, "a"),
           ],
         ),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("receiver", { locals: { m: 0 } }, (s) => [

@@ -23,7 +23,7 @@ function counterLock(name: string, description: string, initial: number, stray: 
       const sys = system({ counter: 0 });
       const l = semaphore("lock", initial);
       sys.process("worker", { count: p.workers, locals: { i: 0, r: 0 } }, (s) => [
-        s.while(({ l }) => l.i < p.rounds, [
+        s.for("i", 0, p.rounds, [
           wait(l),
           s.do("load", ({ g, l }) => {
             l.r = g.counter;
@@ -32,9 +32,6 @@ function counterLock(name: string, description: string, initial: number, stray: 
             g.counter = l.r + 1;
           }),
           post(l),
-          s.do("next", ({ l }) => {
-            l.i++;
-          }),
         ]),
       ]);
       if (stray) sys.process("cleanup", {}, () => [post(l)]);
@@ -76,7 +73,7 @@ function ringCount(name: string, description: string, race: boolean) {
       const empty = semaphore("empty", p.slots), full = semaphore("full", 0), m = mutex("m");
       const total = p.producers * p.items;
       sys.process("producer", { count: p.producers, locals: { i: 0, c: 0 } }, (s) => [
-        s.while(({ l }) => l.i < p.items, [
+        s.for("i", 0, p.items, [
           wait(empty),
           lock(m),
           s.do("put", ({ g, l, id }) => {
@@ -100,13 +97,10 @@ function ringCount(name: string, description: string, race: boolean) {
               unlock(m),
             ]),
           post(full),
-          s.do("next", ({ l }) => {
-            l.i++;
-          }),
         ]),
       ]);
       sys.process("consumer", { count: p.consumers, locals: { j: 0, c: 0 } }, (s) => [
-        s.while(({ l, id }) => l.j < Math.floor(total / p.consumers) + (id < total % p.consumers ? 1 : 0), [
+        s.for("j", 0, ({ id }) => Math.floor(total / p.consumers) + (id < total % p.consumers ? 1 : 0), [
           wait(full),
           lock(m),
           s.do("take", ({ g }) => {
@@ -130,9 +124,6 @@ function ringCount(name: string, description: string, race: boolean) {
               unlock(m),
             ]),
           post(empty),
-          s.do("next", ({ l }) => {
-            l.j++;
-          }),
         ]),
       ]);
       sys.bounds("buf", ({ g }) => g.count, p.slots);

@@ -41,11 +41,8 @@ function mailboxRule(
         ...(picks ? { receivers: pidsOf(sys, "receiver") } : {}),
       });
       sys.process("sender", { locals: { i: 0 } }, (s) => [
-        s.while(({ l }) => l.i < p.messages, [
+        s.for("i", 0, p.messages, [
           mbSend(A, s.expr(({ l }) => l.i + 1)),
-          s.do("next", ({ l }) => {
-            l.i++;
-          }),
         ]),
       ]);
       sys.process("receiver", { count: p.receivers, locals: { m: 0 } }, (s) => [
@@ -107,19 +104,13 @@ export const rulesMailboxOwnerLoss = spec({
     const sys = system({});
     const A = mailbox("A", { capacity: 1, owner: "process", createdBy: pidOf(sys, "owner") });
     sys.process("sender", { locals: { i: 0, st: status() } }, (s) => [
-      s.while(({ l }) => l.i < p.messages, [
+      s.for("i", 0, p.messages, [
         mbSend(A, s.expr(({ l }) => l.i + 1), { status: s.into("st") }),
-        s.do("next", ({ l }) => {
-          l.i++;
-        }),
       ]),
     ]);
     sys.process("owner", { locals: { k: 0, m: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.keep, [
+      s.for("k", 0, p.keep, [
         mbReceive(A, s.into("m")),
-        s.do("next", ({ l }) => {
-          l.k++;
-        }),
       ]),
     ]);
     sys.delivery(A, { noLoss: true });

@@ -35,11 +35,8 @@ export const rulesMqOvertake = spec({
       mqSend(q, { value: s.expr(({ id }) => 2 * id + 2), prio: 9 }), // urgent
     ]);
     sys.process("consumer", { locals: { got: 0, msg: 0 } }, (s) => [
-      s.while(({ l }) => l.got < 2 * p.producers, [
+      s.for("got", 0, 2 * p.producers, [
         mqReceive(q, { into: s.into("msg") }),
-        s.do("took one", ({ l }) => {
-          l.got++;
-        }),
       ]),
     ]);
     return sys.delivery(q, { exactlyOnce: true, order: "fifoPerSender" });
@@ -66,11 +63,8 @@ export const rulesMqType = spec({
       msgsnd(q, { type: 2, value: 2 }), // urgent
     ]);
     sys.process("worker", { locals: { k: 0, job: 0 } }, (s) => [
-      s.while(({ l }) => l.k < 2, [
+      s.for("k", 0, 2, [
         msgrcv(q, { type: 0, into: s.into("job") }), // BUG: FIFO
-        s.do("next", ({ l }) => {
-          l.k++;
-        }),
       ]),
     ]);
     return sys.delivery(q, { exactlyOnce: true, order: "priority" });
@@ -90,9 +84,8 @@ export const rulesMqRmid = spec({
     const sys = system({});
     const q = msgQueue("jobs", { qbytes: 4 * p.jobs, capacity: p.jobs, waiters: p.workers });
     sys.process("coordinator", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.jobs, [
+      s.for("i", 0, p.jobs, [
         msgsnd(q, { type: 1, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       // BUG: no "wait until every job is done" before the removal
       msgctlRmid(q),

@@ -61,9 +61,8 @@ export const rulesDgramClose = spec({
     const sys = system({});
     const port = unixDgram(sys, "port", { queue: 2 });
     sys.process("sender", { locals: { i: 0, st: status() } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         dgramSend(port, { bytes: 1, value: s.expr(({ l }) => l.i + 1), status: s.into("st") }),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("receiver", { locals: { v: 0 } }, (s) => [
@@ -87,9 +86,8 @@ export const rulesPipeUnread = spec({
     const fd = pipe(sys, "fd", { capacity: 2 });
     sys.process("writer", { locals: { i: 0, st: status() } }, (s) => [
       close(fd, "read"),
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         write(fd, { bytes: 1, value: s.expr(({ l }) => l.i + 1), status: s.into("st") }),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("reader", { locals: { b: 0 } }, (s) => [

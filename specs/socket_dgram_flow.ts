@@ -20,9 +20,8 @@ export const socketDgramFlow = spec({
     const port = unixDgram(sys, "port", { queue: p.queue });
 
     sys.process("sender", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         dgramSend(port, { bytes: p.size, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       dgramSend(port, { bytes: 0 }), // end marker
     ]);

@@ -20,7 +20,7 @@ export const socketNoShutdown = spec({
     });
 
     sys.process("server", { locals: { k: 0, c: -1, n: -1, who: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.clients, [
+      s.for("k", 0, p.clients, [
         sockAccept(srv, { conn: s.into("c") }),
         s.do("new request", ({ l }) => {
           l.n = -1;
@@ -31,7 +31,6 @@ export const socketNoShutdown = spec({
         ]),
         sockSend(srv, { conn: s.local("c"), bytes: p.reply, value: s.local("who") }),
         sockClose(srv, { conn: s.local("c") }),
-        s.do("next", ({ l }) => l.k++),
       ]),
     ]);
     sys.process("client", { count: p.clients, locals: { c: -1, n: -1 } }, (s) => [

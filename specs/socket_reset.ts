@@ -33,13 +33,12 @@ export const socketReset = spec({
     });
 
     sys.process("server", { locals: { k: 0, c: -1, who: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.clients, [
+      s.for("k", 0, p.clients, [
         sockAccept(srv, { conn: s.into("c") }),
         // BUG: one read of one byte, not a loop until EOF
         sockRecv(srv, { conn: s.local("c"), bytes: 1, into: s.into("who") }),
         sockSend(srv, { conn: s.local("c"), bytes: p.reply, value: s.local("who") }),
         sockClose(srv, { conn: s.local("c") }),
-        s.do("next", ({ l }) => l.k++),
       ]),
     ]);
     sys.process("client", { count: p.clients, locals: { c: -1, n: -1 } }, (s) => [

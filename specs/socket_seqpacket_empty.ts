@@ -25,14 +25,13 @@ export const socketSeqpacketEmpty = spec({
 
     sys.process("client", { locals: { c: -1, i: 0, st: status() } }, (s) => [
       sockConnect(srv, { conn: s.into("c") }),
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         sockSend(srv, {
           conn: s.local("c"),
           bytes: s.expr(({ l }) => length(l.i)),
           value: s.expr(({ l }) => l.i + 1),
           status: s.into("st"),
         }),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]); // exit closes the connection
     sys.process("server", { locals: { c: -1, v: 0, n: -1 } }, (s) => [

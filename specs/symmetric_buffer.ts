@@ -19,7 +19,7 @@ function build(p: { slots: number; producers: number; consumers: number; items: 
   const locked = (...steps: ReturnType<typeof lock>[]) => (p.mutex ? [lock(m), ...steps, unlock(m)] : steps);
 
   sys.process("producer", { count: p.producers, symmetric: true, locals: { i: 0 } }, (s) => [
-    s.while(({ l }) => l.i < p.items, [
+    s.for("i", 0, p.items, [
       wait(empty),
       ...locked(region(
         "cs",
@@ -32,11 +32,10 @@ function build(p: { slots: number; producers: number; consumers: number; items: 
         }),
       )),
       post(full),
-      s.do("next", ({ l }) => l.i++),
     ]),
   ]);
   sys.process("consumer", { count: p.consumers, symmetric: true, locals: { j: 0, item: 0 } }, (s) => [
-    s.while(({ l }) => l.j < share, [
+    s.for("j", 0, share, [
       wait(full),
       ...locked(region(
         "cs",
@@ -52,9 +51,8 @@ function build(p: { slots: number; producers: number; consumers: number; items: 
       s.do("consume", ({ g, l }) => {
         g.consumed++;
         l.item = 0;
-        l.j++;
       }),
-    ]),
+    ], { increment: "last" }),
   ]);
 
   sys.always("count within [0, slots]", ({ g }) => g.count >= 0 && g.count <= p.slots);

@@ -215,6 +215,8 @@ type STrans =
       readonly k: "cond";
       readonly guard: (ctx: Ctx) => boolean;
       readonly want: boolean;
+      /** A counted loop's exit: the counter's reset. */
+      readonly fn?: (ctx: Ctx) => unknown;
       readonly to: number;
     }
     | { readonly k: "skip"; readonly to: number }
@@ -488,7 +490,7 @@ class Kind {
         }
         return [
           { k: "cond", guard: s.cond, want: true, ...into("body") },
-          { k: "cond", guard: s.cond, want: false, ...next() },
+          { k: "cond", guard: s.cond, want: false, fn: s.counted?.reset, ...next() },
         ];
       case "choose": {
         const out: STrans[] = [];
@@ -768,7 +770,9 @@ export class RefModel {
             break;
           case "cond": {
             const v = t.guard(this.#ctx(s, pid));
-            if (v === t.want) all.push(single(cloneState(s)));
+            if (v === t.want) {
+              all.push(single(this.#effect(s, pid, where, t.fn)));
+            }
             break;
           }
           case "skip":
