@@ -7,9 +7,9 @@
 // loop's exit also resets the counter to `from` (in the same transition),
 // so the loop can run again; and its transitions are named after the
 // counter: `for (i < to) -> body`, `for (i < to) -> done`, `i++`. With
-// `increment: "last"` the increment is part of the body's last `s.do`
-// step instead of a transition of its own, for a loop whose hand-written
-// version counts inside its last step.
+// `increment: "last"` (or `{ in: name }`) the increment is part of the
+// body's last (or named) `s.do` step instead of a transition of its own,
+// for a loop whose hand-written version counts inside that step.
 
 import { type Ctx, exprText, type Source, type Step } from "./_ast.ts";
 
@@ -18,10 +18,12 @@ export interface ForOptions {
   /**
    * Where the counter is incremented. `"step"` (the default): a transition
    * of its own, `i++`, after the body. `"last"`: in the same transition as
-   * the body's last step, which must be an `s.do`; the step keeps its name
-   * and runs its effect, then the increment.
+   * the body's last step, which must be an `s.do`. `{ in: name }`: in the
+   * same transition as the body's `s.do` step of that name (directly in
+   * the body), for a loop that counts in the middle of its body. The step
+   * keeps its name and runs its effect, then the increment.
    */
-  readonly increment?: "step" | "last";
+  readonly increment?: "step" | "last" | { readonly in: string };
 }
 
 /**
@@ -73,7 +75,7 @@ export function forStep(
   };
 }
 
-/** The body followed by the increment, or with the increment in its last step. */
+/** The body followed by the increment, or with the increment in one of its `s.do` steps. */
 function counted(
   where: string,
   counter: string,
@@ -93,26 +95,35 @@ function counted(
     };
     return [...body, next];
   }
-  if (increment !== "last") {
-    throw new TypeError(`${where}: increment must be "step" or "last", got ${String(increment)}`);
-  }
-  const last = body.at(-1);
-  if (last === undefined || last.kind !== "do") {
+  const at = increment === "last"
+    ? body.length - 1
+    : typeof increment === "object" && increment !== null && typeof increment.in === "string"
+    ? body.findIndex((st) => st.kind === "do" && st.name === increment.in)
+    : undefined;
+  if (at === undefined) {
     throw new TypeError(
-      `${where}: increment "last" needs an s.do as the body's last step, got ${
-        last === undefined ? "an empty body" : `a '${last.kind}' step`
+      `${where}: increment must be "step", "last" or { in: step name }, got ${
+        JSON.stringify(increment)
       }`,
     );
   }
-  const effect = last.fn;
+  const host = body[at];
+  if (host === undefined || host.kind !== "do") {
+    const wanted = increment === "last"
+      ? "as the body's last step"
+      : `named '${(increment as { in: string }).in}' in the body`;
+    const got = host === undefined ? "none" : `a '${host.kind}' step`;
+    throw new TypeError(`${where}: the increment needs an s.do ${wanted}, got ${got}`);
+  }
+  const effect = host.fn;
   const merged: Step = {
-    ...last,
+    ...host,
     fn: (ctx) => {
       effect(ctx);
       ctx.l[counter]++;
     },
   };
-  return [...body.slice(0, -1), merged];
+  return body.map((st, i) => i === at ? merged : st);
 }
 
 /** Whether a `breakLoop()` in `steps` leaves the loop around them (not an inner one). */

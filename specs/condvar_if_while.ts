@@ -23,16 +23,15 @@ function boundedBuffer(name: string, retest: "if" | "while") {
       const wake = p.broadcast ? condBroadcast : condSignal;
 
       sys.process("producer", { locals: { i: 0 } }, (s) => [
-        s.while(({ l }) => l.i < items, [
+        s.for("i", 0, items, [
           lock(m),
           s.while(({ g }) => g.count === p.slots, [condWait(notFull)]),
-          s.do("put", ({ g, l }) => {
+          s.do("put", ({ g }) => {
             g.count++;
-            l.i++;
           }),
           wake(notEmpty),
           unlock(m),
-        ]),
+        ], { increment: { in: "put" } }),
       ]);
       const empty = ({ g }: { g: { count: number } }) => g.count === 0;
       sys.process("consumer", { count: p.consumers }, (s) => [

@@ -20,28 +20,26 @@ function oneCondvar(name: string, broadcast: boolean) {
       const wake = broadcast ? condBroadcast : condSignal;
 
       sys.process("producer", { locals: { i: 0 } }, (s) => [
-        s.while(({ l }) => l.i < total, [
+        s.for("i", 0, total, [
           lock(m),
           s.while(({ g }) => g.count === p.slots, [condWait(changed)]),
-          s.do("put", ({ g, l }) => {
+          s.do("put", ({ g }) => {
             g.count++;
-            l.i++;
           }),
           wake(changed),
           unlock(m),
-        ]),
+        ], { increment: { in: "put" } }),
       ]);
       sys.process("consumer", { count: p.consumers, locals: { j: 0 } }, (s) => [
-        s.while(({ l }) => l.j < p.items, [
+        s.for("j", 0, p.items, [
           lock(m),
           s.while(({ g }) => g.count === 0, [condWait(changed)]),
-          s.do("take", ({ g, l }) => {
+          s.do("take", ({ g }) => {
             g.count--;
-            l.j++;
           }),
           wake(changed),
           unlock(m),
-        ]),
+        ], { increment: { in: "take" } }),
       ]);
       sys.always("count within [0, slots]", ({ g }) => (g.count >= 0 && g.count <= p.slots) || `count = ${g.count}`);
       return sys;

@@ -216,7 +216,7 @@ type STrans =
       readonly guard: (ctx: Ctx) => boolean;
       readonly want: boolean;
       /** A counted loop's exit: the counter's reset. */
-      readonly fn?: (ctx: Ctx) => unknown;
+      readonly fn: ((ctx: Ctx) => unknown) | undefined;
       readonly to: number;
     }
     | { readonly k: "skip"; readonly to: number }
@@ -481,15 +481,15 @@ class Kind {
         return [{ k: "op", desc: opDesc(s), ...next() }];
       case "if":
         return [
-          { k: "cond", guard: s.cond, want: true, ...into("then") },
-          { k: "cond", guard: s.cond, want: false, ...into("else") },
+          { k: "cond", guard: s.cond, want: true, fn: undefined, ...into("then") },
+          { k: "cond", guard: s.cond, want: false, fn: undefined, ...into("else") },
         ];
       case "while":
         if (s.cond === undefined) {
           return [{ k: "skip", ...this.#edge(n, (p) => this.#resolve(n, p)) }];
         }
         return [
-          { k: "cond", guard: s.cond, want: true, ...into("body") },
+          { k: "cond", guard: s.cond, want: true, fn: undefined, ...into("body") },
           { k: "cond", guard: s.cond, want: false, fn: s.counted?.reset, ...next() },
         ];
       case "choose": {

@@ -52,8 +52,8 @@ const PINS: Pin[] = [
     verdict: { property: "exactly once", steps: 30 },
   },
   // Shortest deadlock by hand: the consumer must hold the mutex at
-  // wait(full) (j < 1, lock: 2 steps) and the producer must be at
-  // lock(mutex) (i < 2, wait(empty): 2 steps): 4 steps.
+  // wait(full) (its loop test, lock: 2 steps) and the producer must be at
+  // lock(mutex) (its loop test, wait(empty): 2 steps): 4 steps.
   { spec: pcSwappedWaits, params: {}, states: 14, verdict: { property: "deadlock", steps: 4 } },
   {
     spec: pcSwappedWaits,
