@@ -28,8 +28,8 @@ export const counterSem = spec({
         region(
           "cs",
           shmLoad(counter, { into: s.into("r") }), // r = counter
-          shmStore(counter, { value: s.expr(({ l }) => l.r + 1) }),
-        ), // counter = r + 1
+          shmStore(counter, { value: s.expr(({ l }) => l.r + 1) }), // counter = r + 1
+        ),
         post(mutex),
       ]),
       s.do("exit", ({ g }) => g.exited++),
