@@ -309,8 +309,7 @@ export class Interpreter implements DeliveryHost {
           break;
         case IF_FALSE:
           if (!guardHolds(edge, ctx, sync, false)) continue;
-          // A counted loop's exit resets its counter.
-          if (edge.fn !== undefined) runEffect(edge, ctx, env, sync);
+          if (edge.fn !== undefined) runEffect(edge, ctx, env, sync); // s.for's exit: the reset
           break;
         case GUARDED:
           if (!guardHolds(edge, ctx, sync, true)) continue;

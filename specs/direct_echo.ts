@@ -46,7 +46,7 @@ export const directEchoSymmetric = spec({
         sendTo(net, server, s.expr(({ id, l }) => request(id, l.k))), // send(server, req)
         receiveFrom(net, server, s.into("reply")), // receive(server, reply)
         s.assert("my own echo", ({ id, l }) => l.reply === request(id, l.k) || `got ${l.reply}`),
-        s.do("next", ({ g, l }) => {
+        s.do("next", ({ g }) => {
           g.echoed++;
         }),
       ], { increment: "last" }),
@@ -80,7 +80,7 @@ export const directEchoAsymmetric = spec({
         sendTo(net, server, s.expr(({ id, l }) => request(id, l.k))),
         receiveFrom(net, server, s.into("reply")),
         s.assert("my own echo", ({ id, l }) => l.reply === request(id, l.k) || `got ${l.reply}`),
-        s.do("next", ({ g, l }) => {
+        s.do("next", ({ g }) => {
           g.echoed++;
         }),
       ], { increment: "last" }),

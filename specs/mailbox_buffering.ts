@@ -33,7 +33,7 @@ function exchange(
       sys.process("producer", { locals: { i: 0 } }, (s) => [
         s.for("i", 0, p.items, [
           mbSend(A, s.expr(({ l }) => l.i + 1)),
-          s.do("sent", ({ g, l }) => {
+          s.do("sent", ({ g }) => {
             g.sent++;
           }),
         ], { increment: "last" }),
