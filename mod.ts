@@ -46,13 +46,10 @@
  *     const sys = system({ sum: 0 });
  *     const buf = channel("buf", 1);
  *     sys.process("producer", { locals: { i: 0 } }, (s) => [
- *       s.while(({ l }) => l.i < p.items, [s.send(buf, ({ l }) => l.i + 1), s.do("next", ({ l }) => l.i++)]),
+ *       s.for("i", 0, p.items, [s.send(buf, ({ l }) => l.i + 1)]),
  *     ]);
  *     sys.process("consumer", { locals: { j: 0, x: 0 } }, (s) => [
- *       s.while(({ l }) => l.j < p.items, [
- *         s.recv(buf, "x"),
- *         s.do("consume", ({ g, l }) => { g.sum += l.x; l.j++; }),
- *       ]),
+ *       s.for("j", 0, p.items, [s.recv(buf, "x"), s.do("consume", ({ g, l }) => g.sum += l.x)]),
  *     ]);
  *     sys.atEnd("all received", ({ g }) => g.sum === 6);
  *     return sys;
@@ -101,7 +98,7 @@ export {
   StepBuilder,
   timeout,
 } from "./model/mod.ts";
-export type { Expr, Into, LabelOptions, NumberKeys, Step, View } from "./model/mod.ts";
+export type { Expr, ForOptions, Into, LabelOptions, NumberKeys, Step, View } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------
 // Typed variables: Declarations of globals and locals: bounded integers, booleans and integer

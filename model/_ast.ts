@@ -330,6 +330,16 @@ export type Step =
     readonly cond: Pred | undefined;
     readonly body: readonly Step[];
     readonly src: Source;
+    /**
+     * A counted loop's (`s.for`): the texts of its two transitions, the
+     * test that enters the body and the exit, and the exit's effect (the
+     * counter's reset), run in the exit's transition.
+     */
+    readonly counted?: {
+      readonly test: string;
+      readonly done: string;
+      readonly reset: Effect;
+    };
   }
   | {
     readonly kind: "choose";
@@ -373,4 +383,13 @@ function shortenPath(p: string): string {
     // no read permission for the working directory: keep the full path
   }
   return s;
+}
+
+/** The expression of an arrow function with an expression body, for traces. */
+export function exprText(fn: unknown): string {
+  const src = String(fn);
+  const m = /^[^=]*=>\s*([^{\s][\s\S]*)$/.exec(src);
+  if (m === null) return "...";
+  const text = m[1]!.replace(/\s+/g, " ").trim();
+  return text.length > 60 ? text.slice(0, 57) + "..." : text;
 }

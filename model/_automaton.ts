@@ -14,7 +14,10 @@ export const DO = 0;
 export const WHEN = 1;
 /** The `then` branch of an `if`, or a loop's body: its condition holds. */
 export const IF_TRUE = 2;
-/** The `else` branch of an `if`, or a loop's exit: its condition fails. */
+/**
+ * The `else` branch of an `if`, or a loop's exit: its condition fails. A
+ * counted loop's (`s.for`) exit also runs its effect, the counter's reset.
+ */
 export const IF_FALSE = 3;
 /** Moves on without doing anything (an empty choice, an empty endless loop). */
 export const SKIP = 4;

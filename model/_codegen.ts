@@ -205,7 +205,11 @@ class InstanceWriter {
         TIMEOUT,
         () => `${set} ${edge.fn !== undefined ? this.effect(edge) : ""} ${this.step(tid, edge.to)}`,
       )
-      .with(IF_FALSE, () => `${set} ${this.guard(edge, tid, false)}`)
+      .with(
+        IF_FALSE,
+        () =>
+          `${set} ${this.guard(edge, tid, false, edge.fn !== undefined ? this.effect(edge) : "")}`,
+      )
       .with(SKIP, () => `${set} ${this.step(tid, edge.to)}`)
       .with(ASSERT, () => `${set} ${this.assertion(edge, tid)}`)
       .with(OP, () => `${set} ${this.operation(edge, tid)}`)

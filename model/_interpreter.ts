@@ -309,6 +309,7 @@ export class Interpreter implements DeliveryHost {
           break;
         case IF_FALSE:
           if (!guardHolds(edge, ctx, sync, false)) continue;
+          if (edge.fn !== undefined) runEffect(edge, ctx, env, sync); // s.for's exit: the reset
           break;
         case GUARDED:
           if (!guardHolds(edge, ctx, sync, true)) continue;

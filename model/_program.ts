@@ -9,7 +9,14 @@
 // run its edges.
 
 import { match } from "npm:ts-pattern@5.9.2";
-import { type Pred, type PrimitiveImpl, type Source, type Step, timeoutGuard } from "./_ast.ts";
+import {
+  exprText,
+  type Pred,
+  type PrimitiveImpl,
+  type Source,
+  type Step,
+  timeoutGuard,
+} from "./_ast.ts";
 import {
   ASSERT,
   DO,
@@ -284,10 +291,14 @@ class Lowering {
     }
     this.checkFn(s.cond, "the loop condition", s.name, s.src);
     const text = exprText(s.cond);
+    const c = s.counted;
     this.addEdge(
       head,
-      edge(IF_TRUE, body, s.name, `while (${text}) -> body`, s.src, { guard: s.cond }),
-      edge(IF_FALSE, cont, s.name, `while (${text}) -> done`, s.src, { guard: s.cond }),
+      edge(IF_TRUE, body, s.name, c?.test ?? `while (${text}) -> body`, s.src, { guard: s.cond }),
+      edge(IF_FALSE, cont, s.name, c?.done ?? `while (${text}) -> done`, s.src, {
+        guard: s.cond,
+        fn: c?.reset,
+      }),
     );
     return head;
   }
@@ -555,13 +566,4 @@ function lowerSignals(
     dispositions[name] = "handler";
   }
   return { handlers, dispositions };
-}
-
-/** The expression of an arrow function with an expression body, for traces. */
-function exprText(fn: unknown): string {
-  const src = String(fn);
-  const m = /^[^=]*=>\s*([^{\s][\s\S]*)$/.exec(src);
-  if (m === null) return "...";
-  const text = m[1]!.replace(/\s+/g, " ").trim();
-  return text.length > 60 ? text.slice(0, 57) + "..." : text;
 }

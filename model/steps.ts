@@ -22,9 +22,11 @@ import {
   type Step,
   timeoutGuard,
 } from "./_ast.ts";
+import { type ForOptions, forStep } from "./_for.ts";
 import { type Channel, pollStep, recvStep, recvWhereStep, sendStep } from "./primitives/channel.ts";
 
 export type { Step } from "./_ast.ts";
+export type { ForOptions } from "./_for.ts";
 
 /**
  * What a guard or effect of a process sees: the globals `g`, the process's
@@ -213,7 +215,9 @@ export class StepBuilder<G, L> {
    * `i` local and a `"next"` step, with the same transitions: each round
    * one transition tests the bound (`i < to`), the body runs, and one
    * transition `i++` counts; the exit is one transition (`i = to: done`)
-   * that resets the counter, so the loop may run again. Declare the local
+   * that resets the counter, so the loop may run again. With
+   * `{ increment: "last" }` the count is part of the body's last step (an
+   * `s.do`), for a loop that counts inside its last step. Declare the local
    * with the initial value `from`. `breakLoop()` directly inside the body
    * is refused (it would leave the counter unreset); use `s.while` then.
    *
@@ -221,11 +225,15 @@ export class StepBuilder<G, L> {
    * @param from Its value in the first round (and its declared initial value).
    * @param to The bound: a number, or a function of the view read each round.
    * @param body The loop body.
+   * @param options Where the increment happens.
    * @returns The step.
    *
    * @example
    * ```ts ignore
    * s.for("i", 0, p.items, [s.send(buf, ({ l }) => l.i + 1)]);
+   * s.for("j", 0, p.items, [s.recv(buf, "x"), s.do("consume", ({ g, l }) => g.sum += l.x)], {
+   *   increment: "last",
+   * });
    * ```
    */
   for(
@@ -233,53 +241,9 @@ export class StepBuilder<G, L> {
     from: number,
     to: number | ((v: Readonly<View<G, L>>) => number),
     body: readonly Step[],
+    options: ForOptions = {},
   ): Step {
-    if (!Number.isSafeInteger(from)) {
-      throw new TypeError(`s.for('${counter}'): from must be an integer, got ${String(from)}`);
-    }
-    if (typeof to !== "number" && typeof to !== "function") {
-      throw new TypeError(
-        `s.for('${counter}'): to must be a number or a function, got ${String(to)}`,
-      );
-    }
-    if (breaksOut(body)) {
-      throw new TypeError(
-        `s.for('${counter}'): breakLoop() in the body would leave '${counter}' unreset; use s.while`,
-      );
-    }
-    const src = callerSource();
-    const bound = typeof to === "number" ? () => to : to as (ctx: Ctx) => number;
-    const toText = typeof to === "number" ? String(to) : "bound";
-    const round: Step = {
-      kind: "when",
-      name: `${counter} < ${toText}`,
-      guard: (ctx) => ctx.l[counter] < bound(ctx),
-      src,
-    };
-    const done: Step = {
-      kind: "when",
-      name: `${counter} = ${toText}: done`,
-      guard: (ctx) => ctx.l[counter] >= bound(ctx),
-      fn: (ctx) => {
-        ctx.l[counter] = from;
-      },
-      src,
-    };
-    const next: Step = {
-      kind: "do",
-      name: `${counter}++`,
-      fn: (ctx) => {
-        ctx.l[counter]++;
-      },
-      src,
-    };
-    const head: Step = {
-      kind: "choose",
-      name: `for ${counter}`,
-      branches: [[round, ...body, next], [done, { kind: "break", src }]],
-      src,
-    };
-    return { kind: "while", name: `for ${counter}`, cond: undefined, body: [head], src };
+    return forStep(counter, from, to, body, options, callerSource());
   }
 
   /**
@@ -320,6 +284,24 @@ export class StepBuilder<G, L> {
    */
   expr(fn: (v: Readonly<View<G, L>>) => number): Expr {
     return { kind: "expr", get: fn as (ctx: Ctx) => number };
+  }
+
+  /**
+   * A typed input read from a number local by name: `s.local("c")` is
+   * `s.expr(({ l }) => l.c)`, the way {@linkcode StepBuilder.into} names a
+   * local for a result. Handles (a socket connection, a queue or pipe end
+   * kept in a local), partners and values read this way.
+   *
+   * @param name The local's name.
+   * @returns The expression.
+   *
+   * @example
+   * ```ts ignore
+   * sockRecv(srv, { conn: s.local("c"), bytes: 1, into: s.into("who") });
+   * ```
+   */
+  local(name: NumberKeys<L>): Expr {
+    return { kind: "expr", get: (ctx: Ctx) => ctx.l[name] };
   }
 
   /**
@@ -441,16 +423,6 @@ function intoFn<G, L>(
  * ```
  */
 export const timeout: () => boolean = timeoutGuard;
-
-/** Whether a `breakLoop()` in `steps` leaves the loop around them (not an inner one). */
-function breaksOut(steps: readonly Step[]): boolean {
-  return steps.some((s) =>
-    s.kind === "break" ||
-    (s.kind === "if" && (breaksOut(s.then) || breaksOut(s.else))) ||
-    (s.kind === "choose" && s.branches.some(breaksOut)) ||
-    ((s.kind === "atomic" || s.kind === "region") && breaksOut(s.body))
-  );
-}
 
 /** The keys of `L` whose values are numbers. */
 export type NumberKeys<L> = { [K in keyof L]: L[K] extends number ? K : never }[keyof L] & string;

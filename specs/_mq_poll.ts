@@ -6,8 +6,7 @@
 // consumes in consumed[item], so consumed[0] > 0 means it consumed the
 // stale contents of its buffer after a failed receive.
 
-import { array, Errno, type ParamValues, type Spec, spec, status, system } from "../mod.ts";
-import { mqReceive, mqSend, posixMq } from "../model/primitives/posix_mq.ts";
+import { array, Errno, mqReceive, mqSend, type ParamValues, posixMq, type Spec, spec, status, system } from "../mod.ts";
 
 const params = {
   items: { default: 2, min: 1, max: 9, doc: "messages sent" },
@@ -31,9 +30,8 @@ export function pollSpec(
       const q = posixMq("q", { maxmsg: p.maxmsg, msgsize: 4, waiters: 1 });
 
       sys.process("producer", { locals: { i: 0 } }, (s) => [
-        s.while(({ l }) => l.i < p.items, [
+        s.for("i", 0, p.items, [
           mqSend(q, { value: s.expr(({ l }) => l.i + 1) }),
-          s.do("next", ({ l }) => l.i++),
         ]),
       ]);
 

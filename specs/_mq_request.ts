@@ -12,8 +12,7 @@
 // each queue delivers the messages of one type in the order they were sent
 // (what every System V selection keeps).
 
-import { type ParamValues, type Spec, spec, status, system } from "../mod.ts";
-import { msgQueue, msgrcv, msgsnd } from "../model/primitives/sysv_msg.ts";
+import { msgQueue, msgrcv, msgsnd, type ParamValues, type Spec, spec, status, system } from "../mod.ts";
 
 /** Request `k` of client `c`: 10(c+1) + k + 1, so the client is recoverable. */
 export function requestOf(c: number, k: number): number {
@@ -69,7 +68,7 @@ export function requestResponse(
         "client",
         { count: p.clients, locals: { k: 0, reply: 0, err: status() } },
         (s) => [
-          s.while(({ l }) => l.k < p.requests, [
+          s.for("k", 0, p.requests, [
             msgsnd(requests, {
               type: 1,
               value: s.expr(({ id, l }) => requestOf(id, l.k)),
@@ -87,15 +86,14 @@ export function requestResponse(
               "each client gets its own reply",
               ({ id, l }) =>
                 l.reply === replyOf(requestOf(id, l.k)) ||
-                `client ${id} expected ${
-                  replyOf(requestOf(id, l.k))
-                }, got ${l.reply} (the reply to client ${clientOf(l.reply - 1000)})`,
+                `client ${id} expected ${replyOf(requestOf(id, l.k))}, got ${l.reply} (the reply to client ${
+                  clientOf(l.reply - 1000)
+                })`,
             ),
             s.do("next request", ({ l }) => {
-              l.k++;
               l.reply = 0;
             }),
-          ]),
+          ], { increment: "last" }),
         ],
       );
 

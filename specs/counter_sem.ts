@@ -1,9 +1,7 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // counter_race with the fix: a semaphore initialised to 1 (in the same
 // shared memory, pshared) makes load-add-store a critical section, so no
 // update is lost.
-import { post, region, semaphore, spec, system, wait } from "../mod.ts";
-import { segment, shmLoad, shmRemove, shmStore } from "../model/primitives/shared_memory.ts";
+import { post, region, segment, semaphore, shmLoad, shmRemove, shmStore, spec, system, wait } from "../mod.ts";
 
 export const counterSem = spec({
   name: "counter_sem",
@@ -16,20 +14,23 @@ export const counterSem = spec({
     const mutex = semaphore("mutex", 1);
 
     sys.process("parent", { locals: { total: 0 } }, (s) => [
-      shmRemove(counter),                                       // shmctl(IPC_RMID)
-      s.when("all children exited", ({ g }) => g.exited === p.workers),   // waitpid
+      shmRemove(counter), // shmctl(IPC_RMID)
+      s.when("all children exited", ({ g }) => g.exited === p.workers), // waitpid
       shmLoad(counter, { into: s.into("total") }),
-      s.assert("no lost update", ({ l }) =>
-        l.total === p.workers * p.rounds || `counter is ${l.total}, expected ${p.workers * p.rounds}`),
+      s.assert(
+        "no lost update",
+        ({ l }) => l.total === p.workers * p.rounds || `counter is ${l.total}, expected ${p.workers * p.rounds}`,
+      ),
     ]);
     sys.process("worker", { count: p.workers, locals: { i: 0, r: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.rounds, [
+      s.for("i", 0, p.rounds, [
         wait(mutex),
-        region("cs",
-          shmLoad(counter, { into: s.into("r") }),              // r = counter
-          shmStore(counter, { value: s.expr(({ l }) => l.r + 1) })), // counter = r + 1
+        region(
+          "cs",
+          shmLoad(counter, { into: s.into("r") }), // r = counter
+          shmStore(counter, { value: s.expr(({ l }) => l.r + 1) }), // counter = r + 1
+        ),
         post(mutex),
-        s.do("next", ({ l }) => l.i++),
       ]),
       s.do("exit", ({ g }) => g.exited++),
     ]);

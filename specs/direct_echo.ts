@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §8, direct naming: an echo server and its clients, over
 // links of capacity `capacity` (0 = no buffering). Each client sends
 // `requests` requests and checks that each reply is its own request.
@@ -9,16 +8,27 @@
 // Both attach the delivery template (docs/properties.md, "Templates"):
 // every request and echo is received exactly once, in order on its link,
 // and only by the process it was sent to.
-import { label, loop, spec, system } from "../mod.ts";
-import { direct, pidOf, receiveAny, receiveFrom, sendTo } from "../model/primitives/direct.ts";
-import type { DeliveryRules } from "../model/templates.ts";
+import {
+  type DeliveryRules,
+  direct,
+  label,
+  loop,
+  pidOf,
+  receiveAny,
+  receiveFrom,
+  sendTo,
+  spec,
+  system,
+} from "../mod.ts";
 
 const request = (id: number, k: number) => 10 * (id + 1) + k;
 
 /** The delivery rules both variants keep (values: every request, and its echo). */
 const echoRules = (clients: number, requests: number): DeliveryRules => ({
-  exactlyOnce: true, noDuplicates: { values: request(clients, requests) },
-  order: "fifo", addressee: true,
+  exactlyOnce: true,
+  noDuplicates: { values: request(clients, requests) },
+  order: "fifo",
+  addressee: true,
 });
 
 export const directEchoSymmetric = spec({
@@ -32,21 +42,22 @@ export const directEchoSymmetric = spec({
     const server = pidOf(sys, "server");
 
     sys.process("client", { count: p.clients, locals: { k: 0, reply: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.requests, [
-        sendTo(net, server, s.expr(({ id, l }) => request(id, l.k))),           // send(server, req)
-        receiveFrom(net, server, s.into("reply")),                               // receive(server, reply)
+      s.for("k", 0, p.requests, [
+        sendTo(net, server, s.expr(({ id, l }) => request(id, l.k))), // send(server, req)
+        receiveFrom(net, server, s.into("reply")), // receive(server, reply)
         s.assert("my own echo", ({ id, l }) => l.reply === request(id, l.k) || `got ${l.reply}`),
-        s.do("next", ({ g, l }) => { g.echoed++; l.k++; }),
-      ]),
+        s.do("next", ({ g }) => {
+          g.echoed++;
+        }),
+      ], { increment: "last" }),
     ]);
     sys.process("server", { locals: { round: 0, c: 0, m: 0 } }, (s) => [
-      s.while(({ l }) => l.round < p.requests, [
-        s.while(({ l }) => l.c < p.clients, [                                    // for each client c:
-          receiveFrom(net, s.expr(({ l }) => l.c), s.into("m")),                 //   receive(c, m)
-          sendTo(net, s.expr(({ l }) => l.c), s.expr(({ l }) => l.m)),           //   send(c, m)
-          s.do("next client", ({ l }) => { l.c++; }),
+      s.for("round", 0, p.requests, [
+        // for each client c: receive(c, m); send(c, m)
+        s.for("c", 0, p.clients, [
+          receiveFrom(net, s.local("c"), s.into("m")),
+          sendTo(net, s.local("c"), s.local("m")),
         ]),
-        s.do("next round", ({ l }) => { l.c = 0; l.round++; }),
       ]),
     ]);
     sys.atEnd("every request echoed", ({ g }) => g.echoed === p.clients * p.requests);
@@ -65,18 +76,20 @@ export const directEchoAsymmetric = spec({
     const server = pidOf(sys, "server");
 
     sys.process("client", { count: p.clients, locals: { k: 0, reply: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.requests, [
+      s.for("k", 0, p.requests, [
         sendTo(net, server, s.expr(({ id, l }) => request(id, l.k))),
         receiveFrom(net, server, s.into("reply")),
         s.assert("my own echo", ({ id, l }) => l.reply === request(id, l.k) || `got ${l.reply}`),
-        s.do("next", ({ g, l }) => { g.echoed++; l.k++; }),
-      ]),
+        s.do("next", ({ g }) => {
+          g.echoed++;
+        }),
+      ], { increment: "last" }),
     ]);
     sys.process("server", { locals: { m: 0, who: 0 } }, (s) => [
       loop(
         label("idle", { end: true }),
-        receiveAny(net, s.into("m"), s.into("who")),                             // receive(id, m)
-        sendTo(net, s.expr(({ l }) => l.who), s.expr(({ l }) => l.m)),           // send(id, m)
+        receiveAny(net, s.into("m"), s.into("who")), // receive(id, m)
+        sendTo(net, s.local("who"), s.local("m")), // send(id, m)
       ),
     ]);
     sys.atEnd("every request echoed", ({ g }) => g.echoed === p.clients * p.requests);

@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // File-based communication (model/primitives/file.ts): the writer writes a
 // record of `parts` pieces into a file, one write() each; the reader polls
 // the file's size and reads the record as soon as the file is not empty. A
@@ -6,8 +5,7 @@
 // the reader can read a record the writer has not finished.
 // With `notify` the writer posts a semaphore when the record is complete
 // and the reader waits for it first: then the data is always complete.
-import { post, semaphore, spec, system, wait } from "../mod.ts";
-import { file, fileRead, fileSize, fileWrite } from "../model/primitives/file.ts";
+import { file, fileRead, fileSize, fileWrite, post, semaphore, spec, system, wait } from "../mod.ts";
 
 export const filePartial = spec({
   name: "file_partial",
@@ -21,18 +19,19 @@ export const filePartial = spec({
     const done = semaphore("done", 0);
 
     sys.process("writer", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.parts, [
+      s.for("i", 0, p.parts, [
         fileWrite(f, { append: true, bytes: p.chunk, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       ...(p.notify ? [post(done)] : []),
     ]);
     sys.process("reader", { locals: { size: 0, got: 0 } }, (s) => [
       ...(p.notify ? [wait(done)] : []),
-      s.while(({ l }) => l.size === 0, [fileSize(f, s.into("size"))]),   // poll until not empty
+      s.while(({ l }) => l.size === 0, [fileSize(f, s.into("size"))]), // poll until not empty
       fileRead(f, { at: 0, bytes: record, count: s.into("got") }),
-      s.assert("complete data", ({ l }) =>
-        l.got === record || `read ${l.got} of ${record} bytes: the writer was not done`),
+      s.assert(
+        "complete data",
+        ({ l }) => l.got === record || `read ${l.got} of ${record} bytes: the writer was not done`,
+      ),
     ]);
     return sys;
   },

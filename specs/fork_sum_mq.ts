@@ -1,12 +1,10 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // A parent forks W workers; worker w sums its own slice of 1..n and sends the
 // partial sum to the parent as a System V message of type 1 (docs/semantics.md
 // §2). The parent receives W messages and adds them up: whatever order the
 // workers finish in, the total is n(n+1)/2. The delivery template
 // (docs/properties.md, "Templates") adds that no partial sum is lost or left
 // in the queue and that only the parent receives them.
-import { pidsOf, spec, status, system } from "../mod.ts";
-import { msgQueue, msgrcv, msgsnd } from "../model/primitives/sysv_msg.ts";
+import { msgQueue, msgrcv, msgsnd, pidsOf, spec, status, system } from "../mod.ts";
 
 /** The first number (from 1) of worker `w`'s slice of 1..n among `workers`. */
 function sliceStart(w: number, n: number, workers: number): number {
@@ -33,20 +31,27 @@ export const forkSumMq = spec({
     const results = msgQueue("results", { qbytes: 4 * p.workers, capacity: p.workers, waiters: 1 });
 
     sys.process("worker", { count: p.workers, locals: { sum: 0 } }, (s) => [
-      s.do("sum my slice", ({ l, id }) => { l.sum = partialSum(id, p.n, p.workers); }),
-      msgsnd(results, { type: 1, value: s.expr(({ l }) => l.sum) }),
+      s.do("sum my slice", ({ l, id }) => {
+        l.sum = partialSum(id, p.n, p.workers);
+      }),
+      msgsnd(results, { type: 1, value: s.local("sum") }),
     ]);
 
     sys.process("parent", { locals: { got: 0, part: 0, err: status() } }, (s) => [
-      s.while(({ l }) => l.got < p.workers, [
+      s.for("got", 0, p.workers, [
         msgrcv(results, { type: 1, into: s.into("part"), status: s.into("err") }),
         s.assert("msgrcv succeeds", ({ l }) => l.err === 0),
-        s.do("add", ({ g, l }) => { g.total += l.part; l.part = 0; l.got++; }),
-      ]),
+        s.do("add", ({ g, l }) => {
+          g.total += l.part;
+          l.part = 0;
+        }),
+      ], { increment: "last" }),
     ]);
 
-    sys.atEnd("total is n(n+1)/2", ({ g }) =>
-      g.total === (p.n * (p.n + 1)) / 2 || `total ${g.total}, expected ${(p.n * (p.n + 1)) / 2}`);
+    sys.atEnd(
+      "total is n(n+1)/2",
+      ({ g }) => g.total === (p.n * (p.n + 1)) / 2 || `total ${g.total}, expected ${(p.n * (p.n + 1)) / 2}`,
+    );
     return sys.delivery(results, { noLoss: true, receivers: pidsOf(sys, "parent") });
   },
 });

@@ -1,12 +1,9 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §8, several receivers, policy (c), arbitrary: the system
 // picks which receiver gets each message (every choice is explored) and
 // tells the sender who it is. Receivers serve for ever (an end label).
 // Every message is delivered exactly once, to the receiver the sender was
 // told.
-import { array, label, loop, spec, system } from "../mod.ts";
-import { pidsOf } from "../model/primitives/direct.ts";
-import { mailbox, mbReceive, mbSend } from "../model/primitives/mailbox.ts";
+import { array, label, loop, mailbox, mbReceive, mbSend, pidsOf, spec, system } from "../mod.ts";
 
 export const mailboxArbitrary = spec({
   name: "mailbox_arbitrary",
@@ -17,21 +14,27 @@ export const mailboxArbitrary = spec({
     // told[m] / got[m]: pid + 1 of the receiver the sender was told / that took m.
     const sys = system({ told: array(p.messages + 1), got: array(p.messages + 1) });
     const A = mailbox("A", {
-      capacity: p.capacity, policy: "arbitrary", receivers: pidsOf(sys, "receiver"),
+      capacity: p.capacity,
+      policy: "arbitrary",
+      receivers: pidsOf(sys, "receiver"),
     });
 
     sys.process("sender", { locals: { i: 0, who: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.messages, [
+      s.for("i", 0, p.messages, [
         mbSend(A, s.expr(({ l }) => l.i + 1), { receiver: s.into("who") }),
-        s.do("note who", ({ g, l }) => { g.told[l.i + 1] = l.who + 1; l.i++; }),
-      ]),
+        s.do("note who", ({ g, l }) => {
+          g.told[l.i + 1] = l.who + 1;
+        }),
+      ], { increment: "last" }),
     ]);
     sys.process("receiver", { count: p.receivers, locals: { m: 0 } }, (s) => [
       loop(
         label("idle", { end: true }),
         mbReceive(A, s.into("m")),
         s.assert("not yet received", ({ g, l }) => g.got[l.m] === 0 || `${l.m} twice`),
-        s.do("count", ({ g, l, pid }) => { g.got[l.m] = pid + 1; }),
+        s.do("count", ({ g, l, pid }) => {
+          g.got[l.m] = pid + 1;
+        }),
       ),
     ]);
     sys.delivery(A, { exactlyOnce: true, addressee: true, receivers: pidsOf(sys, "receiver") });

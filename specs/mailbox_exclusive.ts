@@ -1,11 +1,9 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §8, several receivers, policy (b): at most one process at
 // a time executes receive on the mailbox. A receive takes the mailbox's
 // receive lock, then waits for a message holding it. P1 sends the messages
 // 1..n, then one stop message (0) per receiver; each receiver takes
 // messages until it gets a stop. Every message is delivered exactly once.
-import { array, breakLoop, loop, spec, system } from "../mod.ts";
-import { mailbox, mbReceive, mbSend } from "../model/primitives/mailbox.ts";
+import { array, breakLoop, loop, mailbox, mbReceive, mbSend, spec, system } from "../mod.ts";
 import { exactlyOnce } from "./_delivered.ts";
 
 const STOP = 0;
@@ -20,9 +18,8 @@ export const mailboxExclusive = spec({
     const A = mailbox("A", { capacity: p.capacity, policy: "exclusive" });
 
     sys.process("sender", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.messages + p.receivers, [
+      s.for("i", 0, p.messages + p.receivers, [
         mbSend(A, s.expr(({ l }) => (l.i < p.messages ? l.i + 1 : STOP))),
-        s.do("next", ({ l }) => { l.i++; }),
       ]),
     ]);
     sys.process("receiver", { count: p.receivers, locals: { m: 0 } }, (s) => [
@@ -30,7 +27,9 @@ export const mailboxExclusive = spec({
         mbReceive(A, s.into("m")),
         s.if(({ l }) => l.m === STOP, [breakLoop()]),
         s.assert("not yet received", ({ g, l }) => g.received[l.m] === 0 || `${l.m} twice`),
-        s.do("count", ({ g, l }) => { g.received[l.m]++; }),
+        s.do("count", ({ g, l }) => {
+          g.received[l.m]++;
+        }),
       ),
     ]);
     // A receiver holding the receive lock waits at the receive's second step.

@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §8, several receivers, policy (a): a link joins at most
 // two processes. P1 cannot share one mailbox with P2 and P3, so it gives
 // each receiver a mailbox of its own and deals the messages out: message
@@ -6,8 +5,7 @@
 // in order (each link's delivery template). The buggy variant shares one
 // mailbox between all receivers:
 // the third process on the link is reported (`mailbox misuse`).
-import { spec, system } from "../mod.ts";
-import { mailbox, mbReceive, mbSend } from "../model/primitives/mailbox.ts";
+import { mailbox, mbReceive, mbSend, spec, system } from "../mod.ts";
 
 export const mailboxPair = spec({
   name: "mailbox_pair",
@@ -16,21 +14,21 @@ export const mailboxPair = spec({
   expect: "ok",
   build: (p) => {
     const sys = system({});
-    const box = Array.from({ length: p.receivers }, (_, r) =>
-      mailbox(`A${r}`, { capacity: p.capacity, policy: "pair" }));
+    const box = Array.from(
+      { length: p.receivers },
+      (_, r) => mailbox(`A${r}`, { capacity: p.capacity, policy: "pair" }),
+    );
 
     sys.process("sender", { locals: { k: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.rounds, [
+      s.for("k", 0, p.rounds, [
         ...box.map((A, r) => mbSend(A, s.expr(({ l }) => l.k * p.receivers + r + 1))),
-        s.do("next round", ({ l }) => { l.k++; }),
       ]),
     ]);
     for (let r = 0; r < p.receivers; r++) {
       sys.process(`receiver${r}`, { locals: { k: 0, m: 0 } }, (s) => [
-        s.while(({ l }) => l.k < p.rounds, [
+        s.for("k", 0, p.rounds, [
           mbReceive(box[r], s.into("m")),
           s.assert("in order", ({ l }) => l.m === l.k * p.receivers + r + 1 || `got ${l.m}`),
-          s.do("count", ({ l }) => { l.k++; }),
         ]),
       ]);
     }
@@ -48,9 +46,8 @@ export const mailboxPairShared = spec({
     const sys = system({});
     const A = mailbox("A", { capacity: 1, policy: "pair" });
     sys.process("sender", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.messages, [
+      s.for("i", 0, p.messages, [
         mbSend(A, s.expr(({ l }) => l.i + 1)),
-        s.do("next", ({ l }) => { l.i++; }),
       ]),
     ]);
     sys.process("receiver", { count: p.receivers, locals: { m: 0 } }, (s) => [

@@ -1,12 +1,9 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §8, several receivers, policy (c), round robin: the
 // receivers take turns. Message k*R + r + 1 goes to receiver r, and the
 // sender is told so. Each receiver knows its share. The delivery template
 // checks that every message is delivered exactly once, to the receivers in
 // turn; the liveness properties that every receiver eventually receives.
-import { spec, system } from "../mod.ts";
-import { pidsOf } from "../model/primitives/direct.ts";
-import { mailbox, mbReceive, mbSend } from "../model/primitives/mailbox.ts";
+import { mailbox, mbReceive, mbSend, pidsOf, spec, system } from "../mod.ts";
 
 export const mailboxRoundRobin = spec({
   name: "mailbox_round_robin",
@@ -20,18 +17,18 @@ export const mailboxRoundRobin = spec({
     const A = mailbox("A", { capacity: p.capacity, policy: "round-robin", receivers });
 
     sys.process("sender", { locals: { i: 0, who: 0 } }, (s) => [
-      s.while(({ l }) => l.i < total, [
+      s.for("i", 0, total, [
         mbSend(A, s.expr(({ l }) => l.i + 1), { receiver: s.into("who") }),
-        s.assert("told the receiver whose turn it is", ({ l }) =>
-          l.who === receivers.first() + (l.i % p.receivers) || `told pid ${l.who}`),
-        s.do("next", ({ l }) => { l.i++; }),
+        s.assert(
+          "told the receiver whose turn it is",
+          ({ l }) => l.who === receivers.first() + (l.i % p.receivers) || `told pid ${l.who}`,
+        ),
       ]),
     ]);
     sys.process("receiver", { count: p.receivers, locals: { k: 0, m: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.rounds, [
+      s.for("k", 0, p.rounds, [
         mbReceive(A, s.into("m")),
         s.assert("my turn", ({ l, id }) => l.m === l.k * p.receivers + id + 1 || `got ${l.m}`),
-        s.do("count", ({ l }) => { l.k++; }),
       ]),
     ]);
     sys.delivery(A, { exactlyOnce: true, receivers, policy: "round-robin" });

@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // A consumer polls a POSIX message queue with O_NONBLOCK and ignores the
 // status: when the queue is empty mq_receive fails with EAGAIN and leaves
 // the buffer alone, and the consumer counts the stale buffer as a message

@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // The polling consumer of mq_poll_bug.ts done right: it consumes only after
 // mq_receive returned OK and polls again on EAGAIN (docs/semantics.md §3).
 import { pollSpec } from "./_mq_poll.ts";

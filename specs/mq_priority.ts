@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // An urgent message overtakes (docs/semantics.md §3): a producer sends
 // `normals` messages of priority 0 and then one of priority 9 on a POSIX
 // message queue, while a consumer polls it. mq_receive returns the highest
@@ -7,8 +6,7 @@
 // every receive, and that every message is received exactly once. (It
 // replaces the assertions over an "urgent message queued" flag that this
 // spec kept by hand.)
-import { Errno, spec, status, system } from "../mod.ts";
-import { mqReceive, mqSend, posixMq } from "../model/primitives/posix_mq.ts";
+import { Errno, mqReceive, mqSend, posixMq, spec, status, system } from "../mod.ts";
 
 const URGENT = 100;
 
@@ -22,9 +20,8 @@ export const mqPriority = spec({
     const q = posixMq("q", { maxmsg: p.normals + 1, msgsize: 4, waiters: 1 });
 
     sys.process("producer", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.normals, [
+      s.for("i", 0, p.normals, [
         mqSend(q, { value: s.expr(({ l }) => l.i + 1), prio: 0 }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       mqSend(q, { value: URGENT, prio: 9 }),
     ]);
@@ -33,7 +30,9 @@ export const mqPriority = spec({
       s.while(({ l }) => l.got < p.normals + 1, [
         mqReceive(q, { nonblock: true, into: s.into("msg"), status: s.into("err") }),
         s.if(({ l }) => l.err === Errno.OK, [
-          s.do("took one", ({ l }) => { l.got++; }),
+          s.do("took one", ({ l }) => {
+            l.got++;
+          }),
         ]),
       ]),
     ]);

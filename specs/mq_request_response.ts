@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // Request/response over System V message queues (docs/semantics.md §2): each
 // client receives the reply whose message type is its own id + 1, so it
 // always gets its own reply, however the server's answers interleave.

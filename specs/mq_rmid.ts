@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // Shutting workers down by removing their System V message queue
 // (docs/semantics.md §2, "IPC_RMID"). A coordinator sends `jobs` jobs; the
 // workers take them until msgrcv fails. Once every job is done the
@@ -7,8 +6,7 @@
 // The delivery template (docs/properties.md, "Templates") checks that every
 // job is taken exactly once and that the removal destroys none
 // (rules_mq.ts has the coordinator that does not wait).
-import { Errno, spec, status, system } from "../mod.ts";
-import { msgctlRmid, msgQueue, msgrcv, msgsnd } from "../model/primitives/sysv_msg.ts";
+import { Errno, msgctlRmid, msgQueue, msgrcv, msgsnd, spec, status, system } from "../mod.ts";
 
 export const mqRmid = spec({
   name: "mq_rmid",
@@ -23,9 +21,8 @@ export const mqRmid = spec({
     const q = msgQueue("jobs", { qbytes: 4 * Math.max(1, p.jobs), capacity: Math.max(1, p.jobs), waiters: p.workers });
 
     sys.process("coordinator", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.jobs, [
+      s.for("i", 0, p.jobs, [
         msgsnd(q, { type: 1, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       s.when("all jobs done", ({ g }) => g.finished === p.jobs),
       msgctlRmid(q),
@@ -35,11 +32,16 @@ export const mqRmid = spec({
       s.while(({ l }) => l.err === Errno.OK, [
         msgrcv(q, { type: 1, into: s.into("job"), status: s.into("err") }),
         s.if(({ l }) => l.err === Errno.OK, [
-          s.do("do job", ({ g, l }) => { g.finished++; l.job = 0; }),
+          s.do("do job", ({ g, l }) => {
+            g.finished++;
+            l.job = 0;
+          }),
         ]),
       ]),
-      s.assert("a worker stops only on EIDRM or EINVAL", ({ l }) =>
-        l.err === Errno.EIDRM || l.err === Errno.EINVAL || `stopped on ${l.err}`),
+      s.assert(
+        "a worker stops only on EIDRM or EINVAL",
+        ({ l }) => l.err === Errno.EIDRM || l.err === Errno.EINVAL || `stopped on ${l.err}`,
+      ),
     ]);
 
     sys.atEnd("every job done", ({ g }) => g.finished === p.jobs);

@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // The request/response protocol of mq_request_response.ts with the classic
 // bug: clients receive with type 0 (the first message) instead of their own
 // type, so a client whose request was answered second can take the reply

@@ -14,7 +14,7 @@ export const pcNoMutex = spec({
     const sys = system({ buf: array(p.slots), in: 0, out: 0, consumed: array(total + 1) });
     const empty = semaphore("empty", p.slots), full = semaphore("full", 0);
     sys.process("producer", { count: p.producers, locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         wait(empty),
         s.do("put", ({ g, l, id }) => {
           g.buf[g.in] = itemOf(id, l.i, p.items);
@@ -23,11 +23,10 @@ export const pcNoMutex = spec({
           g.in = (g.in + 1) % p.slots;
         }),
         post(full),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("consumer", { count: p.consumers, locals: { j: 0, item: 0 } }, (s) => [
-      s.while(({ l, id }) => l.j < shareOf(id, p.consumers, total), [
+      s.for("j", 0, ({ id }) => shareOf(id, p.consumers, total), [
         wait(full),
         s.do("take", ({ g, l }) => {
           l.item = g.buf[g.out];
@@ -41,9 +40,8 @@ export const pcNoMutex = spec({
         s.do("consume", ({ g, l }) => {
           g.consumed[l.item]++;
           l.item = 0;
-          l.j++;
         }),
-      ]),
+      ], { increment: "last" }),
     ]);
     sys.atEnd("exactly once", noLoss);
     return sys;

@@ -13,21 +13,19 @@ export const pcRendezvous = spec({
     const sys = system({ consumed: array(total + 1) });
     const buf = channel("buf", 0, { min: 1, max: total });
     sys.process("producer", { count: p.producers, locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         s.send(buf, ({ l, id }) => itemOf(id, l.i, p.items)),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("consumer", { count: p.consumers, locals: { j: 0, item: 0 } }, (s) => [
-      s.while(({ l, id }) => l.j < shareOf(id, p.consumers, total), [
+      s.for("j", 0, ({ id }) => shareOf(id, p.consumers, total), [
         s.recv(buf, "item"),
         s.assert("no duplicate", notYetConsumed),
         s.do("consume", ({ g, l }) => {
           g.consumed[l.item]++;
           l.item = 0;
-          l.j++;
         }),
-      ]),
+      ], { increment: "last" }),
     ]);
     sys.atEnd("exactly once", noLoss);
     return sys;

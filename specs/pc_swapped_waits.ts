@@ -14,7 +14,7 @@ export const pcSwappedWaits = spec({
     const sys = system({ buf: array(p.slots), in: 0, out: 0 });
     const empty = semaphore("empty", p.slots), full = semaphore("full", 0), m = mutex("mutex");
     sys.process("producer", { count: p.producers, locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         wait(empty),
         lock(m),
         s.do("put", ({ g, l, id }) => {
@@ -23,11 +23,10 @@ export const pcSwappedWaits = spec({
         }),
         unlock(m),
         post(full),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("consumer", { count: p.consumers, locals: { j: 0, item: 0 } }, (s) => [
-      s.while(({ l, id }) => l.j < shareOf(id, p.consumers, total), [
+      s.for("j", 0, ({ id }) => shareOf(id, p.consumers, total), [
         lock(m), // the bug: the mutex is taken before waiting for an item
         wait(full),
         s.do("take", ({ g, l }) => {
@@ -39,9 +38,8 @@ export const pcSwappedWaits = spec({
         post(empty),
         s.do("consume", ({ l }) => {
           l.item = 0;
-          l.j++;
         }),
-      ]),
+      ], { increment: "last" }),
     ]);
     return sys;
   },

@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §1, "After fork, close unused ends": the parent creates
 // a pipe and forks; both hold both ends. The parent closes its read end,
 // writes `items` bytes (1, 2, 3, ...) and closes its write end; the child
@@ -6,8 +5,7 @@
 // no write end is left and the buffer is drained the child sees EOF.
 // The delivery template (docs/properties.md, "Templates") checks each byte:
 // received exactly once, in the order written, and none destroyed unread.
-import { array, spec, system } from "../mod.ts";
-import { close, pipe, read, write } from "../model/primitives/pipe.ts";
+import { array, close, pipe, read, spec, system, write } from "../mod.ts";
 import { receivedInOrder } from "./_bytes.ts";
 
 export const pipeForkEof = spec({
@@ -21,17 +19,21 @@ export const pipeForkEof = spec({
 
     sys.process("parent", { locals: { i: 0 } }, (s) => [
       close(fd, "read"),
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         write(fd, { bytes: 1, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       close(fd, "write"),
     ]);
     sys.process("child", { locals: { n: -1 } }, (s) => [
       close(fd, "write"),
-      s.while(({ l }) => l.n !== 0, [                      // until EOF
-        read(fd, { bytes: p.chunk, count: s.into("n"),
-                   into: s.into(({ g }, b) => { g.got[g.received++] = b; }) }),
+      s.while(({ l }) => l.n !== 0, [ // until EOF
+        read(fd, {
+          bytes: p.chunk,
+          count: s.into("n"),
+          into: s.into(({ g }, b) => {
+            g.got[g.received++] = b;
+          }),
+        }),
       ]),
     ]);
 

@@ -1,10 +1,8 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §1, "After fork, close unused ends" (probe p03): as
 // pipe_fork_eof, but the child forgets to close its own copy of the write
 // end. After the parent has written and closed its end, W is still 1 (the
 // child's), so the child's read blocks for ever instead of returning EOF.
-import { array, spec, system } from "../mod.ts";
-import { close, pipe, read, write } from "../model/primitives/pipe.ts";
+import { array, close, pipe, read, spec, system, write } from "../mod.ts";
 import { receivedInOrder } from "./_bytes.ts";
 
 export const pipeForkLeak = spec({
@@ -18,17 +16,21 @@ export const pipeForkLeak = spec({
 
     sys.process("parent", { locals: { i: 0 } }, (s) => [
       close(fd, "read"),
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         write(fd, { bytes: 1, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       close(fd, "write"),
     ]);
     sys.process("child", { locals: { n: -1 } }, (s) => [
       // BUG: no close(fd, "write") here
-      s.while(({ l }) => l.n !== 0, [                      // until EOF
-        read(fd, { bytes: p.chunk, count: s.into("n"),
-                   into: s.into(({ g }, b) => { g.got[g.received++] = b; }) }),
+      s.while(({ l }) => l.n !== 0, [ // until EOF
+        read(fd, {
+          bytes: p.chunk,
+          count: s.into("n"),
+          into: s.into(({ g }, b) => {
+            g.got[g.received++] = b;
+          }),
+        }),
       ]),
     ]);
 

@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // Delivery templates on a channel (docs/properties.md, "Templates").
 //
 // rules_channel: producers and consumers over a bounded channel, with the
@@ -22,16 +21,18 @@ export const rulesChannel = spec({
     const sys = system({ taken: 0 });
     const buf = channel("buf", p.slots, { min: 1, max: total });
     sys.process("producer", { count: p.producers, locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         s.send(buf, ({ l, id }) => id * p.items + l.i + 1),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("consumer", { count: p.consumers, locals: { item: 0 } }, (s) => [
       loop(
         label("idle", { end: true }),
         s.recv(buf, "item"),
-        s.do("consume", ({ g, l }) => { g.taken++; l.item = 0; }),
+        s.do("consume", ({ g, l }) => {
+          g.taken++;
+          l.item = 0;
+        }),
       ),
     ]);
     sys.delivery(buf, { exactlyOnce: true, order: "fifo" });
@@ -48,15 +49,17 @@ export const rulesRetransmit = spec({
     const sys = system({});
     const data = channel("data", 2), ack = channel("ack", 2);
     sys.process("sender", { locals: { i: 1, a: 0 } }, (s) => [
-      s.while(({ l }) => l.i <= p.messages, [
+      s.for("i", 1, p.messages + 1, [
         s.send(data, ({ l }) => l.i),
         choose(
           [s.recv(ack, "a")],
-          [s.do("timeout", () => {}),                    // the timer fires first
-           s.send(data, ({ l }) => l.i),                 // resend
-           s.recv(ack, "a"), s.recv(ack, "a")],
+          [
+            s.do("timeout", () => {}), // the timer fires first
+            s.send(data, ({ l }) => l.i), // resend
+            s.recv(ack, "a"),
+            s.recv(ack, "a"),
+          ],
         ),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("receiver", { locals: { m: 0 } }, (s) => [

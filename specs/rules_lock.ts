@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // Lock and buffer templates (docs/properties.md, "Templates").
 //
 // rules_lock: workers increment a shared counter inside wait(lock) ..
@@ -24,12 +23,15 @@ function counterLock(name: string, description: string, initial: number, stray: 
       const sys = system({ counter: 0 });
       const l = semaphore("lock", initial);
       sys.process("worker", { count: p.workers, locals: { i: 0, r: 0 } }, (s) => [
-        s.while(({ l }) => l.i < p.rounds, [
+        s.for("i", 0, p.rounds, [
           wait(l),
-          s.do("load", ({ g, l }) => { l.r = g.counter; }),
-          s.do("store", ({ g, l }) => { g.counter = l.r + 1; }),
+          s.do("load", ({ g, l }) => {
+            l.r = g.counter;
+          }),
+          s.do("store", ({ g, l }) => {
+            g.counter = l.r + 1;
+          }),
           post(l),
-          s.do("next", ({ l }) => { l.i++; }),
         ]),
       ]);
       if (stray) sys.process("cleanup", {}, () => [post(l)]);
@@ -40,13 +42,25 @@ function counterLock(name: string, description: string, initial: number, stray: 
 }
 
 export const rulesLock = counterLock(
-  "rules_lock", "A semaphore used as a lock around a shared counter", 1, false);
+  "rules_lock",
+  "A semaphore used as a lock around a shared counter",
+  1,
+  false,
+);
 export const rulesLockStrayPost = counterLock(
-  "rules_lock_stray_post", "A process posts the lock semaphore it never acquired", 1, true,
-  "lock: release by holder");
+  "rules_lock_stray_post",
+  "A process posts the lock semaphore it never acquired",
+  1,
+  true,
+  "lock: release by holder",
+);
 export const rulesLockTwo = counterLock(
-  "rules_lock_two", "The lock semaphore starts at 2: two workers inside at once", 2, false,
-  "lock: mutual exclusion");
+  "rules_lock_two",
+  "The lock semaphore starts at 2: two workers inside at once",
+  2,
+  false,
+  "lock: mutual exclusion",
+);
 
 function ringCount(name: string, description: string, race: boolean) {
   return spec({
@@ -59,29 +73,57 @@ function ringCount(name: string, description: string, race: boolean) {
       const empty = semaphore("empty", p.slots), full = semaphore("full", 0), m = mutex("m");
       const total = p.producers * p.items;
       sys.process("producer", { count: p.producers, locals: { i: 0, c: 0 } }, (s) => [
-        s.while(({ l }) => l.i < p.items, [
-          wait(empty), lock(m),
-          s.do("put", ({ g, l, id }) => { g.buf[g.in] = id * p.items + l.i + 1; g.in = (g.in + 1) % p.slots; }),
+        s.for("i", 0, p.items, [
+          wait(empty),
+          lock(m),
+          s.do("put", ({ g, l, id }) => {
+            g.buf[g.in] = id * p.items + l.i + 1;
+            g.in = (g.in + 1) % p.slots;
+          }),
           ...(race
-            ? [unlock(m),
-               s.do("load count", ({ g, l }) => { l.c = g.count; }),
-               s.do("store count", ({ g, l }) => { g.count = l.c + 1; })]
-            : [s.do("count++", ({ g }) => { g.count++; }), unlock(m)]),
+            ? [
+              unlock(m),
+              s.do("load count", ({ g, l }) => {
+                l.c = g.count;
+              }),
+              s.do("store count", ({ g, l }) => {
+                g.count = l.c + 1;
+              }),
+            ]
+            : [
+              s.do("count++", ({ g }) => {
+                g.count++;
+              }),
+              unlock(m),
+            ]),
           post(full),
-          s.do("next", ({ l }) => { l.i++; }),
         ]),
       ]);
       sys.process("consumer", { count: p.consumers, locals: { j: 0, c: 0 } }, (s) => [
-        s.while(({ l, id }) => l.j < Math.floor(total / p.consumers) + (id < total % p.consumers ? 1 : 0), [
-          wait(full), lock(m),
-          s.do("take", ({ g }) => { g.buf[g.out] = 0; g.out = (g.out + 1) % p.slots; }),
+        s.for("j", 0, ({ id }) => Math.floor(total / p.consumers) + (id < total % p.consumers ? 1 : 0), [
+          wait(full),
+          lock(m),
+          s.do("take", ({ g }) => {
+            g.buf[g.out] = 0;
+            g.out = (g.out + 1) % p.slots;
+          }),
           ...(race
-            ? [unlock(m),
-               s.do("load count", ({ g, l }) => { l.c = g.count; }),
-               s.do("store count", ({ g, l }) => { g.count = l.c - 1; })]
-            : [s.do("count--", ({ g }) => { g.count--; }), unlock(m)]),
+            ? [
+              unlock(m),
+              s.do("load count", ({ g, l }) => {
+                l.c = g.count;
+              }),
+              s.do("store count", ({ g, l }) => {
+                g.count = l.c - 1;
+              }),
+            ]
+            : [
+              s.do("count--", ({ g }) => {
+                g.count--;
+              }),
+              unlock(m),
+            ]),
           post(empty),
-          s.do("next", ({ l }) => { l.j++; }),
         ]),
       ]);
       sys.bounds("buf", ({ g }) => g.count, p.slots);
@@ -91,6 +133,12 @@ function ringCount(name: string, description: string, race: boolean) {
 }
 
 export const rulesBounds = ringCount(
-  "rules_bounds", "A ring buffer's fill level, updated under the mutex, stays in [0, slots]", false);
+  "rules_bounds",
+  "A ring buffer's fill level, updated under the mutex, stays in [0, slots]",
+  false,
+);
 export const rulesBoundsRace = ringCount(
-  "rules_bounds_race", "The fill level updated by load and store outside the mutex leaves [0, slots]", true);
+  "rules_bounds_race",
+  "The fill level updated by load and store outside the mutex leaves [0, slots]",
+  true,
+);

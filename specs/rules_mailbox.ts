@@ -1,12 +1,21 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // Delivery templates on mailboxes (docs/properties.md, "Templates"): each
 // spec attaches a rule the protocol does not keep, and fails with the
 // shortest trace that breaks it. The bundled mailbox specs (mailbox_*.ts)
 // attach the rules they keep.
-import { label, loop, spec, status, system } from "../mod.ts";
-import { pidOf, pidsOf } from "../model/primitives/direct.ts";
-import { mailbox, type MailboxPolicy, mbReceive, mbSend } from "../model/primitives/mailbox.ts";
-import type { DeliveryRules } from "../model/templates.ts";
+import {
+  type DeliveryRules,
+  label,
+  loop,
+  mailbox,
+  type MailboxPolicy,
+  mbReceive,
+  mbSend,
+  pidOf,
+  pidsOf,
+  spec,
+  status,
+  system,
+} from "../mod.ts";
 
 /** One sender, `receivers` receivers, an optional extra receiver, and `rules` on A. */
 function mailboxRule(
@@ -27,13 +36,13 @@ function mailboxRule(
       const sys = system({});
       const picks = policy === "arbitrary" || policy === "round-robin";
       const A = mailbox("A", {
-        capacity: p.messages, policy,
+        capacity: p.messages,
+        policy,
         ...(picks ? { receivers: pidsOf(sys, "receiver") } : {}),
       });
       sys.process("sender", { locals: { i: 0 } }, (s) => [
-        s.while(({ l }) => l.i < p.messages, [
+        s.for("i", 0, p.messages, [
           mbSend(A, s.expr(({ l }) => l.i + 1)),
-          s.do("next", ({ l }) => { l.i++; }),
         ]),
       ]);
       sys.process("receiver", { count: p.receivers, locals: { m: 0 } }, (s) => [
@@ -95,15 +104,13 @@ export const rulesMailboxOwnerLoss = spec({
     const sys = system({});
     const A = mailbox("A", { capacity: 1, owner: "process", createdBy: pidOf(sys, "owner") });
     sys.process("sender", { locals: { i: 0, st: status() } }, (s) => [
-      s.while(({ l }) => l.i < p.messages, [
+      s.for("i", 0, p.messages, [
         mbSend(A, s.expr(({ l }) => l.i + 1), { status: s.into("st") }),
-        s.do("next", ({ l }) => { l.i++; }),
       ]),
     ]);
     sys.process("owner", { locals: { k: 0, m: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.keep, [
+      s.for("k", 0, p.keep, [
         mbReceive(A, s.into("m")),
-        s.do("next", ({ l }) => { l.k++; }),
       ]),
     ]);
     sys.delivery(A, { noLoss: true });

@@ -1,12 +1,21 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // Delivery templates on message queues (docs/properties.md, "Templates"):
 // each spec attaches a rule the protocol does not keep, and fails with the
 // shortest trace that breaks it. The bundled queue specs (mq_priority.ts,
 // mq_rmid.ts, mq_request_response.ts, fork_sum_mq.ts) attach the rules they
 // keep.
-import { Errno, spec, status, system } from "../mod.ts";
-import { mqReceive, mqSend, posixMq } from "../model/primitives/posix_mq.ts";
-import { msgctlRmid, msgQueue, msgrcv, msgsnd } from "../model/primitives/sysv_msg.ts";
+import {
+  Errno,
+  mqReceive,
+  mqSend,
+  msgctlRmid,
+  msgQueue,
+  msgrcv,
+  msgsnd,
+  posixMq,
+  spec,
+  status,
+  system,
+} from "../mod.ts";
 
 // POSIX (docs/semantics.md §3): each producer sends a normal message (priority
 // 0) and then an urgent one (priority 9). A consumer relying on "each
@@ -22,13 +31,12 @@ export const rulesMqOvertake = spec({
     const sys = system({});
     const q = posixMq("q", { maxmsg: 2, msgsize: 4, waiters: p.producers + 1 });
     sys.process("producer", { count: p.producers }, (s) => [
-      mqSend(q, { value: s.expr(({ id }) => 2 * id + 1), prio: 0 }),     // normal
-      mqSend(q, { value: s.expr(({ id }) => 2 * id + 2), prio: 9 }),     // urgent
+      mqSend(q, { value: s.expr(({ id }) => 2 * id + 1), prio: 0 }), // normal
+      mqSend(q, { value: s.expr(({ id }) => 2 * id + 2), prio: 9 }), // urgent
     ]);
     sys.process("consumer", { locals: { got: 0, msg: 0 } }, (s) => [
-      s.while(({ l }) => l.got < 2 * p.producers, [
+      s.for("got", 0, 2 * p.producers, [
         mqReceive(q, { into: s.into("msg") }),
-        s.do("took one", ({ l }) => { l.got++; }),
       ]),
     ]);
     return sys.delivery(q, { exactlyOnce: true, order: "fifoPerSender" });
@@ -51,13 +59,12 @@ export const rulesMqType = spec({
     const sys = system({});
     const q = msgQueue("jobs", { qbytes: 8, capacity: 2, waiters: 1 });
     sys.process("dispatcher", {}, () => [
-      msgsnd(q, { type: 1, value: 1 }),                                  // normal
-      msgsnd(q, { type: 2, value: 2 }),                                  // urgent
+      msgsnd(q, { type: 1, value: 1 }), // normal
+      msgsnd(q, { type: 2, value: 2 }), // urgent
     ]);
     sys.process("worker", { locals: { k: 0, job: 0 } }, (s) => [
-      s.while(({ l }) => l.k < 2, [
-        msgrcv(q, { type: 0, into: s.into("job") }),                    // BUG: FIFO
-        s.do("next", ({ l }) => { l.k++; }),
+      s.for("k", 0, 2, [
+        msgrcv(q, { type: 0, into: s.into("job") }), // BUG: FIFO
       ]),
     ]);
     return sys.delivery(q, { exactlyOnce: true, order: "priority" });
@@ -77,9 +84,8 @@ export const rulesMqRmid = spec({
     const sys = system({});
     const q = msgQueue("jobs", { qbytes: 4 * p.jobs, capacity: p.jobs, waiters: p.workers });
     sys.process("coordinator", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.jobs, [
+      s.for("i", 0, p.jobs, [
         msgsnd(q, { type: 1, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       // BUG: no "wait until every job is done" before the removal
       msgctlRmid(q),

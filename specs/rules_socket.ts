@@ -1,15 +1,27 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // Delivery templates on sockets and pipes (docs/properties.md,
 // "Templates"): each spec attaches a rule the protocol does not keep, and
 // fails with the shortest trace that breaks it. The bundled socket and pipe
 // specs (socket_half_close.ts, socket_dgram_flow.ts, pipe_fork_eof.ts)
 // attach the rules they keep.
-import { spec, status, system } from "../mod.ts";
 import {
-  sockAccept, sockClose, sockConnect, sockRecv, sockSend, unixStream,
-} from "../model/primitives/unix_stream.ts";
-import { dgramClose, dgramRecv, dgramSend, unixDgram } from "../model/primitives/unix_dgram.ts";
-import { close, pipe, read, write } from "../model/primitives/pipe.ts";
+  close,
+  dgramClose,
+  dgramRecv,
+  dgramSend,
+  pipe,
+  read,
+  sockAccept,
+  sockClose,
+  sockConnect,
+  sockRecv,
+  sockSend,
+  spec,
+  status,
+  system,
+  unixDgram,
+  unixStream,
+  write,
+} from "../mod.ts";
 
 // A stream socket (docs/semantics.md §7, "Peer closed"): as socket_reset, the
 // server assumes one read returns the whole request. It reads one byte and
@@ -26,13 +38,12 @@ export const rulesSocketUnread = spec({
     sys.process("server", { locals: { c: -1, who: 0 } }, (s) => [
       sockAccept(srv, { conn: s.into("c") }),
       // BUG: one read of one byte, not a loop until EOF
-      sockRecv(srv, { conn: s.expr(({ l }) => l.c), bytes: 1, into: s.into("who") }),
-      sockClose(srv, { conn: s.expr(({ l }) => l.c) }),
+      sockRecv(srv, { conn: s.local("c"), bytes: 1, into: s.into("who") }),
+      sockClose(srv, { conn: s.local("c") }),
     ]);
     sys.process("client", { locals: { c: -1, st: status() } }, (s) => [
       sockConnect(srv, { conn: s.into("c") }),
-      sockSend(srv, { conn: s.expr(({ l }) => l.c), bytes: p.request, value: 7,
-                      status: s.into("st") }),
+      sockSend(srv, { conn: s.local("c"), bytes: p.request, value: 7, status: s.into("st") }),
     ]);
     return sys.delivery(srv, { noLoss: true, order: "fifo" });
   },
@@ -50,14 +61,13 @@ export const rulesDgramClose = spec({
     const sys = system({});
     const port = unixDgram(sys, "port", { queue: 2 });
     sys.process("sender", { locals: { i: 0, st: status() } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         dgramSend(port, { bytes: 1, value: s.expr(({ l }) => l.i + 1), status: s.into("st") }),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("receiver", { locals: { v: 0 } }, (s) => [
       dgramRecv(port, { bytes: 1, into: s.into("v") }),
-      dgramClose(port),                                    // BUG: more may be queued
+      dgramClose(port), // BUG: more may be queued
     ]);
     return sys.delivery(port, { exactlyOnce: true, order: "fifo" });
   },
@@ -76,14 +86,13 @@ export const rulesPipeUnread = spec({
     const fd = pipe(sys, "fd", { capacity: 2 });
     sys.process("writer", { locals: { i: 0, st: status() } }, (s) => [
       close(fd, "read"),
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         write(fd, { bytes: 1, value: s.expr(({ l }) => l.i + 1), status: s.into("st") }),
-        s.do("next", ({ l }) => l.i++),
       ]),
     ]);
     sys.process("reader", { locals: { b: 0 } }, (s) => [
       close(fd, "write"),
-      read(fd, { bytes: 1, into: s.into("b") }),           // BUG: one read, not until EOF
+      read(fd, { bytes: 1, into: s.into("b") }), // BUG: one read, not until EOF
     ]);
     return sys.delivery(fd, { exactlyOnce: true, order: "fifo" });
   },

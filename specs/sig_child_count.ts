@@ -27,8 +27,7 @@ function childCount(name: string, signal: SignalName, expectOk: boolean) {
       ]);
       sys.atEnd(
         "every exit counted",
-        ({ g }) =>
-          g.counted === p.children || `${p.children} children exited, ${g.counted} counted`,
+        ({ g }) => g.counted === p.children || `${p.children} children exited, ${g.counted} counted`,
       );
       return sys;
     },

@@ -1,11 +1,9 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §7 SOCK_DGRAM, "No EOF for datagrams" (probe u02): as
 // socket_dgram_flow, but the sender sends no end marker: it sends its
 // datagrams and exits, as it would close a pipe or a stream socket. The
 // receiver reads "until EOF", and datagram sockets have none: once the
 // queue is drained its receive blocks for ever. A deadlock.
-import { array, spec, system } from "../mod.ts";
-import { dgramRecv, dgramSend, unixDgram } from "../model/primitives/unix_dgram.ts";
+import { array, dgramRecv, dgramSend, spec, system, unixDgram } from "../mod.ts";
 
 export const socketDgramDeadPeer = spec({
   name: "socket_dgram_dead_peer",
@@ -17,18 +15,19 @@ export const socketDgramDeadPeer = spec({
     const port = unixDgram(sys, "port", { queue: p.queue });
 
     sys.process("sender", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         dgramSend(port, { bytes: p.size, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
       // BUG: no end marker; exiting closes the sender's socket, which the
       // receiver cannot see
     ]);
     sys.process("receiver", { locals: { v: 0, n: -1 } }, (s) => [
-      s.while(({ l }) => l.n !== 0, [                           // "until EOF"
+      s.while(({ l }) => l.n !== 0, [ // "until EOF"
         dgramRecv(port, { bytes: p.buffer, into: s.into("v"), count: s.into("n") }),
         s.if(({ l }) => l.n !== 0, [
-          s.do("record", ({ g, l }) => { g.got[g.received++] = l.v; }),
+          s.do("record", ({ g, l }) => {
+            g.got[g.received++] = l.v;
+          }),
         ]),
       ]),
     ]);

@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §7 SOCK_DGRAM (probe u02): a sender faster than its
 // receiver. The receiver's socket queues at most `queue` datagrams
 // (max_dgram_qlen + 1); when it is full the sender sleeps until the
@@ -9,8 +8,7 @@
 // longer than that comes back truncated, with the MSG_TRUNC flag set.
 // The delivery template (docs/properties.md, "Templates") checks that no
 // datagram is destroyed or left unread and that they arrive in order.
-import { array, spec, system } from "../mod.ts";
-import { dgramRecv, dgramSend, unixDgram } from "../model/primitives/unix_dgram.ts";
+import { array, dgramRecv, dgramSend, spec, system, unixDgram } from "../mod.ts";
 
 export const socketDgramFlow = spec({
   name: "socket_dgram_flow",
@@ -22,20 +20,22 @@ export const socketDgramFlow = spec({
     const port = unixDgram(sys, "port", { queue: p.queue });
 
     sys.process("sender", { locals: { i: 0 } }, (s) => [
-      s.while(({ l }) => l.i < p.items, [
+      s.for("i", 0, p.items, [
         dgramSend(port, { bytes: p.size, value: s.expr(({ l }) => l.i + 1) }),
-        s.do("next", ({ l }) => l.i++),
       ]),
-      dgramSend(port, { bytes: 0 }),                            // end marker
+      dgramSend(port, { bytes: 0 }), // end marker
     ]);
     sys.process("receiver", { locals: { v: 0, n: -1, t: 0 } }, (s) => [
       s.while(({ l }) => l.n !== 0, [
-        dgramRecv(port, { bytes: p.buffer, into: s.into("v"), count: s.into("n"),
-                          truncated: s.into("t") }),
+        dgramRecv(port, { bytes: p.buffer, into: s.into("v"), count: s.into("n"), truncated: s.into("t") }),
         s.if(({ l }) => l.n !== 0, [
-          s.assert("intact, or truncated with the flag", ({ l }) =>
-            l.n === Math.min(p.size, p.buffer) && l.t === (p.size > p.buffer ? 1 : 0)),
-          s.do("record", ({ g, l }) => { g.got[g.received++] = l.v; }),
+          s.assert(
+            "intact, or truncated with the flag",
+            ({ l }) => l.n === Math.min(p.size, p.buffer) && l.t === (p.size > p.buffer ? 1 : 0),
+          ),
+          s.do("record", ({ g, l }) => {
+            g.got[g.received++] = l.v;
+          }),
         ]),
       ]),
     ]);

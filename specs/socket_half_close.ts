@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §7, "shutdown(SHUT_WR)" and "Connection setup": a
 // server listens with backlog 1 (2 connections can wait un-accepted) and
 // serves its clients one at a time. Each client connects, sends its
@@ -9,10 +8,18 @@
 // The delivery template (docs/properties.md, "Templates") checks that no
 // byte of a request or reply is destroyed unread or left behind, and that
 // each direction of each connection stays in order.
-import { array, spec, system } from "../mod.ts";
 import {
-  sockAccept, sockClose, sockConnect, sockRecv, sockSend, sockShutdown, unixStream,
-} from "../model/primitives/unix_stream.ts";
+  array,
+  sockAccept,
+  sockClose,
+  sockConnect,
+  sockRecv,
+  sockSend,
+  sockShutdown,
+  spec,
+  system,
+  unixStream,
+} from "../mod.ts";
 import { everyClientGotItsReply } from "./_sockets.ts";
 
 export const socketHalfClose = spec({
@@ -23,34 +30,39 @@ export const socketHalfClose = spec({
   build: (p) => {
     const sys = system({ got: array(p.clients), wrong: array(p.clients) });
     const srv = unixStream(sys, "srv", {
-      connections: p.clients, buffer: p.buffer, listening: { backlog: p.backlog },
+      connections: p.clients,
+      buffer: p.buffer,
+      listening: { backlog: p.backlog },
     });
 
     sys.process("server", { locals: { k: 0, c: -1, n: -1, who: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.clients, [
+      s.for("k", 0, p.clients, [
         sockAccept(srv, { conn: s.into("c") }),
-        s.do("new request", ({ l }) => { l.n = -1; l.who = 0; }),
-        s.while(({ l }) => l.n !== 0, [                       // read the request to EOF
-          sockRecv(srv, { conn: s.expr(({ l }) => l.c), bytes: 2, count: s.into("n"),
-                          into: s.into("who") }),
+        s.do("new request", ({ l }) => {
+          l.n = -1;
+          l.who = 0;
+        }),
+        s.while(({ l }) => l.n !== 0, [ // read the request to EOF
+          sockRecv(srv, { conn: s.local("c"), bytes: 2, count: s.into("n"), into: s.into("who") }),
         ]),
-        sockSend(srv, { conn: s.expr(({ l }) => l.c), bytes: p.reply,
-                        value: s.expr(({ l }) => l.who) }),
-        sockClose(srv, { conn: s.expr(({ l }) => l.c) }),
-        s.do("next", ({ l }) => l.k++),
+        sockSend(srv, { conn: s.local("c"), bytes: p.reply, value: s.local("who") }),
+        sockClose(srv, { conn: s.local("c") }),
       ]),
     ]);
     sys.process("client", { count: p.clients, locals: { c: -1, n: -1 } }, (s) => [
       sockConnect(srv, { conn: s.into("c") }),
-      sockSend(srv, { conn: s.expr(({ l }) => l.c), bytes: p.request,
-                      value: s.expr(({ id }) => id + 1) }),
-      sockShutdown(srv, { conn: s.expr(({ l }) => l.c) }),
-      s.while(({ l }) => l.n !== 0, [                         // read the reply to EOF
-        sockRecv(srv, { conn: s.expr(({ l }) => l.c), bytes: 2, count: s.into("n"),
+      sockSend(srv, { conn: s.local("c"), bytes: p.request, value: s.expr(({ id }) => id + 1) }),
+      sockShutdown(srv, { conn: s.local("c") }),
+      s.while(({ l }) => l.n !== 0, [ // read the reply to EOF
+        sockRecv(srv, {
+          conn: s.local("c"),
+          bytes: 2,
+          count: s.into("n"),
           into: s.into(({ g, id }, b) => {
             if (b === id + 1) g.got[id]++;
             else g.wrong[id]++;
-          }) }),
+          }),
+        }),
       ]),
     ]);
 

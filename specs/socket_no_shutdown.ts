@@ -1,13 +1,9 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §7, "shutdown(SHUT_WR)": as socket_half_close, but the
 // clients forget to shut down writing after their request. The server
 // reads the request "until EOF", and EOF only comes once the client shuts
 // down or closes; the client waits for the reply first. Both block for
 // ever: a deadlock.
-import { array, spec, system } from "../mod.ts";
-import {
-  sockAccept, sockClose, sockConnect, sockRecv, sockSend, unixStream,
-} from "../model/primitives/unix_stream.ts";
+import { array, sockAccept, sockClose, sockConnect, sockRecv, sockSend, spec, system, unixStream } from "../mod.ts";
 import { everyClientGotItsReply } from "./_sockets.ts";
 
 export const socketNoShutdown = spec({
@@ -18,34 +14,39 @@ export const socketNoShutdown = spec({
   build: (p) => {
     const sys = system({ got: array(p.clients), wrong: array(p.clients) });
     const srv = unixStream(sys, "srv", {
-      connections: p.clients, buffer: p.buffer, listening: { backlog: p.backlog },
+      connections: p.clients,
+      buffer: p.buffer,
+      listening: { backlog: p.backlog },
     });
 
     sys.process("server", { locals: { k: 0, c: -1, n: -1, who: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.clients, [
+      s.for("k", 0, p.clients, [
         sockAccept(srv, { conn: s.into("c") }),
-        s.do("new request", ({ l }) => { l.n = -1; l.who = 0; }),
-        s.while(({ l }) => l.n !== 0, [                       // read the request to EOF
-          sockRecv(srv, { conn: s.expr(({ l }) => l.c), bytes: 2, count: s.into("n"),
-                          into: s.into("who") }),
+        s.do("new request", ({ l }) => {
+          l.n = -1;
+          l.who = 0;
+        }),
+        s.while(({ l }) => l.n !== 0, [ // read the request to EOF
+          sockRecv(srv, { conn: s.local("c"), bytes: 2, count: s.into("n"), into: s.into("who") }),
         ]),
-        sockSend(srv, { conn: s.expr(({ l }) => l.c), bytes: p.reply,
-                        value: s.expr(({ l }) => l.who) }),
-        sockClose(srv, { conn: s.expr(({ l }) => l.c) }),
-        s.do("next", ({ l }) => l.k++),
+        sockSend(srv, { conn: s.local("c"), bytes: p.reply, value: s.local("who") }),
+        sockClose(srv, { conn: s.local("c") }),
       ]),
     ]);
     sys.process("client", { count: p.clients, locals: { c: -1, n: -1 } }, (s) => [
       sockConnect(srv, { conn: s.into("c") }),
-      sockSend(srv, { conn: s.expr(({ l }) => l.c), bytes: p.request,
-                      value: s.expr(({ id }) => id + 1) }),
+      sockSend(srv, { conn: s.local("c"), bytes: p.request, value: s.expr(({ id }) => id + 1) }),
       // BUG: no sockShutdown(srv, { conn }) here
-      s.while(({ l }) => l.n !== 0, [                         // read the reply to EOF
-        sockRecv(srv, { conn: s.expr(({ l }) => l.c), bytes: 2, count: s.into("n"),
+      s.while(({ l }) => l.n !== 0, [ // read the reply to EOF
+        sockRecv(srv, {
+          conn: s.local("c"),
+          bytes: 2,
+          count: s.into("n"),
           into: s.into(({ g, id }, b) => {
             if (b === id + 1) g.got[id]++;
             else g.wrong[id]++;
-          }) }),
+          }),
+        }),
       ]),
     ]);
 

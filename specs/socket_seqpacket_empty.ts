@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // docs/semantics.md §7 SOCK_SEQPACKET (probe u03): records keep their
 // boundaries, and a zero-length record reads as 0, indistinguishable from
 // EOF. The client sends `items` records (value 1, 2, ...) and closes; the
@@ -7,10 +6,7 @@
 // and never reads the rest. With `empty: false`, or when the protocol
 // never sends empty records, reading to 0 is safe. (The client sends with
 // MSG_NOSIGNAL: a send after the server is gone gets EPIPE, not SIGPIPE.)
-import { array, spec, status, system } from "../mod.ts";
-import {
-  sockAccept, sockConnect, sockRecv, sockSend, unixStream,
-} from "../model/primitives/unix_stream.ts";
+import { array, sockAccept, sockConnect, sockRecv, sockSend, spec, status, system, unixStream } from "../mod.ts";
 
 export const socketSeqpacketEmpty = spec({
   name: "socket_seqpacket_empty",
@@ -20,25 +16,32 @@ export const socketSeqpacketEmpty = spec({
   build: (p) => {
     const sys = system({ got: array(p.items), received: 0 });
     const srv = unixStream(sys, "srv", {
-      type: "seqpacket", connections: 1, buffer: p.buffer, listening: { backlog: 0 },
+      type: "seqpacket",
+      connections: 1,
+      buffer: p.buffer,
+      listening: { backlog: 0 },
     });
     const length = (i: number) => (p.empty && i === 1 ? 0 : 1);
 
     sys.process("client", { locals: { c: -1, i: 0, st: status() } }, (s) => [
       sockConnect(srv, { conn: s.into("c") }),
-      s.while(({ l }) => l.i < p.items, [
-        sockSend(srv, { conn: s.expr(({ l }) => l.c), bytes: s.expr(({ l }) => length(l.i)),
-                        value: s.expr(({ l }) => l.i + 1), status: s.into("st") }),
-        s.do("next", ({ l }) => l.i++),
+      s.for("i", 0, p.items, [
+        sockSend(srv, {
+          conn: s.local("c"),
+          bytes: s.expr(({ l }) => length(l.i)),
+          value: s.expr(({ l }) => l.i + 1),
+          status: s.into("st"),
+        }),
       ]),
-    ]);                                                   // exit closes the connection
+    ]); // exit closes the connection
     sys.process("server", { locals: { c: -1, v: 0, n: -1 } }, (s) => [
       sockAccept(srv, { conn: s.into("c") }),
-      s.while(({ l }) => l.n !== 0, [                     // "until EOF"
-        sockRecv(srv, { conn: s.expr(({ l }) => l.c), bytes: 1, into: s.into("v"),
-                        count: s.into("n") }),
+      s.while(({ l }) => l.n !== 0, [ // "until EOF"
+        sockRecv(srv, { conn: s.local("c"), bytes: 1, into: s.into("v"), count: s.into("n") }),
         s.if(({ l }) => l.n !== 0, [
-          s.do("record", ({ g, l }) => { g.got[g.received++] = l.v; }),
+          s.do("record", ({ g, l }) => {
+            g.got[g.received++] = l.v;
+          }),
         ]),
       ]),
     ]);

@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the textbook's pseudo-code
 // The bounded buffer of pc_semaphore with identical producers and identical
 // consumers: every producer puts the same item, every consumer takes the
 // same share, and no copy reads its id. The kinds are declared
@@ -20,25 +19,40 @@ function build(p: { slots: number; producers: number; consumers: number; items: 
   const locked = (...steps: ReturnType<typeof lock>[]) => (p.mutex ? [lock(m), ...steps, unlock(m)] : steps);
 
   sys.process("producer", { count: p.producers, symmetric: true, locals: { i: 0 } }, (s) => [
-    s.while(({ l }) => l.i < p.items, [
+    s.for("i", 0, p.items, [
       wait(empty),
-      ...locked(region("cs",
-        s.do("fill", ({ g }) => { g.buf[g.in] = 1; }),
-        s.do("advance", ({ g }) => { g.in = (g.in + 1) % p.slots; g.count++; }))),
+      ...locked(region(
+        "cs",
+        s.do("fill", ({ g }) => {
+          g.buf[g.in] = 1;
+        }),
+        s.do("advance", ({ g }) => {
+          g.in = (g.in + 1) % p.slots;
+          g.count++;
+        }),
+      )),
       post(full),
-      s.do("next", ({ l }) => l.i++),
     ]),
   ]);
   sys.process("consumer", { count: p.consumers, symmetric: true, locals: { j: 0, item: 0 } }, (s) => [
-    s.while(({ l }) => l.j < share, [
+    s.for("j", 0, share, [
       wait(full),
-      ...locked(region("cs", s.do("take", ({ g, l }) => {
-        l.item = g.buf[g.out]; g.buf[g.out] = 0; g.out = (g.out + 1) % p.slots; g.count--;
-      }))),
+      ...locked(region(
+        "cs",
+        s.do("take", ({ g, l }) => {
+          l.item = g.buf[g.out];
+          g.buf[g.out] = 0;
+          g.out = (g.out + 1) % p.slots;
+          g.count--;
+        }),
+      )),
       post(empty),
       s.assert("took an item", ({ l }) => l.item === 1 || "the slot was empty: an item was lost"),
-      s.do("consume", ({ g, l }) => { g.consumed++; l.item = 0; l.j++; }),
-    ]),
+      s.do("consume", ({ g, l }) => {
+        g.consumed++;
+        l.item = 0;
+      }),
+    ], { increment: "last" }),
   ]);
 
   sys.always("count within [0, slots]", ({ g }) => g.count >= 0 && g.count <= p.slots);

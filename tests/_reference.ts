@@ -215,6 +215,8 @@ type STrans =
       readonly k: "cond";
       readonly guard: (ctx: Ctx) => boolean;
       readonly want: boolean;
+      /** A counted loop's exit: the counter's reset. */
+      readonly fn: ((ctx: Ctx) => unknown) | undefined;
       readonly to: number;
     }
     | { readonly k: "skip"; readonly to: number }
@@ -479,16 +481,16 @@ class Kind {
         return [{ k: "op", desc: opDesc(s), ...next() }];
       case "if":
         return [
-          { k: "cond", guard: s.cond, want: true, ...into("then") },
-          { k: "cond", guard: s.cond, want: false, ...into("else") },
+          { k: "cond", guard: s.cond, want: true, fn: undefined, ...into("then") },
+          { k: "cond", guard: s.cond, want: false, fn: undefined, ...into("else") },
         ];
       case "while":
         if (s.cond === undefined) {
           return [{ k: "skip", ...this.#edge(n, (p) => this.#resolve(n, p)) }];
         }
         return [
-          { k: "cond", guard: s.cond, want: true, ...into("body") },
-          { k: "cond", guard: s.cond, want: false, ...next() },
+          { k: "cond", guard: s.cond, want: true, fn: undefined, ...into("body") },
+          { k: "cond", guard: s.cond, want: false, fn: s.counted?.reset, ...next() },
         ];
       case "choose": {
         const out: STrans[] = [];
@@ -768,7 +770,9 @@ export class RefModel {
             break;
           case "cond": {
             const v = t.guard(this.#ctx(s, pid));
-            if (v === t.want) all.push(single(cloneState(s)));
+            if (v === t.want) {
+              all.push(single(this.#effect(s, pid, where, t.fn)));
+            }
             break;
           }
           case "skip":

@@ -86,8 +86,8 @@ const PINS: Pin[] = [
   { spec: directEchoAsymmetric, params: {}, states: 177, verdict: "ok" },
   { spec: directEchoAsymmetric, params: { clients: 3 }, states: 1791, verdict: "ok" },
   // Buffering. By hand, with one item: the producer's positions are
-  // while, offer, returns, sent, while, end; the consumer's while, receive,
-  // assert, next, while, end. Before the offer 2 x 2 = 4 states; offered,
+  // test, offer, returns, sent, test, end; the consumer's test, receive,
+  // assert, j++, test, end (test: the s.for head). Before the offer 2 x 2 = 4 states; offered,
   // not taken 1 x 2 = 2; taken 4 x 4 = 16: 22. Bounded, with one item:
   // before the send 2 x 2 = 4; sent, not received 3 x 2 = 6; received
   // 3 x 4 = 12: 22.

@@ -15,12 +15,13 @@ const pcSwappedWaits = await loadSpec("pc_swapped_waits.ts", "pcSwappedWaits");
 
 const PINS: Pin[] = [
   // pc_channel, 1 producer / 1 consumer / 2 items, by hand. The producer is
-  // a chain of 8 positions, with s items sent: s=0 at (while, send), s=1 at
-  // (next, while, send), s=2 at (next, while, end): 2, 3, 3 positions. The
-  // consumer has 10, with r items received: r=0 at (while, recv), r=1 at
-  // (assert, consume, while, recv), r=2 at (assert, consume, while, end):
-  // 2, 4, 4 positions. The channel holds s - r items, so the reachable pairs
-  // are those with r <= s <= r + slots:
+  // a chain of 8 positions, with s items sent: s=0 at (test, send), s=1 at
+  // (i++, test, send), s=2 at (i++, test, end), where "test" is the loop
+  // head of s.for (i < 2, or i = 2: done): 2, 3, 3 positions. The consumer
+  // has 10, with r items received: r=0 at (test, recv), r=1 at (assert,
+  // consume, test, recv), r=2 at (assert, consume, test, end), consume
+  // counting j: 2, 4, 4 positions. The channel holds s - r items, so the
+  // reachable pairs are those with r <= s <= r + slots:
   //   slots=2: 2*2 + 3*(2+4) + 3*(2+4+4) = 4 + 18 + 30 = 52
   //   slots=1: 4 + 18 + 3*(4+4) = 46
   { spec: pcChannel, params: {}, states: 52, verdict: "ok" },
@@ -51,8 +52,8 @@ const PINS: Pin[] = [
     verdict: { property: "exactly once", steps: 30 },
   },
   // Shortest deadlock by hand: the consumer must hold the mutex at
-  // wait(full) (while, lock: 2 steps) and the producer must be at
-  // lock(mutex) (while, wait(empty): 2 steps): 4 steps.
+  // wait(full) (its loop test, lock: 2 steps) and the producer must be at
+  // lock(mutex) (its loop test, wait(empty): 2 steps): 4 steps.
   { spec: pcSwappedWaits, params: {}, states: 14, verdict: { property: "deadlock", steps: 4 } },
   {
     spec: pcSwappedWaits,
@@ -112,7 +113,7 @@ Deno.test("pc_swapped_waits: the consumer sleeps on wait(full) holding the mutex
   ]);
   assert.deepEqual(v.steps.map((s) => `${s.process} ${s.operation}`).slice(1), [
     "producer#0 wait(empty)",
-    "consumer#0 while (l.j < shareOf(id, p.consumers, total)) -> body",
+    "consumer#0 for (j < shareOf(id, p.consumers, total)) -> body",
     "consumer#0 lock(mutex)",
   ]);
 });

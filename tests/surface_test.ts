@@ -199,3 +199,23 @@ Deno.test("a primitive written against extend.ts checks like a bundled one", () 
 // The remaining imported types are the extension's own vocabulary; naming
 // them here keeps the imports honest.
 type _Vocabulary = [AsyncEvents, Delivery, StoreReport, SuccessorSink];
+
+Deno.test("every bundled spec imports from the package root (../mod.ts) or a private helper of specs/, and keeps deno fmt's layout", async () => {
+  const dir = new URL("../specs/", import.meta.url);
+  const offenders: string[] = [];
+  let files = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+    files++;
+    const text = await Deno.readTextFile(new URL(entry.name, dir));
+    for (const m of text.matchAll(/from\s+"([^"]+)"/g)) {
+      const from = m[1]!;
+      if (from !== "../mod.ts" && !/^\.\/_[a-z_]+\.ts$/.test(from)) {
+        offenders.push(`${entry.name}: imports ${from}`);
+      }
+    }
+    if (text.includes("deno-fmt-ignore")) offenders.push(`${entry.name}: deno-fmt-ignore`);
+  }
+  assert.ok(files > 40, `only ${files} spec files found`);
+  assert.deepEqual(offenders, []);
+});

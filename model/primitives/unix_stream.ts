@@ -1302,7 +1302,7 @@ function brokenPipe(
  *
  * const s = new StepBuilder<unknown, { c: number }>();
  * const srv = unixStream(system({}), "srv");
- * const step = sockSend(srv, { conn: s.expr(({ l }) => l.c), bytes: 2, value: 7 });
+ * const step = sockSend(srv, { conn: s.local("c"), bytes: 2, value: 7 });
  * assert.equal(step.kind, "op"); // its guard reads the handle in local `c`
  * ```
  */
@@ -1330,7 +1330,7 @@ export function sockSend(sock: UnixStream, options: SockSendOptions): Step {
  * const s = new StepBuilder<unknown, { c: number; st: number }>();
  * const srv = unixStream(system({}), "srv");
  * const step = sockSendNonblock(srv, {
- *   conn: s.expr(({ l }) => l.c),
+ *   conn: s.local("c"),
  *   bytes: 1,
  *   status: s.into("st"),
  * });
@@ -1579,7 +1579,7 @@ export function sockRecv(sock: UnixStream, options: SockRecvOptions): Step {
  * const s = new StepBuilder<unknown, { c: number; st: number }>();
  * const srv = unixStream(system({}), "srv");
  * const step = sockRecvNonblock(srv, {
- *   conn: s.expr(({ l }) => l.c),
+ *   conn: s.local("c"),
  *   bytes: 1,
  *   status: s.into("st"),
  * });
@@ -1646,7 +1646,7 @@ function endOp(sock: UnixStream, what: "shutdown" | "close", o: SockEndOptions):
  *
  * const s = new StepBuilder<unknown, { c: number }>();
  * const srv = unixStream(system({}), "srv");
- * assert.equal(sockShutdown(srv, { conn: s.expr(({ l }) => l.c) }).kind, "op");
+ * assert.equal(sockShutdown(srv, { conn: s.local("c") }).kind, "op");
  * ```
  */
 export function sockShutdown(sock: UnixStream, options: SockEndOptions): Step {
@@ -1673,7 +1673,7 @@ export function sockShutdown(sock: UnixStream, options: SockEndOptions): Step {
  *
  * const s = new StepBuilder<unknown, { c: number }>();
  * const srv = unixStream(system({}), "srv");
- * assert.equal(sockClose(srv, { conn: s.expr(({ l }) => l.c) }).kind, "op");
+ * assert.equal(sockClose(srv, { conn: s.local("c") }).kind, "op");
  * ```
  */
 export function sockClose(sock: UnixStream, options: SockEndOptions): Step {

@@ -120,7 +120,7 @@ Deno.test("O_APPEND writes at the end atomically; pwrite at a stale offset overw
       const f = file("f", { maxSize: 2 });
       sys.process("w", { count: 2, locals: { end: 0 } }, (s) => [
         fileSize(f, s.into("end")),
-        fileWrite(f, { at: s.expr(({ l }) => l.end), bytes: 1, value: s.expr(({ id }) => id + 1) }),
+        fileWrite(f, { at: s.local("end"), bytes: 1, value: s.expr(({ id }) => id + 1) }),
       ]);
       return sys;
     }).compile(),

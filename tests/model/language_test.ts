@@ -524,6 +524,120 @@ Deno.test("s.for: a bound read from the view each round, and breakLoop() refused
   assert.match(r.error?.message ?? "", /breakLoop\(\) in the body would leave 'i' unreset/);
 });
 
+/**
+ * A producer of 3 over a channel of 1 and a consumer summing into a global,
+ * counted by hand or with s.for: the consumer's count in its last step
+ * ("add"), the producer's in the middle of its body ("send one", before a
+ * step that does not read the counter).
+ */
+const countedIn = (withFor: boolean) =>
+  spec({
+    name: withFor ? "for_in" : "while_in",
+    params: {},
+    build: () => {
+      const sys = system({ sum: 0, sent: 0 });
+      const ch = channel("ch", 1, { min: 0, max: 3 });
+      sys.process("producer", { locals: { i: 0 } }, (s) => [
+        withFor
+          ? s.for("i", 0, 3, [
+            s.send(ch, ({ l }) => l.i + 1),
+            s.do("send one", () => {}),
+            s.do("note", ({ g }) => g.sent++),
+          ], { increment: { in: "send one" } })
+          : s.while(({ l }) => l.i < 3, [
+            s.send(ch, ({ l }) => l.i + 1),
+            s.do("send one", ({ l }) => l.i++),
+            s.do("note", ({ g }) => g.sent++),
+          ]),
+      ]);
+      sys.process("consumer", { locals: { j: 0, x: 0 } }, (s) => [
+        withFor
+          ? s.for("j", 0, 3, [s.recv(ch, "x"), s.do("add", ({ g, l }) => g.sum += l.x)], {
+            increment: "last",
+          })
+          : s.while(({ l }) => l.j < 3, [
+            s.recv(ch, "x"),
+            s.do("add", ({ g, l }) => {
+              g.sum += l.x;
+              l.j++;
+            }),
+          ]),
+      ]);
+      sys.always("sum below 6", ({ g }) => g.sum < 6);
+      return sys;
+    },
+  });
+
+Deno.test("s.for: the hand loop's transitions by number, so replay paths stay valid; increment in a named or last step", () => {
+  const a = check(countedIn(true)), b = check(countedIn(false));
+  assert.equal(a.stats.states, b.stats.states);
+  assert.equal(a.stats.transitions, b.stats.transitions);
+  assert.equal(a.violation?.property, "sum below 6");
+  // The same counterexample, transition by transition: the same numbers.
+  assert.deepEqual(a.violation?.transitions, b.violation?.transitions);
+  const ops = (r: typeof a) => r.violation!.steps.map((st) => `${st.process} ${st.operation}`);
+  assert.deepEqual(
+    ops(a).filter((o) => o.startsWith("consumer")).slice(0, 3),
+    ["consumer#0 for (j < 3) -> body", "consumer#0 recv(ch)", "consumer#0 add"],
+  );
+  assert.deepEqual(ops(b).filter((o) => o.startsWith("consumer")).slice(1, 3), [
+    "consumer#0 recv(ch)",
+    "consumer#0 add",
+  ]);
+  assertAgreement(countedIn(true));
+});
+
+Deno.test("s.for: an increment step that is not an s.do of the body is refused", () => {
+  const bad = (increment: "last" | { in: string }) =>
+    spec({
+      name: "for_bad_increment",
+      params: {},
+      build: () => {
+        const sys = system({});
+        sys.process("p", { locals: { i: 0 } }, (s) => [
+          s.for("i", 0, 2, [s.do("a", () => {}), s.when("ready", () => true)], { increment }),
+        ]);
+        return sys;
+      },
+    });
+  assert.match(
+    check(bad("last")).error?.message ?? "",
+    /s\.for\('i'\): the increment needs an s\.do as the body's last step, got a 'when' step/,
+  );
+  assert.match(
+    check(bad({ in: "b" })).error?.message ?? "",
+    /s\.for\('i'\): the increment needs an s\.do named 'b' in the body, got none/,
+  );
+});
+
+// ---------------------------------------------------------------------------
+// Inputs read from a local by name: s.local.
+
+Deno.test("s.local: reads the named local, as s.expr(({ l }) => l.c) does", () => {
+  const twice = (byName: boolean) =>
+    spec({
+      name: byName ? "local_by_name" : "local_by_expr",
+      params: {},
+      build: () => {
+        const sys = system({ got: 0 });
+        const fd = pipe(sys, "p", { capacity: 4 });
+        sys.process("writer", { locals: { k: 2 } }, (s) => [
+          write(fd, { bytes: byName ? s.local("k") : s.expr(({ l }) => l.k), value: 7 }),
+        ]);
+        sys.process("reader", { locals: { n: 0 } }, (s) => [
+          read(fd, { bytes: 4, count: s.into("n") }),
+          s.do("note", ({ g, l }) => g.got = l.n),
+        ]);
+        sys.atEnd("read 2 bytes", ({ g }) => g.got === 2 || `read ${g.got}`);
+        return sys;
+      },
+    });
+  const a = check(twice(true)), b = check(twice(false));
+  assert.equal(a.verdict, "ok");
+  assert.equal(a.stats.states, b.stats.states);
+  assert.equal(a.stats.transitions, b.stats.transitions);
+});
+
 // ---------------------------------------------------------------------------
 // Non-blocking and selective receive.
 

@@ -640,7 +640,7 @@ Deno.test("expressions as sizes: read when the call starts, with no extra transi
     const sys = system({});
     const fd = pipe(sys, "fd", { capacity: 4, pipeBuf: 4 });
     sys.process("p", { locals: { k: 2, n: 0 } }, (s) => [
-      write(fd, { bytes: s.expr(({ l }) => l.k), value: 5 }),
+      write(fd, { bytes: s.local("k"), value: 5 }),
       read(fd, { bytes: s.expr(({ l }) => l.k + 1), count: s.into("n") }),
     ]);
     return sys;
@@ -659,12 +659,12 @@ Deno.test("expressions as sizes: read when the call starts, with no extra transi
       const fd = pipe(sys, "fd", { capacity: 4, pipeBuf: 1 });
       sys.process("p", { locals: { k: 3, st: status(), n: 0, got: 0 } }, (s) => [
         writeNonblock(fd, {
-          bytes: s.expr(({ l }) => l.k),
+          bytes: s.local("k"),
           value: 2,
           status: s.into("st"),
           written: s.into("n"),
         }),
-        readAll(fd, { bytes: s.expr(({ l }) => l.n), count: s.into("got") }),
+        readAll(fd, { bytes: s.local("n"), count: s.into("got") }),
       ]);
       return sys;
     }).compile(),

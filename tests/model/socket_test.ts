@@ -78,7 +78,7 @@ function endLocals(e: { ends: readonly string[] }, who: string): string[] {
 }
 
 /** The handle in local `c`. */
-const h = (s: SB) => s.expr(({ l }) => l.c);
+const h = (s: SB) => s.local("c");
 
 /** Appends each byte read to `seq`. */
 const digits = (s: SB) =>
@@ -1705,7 +1705,7 @@ function streamDriver(k: number, slots: number, buffer: number, seq: boolean): M
     });
     const locals = { c: -1, lis: false, st: status(), n: 0, sum: 0, last: 0 };
     sys.process("p", { count: k, locals }, (s) => {
-      const conn = s.expr(({ l }) => l.c);
+      const conn = s.local("c");
       const value = s.expr(({ pid }) => pid + 1);
       const out = { conn, value, status: s.into("st"), count: s.into("n") };
       const into = s.into(({ l }, b) => {

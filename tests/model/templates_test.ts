@@ -225,13 +225,13 @@ function directSpec(name: string, capacity: number | "unbounded", any: boolean) 
           label("idle", { end: true }),
           any
             ? receiveAny(net, s.into("m"), s.into("who"))
-            : receiveFrom(net, s.expr(({ l }) => l.c), s.into("m")),
+            : receiveFrom(net, s.local("c"), s.into("m")),
           s.do("who", ({ l }) => {
             if (!any) l.who = l.c;
             l.c = 1 - l.c;
           }),
           // The echo is valued 50 + the request, so (sender, value) stays unique.
-          sendTo(net, s.expr(({ l }) => l.who), s.expr(({ l }) => 50 + l.m)),
+          sendTo(net, s.local("who"), s.expr(({ l }) => 50 + l.m)),
         ),
       ]);
       return sys.delivery(net, {
@@ -309,18 +309,18 @@ function streamSpec(name: string, type: "stream" | "seqpacket", shortReads: bool
           }),
           s.while(({ l }) => l.n !== 0, [
             sockRecv(srv, {
-              conn: s.expr(({ l }) => l.c),
+              conn: s.local("c"),
               bytes: 2,
               into: s.into("v"),
               count: s.into("n"),
             }),
           ]),
           sockSend(srv, {
-            conn: s.expr(({ l }) => l.c),
+            conn: s.local("c"),
             bytes: 1,
             value: s.expr(({ l }) => 50 + l.v),
           }),
-          sockClose(srv, { conn: s.expr(({ l }) => l.c) }),
+          sockClose(srv, { conn: s.local("c") }),
           s.do("next", ({ l }) => {
             l.k++;
           }),
@@ -329,13 +329,13 @@ function streamSpec(name: string, type: "stream" | "seqpacket", shortReads: bool
       sys.process("client", { count: 2, locals: { c: -1, n: -1 } }, (s) => [
         sockConnect(srv, { conn: s.into("c") }),
         sockSend(srv, {
-          conn: s.expr(({ l }) => l.c),
+          conn: s.local("c"),
           bytes: seq ? 1 : 2,
           value: s.expr(({ id }) => 10 * id + 1),
         }),
-        sockShutdown(srv, { conn: s.expr(({ l }) => l.c) }),
+        sockShutdown(srv, { conn: s.local("c") }),
         s.while(({ l }) => l.n !== 0, [
-          sockRecv(srv, { conn: s.expr(({ l }) => l.c), bytes: 2, count: s.into("n") }),
+          sockRecv(srv, { conn: s.local("c"), bytes: 2, count: s.into("n") }),
         ]),
       ]);
       // A stream's two request bytes share a value: no duplicate check there.

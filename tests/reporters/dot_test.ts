@@ -14,9 +14,9 @@ Deno.test("the state graph of pc_swapped_waits marks the deadlock and the counte
   const path = g.nodes.filter((n) => n.onPath);
   assert.equal(path.length, cx.transitions.length + 1);
   assert.deepEqual(g.edges.filter((e) => e.onPath).map((e) => e.label), [
-    "producer#0/while",
+    "producer#0/for i",
     "producer#0/wait(empty)",
-    "consumer#0/while",
+    "consumer#0/for j",
     "consumer#0/lock(mutex)",
   ]);
   const end = path.at(-1)!;
