@@ -83,12 +83,15 @@
  */
 
 import { callerSource, type Ctx, evalExpr, type Expr, type Footprint, type Into } from "../_ast.ts";
-import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
+import type { OpImpl, PrimitiveImpl, SignalRaiser, Step } from "../_ast.ts";
 import type { System } from "../system.ts";
 import { Errno } from "./errno.ts";
 import { checkInto, opStep, requireInt, requireName, requireStatus } from "./_op.ts";
 import { maskOf, MAX_PROCESSES, pidSet, processTable, requireSystem } from "./_fork.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
+
+/** SIGPIPE's number (signals.ts). */
+const SIGPIPE = 13;
 
 // Slot layout, from the pipe's first slot:
 //   0 R       bitmask of the pids holding a read end
@@ -143,6 +146,8 @@ interface Core {
   readonly footprints: Map<string, Footprint>;
   /** The template taps: one lane, a message per byte. */
   readonly taps: MessageTap[];
+  /** How to raise SIGPIPE through the system's signal table (none: recorded here). */
+  raise?: SignalRaiser | undefined;
 }
 
 const CORES = new WeakMap<Pipe, Core>();
@@ -244,6 +249,9 @@ export function pipe(
     },
     holds(w, off, pid) {
       return ((w[off + W]! >>> pid) & 1) === 1;
+    },
+    linkSignals(raise) {
+      coreOf(prim).raise = raise;
     },
     onExit(w, off, pid) {
       const bit = ~(1 << pid);
@@ -586,9 +594,13 @@ function finishWriteOp(c: WriteCall): OpImpl {
 }
 
 /**
- * No read end open: SIGPIPE is raised. With a status target the process
- * survives and the call returns EPIPE, or the bytes a single large write had
- * already written.
+ * No read end open: SIGPIPE is raised. In a system with a signal table it
+ * goes through the table to the writer (as `kill` would send it), whose
+ * disposition decides: by default it kills the writer when delivered;
+ * ignored, blocked or handled, the writer carries on. The call returns
+ * EPIPE, or the bytes a single large write had already written. Without a
+ * signal table, a write with a status target survives (SIGPIPE is recorded
+ * in the pipe) and one without is a `broken pipe` violation.
  */
 function brokenPipe(
   c: WriteCall,
@@ -599,12 +611,18 @@ function brokenPipe(
   pidName: (pid: number) => string,
   done: number,
 ): string | undefined {
+  const partial = c.fragment === Infinity && done > 0;
+  if (c.core.raise !== undefined) {
+    c.core.raise(w, pid, SIGPIPE);
+    c.status?.set(ctx, partial ? Errno.OK : Errno.EPIPE);
+    c.written?.set(ctx, partial ? done : -1);
+    return undefined;
+  }
   if (c.status === undefined) {
     return `${pidName(pid)} writes to pipe '${c.p.name}' with no read end open: SIGPIPE ` +
       `kills it (give the write a status target to model a writer that survives and gets EPIPE)`;
   }
   w[off + SIG] = w[off + SIG]! | (1 << pid);
-  const partial = c.fragment === Infinity && done > 0;
   c.status.set(ctx, partial ? Errno.OK : Errno.EPIPE);
   c.written?.set(ctx, partial ? done : -1);
   return undefined;
@@ -673,6 +691,35 @@ function fragmentWriteOp(c: WriteCall): OpImpl {
       w[progressBase(c, off, pid)] = end;
       recordTotal(c, w, off, pid, total);
       return undefined;
+    },
+  };
+}
+
+/**
+ * An operation of `writeAll`/`readAll`, which `interruptible()` refuses:
+ * they are loops of `write()`/`read()` calls that retry on `EINTR`.
+ */
+function loopOnly(op: OpImpl): OpImpl {
+  return {
+    ...op,
+    noEintr: "writeAll() and readAll() are loops of calls that retry on EINTR, as writen() and " +
+      "readn() do; wrap a single write() or read() instead",
+  };
+}
+
+/**
+ * How a handler interrupts a large blocking write (§1 and §6.4, [V:p04]):
+ * with `k > 0` bytes written it returns `k`, restarted or not; with none,
+ * `EINTR` (or a restart under `SA_RESTART`).
+ */
+function writeInterrupt(c: WriteCall): NonNullable<OpImpl["interrupt"]> {
+  return {
+    moved: (w, off, pid) => doneOf(c, w, off, pid) > 0,
+    cancel(w, off, pid, ctx) {
+      const done = doneOf(c, w, off, pid);
+      resetCall(c, w, off, pid);
+      c.status?.set(ctx, done > 0 ? Errno.OK : Errno.EINTR);
+      c.written?.set(ctx, done > 0 ? done : -1);
     },
   };
 }
@@ -759,7 +806,10 @@ export function write(p: Pipe, options: WriteOptions): Step {
   if (c0.n !== undefined && c0.n <= p.pipeBuf) return opStep(finishWriteOp(c0));
   const c: WriteCall = { ...c0, calls: true };
   c.core.progress = true;
-  return callLoop(c.text, [splitWriteOp(c)], finishWriteOp(c));
+  return callLoop(c.text, [splitWriteOp(c)], {
+    ...finishWriteOp(c),
+    interrupt: writeInterrupt(c),
+  });
 }
 
 /**
@@ -798,7 +848,7 @@ export function writeAll(p: Pipe, options: WriteAllOptions): Step {
   }
   const c: WriteCall = { ...c0, calls: true };
   c.core.progress = true;
-  return callLoop(c.text, [fragmentWriteOp(c)], finishWriteOp(c));
+  return callLoop(c.text, [loopOnly(fragmentWriteOp(c))], loopOnly(finishWriteOp(c)));
 }
 
 /**
@@ -1216,7 +1266,7 @@ export function readAll(p: Pipe, options: ReadAllOptions): Step {
     : readCall(p, what, { ...options, bytes: options.bytes! }, 0);
   const c: ReadCall = { ...base, header, calls: true };
   c.core.progress = true;
-  return callLoop(c.text, [readMoreOp(c)], readLastOp(c));
+  return callLoop(c.text, [loopOnly(readMoreOp(c))], loopOnly(readLastOp(c)));
 }
 
 // ---------------------------------------------------------------------------

@@ -132,6 +132,7 @@ import {
   type Into,
   type OpImpl,
   type PrimitiveImpl,
+  type SignalRaiser,
   type Source,
   type Step,
 } from "../_ast.ts";
@@ -178,6 +179,9 @@ export const SOCKET_ERROR = "socket error";
  * ```
  */
 export const SOCKET_CONNECTIONS = "socket connections";
+
+/** SIGPIPE's number (signals.ts). */
+const SIGPIPE = 13;
 
 /** The property of a send raising SIGPIPE with no `status` target (as for pipes). */
 const BROKEN_PIPE = "broken pipe";
@@ -283,6 +287,8 @@ interface Core {
   readonly footprints: Map<string, Footprint>;
   /** The template taps: lane `2 × slot + end` is the receive queue of that end. */
   readonly taps: MessageTap[];
+  /** How to raise SIGPIPE through the system's signal table (none: recorded here). */
+  raise?: SignalRaiser | undefined;
 }
 
 const CORES = new WeakMap<UnixStream, Core>();
@@ -374,6 +380,9 @@ export function unixStream(
     },
     holds(w, off, pid) {
       return holdsSocket(L, w, off, pid);
+    },
+    linkSignals(raise) {
+      coreOf(prim).raise = raise;
     },
     onExit(w, off, pid) {
       for (let i = 0; i < L.conns; i++) {
@@ -1252,8 +1261,10 @@ function takePendingReset(
 
 /**
  * A send on a connection that can no longer carry it (shut down for
- * writing, or the peer closed): SIGPIPE kills the sender (a violation)
- * without a status target, else SIGPIPE is pending and the status EPIPE.
+ * writing, or the peer closed): in a system with a signal table, SIGPIPE
+ * goes to the sender through it (its disposition decides) and the status is
+ * EPIPE; without one, SIGPIPE kills the sender (a violation) without a
+ * status target, else SIGPIPE is pending here and the status EPIPE.
  */
 function brokenPipe(
   c: ConnCall,
@@ -1267,6 +1278,12 @@ function brokenPipe(
 ): string | undefined {
   const L = c.core.L;
   count?.set(ctx, -1);
+  if (c.core.raise !== undefined) {
+    // Through the signal table, as for pipes: the disposition decides.
+    c.core.raise(w, pid, SIGPIPE);
+    c.status?.set(ctx, Errno.EPIPE);
+    return undefined;
+  }
   if (c.status === undefined) {
     return `${pidName(pid)} sends on '${c.sock.name}' connection #${h >> 1} after ` +
       `${
