@@ -77,7 +77,7 @@ Deno.test("pipe write with no reader: SIGPIPE's default action kills the writer"
 
 Deno.test("pipe write with no reader: ignored, blocked or handled SIGPIPE gives EPIPE and the writer goes on", () => {
   for (const d of ["ignore", "block", "handler"] as const) {
-    const { states, ends } = run(d);
+    const { ends } = run(d);
     assert.equal(ends.length, 1, d);
     assert.match(ends[0]!, /after=true .*w#0@end\{st=EPIPE\}/, d);
   }
