@@ -48,17 +48,22 @@
  * flight (`no loss at end`). `noDuplicates` tells a writer's bytes apart by
  * value only, so it suits writers that write distinct values.
  *
- * **Signals.** SIGPIPE is not sent through the signal table (`signals.ts`):
- * it is recorded in the pipe's slots as a per-process pending bit (a standard signal: repeats
- * merge), shown in traces as `SIGPIPE{...}`, when the write has a `status`
- * target: the process survives (SIGPIPE ignored, caught or blocked) and
- * gets `EPIPE`. A write without a `status` target that raises SIGPIPE is a
- * `broken pipe` violation instead: by default SIGPIPE kills the writer.
- * A call that is one operation (a read, a write of at most `pipeBuf`
- * bytes, the non-blocking forms) can be wrapped in `interruptible()` so a
- * signal handler makes it return `EINTR`; a call of several transitions (a
- * larger write, `readAll`) cannot, so the partial count a handler gives a
- * large write on Linux is not modelled.
+ * **Signals.** In a system with a signal table (`signals.ts`; it is part of
+ * the system once some step uses it), a write that raises SIGPIPE
+ * generates it for the writer through the table, as `kill` would; the
+ * writer's disposition decides: by default SIGPIPE kills it when
+ * delivered, before its next step; ignored, blocked or handled, the write
+ * returns `EPIPE` (or a large write's count) and the writer goes on.
+ * Without a signal table, SIGPIPE is recorded in the pipe's slots as a
+ * per-process pending bit (a standard signal: repeats merge), shown in
+ * traces as `SIGPIPE{...}`, when the write has a `status` target (the
+ * process survives and gets `EPIPE`); a write without a `status` target
+ * that raises SIGPIPE is a `broken pipe` violation instead.
+ * `interruptible()` makes a read or a write return `EINTR` when a signal
+ * handler interrupts it while blocked; a large write that had written
+ * `k > 0` bytes returns `k` instead, restarted or not (§1, [V:p04]).
+ * `writeAll` and `readAll` are loops that retry on `EINTR`, so
+ * `interruptible()` refuses them.
  *
  * **Departures from Linux, and why.**
  * - Capacity is counted in bytes, not in 4096-byte slots, and is small
@@ -76,6 +81,13 @@
  *   {@linkcode readAll}) keeps the size in its call slots from then on. So
  *   a call with an expression as size takes exactly the transitions it
  *   would take with the number.
+ * - A non-blocking write larger than `pipeBuf` writes any `k` from 1 to
+ *   the room, not exactly the room. Linux fills free 4096-byte page slots
+ *   (a write's sub-page tail joins the last slot only if it fits whole),
+ *   so the count depends on a slot layout the byte model does not keep:
+ *   with 4000 bytes queued in a pipe of two pages, a 5000-byte write
+ *   writes 4096 of the 4192 free bytes. Exploring every `k` includes
+ *   Linux's count (the conformance suite checks it against the kernel).
  * - FIFOs (named pipes, `open` blocking), `fcntl(F_SETPIPE_SZ)`, `poll`,
  *   `dup`, and `EINTR` outside `interruptible()` are not modelled.
  *

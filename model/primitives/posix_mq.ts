@@ -71,8 +71,10 @@
  *   notifications queue up. The notification is not sent through the
  *   signal table (`signals.ts`).
  * - A message carries one integer payload standing for its bytes, and a
- *   length. `EINTR` (the calls are not single operations, so
- *   `interruptible()` cannot wrap them) and timeouts are not modelled.
+ *   length. `EINTR` comes only to a call wrapped in `interruptible()`
+ *   (`interruptible.ts`, §6.4): a parked caller leaves the queue and gets
+ *   `EINTR`, unless `SA_RESTART` restarts the call. Timeouts are not
+ *   modelled.
  * - The number of processes parked at once (with pending notifications) is
  *   bounded by `waiters`; a state that would exceed it is not explored and
  *   the verdict is `incomplete` (property `<name> capacity`).

@@ -19,6 +19,12 @@
  * `sys.process(...)` options) and run as one atomic step on its view.
  * A stopped process takes no step until SIGCONT (or SIGKILL) arrives.
  *
+ * Primitives raise signals through the table too (`AsyncEvents.raise`,
+ * linked by `PrimitiveImpl.linkSignals` when a model is built): a pipe or
+ * stream socket written with no reader generates SIGPIPE for the writer by
+ * the same rules as `kill`. `interruptible()` (`interruptible.ts`) makes a
+ * blocking call, of one transition or several, end with `EINTR`.
+ *
  * Departures from Linux, and why:
  * - A handler runs as one atomic step, so it is never re-entered and
  *   `sa_mask`/`SA_NODEFER` have no observable effect; handlers in a model

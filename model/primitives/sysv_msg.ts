@@ -63,10 +63,12 @@
  * - A message carries one integer payload standing for its bytes, and a
  *   size. When `MSG_NOERROR` truncates, the receiver gets the payload and
  *   the truncated length; the model does not say which bytes survive.
- * - `EINTR`, `MSG_COPY` and `IPC_SET` (changing `qbytes`) are not modelled:
- *   `msgsnd` and `msgrcv` are not single operations, so `interruptible()`
- *   (`signals.ts`) cannot wrap them, and the others add nothing a protocol
- *   relies on.
+ * - `EINTR` comes only to a call wrapped in `interruptible()`
+ *   (`interruptible.ts`, §6.4): a caller parked in the queue leaves it and
+ *   gets `EINTR` in both status targets; `SA_RESTART` never restarts
+ *   `msgsnd` or `msgrcv` (pass `restartable: false`). `MSG_COPY` and
+ *   `IPC_SET` (changing `qbytes`) are not modelled: they add nothing a
+ *   protocol relies on.
  * - The numbers of messages held and of processes parked at once are
  *   bounded by the declaration (`capacity`, `waiters`); a state that would
  *   exceed a bound is not explored and the verdict is `incomplete` (the

@@ -75,12 +75,15 @@
  * both of its lanes are empty. `noDuplicates` tells a sender's bytes apart
  * by value only.
  *
- * **Signals.** As for pipes, SIGPIPE is recorded in the socket's slots as a
- * per-process pending bit, shown as `SIGPIPE{...}`, when the send has a
- * `status` target: the process survives (SIGPIPE ignored, caught or
- * blocked, or `MSG_NOSIGNAL`) and gets `EPIPE`. A send without a `status`
- * target that raises SIGPIPE is a `broken pipe` violation: by default
- * SIGPIPE kills the sender. Any other error with no `status` target to
+ * **Signals.** As for pipes: in a system with a signal table, a send that
+ * raises SIGPIPE generates it for the sender through the table, as `kill`
+ * would, and gets `EPIPE`; the sender's disposition decides (by default
+ * SIGPIPE kills it). Without a signal table, SIGPIPE is recorded in the
+ * socket's slots as a per-process pending bit, shown as `SIGPIPE{...}`,
+ * when the send has a `status` target: the process survives (SIGPIPE
+ * ignored, caught or blocked, or `MSG_NOSIGNAL`) and gets `EPIPE`; a send
+ * without a `status` target that raises SIGPIPE is a `broken pipe`
+ * violation. Any other error with no `status` target to
  * report it (`ECONNREFUSED`, `ENOENT`, `ECONNRESET`, `EADDRINUSE`) is a
  * {@linkcode SOCKET_ERROR} violation: the program did not look at it.
  *
@@ -109,10 +112,10 @@
  *   handle the process does not hold is an error of the spec (`EBADF` on
  *   Linux, where the number may have been reused by then).
  * - *Signals*: a blocking call returns `EINTR` only when wrapped in
- *   `interruptible()` (signals.ts, §6.4). `sockConnect` without a `status`
- *   target is two operations (a choice of the connect and the pool's bound,
- *   each with its own property), and a receive with `shortReads` a choice
- *   of the data and the EOF outcomes: neither can be wrapped.
+ *   `interruptible()` (interruptible.ts, §6.4), which also takes the
+ *   calls made of alternatives (`sockConnect` without a `status` target,
+ *   a receive with `shortReads`). `MSG_NOSIGNAL` is a status target in a
+ *   system without a signal table, or SIGPIPE ignored in one with it.
  * - *One path, never unlinked*: a second {@linkcode sockListen} by a
  *   process that does not hold the listener gets `EADDRINUSE`, also once the
  *   listener is closed (the socket file remains). `socketpair`, the
@@ -883,8 +886,8 @@ function eitherOp(text: string, a: OpImpl, b: OpImpl, src: Source): Step {
  * send; the data waits for the server. The handle of the client end goes to
  * `conn`. A connect that would succeed with every connection slot in use is
  * the exploration bound {@linkcode SOCKET_CONNECTIONS}. With a `status`
- * target the step is one operation (which `interruptible()` can wrap);
- * without, a choice of the connect and the bound.
+ * target the step is one operation; without, a choice of the connect and
+ * the bound (`interruptible()` wraps either).
  *
  * @param sock The socket.
  * @param options The handle target and a status target.
