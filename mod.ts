@@ -134,7 +134,14 @@ export {
   wait,
   WAIT_WITHOUT_MUTEX,
 } from "./model/mod.ts";
-export type { CondVar, CondVarOptions, Mutex, Semaphore, SemaphoreOptions } from "./model/mod.ts";
+export type {
+  CondVar,
+  CondVarOptions,
+  CondWaitOptions,
+  Mutex,
+  Semaphore,
+  SemaphoreOptions,
+} from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------
 // Primitives: channels: Bounded buffers and rendezvous (capacity 0); `s.send` and `s.recv` operate
@@ -288,10 +295,12 @@ export type {
   InterruptibleOptions,
   KillOptions,
   PauseOptions,
+  PidTarget,
   SigactionOptions,
   SignalName,
   SignalsOptions,
   SignalTable,
+  SignalTarget,
 } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------

@@ -114,7 +114,18 @@ export interface AsyncEvents {
   resetHandler(w: Int32Array, off: number, pid: number, signo: number): void;
   /** The signal's name, for traces. */
   name(signo: number): string;
+  /**
+   * Generates `signo` for process `target` as `kill` does (§6.2), on behalf
+   * of the kernel (a primitive raising SIGPIPE); returns the status code.
+   */
+  raise(w: Int32Array, off: number, target: number, signo: number): number;
 }
+
+/**
+ * Raises a signal for a process through the system's signal table (the
+ * offset bound in), as `kill` does; returns the status code.
+ */
+export type SignalRaiser = (w: Int32Array, target: number, signo: number) => number;
 
 /**
  * What the buffer queries read of a primitive that holds messages (or
@@ -160,6 +171,13 @@ export interface PrimitiveImpl {
   attach?(w: Int32Array, off: number): void;
   /** Asynchronous events (signals) the primitive delivers to processes. */
   readonly events?: AsyncEvents;
+  /**
+   * For a primitive that raises signals (a pipe's SIGPIPE): called when a
+   * model using it is built, with the way to raise one through the system's
+   * signal table, or `undefined` when the system has none (the primitive
+   * then keeps its table-less behaviour).
+   */
+  linkSignals?(raise: SignalRaiser | undefined): void;
   /**
    * For a primitive that holds messages or bytes: what the queries `len`,
    * `empty` and `full` read (guards, effects and invariants may ask them).
@@ -246,13 +264,47 @@ export interface OpImpl {
     readonly status: Into | undefined;
     readonly restartable: boolean;
     /** Extra effect when interrupted (e.g. `sigsuspend` restoring the mask). */
-    interrupted?(w: Int32Array, off: number, pid: number): void;
+    interrupted?(w: Int32Array, off: number, pid: number, ctx: Ctx): void;
+    /**
+     * Whether the call has already moved data (a large write part done):
+     * then a handler always ends it, with that count rather than `EINTR`,
+     * which `interrupted` records; no `SA_RESTART`, no "just before".
+     */
+    moved?(w: Int32Array, off: number, pid: number): boolean;
+    /**
+     * Whether interrupting leaves the call through this operation's edge
+     * (default true). False for an alternative that loops back within the
+     * call (a large write's next piece): the caller is blocked in the call
+     * when every edge of its pc is an interruptible operation and none can
+     * fire; the interruption then takes the first edge that leaves.
+     */
+    readonly leaves?: boolean;
     /**
      * Whether the signal may also have come just before the call (default
      * true): the handler runs and the call then blocks. False for a wait
      * whose call already happened (`sigsuspend` after setting its mask).
      */
     readonly beforeCall?: boolean;
+  };
+  /**
+   * Why `interruptible()` refuses this operation (a call Linux never ends
+   * with `EINTR`, such as `pthread_cond_wait`), if it does.
+   */
+  readonly noEintr?: string;
+  /**
+   * For the operation that ends a call of several transitions (a parked
+   * message-queue caller's return, a large pipe write's last piece): what
+   * `interruptible()` does when a signal handler interrupts the caller
+   * blocked at it (§6.4). `cancel` undoes what the call's earlier
+   * transitions left in the primitive (a parked caller leaves the queue);
+   * `moved` says whether the call has already moved data, so that it
+   * returns that count (which `cancel` then records) instead of `EINTR`,
+   * restarted or not. Without it, `interruptible()` refuses a call whose
+   * caller can be blocked after its first transition.
+   */
+  readonly interrupt?: {
+    cancel(w: Int32Array, off: number, pid: number, ctx: Ctx): void;
+    moved?(w: Int32Array, off: number, pid: number): boolean;
   };
   /** The property an error of this operation violates. */
   readonly failure?: string;

@@ -40,22 +40,39 @@ export function deliver(
   sink: SuccessorSink,
 ): number {
   const w = host.machine.w;
-  // Is the process at an interruptible call that blocks? (Decided before
-  // the handler runs: the call was blocked when the signal came.)
-  const edges = inst.type.pcs[w[inst.pcOff]!]!.edges;
-  const only = edges.length === 1 ? edges[0]! : undefined;
-  const blockedIn = only !== undefined && only.op?.onSignal !== undefined &&
-      (only.kind === OP || only.kind === OP_CHOICES) && !opEnabled(w, only, inst)
-    ? only
-    : undefined;
-  const interrupted = deliverOnce(host, inst, ev, blockedIn, false);
+  // Is the process blocked in an interruptible call? (Decided before the
+  // handler runs: the call was blocked when the signal came.)
+  const blockedIn = blockedCall(w, inst);
+  const on = blockedIn?.op?.onSignal;
+  const moved = on?.moved?.(w, blockedIn!.primOff, inst.pid) === true;
+  const interrupted = deliverOnce(host, inst, ev, blockedIn, false, moved);
   if (!host.emit(sink, inst.deliverTid, state)) return 1;
   copyState(w, state);
-  if (!interrupted || blockedIn!.op!.onSignal!.beforeCall === false) return 1;
-  deliverOnce(host, inst, ev, blockedIn, true);
+  if (!interrupted || on!.beforeCall === false || moved) return 1;
+  deliverOnce(host, inst, ev, blockedIn, true, false);
   host.emit(sink, inst.deliverTid + 1, state);
   copyState(w, state);
   return 2;
+}
+
+/**
+ * The edge through which a handler interrupts the call `inst` is blocked
+ * in, if it is: every edge at its pc is an interruptible operation (a call
+ * of one transition, or the alternatives of one call of several) and none
+ * can fire. The first edge that leaves the call is taken. A call among the
+ * alternatives of a `choose` with a step that is not interruptible is never
+ * interrupted.
+ */
+function blockedCall(w: Int32Array, inst: Instance): Edge | undefined {
+  const edges = inst.type.pcs[w[inst.pcOff]!]!.edges;
+  let leaves: Edge | undefined;
+  for (let i = 0; i < edges.length; i++) {
+    const e = edges[i]!;
+    if ((e.kind !== OP && e.kind !== OP_CHOICES) || e.op!.onSignal === undefined) return undefined;
+    if (opEnabled(w, e, inst)) return undefined;
+    if (leaves === undefined && e.op!.onSignal.leaves !== false) leaves = e;
+  }
+  return leaves;
 }
 
 /** Whether an operation edge can fire now (for interruption: a blocked call). */
@@ -73,6 +90,7 @@ function deliverOnce(
   ev: AsyncEvents,
   blockedIn: Edge | undefined,
   early: boolean,
+  moved: boolean,
 ): boolean {
   const { w, env, sync, eventsOff, layout } = host.machine;
   const atomic = layout.hasAtomic;
@@ -101,27 +119,30 @@ function deliverOnce(
   if (h.resetHand) ev.resetHandler(w, eventsOff, inst.pid, d.signo);
   if (w[inst.pcOff] === inst.type.endPc) host.finished(inst);
   const on = blockedIn?.op?.onSignal;
-  if (blockedIn === undefined || on === undefined || (h.restart && on.restartable)) return false;
+  if (blockedIn === undefined || on === undefined) return false;
+  if (h.restart && on.restartable && !moved) return false;
   if (early) return true;
-  interrupt(host, inst, blockedIn, on);
+  interrupt(host, inst, blockedIn, on, moved);
   return true;
 }
 
-/** The handler interrupted the blocked call: it returns `EINTR`. */
+/**
+ * The handler interrupted the blocked call: it returns `EINTR`, or the
+ * count of what it had moved (which `interrupted` records).
+ */
 function interrupt(
   host: DeliveryHost,
   inst: Instance,
   blockedIn: Edge,
   on: NonNullable<OpImpl["onSignal"]>,
+  moved: boolean,
 ): void {
   const { w, env, sync } = host.machine;
-  if (on.status !== undefined) {
-    env.writable = true;
-    on.status.set(inst.ctx, Errno.EINTR);
-    if (sync.count > 0) sync.flush(true);
-    env.writable = false;
-  }
-  on.interrupted?.(w, blockedIn.primOff, inst.pid);
+  env.writable = true;
+  on.status?.set(inst.ctx, moved ? Errno.OK : Errno.EINTR);
+  on.interrupted?.(w, blockedIn.primOff, inst.pid, inst.ctx);
+  if (sync.count > 0) sync.flush(true);
+  env.writable = false;
   w[inst.pcOff] = blockedIn.to;
   host.afterEdge(inst, blockedIn);
 }

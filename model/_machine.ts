@@ -7,7 +7,7 @@
 // single process, (sender edge, receiver edge) for a rendezvous, or a signal
 // delivery to a process.
 
-import type { AsyncEvents, Ctx, PrimitiveImpl } from "./_ast.ts";
+import type { AsyncEvents, Ctx, PrimitiveImpl, SignalRaiser } from "./_ast.ts";
 import type { Layout, PropertyCheck } from "./_layout.ts";
 import {
   type Edge,
@@ -112,6 +112,7 @@ export function instantiate(layout: Layout): Machine {
   numberSingles(insts, trans);
   numberJoints(insts, trans);
   const evPrim = laidOut.prims.find((prim) => prim.events !== undefined);
+  linkSignals(laidOut, evPrim);
   if (evPrim !== undefined) {
     for (const inst of insts) {
       inst.deliverTid = trans.length;
@@ -134,6 +135,19 @@ export function instantiate(layout: Layout): Machine {
     eventsOff: evPrim === undefined ? -1 : laidOut.primOff.get(evPrim)!,
     blockingPoints: blockingPoints(laidOut.types),
   };
+}
+
+/**
+ * Tells the primitives that raise signals (a pipe's SIGPIPE) how to raise
+ * one through the system's signal table, or that the system has none.
+ */
+function linkSignals(layout: Layout, table: PrimitiveImpl | undefined): void {
+  const events = table?.events;
+  const off = table === undefined ? -1 : layout.primOff.get(table)!;
+  const raise: SignalRaiser | undefined = events === undefined
+    ? undefined
+    : (w, target, signo) => events.raise(w, off, target, signo);
+  for (const prim of layout.prims) prim.linkSignals?.(raise);
 }
 
 function makeInstances(

@@ -10,6 +10,10 @@ const sigChildCountStd = await loadSpec("sig_child_count.ts", "sigChildCountStd"
 const sigChildCountRt = await loadSpec("sig_child_count.ts", "sigChildCountRt");
 const sigPauseRace = await loadSpec("sig_pause_race.ts", "sigPauseRace");
 const sigSuspendOk = await loadSpec("sig_pause_race.ts", "sigSuspendOk");
+const sigPipeIgnored = await loadSpec("sig_pipe_writer.ts", "sigPipeIgnored");
+const sigPipeDefault = await loadSpec("sig_pipe_writer.ts", "sigPipeDefault");
+const sigMsgrcvRetry = await loadSpec("sig_msgrcv_eintr.ts", "sigMsgrcvRetry");
+const sigMsgrcvEintr = await loadSpec("sig_msgrcv_eintr.ts", "sigMsgrcvEintr");
 
 const PINS: Pin[] = [
   // sig_child_count with one child, by hand (either signal): the child is at
@@ -45,6 +49,47 @@ const PINS: Pin[] = [
   // pause(): 3 steps.
   { spec: sigPauseRace, params: {}, states: 7, verdict: { property: "deadlock", steps: 3 } },
   { spec: sigSuspendOk, params: {}, states: 12, verdict: "ok" },
+  // sig_pipe_writer (issue 15): SIGPIPE raised by the pipe through the
+  // signal table. Ignored, the writer always finishes (EPIPE once the reader
+  // has closed). With the default action the shortest death is: the reader
+  // closes, the writer restores the default, writes, and takes SIGPIPE.
+  { spec: sigPipeIgnored, params: {}, states: 22, verdict: "ok" },
+  { spec: sigPipeIgnored, params: { writes: 3 }, states: 33, verdict: "ok" },
+  {
+    spec: sigPipeDefault,
+    params: {},
+    states: 11,
+    verdict: { property: "the writer finishes", steps: 4 },
+  },
+  {
+    spec: sigPipeDefault,
+    params: { writes: 1 },
+    states: 11,
+    verdict: { property: "the writer finishes", steps: 4 },
+  },
+  // sig_msgrcv_eintr (issue 15): msgrcv() interrupted by SIGALRM's handler
+  // returns EINTR (SA_RESTART never restarts it). Retrying serves every
+  // request once; taking EINTR for a message serves one twice.
+  { spec: sigMsgrcvRetry, params: {}, states: 89, verdict: "ok" },
+  { spec: sigMsgrcvRetry, params: { requests: 3 }, states: 190, verdict: "ok" },
+  {
+    spec: sigMsgrcvEintr,
+    params: { requests: 1 },
+    states: 33,
+    verdict: { property: "every request served once", steps: 7 },
+  },
+  {
+    spec: sigMsgrcvEintr,
+    params: {},
+    states: 84,
+    verdict: { property: "every request served once", steps: 11 },
+  },
+  {
+    spec: sigMsgrcvEintr,
+    params: { requests: 3 },
+    states: 193,
+    verdict: { property: "every request served once", steps: 15 },
+  },
 ];
 
 const { run, atDefaults } = pinSpecs(PINS);
@@ -87,4 +132,35 @@ Deno.test("sig_pause_race: the handler runs just before pause(), which then slee
     { process: "waiter#0", step: "pause()", waitsOn: ["pause() (signals = [])"], holds: [] },
   ]);
   assert.equal(v.state, "ready=true signals=[] waiter#0@pause() notifier#0@end");
+});
+
+Deno.test("sig_pipe_default: the writer dies of SIGPIPE right after its write", () => {
+  const v = run(PINS.find((p) => p.spec === sigPipeDefault && p.params.writes === undefined)!)
+    .violation!;
+  assert.equal(v.message, "final property 'the writer finishes' violated: the writer was killed");
+  assert.deepEqual(v.steps.map((s) => `${s.process} ${s.operation}`), [
+    "reader#0 close(fd, read)",
+    "writer#0 sigaction(PIPE, default)",
+    "writer#0 write(fd, 1)",
+    "writer#0 takes a signal",
+  ]);
+  assert.match(JSON.stringify(v.steps.at(-1)!.changes), /killed by PIPE/);
+});
+
+Deno.test("sig_msgrcv_eintr: the EINTR return is served as the previous request again", () => {
+  const v = run(PINS.find((p) => p.spec === sigMsgrcvEintr && p.params.requests === 1)!)
+    .violation!;
+  assert.equal(
+    v.message,
+    "final property 'every request served once' violated: served 1 requests summing to 0",
+  );
+  assert.deepEqual(v.steps.map((s) => `${s.process} ${s.operation}`), [
+    "server#0 while (g.served < p.requests) -> body",
+    "server#0 msgrcv(requests, type 0) blocks",
+    "timer#0 kill(server#0, ALRM)",
+    "server#0 takes a signal",
+    "server#0 serve",
+    "server#0 while (g.served < p.requests) -> done",
+    "client#0 msgsnd(requests, type 1, 4B)",
+  ]);
 });

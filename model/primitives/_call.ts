@@ -41,6 +41,11 @@ export interface CallParts {
   canReturn(w: Int32Array, off: number, pid: number): boolean;
   /** The return. */
   finish(w: Int32Array, off: number, pid: number, ctx: Ctx): string | undefined;
+  /**
+   * A signal handler interrupted the parked caller (`interruptible()`,
+   * §6.4): it leaves the queue's table of parked callers.
+   */
+  cancel(w: Int32Array, off: number, pid: number, ctx: Ctx): void;
   readonly failure: string | undefined;
   readonly end: boolean;
   readonly footprint: Footprint;
@@ -82,6 +87,7 @@ export function callSteps(p: CallParts): Step {
     text: `${p.text} wakes`,
     enabled: (w, off, pid) => p.canReturn(w, off, pid),
     apply: (w, off, pid, ctx) => p.finish(w, off, pid, ctx),
+    interrupt: { cancel: (w, off, pid, ctx) => p.cancel(w, off, pid, ctx) },
   };
   return {
     kind: "region",

@@ -43,7 +43,7 @@
  */
 
 import { lockTaps } from "../_tap.ts";
-import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
+import { callerSource, type OpImpl, type PrimitiveImpl, type Step } from "../_ast.ts";
 import { type Mutex, mutexOffset } from "./mutex.ts";
 import { opStep, requireName } from "./_op.ts";
 
@@ -179,6 +179,18 @@ export function condvar(name: string, m: Mutex, options: CondVarOptions = {}): C
   };
 }
 
+/** Why `interruptible()` refuses a condition wait (§6.4). */
+const NO_EINTR =
+  "pthread_cond_wait never fails with EINTR (docs/semantics.md §6.4): a handler runs and the wait goes on";
+
+/** Options of {@linkcode condWait}. */
+export interface CondWaitOptions {
+  /** A process waiting here (not yet woken) is at a valid end state (default false). */
+  end?: boolean;
+  /** The wait in traces and in its end label's name (default `wait(cv)`). */
+  text?: string;
+}
+
 /**
  * `pthread_cond_wait(cv, m)`: releases the mutex and joins the waiters in
  * one transition; then, once woken (or spuriously, if enabled), re-acquires
@@ -188,7 +200,14 @@ export function condvar(name: string, m: Mutex, options: CondVarOptions = {}): C
  *
  * Always call it in a `while` loop that re-tests the predicate (§5).
  *
+ * With `end: true`, a process waiting here (released the mutex, not yet
+ * woken) is at a valid end state: a server waiting for work is not a
+ * deadlock. The end label sits between the two transitions and is named
+ * after the second one (`text`, default `wait(cv)`, then ` wakes`); two
+ * such waits in one process need different `text`s.
+ *
  * @param cv The condition variable.
+ * @param options Whether a waiter here is at a valid end state.
  * @returns The step (two transitions).
  *
  * @example
@@ -198,9 +217,10 @@ export function condvar(name: string, m: Mutex, options: CondVarOptions = {}): C
  * import assert from "node:assert/strict";
  *
  * assert.equal(condWait(condvar("c", mutex("m"))).kind, "region");
+ * assert.equal(condWait(condvar("c", mutex("m")), { end: true }).kind, "region");
  * ```
  */
-export function condWait(cv: CondVar): Step {
+export function condWait(cv: CondVar, options: CondWaitOptions = {}): Step {
   const m = cv.mutex;
   const mTaps = lockTaps(m); // templates watching the mutex
   const sleep: OpImpl = {
@@ -208,6 +228,7 @@ export function condWait(cv: CondVar): Step {
     text: `wait(${cv.name}, ${m.name})`,
     footprint: { reads: "all", writes: "all" },
     failure: WAIT_WITHOUT_MUTEX,
+    noEintr: NO_EINTR,
     enabled: () => true,
     apply(w, off, pid, _ctx, pidName) {
       const mo = mutexOffset(cv.mutex, w);
@@ -227,6 +248,7 @@ export function condWait(cv: CondVar): Step {
     prim: cv,
     text: `wake from wait(${cv.name}) and lock(${m.name})`,
     footprint: { reads: "all", writes: "all" },
+    noEintr: NO_EINTR,
     enabled(w, off, pid) {
       const b = bit(pid);
       const woken = (w[off + WOKEN]! & b) !== 0 ||
@@ -242,7 +264,11 @@ export function condWait(cv: CondVar): Step {
       return undefined;
     },
   };
-  return { kind: "region", name: `wait(${cv.name})`, body: [opStep(sleep), opStep(wake)] };
+  const text = options.text ?? `wait(${cv.name})`;
+  const end: Step[] = options.end === true
+    ? [{ kind: "label", name: `${text} wakes`, end: true, progress: false, src: callerSource() }]
+    : [];
+  return { kind: "region", name: text, body: [opStep(sleep), ...end, opStep(wake)] };
 }
 
 /**

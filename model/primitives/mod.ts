@@ -107,7 +107,7 @@ export {
   condWait,
   WAIT_WITHOUT_MUTEX,
 } from "./condvar.ts";
-export type { CondVar, CondVarOptions } from "./condvar.ts";
+export type { CondVar, CondVarOptions, CondWaitOptions } from "./condvar.ts";
 export { msgctlRmid, MSGMAX, MSGMNB, msgQueue, msgrcv, msgsnd } from "./sysv_msg.ts";
 export type {
   MsgctlOptions,
@@ -149,10 +149,12 @@ export type {
   InterruptibleOptions,
   KillOptions,
   PauseOptions,
+  PidTarget,
   SigactionOptions,
   SignalName,
   SignalsOptions,
   SignalTable,
+  SignalTarget,
 } from "./signals.ts";
 export {
   sockAccept,

@@ -117,6 +117,8 @@ export function lock(m: Mutex): Step {
     prim: m,
     text: `lock(${m.name})`,
     footprint: { reads: [0], writes: [0] },
+    noEintr:
+      "pthread_mutex_lock never fails with EINTR (docs/semantics.md §6.4): a handler runs and the lock waits on",
     enabled: (w, off) => w[off] === 0,
     apply(w, off, pid) {
       w[off] = pid + 1;

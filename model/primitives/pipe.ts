@@ -48,17 +48,22 @@
  * flight (`no loss at end`). `noDuplicates` tells a writer's bytes apart by
  * value only, so it suits writers that write distinct values.
  *
- * **Signals.** SIGPIPE is not sent through the signal table (`signals.ts`):
- * it is recorded in the pipe's slots as a per-process pending bit (a standard signal: repeats
- * merge), shown in traces as `SIGPIPE{...}`, when the write has a `status`
- * target: the process survives (SIGPIPE ignored, caught or blocked) and
- * gets `EPIPE`. A write without a `status` target that raises SIGPIPE is a
- * `broken pipe` violation instead: by default SIGPIPE kills the writer.
- * A call that is one operation (a read, a write of at most `pipeBuf`
- * bytes, the non-blocking forms) can be wrapped in `interruptible()` so a
- * signal handler makes it return `EINTR`; a call of several transitions (a
- * larger write, `readAll`) cannot, so the partial count a handler gives a
- * large write on Linux is not modelled.
+ * **Signals.** In a system with a signal table (`signals.ts`; it is part of
+ * the system once some step uses it), a write that raises SIGPIPE
+ * generates it for the writer through the table, as `kill` would; the
+ * writer's disposition decides: by default SIGPIPE kills it when
+ * delivered, before its next step; ignored, blocked or handled, the write
+ * returns `EPIPE` (or a large write's count) and the writer goes on.
+ * Without a signal table, SIGPIPE is recorded in the pipe's slots as a
+ * per-process pending bit (a standard signal: repeats merge), shown in
+ * traces as `SIGPIPE{...}`, when the write has a `status` target (the
+ * process survives and gets `EPIPE`); a write without a `status` target
+ * that raises SIGPIPE is a `broken pipe` violation instead.
+ * `interruptible()` makes a read or a write return `EINTR` when a signal
+ * handler interrupts it while blocked; a large write that had written
+ * `k > 0` bytes returns `k` instead, restarted or not (§1, [V:p04]).
+ * `writeAll` and `readAll` are loops that retry on `EINTR`, so
+ * `interruptible()` refuses them.
  *
  * **Departures from Linux, and why.**
  * - Capacity is counted in bytes, not in 4096-byte slots, and is small
@@ -76,6 +81,13 @@
  *   {@linkcode readAll}) keeps the size in its call slots from then on. So
  *   a call with an expression as size takes exactly the transitions it
  *   would take with the number.
+ * - A non-blocking write larger than `pipeBuf` writes any `k` from 1 to
+ *   the room, not exactly the room. Linux fills free 4096-byte page slots
+ *   (a write's sub-page tail joins the last slot only if it fits whole),
+ *   so the count depends on a slot layout the byte model does not keep:
+ *   with 4000 bytes queued in a pipe of two pages, a 5000-byte write
+ *   writes 4096 of the 4192 free bytes. Exploring every `k` includes
+ *   Linux's count (the conformance suite checks it against the kernel).
  * - FIFOs (named pipes, `open` blocking), `fcntl(F_SETPIPE_SZ)`, `poll`,
  *   `dup`, and `EINTR` outside `interruptible()` are not modelled.
  *
@@ -83,12 +95,15 @@
  */
 
 import { callerSource, type Ctx, evalExpr, type Expr, type Footprint, type Into } from "../_ast.ts";
-import type { OpImpl, PrimitiveImpl, Step } from "../_ast.ts";
+import type { OpImpl, PrimitiveImpl, SignalRaiser, Step } from "../_ast.ts";
 import type { System } from "../system.ts";
 import { Errno } from "./errno.ts";
 import { checkInto, opStep, requireInt, requireName, requireStatus } from "./_op.ts";
 import { maskOf, MAX_PROCESSES, pidSet, processTable, requireSystem } from "./_fork.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
+
+/** SIGPIPE's number (signals.ts). */
+const SIGPIPE = 13;
 
 // Slot layout, from the pipe's first slot:
 //   0 R       bitmask of the pids holding a read end
@@ -143,6 +158,8 @@ interface Core {
   readonly footprints: Map<string, Footprint>;
   /** The template taps: one lane, a message per byte. */
   readonly taps: MessageTap[];
+  /** How to raise SIGPIPE through the system's signal table (none: recorded here). */
+  raise?: SignalRaiser | undefined;
 }
 
 const CORES = new WeakMap<Pipe, Core>();
@@ -244,6 +261,9 @@ export function pipe(
     },
     holds(w, off, pid) {
       return ((w[off + W]! >>> pid) & 1) === 1;
+    },
+    linkSignals(raise) {
+      coreOf(prim).raise = raise;
     },
     onExit(w, off, pid) {
       const bit = ~(1 << pid);
@@ -586,9 +606,13 @@ function finishWriteOp(c: WriteCall): OpImpl {
 }
 
 /**
- * No read end open: SIGPIPE is raised. With a status target the process
- * survives and the call returns EPIPE, or the bytes a single large write had
- * already written.
+ * No read end open: SIGPIPE is raised. In a system with a signal table it
+ * goes through the table to the writer (as `kill` would send it), whose
+ * disposition decides: by default it kills the writer when delivered;
+ * ignored, blocked or handled, the writer carries on. The call returns
+ * EPIPE, or the bytes a single large write had already written. Without a
+ * signal table, a write with a status target survives (SIGPIPE is recorded
+ * in the pipe) and one without is a `broken pipe` violation.
  */
 function brokenPipe(
   c: WriteCall,
@@ -599,12 +623,18 @@ function brokenPipe(
   pidName: (pid: number) => string,
   done: number,
 ): string | undefined {
+  const partial = c.fragment === Infinity && done > 0;
+  if (c.core.raise !== undefined) {
+    c.core.raise(w, pid, SIGPIPE);
+    c.status?.set(ctx, partial ? Errno.OK : Errno.EPIPE);
+    c.written?.set(ctx, partial ? done : -1);
+    return undefined;
+  }
   if (c.status === undefined) {
     return `${pidName(pid)} writes to pipe '${c.p.name}' with no read end open: SIGPIPE ` +
       `kills it (give the write a status target to model a writer that survives and gets EPIPE)`;
   }
   w[off + SIG] = w[off + SIG]! | (1 << pid);
-  const partial = c.fragment === Infinity && done > 0;
   c.status.set(ctx, partial ? Errno.OK : Errno.EPIPE);
   c.written?.set(ctx, partial ? done : -1);
   return undefined;
@@ -673,6 +703,35 @@ function fragmentWriteOp(c: WriteCall): OpImpl {
       w[progressBase(c, off, pid)] = end;
       recordTotal(c, w, off, pid, total);
       return undefined;
+    },
+  };
+}
+
+/**
+ * An operation of `writeAll`/`readAll`, which `interruptible()` refuses:
+ * they are loops of `write()`/`read()` calls that retry on `EINTR`.
+ */
+function loopOnly(op: OpImpl): OpImpl {
+  return {
+    ...op,
+    noEintr: "writeAll() and readAll() are loops of calls that retry on EINTR, as writen() and " +
+      "readn() do; wrap a single write() or read() instead",
+  };
+}
+
+/**
+ * How a handler interrupts a large blocking write (§1 and §6.4, [V:p04]):
+ * with `k > 0` bytes written it returns `k`, restarted or not; with none,
+ * `EINTR` (or a restart under `SA_RESTART`).
+ */
+function writeInterrupt(c: WriteCall): NonNullable<OpImpl["interrupt"]> {
+  return {
+    moved: (w, off, pid) => doneOf(c, w, off, pid) > 0,
+    cancel(w, off, pid, ctx) {
+      const done = doneOf(c, w, off, pid);
+      resetCall(c, w, off, pid);
+      c.status?.set(ctx, done > 0 ? Errno.OK : Errno.EINTR);
+      c.written?.set(ctx, done > 0 ? done : -1);
     },
   };
 }
@@ -759,7 +818,10 @@ export function write(p: Pipe, options: WriteOptions): Step {
   if (c0.n !== undefined && c0.n <= p.pipeBuf) return opStep(finishWriteOp(c0));
   const c: WriteCall = { ...c0, calls: true };
   c.core.progress = true;
-  return callLoop(c.text, [splitWriteOp(c)], finishWriteOp(c));
+  return callLoop(c.text, [splitWriteOp(c)], {
+    ...finishWriteOp(c),
+    interrupt: writeInterrupt(c),
+  });
 }
 
 /**
@@ -798,7 +860,7 @@ export function writeAll(p: Pipe, options: WriteAllOptions): Step {
   }
   const c: WriteCall = { ...c0, calls: true };
   c.core.progress = true;
-  return callLoop(c.text, [fragmentWriteOp(c)], finishWriteOp(c));
+  return callLoop(c.text, [loopOnly(fragmentWriteOp(c))], loopOnly(finishWriteOp(c)));
 }
 
 /**
@@ -1216,7 +1278,7 @@ export function readAll(p: Pipe, options: ReadAllOptions): Step {
     : readCall(p, what, { ...options, bytes: options.bytes! }, 0);
   const c: ReadCall = { ...base, header, calls: true };
   c.core.progress = true;
-  return callLoop(c.text, [readMoreOp(c)], readLastOp(c));
+  return callLoop(c.text, [loopOnly(readMoreOp(c))], loopOnly(readLastOp(c)));
 }
 
 // ---------------------------------------------------------------------------

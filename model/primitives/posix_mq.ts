@@ -71,8 +71,10 @@
  *   notifications queue up. The notification is not sent through the
  *   signal table (`signals.ts`).
  * - A message carries one integer payload standing for its bytes, and a
- *   length. `EINTR` (the calls are not single operations, so
- *   `interruptible()` cannot wrap them) and timeouts are not modelled.
+ *   length. `EINTR` comes only to a call wrapped in `interruptible()`
+ *   (`interruptible.ts`, §6.4): a parked caller leaves the queue and gets
+ *   `EINTR`, unless `SA_RESTART` restarts the call. Timeouts are not
+ *   modelled.
  * - The number of processes parked at once (with pending notifications) is
  *   bounded by `waiters`; a state that would exceed it is not explored and
  *   the verdict is `incomplete` (property `<name> capacity`).
@@ -80,7 +82,7 @@
  * @module
  */
 
-import { argText, callSteps, checkedInt } from "./_call.ts";
+import { argText, type CallParts, callSteps, checkedInt } from "./_call.ts";
 import { type Ctx, evalExpr, type Expr, type Into } from "../_ast.ts";
 import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
@@ -434,6 +436,7 @@ export function mqSend(q: PosixMq, options: MqSendOptions): Step {
       return undefined;
     },
     failure: `${q.name} capacity`,
+    cancel: leaveTable(q, status),
     end: options.end ?? false,
     footprint: { reads: "all", writes: "all" },
   });
@@ -451,6 +454,20 @@ function notify(q: PosixMq, w: Int32Array, off: number, b: number): string | und
   if (i >= 0) w[b + E * i + 2] = w[b + E * i + 2]! + 1;
   else if (!insertEntry(w, b, q.waiters, owner - 1, NOTE, 1, 0, 0, 0)) return tooMany(q);
   return undefined;
+}
+
+/**
+ * A parked caller that a signal handler interrupted (`interruptible()`,
+ * §6.4) leaves the table, so no message is handed to it any more; its
+ * call's status target gets `EINTR`.
+ */
+function leaveTable(q: PosixMq, status: Into | undefined): CallParts["cancel"] {
+  return (w, off, pid, ctx) => {
+    status?.set(ctx, Errno.EINTR);
+    const b = tableBase(q, off);
+    const i = findCall(w, b, q.waiters, pid);
+    if (i >= 0 && w[b + E * i + 1] !== DONE) removeEntry(w, b, q.waiters, i);
+  };
 }
 
 // --- mq_receive ------------------------------------------------------------------
@@ -593,6 +610,7 @@ export function mqReceive(q: PosixMq, options: MqReceiveOptions = {}): Step {
       return undefined;
     },
     failure: `${q.name} capacity`,
+    cancel: leaveTable(q, status),
     end: options.end ?? false,
     footprint: { reads: "all", writes: "all" },
   });

@@ -19,6 +19,12 @@
  * `sys.process(...)` options) and run as one atomic step on its view.
  * A stopped process takes no step until SIGCONT (or SIGKILL) arrives.
  *
+ * Primitives raise signals through the table too (`AsyncEvents.raise`,
+ * linked by `PrimitiveImpl.linkSignals` when a model is built): a pipe or
+ * stream socket written with no reader generates SIGPIPE for the writer by
+ * the same rules as `kill`. `interruptible()` (`interruptible.ts`) makes a
+ * blocking call, of one transition or several, end with `EINTR`.
+ *
  * Departures from Linux, and why:
  * - A handler runs as one atomic step, so it is never re-entered and
  *   `sa_mask`/`SA_NODEFER` have no observable effect; handlers in a model
@@ -34,7 +40,7 @@
 
 import {
   type AsyncEvents,
-  callerSource,
+  type Ctx,
   type Delivery,
   evalExpr,
   type Expr,
@@ -257,7 +263,12 @@ export function signals(name = "signals", options: SignalsOptions = {}): SignalT
       w[b + SAVED_RT] = 0;
       w[b + FLAGS] = DEAD;
     },
-    events: signalEvents(S, () => taps),
+    events: {
+      ...signalEvents(S, () => taps),
+      // The kernel raises it on the process's behalf (SIGPIPE): as
+      // send_sig() does, the process itself is the sender.
+      raise: (w, off, target, signo) => generate(table, w, off, target, target, signo, 0),
+    },
   };
   taps = signalTaps(table); // trace recorders may watch it
   // Exposed for the operations below.
@@ -346,7 +357,10 @@ function pendingCount(w: Int32Array, off: number, nprocs: number, S: number): nu
  * The delivery events of a table whose processes have `S` slots each,
  * reporting each delivery to the table's signal taps.
  */
-function signalEvents(S: number, taps: () => readonly SignalTap[]): AsyncEvents {
+function signalEvents(
+  S: number,
+  taps: () => readonly SignalTap[],
+): Omit<AsyncEvents, "raise"> {
   return {
     deliverable(w, off, pid) {
       const b = off + pid * S;
@@ -519,23 +533,54 @@ function signalArg(sig: SignalName | number): number {
   return n;
 }
 
+/**
+ * A pid resolved when the system is checked, as `pidOf(sys, kind, id)` of
+ * `direct.ts` makes (the same shape mailboxes and direct naming accept).
+ */
+export interface PidTarget {
+  /** Brand. */
+  readonly kind: "pid";
+  /** `kind#id`, for traces. */
+  readonly text: string;
+  /** The pid; throws when the kind or copy does not exist. */
+  resolve(): number;
+}
+
+/** A signal's target: a pid, `pidOf(...)`, or an expression of the sender's view. */
+export type SignalTarget = number | PidTarget | Expr;
+
+/** The target as a function of the sender's view, checked when the step is built. */
+function targetOf(verb: string, target: SignalTarget): { text: string; get(ctx: Ctx): number } {
+  if (typeof target === "number") return { text: String(target), get: () => target };
+  if (target !== null && typeof target === "object" && target.kind === "pid") {
+    let pid: number | undefined;
+    return { text: target.text, get: () => (pid ??= target.resolve()) };
+  }
+  if (target !== null && typeof target === "object" && target.kind === "expr") {
+    return { text: "(expr)", get: (ctx) => evalExpr(target, ctx) };
+  }
+  throw new TypeError(
+    `${verb}(): the target must be a pid, pidOf(...) or s.expr(...), got ${String(target)}`,
+  );
+}
+
 function sendOp(
   t: SignalTable,
-  target: number | Expr,
+  target: SignalTarget,
   sig: SignalName | number,
   value: number | Expr,
   status: Into | undefined,
   verb: string,
 ): Step {
   const signo = signalArg(sig);
-  const targetText = typeof target === "number" ? String(target) : "(expr)";
+  const to = targetOf(verb, target);
   return opStep({
     prim: t,
-    text: `${verb}(${targetText}, ${signalName(signo)})`,
+    text: `${verb}(${to.text}, ${signalName(signo)})`,
     footprint: { reads: "all", writes: "all" },
     enabled: () => true,
     apply(w, off, pid, ctx) {
-      const code = generate(t, w, off, pid, evalExpr(target, ctx), signo, evalExpr(value, ctx));
+      const code = generate(t, w, off, pid, to.get(ctx), signo, evalExpr(value, ctx));
       status?.set(ctx, code);
       return undefined;
     },
@@ -546,7 +591,7 @@ function sendOp(
  * `kill(target, sig)`: generates a signal for process `target` (a pid).
  *
  * @param t The signal table.
- * @param target The target's pid, or an expression giving it.
+ * @param target The target's pid, `pidOf(...)`, or an expression giving it.
  * @param sig The signal.
  * @param options Where the status goes.
  * @returns The step.
@@ -561,7 +606,7 @@ function sendOp(
  */
 export function kill(
   t: SignalTable,
-  target: number | Expr,
+  target: SignalTarget,
   sig: SignalName | number,
   options: KillOptions = {},
 ): Step {
@@ -573,7 +618,7 @@ export function kill(
  * `value`, which the handler receives in its `SigInfo`.
  *
  * @param t The signal table.
- * @param target The target's pid.
+ * @param target The target's pid, `pidOf(...)`, or an expression giving it.
  * @param sig The signal.
  * @param value The value.
  * @param options Where the status goes (`EAGAIN` when the queue is full).
@@ -589,7 +634,7 @@ export function kill(
  */
 export function sigqueue(
   t: SignalTable,
-  target: number | Expr,
+  target: SignalTarget,
   sig: SignalName | number,
   value: number | Expr,
   options: KillOptions = {},
@@ -834,60 +879,4 @@ export function sigsuspend(
   return { kind: "region", name: text, body: [opStep(enter), opStep(waits)] };
 }
 
-/** Options of {@linkcode interruptible}. */
-export interface InterruptibleOptions {
-  /**
-   * Whether `SA_RESTART` restarts the call (§6.4: pipe, socket and mq calls,
-   * `sem_wait` yes; `msgsnd`, `msgrcv`, `semop`, `pause` no). Default true.
-   */
-  restartable?: boolean;
-}
-
-/**
- * Makes a blocking operation interruptible by signal handlers (§6.4): while
- * the caller is blocked in it, a handled signal makes it return `EINTR` into
- * `status` (unless restarted by `SA_RESTART`); when it completes, `status`
- * becomes `OK`. Without this wrapper a blocked call stays blocked after a
- * handler, as code that retries on `EINTR` would.
- *
- * @param step An operation step (e.g. `wait(sem)`).
- * @param status Where `OK` or `EINTR` goes.
- * @param options Whether `SA_RESTART` restarts it.
- * @returns The step.
- *
- * @example
- * ```ts
- * import { interruptible } from "./signals.ts";
- * import { semaphore, wait } from "./semaphore.ts";
- * import assert from "node:assert/strict";
- *
- * const step = interruptible(wait(semaphore("s", 0)), { kind: "into", text: "err", set: () => {} });
- * assert.equal(step.kind, "op");
- * ```
- */
-export function interruptible(
-  step: Step,
-  status: Into,
-  options: InterruptibleOptions = {},
-): Step {
-  if (step.kind !== "op") {
-    throw new TypeError(`interruptible() takes an operation step, got a '${step.kind}' step`);
-  }
-  const op = step.op;
-  if (op.rendezvous !== undefined) {
-    throw new TypeError(`interruptible() cannot wrap a rendezvous (${op.text})`);
-  }
-  return {
-    ...step,
-    src: callerSource(),
-    op: {
-      ...op,
-      apply(w, off, pid, ctx, pidName, choice) {
-        const err = op.apply(w, off, pid, ctx, pidName, choice);
-        if (err === undefined) status.set(ctx, Errno.OK);
-        return err;
-      },
-      onSignal: { status, restartable: options.restartable ?? true },
-    },
-  };
-}
+export { interruptible, type InterruptibleOptions } from "./interruptible.ts";

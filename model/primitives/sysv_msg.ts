@@ -63,10 +63,12 @@
  * - A message carries one integer payload standing for its bytes, and a
  *   size. When `MSG_NOERROR` truncates, the receiver gets the payload and
  *   the truncated length; the model does not say which bytes survive.
- * - `EINTR`, `MSG_COPY` and `IPC_SET` (changing `qbytes`) are not modelled:
- *   `msgsnd` and `msgrcv` are not single operations, so `interruptible()`
- *   (`signals.ts`) cannot wrap them, and the others add nothing a protocol
- *   relies on.
+ * - `EINTR` comes only to a call wrapped in `interruptible()`
+ *   (`interruptible.ts`, §6.4): a caller parked in the queue leaves it and
+ *   gets `EINTR` in both status targets; `SA_RESTART` never restarts
+ *   `msgsnd` or `msgrcv` (pass `restartable: false`). `MSG_COPY` and
+ *   `IPC_SET` (changing `qbytes`) are not modelled: they add nothing a
+ *   protocol relies on.
  * - The numbers of messages held and of processes parked at once are
  *   bounded by the declaration (`capacity`, `waiters`); a state that would
  *   exceed a bound is not explored and the verdict is `incomplete` (the
@@ -76,7 +78,7 @@
  * @module
  */
 
-import { argText, callSteps, checkedInt } from "./_call.ts";
+import { argText, type CallParts, callSteps, checkedInt } from "./_call.ts";
 import { type Ctx, evalExpr, type Expr, type Into } from "../_ast.ts";
 import type { PrimitiveImpl, Step } from "../_ast.ts";
 import { Errno, errnoName } from "./errno.ts";
@@ -515,9 +517,24 @@ export function msgsnd(q: MsgQueue, options: MsgsndOptions): Step {
       return deliver(q, taps, w, off, pid, t, v, n);
     },
     failure: `${q.name} capacity`,
+    cancel: leaveTable(q, status),
     end: options.end ?? false,
     footprint: { reads: "all", writes: "all" },
   });
+}
+
+/**
+ * A parked caller that a signal handler interrupted (`interruptible()`,
+ * §6.4) leaves the table, so no message is handed to it any more; its
+ * call's status target gets `EINTR`.
+ */
+function leaveTable(q: MsgQueue, status: Into | undefined): CallParts["cancel"] {
+  return (w, off, pid, ctx) => {
+    status?.set(ctx, Errno.EINTR);
+    const b = tableBase(q, off);
+    const i = findEntry(w, b, q.waiters, pid);
+    if (i >= 0 && w[b + E * i + 1] !== DONE) removeEntry(w, b, q.waiters, i);
+  };
 }
 
 // --- msgrcv ----------------------------------------------------------------------
@@ -654,10 +671,7 @@ export function msgrcv(q: MsgQueue, options: MsgrcvOptions = {}): Step {
       }
       return undefined;
     },
-    canReturn(w, off, pid) {
-      const b = base(off);
-      return mayReturn(w, b, findEntry(w, b, q.waiters, pid));
-    },
+    canReturn: (w, off, pid) => mayReturn(w, base(off), findEntry(w, base(off), q.waiters, pid)),
     finish(w, off, pid, ctx) {
       const b = base(off);
       const i = findEntry(w, b, q.waiters, pid);
@@ -670,6 +684,7 @@ export function msgrcv(q: MsgQueue, options: MsgrcvOptions = {}): Step {
       return undefined;
     },
     failure: nowait ? undefined : `${q.name} capacity`,
+    cancel: leaveTable(q, status),
     end: options.end ?? false,
     footprint: { reads: "all", writes: "all" },
   });

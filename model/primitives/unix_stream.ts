@@ -75,12 +75,15 @@
  * both of its lanes are empty. `noDuplicates` tells a sender's bytes apart
  * by value only.
  *
- * **Signals.** As for pipes, SIGPIPE is recorded in the socket's slots as a
- * per-process pending bit, shown as `SIGPIPE{...}`, when the send has a
- * `status` target: the process survives (SIGPIPE ignored, caught or
- * blocked, or `MSG_NOSIGNAL`) and gets `EPIPE`. A send without a `status`
- * target that raises SIGPIPE is a `broken pipe` violation: by default
- * SIGPIPE kills the sender. Any other error with no `status` target to
+ * **Signals.** As for pipes: in a system with a signal table, a send that
+ * raises SIGPIPE generates it for the sender through the table, as `kill`
+ * would, and gets `EPIPE`; the sender's disposition decides (by default
+ * SIGPIPE kills it). Without a signal table, SIGPIPE is recorded in the
+ * socket's slots as a per-process pending bit, shown as `SIGPIPE{...}`,
+ * when the send has a `status` target: the process survives (SIGPIPE
+ * ignored, caught or blocked, or `MSG_NOSIGNAL`) and gets `EPIPE`; a send
+ * without a `status` target that raises SIGPIPE is a `broken pipe`
+ * violation. Any other error with no `status` target to
  * report it (`ECONNREFUSED`, `ENOENT`, `ECONNRESET`, `EADDRINUSE`) is a
  * {@linkcode SOCKET_ERROR} violation: the program did not look at it.
  *
@@ -109,10 +112,10 @@
  *   handle the process does not hold is an error of the spec (`EBADF` on
  *   Linux, where the number may have been reused by then).
  * - *Signals*: a blocking call returns `EINTR` only when wrapped in
- *   `interruptible()` (signals.ts, §6.4). `sockConnect` without a `status`
- *   target is two operations (a choice of the connect and the pool's bound,
- *   each with its own property), and a receive with `shortReads` a choice
- *   of the data and the EOF outcomes: neither can be wrapped.
+ *   `interruptible()` (interruptible.ts, §6.4), which also takes the
+ *   calls made of alternatives (`sockConnect` without a `status` target,
+ *   a receive with `shortReads`). `MSG_NOSIGNAL` is a status target in a
+ *   system without a signal table, or SIGPIPE ignored in one with it.
  * - *One path, never unlinked*: a second {@linkcode sockListen} by a
  *   process that does not hold the listener gets `EADDRINUSE`, also once the
  *   listener is closed (the socket file remains). `socketpair`, the
@@ -132,6 +135,7 @@ import {
   type Into,
   type OpImpl,
   type PrimitiveImpl,
+  type SignalRaiser,
   type Source,
   type Step,
 } from "../_ast.ts";
@@ -178,6 +182,9 @@ export const SOCKET_ERROR = "socket error";
  * ```
  */
 export const SOCKET_CONNECTIONS = "socket connections";
+
+/** SIGPIPE's number (signals.ts). */
+const SIGPIPE = 13;
 
 /** The property of a send raising SIGPIPE with no `status` target (as for pipes). */
 const BROKEN_PIPE = "broken pipe";
@@ -283,6 +290,8 @@ interface Core {
   readonly footprints: Map<string, Footprint>;
   /** The template taps: lane `2 × slot + end` is the receive queue of that end. */
   readonly taps: MessageTap[];
+  /** How to raise SIGPIPE through the system's signal table (none: recorded here). */
+  raise?: SignalRaiser | undefined;
 }
 
 const CORES = new WeakMap<UnixStream, Core>();
@@ -374,6 +383,9 @@ export function unixStream(
     },
     holds(w, off, pid) {
       return holdsSocket(L, w, off, pid);
+    },
+    linkSignals(raise) {
+      coreOf(prim).raise = raise;
     },
     onExit(w, off, pid) {
       for (let i = 0; i < L.conns; i++) {
@@ -874,8 +886,8 @@ function eitherOp(text: string, a: OpImpl, b: OpImpl, src: Source): Step {
  * send; the data waits for the server. The handle of the client end goes to
  * `conn`. A connect that would succeed with every connection slot in use is
  * the exploration bound {@linkcode SOCKET_CONNECTIONS}. With a `status`
- * target the step is one operation (which `interruptible()` can wrap);
- * without, a choice of the connect and the bound.
+ * target the step is one operation; without, a choice of the connect and
+ * the bound (`interruptible()` wraps either).
  *
  * @param sock The socket.
  * @param options The handle target and a status target.
@@ -1252,8 +1264,10 @@ function takePendingReset(
 
 /**
  * A send on a connection that can no longer carry it (shut down for
- * writing, or the peer closed): SIGPIPE kills the sender (a violation)
- * without a status target, else SIGPIPE is pending and the status EPIPE.
+ * writing, or the peer closed): in a system with a signal table, SIGPIPE
+ * goes to the sender through it (its disposition decides) and the status is
+ * EPIPE; without one, SIGPIPE kills the sender (a violation) without a
+ * status target, else SIGPIPE is pending here and the status EPIPE.
  */
 function brokenPipe(
   c: ConnCall,
@@ -1267,6 +1281,12 @@ function brokenPipe(
 ): string | undefined {
   const L = c.core.L;
   count?.set(ctx, -1);
+  if (c.core.raise !== undefined) {
+    // Through the signal table, as for pipes: the disposition decides.
+    c.core.raise(w, pid, SIGPIPE);
+    c.status?.set(ctx, Errno.EPIPE);
+    return undefined;
+  }
   if (c.status === undefined) {
     return `${pidName(pid)} sends on '${c.sock.name}' connection #${h >> 1} after ` +
       `${

@@ -15,6 +15,7 @@ import {
   Errno,
   errnoName,
   explainTrace,
+  label,
   loop,
   status,
   type System,
@@ -133,7 +134,11 @@ Deno.test("signals: names and numbers (Linux x86_64)", () => {
   assert.throws(() => kill(t, 0, "SIGNOPE" as "SIGHUP"), /unknown signal 'SIGNOPE'/);
   assert.throws(
     () => interruptible(sigsuspend(t, []), { kind: "into", text: "x", set: () => {} }),
-    /interruptible\(\) takes an operation step, got a 'region' step/,
+    /interruptible\(sigsuspend\(\{\}\) waits\): the call is interruptible already/,
+  );
+  assert.throws(
+    () => interruptible(label("x"), { kind: "into", text: "x", set: () => {} }),
+    /interruptible\(\) takes a call \(an operation, or a call of several transitions such as msgrcv\(\)\), got a 'label' step/,
   );
 });
 
