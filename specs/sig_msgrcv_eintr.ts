@@ -4,19 +4,7 @@
 // returns EINTR. The correct server retries; the buggy one treats the
 // return as a message, so it serves the previous request twice and stops
 // with a real request left unread.
-import {
-  Errno,
-  interruptible,
-  kill,
-  msgQueue,
-  msgrcv,
-  msgsnd,
-  pidOf,
-  signals,
-  spec,
-  status,
-  system,
-} from "../mod.ts";
+import { Errno, interruptible, kill, msgQueue, msgrcv, msgsnd, pidOf, signals, spec, status, system } from "../mod.ts";
 
 function msgrcvServer(name: string, retry: boolean) {
   return spec({
