@@ -53,6 +53,10 @@ function selfCpu(): number {
   return (u.user + u.system) / 1e6;
 }
 
+function sum(xs: readonly number[]): number {
+  return xs.reduce((n, x) => n + x, 0);
+}
+
 function load(): string {
   return Deno.loadavg()[0]!.toFixed(2);
 }
@@ -61,6 +65,8 @@ interface Row {
   readonly label: string;
   readonly result: CheckResult | DistributedResult;
   readonly cpu: number;
+  /** The busiest worker's CPU seconds during the run (distributed rows). */
+  readonly workerCpu?: number;
   readonly loads: string;
 }
 
@@ -94,6 +100,7 @@ async function distributedRow(
   target: { module: string; export: string },
   params: Record<string, string>,
   workers: number,
+  batch: number | undefined,
 ): Promise<Row> {
   const cluster = await Cluster.start(nats);
   try {
@@ -102,19 +109,34 @@ async function distributedRow(
     await checkDistributed(target, { servers: cluster.url, workers, params, maxStates: 1000 });
     const before = load();
     const pids = procs.map((p) => p.pid);
-    const cpu0 = selfCpu() + pids.reduce((n, p) => n + cpuOf(p), 0) + cpuOf(cluster.serverPid);
+    const workers0 = pids.map(cpuOf);
+    const cpu0 = selfCpu() + sum(workers0) + cpuOf(cluster.serverPid);
     console.error(`[distributed] ${workers} worker(s) ...`);
-    const result = await checkDistributed(target, { servers: cluster.url, workers, params });
-    const cpu1 = selfCpu() + pids.reduce((n, p) => n + cpuOf(p), 0) + cpuOf(cluster.serverPid);
+    const result = await checkDistributed(target, {
+      servers: cluster.url,
+      workers,
+      params,
+      ...(batch !== undefined ? { batch } : {}),
+    });
+    const workerCpu = pids.map((p, k) => cpuOf(p) - workers0[k]!);
+    const cpu1 = selfCpu() + sum(workers0) + sum(workerCpu) + cpuOf(cluster.serverPid);
+    const split = result.traffic.partition;
     console.error(
-      `[distributed] CPU s: coordinator ${selfCpu().toFixed(1)}, workers ${
-        pids.map((p) => cpuOf(p).toFixed(1)).join(" ")
-      }, nats-server ${cpuOf(cluster.serverPid).toFixed(1)} (since their start)`,
+      `[distributed] CPU s during the run: all ${(cpu1 - cpu0).toFixed(1)}, workers ${
+        workerCpu.map((c) => c.toFixed(1)).join(" ")
+      }; states per worker ${split.states.join(" ")} (balance over levels ${
+        split.levelBalance.toFixed(3)
+      }); lanes ${split.lanes?.join(",") ?? "all"} (sample of ${split.sampled}: balance ${
+        split.sampleBalance.toFixed(3)
+      }, remote ${split.sampleRemote.toFixed(3)}); ${
+        result.traffic.bytesPerState.toFixed(1)
+      } B/state`,
     );
     return {
       label: `${workers} worker process${workers === 1 ? "" : "es"}`,
       result,
       cpu: cpu1 - cpu0,
+      workerCpu: Math.max(...workerCpu),
       loads: `${before} / ${load()}`,
     };
   } finally {
@@ -149,6 +171,7 @@ async function main(): Promise<void> {
       out: { type: "string", default: "bench/RESULTS.md" },
       heading: { type: "string", default: "Distributed search" },
       section: { type: "string", default: "distributed" },
+      batch: { type: "string" },
     },
   });
   const nats = natsServerPath();
@@ -175,7 +198,8 @@ async function main(): Promise<void> {
     });
   }
   for (const w of values.workers.split(",").map(Number)) {
-    rows.push(await distributedRow(nats, target, params, w));
+    const batch = values.batch === undefined ? undefined : Number(values.batch);
+    rows.push(await distributedRow(nats, target, params, w, batch));
   }
   const cluster = await Cluster.start(nats);
   const throughput = await natsThroughput(cluster.url).finally(() => cluster.stop());
