@@ -154,6 +154,8 @@ function rowText(r: Row, base: number): string {
   } | ${Math.round(s.statesPerSecond).toLocaleString("en-US").padStart(9)} | ${
     (Number.isNaN(base) ? "-" : (s.statesPerSecond / base).toFixed(2)).padStart(6)
   } | ${r.cpu.toFixed(1).padStart(5)} | ${
+    r.workerCpu === undefined ? "    -" : r.workerCpu.toFixed(1).padStart(5)
+  } | ${t === undefined ? "    -" : t.partition.levelBalance.toFixed(3)} | ${
     Math.round(s.states / Math.max(r.cpu, 1e-9)).toLocaleString("en-US").padStart(9)
   } | ${t !== undefined ? t.bytesPerState.toFixed(1).padStart(7) : "      -"} | ${
     t !== undefined ? (t.bytes / 2 ** 20).toFixed(0).padStart(7) : "      -"
@@ -224,12 +226,15 @@ async function main(): Promise<void> {
     "up by a 1,000-state run (*s*: the search, from every worker having loaded the spec to",
     "the verdict). *CPU s* is the CPU",
     "time of the coordinator, the workers and nats-server together; *states/CPU s* the work",
-    "per CPU second. *B/state* is the bytes of batches the workers sent each other per state",
+    "per CPU second; *worker CPU s* the busiest worker's CPU during the search, *balance* the",
+    "search's balance over the levels (the most states one worker stored at each level, summed,",
+    "over the mean; the states are split by the partition function of docs/distributed.md).",
+    "*B/state* is the bytes of batches the workers sent each other per state",
     "stored, *MiB sent* their total. *vs 1* compares states/s with one worker process.",
     `Same verdict and states in every row: **${same ? "yes" : "NO"}**.`,
     "",
-    "| search                     | verdict |     states | transitions | depth |      s |  states/s |  vs 1 | CPU s | st./CPU s | B/state | MiB sent | load 1 min before / after |",
-    "| -------------------------- | ------- | ---------: | ----------: | ----: | -----: | --------: | ----: | ----: | --------: | ------: | -------: | ------------------------- |",
+    "| search                     | verdict |     states | transitions | depth |      s |  states/s |  vs 1 | CPU s | worker CPU s | balance | st./CPU s | B/state | MiB sent | load 1 min before / after |",
+    "| -------------------------- | ------- | ---------: | ----------: | ----: | -----: | --------: | ----: | ----: | -----------: | ------: | --------: | ------: | -------: | ------------------------- |",
     ...rows.map((r) => rowText(r, base)),
     "",
     `NATS throughput on this machine (100 KiB messages, one publisher, one subscriber, through the`,
