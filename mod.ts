@@ -491,6 +491,8 @@ export type {
   StateJson,
   StatsJson,
   StepJson,
+  SwarmDocument,
+  SwarmJobJson,
   SweepDocument,
   ToolJson,
   VersionDocument,
@@ -553,6 +555,9 @@ export type {
   SimulationResult,
   SimulationVerdict,
   SweepOptions,
+  SwarmJobResult,
+  SwarmResult,
+  SwarmStrategy,
   SweepPoint,
   SweepResult,
 } from "./checker/mod.ts";
