@@ -554,10 +554,10 @@ export type {
   SimulateOptions,
   SimulationResult,
   SimulationVerdict,
-  SweepOptions,
   SwarmJobResult,
   SwarmResult,
   SwarmStrategy,
+  SweepOptions,
   SweepPoint,
   SweepResult,
 } from "./checker/mod.ts";
