@@ -29,10 +29,13 @@
  *   drawn by `formatDot()` and `formatDotSvg()`.
  * - **Simulation and sweeps**: `simulate()`, `sweep()`.
  *
- * Two more entry points: `@ipcspec/ipcspec/testing` (property tests over
- * parameter grids, for `deno test`) and `@ipcspec/ipcspec/extend` (the
+ * Three more entry points: `@ipcspec/ipcspec/testing` (property tests over
+ * parameter grids, for `deno test`), `@ipcspec/ipcspec/extend` (the
  * interfaces behind primitives and search engines, for people writing new
- * ones; see its module docs for what it promises).
+ * ones; see its module docs for what it promises) and
+ * `@ipcspec/ipcspec/distributed` (the search partitioned over worker
+ * processes and swarms, over a NATS server; apart because it imports the
+ * NATS client).
  *
  * @example A bounded buffer over a channel
  * ```ts
@@ -494,6 +497,8 @@ export type {
   StateJson,
   StatsJson,
   StepJson,
+  SwarmDocument,
+  SwarmJobJson,
   SweepDocument,
   ToolJson,
   VersionDocument,
@@ -555,6 +560,9 @@ export type {
   SimulateOptions,
   SimulationResult,
   SimulationVerdict,
+  SwarmJobResult,
+  SwarmResult,
+  SwarmStrategy,
   SweepOptions,
   SweepPoint,
   SweepResult,

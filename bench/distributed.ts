@@ -53,6 +53,10 @@ function selfCpu(): number {
   return (u.user + u.system) / 1e6;
 }
 
+function sum(xs: readonly number[]): number {
+  return xs.reduce((n, x) => n + x, 0);
+}
+
 function load(): string {
   return Deno.loadavg()[0]!.toFixed(2);
 }
@@ -61,6 +65,8 @@ interface Row {
   readonly label: string;
   readonly result: CheckResult | DistributedResult;
   readonly cpu: number;
+  /** The busiest worker's CPU seconds during the run (distributed rows). */
+  readonly workerCpu?: number;
   readonly loads: string;
 }
 
@@ -94,6 +100,7 @@ async function distributedRow(
   target: { module: string; export: string },
   params: Record<string, string>,
   workers: number,
+  batch: number | undefined,
 ): Promise<Row> {
   const cluster = await Cluster.start(nats);
   try {
@@ -102,19 +109,34 @@ async function distributedRow(
     await checkDistributed(target, { servers: cluster.url, workers, params, maxStates: 1000 });
     const before = load();
     const pids = procs.map((p) => p.pid);
-    const cpu0 = selfCpu() + pids.reduce((n, p) => n + cpuOf(p), 0) + cpuOf(cluster.serverPid);
+    const workers0 = pids.map(cpuOf);
+    const cpu0 = selfCpu() + sum(workers0) + cpuOf(cluster.serverPid);
     console.error(`[distributed] ${workers} worker(s) ...`);
-    const result = await checkDistributed(target, { servers: cluster.url, workers, params });
-    const cpu1 = selfCpu() + pids.reduce((n, p) => n + cpuOf(p), 0) + cpuOf(cluster.serverPid);
+    const result = await checkDistributed(target, {
+      servers: cluster.url,
+      workers,
+      params,
+      ...(batch !== undefined ? { batch } : {}),
+    });
+    const workerCpu = pids.map((p, k) => cpuOf(p) - workers0[k]!);
+    const cpu1 = selfCpu() + sum(workers0) + sum(workerCpu) + cpuOf(cluster.serverPid);
+    const split = result.traffic.partition;
     console.error(
-      `[distributed] CPU s: coordinator ${selfCpu().toFixed(1)}, workers ${
-        pids.map((p) => cpuOf(p).toFixed(1)).join(" ")
-      }, nats-server ${cpuOf(cluster.serverPid).toFixed(1)} (since their start)`,
+      `[distributed] CPU s during the run: all ${(cpu1 - cpu0).toFixed(1)}, workers ${
+        workerCpu.map((c) => c.toFixed(1)).join(" ")
+      }; states per worker ${split.states.join(" ")} (balance over levels ${
+        split.levelBalance.toFixed(3)
+      }); lanes ${split.lanes?.join(",") ?? "all"} (sample of ${split.sampled}: balance ${
+        split.sampleBalance.toFixed(3)
+      }, remote ${split.sampleRemote.toFixed(3)}); ${
+        result.traffic.bytesPerState.toFixed(1)
+      } B/state`,
     );
     return {
       label: `${workers} worker process${workers === 1 ? "" : "es"}`,
       result,
       cpu: cpu1 - cpu0,
+      workerCpu: Math.max(...workerCpu),
       loads: `${before} / ${load()}`,
     };
   } finally {
@@ -132,6 +154,8 @@ function rowText(r: Row, base: number): string {
   } | ${Math.round(s.statesPerSecond).toLocaleString("en-US").padStart(9)} | ${
     (Number.isNaN(base) ? "-" : (s.statesPerSecond / base).toFixed(2)).padStart(6)
   } | ${r.cpu.toFixed(1).padStart(5)} | ${
+    r.workerCpu === undefined ? "    -" : r.workerCpu.toFixed(1).padStart(5)
+  } | ${t === undefined ? "    -" : t.partition.levelBalance.toFixed(3)} | ${
     Math.round(s.states / Math.max(r.cpu, 1e-9)).toLocaleString("en-US").padStart(9)
   } | ${t !== undefined ? t.bytesPerState.toFixed(1).padStart(7) : "      -"} | ${
     t !== undefined ? (t.bytes / 2 ** 20).toFixed(0).padStart(7) : "      -"
@@ -149,6 +173,7 @@ async function main(): Promise<void> {
       out: { type: "string", default: "bench/RESULTS.md" },
       heading: { type: "string", default: "Distributed search" },
       section: { type: "string", default: "distributed" },
+      batch: { type: "string" },
     },
   });
   const nats = natsServerPath();
@@ -175,7 +200,8 @@ async function main(): Promise<void> {
     });
   }
   for (const w of values.workers.split(",").map(Number)) {
-    rows.push(await distributedRow(nats, target, params, w));
+    const batch = values.batch === undefined ? undefined : Number(values.batch);
+    rows.push(await distributedRow(nats, target, params, w, batch));
   }
   const cluster = await Cluster.start(nats);
   const throughput = await natsThroughput(cluster.url).finally(() => cluster.stop());
@@ -200,12 +226,15 @@ async function main(): Promise<void> {
     "up by a 1,000-state run (*s*: the search, from every worker having loaded the spec to",
     "the verdict). *CPU s* is the CPU",
     "time of the coordinator, the workers and nats-server together; *states/CPU s* the work",
-    "per CPU second. *B/state* is the bytes of batches the workers sent each other per state",
+    "per CPU second; *worker CPU s* the busiest worker's CPU during the search, *balance* the",
+    "search's balance over the levels (the most states one worker stored at each level, summed,",
+    "over the mean; the states are split by the partition function of docs/distributed.md).",
+    "*B/state* is the bytes of batches the workers sent each other per state",
     "stored, *MiB sent* their total. *vs 1* compares states/s with one worker process.",
     `Same verdict and states in every row: **${same ? "yes" : "NO"}**.`,
     "",
-    "| search                     | verdict |     states | transitions | depth |      s |  states/s |  vs 1 | CPU s | st./CPU s | B/state | MiB sent | load 1 min before / after |",
-    "| -------------------------- | ------- | ---------: | ----------: | ----: | -----: | --------: | ----: | ----: | --------: | ------: | -------: | ------------------------- |",
+    "| search                     | verdict |     states | transitions | depth |      s |  states/s |  vs 1 | CPU s | worker CPU s | balance | st./CPU s | B/state | MiB sent | load 1 min before / after |",
+    "| -------------------------- | ------- | ---------: | ----------: | ----: | -----: | --------: | ----: | ----: | -----------: | ------: | --------: | ------: | -------: | ------------------------- |",
     ...rows.map((r) => rowText(r, base)),
     "",
     `NATS throughput on this machine (100 KiB messages, one publisher, one subscriber, through the`,

@@ -48,6 +48,8 @@ export class DistributedCoordinator {
   #depth = 0;
   #initial = 0;
   #hosts: string[] = [];
+  /** The sum over the levels of the most new states any one worker stored. */
+  #slowest = 0;
   readonly #created = performance.now();
   /** When every worker had loaded the spec (the search's clock starts there). */
   #ready: number | undefined;
@@ -221,7 +223,9 @@ export class DistributedCoordinator {
   async #search(): Promise<End> {
     const maxDepth = this.#options.maxDepth ?? Number.POSITIVE_INFINITY;
     this.#sendAll({ t: "initial" });
-    const first = this.#judge(await this.#inbox.wait<Settled>("settled:-1"), 0);
+    const initial = await this.#inbox.wait<Settled>("settled:-1");
+    this.#slowest = Math.max(...initial.map((r) => r.fresh));
+    const first = this.#judge(initial, 0);
     if (first !== undefined) return first;
     for (let depth = 0;; depth++) {
       this.#depth = depth;
@@ -235,6 +239,7 @@ export class DistributedCoordinator {
         this.#send(k, { t: "settle", depth, expect });
       }
       const settled = await this.#inbox.wait<Settled>(`settled:${depth}`);
+      this.#slowest += Math.max(...settled.map((r) => r.fresh));
       const end = this.#judge(settled, depth);
       if (end !== undefined) return end;
       if (settled.every((r) => r.fresh === 0)) return { status: "ok", depth };
@@ -265,6 +270,7 @@ export class DistributedCoordinator {
       seconds: (performance.now() - (ready ?? this.#created)) / 1000,
       setupSeconds: ((ready ?? performance.now()) - this.#created) / 1000,
       hosts: this.#hosts,
+      slowest: this.#slowest,
     });
   }
 }

@@ -23,6 +23,15 @@ function pause(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Why the lanes of a job cannot be the slots of this model's states, if they cannot. */
+function badLanes(lanes: readonly number[] | null | undefined, width: number): string | undefined {
+  if (lanes === null || lanes === undefined) return undefined;
+  const wrong = lanes.find((l) => !Number.isInteger(l) || l < 0 || l >= width);
+  if (wrong === undefined && lanes.length > 0) return undefined;
+  return `the job partitions by slots [${lanes.join(", ")}], but states have ${width} slots ` +
+    "(a different spec or parameters than the coordinator's?)";
+}
+
 /** How a partition job ended, for the worker's log. */
 export type JobEnd = "done" | "coordinator lost" | "failed" | "stopped";
 
@@ -75,8 +84,9 @@ export class PartitionRun {
     const timer = setInterval(() => this.#watch(signal), job.heartbeatMillis);
     try {
       const model = await loadModel(job.spec, job.params);
-      if (typeof model === "string") {
-        this.#reply({ t: "failed", i, message: model });
+      const bad = typeof model === "string" ? model : badLanes(job.lanes, model.width);
+      if (typeof model === "string" || bad !== undefined) {
+        this.#reply({ t: "failed", i, message: bad ?? "" });
         this.#end("failed");
       } else {
         const place = {
@@ -84,6 +94,7 @@ export class PartitionRun {
           workers: job.workers,
           maxStates: job.maxStates ?? Number.POSITIVE_INFINITY,
           batch: job.batch,
+          lanes: job.lanes ?? null,
         };
         this.#partition = new Partition(model, place, (dest, data) => {
           this.#nc.publish(this.#subjects.data(dest), data);

@@ -36,4 +36,10 @@ export interface DistributedOptions extends SearchLimits, SearchHooks {
   timeoutMillis?: number;
   /** Successors per batch (default 1024). */
   batch?: number;
+  /**
+   * The slots a state's owner is hashed from: null for every slot (no
+   * locality); by default they are chosen from a sample of the state space
+   * (docs/distributed.md, "The partition function").
+   */
+  lanes?: readonly number[] | null;
 }

@@ -32,6 +32,10 @@ export interface RunEnd {
   readonly batches: number;
   readonly bytes: number;
   readonly hosts: readonly string[];
+  /** States stored by each worker. */
+  readonly partitionStates: readonly number[];
+  /** The sum over the levels of the most new states any one worker stored. */
+  readonly slowest: number;
   /** Seconds from the start to every worker having loaded the spec (not in the search's time). */
   readonly setupSeconds: number;
 }
@@ -50,6 +54,8 @@ export interface OutcomeContext {
   readonly seconds: number;
   readonly setupSeconds: number;
   readonly hosts: readonly string[];
+  /** The sum over the levels of the most new states any one worker stored. */
+  readonly slowest: number;
 }
 
 /** Rebuilds the paths the outcome needs and builds it, with the traffic. */
@@ -114,6 +120,8 @@ export async function distributedOutcome(ended: End, ctx: OutcomeContext): Promi
     batches: last.reduce((n, r) => n + r.batches, 0),
     bytes: last.reduce((n, r) => n + r.bytes, 0),
     hosts: ctx.hosts,
+    partitionStates: last.map((r) => r.states),
+    slowest: ctx.slowest,
     setupSeconds,
   };
 }

@@ -15,7 +15,9 @@ import { FingerprintStore } from "./_fingerprint_store.ts";
 import { errorMessage, initialStates } from "./_search.ts";
 import { FindingSink } from "./_sink.ts";
 import type { StateAt, WorkerFinding } from "./_parallel_shared.ts";
-import { ownerOfState, type PartitionReport } from "./_distributed_protocol.ts";
+import type { PartitionReport } from "./_distributed_protocol.ts";
+import { ownerOfState } from "./_distributed_lanes.ts";
+import { hash64 } from "./_fingerprint_store.ts";
 import { BatchReader, packBatch } from "./_distributed_batch.ts";
 
 /** Records per frontier chunk. */
@@ -71,6 +73,8 @@ export class Partition extends FindingSink<StateAt> {
   readonly #out: Int32Array[];
   readonly #outCount: number[];
   readonly #roots = new Map<number, number>();
+  /** The slots a state's owner is hashed from (null: all). */
+  readonly #lanes: Int32Array | null;
   readonly #fp = new Int32Array(2);
   /**
    * The fingerprints of states recently sent to other workers, (low, high)
@@ -90,7 +94,13 @@ export class Partition extends FindingSink<StateAt> {
 
   constructor(
     model: Model,
-    place: { index: number; workers: number; maxStates: number; batch: number },
+    place: {
+      index: number;
+      workers: number;
+      maxStates: number;
+      batch: number;
+      lanes: readonly number[] | null;
+    },
     send: (dest: number, data: Uint8Array) => void,
   ) {
     super(model, place.maxStates);
@@ -100,6 +110,7 @@ export class Partition extends FindingSink<StateAt> {
     this.store = new FingerprintStore(model.width, model.transitionCount);
     this.#send = send;
     this.#batch = place.batch;
+    this.#lanes = place.lanes === null ? null : Int32Array.from(place.lanes);
     this.sent = new Array(place.workers).fill(0);
     this.#out = Array.from({ length: place.workers }, () => this.#newBatch());
     this.#outCount = new Array(place.workers).fill(0);
@@ -114,7 +125,23 @@ export class Partition extends FindingSink<StateAt> {
   }
 
   #owner(s: Int32Array): number {
-    return this.workers === 1 ? 0 : ownerOfState(s, this.width, this.workers, this.#fp);
+    return this.workers === 1 ? 0 : ownerOfState(s, this.#lanes, this.workers, this.#fp);
+  }
+
+  /**
+   * Whether `next` keeps every partition lane of the state being expanded,
+   * and so its owner: comparing is cheaper than hashing, and most
+   * successors keep them (lanes checked from the most often changed).
+   */
+  #stays(next: Int32Array): boolean {
+    const lanes = this.#lanes;
+    if (lanes === null) return this.workers === 1;
+    const cur = this.#cur;
+    for (let i = lanes.length - 1; i >= 0; i--) {
+      const l = lanes[i]!;
+      if (next[l] !== cur[l]) return false;
+    }
+    return true;
   }
 
   /** Stores `s` if new; false when the partition's share of the state limit is used up. */
@@ -138,8 +165,9 @@ export class Partition extends FindingSink<StateAt> {
   push(next: Int32Array, transition: number): boolean {
     this.transitions++;
     if (!this.inserting) return true;
-    const owner = this.#owner(next);
+    const owner = this.#stays(next) ? this.index : this.#owner(next);
     if (owner === this.index) return this.#insert(next, this.#curId, transition, this.depth + 1);
+    if (this.#lanes !== null) hash64(next, this.width, this.#fp);
     const lo = this.#fp[0]!, hi = this.#fp[1]!;
     const slot = (hi & (SENT_CACHE - 1)) << 1;
     const cache = this.#sentCache;

@@ -2,7 +2,7 @@
 // (distributed.ts, _distributed_coordinator.ts) and its workers
 // (_distributed_worker.ts, _distributed_partition.ts) share: the NATS
 // subjects, the control messages (JSON), the batches of successors
-// (Int32 words), the owner of a fingerprint, and the spec a job names.
+// (Int32 words) and the spec a job names.
 //
 // Subjects (PREFIX is `ipcspec`):
 //   ipcspec.recruit                 a coordinator's offer of partition k of a run
@@ -15,7 +15,6 @@
 // A batch is packed by _distributed_batch.ts (little-endian: every machine
 // of a run must be, as x86-64 and arm64 are).
 
-import { hash64 } from "./_fingerprint_store.ts";
 import type { WorkerFinding } from "./_parallel_shared.ts";
 
 /** The first token of every subject. */
@@ -58,6 +57,8 @@ export interface PartitionJob {
   readonly maxStates: number | null;
   /** Records per batch of successors. */
   readonly batch: number;
+  /** The slots a state's owner is hashed from (null: all of them); see _distributed_lanes.ts. */
+  readonly lanes: readonly number[] | null;
   /** Heartbeat period, and the silence after which the other side counts as lost (ms). */
   readonly heartbeatMillis: number;
   readonly timeoutMillis: number;
@@ -123,26 +124,6 @@ export function encode(m: unknown): Uint8Array {
 /** A control message from bytes. */
 export function decode<T>(data: Uint8Array): T {
   return JSON.parse(decoder.decode(data)) as T;
-}
-
-/**
- * The worker that owns a state: its low fingerprint word scaled to the
- * number of workers (the stores index their tables by the high word, so
- * each partition's table is filled evenly).
- */
-export function ownerOf(lo: number, workers: number): number {
-  return Math.floor((lo >>> 0) * workers * 2.3283064365386963e-10);
-}
-
-/** The owner of state `s` (fingerprinting into `fp`). */
-export function ownerOfState(
-  s: Int32Array,
-  width: number,
-  workers: number,
-  fp: Int32Array,
-): number {
-  hash64(s, width, fp);
-  return ownerOf(fp[0] === 0 ? 1 : fp[0]!, workers);
 }
 
 /** Hex SHA-256 of `bytes`. */

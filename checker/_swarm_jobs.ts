@@ -65,18 +65,25 @@ export interface SwarmJob {
 
 /** What a job reports. */
 export interface SwarmJobResult {
+  /** The swarm run the job belongs to. */
   readonly run: string;
+  /** The job's number in its run (0 .. jobs − 1). */
   readonly job: number;
+  /** What the job searched, and how. */
   readonly strategy: SwarmStrategy;
   /** The worker's host and process id. */
   readonly worker: string;
   /** ok (a complete exact search), violation, incomplete (a limit, a bitstate run), error, cancelled. */
   readonly verdict: "ok" | "violation" | "incomplete" | "error" | "cancelled";
+  /** States the job stored (a simulation: the steps it took). */
   readonly states: number;
+  /** The job's own time. */
   readonly seconds: number;
   /** Bitstate: the estimated fraction of reached states stored. */
   readonly coverage?: number;
+  /** The violation the job found, as the job reported it. */
   readonly violation?: Counterexample;
+  /** Why the job ended in error or was cancelled. */
   readonly message?: string;
 }
 

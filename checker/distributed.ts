@@ -56,6 +56,7 @@ import type { DistributedOptions } from "./_distributed_options.ts";
 import { loadSpec, specRef } from "./_distributed_spec.ts";
 import { DistributedCoordinator } from "./_distributed_coordinator.ts";
 import type { PartitionJob } from "./_distributed_protocol.ts";
+import { type PartitionPlan, planPartition } from "./_distributed_lanes.ts";
 
 export { runWorker, type WorkerOptions } from "./_distributed_worker.ts";
 export type { DistributedOptions } from "./_distributed_options.ts";
@@ -73,7 +74,49 @@ export interface DistributedResult extends CheckResult {
     readonly hosts: readonly string[];
     /** Seconds spent recruiting the workers and loading the spec, before the search's clock. */
     readonly setupSeconds: number;
+    /** How states were split between the workers (see {@linkcode PartitionSplit}). */
+    readonly partition: PartitionSplit;
   };
+}
+
+/**
+ * How a distributed search split the states between its workers: the
+ * slots a state's owner is hashed from (chosen from a sample of the state
+ * space so that most transitions keep a successor with its parent's
+ * owner), what the sample predicted, and what the search stored.
+ *
+ * @example Reading the split of a result
+ * ```ts
+ * import type { PartitionSplit } from "./distributed.ts";
+ *
+ * const split: PartitionSplit = {
+ *   lanes: [4, 7],
+ *   sampled: 5000,
+ *   sampleBalance: 1.02,
+ *   sampleRemote: 0.05,
+ *   states: [2510, 2490],
+ *   levelBalance: 1.03,
+ * };
+ * console.log(Math.max(...split.states) / (5000 / split.states.length));
+ * ```
+ */
+export interface PartitionSplit {
+  /** The slots hashed for a state's owner (null: every slot). */
+  readonly lanes: readonly number[] | null;
+  /** States of the sample the lanes were chosen from (0: no sample, the lanes were given). */
+  readonly sampled: number;
+  /** The sample's balance over the levels, as `levelBalance` (NaN without a sample). */
+  readonly sampleBalance: number;
+  /** The sample's fraction of successors owned by another worker than their parent (NaN without a sample). */
+  readonly sampleRemote: number;
+  /** States stored by each worker. */
+  readonly states: readonly number[];
+  /**
+   * The search's own balance: the sum over the levels of the most new
+   * states one worker stored, over the mean (the search waits for the
+   * slowest worker at the end of every level).
+   */
+  readonly levelBalance: number;
 }
 
 function errorResult(spec: string, message: string): DistributedResult {
@@ -83,7 +126,21 @@ function errorResult(spec: string, message: string): DistributedResult {
     verdict: "error",
     error: { message },
     stats: emptyStats(),
-    traffic: { batches: 0, bytes: 0, bytesPerState: 0, hosts: [], setupSeconds: 0 },
+    traffic: {
+      batches: 0,
+      bytes: 0,
+      bytesPerState: 0,
+      hosts: [],
+      setupSeconds: 0,
+      partition: {
+        lanes: null,
+        sampled: 0,
+        sampleBalance: 1,
+        sampleRemote: 0,
+        states: [],
+        levelBalance: 1,
+      },
+    },
   };
 }
 
@@ -149,6 +206,16 @@ export async function checkDistributed(
       ...errorResult(model.name, `Cannot reach NATS at ${options.servers}: ${errorMessage(e)}`),
     };
   }
+  let plan: PartitionPlan;
+  try {
+    plan = options.lanes === undefined
+      ? planPartition(model, workers)
+      : { lanes: options.lanes, sampled: 0, balance: Number.NaN, remote: Number.NaN };
+  } catch {
+    // The spec's code failed in the sample: the search meets the failure
+    // again and reports it with its trace; partition by every slot.
+    plan = { lanes: null, sampled: 0, balance: Number.NaN, remote: Number.NaN };
+  }
   const run = newRunId();
   const max = options.maxStates;
   const job = (index: number): PartitionJob => ({
@@ -162,12 +229,13 @@ export async function checkDistributed(
       ? null
       : Math.floor(max / workers) + (index < max % workers ? 1 : 0),
     batch: options.batch ?? 1024,
+    lanes: plan.lanes,
     heartbeatMillis: options.heartbeatMillis ?? 500,
     timeoutMillis: options.timeoutMillis ?? 10_000,
   });
   try {
     const ended = await new DistributedCoordinator(nc, model, options, job).run();
-    return finalResult(model, resolved, ended, workers);
+    return finalResult(model, resolved, ended, plan);
   } finally {
     await nc.close();
   }
@@ -177,16 +245,26 @@ function finalResult(
   model: Model,
   params: Readonly<Record<string, number | boolean>>,
   ended: Awaited<ReturnType<DistributedCoordinator["run"]>>,
-  workers: number,
+  plan: PartitionPlan,
 ): DistributedResult {
   const result = toResult(model, params, ended.outcome);
-  const stats = { ...result.stats, workers };
+  const stats = { ...result.stats, workers: ended.partitionStates.length };
   const traffic = {
     batches: ended.batches,
     bytes: ended.bytes,
     bytesPerState: stats.states > 0 ? ended.bytes / stats.states : 0,
     hosts: ended.hosts,
     setupSeconds: ended.setupSeconds,
+    partition: {
+      lanes: plan.lanes,
+      sampled: plan.sampled,
+      sampleBalance: plan.balance,
+      sampleRemote: plan.remote,
+      states: ended.partitionStates,
+      levelBalance: stats.states > 0
+        ? ended.slowest / (stats.states / Math.max(1, ended.partitionStates.length))
+        : 1,
+    },
   };
   if (ended.lost !== undefined && result.incomplete !== undefined) {
     return { ...result, stats, traffic, incomplete: { ...result.incomplete, message: ended.lost } };

@@ -25,5 +25,7 @@ export * from "./result.ts";
 export * from "./chart.ts";
 export * from "./graph_picture.ts";
 export type { Progress, SearchHooks, SearchLimits } from "./_search.ts";
+// Types only: swarm() itself is in distributed.ts (it imports the NATS client).
+export type { SwarmJobResult, SwarmResult, SwarmStrategy } from "./swarm.ts";
 export type { Reduction, ReductionOptions } from "./_por.ts";
 export type { BfsCheckpoint, BfsPosition, Checkpointing } from "./_checkpoint.ts";

@@ -82,7 +82,9 @@ export interface SwarmOptions {
  * ```
  */
 export interface SwarmResult {
+  /** The spec's name. */
   readonly spec: string;
+  /** Every parameter's value (defaults and overrides). */
   readonly params: Readonly<Record<string, number | boolean>>;
   /** violation (replayed), ok (a depth-first job searched the whole space), incomplete, error. */
   readonly verdict: "ok" | "violation" | "incomplete" | "error";
@@ -90,11 +92,15 @@ export interface SwarmResult {
   readonly violation?: Counterexample;
   /** The job that found it. */
   readonly foundBy?: number;
+  /** Why the swarm could not run (a bad spec, an unreachable server). */
   readonly error?: { readonly message: string };
+  /** The seed the jobs' seeds derive from (give it again to rerun the same jobs). */
   readonly seed: number;
+  /** Wall time, from queueing the jobs to the verdict. */
   readonly seconds: number;
   /** Jobs queued, and the results that came back (by job number). */
   readonly queued: number;
+  /** The results that came back, by job number. */
   readonly jobs: readonly SwarmJobResult[];
   /**
    * The reachable states, exactly (a depth-first job searched them all) or

@@ -72,7 +72,11 @@ export async function checkOnDistributed(
   io.err(
     `${spec.name}: distributed over ${result.stats.workers ?? settings.workers} workers ` +
       `(${t.hosts.join(", ")}): ${t.batches} batches, ${(t.bytes / 2 ** 20).toFixed(1)} MiB, ` +
-      `${t.bytesPerState.toFixed(1)} bytes per state`,
+      `${t.bytesPerState.toFixed(1)} bytes per state; partitioned by ${
+        t.partition.lanes === null ? "every slot" : `slots ${t.partition.lanes.join(",")}`
+      }, states per worker ${t.partition.states.join(" ")} (balance over the levels ${
+        t.partition.levelBalance.toFixed(3)
+      })`,
   );
   return result;
 }

@@ -204,7 +204,7 @@ export async function supervise(args: string[], io: CliIO): Promise<number> {
     return await main(args, io); // main reports the usage error
   }
   const [command, ...paths] = positionals;
-  const known = ["check", "list", "sweep", "simulate", "replay", "explore"];
+  const known = ["check", "list", "sweep", "simulate", "replay", "explore", "swarm"];
   if (values.help === true || command === undefined || !known.includes(command)) {
     return await main(args, io); // no spec is loaded
   }
@@ -322,9 +322,11 @@ async function permissionsOf(
     ...(outputs.length === 0 ? [] : [`--allow-write=${outputs.join(",")}`]),
     // explore serves its page on the loopback interface.
     ...(command === "explore" ? ["--allow-net=127.0.0.1"] : []),
-    // check --distributed talks to the NATS servers it names, and nothing else.
+    // check --distributed and swarm talk to the NATS servers they name, and nothing else.
     ...(command === "check" && last("distributed") !== undefined
       ? [`--allow-net=${natsHosts(last("distributed")!).join(",")}`]
+      : command === "swarm" && last("nats") !== undefined
+      ? [`--allow-net=${natsHosts(last("nats")!).join(",")}`]
       : []),
     "--no-remote",
     "--cached-only",

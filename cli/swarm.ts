@@ -4,7 +4,8 @@
  * server's JetStream work queue and run by `ipcspec worker` processes (see
  * checker/swarm.ts). Prints the first violation found (replayed, with the
  * command that replays it), then a table of the jobs: what each ran, its
- * verdict, the states it stored, its coverage estimate and its time.
+ * verdict, the states it stored, its coverage estimate and its time. With
+ * `--format json`: the versioned JSON document (command `swarm`, docs/json.md).
  *
  * @module
  */
@@ -15,7 +16,8 @@ import { swarm, type SwarmJobResult, type SwarmResult } from "../checker/swarm.t
 import { formatText } from "../reporters/mod.ts";
 import { emptyStats } from "../checker/_to_result.ts";
 import { commandPrefix } from "./_command_line.ts";
-import { replayHint } from "./_reports.ts";
+import { replayHint, writeJson } from "./_reports.ts";
+import { swarmJson } from "../reporters/_swarm_json.ts";
 import { type CliIO, EXIT } from "./_io.ts";
 import {
   integer,
@@ -106,6 +108,9 @@ export async function runSwarmCommand(
   if (jobs === undefined) throw new UsageError("swarm needs --jobs N");
   rejectOptions("swarm", values, ["max-states", "max-depth", "workers", "store", "strategy"]);
   const format = reportFormat(values);
+  if (format === "mermaid" || format === "dot") {
+    throw new UsageError(`swarm reports as text or json, not ${format}`);
+  }
   const jobSeconds = positiveNumber("job-seconds", values["job-seconds"]);
   const timeSeconds = positiveNumber("time", values.time);
   const seed = integer("seed", values.seed);
@@ -123,23 +128,20 @@ export async function runSwarmCommand(
       onJob: (j) => io.err(`[swarm] job ${j.job} (${strategyText(j)}): ${j.verdict}`),
     },
   );
-  if (format === "json") io.out(JSON.stringify(result, null, 2));
-  else {
-    const hint = replayHint(
-      commandPrefix(values["command-name"], "read"),
-      file,
-      result.spec,
-      params,
-    );
-    io.out(swarmText(result, hint));
-  }
-  return result.verdict === "violation"
+  const hint = replayHint(commandPrefix(values["command-name"], "read"), file, result.spec, params);
+  const code = result.verdict === "violation"
     ? EXIT.violation
     : result.verdict === "ok"
     ? EXIT.ok
     : result.verdict === "error"
     ? EXIT.error
     : EXIT.incomplete;
+  if (format === "text") io.out(swarmText(result, hint));
+  else {
+    const replay = (trace: string) => hint.replace("{trace}", trace);
+    writeJson(io, { command: "swarm", swarm: swarmJson(result, { file, replay }) }, code);
+  }
+  return code;
 }
 
 /** The text report: the verdict (the violation as `check` prints it), then the jobs. */

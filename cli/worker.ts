@@ -6,6 +6,14 @@
  * number, on any machines that reach the server and hold the project (and
  * the spec files) at the same path as the coordinator.
  *
+ * Not run in the sandbox of `check` (cli/_sandbox.ts): a worker serves specs
+ * that coordinators name over the network, from folders no command line
+ * names, for as long as it runs. Its own permissions are the sandbox of the
+ * spec code it imports: started with read access to the project, network
+ * access to the NATS servers and the host's name only, a spec can do nothing
+ * else (it says so at start when it has more). A spec that hangs stops the
+ * worker's heartbeats: the coordinator ends the run `incomplete`.
+ *
  * @module
  */
 
@@ -27,6 +35,22 @@ function onStop(stop: () => void): () => void {
     }
   }
   return () => added.forEach((s) => Deno.removeSignalListener(s, stop));
+}
+
+/**
+ * The permissions this process has beyond a worker's needs (reading the
+ * project and specs, the NATS servers, the host's name), which the spec's
+ * code it imports would have too.
+ */
+function extraPermissions(): string[] {
+  const names = ["write", "run", "ffi", "env"] as const;
+  return names.filter((name) => {
+    try {
+      return Deno.permissions.querySync({ name }).state === "granted";
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -61,6 +85,15 @@ export async function runWorkerCommand(
   const removeSignals = onStop(() => controller.abort());
   try {
     io.err(`worker ${Deno.pid}: serving ${servers}`);
+    const extra = extraPermissions();
+    if (extra.length > 0) {
+      // The worker imports the specs it is sent in this process: its permissions are their sandbox.
+      io.err(
+        `worker ${Deno.pid}: note: specs run here with this process's permissions, including ` +
+          `${extra.map((p) => `--allow-${p}`).join(", ")}; a worker needs only --allow-read ` +
+          "(the project), --allow-net=<the NATS servers> and --allow-sys=hostname",
+      );
+    }
     const done = await runWorker({
       servers,
       ...(jobs !== undefined ? { jobs } : {}),

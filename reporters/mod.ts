@@ -90,6 +90,8 @@ export type {
   StateJson,
   StatsJson,
   StepJson,
+  SwarmDocument,
+  SwarmJobJson,
   SweepDocument,
   ToolJson,
   VersionDocument,

@@ -15,6 +15,7 @@ import type { CheckResult, Counterexample, Stats, Verdict } from "../checker/res
 import type { CoverageReport } from "../checker/coverage.ts";
 import type { SweepResult } from "../checker/sweep.ts";
 import type { SimulationResult } from "../checker/simulate.ts";
+import type { SwarmJobResult, SwarmResult } from "../checker/swarm.ts";
 import { formatTrace } from "../checker/replay.ts";
 import type { StateData } from "../checker/result.ts";
 import { IPCSPEC_VERSION as VERSION } from "../checker/schedule_file.ts";
@@ -365,6 +366,27 @@ export interface SimulateDocument extends DocumentBase {
   };
 }
 
+/** One job of a swarm, as JSON: its result without its raw counterexample. */
+export interface SwarmJobJson extends Omit<SwarmJobResult, "violation"> {
+  /** The property the job found violated. */
+  readonly property?: string;
+}
+
+/** `swarm`. */
+export interface SwarmDocument extends DocumentBase {
+  /** The command. */
+  readonly command: "swarm";
+  /** The swarm: the first violation (replayed), the jobs and what they covered. */
+  readonly swarm: Omit<SwarmResult, "violation" | "jobs"> & {
+    /** The spec file. */
+    readonly file?: string;
+    /** The first violation found, replayed on the coordinator. */
+    readonly violation?: CounterexampleJson;
+    /** The jobs that reported, by job number. */
+    readonly jobs: readonly SwarmJobJson[];
+  };
+}
+
 /** A run that could not start: bad arguments, a spec file that does not load. */
 export interface ErrorDocument extends DocumentBase {
   /** The command given, if any. */
@@ -386,6 +408,7 @@ export type JsonDocument =
   | ReplayDocument
   | SweepDocument
   | SimulateDocument
+  | SwarmDocument
   | ErrorDocument
   | VersionDocument;
 

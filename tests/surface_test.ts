@@ -8,6 +8,7 @@ import * as model from "../model/mod.ts";
 import * as checker from "../checker/mod.ts";
 import * as reporters from "../reporters/mod.ts";
 import * as testing from "../testing.ts";
+import * as distributed from "../distributed.ts";
 
 // Type-only internals cannot be seen at run time; these imports fail to
 // type-check (and the directive with them) the day one becomes public.
@@ -137,6 +138,13 @@ Deno.test("the spec author's API is in mod.ts, by family", () => {
 Deno.test("testing.ts exports the property-test helpers and no internal", () => {
   assert.equal(typeof testing.assertAllConfigs, "function");
   assert.deepEqual(INTERNAL.filter((name) => name in testing), []);
+});
+
+Deno.test("distributed.ts exports the distributed search, the swarm and the worker, and nothing of mod.ts at run time", () => {
+  assert.deepEqual(Object.keys(distributed).sort(), ["checkDistributed", "runWorker", "swarm"]);
+  assert.deepEqual(INTERNAL.filter((name) => name in distributed), []);
+  // mod.ts does not import the NATS client: none of these is in it.
+  assert.deepEqual(Object.keys(distributed).filter((name) => name in pub), []);
 });
 
 Deno.test("a primitive written against extend.ts checks like a bundled one", () => {

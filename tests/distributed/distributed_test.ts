@@ -180,3 +180,48 @@ Deno.test({
       assert.equal(out.code, 2);
     }),
 });
+
+Deno.test({
+  name: "any partition function gives the same search: every slot, one slot, the sampled lanes",
+  ignore: nats === undefined,
+  fn: () =>
+    withCluster(2, async (cluster) => {
+      const { checkDistributed } = await import("../../distributed.ts");
+      const cases = [
+        { file: "pc_semaphore.ts", name: "pcSemaphore", params: { producers: 2, consumers: 2 } },
+        { file: "pc_no_mutex.ts", name: "pcNoMutex", params: {} },
+      ];
+      for (const c of cases) {
+        const module = new URL(`../../specs/${c.file}`, import.meta.url);
+        const spec = (await import(module.href))[c.name];
+        const seq = check(spec, { params: c.params, store: "fingerprint" });
+        const width = spec.compile(c.params).width;
+        for (const lanes of [undefined, null, [width - 1], [0, 1]]) {
+          const r = await checkDistributed(
+            { module: module.href, export: c.name },
+            {
+              servers: cluster.url,
+              workers: 2,
+              params: c.params,
+              ...(lanes !== undefined ? { lanes } : {}),
+            },
+          );
+          const what = `${c.name} lanes ${JSON.stringify(lanes ?? "sampled")}`;
+          assert.equal(verdictOf(r), verdictOf(seq), what);
+          if (seq.verdict === "ok") {
+            assert.equal(r.stats.states, seq.stats.states, what);
+            assert.equal(r.stats.transitions, seq.stats.transitions, what);
+            assert.equal(r.stats.depth, seq.stats.depth, what);
+            const split = r.traffic.partition;
+            assert.equal(split.states.reduce((n, s) => n + s, 0), seq.stats.states, what);
+            assert.ok(split.levelBalance >= 1, what);
+          }
+          if (lanes === undefined) {
+            // The sampled lanes: slots some transition changes, in hashing order.
+            assert.ok(r.traffic.partition.lanes!.length > 0, what);
+            assert.ok(r.traffic.partition.sampled > 0, what);
+          } else assert.deepEqual(r.traffic.partition.lanes, lanes, what);
+        }
+      }
+    }),
+});

@@ -6,7 +6,8 @@
 
 import assert from "node:assert/strict";
 import { type CheckResult, explainTrace, meetsExpectation, replay } from "../../mod.ts";
-import type { SwarmResult } from "../../checker/swarm.ts";
+import type { SwarmDocument } from "../../reporters/result_json.ts";
+import { assertValidResult } from "../reporters/_schema.ts";
 import { bundledSpecs } from "../_pins.ts";
 import { Cluster, natsServerPath, skippedNotice } from "./_cluster.ts";
 
@@ -47,20 +48,33 @@ Deno.test({
           "--format",
           "json",
         ]);
-        const r = JSON.parse(out.stdout) as SwarmResult;
+        const doc = JSON.parse(out.stdout) as SwarmDocument;
+        assertValidResult(doc);
+        const r = doc.swarm;
         assert.equal(r.verdict, "violation", `${b.spec.name}: ${out.stdout}\n${out.stderr}`);
         assert.equal(out.code, 1);
-        const asCheck = { verdict: "violation", violation: r.violation } as CheckResult;
+        assert.equal(doc.exitCode, 1);
+        assert.match(r.violation!.replay!, /check .* --replay \d+:/);
+        const asCheck = {
+          verdict: "violation",
+          violation: { property: r.violation!.property },
+        } as CheckResult;
         assert.ok(
           meetsExpectation(b.spec.expect, asCheck),
           `${b.spec.name}: ${r.violation?.property}`,
         );
         if (r.violation!.kind === "liveness") {
           // A lasso: its path replays (the coordinator checked the cycle closes).
-          const path = replay(b.spec.compile(), r.violation!);
+          const path = replay(b.spec.compile(), {
+            init: r.violation!.init,
+            transitions: [...r.violation!.transitions],
+          });
           assert.equal(path.error, undefined, b.spec.name);
         } else {
-          const again = explainTrace(b.spec.compile(), r.violation!);
+          const again = explainTrace(b.spec.compile(), {
+            init: r.violation!.init,
+            transitions: [...r.violation!.transitions],
+          });
           assert.ok(typeof again !== "string", `${b.spec.name}: ${again}`);
           assert.equal(again.property, r.violation!.property);
         }
@@ -99,4 +113,41 @@ Deno.test({
       await cluster.stop();
     }
   },
+});
+
+Deno.test("swarm and worker under --format json: an unreachable server is one versioned error document", async () => {
+  // No server needed: port 1 refuses the connection.
+  const cli = new URL("../../cli.ts", import.meta.url).pathname;
+  const run = async (args: string[]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-env",
+        "--allow-sys",
+        "--allow-run",
+        "--allow-net=127.0.0.1",
+        cli,
+        ...args,
+        "--format",
+        "json",
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: out.code, doc: JSON.parse(new TextDecoder().decode(out.stdout)) };
+  };
+  const swarmRun = await run(
+    ["swarm", "specs/counter_race.ts", "--nats", "nats://127.0.0.1:1", "--jobs", "2"],
+  );
+  assertValidResult(swarmRun.doc);
+  assert.equal(swarmRun.code, 3);
+  assert.equal(swarmRun.doc.command, "swarm");
+  assert.equal(swarmRun.doc.swarm.verdict, "error");
+  assert.match(swarmRun.doc.swarm.error.message, /127\.0\.0\.1:1/);
+  const workerRun = await run(["worker", "--nats", "nats://127.0.0.1:1", "--jobs", "1"]);
+  assertValidResult(workerRun.doc);
+  assert.equal(workerRun.code, 3);
+  assert.equal(workerRun.doc.command, "error");
+  assert.equal(workerRun.doc.error.command, "worker");
 });
