@@ -1,7 +1,7 @@
 /**
  * Networks: datagram endpoints on hosts, joined by a network that may lose,
  * duplicate and reorder what it carries (docs/primitives/network.md;
- * docs/semantics.md §11, "Networks").
+ * docs/semantics.md §10, the departures table).
  *
  * A {@linkcode network} declares hosts, each with its ports; an endpoint is
  * a (host, port) pair, and its address ({@linkcode endpoint}) is a small
