@@ -89,6 +89,8 @@ export const slidingWindowShort = spec({
   description:
     "Go-back-N with window 2 and only 2 sequence numbers: an old window is taken for a new one",
   params: { messages: 3, window: 2, seqs: 2 },
-  expect: { violation: ["in order, once"] },
+  // The window can also slide past a message that never arrives and end
+  // there: "all delivered" fails too (a random run may find that first).
+  expect: { violation: ["in order, once", "all delivered"] },
   build,
 });

@@ -22,6 +22,7 @@ const PINS: Pin[] = [
   { spec: netAbpNoBit, params: {}, states: 69, verdict: { property: "in order, once", steps: 8 } },
   { spec: slidingWindow, params: {}, states: 341, verdict: "ok" },
   { spec: slidingWindow, params: { messages: 4 }, states: 611, verdict: "ok" },
+  { spec: slidingWindow, params: { window: 3, seqs: 4 }, states: 794, verdict: "ok" },
   {
     spec: slidingWindowShort,
     params: {},
@@ -41,7 +42,7 @@ Deno.test('network scenario specs: check({ reduction: "por" }) pinned, same verd
     [PINS[0]!, 392],
     [PINS[3]!, 57],
     [PINS[4]!, 295],
-    [PINS[6]!, 131],
+    [PINS[7]!, 131],
   ];
   for (const [pin, states] of reduced) {
     const full = run(pin);
@@ -98,7 +99,7 @@ Deno.test("net_abp: the sender times out only when the network may lose a datagr
 });
 
 Deno.test("sliding_window_short: an answer to an out-of-order datagram reads as an acknowledgement", () => {
-  const ops = run(PINS[6]!).violation!.steps.map((s) => `${s.process} ${s.operation}`);
+  const ops = run(PINS[7]!).violation!.steps.map((s) => `${s.process} ${s.operation}`);
   assert.deepEqual(ops.slice(0, 2), [
     "sender#0 when window open",
     "sender#0 send(net) sender:1 → receiver:1: lost",

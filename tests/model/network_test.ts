@@ -301,3 +301,27 @@ Deno.test("network: symmetry reduction is refused (addresses are fixed per proce
   const r = check(sym, { symmetry: true });
   assert.match(r.error?.message ?? "", /network 'net' cannot rename the processes it records/);
 });
+
+Deno.test("network: a crash empties the host's endpoints; while down it receives nothing and what is sent to it is lost", () => {
+  const net = network("n", { hosts: { a: [1], b: [1, 2] }, crashes: 1, capacity: 2 });
+  const v = into("v");
+  const [toB1] = opsOf(udpSend(net, { from: 0, to: 1, value: 3 }));
+  const [toB2] = opsOf(udpSend(net, { from: 0, to: 2, value: 4 }));
+  const [toA] = opsOf(udpSend(net, { from: 1, to: 0, value: 5 }));
+  const [recvB1] = opsOf(udpRecv(net, { at: 1, into: v }));
+  const [recvA] = opsOf(udpRecv(net, { at: 0, into: v }));
+  const [crash] = opsOf(crashHost(net, "b"));
+  const [restart] = opsOf(restartHost(net, "b"));
+  let w = new Int32Array(net.slots);
+  net.init(w, 0);
+  for (const op of [toB1, toB2, toA, crash]) w = fireOn(op!, w, 0)!.u;
+  // b's two endpoints lost their datagrams, a kept its own.
+  assert.equal(net.format(w, 0, String), "{b down a:1[5@b:1] crashed 1}");
+  assert.equal(fireOn(recvB1!, w, 0), undefined);
+  assert.equal(fireOn(crash!, fireOn(restart!, w, 0)!.u, 0), undefined, "one crash allowed");
+  w = fireOn(toB1!, w, 0)!.u;
+  assert.equal(net.format(w, 0, String), "{b down a:1[5@b:1] crashed 1}");
+  w = fireOn(restart!, w, 0)!.u;
+  assert.equal(fireOn(recvB1!, w, 0), undefined, "nothing in flight to b:1");
+  assert.equal(fireOn(recvA!, w, 0)!.l, "5,0");
+});
