@@ -17,7 +17,7 @@
  * - **Primitives**, by family: semaphores, mutexes and condition variables;
  *   channels; status codes; pipes, files and message fragments; shared
  *   memory; direct naming, mailboxes and mailslots; message queues;
- *   signals; Unix-domain sockets.
+ *   signals; Unix-domain sockets; networks (hosts, datagram endpoints, faults).
  * - **Properties and templates**: predicate and view types, liveness
  *   declarations, the delivery and exclusion templates.
  * - **Checking**: `check()`, `checkAsync()`, `checkParallel()`, `coverage()`.
@@ -354,6 +354,18 @@ export type {
   UnixStream,
   UnixStreamListening,
   UnixStreamOptions,
+} from "./model/mod.ts";
+
+// ----------------------------------------------------------------------------
+// Primitives: networks: Hosts with datagram endpoints over a network that may lose, duplicate
+// and reorder datagrams, and hosts that crash and restart (`network`).
+export { crashHost, endpoint, network, restartHost, udpRecv, udpSend } from "./model/mod.ts";
+export type {
+  Endpoint,
+  Network,
+  NetworkOptions,
+  UdpRecvOptions,
+  UdpSendOptions,
 } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------

@@ -5,7 +5,8 @@
  * message fragmentation; shared-memory segments (plain shared variables are
  * the spec's globals, see `system()`); direct naming; mailboxes and ports
  * with the textbook receiver policies and ownership; mailslots; System V and
- * POSIX message queues; signals; Unix-domain stream and datagram sockets.
+ * POSIX message queues; signals; Unix-domain stream and datagram sockets;
+ * networks of hosts whose datagrams may be lost, duplicated or reordered.
  *
  * Only what a spec author uses is re-exported here. The helpers the step
  * language and other primitives build on (`sendStep`, `recvStep`,
@@ -206,3 +207,11 @@ export type {
   UnixDgram,
   UnixDgramOptions,
 } from "./unix_dgram.ts";
+export { crashHost, endpoint, network, restartHost, udpRecv, udpSend } from "./network.ts";
+export type {
+  Endpoint,
+  Network,
+  NetworkOptions,
+  UdpRecvOptions,
+  UdpSendOptions,
+} from "./network.ts";
