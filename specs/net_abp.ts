@@ -8,19 +8,7 @@
 // Every message is delivered once, in order. Without the bit
 // (`netAbpNoBit`) the receiver cannot tell a copy from a new message: a
 // duplicated datagram is delivered twice.
-import {
-  choose,
-  endpoint,
-  goto,
-  label,
-  loop,
-  network,
-  spec,
-  system,
-  timeout,
-  udpRecv,
-  udpSend,
-} from "../mod.ts";
+import { choose, endpoint, goto, label, loop, network, spec, system, timeout, udpRecv, udpSend } from "../mod.ts";
 
 function build(p: { messages: number; losses: number; duplicates: number; bit: boolean }) {
   // `got`: messages delivered (capped: a duplicate is already a failure);

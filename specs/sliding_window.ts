@@ -13,19 +13,7 @@
 // accepted nothing: sequence number 0) reads as the acknowledgement of
 // message 2, the window slides past a message never delivered, and
 // message 3 is taken for message 1.
-import {
-  breakLoop,
-  choose,
-  endpoint,
-  label,
-  loop,
-  network,
-  spec,
-  system,
-  timeout,
-  udpRecv,
-  udpSend,
-} from "../mod.ts";
+import { breakLoop, choose, endpoint, label, loop, network, spec, system, timeout, udpRecv, udpSend } from "../mod.ts";
 
 function build(p: { messages: number; window: number; seqs: number }) {
   const { messages: N, window: W, seqs: S } = p;
@@ -86,8 +74,7 @@ export const slidingWindow = spec({
 
 export const slidingWindowShort = spec({
   name: "sliding_window_short",
-  description:
-    "Go-back-N with window 2 and only 2 sequence numbers: an old window is taken for a new one",
+  description: "Go-back-N with window 2 and only 2 sequence numbers: an old window is taken for a new one",
   params: { messages: 3, window: 2, seqs: 2 },
   // The window can also slide past a message that never arrives and end
   // there: "all delivered" fails too (a random run may find that first).

@@ -57,7 +57,7 @@ Deno.test('network scenario specs: check({ reduction: "por" }) pinned, same verd
 Deno.test("net_abp_no_bit: a duplicated datagram is delivered twice", () => {
   const ops = run(PINS[3]!).violation!.steps.map((s) => `${s.process} ${s.operation}`);
   assert.deepEqual(ops, [
-    "sender#0 when i < 3",
+    "sender#0 for (i < 3) -> body",
     "sender#0 send(net) sender:1 → receiver:1: duplicated",
     "receiver#0 recv(net) at receiver:1",
     "receiver#0 when new",
