@@ -101,7 +101,16 @@ export {
   StepBuilder,
   timeout,
 } from "./model/mod.ts";
-export type { Expr, Into, LabelOptions, NumberKeys, Step, View } from "./model/mod.ts";
+export type {
+  Expr,
+  Into,
+  LabelOptions,
+  MessageMatch,
+  MessageTarget,
+  NumberKeys,
+  Step,
+  View,
+} from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------
 // Typed variables: Declarations of globals and locals: bounded integers, booleans and integer
@@ -144,6 +153,12 @@ export type { CondVar, CondVarOptions, Mutex, Semaphore, SemaphoreOptions } from
 // on them.
 export { channel } from "./model/mod.ts";
 export type { Channel, ChannelOptions } from "./model/mod.ts";
+
+// ----------------------------------------------------------------------------
+// Structured messages: records and tuples of integer fields as channel messages, stored as one
+// slot each and printed by field name.
+export { message, range } from "./model/mod.ts";
+export type { FieldType, FieldTypes, MessageOf, MessageType } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------
 // Primitives: status codes: `errno` values the calls report, and the `status` local that receives
