@@ -117,15 +117,26 @@ export interface AsyncEvents {
 }
 
 /**
+ * Which of a primitive's buffers a query asks about, for a primitive that
+ * holds several: a direct link as `[from, to]` pids, a connection end by
+ * its handle.
+ */
+export type BufferPart = number | readonly [number, number];
+
+/**
  * What the buffer queries read of a primitive that holds messages (or
  * bytes): `len(b)` is `length`, `empty(b)` is `length === 0`, `full(b)` is
- * `full`.
+ * `full`. A primitive with several buffers names, in `part`, what the
+ * queries' second argument picks (it is then required, and refused
+ * elsewhere).
  */
 export interface BufferQueries {
+  /** What the second argument names (e.g. `"a link [from, to]"`), when the primitive has several buffers. */
+  readonly part?: string;
   /** The messages held now (bytes, for a pipe). */
-  length(w: Int32Array, off: number): number;
+  length(w: Int32Array, off: number, part?: BufferPart): number;
   /** Whether there is no room for one more message (one more byte, for a pipe). */
-  full(w: Int32Array, off: number): boolean;
+  full(w: Int32Array, off: number, part?: BufferPart): boolean;
 }
 
 /** How a primitive is placed in the state and printed. */

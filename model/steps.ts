@@ -14,6 +14,7 @@
  */
 
 import {
+  type BufferPart,
   callerSource,
   type Ctx,
   type Expr,
@@ -52,11 +53,11 @@ export interface View<G, L> {
    * The messages a buffer holds now (bytes, for a pipe): a channel, pipe,
    * message queue or mailbox listed in the process's `queries` option.
    */
-  len(buffer: PrimitiveImpl): number;
+  len(buffer: PrimitiveImpl, part?: BufferPart): number;
   /** Whether a buffer (listed in `queries`) holds nothing. */
-  empty(buffer: PrimitiveImpl): boolean;
+  empty(buffer: PrimitiveImpl, part?: BufferPart): boolean;
   /** Whether a buffer (listed in `queries`) has no room for one more message (byte). */
-  full(buffer: PrimitiveImpl): boolean;
+  full(buffer: PrimitiveImpl, part?: BufferPart): boolean;
 }
 
 /**

@@ -363,6 +363,16 @@ export function direct(name: string, options: DirectOptions): Direct {
       for (let i = 0; i < l.n * l.n; i++) total += w[off + l.n + i * l.block]!;
       return total;
     },
+    // Per link: a capacity-0 link holds its offer (len 1) and is always
+    // full; an unbounded one is never full (its bound is the exploration's).
+    bufferQueries: {
+      part: "a link [from, to] (pids)",
+      length: (w, off, part) => w[off + linkOff(layout(), ...linkOf(name, layout(), part))]!,
+      full: (w, off, part) => {
+        const at = off + linkOff(layout(), ...linkOf(name, layout(), part));
+        return capacity === 0 || (capacity !== "unbounded" && w[at]! >= capacity);
+      },
+    },
     validate() {
       try {
         layout();
@@ -382,6 +392,19 @@ export function direct(name: string, options: DirectOptions): Direct {
     }),
   );
   return net;
+}
+
+/** The link a query names, as `[from, to]` pids of the system. */
+function linkOf(name: string, l: Layout, part: unknown): [number, number] {
+  const ok = (p: unknown) => typeof p === "number" && Number.isInteger(p) && p >= 0 && p < l.n;
+  if (!Array.isArray(part) || part.length !== 2 || !ok(part[0]) || !ok(part[1])) {
+    throw new RangeError(
+      `direct '${name}': a query names a link as [from, to], two pids in 0..${l.n - 1}, got ${
+        JSON.stringify(part)
+      }`,
+    );
+  }
+  return [part[0], part[1]];
 }
 
 /** The bound of an unbounded network (0 for a bounded one), with the capacity checked. */
