@@ -102,9 +102,11 @@ export {
   timeout,
 } from "./model/mod.ts";
 export type {
+  BufferPart,
   Expr,
   Into,
   LabelOptions,
+  Match,
   MessageMatch,
   MessageTarget,
   NumberKeys,

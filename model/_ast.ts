@@ -50,6 +50,18 @@ export interface Expr {
 }
 
 /**
+ * Which messages a selective receive or peek takes, made by the step
+ * builder's `match()`: a test of a message (as the state stores it: an
+ * integer, or a structured message's code) in the receiver's view.
+ */
+export interface Match {
+  /** Brand. */
+  readonly kind: "match";
+  /** Whether the receiver takes the message. */
+  readonly test: (message: number, ctx: Ctx) => boolean;
+}
+
+/**
  * Evaluates a plain number or an {@linkcode Expr} over a process's view.
  *
  * @param e The number or expression.

@@ -42,4 +42,4 @@ export type {
   VarDecls,
 } from "./vars.ts";
 export * from "./primitives/mod.ts";
-export type { Expr, Into, Step } from "./_ast.ts";
+export type { BufferPart, Expr, Into, Match, Step } from "./_ast.ts";

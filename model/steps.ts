@@ -19,6 +19,7 @@ import {
   type Ctx,
   type Expr,
   type Into,
+  type Match,
   type PrimitiveImpl,
   type Step,
   timeoutGuard,
@@ -32,6 +33,7 @@ import {
   sendStep,
 } from "./primitives/channel.ts";
 import { messageInto, messagePredicate } from "./_receive.ts";
+import type { MessageType } from "./message.ts";
 
 export type { Step } from "./_ast.ts";
 
@@ -329,6 +331,75 @@ export class StepBuilder<G, L> {
    */
   expr(fn: (v: Readonly<View<G, L>>) => number): Expr {
     return { kind: "expr", get: fn as (ctx: Ctx) => number };
+  }
+
+  /**
+   * A structured message as an input of a primitive that takes numbers
+   * (mailboxes, direct links, message queues): the message's code under
+   * `type`, computed from the view (or a constant).
+   *
+   * @param type The message type.
+   * @param value The message, or a function of the sender's view.
+   * @returns The expression.
+   *
+   * @example
+   * ```ts ignore
+   * mbSend(mb, s.encode(frame, ({ l }) => ({ seq: l.bit, data: l.i })));
+   * ```
+   */
+  encode<M>(type: MessageType<M>, value: NoInfer<M> | ((v: Readonly<View<G, L>>) => NoInfer<M>)): Expr {
+    const fn = typeof value === "function" ? value as (ctx: Ctx) => M : () => value;
+    return { kind: "expr", get: (ctx: Ctx) => type.encode(fn(ctx)) };
+  }
+
+  /**
+   * A target that decodes a structured message a primitive returns as a
+   * number (mailboxes, direct links, message queues): into one local per
+   * field, or through a function given the record or tuple.
+   *
+   * @param type The message type.
+   * @param target The locals per field, or a function.
+   * @returns The target.
+   *
+   * @example
+   * ```ts ignore
+   * mbReceive(mb, s.decode(frame, { seq: "bit", data: "item" }));
+   * ```
+   */
+  decode<M>(type: MessageType<M>, target: MessageTarget<G, L, NoInfer<M>>): Into {
+    const set = messageInto(target);
+    const text = typeof target === "function" ? "(function)" : JSON.stringify(target);
+    return { kind: "into", text, set: (ctx: Ctx, code: number) => set(ctx, type.decode(code)) };
+  }
+
+  /**
+   * Which messages a selective receive or a peek of a primitive that takes
+   * numbers (a mailbox) takes: an integer message or a predicate; or, with
+   * a message type first, some fields' values or a predicate over records.
+   *
+   * @param typeOrMatch The message type, or the match over integer messages.
+   * @param match The match over messages of the type.
+   * @returns The match.
+   *
+   * @example
+   * ```ts ignore
+   * mbReceive(inbox, s.decode(reply, { data: "answer" }), {
+   *   where: s.match(reply, (m, { l }) => m.id === l.request),
+   * });
+   * ```
+   */
+  match<M = number>(
+    typeOrMatch: MessageType<M> | MessageMatch<G, L, number>,
+    match?: MessageMatch<G, L, NoInfer<M>>,
+  ): Match {
+    const typed = typeof typeOrMatch === "object" && typeOrMatch !== null &&
+      (typeOrMatch as { kind?: unknown }).kind === "message";
+    const test = messagePredicate(typed ? match : typeOrMatch);
+    const type = typeOrMatch as MessageType<M>;
+    return {
+      kind: "match",
+      test: typed ? (code, ctx) => test(type.decode(code), ctx) : (code, ctx) => test(code, ctx),
+    };
   }
 
   /**

@@ -89,6 +89,7 @@ import {
   type Expr,
   type Footprint,
   type Into,
+  type Match,
   type OpImpl,
   type PrimitiveImpl,
   type Step,
@@ -96,7 +97,8 @@ import {
 import { type PidList, type PidRef, resolvePids } from "./direct.ts";
 import { Errno } from "./errno.ts";
 import { popcount } from "./_fork.ts";
-import { region } from "../steps.ts";
+import { region } from "../control.ts";
+import type { MessageType } from "../message.ts";
 import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { checkMessage, withChoices } from "./_mailbox_common.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
@@ -148,6 +150,11 @@ export interface MailboxOptions {
   exists?: boolean;
   /** For a mailbox that exists at the start: the process that created it (its owner). */
   createdBy?: number | PidRef;
+  /**
+   * The structured messages it carries (sent with `s.encode`, received with
+   * `s.decode`): traces print them by field name.
+   */
+  message?: MessageType<unknown>;
 }
 
 /** A mailbox declared with {@linkcode mailbox}. */
@@ -268,7 +275,8 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       }
     },
     format(w, off, pidName) {
-      return formatMailbox(w, off, pidName, capacity, policy, receivers);
+      const show = options.message !== undefined ? options.message.format : String;
+      return formatMailbox(w, off, pidName, { capacity, policy, receivers, show });
     },
     value(w, off) {
       // A capacity-0 offer belongs to its blocked sender: nothing waits.
@@ -405,10 +413,14 @@ function formatMailbox(
   w: Int32Array,
   off: number,
   pidName: (pid: number) => string,
-  capacity: MailboxOptions["capacity"],
-  policy: MailboxPolicy,
-  receivers: () => number[],
+  how: {
+    capacity: MailboxOptions["capacity"];
+    policy: MailboxPolicy;
+    receivers: () => number[];
+    show: (message: number) => string;
+  },
 ): string {
+  const { capacity, policy, receivers, show } = how;
   const life = w[off + LIFE]!;
   if (life === 0) return "not created";
   if (life === REMOVED) return "removed";
@@ -417,7 +429,7 @@ function formatMailbox(
   for (let i = 0; i < n; i++) {
     const e = off + QUEUE + i * ENTRY;
     const tag = w[e + 2]!;
-    items.push(`${w[e]}${tag > 0 ? `→${pidName(tag - 1)}` : ""}`);
+    items.push(`${show(w[e]!)}${tag > 0 ? `→${pidName(tag - 1)}` : ""}`);
   }
   const parts = [
     capacity === 0 ? (n === 0 ? "no offer" : `offer ${items[0]}`) : `[${items.join(",")}]`,
@@ -465,6 +477,18 @@ export interface MailboxReceiveOptions {
    * policy.
    */
   nonblocking?: boolean;
+  /**
+   * Selective receive: only messages that match (made by `s.match`), the
+   * first match in queue order; the receive blocks (or, non-blocking, gets
+   * `EAGAIN`) while none is there. Not for the `exclusive` policy.
+   */
+  where?: Match;
+  /**
+   * Peek (`MSG_PEEK`): copy the message (the first match, with `where`)
+   * into `into` and leave it queued; a capacity-0 offer stays with its
+   * sender. Not for the `exclusive` policy.
+   */
+  peek?: boolean;
 }
 
 /** Options of {@linkcode mbCreate} and {@linkcode mbDestroy}. */
@@ -589,10 +613,24 @@ function enqueue(w: Int32Array, off: number, v: number, sender: number, tag: num
 }
 
 /** Index of the oldest message `pid` may take, or -1. */
-function eligible(mb: Mailbox, w: Int32Array, off: number, pid: number): number {
+function eligible(
+  mb: Mailbox,
+  w: Int32Array,
+  off: number,
+  pid: number,
+  where?: { match: Match; ctx: Ctx },
+): number {
   const n = w[off + COUNT]!;
-  if (mb.policy !== "arbitrary" && mb.policy !== "round-robin") return n > 0 ? 0 : -1;
-  for (let i = 0; i < n; i++) if (w[off + QUEUE + i * ENTRY + 2] === pid + 1) return i;
+  const picks = mb.policy === "arbitrary" || mb.policy === "round-robin";
+  if (!picks && where === undefined) return n > 0 ? 0 : -1;
+  for (let i = 0; i < n; i++) {
+    const e = off + QUEUE + i * ENTRY;
+    if (picks && w[e + 2] !== pid + 1) continue;
+    if (where === undefined) return i;
+    const r = where.match.test(w[e]!, where.ctx);
+    if (r === true) return i;
+    if (r !== false) throw new TypeError(`the match must return a boolean, got ${String(r)}`);
+  }
   return -1;
 }
 
@@ -968,23 +1006,29 @@ function offerReturn(mb: Mailbox, text: string, status: MailboxSendOptions["stat
  * ```
  */
 export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOptions = {}): Step {
-  const { status, from } = options;
+  const { status, from, where } = options;
   const nonblocking = options.nonblocking === true;
-  const text = `${nonblocking ? "poll" : "receive"}(${mb.name}) into ${into.text}`;
+  const peek = options.peek === true;
+  const verb = peek ? "peek" : nonblocking ? "poll" : "receive";
+  const text = `${verb}(${mb.name}) into ${into.text}${where !== undefined ? " where ..." : ""}`;
   const exclusive = mb.policy === "exclusive";
-  if (nonblocking && (exclusive || status === undefined)) {
-    throw new TypeError(
-      `mbReceive(${mb.name}): a non-blocking receive needs a status target` +
-        (exclusive ? " and is not modelled for the exclusive policy" : ""),
-    );
-  }
+  checkReceiveOptions(mb, options, nonblocking);
   const all: Footprint = {
     reads: [LIFE, OWNER, AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
-    writes: [AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
+    writes: peek ? [AUX] : [AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
   };
   const taps = internals(mb).taps;
+  const pickFor = (w: Int32Array, off: number, pid: number, ctx: Ctx) =>
+    eligible(mb, w, off, pid, where !== undefined ? { match: where, ctx } : undefined);
   const takeOne = (w: Int32Array, off: number, pid: number, ctx: Ctx) => {
-    const i = eligible(mb, w, off, pid);
+    const i = pickFor(w, off, pid, ctx);
+    if (peek) {
+      const e = off + QUEUE + i * ENTRY;
+      into.set(ctx, w[e]!);
+      from?.set(ctx, w[e + 1]!);
+      status?.set(ctx, Errno.OK);
+      return;
+    }
     if (mb.capacity === 0 && taps.length > 0) {
       const e = off + QUEUE + i * ENTRY;
       tapPut(taps, w, 0, 0, w[e + 1]!, w[e]!, 0, w[e + 2]! - 1);
@@ -1002,16 +1046,16 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
       text,
       footprint: all,
       failure: MAILBOX_MISUSE,
-      enabled: (w, off, pid) =>
+      enabled: (w, off, pid, ctx) =>
         nonblocking || w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, true) ||
-        eligible(mb, w, off, pid) >= 0,
+        pickFor(w, off, pid, ctx) >= 0,
       apply(w, off, pid, ctx, pidName) {
         const life = w[off + LIFE]!;
         if (life !== EXISTS) return report(status, ctx, lifeError(life), text, pidName(pid));
         const bad = misuse(mb, w, off, pid, true, pidName);
         if (bad !== undefined) return bad;
         recordUser(mb, w, off, pid);
-        if (nonblocking && eligible(mb, w, off, pid) < 0) {
+        if (nonblocking && pickFor(w, off, pid, ctx) < 0) {
           status!.set(ctx, Errno.EAGAIN);
           return undefined;
         }
@@ -1040,6 +1084,25 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
     },
   });
   return region(`receive(${mb.name})`, enter, get);
+}
+
+/** Refuses the receive options a mailbox does not offer. */
+function checkReceiveOptions(mb: Mailbox, options: MailboxReceiveOptions, nonblocking: boolean) {
+  const exclusive = mb.policy === "exclusive";
+  if (nonblocking && (exclusive || options.status === undefined)) {
+    throw new TypeError(
+      `mbReceive(${mb.name}): a non-blocking receive needs a status target` +
+        (exclusive ? " and is not modelled for the exclusive policy" : ""),
+    );
+  }
+  if (exclusive && (options.where !== undefined || options.peek === true)) {
+    throw new TypeError(
+      `mbReceive(${mb.name}): selective receive and peek are not modelled for the exclusive policy`,
+    );
+  }
+  if (options.where !== undefined && options.where?.kind !== "match") {
+    throw new TypeError(`mbReceive(${mb.name}): where must be made by s.match(...)`);
+  }
 }
 
 /** Under policy `"exclusive"`, a receive's first transition: taking the receive lock. */
