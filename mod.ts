@@ -153,7 +153,7 @@ export type { CondVar, CondVarOptions, Mutex, Semaphore, SemaphoreOptions } from
 // ----------------------------------------------------------------------------
 // Primitives: channels: Bounded buffers and rendezvous (capacity 0); `s.send` and `s.recv` operate
 // on them.
-export { channel } from "./model/mod.ts";
+export { channel, MESSAGE_TOO_LARGE } from "./model/mod.ts";
 export type { Channel, ChannelOptions } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------

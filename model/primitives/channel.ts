@@ -41,6 +41,8 @@ export interface Channel<M = number> extends PrimitiveImpl {
   readonly max: number;
   /** The structured message type, when declared. */
   readonly message?: MessageType<M>;
+  /** The capacity in bytes, when messages have sizes (else undefined). */
+  readonly bytes?: number;
 }
 
 /**
@@ -55,7 +57,19 @@ export interface ChannelOptions<M = number> {
   max?: number;
   /** Records or tuples instead of integers (not with `min`/`max`). */
   message?: MessageType<M>;
+  /**
+   * A capacity in bytes as well as in messages: a send blocks while the
+   * messages held and its own would be more than `bytes` bytes, and a
+   * message larger than `bytes` fails the property `message too large`.
+   * Needs `size`, and a capacity >= 1.
+   */
+  bytes?: number;
+  /** The size in bytes of every message, or of each (a function of the message). */
+  size?: number | ((message: M) => number);
 }
+
+/** The property a send of a message larger than a channel's `bytes` fails. */
+export const MESSAGE_TOO_LARGE = "message too large";
 
 /** What a receive does with the message it takes, in the receiver's view. */
 export type MessageInto = (ctx: Ctx, message: unknown) => void;
@@ -95,6 +109,7 @@ export function channel<M = number>(
   const max = type !== undefined ? type.count - 1 : options.max ?? 2147483647;
   if (min > max) throw new RangeError(`channel '${name}': min ${min} must be <= max ${max}`);
   const show = type !== undefined ? (v: number) => type.format(v) : String;
+  const sized = byteCapacity(name, capacity, options);
   const ch: Channel<M> = {
     kind: "channel",
     name,
@@ -102,6 +117,7 @@ export function channel<M = number>(
     min,
     max,
     ...(type !== undefined ? { message: type } : {}),
+    ...(sized !== undefined ? { bytes: sized.bytes } : {}),
     slots: capacity === 0 ? 0 : capacity + 1,
     init(w, off) {
       for (let i = 0; i <= capacity && capacity > 0; i++) w[off + i] = 0;
@@ -117,15 +133,59 @@ export function channel<M = number>(
       return capacity === 0 ? 0 : w[off]!;
     },
     // A rendezvous holds nothing and has no room: it is empty and full.
+    // With a byte capacity, full also when every byte is taken.
     bufferQueries: {
       length: (w, off) => capacity === 0 ? 0 : w[off]!,
-      full: (w, off) => capacity === 0 || w[off]! >= capacity,
+      full: (w, off) =>
+        capacity === 0 || w[off]! >= capacity ||
+        (sized !== undefined && sized.held(w, off) >= sized.bytes),
     },
     // Messages only: no process numbers to rename (symmetry reduction).
     permute() {},
   };
   tapsOf(ch);
+  if (sized !== undefined) SIZES.set(ch, sized);
   return ch;
+}
+
+/** A channel's byte capacity and message sizes. */
+interface Sized {
+  readonly bytes: number;
+  /** The size of the message with this code. */
+  sizeOf(code: number): number;
+  /** The bytes the messages held take. */
+  held(w: Int32Array, off: number): number;
+}
+
+const SIZES = new WeakMap<object, Sized>();
+
+/** The byte capacity of a channel declared with `bytes` and `size`, checked. */
+function byteCapacity<M>(
+  name: string,
+  capacity: number,
+  options: ChannelOptions<M>,
+): Sized | undefined {
+  const { bytes, size } = options;
+  if (bytes === undefined && size === undefined) return undefined;
+  if (bytes === undefined || size === undefined || capacity === 0) {
+    throw new TypeError(
+      `channel '${name}': message sizes need both bytes and size, and a capacity >= 1`,
+    );
+  }
+  requireInt(`channel '${name}': bytes`, bytes, 0);
+  if (typeof size === "number") requireInt(`channel '${name}': size`, size, 0);
+  const type = options.message;
+  const sizeOf = (code: number): number => {
+    if (typeof size === "number") return size;
+    const m = (type !== undefined ? type.decode(code) : code) as M;
+    return requireInt(`channel '${name}': the size of message ${JSON.stringify(m)}`, size(m), 0);
+  };
+  const held = (w: Int32Array, off: number): number => {
+    let total = 0;
+    for (let i = 0; i < w[off]!; i++) total += sizeOf(w[off + 1 + i]!);
+    return total;
+  };
+  return { bytes, sizeOf, held };
 }
 
 /** Templates mirror one FIFO; a rendezvous passes a message through it. */
@@ -190,6 +250,8 @@ export function sendStep<M>(ch: Channel<M>, value: MessageValue): Step {
       },
     });
   }
+  const sized = SIZES.get(ch);
+  if (sized !== undefined) return sizedSendStep(ch, sized, value);
   return opStep({
     prim: ch,
     text: `send(${ch.name})`,
@@ -197,6 +259,40 @@ export function sendStep<M>(ch: Channel<M>, value: MessageValue): Step {
     enabled: (w, off) => w[off]! < cap,
     apply(w, off, pid, ctx) {
       const v = checkedValue(ch, value, ctx);
+      const n = w[off]!;
+      w[off + 1 + n] = v;
+      w[off] = n + 1;
+      if (taps.length > 0) tapPut(taps, w, 0, n, pid, v, 0, -1);
+      return undefined;
+    },
+  });
+}
+
+/**
+ * A send on a channel with a byte capacity: blocks while the message does
+ * not fit in the bytes left (or the message slots are full); a message
+ * larger than the whole capacity fails `message too large`, as System V
+ * and POSIX queues refuse a message over their limit rather than wait.
+ */
+function sizedSendStep<M>(ch: Channel<M>, sized: Sized, value: MessageValue): Step {
+  const taps = tapsOf(ch);
+  const fits = (w: Int32Array, off: number, ctx: Ctx): boolean => {
+    if (w[off]! >= ch.capacity) return false;
+    const n = sized.sizeOf(checkedValue(ch, value, ctx));
+    return n > sized.bytes || sized.held(w, off) + n <= sized.bytes;
+  };
+  return opStep({
+    prim: ch,
+    text: `send(${ch.name})`,
+    footprint: { reads: "all", writes: "all" },
+    failure: MESSAGE_TOO_LARGE,
+    enabled: (w, off, _pid, ctx) => fits(w, off, ctx),
+    apply(w, off, pid, ctx) {
+      const v = checkedValue(ch, value, ctx);
+      const size = sized.sizeOf(v);
+      if (size > sized.bytes) {
+        return `a message of ${size} bytes on '${ch.name}', which holds ${sized.bytes} bytes`;
+      }
       const n = w[off]!;
       w[off + 1 + n] = v;
       w[off] = n + 1;

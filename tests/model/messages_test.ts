@@ -413,3 +413,67 @@ Deno.test("direct links carry structured messages through s.encode/s.decode", ()
   });
   assert.equal(check(s).verdict, "ok");
 });
+
+/**
+ * Frames of `data + 1` bytes on a channel of 2 messages and `bytes` bytes:
+ * the sender sends data 2 (3 bytes), then data `second`.
+ */
+const sized = (bytes: number, second: number) =>
+  spec({
+    name: `sized_${bytes}_${second}`,
+    params: {},
+    build: () => {
+      const sys = system({ sent: 0, got: 0 });
+      const frames = channel("frames", 2, { message: frame, bytes, size: (m) => m.data + 1 });
+      sys.process("tx", {}, (s) => [
+        s.send(frames, { seq: 0, data: 2 }),
+        s.send(frames, { seq: 1, data: second }),
+        s.do("sent", ({ g }) => {
+          g.sent = 1;
+        }),
+      ]);
+      sys.process("rx", { locals: { k: 0 }, queries: [frames] }, (s) => [
+        s.when("both sent", ({ g }) => g.sent === 1),
+        s.for("k", 0, 2, [s.recv(frames, ({ g }) => {
+          g.got++;
+        })]),
+      ]);
+      return sys;
+    },
+  });
+
+Deno.test("message sizes: a send waits for room in bytes; one larger than the capacity fails", () => {
+  // 3 + 1 bytes fit in 4: both sends go through, then rx takes both.
+  assert.equal(check(sized(4, 0)).verdict, "ok");
+  // 3 + 2 bytes do not fit in 4, and rx waits for both sends: a deadlock
+  // with the second send blocked (not failed).
+  const blocked = check(sized(4, 1));
+  assert.equal(blocked.violation?.property, "deadlock");
+  assert.deepEqual(blocked.violation?.blocked?.map((b) => b.process).sort(), ["rx#0", "tx#0"]);
+  // 4 bytes on a channel of 3: never fits, so the send fails at once.
+  const big = check(sized(3, 3));
+  assert.equal(big.violation?.property, "message too large");
+  assert.match(big.violation!.message, /a message of 4 bytes on 'frames', which holds 3 bytes/);
+  assertAgreement(sized(4, 1));
+  assertAgreement(sized(5, 1));
+  assert.throws(() => channel("c", 1, { bytes: 4 }), /need both bytes and size/);
+  assert.throws(() => channel("c", 0, { bytes: 4, size: 1 }), /a capacity >= 1/);
+});
+
+Deno.test("message sizes: full when the bytes are taken, even with message slots free", () => {
+  const s = spec({
+    name: "bytes_full",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const ch = channel("ch", 3, { bytes: 4, size: 2 });
+      sys.process("tx", {}, (s) => [s.send(ch, 1), s.send(ch, 2)]);
+      sys.process("rx", { queries: [ch] }, (s) => [
+        s.when("full", (v) => v.full(ch)),
+        s.assert("two messages, four bytes", (v) => v.len(ch) === 2),
+      ]);
+      return sys;
+    },
+  });
+  assert.equal(check(s).verdict, "ok");
+});
