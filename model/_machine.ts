@@ -317,7 +317,9 @@ function queriesOf(prim: PrimitiveImpl, part: BufferPart | undefined): BufferQue
     );
   }
   if (q.part === undefined && part !== undefined) {
-    throw new TypeError(`${prim.kind} '${prim.name}' has one buffer: its queries take no second argument`);
+    throw new TypeError(
+      `${prim.kind} '${prim.name}' has one buffer: its queries take no second argument`,
+    );
   }
   return q;
 }

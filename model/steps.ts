@@ -347,7 +347,10 @@ export class StepBuilder<G, L> {
    * mbSend(mb, s.encode(frame, ({ l }) => ({ seq: l.bit, data: l.i })));
    * ```
    */
-  encode<M>(type: MessageType<M>, value: NoInfer<M> | ((v: Readonly<View<G, L>>) => NoInfer<M>)): Expr {
+  encode<M>(
+    type: MessageType<M>,
+    value: NoInfer<M> | ((v: Readonly<View<G, L>>) => NoInfer<M>),
+  ): Expr {
     const fn = typeof value === "function" ? value as (ctx: Ctx) => M : () => value;
     return { kind: "expr", get: (ctx: Ctx) => type.encode(fn(ctx)) };
   }

@@ -124,6 +124,7 @@
  */
 
 import {
+  type BufferQueries,
   callerSource,
   type Ctx,
   evalExpr,
@@ -372,13 +373,7 @@ export function unixStream(
     value(w, off) {
       return w[off + ACCEPT_QUEUE_LENGTH]!;
     },
-    // Per connection end (its handle): the receive queue, in bytes for a
-    // stream and records for seqpacket; full when it holds `buffer`.
-    bufferQueries: {
-      part: "a connection end by its handle",
-      length: (w, off, part) => queuedAt(prim.name, L, w, off, part),
-      full: (w, off, part) => queuedAt(prim.name, L, w, off, part) >= L.buffer,
-    },
+    bufferQueries: endQueries(name, L),
     holds(w, off, pid) {
       return holdsSocket(L, w, off, pid);
     },
@@ -586,6 +581,19 @@ function canSend(L: Layout, w: Int32Array, off: number, h: number): boolean {
   const i = h >> 1, e = h & 1;
   return (w[off + endBase(L, i, e) + FLAGS]! & F_SHUTWR) === 0 &&
     (w[off + endBase(L, i, 1 - e) + FLAGS]! & F_CLOSED) === 0;
+}
+
+/**
+ * The buffer queries, per connection end (its handle): the receive queue,
+ * in bytes for a stream and records for seqpacket; full when it holds
+ * `buffer`.
+ */
+function endQueries(name: string, L: Layout): BufferQueries {
+  return {
+    part: "a connection end by its handle",
+    length: (w, off, part) => queuedAt(name, L, w, off, part),
+    full: (w, off, part) => queuedAt(name, L, w, off, part) >= L.buffer,
+  };
 }
 
 /** The entries in the receive queue of the end whose handle a query names. */

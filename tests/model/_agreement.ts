@@ -52,4 +52,3 @@ export function assertAgreement(s: AnySpec): void {
   assert.equal(sym.verdict, full.verdict, `${s.name}: symmetry verdict`);
   assert.equal(sym.violation?.property, full.violation?.property, `${s.name}: symmetry property`);
 }
-

@@ -56,7 +56,10 @@ Deno.test("message: tuples decode to frozen arrays and print by position", () =>
 
 Deno.test("message: declarations and values out of range are refused, naming the field", () => {
   assert.throws(() => message({}), /at least one field/);
-  assert.throws(() => message({ a: { kind: "field", min: 0 } as never }), /field a must be made by range/);
+  assert.throws(
+    () => message({ a: { kind: "field", min: 0 } as never }),
+    /field a must be made by range/,
+  );
   assert.throws(() => range(2, 1), /min must be <= max/);
   assert.throws(() => range(0, 2 ** 31), /max must be a 32-bit integer/);
   assert.throws(
@@ -64,11 +67,17 @@ Deno.test("message: declarations and values out of range are refused, naming the
     /4294967296 combinations, more than one state slot holds/,
   );
   assert.equal(message({ a: range(0, 32767), b: range(0, 65535) }).count, 2 ** 31);
-  assert.throws(() => frame.encode({ seq: 0, data: 4 }), /field data must be an integer in \[0, 3\], got 4/);
+  assert.throws(
+    () => frame.encode({ seq: 0, data: 4 }),
+    /field data must be an integer in \[0, 3\], got 4/,
+  );
   assert.throws(() => frame.encode({ seq: 0.5, data: 0 }), /field seq must be an integer/);
   assert.throws(() => frame.encode({ seq: 0 } as never), /field data .* got undefined/);
   assert.throws(() => frame.encode(3 as never), /expected a record message, got 3/);
-  assert.throws(() => channel("c", 1, { message: frame, max: 3 } as never), /either a message type or min\/max/);
+  assert.throws(
+    () => channel("c", 1, { message: frame, max: 3 } as never),
+    /either a message type or min\/max/,
+  );
 });
 
 /**
@@ -172,14 +181,21 @@ Deno.test("structured messages: a send out of a field's range is an error naming
     build: () => {
       const sys = system({});
       const frames = channel("frames", 1, { message: frame });
-      sys.process("tx", { locals: { n: 4 } }, (s) => [s.send(frames, ({ l }) => ({ seq: 0, data: l.n }))]);
+      sys.process(
+        "tx",
+        { locals: { n: 4 } },
+        (s) => [s.send(frames, ({ l }) => ({ seq: 0, data: l.n }))],
+      );
       return sys;
     },
   });
   const r = check(s);
   assert.equal(r.verdict, "error");
   assert.match(r.error!.message, /'too_big'.*process 'tx#0', step 'send\(frames\)'/s);
-  assert.match(r.error!.message, /cannot send \{"seq":0,"data":4\} on 'frames': field data must be an integer in \[0, 3\], got 4/);
+  assert.match(
+    r.error!.message,
+    /cannot send \{"seq":0,"data":4\} on 'frames': field data must be an integer in \[0, 3\], got 4/,
+  );
 });
 
 /** A sender queues frames (seq, data) in a fixed order; a receiver picks by field. */
@@ -338,7 +354,10 @@ const replies = (how: "where" | "any" | "peek") =>
           s.decode(reply, { answer: "got" }),
           how === "any" ? {} : { where: s.match(reply, (m, { id }) => m.to === id) },
         ),
-        s.assert("my reply", ({ id, l }) => l.got === 7 + id && (how !== "peek" || l.seen === l.got)),
+        s.assert(
+          "my reply",
+          ({ id, l }) => l.got === 7 + id && (how !== "peek" || l.seen === l.got),
+        ),
       ]);
       return sys;
     },
@@ -376,11 +395,19 @@ Deno.test("mailboxes: a non-blocking selective receive gets EAGAIN while nothing
     build: () => {
       const sys = system({});
       const box = mailbox("box", { capacity: 2 });
-      sys.process("tx", {}, (s) => [mbSend(box, 3)]);
+      sys.process("tx", {}, () => [mbSend(box, 3)]);
       sys.process("rx", { locals: { m: 0, err: status() } }, (s) => [
-        mbReceive(box, s.into("m"), { nonblocking: true, status: s.into("err"), where: s.match(4) }),
+        mbReceive(box, s.into("m"), {
+          nonblocking: true,
+          status: s.into("err"),
+          where: s.match(4),
+        }),
         s.assert("nothing matched", ({ l }) => l.err === Errno.EAGAIN && l.m === 0),
-        mbReceive(box, s.into("m"), { nonblocking: true, status: s.into("err"), where: s.match((m) => m < 4) }),
+        mbReceive(box, s.into("m"), {
+          nonblocking: true,
+          status: s.into("err"),
+          where: s.match((m) => m < 4),
+        }),
         s.assert("3 matched", ({ l }) => l.err === Errno.OK && l.m === 3 || l.err === Errno.EAGAIN),
       ]);
       return sys;
@@ -391,7 +418,8 @@ Deno.test("mailboxes: a non-blocking selective receive gets EAGAIN while nothing
   const ex = mailbox("ex", { capacity: 1, policy: "exclusive" });
   const sys = system({});
   assert.throws(
-    () => sys.process("p", { locals: { m: 0 } }, (s) => [mbReceive(ex, s.into("m"), { peek: true })]),
+    () =>
+      sys.process("p", { locals: { m: 0 } }, (s) => [mbReceive(ex, s.into("m"), { peek: true })]),
     /selective receive and peek are not modelled for the exclusive policy/,
   );
 });

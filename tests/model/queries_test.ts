@@ -35,15 +35,19 @@ const linkPoller = spec({
   build: () => {
     const sys = system({ got: 0 });
     const net = direct("net", { processes: sys, capacity: 2 });
-    sys.process("tx", {}, (s) => [sendTo(net, 1, 7), sendTo(net, 1, 8)]);
+    sys.process("tx", {}, () => [sendTo(net, 1, 7), sendTo(net, 1, 8)]);
     sys.process("rx", { locals: { m: 0 }, queries: [net] }, (s) => [
       s.while(({ g }) => g.got < 2, [
         choose(
           [
             s.when("something", (v) => !v.empty(net, [0, 1])),
-            receiveFrom(net, 0, s.into(({ g }) => {
-              g.got++;
-            })),
+            receiveFrom(
+              net,
+              0,
+              s.into(({ g }) => {
+                g.got++;
+              }),
+            ),
           ],
           [s.when("nothing", (v) => v.empty(net, [0, 1]) && v.len(net, [1, 0]) === 0)],
         ),
@@ -79,8 +83,14 @@ Deno.test("direct link queries: the link is required and checked", () => {
         return sys;
       },
     });
-  assert.match(check(bad(undefined)).error!.message, /direct 'net' has several buffers: name a link \[from, to\]/);
-  assert.match(check(bad([0, 1])).error!.message, /a query names a link as \[from, to\], two pids in 0\.\.0, got \[0,1\]/);
+  assert.match(
+    check(bad(undefined)).error!.message,
+    /direct 'net' has several buffers: name a link \[from, to\]/,
+  );
+  assert.match(
+    check(bad([0, 1])).error!.message,
+    /a query names a link as \[from, to\], two pids in 0\.\.0, got \[0,1\]/,
+  );
   assert.equal(check(bad([0, 0])).verdict, "ok");
 });
 
@@ -117,7 +127,12 @@ const streamWait = (type: "stream" | "seqpacket") =>
     params: {},
     build: () => {
       const sys = system({ read: 0 });
-      const srv = unixStream(sys, "srv", { type, connections: 1, buffer: 3, listening: { backlog: 0 } });
+      const srv = unixStream(sys, "srv", {
+        type,
+        connections: 1,
+        buffer: 3,
+        listening: { backlog: 0 },
+      });
       sys.process("client", { locals: { c: -1 } }, (s) => [
         sockConnect(srv, { conn: s.into("c") }),
         sockSend(srv, { conn: s.expr(({ l }) => l.c), bytes: 2, value: 1 }),
