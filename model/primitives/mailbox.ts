@@ -134,8 +134,12 @@ export const MAILBOX_MAX_PID = 30;
 /** How a mailbox with several receivers decides who receives (module doc). */
 export type MailboxPolicy = "shared" | "pair" | "exclusive" | "arbitrary" | "round-robin";
 
-/** Options of {@linkcode mailbox}. */
-export interface MailboxOptions {
+/**
+ * Options of {@linkcode mailbox}.
+ *
+ * @typeParam M The messages' type (`number`, or a `message` type's records).
+ */
+export interface MailboxOptions<M = number> {
   /** Messages it holds: 0 (no buffering), N, or `"unbounded"` (with `bound`). */
   capacity: number | "unbounded";
   /** For `"unbounded"`: the most messages explored; more is an exploration bound. */
@@ -154,7 +158,16 @@ export interface MailboxOptions {
    * The structured messages it carries (sent with `s.encode`, received with
    * `s.decode`): traces print them by field name.
    */
-  message?: MessageType<unknown>;
+  message?: MessageType<M>;
+  /**
+   * A capacity in bytes as well as in messages (capacity N >= 1 only): a
+   * send waits while its message does not fit in the bytes left; a message
+   * larger than `bytes` gets `EMSGSIZE` (a `mailbox misuse` without a
+   * status target). Needs `size`.
+   */
+  bytes?: number;
+  /** The size in bytes of every message, or of each (a function of the message). */
+  size?: number | ((message: M) => number);
 }
 
 /** A mailbox declared with {@linkcode mailbox}. */
@@ -189,6 +202,8 @@ const EXISTS = 1, REMOVED = 2;
 interface Internals {
   /** Messages the queue holds (capacity 0: the one offer). */
   room: number;
+  /** The byte capacity and the size of a message, when declared. */
+  bytes?: { readonly bytes: number; readonly sizeOf: (message: number) => number };
   /** The policy-(c) receivers, resolved at check time. */
   receivers(): number[];
   /** The templates watching its messages. */
@@ -243,7 +258,7 @@ function range(a: number, b: number): number[] {
  * assert.equal(mailbox("log", { capacity: "unbounded", bound: 3 }).boundProperty, "log bound 3");
  * ```
  */
-export function mailbox(name: string, options: MailboxOptions): Mailbox {
+export function mailbox<M = number>(name: string, options: MailboxOptions<M>): Mailbox {
   requireName("mailbox", name);
   const where = `mailbox '${name}'`;
   const { capacity } = options;
@@ -254,6 +269,7 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
   const room = capacity === "unbounded" ? bound : capacity === 0 ? 1 : capacity;
   const receivers = receiverList(where, options);
   const slots = QUEUE + room * ENTRY;
+  let queries: BufferQueries | undefined;
   const mb: Mailbox = {
     kind: "mailbox",
     name,
@@ -283,7 +299,9 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       if (w[off + LIFE] !== EXISTS) return -1;
       return capacity === 0 ? 0 : w[off + COUNT]!;
     },
-    bufferQueries: mailboxQueries(capacity),
+    get bufferQueries() {
+      return queries ??= mailboxQueries(mb);
+    },
     holds(w, off, pid) {
       return policy === "exclusive" && w[off + LIFE] === EXISTS && w[off + AUX] === pid + 1;
     },
@@ -316,12 +334,40 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       : {}),
   };
   const taps = messageTaps(mb, () => ({ lanes: 1, capacity: room }));
-  INTERNALS.set(mb, { room, receivers, taps });
+  const bytes = mailboxBytes(where, options);
+  INTERNALS.set(mb, { room, receivers, taps, ...(bytes !== undefined ? { bytes } : {}) });
   return mb;
 }
 
+/** The byte capacity and message sizes of a mailbox declared with `bytes` and `size`, checked. */
+function mailboxBytes<M>(where: string, options: MailboxOptions<M>): Internals["bytes"] {
+  const { bytes, size, capacity } = options;
+  if (bytes === undefined && size === undefined) return undefined;
+  if (bytes === undefined || size === undefined || typeof capacity !== "number" || capacity < 1) {
+    throw new TypeError(
+      `${where}: message sizes need both bytes and size, and a capacity N >= 1`,
+    );
+  }
+  requireInt(`${where}: bytes`, bytes, 0);
+  if (typeof size === "number") requireInt(`${where}: size`, size, 0);
+  const type = options.message;
+  const sizeOf = (code: number): number => {
+    if (typeof size === "number") return size;
+    const m = (type !== undefined ? type.decode(code) : code) as M;
+    return requireInt(`${where}: the size of message ${JSON.stringify(m)}`, size(m), 0);
+  };
+  return { bytes, sizeOf };
+}
+
+/** The bytes the queued messages of a sized mailbox take. */
+function heldBytes(sizeOf: (message: number) => number, w: Int32Array, off: number): number {
+  let total = 0;
+  for (let i = 0; i < w[off + COUNT]!; i++) total += sizeOf(w[off + QUEUE + i * ENTRY]!);
+  return total;
+}
+
 /** A mailbox's options, checked: its bound, policy, ownership and whether it exists at the start. */
-function mailboxSettings(where: string, options: MailboxOptions): {
+function mailboxSettings<M>(where: string, options: MailboxOptions<M>): {
   bound: number;
   policy: MailboxPolicy;
   picks: boolean;
@@ -375,7 +421,7 @@ function mailboxSettings(where: string, options: MailboxOptions): {
 }
 
 /** The receivers a policy-(c) mailbox picks from, checked and cached on first use. */
-function receiverList(where: string, options: MailboxOptions): () => number[] {
+function receiverList<M>(where: string, options: MailboxOptions<M>): () => number[] {
   let receiverCache: number[] | undefined;
   return (): number[] => {
     if (options.receivers === undefined) return [];
@@ -399,12 +445,19 @@ function receiverList(where: string, options: MailboxOptions): () => number[] {
  * there holds nothing and is not full (a send fails rather than blocks);
  * capacity 0 holds nothing and has no room (a send waits for a receiver).
  */
-function mailboxQueries(capacity: MailboxOptions["capacity"]): BufferQueries {
+function mailboxQueries(mb: Mailbox): BufferQueries {
+  const { capacity } = mb;
+  // With a byte capacity, full also when every byte is taken.
+  const bytesFull = (w: Int32Array, off: number) => {
+    const sized = internals(mb).bytes;
+    return sized !== undefined && heldBytes(sized.sizeOf, w, off) >= sized.bytes;
+  };
   return {
     length: (w, off) => w[off + LIFE] !== EXISTS || capacity === 0 ? 0 : w[off + COUNT]!,
     full: (w, off) =>
       w[off + LIFE] === EXISTS &&
-      (capacity === 0 || (capacity !== "unbounded" && w[off + COUNT]! >= capacity)),
+      (capacity === 0 || (capacity !== "unbounded" && w[off + COUNT]! >= capacity) ||
+        bytesFull(w, off)),
   };
 }
 
@@ -798,7 +851,7 @@ export function mbSend(
   return region(p.text, offer, offerReturn(mb, p.text, status));
 }
 
-type SendGuard = (w: Int32Array, off: number, pid: number) => boolean;
+type SendGuard = (w: Int32Array, off: number, pid: number, ctx: Ctx) => boolean;
 
 /** What the operations of one send share. */
 interface SendParts {
@@ -813,7 +866,7 @@ interface SendParts {
   /** The guard: an error outcome, or room for the message. */
   readonly ready: SendGuard;
   /** An unbounded mailbox at its exploration bound. */
-  readonly overBound: SendGuard;
+  readonly overBound: (w: Int32Array, off: number, pid: number) => boolean;
   /** The send proper; returns a violation message or undefined. */
   readonly put: OpImpl["apply"];
 }
@@ -838,10 +891,19 @@ function sendParts(
     if (!multi || w[off + LIFE] !== EXISTS) return 1;
     return Math.max(1, liveReceivers(mb, w, off).length);
   };
-  const canPut = (w: Int32Array, off: number) =>
-    mb.capacity === 0 ? w[off + COUNT] === 0 : unbounded || w[off + COUNT]! < room;
-  const ready = (w: Int32Array, off: number, pid: number) =>
-    w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, false) || canPut(w, off);
+  const sized = internals(mb).bytes;
+  // With sizes: room in bytes too, or a message that can never fit (it fails).
+  const fits = (w: Int32Array, off: number, ctx: Ctx) => {
+    if (sized === undefined) return true;
+    const n = sized.sizeOf(checkMessage(mb, evalExpr(message, ctx)));
+    return n > sized.bytes || heldBytes(sized.sizeOf, w, off) + n <= sized.bytes;
+  };
+  const canPut = (w: Int32Array, off: number, ctx: Ctx) =>
+    mb.capacity === 0
+      ? w[off + COUNT] === 0
+      : unbounded || (w[off + COUNT]! < room && fits(w, off, ctx));
+  const ready = (w: Int32Array, off: number, pid: number, ctx: Ctx) =>
+    w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, false) || canPut(w, off, ctx);
   const overBound = (w: Int32Array, off: number, pid: number) =>
     unbounded && w[off + LIFE] === EXISTS && !misused(mb, w, off, pid, false) &&
     w[off + COUNT]! >= room;
@@ -860,6 +922,7 @@ function sendPut(
   const { status, receiver } = options;
   const twoStep = mb.capacity === 0;
   const taps = internals(mb).taps;
+  const sized = internals(mb).bytes;
   return (
     w: Int32Array,
     off: number,
@@ -877,6 +940,8 @@ function sendPut(
     const bad = misuse(mb, w, off, pid, false, pidName);
     if (bad !== undefined) return bad;
     const v = checkMessage(mb, evalExpr(message, ctx));
+    // A message larger than the whole byte capacity can never be queued.
+    if (sized !== undefined && sized.sizeOf(v) > sized.bytes) return fail(Errno.EMSGSIZE);
     let tag = -1;
     if (picks) {
       tag = pick(mb, w, off, choice);
@@ -904,7 +969,7 @@ function sendOp(p: SendParts, over: {
 } = {}): OpImpl {
   const { mb, ready, overBound, outcomes } = p;
   const enabled = over.enabled ??
-    ((w, off, pid) => ready(w, off, pid) && !overBound(w, off, pid));
+    ((w, off, pid, ctx) => ready(w, off, pid, ctx) && !overBound(w, off, pid));
   const op: OpImpl = {
     prim: mb,
     text: over.text ?? p.text,
@@ -918,7 +983,7 @@ function sendOp(p: SendParts, over: {
   return withChoices(
     op,
     () => internals(mb).receivers().length,
-    (w, off, pid) => enabled(w, off, pid) ? outcomes(w, off) : 0,
+    (w, off, pid, ctx) => enabled(w, off, pid, ctx) ? outcomes(w, off) : 0,
     choiceText,
   );
 }

@@ -505,3 +505,45 @@ Deno.test("message sizes: full when the bytes are taken, even with message slots
   });
   assert.equal(check(s).verdict, "ok");
 });
+
+/**
+ * A mailbox of 2 messages and `bytes` bytes, frames of `data + 1` bytes:
+ * the sender sends data 2 (3 bytes), then data `second`, with a status.
+ */
+const sizedBox = (bytes: number, second: number) =>
+  spec({
+    name: `sized_box_${bytes}_${second}`,
+    params: {},
+    build: () => {
+      const sys = system({ sent: 0 });
+      const box = mailbox("box", { capacity: 2, message: frame, bytes, size: (m) => m.data + 1 });
+      sys.process("tx", { locals: { err: status() } }, (s) => [
+        mbSend(box, s.encode(frame, { seq: 0, data: 2 }), { status: s.into("err") }),
+        mbSend(box, s.encode(frame, { seq: 1, data: second }), { status: s.into("err") }),
+        s.assert("sent", ({ l }) => l.err === Errno.OK),
+        s.do("sent", ({ g }) => {
+          g.sent = 1;
+        }),
+      ]);
+      sys.process("rx", { locals: { k: 0, d: 0 }, queries: [box] }, (s) => [
+        s.when("both sent", ({ g }) => g.sent === 1),
+        s.for("k", 0, 2, [mbReceive(box, s.decode(frame, { data: "d" }))]),
+      ]);
+      return sys;
+    },
+  });
+
+Deno.test("mailbox message sizes: a send waits for room in bytes; one larger than the capacity gets EMSGSIZE", () => {
+  assert.equal(check(sizedBox(4, 0)).verdict, "ok");
+  const blocked = check(sizedBox(4, 1));
+  assert.equal(blocked.violation?.property, "deadlock");
+  assert.deepEqual(blocked.violation?.blocked?.map((b) => b.process).sort(), ["rx#0", "tx#0"]);
+  const big = check(sizedBox(3, 3));
+  assert.equal(big.violation?.property, "sent");
+  const last = big.violation!.steps.at(-2)!;
+  assert.deepEqual(last.changes.map((c) => `${c.name} ${c.after}`), ["err EMSGSIZE"]);
+  assertAgreement(sizedBox(4, 1));
+  assertAgreement(sizedBox(3, 3));
+  assert.throws(() => mailbox("m", { capacity: 0, bytes: 4, size: 1 }), /a capacity N >= 1/);
+  assert.throws(() => mailbox("m", { capacity: 2, size: 1 }), /need both bytes and size/);
+});
