@@ -256,6 +256,7 @@ export type {
   PidRange,
   PidRef,
   PidSource,
+  ReceiveFromOptions,
 } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------

@@ -79,6 +79,7 @@ export type {
   PidRange,
   PidRef,
   PidSource,
+  ReceiveFromOptions,
 } from "./direct.ts";
 export {
   mailbox,
