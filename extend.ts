@@ -99,6 +99,7 @@ export type {
 } from "./model/_ast.ts";
 export { opStep } from "./model/primitives/_op.ts";
 export { recvStep, sendStep } from "./model/primitives/channel.ts";
+export type { MessageInto, MessageValue } from "./model/primitives/channel.ts";
 export { mutexOffset } from "./model/primitives/mutex.ts";
 export { resolvePids } from "./model/primitives/direct.ts";
 

@@ -101,7 +101,19 @@ export {
   StepBuilder,
   timeout,
 } from "./model/mod.ts";
-export type { Expr, ForOptions, Into, LabelOptions, NumberKeys, Step, View } from "./model/mod.ts";
+export type {
+  BufferPart,
+  Expr,
+  ForOptions,
+  Into,
+  LabelOptions,
+  Match,
+  MessageMatch,
+  MessageTarget,
+  NumberKeys,
+  Step,
+  View,
+} from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------
 // Typed variables: Declarations of globals and locals: bounded integers, booleans and integer
@@ -149,8 +161,14 @@ export type {
 // ----------------------------------------------------------------------------
 // Primitives: channels: Bounded buffers and rendezvous (capacity 0); `s.send` and `s.recv` operate
 // on them.
-export { channel } from "./model/mod.ts";
+export { channel, MESSAGE_TOO_LARGE } from "./model/mod.ts";
 export type { Channel, ChannelOptions } from "./model/mod.ts";
+
+// ----------------------------------------------------------------------------
+// Structured messages: records and tuples of integer fields as channel messages, stored as one
+// slot each and printed by field name.
+export { message, range } from "./model/mod.ts";
+export type { FieldType, FieldTypes, MessageOf, MessageType } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------
 // Primitives: status codes: `errno` values the calls report, and the `status` local that receives
@@ -246,6 +264,7 @@ export type {
   PidRange,
   PidRef,
   PidSource,
+  ReceiveFromOptions,
 } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------

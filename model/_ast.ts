@@ -50,6 +50,18 @@ export interface Expr {
 }
 
 /**
+ * Which messages a selective receive or peek takes, made by the step
+ * builder's `match()`: a test of a message (as the state stores it: an
+ * integer, or a structured message's code) in the receiver's view.
+ */
+export interface Match {
+  /** Brand. */
+  readonly kind: "match";
+  /** Whether the receiver takes the message. */
+  readonly test: (message: number, ctx: Ctx) => boolean;
+}
+
+/**
  * Evaluates a plain number or an {@linkcode Expr} over a process's view.
  *
  * @param e The number or expression.
@@ -128,15 +140,26 @@ export interface AsyncEvents {
 export type SignalRaiser = (w: Int32Array, target: number, signo: number) => number;
 
 /**
+ * Which of a primitive's buffers a query asks about, for a primitive that
+ * holds several: a direct link as `[from, to]` pids, a connection end by
+ * its handle.
+ */
+export type BufferPart = number | readonly [number, number];
+
+/**
  * What the buffer queries read of a primitive that holds messages (or
  * bytes): `len(b)` is `length`, `empty(b)` is `length === 0`, `full(b)` is
- * `full`.
+ * `full`. A primitive with several buffers names, in `part`, what the
+ * queries' second argument picks (it is then required, and refused
+ * elsewhere).
  */
 export interface BufferQueries {
+  /** What the second argument names (e.g. `"a link [from, to]"`), when the primitive has several buffers. */
+  readonly part?: string;
   /** The messages held now (bytes, for a pipe). */
-  length(w: Int32Array, off: number): number;
+  length(w: Int32Array, off: number, part?: BufferPart): number;
   /** Whether there is no room for one more message (one more byte, for a pipe). */
-  full(w: Int32Array, off: number): boolean;
+  full(w: Int32Array, off: number, part?: BufferPart): boolean;
 }
 
 /** How a primitive is placed in the state and printed. */

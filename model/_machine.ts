@@ -7,7 +7,14 @@
 // single process, (sender edge, receiver edge) for a rendezvous, or a signal
 // delivery to a process.
 
-import type { AsyncEvents, Ctx, PrimitiveImpl, SignalRaiser } from "./_ast.ts";
+import type {
+  AsyncEvents,
+  BufferPart,
+  BufferQueries,
+  Ctx,
+  PrimitiveImpl,
+  SignalRaiser,
+} from "./_ast.ts";
 import type { Layout, PropertyCheck } from "./_layout.ts";
 import {
   type Edge,
@@ -187,9 +194,9 @@ function makeInstances(
 
 /** The buffer queries a process's code calls: `len`, `empty`, `full`. */
 export interface BufferQueryFns {
-  len(buffer: PrimitiveImpl): number;
-  empty(buffer: PrimitiveImpl): boolean;
-  full(buffer: PrimitiveImpl): boolean;
+  len(buffer: PrimitiveImpl, part?: BufferPart): number;
+  empty(buffer: PrimitiveImpl, part?: BufferPart): boolean;
+  full(buffer: PrimitiveImpl, part?: BufferPart): boolean;
 }
 
 /**
@@ -216,9 +223,9 @@ function bufferQueriesOf(
     return layout.primOff.get(prim)!;
   };
   return {
-    len: (prim) => prim.bufferQueries!.length(w, at(prim, "len")),
-    empty: (prim) => prim.bufferQueries!.length(w, at(prim, "empty")) === 0,
-    full: (prim) => prim.bufferQueries!.full(w, at(prim, "full")),
+    len: (prim, part) => lengthAt(prim, part, w, at(prim, "len")),
+    empty: (prim, part) => lengthAt(prim, part, w, at(prim, "empty")) === 0,
+    full: (prim, part) => fullAt(prim, part, w, at(prim, "full")),
   };
 }
 
@@ -306,10 +313,36 @@ function bufferReads(layout: Layout, w: Int32Array, seen: Visibility): BufferQue
     return off;
   };
   return {
-    len: (prim) => prim.bufferQueries!.length(w, at(prim)),
-    empty: (prim) => prim.bufferQueries!.length(w, at(prim)) === 0,
-    full: (prim) => prim.bufferQueries!.full(w, at(prim)),
+    len: (prim, part) => lengthAt(prim, part, w, at(prim)),
+    empty: (prim, part) => lengthAt(prim, part, w, at(prim)) === 0,
+    full: (prim, part) => fullAt(prim, part, w, at(prim)),
   };
+}
+
+/** `len` of a primitive at `off` (already checked to answer queries). */
+function lengthAt(prim: PrimitiveImpl, part: BufferPart | undefined, w: Int32Array, off: number) {
+  return queriesOf(prim, part).length(w, off, part);
+}
+
+/** `full` of a primitive at `off` (already checked to answer queries). */
+function fullAt(prim: PrimitiveImpl, part: BufferPart | undefined, w: Int32Array, off: number) {
+  return queriesOf(prim, part).full(w, off, part);
+}
+
+/** The primitive's queries, with the part argument given exactly when it has several buffers. */
+function queriesOf(prim: PrimitiveImpl, part: BufferPart | undefined): BufferQueries {
+  const q = prim.bufferQueries!;
+  if (q.part !== undefined && part === undefined) {
+    throw new TypeError(
+      `${prim.kind} '${prim.name}' has several buffers: name ${q.part} as the query's second argument`,
+    );
+  }
+  if (q.part === undefined && part !== undefined) {
+    throw new TypeError(
+      `${prim.kind} '${prim.name}' has one buffer: its queries take no second argument`,
+    );
+  }
+  return q;
 }
 
 /**

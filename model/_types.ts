@@ -2,7 +2,7 @@
 // imports only types and calls nothing, so the compiler depends on it and not
 // on `spec.ts` (which calls the compiler). `spec.ts` re-exports them.
 
-import type { PrimitiveImpl, Step } from "./_ast.ts";
+import type { BufferPart, PrimitiveImpl, Step } from "./_ast.ts";
 import type { Fairness } from "./model.ts";
 import type { View } from "./steps.ts";
 import type { VarDecls } from "./vars.ts";
@@ -18,11 +18,11 @@ export interface StateView<G> {
   /** The value of a primitive: a semaphore's count, a channel's length, a mutex owner's pid (-1 when free). */
   value(prim: PrimitiveImpl): number;
   /** The messages a buffer holds (bytes, for a pipe): channels, pipes, message queues, mailboxes. */
-  len(buffer: PrimitiveImpl): number;
+  len(buffer: PrimitiveImpl, part?: BufferPart): number;
   /** Whether a buffer holds nothing. */
-  empty(buffer: PrimitiveImpl): boolean;
+  empty(buffer: PrimitiveImpl, part?: BufferPart): boolean;
   /** Whether a buffer has no room for one more message (byte). */
-  full(buffer: PrimitiveImpl): boolean;
+  full(buffer: PrimitiveImpl, part?: BufferPart): boolean;
   /** The number of processes at a progress label (`label(name, { progress: true })`). */
   progress(): number;
   /** The number of finished processes, of one kind or of all. */

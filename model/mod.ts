@@ -22,6 +22,8 @@ export type {
 export * from "./spec.ts";
 export * from "./spec_error.ts";
 export * from "./steps.ts";
+export { message, range } from "./message.ts";
+export type { FieldType, FieldTypes, MessageOf, MessageType } from "./message.ts";
 export * from "./templates.ts";
 export * from "./trace_events.ts";
 export { traceRecorder } from "./_record.ts";
@@ -40,4 +42,4 @@ export type {
   VarDecls,
 } from "./vars.ts";
 export * from "./primitives/mod.ts";
-export type { Expr, Into, Step } from "./_ast.ts";
+export type { BufferPart, Expr, Into, Match, Step } from "./_ast.ts";

@@ -14,16 +14,27 @@
  */
 
 import {
+  type BufferPart,
   callerSource,
   type Ctx,
   type Expr,
   type Into,
+  type Match,
   type PrimitiveImpl,
   type Step,
   timeoutGuard,
 } from "./_ast.ts";
 import { type ForOptions, forStep } from "./_for.ts";
-import { type Channel, pollStep, recvStep, recvWhereStep, sendStep } from "./primitives/channel.ts";
+import {
+  type Channel,
+  peekStep,
+  pollStep,
+  recvStep,
+  recvWhereStep,
+  sendStep,
+} from "./primitives/channel.ts";
+import { messageInto, messagePredicate } from "./_receive.ts";
+import type { MessageType } from "./message.ts";
 
 export type { Step } from "./_ast.ts";
 export type { ForOptions } from "./_for.ts";
@@ -46,11 +57,11 @@ export interface View<G, L> {
    * The messages a buffer holds now (bytes, for a pipe): a channel, pipe,
    * message queue or mailbox listed in the process's `queries` option.
    */
-  len(buffer: PrimitiveImpl): number;
+  len(buffer: PrimitiveImpl, part?: BufferPart): number;
   /** Whether a buffer (listed in `queries`) holds nothing. */
-  empty(buffer: PrimitiveImpl): boolean;
+  empty(buffer: PrimitiveImpl, part?: BufferPart): boolean;
   /** Whether a buffer (listed in `queries`) has no room for one more message (byte). */
-  full(buffer: PrimitiveImpl): boolean;
+  full(buffer: PrimitiveImpl, part?: BufferPart): boolean;
 }
 
 /**
@@ -305,8 +316,81 @@ export class StepBuilder<G, L> {
   }
 
   /**
+   * A structured message as an input of a primitive that takes numbers
+   * (mailboxes, direct links, message queues): the message's code under
+   * `type`, computed from the view (or a constant).
+   *
+   * @param type The message type.
+   * @param value The message, or a function of the sender's view.
+   * @returns The expression.
+   *
+   * @example
+   * ```ts ignore
+   * mbSend(mb, s.encode(frame, ({ l }) => ({ seq: l.bit, data: l.i })));
+   * ```
+   */
+  encode<M>(
+    type: MessageType<M>,
+    value: NoInfer<M> | ((v: Readonly<View<G, L>>) => NoInfer<M>),
+  ): Expr {
+    const fn = typeof value === "function" ? value as (ctx: Ctx) => M : () => value;
+    return { kind: "expr", get: (ctx: Ctx) => type.encode(fn(ctx)) };
+  }
+
+  /**
+   * A target that decodes a structured message a primitive returns as a
+   * number (mailboxes, direct links, message queues): into one local per
+   * field, or through a function given the record or tuple.
+   *
+   * @param type The message type.
+   * @param target The locals per field, or a function.
+   * @returns The target.
+   *
+   * @example
+   * ```ts ignore
+   * mbReceive(mb, s.decode(frame, { seq: "bit", data: "item" }));
+   * ```
+   */
+  decode<M>(type: MessageType<M>, target: MessageTarget<G, L, NoInfer<M>>): Into {
+    const set = messageInto(target);
+    const text = typeof target === "function" ? "(function)" : JSON.stringify(target);
+    return { kind: "into", text, set: (ctx: Ctx, code: number) => set(ctx, type.decode(code)) };
+  }
+
+  /**
+   * Which messages a selective receive or a peek of a primitive that takes
+   * numbers (a mailbox) takes: an integer message or a predicate; or, with
+   * a message type first, some fields' values or a predicate over records.
+   *
+   * @param typeOrMatch The message type, or the match over integer messages.
+   * @param match The match over messages of the type.
+   * @returns The match.
+   *
+   * @example
+   * ```ts ignore
+   * mbReceive(inbox, s.decode(reply, { data: "answer" }), {
+   *   where: s.match(reply, (m, { l }) => m.id === l.request),
+   * });
+   * ```
+   */
+  match<M = number>(
+    typeOrMatch: MessageType<M> | MessageMatch<G, L, number>,
+    match?: MessageMatch<G, L, NoInfer<M>>,
+  ): Match {
+    const typed = typeof typeOrMatch === "object" && typeOrMatch !== null &&
+      (typeOrMatch as { kind?: unknown }).kind === "message";
+    const test = messagePredicate(typed ? match : typeOrMatch);
+    const type = typeOrMatch as MessageType<M>;
+    return {
+      kind: "match",
+      test: typed ? (code, ctx) => test(type.decode(code), ctx) : (code, ctx) => test(code, ctx),
+    };
+  }
+
+  /**
    * Sends a message on a channel: blocks while a bounded channel is full;
-   * on a rendezvous channel fires together with a receive.
+   * on a rendezvous channel fires together with a receive. On a channel of
+   * a `message` type, the message is a record or tuple of that type.
    *
    * @param ch The channel.
    * @param value The message, or a function of the sender's view.
@@ -315,33 +399,33 @@ export class StepBuilder<G, L> {
    * @example
    * ```ts ignore
    * s.send(buf, ({ id, l }) => id * 10 + l.i);
+   * s.send(frames, ({ l }) => ({ seq: l.bit, data: l.i }));
    * ```
    */
-  send(ch: Channel, value: number | ((v: Readonly<View<G, L>>) => number)): Step {
-    const fn = typeof value === "number" ? () => value : value as (ctx: Ctx) => number;
+  send<M>(ch: Channel<M>, value: NoInfer<M> | ((v: Readonly<View<G, L>>) => NoInfer<M>)): Step {
+    const fn = typeof value === "function" ? value as (ctx: Ctx) => unknown : () => value;
     return sendStep(ch, fn);
   }
 
   /**
-   * Receives a message from a channel into a local variable (by name) or
-   * through a function; blocks while the channel is empty (or, for a
-   * rendezvous, until a sender is ready).
+   * Receives a message from a channel into a local (by name), into one
+   * local per field (`{ seq: "bit" }`, for a `message` type), or through a
+   * function; blocks while the channel is empty (or, for a rendezvous,
+   * until a sender is ready).
    *
    * @param ch The channel.
-   * @param into The local to store into, or a function storing the value.
+   * @param into Where the message goes.
    * @returns The step.
    *
    * @example
    * ```ts ignore
    * s.recv(buf, "item");
    * s.recv(buf, ({ g }, m) => { g.last = m; });
+   * s.recv(frames, { seq: "bit", data: "item" });
    * ```
    */
-  recv(
-    ch: Channel,
-    into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
-  ): Step {
-    return recvStep(ch, intoFn(into));
+  recv<M>(ch: Channel<M>, into: MessageTarget<G, L, NoInfer<M>>): Step {
+    return recvStep(ch, messageInto(into));
   }
 
   /**
@@ -351,7 +435,7 @@ export class StepBuilder<G, L> {
    * always enabled. Not for rendezvous channels.
    *
    * @param ch The channel (capacity >= 1).
-   * @param into The local for the message, or a function storing it.
+   * @param into Where the message goes (as for `recv`).
    * @param status The local for the status.
    * @returns The step.
    *
@@ -360,51 +444,81 @@ export class StepBuilder<G, L> {
    * s.poll(inbox, "msg", "err");
    * ```
    */
-  poll(
-    ch: Channel,
-    into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
-    status: NumberKeys<L>,
-  ): Step {
-    return pollStep(ch, intoFn(into), (ctx: Ctx, code: number) => {
+  poll<M>(ch: Channel<M>, into: MessageTarget<G, L, NoInfer<M>>, status: NumberKeys<L>): Step {
+    return pollStep(ch, messageInto(into), (ctx: Ctx, code: number) => {
       ctx.l[status] = code;
     });
   }
 
   /**
    * Selective receive (Promela's `ch??`, Erlang's `receive` with a pattern):
-   * blocks until a message satisfies `pred`, then takes the first such
-   * message in queue order and leaves the others where they are. Not for
-   * rendezvous channels.
+   * blocks until a message matches, then takes the first match in queue
+   * order and leaves the others where they are. The match is a message
+   * (`3`), some fields of a `message` type (`{ seq: 1 }`), or a predicate
+   * that may read the receiver's view. Not for rendezvous channels.
    *
    * @param ch The channel (capacity >= 1).
-   * @param pred Whether to take a message; may read the receiver's view.
-   * @param into The local for the message, or a function storing it.
+   * @param match Which messages to take.
+   * @param into Where the message goes (as for `recv`).
    * @returns The step.
    *
    * @example
    * ```ts ignore
    * s.recvWhere(replies, (m, { l }) => m % 10 === l.request, "reply");
+   * s.recvWhere(frames, { seq: 1 }, { data: "item" });
    * ```
    */
-  recvWhere(
-    ch: Channel,
-    pred: (message: number, v: Readonly<View<G, L>>) => boolean,
-    into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
+  recvWhere<M>(
+    ch: Channel<M>,
+    match: MessageMatch<G, L, NoInfer<M>>,
+    into: MessageTarget<G, L, NoInfer<M>>,
   ): Step {
-    return recvWhereStep(ch, pred as (m: number, ctx: Ctx) => boolean, intoFn(into));
+    return recvWhereStep(ch, messagePredicate(match), messageInto(into));
+  }
+
+  /**
+   * Peek (Promela's `ch?<x>`, `MSG_PEEK`): blocks until a message matches
+   * (any message, by default), then copies the first match in queue order
+   * into `into` and leaves the channel unchanged. Not for rendezvous
+   * channels.
+   *
+   * @param ch The channel (capacity >= 1).
+   * @param into Where the copy goes (as for `recv`).
+   * @param match Which messages to look at (as for `recvWhere`; default: any).
+   * @returns The step.
+   *
+   * @example
+   * ```ts ignore
+   * s.peek(inbox, "next");
+   * s.peek(frames, { data: "item" }, { seq: 1 });
+   * ```
+   */
+  peek<M>(
+    ch: Channel<M>,
+    into: MessageTarget<G, L, NoInfer<M>>,
+    match: MessageMatch<G, L, NoInfer<M>> = () => true,
+  ): Step {
+    return peekStep(ch, messagePredicate(match), messageInto(into));
   }
 }
 
-/** A local's name or a storing function, as the function primitives call. */
-function intoFn<G, L>(
-  into: NumberKeys<L> | ((v: View<G, L>, message: number) => void),
-): (ctx: Ctx, m: number) => void {
-  return typeof into === "string"
-    ? (ctx: Ctx, m: number) => {
-      ctx.l[into] = m;
-    }
-    : into as (ctx: Ctx, m: number) => void;
-}
+/**
+ * Where a received message goes: for integer messages, a number local's
+ * name; for a `message` type, a local's name per field (`{ seq: "bit" }`,
+ * or a list for a tuple); or a function given the view and the message.
+ */
+export type MessageTarget<G, L, M> =
+  | ([M] extends [number] ? NumberKeys<L> : { readonly [K in keyof M]?: NumberKeys<L> })
+  | ((v: View<G, L>, message: M) => void);
+
+/**
+ * Which messages a selective receive or peek takes: an integer message, the
+ * values of some fields of a `message` type, or a predicate over the
+ * message and the receiver's view.
+ */
+export type MessageMatch<G, L, M> =
+  | ([M] extends [number] ? number : Partial<M>)
+  | ((message: M, v: Readonly<View<G, L>>) => boolean);
 
 /**
  * The guard `timeout` (Promela's): true exactly when no other transition of
@@ -427,132 +541,13 @@ export const timeout: () => boolean = timeoutGuard;
 /** The keys of `L` whose values are numbers. */
 export type NumberKeys<L> = { [K in keyof L]: L[K] extends number ? K : never }[keyof L] & string;
 
-/**
- * Nondeterministic choice among branches (Promela's `if :: ... fi`): any
- * branch whose first step is enabled may be taken; the checker explores
- * every one. A branch may start with a `when` guard.
- *
- * @param branches The alternatives, each a list of steps.
- * @returns The step.
- *
- * @example
- * ```ts ignore
- * choose([s.do("left", ({ g }) => g.x--)], [s.do("right", ({ g }) => g.x++)]);
- * ```
- */
-export function choose(...branches: (readonly Step[])[]): Step {
-  return { kind: "choose", name: "choose", branches, src: callerSource() };
-}
-
-/**
- * An atomic block (Promela's `atomic`): once its first step has fired, no
- * other process moves until the block ends, unless a step inside it blocks,
- * in which case atomicity is lost until the process moves again.
- *
- * @param body The steps.
- * @returns The step.
- *
- * @example
- * ```ts ignore
- * atomic(s.when("free", ({ g }) => !g.busy), s.do("take", ({ g }) => { g.busy = true; }));
- * ```
- */
-export function atomic(...body: Step[]): Step {
-  return { kind: "atomic", body, src: callerSource() };
-}
-
-/**
- * An endless loop; leave it with {@linkcode breakLoop} or {@linkcode goto}.
- *
- * @param body The loop body.
- * @returns The step.
- *
- * @example
- * ```ts ignore
- * loop(wait(full), s.do("take", ...), post(empty));
- * ```
- */
-export function loop(...body: Step[]): Step {
-  return { kind: "while", name: "loop", cond: undefined, body, src: callerSource() };
-}
-
-/**
- * Leaves the innermost `while` or `loop` (Promela's `break`); not a
- * transition of its own.
- *
- * @returns The step.
- *
- * @example
- * ```ts ignore
- * loop(choose([s.when("done", ({ l }) => l.i === 3), breakLoop()], [s.do("inc", ...)]));
- * ```
- */
-export function breakLoop(): Step {
-  return { kind: "break", src: callerSource() };
-}
-
-/** Options of {@linkcode label}. */
-export interface LabelOptions {
-  /**
-   * An end label: a process stopped here is at a valid end state, so it is
-   * not reported as deadlocked (a server waiting for requests).
-   */
-  end?: boolean;
-  /** A progress label, for non-progress cycle detection. */
-  progress?: boolean;
-}
-
-/**
- * Names the position before the next step, as a target for
- * {@linkcode goto}, a name in traces, and optionally an end label.
- *
- * @param name The label, unique within the process.
- * @param options End or progress label.
- * @returns The step (not a transition of its own).
- *
- * @example
- * ```ts ignore
- * label("idle", { end: true }), s.recv(requests, "req"),
- * ```
- */
-export function label(name: string, options: LabelOptions = {}): Step {
-  return {
-    kind: "label",
-    name,
-    end: options.end ?? false,
-    progress: options.progress ?? false,
-    src: callerSource(),
-  };
-}
-
-/**
- * Jumps to a label of the same process; not a transition of its own.
- *
- * @param target The label.
- * @returns The step.
- *
- * @example
- * ```ts ignore
- * goto("retry");
- * ```
- */
-export function goto(target: string): Step {
-  return { kind: "goto", target, src: callerSource() };
-}
-
-/**
- * Names a block of steps, so that invariants can count the processes inside
- * it with `v.inside(name)` (e.g. a critical section).
- *
- * @param name The region's name.
- * @param body The steps.
- * @returns The step (not a transition of its own).
- *
- * @example
- * ```ts ignore
- * region("cs", s.do("put", ...)),
- * ```
- */
-export function region(name: string, ...body: Step[]): Step {
-  return { kind: "region", name, body };
-}
+export {
+  atomic,
+  breakLoop,
+  choose,
+  goto,
+  label,
+  type LabelOptions,
+  loop,
+  region,
+} from "./control.ts";

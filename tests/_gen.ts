@@ -14,6 +14,7 @@ import {
   array,
   atomic,
   breakLoop,
+  type Channel,
   channel,
   choose,
   goto,
@@ -181,8 +182,8 @@ function runAssign(a: Assign, v: View, mod: number): void {
 interface Prims {
   S: ReturnType<typeof semaphore>;
   M: ReturnType<typeof mutex>;
-  C0: ReturnType<typeof channel>;
-  C1: ReturnType<typeof channel>;
+  C0: Channel;
+  C1: Channel;
 }
 
 function toStep(g: GStep, s: StepBuilder<Any, Any>, p: Prims, mod: number): Step {

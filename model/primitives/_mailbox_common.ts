@@ -1,6 +1,6 @@
 // Private module: helpers the mailbox and the mailslot share.
 
-import type { OpImpl } from "../_ast.ts";
+import type { Ctx, OpImpl } from "../_ast.ts";
 
 /** The message as a 32-bit integer, or a RangeError naming the primitive. */
 export function checkMessage(mb: { readonly name: string }, v: unknown): number {
@@ -17,7 +17,7 @@ export function checkMessage(mb: { readonly name: string }, v: unknown): number 
 export function withChoices(
   op: OpImpl,
   max: () => number,
-  choices: (w: Int32Array, off: number, pid: number) => number,
+  choices: (w: Int32Array, off: number, pid: number, ctx: Ctx) => number,
   choiceText: (c: number) => string,
 ): OpImpl {
   const out = { ...op, choices, choiceText };

@@ -54,7 +54,15 @@
  * @module
  */
 
-import { type Ctx, evalExpr, type Expr, type Footprint, type Into, type Step } from "../_ast.ts";
+import {
+  type Ctx,
+  evalExpr,
+  type Expr,
+  type Footprint,
+  type Into,
+  type Match,
+  type Step,
+} from "../_ast.ts";
 import type { PrimitiveImpl } from "../_ast.ts";
 import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { region } from "../steps.ts";
@@ -363,6 +371,16 @@ export function direct(name: string, options: DirectOptions): Direct {
       for (let i = 0; i < l.n * l.n; i++) total += w[off + l.n + i * l.block]!;
       return total;
     },
+    // Per link: a capacity-0 link holds its offer (len 1) and is always
+    // full; an unbounded one is never full (its bound is the exploration's).
+    bufferQueries: {
+      part: "a link [from, to] (pids)",
+      length: (w, off, part) => w[off + linkOff(layout(), ...linkOf(name, layout(), part))]!,
+      full: (w, off, part) => {
+        const at = off + linkOff(layout(), ...linkOf(name, layout(), part));
+        return capacity === 0 || (capacity !== "unbounded" && w[at]! >= capacity);
+      },
+    },
     validate() {
       try {
         layout();
@@ -382,6 +400,19 @@ export function direct(name: string, options: DirectOptions): Direct {
     }),
   );
   return net;
+}
+
+/** The link a query names, as `[from, to]` pids of the system. */
+function linkOf(name: string, l: Layout, part: unknown): [number, number] {
+  const ok = (p: unknown) => typeof p === "number" && Number.isInteger(p) && p >= 0 && p < l.n;
+  if (!Array.isArray(part) || part.length !== 2 || !ok(part[0]) || !ok(part[1])) {
+    throw new RangeError(
+      `direct '${name}': a query names a link as [from, to], two pids in 0..${l.n - 1}, got ${
+        JSON.stringify(part)
+      }`,
+    );
+  }
+  return [part[0], part[1]];
 }
 
 /** The bound of an unbounded network (0 for a bounded one), with the capacity checked. */
@@ -695,19 +726,60 @@ function sendToComputed(
   });
 }
 
-/** Takes the oldest message of link from→to (capacity 0: the offer), for `to`. */
-function take(net: Direct, w: Int32Array, off: number, from: number, to: number): number {
+/**
+ * Takes message `i` (default the oldest) of link from→to (capacity 0: the
+ * offer), for `to`; the later ones move up.
+ */
+function take(net: Direct, w: Int32Array, off: number, from: number, to: number, i = 0): number {
   const l = layoutOf(net);
   const b = off + linkOff(l, from, to);
   const taps = TAPS.get(net)!;
-  if (taps.length > 0) tapTake(taps, w, from * l.n + to, 0, to);
+  if (taps.length > 0) tapTake(taps, w, from * l.n + to, i, to);
   if (net.capacity === 0) {
     w[b] = 0;
     const v = w[b + 1]!;
     w[b + 1] = 0;
     return v;
   }
-  return shift(w, b);
+  if (i === 0) return shift(w, b);
+  const len = w[b]!;
+  const v = w[b + 1 + i]!;
+  closeGap(w, b + 1, len, i, 1);
+  w[b] = len - 1;
+  return v;
+}
+
+/** Options of {@linkcode receiveFrom}. */
+export interface ReceiveFromOptions {
+  /**
+   * Selective receive: only messages that match (made by `s.match`); takes
+   * the first match in the link's order, leaves the others, and blocks while
+   * none is there.
+   */
+  where?: Match;
+  /**
+   * Peek: copy the message (the first match, with `where`) and leave it on
+   * the link; a capacity-0 offer stays with its sender, who keeps waiting.
+   */
+  peek?: boolean;
+}
+
+/** The index on link `b` of the first message `where` takes (any, without it), or -1. */
+function firstOn(
+  w: Int32Array,
+  b: number,
+  where: Match | undefined,
+  ctx: Ctx,
+): number {
+  // Capacity 0: [offered, message], so the offer is message 0 as well.
+  const n = w[b]!;
+  for (let i = 0; i < n; i++) {
+    if (where === undefined) return i;
+    const r = where.test(w[b + 1 + i]!, ctx);
+    if (r === true) return i;
+    if (r !== false) throw new TypeError(`the match must return a boolean, got ${String(r)}`);
+  }
+  return -1;
 }
 
 /**
@@ -734,24 +806,42 @@ function take(net: Direct, w: Int32Array, off: number, from: number, to: number)
  * assert.equal(sys.processes[1]!.body[0]!.kind, "op");
  * ```
  */
-export function receiveFrom(net: Direct, from: Partner, into: Into): Step {
-  const text = `receive(${net.name}, ${partnerText(from)}) into ${into.text}`;
+export function receiveFrom(
+  net: Direct,
+  from: Partner,
+  into: Into,
+  options: ReceiveFromOptions = {},
+): Step {
+  const { where } = options;
+  const peek = options.peek === true;
+  if (where !== undefined && where?.kind !== "match") {
+    throw new TypeError(`receive(${net.name}): where must be made by s.match(...)`);
+  }
+  const text = `${peek ? "peek" : "receive"}(${net.name}, ${partnerText(from)}) into ${into.text}${
+    where !== undefined ? " where ..." : ""
+  }`;
+  const at = (w: Int32Array, off: number, q: number, pid: number, ctx: Ctx) =>
+    firstOn(w, off + linkOff(layoutOf(net), q, pid), where, ctx);
+  const get = (w: Int32Array, off: number, q: number, pid: number, ctx: Ctx) => {
+    const i = at(w, off, q, pid, ctx);
+    into.set(
+      ctx,
+      peek ? w[off + linkOff(layoutOf(net), q, pid) + 1 + i]! : take(net, w, off, q, pid, i),
+    );
+    return undefined;
+  };
   if (!isExpr(from)) {
     const src = staticPartner(from);
+    const srcOf = (pid: number) => checkPartner(net, src(), pid, "receive");
     return opStep({
       prim: net,
       text,
       get footprint() {
         const s = linkSlots(net, src(), false);
-        return { reads: s, writes: s };
+        return { reads: s, writes: peek ? [] : s };
       },
-      enabled: (w, off, pid) =>
-        w[off + linkOff(layoutOf(net), checkPartner(net, src(), pid, "receive"), pid)]! > 0,
-      apply(w, off, pid, ctx) {
-        const q = checkPartner(net, src(), pid, "receive");
-        into.set(ctx, take(net, w, off, q, pid));
-        return undefined;
-      },
+      enabled: (w, off, pid, ctx) => at(w, off, srcOf(pid), pid, ctx) >= 0,
+      apply: (w, off, pid, ctx) => get(w, off, srcOf(pid), pid, ctx),
     });
   }
   // A computed partner, evaluated by the guard over the caller's view.
@@ -759,13 +849,9 @@ export function receiveFrom(net: Direct, from: Partner, into: Into): Step {
   return opStep({
     prim: net,
     text,
-    footprint: { reads: "all", writes: "all" },
-    enabled: (w, off, pid, ctx) => w[off + linkOff(layoutOf(net), srcOf(pid, ctx), pid)]! > 0,
-    apply(w, off, pid, ctx) {
-      const q = srcOf(pid, ctx);
-      into.set(ctx, take(net, w, off, q, pid));
-      return undefined;
-    },
+    footprint: { reads: "all", writes: peek ? [] : "all" },
+    enabled: (w, off, pid, ctx) => at(w, off, srcOf(pid, ctx), pid, ctx) >= 0,
+    apply: (w, off, pid, ctx) => get(w, off, srcOf(pid, ctx), pid, ctx),
   });
 }
 

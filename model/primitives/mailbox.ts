@@ -89,6 +89,7 @@ import {
   type Expr,
   type Footprint,
   type Into,
+  type Match,
   type OpImpl,
   type PrimitiveImpl,
   type Step,
@@ -96,7 +97,8 @@ import {
 import { type PidList, type PidRef, resolvePids } from "./direct.ts";
 import { Errno } from "./errno.ts";
 import { popcount } from "./_fork.ts";
-import { region } from "../steps.ts";
+import { region } from "../control.ts";
+import type { MessageType } from "../message.ts";
 import { closeGap, opStep, requireInt, requireName } from "./_op.ts";
 import { checkMessage, withChoices } from "./_mailbox_common.ts";
 import { type MessageTap, messageTaps, tapDrop, tapPut, tapTake } from "../_tap.ts";
@@ -132,8 +134,12 @@ export const MAILBOX_MAX_PID = 30;
 /** How a mailbox with several receivers decides who receives (module doc). */
 export type MailboxPolicy = "shared" | "pair" | "exclusive" | "arbitrary" | "round-robin";
 
-/** Options of {@linkcode mailbox}. */
-export interface MailboxOptions {
+/**
+ * Options of {@linkcode mailbox}.
+ *
+ * @typeParam M The messages' type (`number`, or a `message` type's records).
+ */
+export interface MailboxOptions<M = number> {
   /** Messages it holds: 0 (no buffering), N, or `"unbounded"` (with `bound`). */
   capacity: number | "unbounded";
   /** For `"unbounded"`: the most messages explored; more is an exploration bound. */
@@ -148,6 +154,20 @@ export interface MailboxOptions {
   exists?: boolean;
   /** For a mailbox that exists at the start: the process that created it (its owner). */
   createdBy?: number | PidRef;
+  /**
+   * The structured messages it carries (sent with `s.encode`, received with
+   * `s.decode`): traces print them by field name.
+   */
+  message?: MessageType<M>;
+  /**
+   * A capacity in bytes as well as in messages (capacity N >= 1 only): a
+   * send waits while its message does not fit in the bytes left; a message
+   * larger than `bytes` gets `EMSGSIZE` (a `mailbox misuse` without a
+   * status target). Needs `size`.
+   */
+  bytes?: number;
+  /** The size in bytes of every message, or of each (a function of the message). */
+  size?: number | ((message: M) => number);
 }
 
 /** A mailbox declared with {@linkcode mailbox}. */
@@ -182,6 +202,8 @@ const EXISTS = 1, REMOVED = 2;
 interface Internals {
   /** Messages the queue holds (capacity 0: the one offer). */
   room: number;
+  /** The byte capacity and the size of a message, when declared. */
+  bytes?: { readonly bytes: number; readonly sizeOf: (message: number) => number };
   /** The policy-(c) receivers, resolved at check time. */
   receivers(): number[];
   /** The templates watching its messages. */
@@ -236,7 +258,7 @@ function range(a: number, b: number): number[] {
  * assert.equal(mailbox("log", { capacity: "unbounded", bound: 3 }).boundProperty, "log bound 3");
  * ```
  */
-export function mailbox(name: string, options: MailboxOptions): Mailbox {
+export function mailbox<M = number>(name: string, options: MailboxOptions<M>): Mailbox {
   requireName("mailbox", name);
   const where = `mailbox '${name}'`;
   const { capacity } = options;
@@ -247,6 +269,7 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
   const room = capacity === "unbounded" ? bound : capacity === 0 ? 1 : capacity;
   const receivers = receiverList(where, options);
   const slots = QUEUE + room * ENTRY;
+  let queries: BufferQueries | undefined;
   const mb: Mailbox = {
     kind: "mailbox",
     name,
@@ -268,14 +291,17 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       }
     },
     format(w, off, pidName) {
-      return formatMailbox(w, off, pidName, capacity, policy, receivers);
+      const show = options.message !== undefined ? options.message.format : String;
+      return formatMailbox(w, off, pidName, { capacity, policy, receivers, show });
     },
     value(w, off) {
       // A capacity-0 offer belongs to its blocked sender: nothing waits.
       if (w[off + LIFE] !== EXISTS) return -1;
       return capacity === 0 ? 0 : w[off + COUNT]!;
     },
-    bufferQueries: mailboxQueries(capacity),
+    get bufferQueries() {
+      return queries ??= mailboxQueries(mb);
+    },
     holds(w, off, pid) {
       return policy === "exclusive" && w[off + LIFE] === EXISTS && w[off + AUX] === pid + 1;
     },
@@ -308,12 +334,40 @@ export function mailbox(name: string, options: MailboxOptions): Mailbox {
       : {}),
   };
   const taps = messageTaps(mb, () => ({ lanes: 1, capacity: room }));
-  INTERNALS.set(mb, { room, receivers, taps });
+  const bytes = mailboxBytes(where, options);
+  INTERNALS.set(mb, { room, receivers, taps, ...(bytes !== undefined ? { bytes } : {}) });
   return mb;
 }
 
+/** The byte capacity and message sizes of a mailbox declared with `bytes` and `size`, checked. */
+function mailboxBytes<M>(where: string, options: MailboxOptions<M>): Internals["bytes"] {
+  const { bytes, size, capacity } = options;
+  if (bytes === undefined && size === undefined) return undefined;
+  if (bytes === undefined || size === undefined || typeof capacity !== "number" || capacity < 1) {
+    throw new TypeError(
+      `${where}: message sizes need both bytes and size, and a capacity N >= 1`,
+    );
+  }
+  requireInt(`${where}: bytes`, bytes, 0);
+  if (typeof size === "number") requireInt(`${where}: size`, size, 0);
+  const type = options.message;
+  const sizeOf = (code: number): number => {
+    if (typeof size === "number") return size;
+    const m = (type !== undefined ? type.decode(code) : code) as M;
+    return requireInt(`${where}: the size of message ${JSON.stringify(m)}`, size(m), 0);
+  };
+  return { bytes, sizeOf };
+}
+
+/** The bytes the queued messages of a sized mailbox take. */
+function heldBytes(sizeOf: (message: number) => number, w: Int32Array, off: number): number {
+  let total = 0;
+  for (let i = 0; i < w[off + COUNT]!; i++) total += sizeOf(w[off + QUEUE + i * ENTRY]!);
+  return total;
+}
+
 /** A mailbox's options, checked: its bound, policy, ownership and whether it exists at the start. */
-function mailboxSettings(where: string, options: MailboxOptions): {
+function mailboxSettings<M>(where: string, options: MailboxOptions<M>): {
   bound: number;
   policy: MailboxPolicy;
   picks: boolean;
@@ -367,7 +421,7 @@ function mailboxSettings(where: string, options: MailboxOptions): {
 }
 
 /** The receivers a policy-(c) mailbox picks from, checked and cached on first use. */
-function receiverList(where: string, options: MailboxOptions): () => number[] {
+function receiverList<M>(where: string, options: MailboxOptions<M>): () => number[] {
   let receiverCache: number[] | undefined;
   return (): number[] => {
     if (options.receivers === undefined) return [];
@@ -391,12 +445,19 @@ function receiverList(where: string, options: MailboxOptions): () => number[] {
  * there holds nothing and is not full (a send fails rather than blocks);
  * capacity 0 holds nothing and has no room (a send waits for a receiver).
  */
-function mailboxQueries(capacity: MailboxOptions["capacity"]): BufferQueries {
+function mailboxQueries(mb: Mailbox): BufferQueries {
+  const { capacity } = mb;
+  // With a byte capacity, full also when every byte is taken.
+  const bytesFull = (w: Int32Array, off: number) => {
+    const sized = internals(mb).bytes;
+    return sized !== undefined && heldBytes(sized.sizeOf, w, off) >= sized.bytes;
+  };
   return {
     length: (w, off) => w[off + LIFE] !== EXISTS || capacity === 0 ? 0 : w[off + COUNT]!,
     full: (w, off) =>
       w[off + LIFE] === EXISTS &&
-      (capacity === 0 || (capacity !== "unbounded" && w[off + COUNT]! >= capacity)),
+      (capacity === 0 || (capacity !== "unbounded" && w[off + COUNT]! >= capacity) ||
+        bytesFull(w, off)),
   };
 }
 
@@ -405,10 +466,14 @@ function formatMailbox(
   w: Int32Array,
   off: number,
   pidName: (pid: number) => string,
-  capacity: MailboxOptions["capacity"],
-  policy: MailboxPolicy,
-  receivers: () => number[],
+  how: {
+    capacity: MailboxOptions["capacity"];
+    policy: MailboxPolicy;
+    receivers: () => number[];
+    show: (message: number) => string;
+  },
 ): string {
+  const { capacity, policy, receivers, show } = how;
   const life = w[off + LIFE]!;
   if (life === 0) return "not created";
   if (life === REMOVED) return "removed";
@@ -417,7 +482,7 @@ function formatMailbox(
   for (let i = 0; i < n; i++) {
     const e = off + QUEUE + i * ENTRY;
     const tag = w[e + 2]!;
-    items.push(`${w[e]}${tag > 0 ? `→${pidName(tag - 1)}` : ""}`);
+    items.push(`${show(w[e]!)}${tag > 0 ? `→${pidName(tag - 1)}` : ""}`);
   }
   const parts = [
     capacity === 0 ? (n === 0 ? "no offer" : `offer ${items[0]}`) : `[${items.join(",")}]`,
@@ -465,6 +530,18 @@ export interface MailboxReceiveOptions {
    * policy.
    */
   nonblocking?: boolean;
+  /**
+   * Selective receive: only messages that match (made by `s.match`), the
+   * first match in queue order; the receive blocks (or, non-blocking, gets
+   * `EAGAIN`) while none is there. Not for the `exclusive` policy.
+   */
+  where?: Match;
+  /**
+   * Peek (`MSG_PEEK`): copy the message (the first match, with `where`)
+   * into `into` and leave it queued; a capacity-0 offer stays with its
+   * sender. Not for the `exclusive` policy.
+   */
+  peek?: boolean;
 }
 
 /** Options of {@linkcode mbCreate} and {@linkcode mbDestroy}. */
@@ -589,10 +666,24 @@ function enqueue(w: Int32Array, off: number, v: number, sender: number, tag: num
 }
 
 /** Index of the oldest message `pid` may take, or -1. */
-function eligible(mb: Mailbox, w: Int32Array, off: number, pid: number): number {
+function eligible(
+  mb: Mailbox,
+  w: Int32Array,
+  off: number,
+  pid: number,
+  where?: { match: Match; ctx: Ctx },
+): number {
   const n = w[off + COUNT]!;
-  if (mb.policy !== "arbitrary" && mb.policy !== "round-robin") return n > 0 ? 0 : -1;
-  for (let i = 0; i < n; i++) if (w[off + QUEUE + i * ENTRY + 2] === pid + 1) return i;
+  const picks = mb.policy === "arbitrary" || mb.policy === "round-robin";
+  if (!picks && where === undefined) return n > 0 ? 0 : -1;
+  for (let i = 0; i < n; i++) {
+    const e = off + QUEUE + i * ENTRY;
+    if (picks && w[e + 2] !== pid + 1) continue;
+    if (where === undefined) return i;
+    const r = where.match.test(w[e]!, where.ctx);
+    if (r === true) return i;
+    if (r !== false) throw new TypeError(`the match must return a boolean, got ${String(r)}`);
+  }
   return -1;
 }
 
@@ -760,7 +851,7 @@ export function mbSend(
   return region(p.text, offer, offerReturn(mb, p.text, status));
 }
 
-type SendGuard = (w: Int32Array, off: number, pid: number) => boolean;
+type SendGuard = (w: Int32Array, off: number, pid: number, ctx: Ctx) => boolean;
 
 /** What the operations of one send share. */
 interface SendParts {
@@ -775,7 +866,7 @@ interface SendParts {
   /** The guard: an error outcome, or room for the message. */
   readonly ready: SendGuard;
   /** An unbounded mailbox at its exploration bound. */
-  readonly overBound: SendGuard;
+  readonly overBound: (w: Int32Array, off: number, pid: number) => boolean;
   /** The send proper; returns a violation message or undefined. */
   readonly put: OpImpl["apply"];
 }
@@ -800,10 +891,19 @@ function sendParts(
     if (!multi || w[off + LIFE] !== EXISTS) return 1;
     return Math.max(1, liveReceivers(mb, w, off).length);
   };
-  const canPut = (w: Int32Array, off: number) =>
-    mb.capacity === 0 ? w[off + COUNT] === 0 : unbounded || w[off + COUNT]! < room;
-  const ready = (w: Int32Array, off: number, pid: number) =>
-    w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, false) || canPut(w, off);
+  const sized = internals(mb).bytes;
+  // With sizes: room in bytes too, or a message that can never fit (it fails).
+  const fits = (w: Int32Array, off: number, ctx: Ctx) => {
+    if (sized === undefined) return true;
+    const n = sized.sizeOf(checkMessage(mb, evalExpr(message, ctx)));
+    return n > sized.bytes || heldBytes(sized.sizeOf, w, off) + n <= sized.bytes;
+  };
+  const canPut = (w: Int32Array, off: number, ctx: Ctx) =>
+    mb.capacity === 0
+      ? w[off + COUNT] === 0
+      : unbounded || (w[off + COUNT]! < room && fits(w, off, ctx));
+  const ready = (w: Int32Array, off: number, pid: number, ctx: Ctx) =>
+    w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, false) || canPut(w, off, ctx);
   const overBound = (w: Int32Array, off: number, pid: number) =>
     unbounded && w[off + LIFE] === EXISTS && !misused(mb, w, off, pid, false) &&
     w[off + COUNT]! >= room;
@@ -822,6 +922,7 @@ function sendPut(
   const { status, receiver } = options;
   const twoStep = mb.capacity === 0;
   const taps = internals(mb).taps;
+  const sized = internals(mb).bytes;
   return (
     w: Int32Array,
     off: number,
@@ -839,6 +940,8 @@ function sendPut(
     const bad = misuse(mb, w, off, pid, false, pidName);
     if (bad !== undefined) return bad;
     const v = checkMessage(mb, evalExpr(message, ctx));
+    // A message larger than the whole byte capacity can never be queued.
+    if (sized !== undefined && sized.sizeOf(v) > sized.bytes) return fail(Errno.EMSGSIZE);
     let tag = -1;
     if (picks) {
       tag = pick(mb, w, off, choice);
@@ -866,7 +969,7 @@ function sendOp(p: SendParts, over: {
 } = {}): OpImpl {
   const { mb, ready, overBound, outcomes } = p;
   const enabled = over.enabled ??
-    ((w, off, pid) => ready(w, off, pid) && !overBound(w, off, pid));
+    ((w, off, pid, ctx) => ready(w, off, pid, ctx) && !overBound(w, off, pid));
   const op: OpImpl = {
     prim: mb,
     text: over.text ?? p.text,
@@ -880,7 +983,7 @@ function sendOp(p: SendParts, over: {
   return withChoices(
     op,
     () => internals(mb).receivers().length,
-    (w, off, pid) => enabled(w, off, pid) ? outcomes(w, off) : 0,
+    (w, off, pid, ctx) => enabled(w, off, pid, ctx) ? outcomes(w, off) : 0,
     choiceText,
   );
 }
@@ -968,23 +1071,29 @@ function offerReturn(mb: Mailbox, text: string, status: MailboxSendOptions["stat
  * ```
  */
 export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOptions = {}): Step {
-  const { status, from } = options;
+  const { status, from, where } = options;
   const nonblocking = options.nonblocking === true;
-  const text = `${nonblocking ? "poll" : "receive"}(${mb.name}) into ${into.text}`;
+  const peek = options.peek === true;
+  const verb = peek ? "peek" : nonblocking ? "poll" : "receive";
+  const text = `${verb}(${mb.name}) into ${into.text}${where !== undefined ? " where ..." : ""}`;
   const exclusive = mb.policy === "exclusive";
-  if (nonblocking && (exclusive || status === undefined)) {
-    throw new TypeError(
-      `mbReceive(${mb.name}): a non-blocking receive needs a status target` +
-        (exclusive ? " and is not modelled for the exclusive policy" : ""),
-    );
-  }
+  checkReceiveOptions(mb, options, nonblocking);
   const all: Footprint = {
     reads: [LIFE, OWNER, AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
-    writes: [AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
+    writes: peek ? [AUX] : [AUX, TAKEN, FAILED, COUNT, ...queueSlots(mb)],
   };
   const taps = internals(mb).taps;
+  const pickFor = (w: Int32Array, off: number, pid: number, ctx: Ctx) =>
+    eligible(mb, w, off, pid, where !== undefined ? { match: where, ctx } : undefined);
   const takeOne = (w: Int32Array, off: number, pid: number, ctx: Ctx) => {
-    const i = eligible(mb, w, off, pid);
+    const i = pickFor(w, off, pid, ctx);
+    if (peek) {
+      const e = off + QUEUE + i * ENTRY;
+      into.set(ctx, w[e]!);
+      from?.set(ctx, w[e + 1]!);
+      status?.set(ctx, Errno.OK);
+      return;
+    }
     if (mb.capacity === 0 && taps.length > 0) {
       const e = off + QUEUE + i * ENTRY;
       tapPut(taps, w, 0, 0, w[e + 1]!, w[e]!, 0, w[e + 2]! - 1);
@@ -1002,16 +1111,16 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
       text,
       footprint: all,
       failure: MAILBOX_MISUSE,
-      enabled: (w, off, pid) =>
+      enabled: (w, off, pid, ctx) =>
         nonblocking || w[off + LIFE] !== EXISTS || misused(mb, w, off, pid, true) ||
-        eligible(mb, w, off, pid) >= 0,
+        pickFor(w, off, pid, ctx) >= 0,
       apply(w, off, pid, ctx, pidName) {
         const life = w[off + LIFE]!;
         if (life !== EXISTS) return report(status, ctx, lifeError(life), text, pidName(pid));
         const bad = misuse(mb, w, off, pid, true, pidName);
         if (bad !== undefined) return bad;
         recordUser(mb, w, off, pid);
-        if (nonblocking && eligible(mb, w, off, pid) < 0) {
+        if (nonblocking && pickFor(w, off, pid, ctx) < 0) {
           status!.set(ctx, Errno.EAGAIN);
           return undefined;
         }
@@ -1040,6 +1149,25 @@ export function mbReceive(mb: Mailbox, into: Into, options: MailboxReceiveOption
     },
   });
   return region(`receive(${mb.name})`, enter, get);
+}
+
+/** Refuses the receive options a mailbox does not offer. */
+function checkReceiveOptions(mb: Mailbox, options: MailboxReceiveOptions, nonblocking: boolean) {
+  const exclusive = mb.policy === "exclusive";
+  if (nonblocking && (exclusive || options.status === undefined)) {
+    throw new TypeError(
+      `mbReceive(${mb.name}): a non-blocking receive needs a status target` +
+        (exclusive ? " and is not modelled for the exclusive policy" : ""),
+    );
+  }
+  if (exclusive && (options.where !== undefined || options.peek === true)) {
+    throw new TypeError(
+      `mbReceive(${mb.name}): selective receive and peek are not modelled for the exclusive policy`,
+    );
+  }
+  if (options.where !== undefined && options.where?.kind !== "match") {
+    throw new TypeError(`mbReceive(${mb.name}): where must be made by s.match(...)`);
+  }
 }
 
 /** Under policy `"exclusive"`, a receive's first transition: taking the receive lock. */

@@ -18,7 +18,7 @@ export { binarySemaphore, post, SEM_VALUE_MAX, semaphore, wait } from "./semapho
 export type { Semaphore, SemaphoreOptions } from "./semaphore.ts";
 export { lock, mutex, unlock } from "./mutex.ts";
 export type { Mutex } from "./mutex.ts";
-export { channel } from "./channel.ts";
+export { channel, MESSAGE_TOO_LARGE } from "./channel.ts";
 export type { Channel, ChannelOptions } from "./channel.ts";
 export { Errno, errnoName, status } from "./errno.ts";
 export type { ErrnoName } from "./errno.ts";
@@ -80,6 +80,7 @@ export type {
   PidRange,
   PidRef,
   PidSource,
+  ReceiveFromOptions,
 } from "./direct.ts";
 export {
   mailbox,

@@ -214,6 +214,11 @@ export function unixDgram(
         w[off + HOLD] = m;
       }
     },
+    // The receive queue, in datagrams (full: a send would block or get EAGAIN).
+    bufferQueries: {
+      length: (w, off) => w[off + LEN]!,
+      full: (w, off) => w[off + LEN]! >= queue,
+    },
     format(w, off, pidName) {
       const st = w[off + ST]!;
       if (st === S_ABSENT) return "no-socket";

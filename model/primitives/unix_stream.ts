@@ -127,6 +127,7 @@
  */
 
 import {
+  type BufferQueries,
   callerSource,
   type Ctx,
   evalExpr,
@@ -381,6 +382,7 @@ export function unixStream(
     value(w, off) {
       return w[off + ACCEPT_QUEUE_LENGTH]!;
     },
+    bufferQueries: endQueries(name, L),
     holds(w, off, pid) {
       return holdsSocket(L, w, off, pid);
     },
@@ -591,6 +593,31 @@ function canSend(L: Layout, w: Int32Array, off: number, h: number): boolean {
   const i = h >> 1, e = h & 1;
   return (w[off + endBase(L, i, e) + FLAGS]! & F_SHUTWR) === 0 &&
     (w[off + endBase(L, i, 1 - e) + FLAGS]! & F_CLOSED) === 0;
+}
+
+/**
+ * The buffer queries, per connection end (its handle): the receive queue,
+ * in bytes for a stream and records for seqpacket; full when it holds
+ * `buffer`.
+ */
+function endQueries(name: string, L: Layout): BufferQueries {
+  return {
+    part: "a connection end by its handle",
+    length: (w, off, part) => queuedAt(name, L, w, off, part),
+    full: (w, off, part) => queuedAt(name, L, w, off, part) >= L.buffer,
+  };
+}
+
+/** The entries in the receive queue of the end whose handle a query names. */
+function queuedAt(name: string, L: Layout, w: Int32Array, off: number, h: unknown): number {
+  if (typeof h !== "number" || !Number.isInteger(h) || h < 0 || h >= 2 * L.conns) {
+    throw new RangeError(
+      `socket '${name}': a query names a connection end by its handle, 0..${2 * L.conns - 1}, got ${
+        JSON.stringify(h)
+      }`,
+    );
+  }
+  return w[off + endBase(L, h >> 1, h & 1) + QUEUE_LENGTH]!;
 }
 
 /** Entries free in the peer's receive queue (where end `h` sends to). */
