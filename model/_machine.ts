@@ -7,7 +7,7 @@
 // single process, (sender edge, receiver edge) for a rendezvous, or a signal
 // delivery to a process.
 
-import type { AsyncEvents, Ctx, PrimitiveImpl } from "./_ast.ts";
+import type { AsyncEvents, Ctx, PrimitiveImpl, ProcSlot } from "./_ast.ts";
 import type { Layout, PropertyCheck } from "./_layout.ts";
 import {
   type Edge,
@@ -23,7 +23,7 @@ import {
 import { symmetricCtx } from "./_symmetry.ts";
 import type { Visibility } from "./_por.ts";
 import type { StateView } from "./_types.ts";
-import { type AccessCounter, ArraySync, makeViewClass, type ViewEnv } from "./_views.ts";
+import { type AccessCounter, ArraySync, initVars, makeViewClass, type ViewEnv } from "./_views.ts";
 
 /** A rendezvous pair: a send edge of one process and a receive edge of another. */
 export interface Joint {
@@ -108,6 +108,7 @@ export function instantiate(layout: Layout): Machine {
   const GlobalsView = makeViewClass(w, laidOut.globals, env, "", sync, access);
   const globals = new GlobalsView(laidOut.globalBase, "");
   insts = makeInstances(laidOut, w, env, sync, globals, access);
+  attachProcesses(laidOut, insts);
   const trans: Transition[] = [];
   numberSingles(insts, trans);
   numberJoints(insts, trans);
@@ -134,6 +135,29 @@ export function instantiate(layout: Layout): Machine {
     eventsOff: evPrim === undefined ? -1 : laidOut.primOff.get(evPrim)!,
     blockingPoints: blockingPoints(laidOut.types),
   };
+}
+
+/** Hands the process slots to the primitives that start processes (the process table). */
+function attachProcesses(layout: Layout, insts: readonly Instance[]): void {
+  const takers = layout.prims.filter((prim) => prim.attachProcesses !== undefined);
+  if (takers.length === 0) return;
+  const slots: ProcSlot[] = insts.map((inst) => {
+    const t = inst.type;
+    const scalar = new Map<string, number>();
+    for (const v of t.vars) if (v.decl.type !== "array") scalar.set(v.name, v.off);
+    return {
+      pid: inst.pid,
+      kind: t.name,
+      pcOff: inst.pcOff,
+      base: inst.base,
+      entry: t.entry,
+      endPc: t.endPc,
+      resetLocals: (w) => initVars(w, inst.base, t.vars),
+      scalars: [...scalar.keys()],
+      localOff: (name) => scalar.get(name) ?? -1,
+    };
+  });
+  for (const prim of takers) prim.attachProcesses!(slots, layout.primOff);
 }
 
 function makeInstances(
@@ -396,6 +420,14 @@ export function stateViewOver(
       let n = 0;
       for (const inst of insts) if (inst.type.progressPcs[w[inst.pcOff]!] === 1) n++;
       return n;
+    },
+    read<T>(prim: PrimitiveImpl & { read(w: Int32Array, off: number): T }): T {
+      if (seen.tracking) seen.seePrim(prim);
+      const off = layout.primOff.get(prim);
+      if (off === undefined) {
+        throw new TypeError(`primitive '${prim.name}' is not used by any process`);
+      }
+      return prim.read(w, off) as T;
     },
     finished(process?: string): number {
       if (seen.tracking) seen.seeFinished();

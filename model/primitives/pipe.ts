@@ -158,6 +158,16 @@ function initialMasks(core: Core): { r: number; w: number } | string {
   if (t.names.length > MAX_PROCESSES) {
     return `pipe '${core.prim.name}': at most ${MAX_PROCESSES} processes, the system has ${t.names.length}`;
   }
+  const m = holderMasks(core, t);
+  // A dormant process (a dynamic kind) holds no end until it is forked.
+  return typeof m === "string" ? m : { r: m.r & ~t.dormantMask, w: m.w & ~t.dormantMask };
+}
+
+/** The masks of `initialMasks` before dormant processes are taken out. */
+function holderMasks(
+  core: Core,
+  t: ReturnType<typeof processTable>,
+): { r: number; w: number } | string {
   const h = core.holders;
   const what = `pipe '${core.prim.name}': holders`;
   if (h === "users" || h === "all") {
@@ -250,6 +260,18 @@ export function pipe(
       w[off + R] = w[off + R]! & bit;
       w[off + W] = w[off + W]! & bit;
       freeIfUnused(w, off, capacity, coreOf(prim).taps);
+    },
+    // fork: the child holds the ends its parent holds (ipc-semantics §1);
+    // no call of the parent's is in progress in the child.
+    onFork(w, off, parent, child) {
+      const bit = 1 << child;
+      if (((w[off + R]! >>> parent) & 1) === 1) w[off + R] = w[off + R]! | bit;
+      if (((w[off + W]! >>> parent) & 1) === 1) w[off + W] = w[off + W]! | bit;
+      w[off + SIG] = w[off + SIG]! & ~bit;
+      if (!coreOf(prim).progress) return;
+      const base = off + BUF + capacity;
+      w[base + 2 * child] = 0;
+      w[base + 2 * child + 1] = 0;
     },
     // Symmetry reduction: the end and SIGPIPE masks and the per-process
     // call slots follow their processes. Holders given as lists may single
