@@ -533,7 +533,7 @@ export function waitpid(
     text: call,
     maxChoices: MAX_PROCESSES,
     choices,
-    choiceText: (c) => `child ${c + 1}`,
+    choiceText: (c) => `exited child ${c + 1}`,
     enabled: (w, off, pid, ctx) => choices(w, off, pid, ctx) > 0,
     apply(w, off, pid, ctx, _pidName, choice) {
       const { zombies, children } = scan(it, w, off, pid, which(ctx));
