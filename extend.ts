@@ -93,6 +93,7 @@ export type {
   Pred,
   PrimitiveImpl,
   ProcInfo,
+  ProcSlot,
   Source,
   ValueFn,
 } from "./model/_ast.ts";

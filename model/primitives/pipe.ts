@@ -264,14 +264,7 @@ export function pipe(
     // fork: the child holds the ends its parent holds (ipc-semantics §1);
     // no call of the parent's is in progress in the child.
     onFork(w, off, parent, child) {
-      const bit = 1 << child;
-      if (((w[off + R]! >>> parent) & 1) === 1) w[off + R] = w[off + R]! | bit;
-      if (((w[off + W]! >>> parent) & 1) === 1) w[off + W] = w[off + W]! | bit;
-      w[off + SIG] = w[off + SIG]! & ~bit;
-      if (!coreOf(prim).progress) return;
-      const base = off + BUF + capacity;
-      w[base + 2 * child] = 0;
-      w[base + 2 * child + 1] = 0;
+      forkEnds(w, off, parent, child, coreOf(prim).progress ? off + BUF + capacity : -1);
     },
     // Symmetry reduction: the end and SIGPIPE masks and the per-process
     // call slots follow their processes. Holders given as lists may single
@@ -296,6 +289,20 @@ export function pipe(
   const taps = messageTaps(prim, () => ({ lanes: 1, capacity }));
   CORES.set(prim, { sys, prim, holders, progress: false, footprints: new Map(), taps });
   return prim;
+}
+
+/**
+ * fork: `child` holds the ends `parent` holds, no SIGPIPE of its own, and
+ * no call in progress (the per-pid call slots at `calls`, or -1 for none).
+ */
+function forkEnds(w: Int32Array, off: number, parent: number, child: number, calls: number): void {
+  const bit = 1 << child;
+  if (((w[off + R]! >>> parent) & 1) === 1) w[off + R] = w[off + R]! | bit;
+  if (((w[off + W]! >>> parent) & 1) === 1) w[off + W] = w[off + W]! | bit;
+  w[off + SIG] = w[off + SIG]! & ~bit;
+  if (calls < 0) return;
+  w[calls + 2 * child] = 0;
+  w[calls + 2 * child + 1] = 0;
 }
 
 /** `holders`, checked to be one of the forms {@linkcode PipeHolders} allows. */

@@ -162,12 +162,8 @@ export function processes(name = "procs", options: ProcessesOptions = {}): ProcT
       for (const [prim, off] of prims) {
         if (prim !== table && prim.onFork !== undefined) forks.push({ prim, off });
       }
-      rt = {
-        slots,
-        forks,
-        sigOff: sig === undefined ? -1 : prims.get(sig) ?? -1,
-        dynamic: procs.map((p) => p.dormant === true),
-      };
+      const sigOff = sig === undefined ? -1 : prims.get(sig) ?? -1;
+      rt = { slots, forks, sigOff, dynamic: procs.map((p) => p.dormant === true) };
     },
     init(w, off) {
       procs.forEach((p, pid) => {
@@ -181,42 +177,36 @@ export function processes(name = "procs", options: ProcessesOptions = {}): ProcT
       return formatTable(table.read(w, off), pidName);
     },
     value(w, off) {
-      let n = 0;
-      for (let pid = 0; pid < procs.length; pid++) {
-        if (w[off + pid * STRIDE + STATE] === ZOMBIE) n++;
-      }
-      return n;
+      return table.read(w, off).filter((e) => e.state === "zombie").length;
     },
     read(w, off) {
-      return procs.map((p, pid) => {
-        const b = off + pid * STRIDE;
-        return {
-          pid,
-          name: p.name,
-          state: STATE_NAMES[w[b + STATE]!]!,
-          parent: w[b + PARENT]! - 1,
-          status: w[b + STATUS]!,
-        };
-      });
+      return entries(procs, w, off);
     },
     onExit(w, off, pid) {
       exited(table, runtimeOf(), w, off, pid);
     },
   };
-  function runtimeOf(): Runtime {
-    if (rt === undefined) throw new TypeError(`process table '${name}' is not part of a model`);
-    return rt;
-  }
-  TABLES.set(table, {
-    procs: () => procs,
-    runtime: runtimeOf,
-    kinds,
-    work: () => {
-      if (work === undefined) throw new TypeError(`process table '${name}' is not part of a model`);
-      return work;
-    },
-  });
+  const built = <T>(x: T | undefined): T => {
+    if (x === undefined) throw new TypeError(`process table '${name}' is not part of a model`);
+    return x;
+  };
+  const runtimeOf = () => built(rt);
+  TABLES.set(table, { procs: () => procs, runtime: runtimeOf, kinds, work: () => built(work) });
   return table;
+}
+
+/** The table at `off`, one entry per process. */
+function entries(procs: readonly ProcInfo[], w: Int32Array, off: number): ProcessEntry[] {
+  return procs.map((p, pid) => {
+    const b = off + pid * STRIDE;
+    return {
+      pid,
+      name: p.name,
+      state: STATE_NAMES[w[b + STATE]!]!,
+      parent: w[b + PARENT]! - 1,
+      status: w[b + STATUS]!,
+    };
+  });
 }
 
 /** `kind` names a dynamic kind of the system (else a clear error). */

@@ -23,7 +23,7 @@ import {
   waitpid,
   WaitStatus,
 } from "../../model/primitives/process.ts";
-import { close, pipe, read, write } from "../../model/primitives/pipe.ts";
+import { close, pipe } from "../../model/primitives/pipe.ts";
 import { kill, signals, sigprocmask } from "../../model/primitives/signals.ts";
 import { explore, initial, mk } from "./_explore.ts";
 
