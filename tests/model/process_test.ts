@@ -24,7 +24,8 @@ import {
   WaitStatus,
 } from "../../model/primitives/process.ts";
 import { close, pipe } from "../../model/primitives/pipe.ts";
-import { kill, signals, sigprocmask } from "../../model/primitives/signals.ts";
+import { interruptible, kill, signals, sigprocmask } from "../../model/primitives/signals.ts";
+import { sockAccept, sockConnect, unixStream } from "../../model/primitives/unix_stream.ts";
 import { explore, initial, mk } from "./_explore.ts";
 
 /** Checks `build`'s spec with a final property over the process table's end state. */
@@ -420,6 +421,57 @@ Deno.test("reapNow reaps an exited child; 0 while children run, -1 without", () 
       "-1,1,-1",
     ],
   );
+});
+
+Deno.test("fork: a listening socket the parent holds is held by the child too", () => {
+  const states: string[] = [];
+  const r = explore(
+    mk("listener", () => {
+      const sys = system({});
+      const procs = processes();
+      const srv = unixStream(sys, "srv", {
+        connections: 1,
+        buffer: 1,
+        listening: { backlog: 1, holders: ["server"] },
+      });
+      sys.process("server", {}, (s) => [fork(procs, "child"), s.when("never", () => false)]);
+      sys.process("child", { dynamic: true, locals: { c: 0 } }, (s) => [
+        sockAccept(srv, { conn: s.into("c") }),
+      ]);
+      sys.process("client", { locals: { c: 0 } }, (s) => [sockConnect(srv, { conn: s.into("c") })]);
+      sys.configure({ deadlock: false });
+      return sys;
+    }).compile(),
+    (st) => states.push(st),
+  );
+  assert.deepEqual(r.failures, []);
+  assert.ok(states.some((st) => /listening\(1\)\{server#0,child#0\}/.test(st)), states.join("\n"));
+  // Before the fork the server alone holds it.
+  assert.match(states[0]!, /listening\(1\)\{server#0\}/);
+});
+
+Deno.test("a blocking wait wrapped in interruptible() returns EINTR when a handler runs", () => {
+  const all = endStates("wait_eintr", () => {
+    const sys = system({ err: -1, r: 7 });
+    const sig = signals();
+    const procs = processes("procs", { signals: sig });
+    sys.process("parent", { signals: { SIGUSR1: () => {} } }, (s) => [
+      fork(procs, "child"),
+      interruptible(
+        waitChild(procs, { pid: s.into(({ g }, v) => (g.r = v)) }),
+        s.into(({ g }, v) => (g.err = v)),
+      ),
+    ]);
+    sys.process("child", { dynamic: true }, (s) => [
+      kill(sig, 0, "SIGUSR1"),
+      s.do("work", () => {}),
+    ]);
+    return sys;
+  });
+  const outcomes = new Set(all.map((e) => /err=(-?\d+) r=(-?\d+)/.exec(e)!.slice(1).join()));
+  // Interrupted (EINTR, nothing reaped), or the child reaped after the handler ran.
+  assert.ok(outcomes.has(`${Errno.EINTR},7`), [...outcomes].join(" "));
+  assert.ok(outcomes.has(`${Errno.OK},1`), [...outcomes].join(" "));
 });
 
 // ---------------------------------------------------------------------------
