@@ -25,6 +25,7 @@ import {
 } from "../../model/primitives/process.ts";
 import { close, pipe } from "../../model/primitives/pipe.ts";
 import { interruptible, kill, signals, sigprocmask } from "../../model/primitives/signals.ts";
+import { segment, shmLoad } from "../../model/primitives/shared_memory.ts";
 import { sockAccept, sockConnect, unixStream } from "../../model/primitives/unix_stream.ts";
 import { explore, initial, mk } from "./_explore.ts";
 
@@ -448,6 +449,29 @@ Deno.test("fork: a listening socket the parent holds is held by the child too", 
   assert.ok(states.some((st) => /listening\(1\)\{server#0,child#0\}/.test(st)), states.join("\n"));
   // Before the fork the server alone holds it.
   assert.match(states[0]!, /listening\(1\)\{server#0\}/);
+});
+
+Deno.test("fork: the child is attached to the shared memory its parent is attached to", () => {
+  const build = (parentAttached: boolean) => () => {
+    const sys = system({ seen: 0 });
+    const procs = processes();
+    const seg = segment(sys, "seg", {
+      size: 1,
+      init: [4],
+      attached: parentAttached ? ["parent"] : "none",
+    });
+    sys.process("parent", {}, (s) => [fork(procs, "child"), s.when("never", () => false)]);
+    sys.process("child", { dynamic: true }, (s) => [
+      shmLoad(seg, { into: s.into(({ g }, v) => (g.seen = v)) }),
+    ]);
+    sys.configure({ deadlock: false });
+    return sys;
+  };
+  const attached = explore(mk("shm_fork", build(true)).compile());
+  assert.deepEqual(attached.failures, []);
+  assert.match(attached.ends[0]!, /seen=4/);
+  const detached = explore(mk("shm_fork_none", build(false)).compile());
+  assert.equal(detached.failures.length, 1, "the child of a detached parent is not attached");
 });
 
 Deno.test("a blocking wait wrapped in interruptible() returns EINTR when a handler runs", () => {
