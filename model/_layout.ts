@@ -255,6 +255,13 @@ class Compiler implements LoweringHost {
     if (this.prims.filter((p) => p.events !== undefined).length > 1) {
       this.fail("a system has at most one signal table");
     }
+    const starter = this.prims.some((p) => p.attachProcesses !== undefined);
+    const dormant = types.find((t) => t.dynamic);
+    if (dormant !== undefined && !starter) {
+      this.fail("the kind is declared dynamic, but no fork or spawn starts it", {
+        process: dormant.name,
+      });
+    }
   }
 
   /** Places globals, primitives and processes in the state. */

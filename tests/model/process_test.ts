@@ -392,6 +392,13 @@ Deno.test("fork of a kind that is not dynamic, or not declared, is refused by na
     /'child': the kind is not declared dynamic/,
   );
   assert.throws(() => build(true, "kid").compile(), /fork\/spawn names 'kid', no process kind/);
+  const unstarted = mk("unstarted", () => {
+    const sys = system({});
+    sys.process("parent", {}, (s) => [s.do("x", () => {})]);
+    sys.process("child", { dynamic: true }, (s) => [s.do("x", () => {})]);
+    return sys;
+  });
+  assert.throws(() => unstarted.compile(), /process 'child'.*declared dynamic, but no fork/s);
 });
 
 Deno.test("reapNow reaps an exited child; 0 while children run, -1 without", () => {
