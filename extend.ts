@@ -93,6 +93,7 @@ export type {
   Pred,
   PrimitiveImpl,
   ProcInfo,
+  ProcSlot,
   SignalRaiser,
   Source,
   ValueFn,

@@ -299,6 +299,26 @@ export type {
 } from "./model/mod.ts";
 
 // ----------------------------------------------------------------------------
+// Processes that are born, exit and are reaped (docs/processes.md)
+export {
+  exit,
+  fork,
+  processes,
+  reapNow,
+  spawn,
+  waitChild,
+  waitpid,
+  WaitStatus,
+} from "./model/mod.ts";
+export type {
+  ForkOptions,
+  ProcessEntry,
+  ProcessesOptions,
+  ProcTable,
+  WaitOptions,
+} from "./model/mod.ts";
+
+// ----------------------------------------------------------------------------
 // Primitives: signals
 export {
   interruptible,

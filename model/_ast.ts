@@ -96,6 +96,33 @@ export interface ProcInfo {
   readonly uses: boolean;
   /** The signal dispositions the process kind declares (see `ProcessOptions.signals`). */
   readonly signals: Readonly<Record<string, "default" | "ignore" | "handler">>;
+  /**
+   * The process is a dormant slot of a `dynamic` kind: not running until a
+   * `fork`/`spawn` brings it to life, holding no descriptors until then.
+   */
+  readonly dormant?: boolean;
+}
+
+/** A process slot as the process table (`model/primitives/process.ts`) sees it at run time. */
+export interface ProcSlot {
+  /** The pid. */
+  readonly pid: number;
+  /** The process kind. */
+  readonly kind: string;
+  /** The slot of its program counter. */
+  readonly pcOff: number;
+  /** The first slot of its locals. */
+  readonly base: number;
+  /** The pc where its body starts. */
+  readonly entry: number;
+  /** The pc of its end (a dormant slot sits there too). */
+  readonly endPc: number;
+  /** Writes the locals' initial values. */
+  resetLocals(w: Int32Array): void;
+  /** The names of its scalar (int and bool) locals. */
+  readonly scalars: readonly string[];
+  /** The slot of local `name` (offset from `base`), or -1 when it has no scalar local so named. */
+  localOff(name: string): number;
 }
 
 /** What a signal delivery did, as the signal table reports it to the compiler. */
@@ -192,6 +219,20 @@ export interface PrimitiveImpl {
    * slots (a condition variable its mutex, a template its ghost slots).
    */
   attach?(w: Int32Array, off: number): void;
+  /**
+   * Called once when a model is built, after {@linkcode PrimitiveImpl.attach},
+   * for the process table: every process slot and every primitive's offset.
+   */
+  attachProcesses?(procs: readonly ProcSlot[], prims: ReadonlyMap<PrimitiveImpl, number>): void;
+  /**
+   * `fork`/`spawn` made process `child` from `parent`: the child gets copies
+   * of what the parent holds (pipe ends, signal mask and dispositions).
+   */
+  onFork?(w: Int32Array, off: number, parent: number, child: number): void;
+  /** Primitives this one works with, placed in the state whenever it is (a signal table). */
+  readonly requires?: readonly PrimitiveImpl[];
+  /** A structured reading of the contents, for properties (`v.read(prim)`). */
+  read?(w: Int32Array, off: number): unknown;
   /** Asynchronous events (signals) the primitive delivers to processes. */
   readonly events?: AsyncEvents;
   /**
@@ -329,6 +370,8 @@ export interface OpImpl {
     cancel(w: Int32Array, off: number, pid: number, ctx: Ctx): void;
     moved?(w: Int32Array, off: number, pid: number): boolean;
   };
+  /** The caller's process ends once the operation fired (`exit`). */
+  readonly exits?: boolean;
   /** The property an error of this operation violates. */
   readonly failure?: string;
   /**

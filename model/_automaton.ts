@@ -129,4 +129,6 @@ export interface ProcType {
   queries: Set<PrimitiveImpl>;
   /** Declared `symmetric: true`: the copies are interchangeable. */
   symmetric: boolean;
+  /** Declared `dynamic: true`: the copies start dormant, at `endPc`. */
+  dynamic: boolean;
 }

@@ -107,7 +107,8 @@ export class Interpreter implements DeliveryHost {
     initVars(w, layout.globalBase, layout.globals);
     for (const prim of layout.prims) prim.init(w, layout.primOff.get(prim)!);
     for (const inst of insts) {
-      w[inst.pcOff] = inst.type.entry;
+      // A dormant slot of a dynamic kind waits at its end for a fork.
+      w[inst.pcOff] = inst.type.dynamic ? inst.type.endPc : inst.type.entry;
       initVars(w, inst.base, inst.type.vars);
     }
     // A process with an empty body has finished before anything runs.

@@ -114,6 +114,7 @@ class Compiler implements LoweringHost {
     const msg = prim.validate?.();
     if (msg !== undefined) this.fail(msg, where);
     this.prims.push(prim);
+    for (const other of prim.requires ?? []) this.usePrim(other, where);
   }
 
   build(): Layout {
@@ -131,6 +132,13 @@ class Compiler implements LoweringHost {
     const invProps = sys.invariants.map((d) => this.prop(d.name, "invariant"));
     const finalProps = sys.finals.map((d) => this.prop(d.name, "final"));
     const types = sys.processes.map((p) => lowerProcess(this, p));
+    for (const t of types) {
+      if (t.dynamic && t.entry === t.endPc) {
+        this.fail("a dynamic process kind needs a body (it would exit as it starts)", {
+          process: t.name,
+        });
+      }
+    }
     const templateChecks = this.addTemplates();
     this.bindPrimitives(types);
     const { globals, globalBase, instLayout, width } = this.place(types);
@@ -230,6 +238,7 @@ class Compiler implements LoweringHost {
             name: `${t.name}#${id}`,
             uses: t.uses.has(prim),
             signals: t.dispositions,
+            ...(t.dynamic ? { dormant: true } : {}),
           });
         }
       }
@@ -245,6 +254,13 @@ class Compiler implements LoweringHost {
     }
     if (this.prims.filter((p) => p.events !== undefined).length > 1) {
       this.fail("a system has at most one signal table");
+    }
+    const starter = this.prims.some((p) => p.attachProcesses !== undefined);
+    const dormant = types.find((t) => t.dynamic);
+    if (dormant !== undefined && !starter) {
+      this.fail("the kind is declared dynamic, but no fork or spawn starts it", {
+        process: dormant.name,
+      });
     }
   }
 

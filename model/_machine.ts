@@ -13,6 +13,7 @@ import type {
   BufferQueries,
   Ctx,
   PrimitiveImpl,
+  ProcSlot,
   SignalRaiser,
 } from "./_ast.ts";
 import type { Layout, PropertyCheck } from "./_layout.ts";
@@ -30,7 +31,7 @@ import {
 import { symmetricCtx } from "./_symmetry.ts";
 import type { Visibility } from "./_por.ts";
 import type { StateView } from "./_types.ts";
-import { type AccessCounter, ArraySync, makeViewClass, type ViewEnv } from "./_views.ts";
+import { type AccessCounter, ArraySync, initVars, makeViewClass, type ViewEnv } from "./_views.ts";
 
 /** A rendezvous pair: a send edge of one process and a receive edge of another. */
 export interface Joint {
@@ -115,6 +116,7 @@ export function instantiate(layout: Layout): Machine {
   const GlobalsView = makeViewClass(w, laidOut.globals, env, "", sync, access);
   const globals = new GlobalsView(laidOut.globalBase, "");
   insts = makeInstances(laidOut, w, env, sync, globals, access);
+  attachProcesses(laidOut, insts);
   const trans: Transition[] = [];
   numberSingles(insts, trans);
   numberJoints(insts, trans);
@@ -155,6 +157,29 @@ function linkSignals(layout: Layout, table: PrimitiveImpl | undefined): void {
     ? undefined
     : (w, target, signo) => events.raise(w, off, target, signo);
   for (const prim of layout.prims) prim.linkSignals?.(raise);
+}
+
+/** Hands the process slots to the primitives that start processes (the process table). */
+function attachProcesses(layout: Layout, insts: readonly Instance[]): void {
+  const takers = layout.prims.filter((prim) => prim.attachProcesses !== undefined);
+  if (takers.length === 0) return;
+  const slots: ProcSlot[] = insts.map((inst) => {
+    const t = inst.type;
+    const scalar = new Map<string, number>();
+    for (const v of t.vars) if (v.decl.type !== "array") scalar.set(v.name, v.off);
+    return {
+      pid: inst.pid,
+      kind: t.name,
+      pcOff: inst.pcOff,
+      base: inst.base,
+      entry: t.entry,
+      endPc: t.endPc,
+      resetLocals: (w) => initVars(w, inst.base, t.vars),
+      scalars: [...scalar.keys()],
+      localOff: (name) => scalar.get(name) ?? -1,
+    };
+  });
+  for (const prim of takers) prim.attachProcesses!(slots, layout.primOff);
 }
 
 function makeInstances(
@@ -443,6 +468,14 @@ export function stateViewOver(
       let n = 0;
       for (const inst of insts) if (inst.type.progressPcs[w[inst.pcOff]!] === 1) n++;
       return n;
+    },
+    read<T>(prim: PrimitiveImpl & { read(w: Int32Array, off: number): T }): T {
+      if (seen.tracking) seen.seePrim(prim);
+      const off = layout.primOff.get(prim);
+      if (off === undefined) {
+        throw new TypeError(`primitive '${prim.name}' is not used by any process`);
+      }
+      return prim.read(w, off) as T;
     },
     finished(process?: string): number {
       if (seen.tracking) seen.seeFinished();

@@ -117,6 +117,8 @@ class Lowering {
   readonly chooses: Choice[] = [];
   /** Where each outermost atomic block continues: an edge there leaves it. */
   readonly atomicExits = new Map<number, number>();
+  /** The end of the body (where `exit` goes). */
+  endPc = -1;
 
   constructor(host: LoweringHost, decl: ProcessDecl) {
     this.host = host;
@@ -127,6 +129,7 @@ class Lowering {
   run(): ProcType {
     const topScope: Scope = { atomic: -1, regions: [], loopExit: -1 };
     const endPc = this.newPc("end", undefined, topScope);
+    this.endPc = endPc;
     const entry = this.seq(this.decl.body, endPc, topScope);
     this.resolveGotos();
     for (const pc of this.pcs) for (const e of pc.edges) e.to = this.resolve(e.to);
@@ -260,7 +263,8 @@ class Lowering {
     const prop = s.op.failure !== undefined
       ? this.host.prop(s.op.failure, s.op.failureKind ?? "primitive")
       : -1;
-    this.addEdge(pc, edge(kind, cont, s.name, s.op.text, s.src, { op: s.op, prop }));
+    const to = s.op.exits === true ? this.endPc : cont;
+    this.addEdge(pc, edge(kind, to, s.name, s.op.text, s.src, { op: s.op, prop }));
     return pc;
   }
 
@@ -506,6 +510,7 @@ class Lowering {
       name: decl.name,
       count: decl.count,
       symmetric: decl.symmetric === true,
+      dynamic: decl.dynamic === true,
       vars,
       localSize: size,
       pcs: out,

@@ -33,6 +33,8 @@ export class AmpleSets implements PartialOrderReduction {
       ? "signals"
       : layout.steps.length > 0
       ? "step properties"
+      : layout.types.some((t) => t.dynamic)
+      ? "dynamic processes (fork/spawn start processes whose steps no footprint foresees)"
       : undefined;
     this.#buffer = new BufferSink(layout.width);
     for (const t of layout.types) {

@@ -27,6 +27,11 @@ export interface StateView<G> {
   progress(): number;
   /** The number of finished processes, of one kind or of all. */
   finished(process?: string): number;
+  /**
+   * A structured reading of a primitive that offers one (the process table:
+   * each process's state, parent and exit status).
+   */
+  read<T>(prim: PrimitiveImpl & { read(w: Int32Array, off: number): T }): T;
 }
 
 /**
@@ -111,6 +116,8 @@ export interface ProcessDecl {
   readonly count: number;
   /** Whether the copies are declared interchangeable. */
   readonly symmetric?: boolean;
+  /** Whether the copies are dormant slots that `fork`/`spawn` bring to life. */
+  readonly dynamic?: boolean;
   /** The buffers whose length its code queries. */
   readonly queries?: readonly PrimitiveImpl[];
   /** The local variables. */

@@ -54,6 +54,13 @@ export interface ProcessOptions<LD extends VarDecls, G = unknown> {
    * the copies as one. See docs/symmetry.md.
    */
   symmetric?: boolean;
+  /**
+   * The copies are not running at the start (default false): `count` is the
+   * number of slots of this kind, each dormant until a `fork` or `spawn`
+   * (model/primitives/process.ts) starts it, and dormant again once its
+   * exit has been reaped. See docs/processes.md.
+   */
+  dynamic?: boolean;
   /** The local variables, with their initial values. */
   locals?: LD;
   /**
@@ -140,6 +147,7 @@ export class System<G> {
       name,
       count: options.count ?? 1,
       ...(options.symmetric === true ? { symmetric: true } : {}),
+      ...(options.dynamic === true ? { dynamic: true } : {}),
       ...(options.queries !== undefined ? { queries: options.queries } : {}),
       locals: options.locals ?? {},
       body: body(new StepBuilder<G, Vals<LD>>()),

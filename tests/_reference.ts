@@ -932,6 +932,9 @@ export class RefModel {
       full(): boolean {
         throw new RefRuntimeError("the reference does not model buffer queries");
       },
+      read(): never {
+        throw new RefRuntimeError("the reference does not model structured readings");
+      },
       finished(process?: string): number {
         return insts.filter((i) =>
           (process === undefined || i.kind.name === process) && s.procs[i.pid]!.pos === END

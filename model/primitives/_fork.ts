@@ -14,6 +14,8 @@ export interface ProcessTable {
   readonly kinds: readonly string[];
   /** Whether each pid's body uses the primitive asked about. */
   readonly users: readonly boolean[];
+  /** The pids that start dormant (dynamic kinds): they hold nothing until forked. */
+  readonly dormantMask: number;
 }
 
 /** The most processes a per-pid bitmask in one Int32 slot can name. */
@@ -68,15 +70,17 @@ export function processTable(
   prim: PrimitiveImpl,
 ): ProcessTable {
   const names: string[] = [], kinds: string[] = [], users: boolean[] = [];
+  let dormantMask = 0;
   for (const decl of sys.processes) {
     const used = usesOp(decl.body, (op) => op.prim === prim);
     for (let id = 0; id < instances(decl.count); id++) {
+      if (decl.dynamic === true) dormantMask |= 1 << names.length;
       names.push(`${decl.name}#${id}`);
       kinds.push(decl.name);
       users.push(used);
     }
   }
-  return { names, kinds, users };
+  return { names, kinds, users, dormantMask };
 }
 
 /**

@@ -135,6 +135,23 @@ export type {
   PosixMqOptions,
 } from "./posix_mq.ts";
 export {
+  exit,
+  fork,
+  processes,
+  reapNow,
+  spawn,
+  waitChild,
+  waitpid,
+  WaitStatus,
+} from "./process.ts";
+export type {
+  ForkOptions,
+  ProcessEntry,
+  ProcessesOptions,
+  ProcTable,
+  WaitOptions,
+} from "./process.ts";
+export {
   interruptible,
   kill,
   pause,

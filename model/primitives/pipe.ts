@@ -175,6 +175,16 @@ function initialMasks(core: Core): { r: number; w: number } | string {
   if (t.names.length > MAX_PROCESSES) {
     return `pipe '${core.prim.name}': at most ${MAX_PROCESSES} processes, the system has ${t.names.length}`;
   }
+  const m = holderMasks(core, t);
+  // A dormant process (a dynamic kind) holds no end until it is forked.
+  return typeof m === "string" ? m : { r: m.r & ~t.dormantMask, w: m.w & ~t.dormantMask };
+}
+
+/** The masks of `initialMasks` before dormant processes are taken out. */
+function holderMasks(
+  core: Core,
+  t: ReturnType<typeof processTable>,
+): { r: number; w: number } | string {
   const h = core.holders;
   const what = `pipe '${core.prim.name}': holders`;
   if (h === "users" || h === "all") {
@@ -271,6 +281,11 @@ export function pipe(
       w[off + W] = w[off + W]! & bit;
       freeIfUnused(w, off, capacity, coreOf(prim).taps);
     },
+    // fork: the child holds the ends its parent holds (ipc-semantics §1);
+    // no call of the parent's is in progress in the child.
+    onFork(w, off, parent, child) {
+      forkEnds(w, off, parent, child, coreOf(prim).progress ? off + BUF + capacity : -1);
+    },
     // Symmetry reduction: the end and SIGPIPE masks and the per-process
     // call slots follow their processes. Holders given as lists may single
     // out one copy, so such a pipe gets none.
@@ -294,6 +309,20 @@ export function pipe(
   const taps = messageTaps(prim, () => ({ lanes: 1, capacity }));
   CORES.set(prim, { sys, prim, holders, progress: false, footprints: new Map(), taps });
   return prim;
+}
+
+/**
+ * fork: `child` holds the ends `parent` holds, no SIGPIPE of its own, and
+ * no call in progress (the per-pid call slots at `calls`, or -1 for none).
+ */
+function forkEnds(w: Int32Array, off: number, parent: number, child: number, calls: number): void {
+  const bit = 1 << child;
+  if (((w[off + R]! >>> parent) & 1) === 1) w[off + R] = w[off + R]! | bit;
+  if (((w[off + W]! >>> parent) & 1) === 1) w[off + W] = w[off + W]! | bit;
+  w[off + SIG] = w[off + SIG]! & ~bit;
+  if (calls < 0) return;
+  w[calls + 2 * child] = 0;
+  w[calls + 2 * child + 1] = 0;
 }
 
 /** `holders`, checked to be one of the forms {@linkcode PipeHolders} allows. */

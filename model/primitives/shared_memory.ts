@@ -100,11 +100,28 @@ const CORES = new WeakMap<Segment, Core>();
 function initialCounts(seg: Segment, core: Core): number[] | string {
   const t = processTable(core.sys, seg);
   const a = core.attached;
+  // A dormant process (a dynamic kind) is attached to nothing until it is forked.
+  const live = (pid: number) => ((t.dormantMask >>> pid) & 1) === 0 ? 1 : 0;
   if (a === "none") return t.names.map(() => 0);
-  if (a === "users" || a === "all") return t.users.map((u) => u || a === "all" ? 1 : 0);
+  if (a === "users" || a === "all") {
+    return t.users.map((u, pid) => u || a === "all" ? live(pid) : 0);
+  }
   const mask = maskOf(t, a, `segment '${seg.name}': attached`);
   if (typeof mask === "string") return mask;
-  return t.names.map((_, pid) => (mask >>> pid) & 1);
+  return t.names.map((_, pid) => (mask >>> pid) & live(pid));
+}
+
+/** fork: the child is attached as often as its parent (each attachment counts, ipc-semantics §4). */
+function forkAttachments(
+  w: Int32Array,
+  off: number,
+  counts: number,
+  parent: number,
+  child: number,
+) {
+  const c = w[counts + parent]!;
+  w[counts + child] = c;
+  w[off + NATTCH] = w[off + NATTCH]! + c;
 }
 
 /**
@@ -172,6 +189,11 @@ export function segment(
     },
     value(w, off) {
       return w[off + FLAGS]! & DESTROYED ? -1 : w[off + NATTCH]!;
+    },
+    onFork(w, off, parent, child) {
+      if ((w[off + FLAGS]! & DESTROYED) === 0) {
+        forkAttachments(w, off, off + DATA + size, parent, child);
+      }
     },
     onExit(w, off, pid) {
       const at = off + DATA + size + pid;

@@ -244,7 +244,12 @@ export function signals(name = "signals", options: SignalsOptions = {}): SignalT
       for (let i = 0; i < procs.length * S; i++) w[off + i] = 0;
       initialDisp.forEach((d, pid) => {
         for (let i = 0; i < d.length; i += 2) setDisp(w, off + pid * S, d[i]!, d[i + 1]!);
+        // A dormant slot (a dynamic kind) is no process yet: kill gives ESRCH.
+        if (procs[pid]!.dormant === true) w[off + pid * S + FLAGS] = DEAD;
       });
+    },
+    onFork(w, off, parent, child) {
+      forkSlots(w, off + parent * S, off + child * S, S, initialDisp[child]!);
     },
     format(w, off, pidName) {
       return formatTable(w, off, procs.length, S, pidName);
@@ -880,3 +885,53 @@ export function sigsuspend(
 }
 
 export { interruptible, type InterruptibleOptions } from "./interruptible.ts";
+
+/**
+ * fork/spawn (ipc-semantics §6.5): the child's slots at `cb` get the
+ * parent's (at `pb`) mask; nothing pending. Its body is its own kind's, so
+ * handlers are reset as `execve` resets them: each signal takes the child
+ * kind's declared disposition (`declared`, pairs of signal and
+ * disposition), except that one the parent ignores stays ignored unless the
+ * child declares otherwise (IGN is kept across `execve`).
+ */
+function forkSlots(w: Int32Array, pb: number, cb: number, S: number, declared: number[]): void {
+  for (let i = 0; i < S; i++) w[cb + i] = 0;
+  w[cb + BLOCKED] = w[pb + BLOCKED]!;
+  w[cb + RTBLOCKED] = w[pb + RTBLOCKED]!;
+  for (let signo = 1; signo <= 64; signo++) {
+    if (dispOf(w, pb, signo) === IGN) setDisp(w, cb, signo, IGN);
+  }
+  for (let i = 0; i < declared.length; i += 2) setDisp(w, cb, declared[i]!, declared[i + 1]!);
+}
+
+/**
+ * Generates signal `signo` from `sender` for `target` in table `t` at `off`,
+ * as `kill` does (the kernel's own signals: SIGCHLD on a child's exit).
+ * Returns the status `kill` would (`OK`, or `ESRCH` for a process gone).
+ */
+export function raiseSignal(
+  t: SignalTable,
+  w: Int32Array,
+  off: number,
+  sender: number,
+  target: number,
+  signo: number,
+): number {
+  return generate(t, w, off, sender, target, signo, 0);
+}
+
+/** The signal that killed process `pid` (its default action), or 0. */
+export function killedBy(t: SignalTable, w: Int32Array, off: number, pid: number): number {
+  return w[off + pid * internals(t).stride() + KILLED]!;
+}
+
+/** Whether process `pid` explicitly ignores `signo` (SIGCHLD ignored: children are auto-reaped). */
+export function ignores(
+  t: SignalTable,
+  w: Int32Array,
+  off: number,
+  pid: number,
+  signo: number,
+): boolean {
+  return dispOf(w, off + pid * internals(t).stride(), signo) === IGN;
+}

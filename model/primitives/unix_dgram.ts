@@ -144,10 +144,11 @@ function initialHolders(core: Core): number | string {
     return `socket '${core.prim.name}': at most ${MAX_PROCESSES} processes, the system has ${t.names.length}`;
   }
   if (!core.bound) return 0;
-  if (core.holders !== undefined) {
-    return maskOf(t, core.holders, `socket '${core.prim.name}': holders`);
-  }
-  return usersMask(core.sys, (op) => core.holderOps.has(op));
+  const m = core.holders !== undefined
+    ? maskOf(t, core.holders, `socket '${core.prim.name}': holders`)
+    : usersMask(core.sys, (op) => core.holderOps.has(op));
+  // A dormant process (a dynamic kind) holds nothing until it is forked.
+  return typeof m === "string" ? m : m & ~t.dormantMask;
 }
 
 /**
@@ -235,6 +236,10 @@ export function unixDgram(
     },
     holds(w, off, pid) {
       return ((w[off + HOLD]! >>> pid) & 1) === 1;
+    },
+    // fork: the child holds the socket if its parent does.
+    onFork(w, off, parent, child) {
+      if (((w[off + HOLD]! >>> parent) & 1) === 1) w[off + HOLD] = w[off + HOLD]! | (1 << child);
     },
     onExit(w, off, pid) {
       drop(prim, w, off, pid);

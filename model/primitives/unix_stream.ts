@@ -314,10 +314,18 @@ function initialHolders(core: Core): number | string {
   }
   const l = core.listening;
   if (l === undefined) return 0;
-  if (l.holders !== undefined) {
-    return maskOf(t, l.holders, `socket '${core.prim.name}': listening.holders`);
+  const m = l.holders !== undefined
+    ? maskOf(t, l.holders, `socket '${core.prim.name}': listening.holders`)
+    : usersMask(core.sys, (op) => core.listenerOps.has(op));
+  // A dormant process (a dynamic kind) holds nothing until it is forked.
+  return typeof m === "string" ? m : m & ~t.dormantMask;
+}
+
+/** fork: the child holds the listener if its parent does (a connection end has one owner). */
+function forkListener(w: Int32Array, off: number, parent: number, child: number): void {
+  if (((w[off + LISTENER_HOLDERS]! >>> parent) & 1) === 1) {
+    w[off + LISTENER_HOLDERS] = w[off + LISTENER_HOLDERS]! | (1 << child);
   }
-  return usersMask(core.sys, (op) => core.listenerOps.has(op));
 }
 
 /**
@@ -389,6 +397,7 @@ export function unixStream(
     linkSignals(raise) {
       coreOf(prim).raise = raise;
     },
+    onFork: forkListener,
     onExit(w, off, pid) {
       for (let i = 0; i < L.conns; i++) {
         for (let e = 0; e < 2; e++) {

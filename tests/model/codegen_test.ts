@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { type CompileOptions, spec, SpecError, system } from "../../mod.ts";
 import type { Model } from "../../extend.ts";
 import { buildCase, genSpec } from "../_gen.ts";
-import { bundledSpecs } from "../_pins.ts";
+import { bundledSpecs, loadSpec } from "../_pins.ts";
 
 /** What one expansion hands the sink, as text. */
 function expansion(model: Model, state: Int32Array): string[] {
@@ -81,6 +81,20 @@ Deno.test("generated code expands every bundled spec exactly as the interpreter 
   }
   assert.ok(specs >= 60, `${specs} specs`);
   assert.ok(states > 20000, `${states} states compared`);
+});
+
+Deno.test("generated code expands the dynamic-process specs exactly as the interpreter does", async () => {
+  // fork_sum and shell_pipeline have no signal table, so they get generated code: every
+  // reachable state is compared (fork writing the child's pc and locals, exit, waitpid).
+  for (
+    const [file, name] of [["fork_sum.ts", "forkSum"], ["shell_pipeline.ts", "shellPipelineHang"]]
+  ) {
+    const s = await loadSpec(file!, name!);
+    const params = name === "forkSum" ? { workers: 3 } : {};
+    assert.ok(s.compile(params).code !== undefined, `${name} has generated code`);
+    const n = compare((options) => s.compile(params, options), 1_000_000, name!);
+    assert.ok(n > 150, `${name}: ${n} states compared`);
+  }
 });
 
 Deno.test("generated code expands random specs exactly as the interpreter does (fast-check)", () => {
