@@ -289,26 +289,31 @@ export function pipe(
     // Symmetry reduction: the end and SIGPIPE masks and the per-process
     // call slots follow their processes. Holders given as lists may single
     // out one copy, so such a pipe gets none.
-    ...(holders === "users" || holders === "all" ? { permute: permuteEnds } : {}),
+    ...(holders === "users" || holders === "all"
+      ? { permute: (w, off, perm) => permuteEnds(prim, w, off, perm) }
+      : {}),
   };
-  function permuteEnds(w: Int32Array, off: number, perm: Int32Array): void {
-    for (const at of [R, W, SIG]) {
-      const mask = w[off + at]!;
-      let out = 0;
-      for (let p = 0; p < perm.length; p++) if (((mask >>> p) & 1) === 1) out |= 1 << perm[p]!;
-      w[off + at] = out;
-    }
-    if (!coreOf(prim).progress) return;
-    const base = off + BUF + capacity;
-    const calls = w.slice(base, base + 2 * perm.length);
-    for (let p = 0; p < perm.length; p++) {
-      w[base + 2 * perm[p]!] = calls[2 * p]!;
-      w[base + 2 * perm[p]! + 1] = calls[2 * p + 1]!;
-    }
-  }
   const taps = messageTaps(prim, () => ({ lanes: 1, capacity }));
   CORES.set(prim, { sys, prim, holders, progress: false, footprints: new Map(), taps });
   return prim;
+}
+
+/** Symmetry: the end and SIGPIPE masks and the per-process call slots of `prim` follow their processes. */
+function permuteEnds(prim: Pipe, w: Int32Array, off: number, perm: Int32Array): void {
+  const capacity = prim.capacity;
+  for (const at of [R, W, SIG]) {
+    const mask = w[off + at]!;
+    let out = 0;
+    for (let p = 0; p < perm.length; p++) if (((mask >>> p) & 1) === 1) out |= 1 << perm[p]!;
+    w[off + at] = out;
+  }
+  if (!coreOf(prim).progress) return;
+  const base = off + BUF + capacity;
+  const calls = w.slice(base, base + 2 * perm.length);
+  for (let p = 0; p < perm.length; p++) {
+    w[base + 2 * perm[p]!] = calls[2 * p]!;
+    w[base + 2 * perm[p]! + 1] = calls[2 * p + 1]!;
+  }
 }
 
 /**

@@ -220,17 +220,7 @@ export function unixDgram(
       length: (w, off) => w[off + LEN]!,
       full: (w, off) => w[off + LEN]! >= queue,
     },
-    format(w, off, pidName) {
-      const st = w[off + ST]!;
-      if (st === S_ABSENT) return "no-socket";
-      if (st === S_CLOSED) return "closed";
-      const items: string[] = [];
-      for (let k = 0; k < w[off + LEN]!; k++) {
-        const e = off + Q + ENTRY * k;
-        items.push(`${w[e]}:${w[e + 1]}`);
-      }
-      return `[${items.join(",")}] ${pidSet(w[off + HOLD]!, pidName)}`;
-    },
+    format: formatDgram,
     value(w, off) {
       return w[off + LEN]!;
     },
@@ -254,6 +244,19 @@ export function unixDgram(
     taps: messageTaps(prim, () => ({ lanes: 1, capacity: queue })),
   });
   return prim;
+}
+
+/** A datagram socket's state for traces: its queue (value:length) and holders. */
+function formatDgram(w: Int32Array, off: number, pidName: (pid: number) => string): string {
+  const st = w[off + ST]!;
+  if (st === S_ABSENT) return "no-socket";
+  if (st === S_CLOSED) return "closed";
+  const items: string[] = [];
+  for (let k = 0; k < w[off + LEN]!; k++) {
+    const e = off + Q + ENTRY * k;
+    items.push(`${w[e]}:${w[e + 1]}`);
+  }
+  return `[${items.join(",")}] ${pidSet(w[off + HOLD]!, pidName)}`;
 }
 
 /** `pid` lets go of the socket; the last holder closes it and discards the queue. */

@@ -399,20 +399,7 @@ export function unixStream(
     },
     onFork: forkListener,
     onExit(w, off, pid) {
-      for (let i = 0; i < L.conns; i++) {
-        for (let e = 0; e < 2; e++) {
-          if (w[off + endBase(L, i, e) + OWNER] === pid + 1) {
-            closeEnd(L, w, off, i, e, coreOf(prim).taps);
-          }
-        }
-      }
-      const bit = 1 << pid;
-      if ((w[off + LISTENER_HOLDERS]! & bit) !== 0) {
-        w[off + LISTENER_HOLDERS] = w[off + LISTENER_HOLDERS]! & ~bit;
-        if (w[off + LISTENER_HOLDERS] === 0 && w[off + LISTENER] === L_LISTENING) {
-          listenerGone(L, w, off, coreOf(prim).taps);
-        }
-      }
+      exitSocket(L, w, off, pid, coreOf(prim).taps);
     },
   };
   CORES.set(prim, {
@@ -431,6 +418,28 @@ export function unixStream(
     })),
   });
   return prim;
+}
+
+/** A process's exit: its connection ends close, and it stops holding the listener (§7). */
+function exitSocket(
+  L: Layout,
+  w: Int32Array,
+  off: number,
+  pid: number,
+  taps: readonly MessageTap[],
+): void {
+  for (let i = 0; i < L.conns; i++) {
+    for (let e = 0; e < 2; e++) {
+      if (w[off + endBase(L, i, e) + OWNER] === pid + 1) closeEnd(L, w, off, i, e, taps);
+    }
+  }
+  const bit = 1 << pid;
+  if ((w[off + LISTENER_HOLDERS]! & bit) !== 0) {
+    w[off + LISTENER_HOLDERS] = w[off + LISTENER_HOLDERS]! & ~bit;
+    if (w[off + LISTENER_HOLDERS] === 0 && w[off + LISTENER] === L_LISTENING) {
+      listenerGone(L, w, off, taps);
+    }
+  }
 }
 
 /** A socket's options, checked, with their defaults. */
