@@ -523,7 +523,8 @@ export function waitpid(
     text: call,
     maxChoices: MAX_PROCESSES,
     choices,
-    choiceText: (c) => `exited child ${c + 1}`,
+    // Without an exited child there is one outcome (ECHILD, or 0 with WNOHANG).
+    choiceText: (c) => c === 0 ? "lowest exited child, or none" : `exited child ${c + 1}`,
     enabled: (w, off, pid, ctx) => choices(w, off, pid, ctx) > 0,
     apply(w, off, pid, ctx, _pidName, choice) {
       const { zombies, children } = scan(it, w, off, pid, which(ctx));
