@@ -28,7 +28,7 @@
 // on random specs with atomic blocks and signals.
 
 import { match } from "npm:ts-pattern@5.9.2";
-import type { Ctx, OpImpl } from "./_ast.ts";
+import type { AsyncEvents, Ctx, OpImpl } from "./_ast.ts";
 import type { SuccessorSink } from "./model.ts";
 import {
   ASSERT,
@@ -92,8 +92,8 @@ export interface GenInst {
 export interface GenEvents {
   /** The table's slot in the state. */
   readonly off: number;
-  deliverable(w: Int32Array, off: number, pid: number): boolean;
-  stopped(w: Int32Array, off: number, pid: number): boolean;
+  /** The table's own `deliverable` and `stopped`, called as its methods. */
+  readonly table: Pick<AsyncEvents, "deliverable" | "stopped">;
   /** Delivers the pending signal of `pid` (state in `w`); pushes the successors, returns how many. */
   deliver(pid: number, state: Int32Array, sink: SuccessorSink): number;
 }
@@ -163,7 +163,13 @@ export function generatedUrl(spec: string): string {
   return `ipcspec-generated/${safe}.js`;
 }
 
-/** Restoring `work` from `state`: unrolled for narrow states, a loop otherwise. */
+/**
+ * Restoring `work` from `state`: unrolled for narrow states, a loop
+ * otherwise. It is the body of one function, `restore`, that every site
+ * calls (V8 inlines it where it pays): written out at each site it made
+ * the expanders of wide specs too big to optimise well (the sieve at
+ * 62 slots ran a third slower than the interpreter).
+ */
 function restoreCode(width: number): string {
   if (width > 96) return `for (let i = 0; i < ${width}; i++) work[i] = state[i];`;
   const parts: string[] = [];
@@ -198,7 +204,7 @@ class InstanceWriter {
     this.rt = rt;
     this.inst = inst;
     this.tables = tables;
-    this.restore = restoreCode(rt.width);
+    this.restore = "restore(state);";
     this.ctx = `contexts[${inst.pid}]`;
   }
 
@@ -374,9 +380,9 @@ class InstanceWriter {
   signals(): string {
     if (this.rt.events === undefined) return "";
     const pid = this.inst.pid, off = this.rt.events.off;
-    return `if (events.deliverable(work, ${off}, ${pid})) { cursor.cur = published[0] = ${this.inst.deliverTid}; ` +
+    return `if (table.deliverable(work, ${off}, ${pid})) { cursor.cur = published[0] = ${this.inst.deliverTid}; ` +
       `return events.deliver(${pid}, state, sink); }\n` +
-      `if (events.stopped(work, ${off}, ${pid})) return 0;\n`;
+      `if (table.stopped(work, ${off}, ${pid})) return 0;\n`;
   }
 }
 
@@ -401,9 +407,9 @@ export function generate(rt: GenRuntime): Generated {
   if (anyTimeout) {
     for (const inst of rt.insts) bodies.push(new InstanceWriter(rt, inst, tables).function(true));
   }
-  const source = `"use strict";\nreturn [\n${bodies.join(",\n")}\n];\n//# sourceURL=${
-    generatedUrl(rt.spec)
-  }\n`;
+  const source = `"use strict";\nfunction restore(state) { ${restoreCode(rt.width)} }\n${
+    rt.events !== undefined ? "const table = events.table;\n" : ""
+  }return [\n${bodies.join(",\n")}\n];\n//# sourceURL=${generatedUrl(rt.spec)}\n`;
   const make = new Function(
     "work",
     "env",

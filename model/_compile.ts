@@ -123,8 +123,7 @@ function genEvents(run: Interpreter): GenEvents | undefined {
   };
   return {
     off: machine.eventsOff,
-    deliverable: (w, off, pid) => events.deliverable(w, off, pid),
-    stopped: (w, off, pid) => events.stopped(w, off, pid),
+    table: events,
     deliver: (pid, state, sink) => deliver(host, machine.insts[pid]!, events, state, sink),
   };
 }
