@@ -14,13 +14,21 @@
 // own guards and effects are still the closures it wrote (called through
 // arrays); only the dispatch around them is specialised.
 //
-// Scope: systems without atomic blocks and without a signal table (their
-// ownership and delivery rules stay in the interpreter, which the model then
-// uses for them). The interpreter stays the reference: tests compare the
-// two, successor by successor, on every bundled spec and on random specs.
+// Every system gets generated code. With atomic blocks, each step still
+// sets the floor (`work[0]`) as the interpreter's `afterEdge` does, and an
+// expander called for the owner alone (`owner` true) also fires a rendezvous
+// from the receiver's side, as the interpreter's `ownerOnly` does; the
+// choice between the owner and the others stays in the interpreter's
+// dispatch. Each step of a block stays its own transition (docs/language.md,
+// "Atomic blocks"). With a signal table, each expander first asks the table
+// whether the instance has a signal to take (then it hands the state to the
+// delivery routine, `_delivery.ts`, shared with the interpreter) or is
+// stopped (then it has no transition). The interpreter stays the reference:
+// tests compare the two, successor by successor, on every bundled spec and
+// on random specs with atomic blocks and signals.
 
 import { match } from "npm:ts-pattern@5.9.2";
-import type { Ctx, OpImpl } from "./_ast.ts";
+import type { AsyncEvents, Ctx, OpImpl } from "./_ast.ts";
 import type { SuccessorSink } from "./model.ts";
 import {
   ASSERT,
@@ -50,6 +58,8 @@ export interface GenEdge {
   readonly op: OpImpl | undefined;
   readonly primOff: number;
   readonly prop: number;
+  /** Firing it keeps the process inside its atomic block (it keeps the floor). */
+  readonly keepsAtomic: boolean;
 }
 
 /** What the generator needs of a rendezvous pair. */
@@ -74,6 +84,18 @@ export interface GenInst {
   readonly pcs: readonly { readonly name: string; readonly edges: readonly GenEdge[] }[];
   readonly tids: readonly Int32Array[];
   readonly joints: readonly (readonly (readonly GenJoint[])[])[];
+  /** The first of its delivery transitions (with a signal table). */
+  readonly deliverTid: number;
+}
+
+/** What the generated code asks of a signal table (see `AsyncEvents`, _ast.ts). */
+export interface GenEvents {
+  /** The table's slot in the state. */
+  readonly off: number;
+  /** The table's own `deliverable` and `stopped`, called as its methods. */
+  readonly table: Pick<AsyncEvents, "deliverable" | "stopped">;
+  /** Delivers the pending signal of `pid` (state in `w`); pushes the successors, returns how many. */
+  deliver(pid: number, state: Int32Array, sink: SuccessorSink): number;
 }
 
 /** Where the generated code reports the transition it is firing (for error messages). */
@@ -109,10 +131,18 @@ export interface GenRuntime {
   /** The instance reached its end pc (exit hooks); undefined when nothing runs on exit. */
   readonly finished: ((pid: number) => void) | undefined;
   readonly pidName: (pid: number) => string;
+  /** The system has atomic blocks: `work[0]` holds the owner of the floor (pid + 1), or 0. */
+  readonly atomic: boolean;
+  /** The signal table, if the system has one. */
+  readonly events: GenEvents | undefined;
 }
 
-/** One generated function per instance: expands it from `state` into `sink`. */
-export type InstExpander = (state: Int32Array, sink: SuccessorSink) => number;
+/**
+ * One generated function per instance: expands it from `state` (already in
+ * the work buffer) into `sink`. `owner`: it runs alone as the owner of an
+ * atomic block, so a receive also fires its rendezvous.
+ */
+export type InstExpander = (state: Int32Array, sink: SuccessorSink, owner?: boolean) => number;
 
 /** The generated source and its functions. */
 export interface Generated {
@@ -133,7 +163,13 @@ export function generatedUrl(spec: string): string {
   return `ipcspec-generated/${safe}.js`;
 }
 
-/** Restoring `work` from `state`: unrolled for narrow states, a loop otherwise. */
+/**
+ * Restoring `work` from `state`: unrolled for narrow states, a loop
+ * otherwise. It is the body of one function, `restore`, that every site
+ * calls (V8 inlines it where it pays): written out at each site it made
+ * the expanders of wide specs too big to optimise well (the sieve at
+ * 62 slots ran a third slower than the interpreter).
+ */
 function restoreCode(width: number): string {
   if (width > 96) return `for (let i = 0; i < ${width}; i++) work[i] = state[i];`;
   const parts: string[] = [];
@@ -168,7 +204,7 @@ class InstanceWriter {
     this.rt = rt;
     this.inst = inst;
     this.tables = tables;
-    this.restore = restoreCode(rt.width);
+    this.restore = "restore(state);";
     this.ctx = `contexts[${inst.pid}]`;
   }
 
@@ -184,12 +220,19 @@ class InstanceWriter {
     return this.rt.finished !== undefined && to === endPc ? `finished(${pid});` : "";
   }
 
-  /** Counts the transition, moves the process, emits, restores. */
-  step(tid: number | string, to: number): string {
+  /** With atomic blocks: who holds the floor after `edge` (the interpreter's `afterEdge`). */
+  floor(edge: GenEdge): string {
+    if (!this.rt.atomic) return "";
+    return `work[0] = ${edge.keepsAtomic ? this.inst.pid + 1 : 0};`;
+  }
+
+  /** Counts the transition, moves the process along `edge`, emits, restores. */
+  step(tid: number | string, edge: GenEdge): string {
     const { inst } = this;
-    return `count++; work[${inst.pcOff}] = ${to}; ${this.fin(inst.pid, to, inst.endPc)} ${
-      this.emit(tid)
-    } ${this.restore}`;
+    const to = edge.to;
+    return `count++; work[${inst.pcOff}] = ${to}; ${this.floor(edge)} ${
+      this.fin(inst.pid, to, inst.endPc)
+    } ${this.emit(tid)} ${this.restore}`;
   }
 
   /** The code of the `e`-th edge at pc `pcIndex` (in the `timeout` pass: of `timeout` edges only). */
@@ -198,25 +241,29 @@ class InstanceWriter {
     const set = `cursor.cur = published[0] = ${tid};`;
     if (timeoutPass !== (edge.kind === TIMEOUT)) return "";
     return match(edge.kind)
-      .with(DO, () => `${set} ${this.effect(edge)} ${this.step(tid, edge.to)}`)
+      .with(DO, () => `${set} ${this.effect(edge)} ${this.step(tid, edge)}`)
       .with(WHEN, IF_TRUE, () => `${set} ${this.guard(edge, tid, true)}`)
       .with(GUARDED, () => `${set} ${this.guard(edge, tid, true, this.effect(edge))}`)
       .with(
         TIMEOUT,
-        () => `${set} ${edge.fn !== undefined ? this.effect(edge) : ""} ${this.step(tid, edge.to)}`,
+        () => `${set} ${edge.fn !== undefined ? this.effect(edge) : ""} ${this.step(tid, edge)}`,
       )
       .with(
         IF_FALSE,
         () =>
           `${set} ${this.guard(edge, tid, false, edge.fn !== undefined ? this.effect(edge) : "")}`,
       )
-      .with(SKIP, () => `${set} ${this.step(tid, edge.to)}`)
+      .with(SKIP, () => `${set} ${this.step(tid, edge)}`)
       .with(ASSERT, () => `${set} ${this.assertion(edge, tid)}`)
       .with(OP, () => `${set} ${this.operation(edge, tid)}`)
       .with(OP_CHOICES, () => `${set} ${this.choices(edge, tid)}`)
-      .with(RENDEZVOUS_SEND, () => this.joints(pcIndex, e))
-      // Fired from the sender's side (no atomic blocks here).
-      .with(RENDEZVOUS_RECV, () => "")
+      .with(RENDEZVOUS_SEND, () => this.joints(pcIndex, e, false))
+      // Fired from the sender's side, and from the receiver's side only for
+      // the owner of an atomic block expanded alone.
+      .with(
+        RENDEZVOUS_RECV,
+        () => this.rt.atomic ? `if (owner) { ${this.joints(pcIndex, e, true)} }` : "",
+      )
       .exhaustive();
   }
 
@@ -231,9 +278,7 @@ class InstanceWriter {
     const f = this.tables.ref(this.tables.closures, edge.guard);
     const what = want ? "guard" : "condition";
     return `{ const result = closures[${f}](${this.ctx}); if (sync.count > 0) sync.flush(false); ` +
-      `if (result === ${want}) { ${then} ${
-        this.step(tid, edge.to)
-      } } else if (result !== ${!want}) ` +
+      `if (result === ${want}) { ${then} ${this.step(tid, edge)} } else if (result !== ${!want}) ` +
       `throw new TypeError(\`the ${what} must return a boolean, got \${String(result)}\`); }`;
   }
 
@@ -245,7 +290,7 @@ class InstanceWriter {
       "throw new TypeError(`the assertion must return a boolean or a string, got ${String(result)}`); " +
       `count++; sink.fail(${edge.prop}, ${tid}, typeof result === "string" ` +
       `? "assertion '" + texts[${s}] + "' failed: " + result : "assertion '" + texts[${s}] + "' failed"); } ` +
-      `else { ${this.step(tid, edge.to)} } }`;
+      `else { ${this.step(tid, edge)} } }`;
   }
 
   operation(edge: GenEdge, tid: number): string {
@@ -255,7 +300,7 @@ class InstanceWriter {
       `env.writable = true; const error = operations[${o}].apply(work, ${off}, ${pid}, ${ctx}, pidName, 0); ` +
       `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
       `if (error !== undefined) { count++; ${this.restore} sink.fail(${edge.prop}, ${tid}, error); } ` +
-      `else { ${this.step(tid, edge.to)} } }`;
+      `else { ${this.step(tid, edge)} } }`;
   }
 
   choices(edge: GenEdge, tid: number): string {
@@ -267,16 +312,24 @@ class InstanceWriter {
       `const error = op.apply(work, ${off}, ${pid}, ${ctx}, pidName, outcome); ` +
       `if (sync.count > 0) sync.flush(true); env.writable = false; ` +
       `if (error !== undefined) { ${this.restore} sink.fail(${edge.prop}, ${tid} + outcome, error); continue; } ` +
-      `work[${this.inst.pcOff}] = ${edge.to}; ${this.fin(pid, edge.to, this.inst.endPc)} ` +
+      `work[${this.inst.pcOff}] = ${edge.to}; ${this.floor(edge)} ${
+        this.fin(pid, edge.to, this.inst.endPc)
+      } ` +
       `${this.emit(`${tid} + outcome`)} ${this.restore} } }`;
   }
 
-  /** Every rendezvous of a send edge, each guarded by its receiver's pc. */
-  joints(pcIndex: number, e: number): string {
+  /**
+   * Every rendezvous of a send edge, each guarded by its receiver's pc (of a
+   * receive edge, `fromReceiver`: by its sender's pc).
+   */
+  joints(pcIndex: number, e: number, fromReceiver: boolean): string {
     const { rt, tables } = this;
     const lines: string[] = [];
     for (const jt of this.inst.joints[pcIndex]![e]!) {
       const sender = rt.insts[jt.senderPid]!, receiver = rt.insts[jt.receiverPid]!;
+      const other = fromReceiver
+        ? `work[${sender.pcOff}] === ${jt.senderPc}`
+        : `work[${receiver.pcOff}] === ${jt.receiverPc}`;
       const v = tables.ref(tables.closures, jt.senderEdge.op!.value);
       const into = tables.ref(tables.closures, jt.receiverEdge.op!.into);
       const sop = tables.ref(tables.operations, jt.senderEdge.op!);
@@ -284,11 +337,12 @@ class InstanceWriter {
         ? `operations[${sop}].onJoint(work, ${jt.senderPid}, ${jt.receiverPid}, value);`
         : "";
       lines.push(
-        `if (work[${receiver.pcOff}] === ${jt.receiverPc}) { cursor.cur = published[0] = ${jt.tid}; count++; cursor.partner = false; ` +
+        `if (${other}) { cursor.cur = published[0] = ${jt.tid}; count++; cursor.partner = false; ` +
           `const value = closures[${v}](contexts[${jt.senderPid}]); if (sync.count > 0) sync.flush(false); ` +
           `cursor.partner = true; env.writable = true; closures[${into}](contexts[${jt.receiverPid}], value); ` +
           `if (sync.count > 0) sync.flush(true); ${onJoint} env.writable = false; cursor.partner = false; ` +
           `work[${sender.pcOff}] = ${jt.senderEdge.to}; work[${receiver.pcOff}] = ${jt.receiverEdge.to}; ` +
+          (rt.atomic ? "work[0] = 0; " : "") +
           `${this.fin(jt.senderPid, jt.senderEdge.to, sender.endPc)} ${
             this.fin(jt.receiverPid, jt.receiverEdge.to, receiver.endPc)
           } ` +
@@ -313,9 +367,22 @@ class InstanceWriter {
     const fn = timeoutPass ? "timeout_pid_" : "expand_pid_";
     return `// ${
       comment(this.inst.name)
-    }\nfunction ${fn}${this.inst.pid}(state, sink) {\nlet count = 0;\nswitch (work[${this.inst.pcOff}]) {\n${
+    }\nfunction ${fn}${this.inst.pid}(state, sink, owner) {\nlet count = 0;\n${this.signals()}switch (work[${this.inst.pcOff}]) {\n${
       cases.join("\n")
     }\ndefault: return 0;\n}\n}`;
+  }
+
+  /**
+   * With a signal table: a pending, unblocked signal is taken before any
+   * step of the process's own (docs/semantics.md §6.3), and a stopped
+   * process has no step.
+   */
+  signals(): string {
+    if (this.rt.events === undefined) return "";
+    const pid = this.inst.pid, off = this.rt.events.off;
+    return `if (table.deliverable(work, ${off}, ${pid})) { cursor.cur = published[0] = ${this.inst.deliverTid}; ` +
+      `return events.deliver(${pid}, state, sink); }\n` +
+      `if (table.stopped(work, ${off}, ${pid})) return 0;\n`;
   }
 }
 
@@ -340,9 +407,9 @@ export function generate(rt: GenRuntime): Generated {
   if (anyTimeout) {
     for (const inst of rt.insts) bodies.push(new InstanceWriter(rt, inst, tables).function(true));
   }
-  const source = `"use strict";\nreturn [\n${bodies.join(",\n")}\n];\n//# sourceURL=${
-    generatedUrl(rt.spec)
-  }\n`;
+  const source = `"use strict";\nfunction restore(state) { ${restoreCode(rt.width)} }\n${
+    rt.events !== undefined ? "const table = events.table;\n" : ""
+  }return [\n${bodies.join(",\n")}\n];\n//# sourceURL=${generatedUrl(rt.spec)}\n`;
   const make = new Function(
     "work",
     "env",
@@ -357,6 +424,7 @@ export function generate(rt: GenRuntime): Generated {
     "halt",
     "finished",
     "pidName",
+    "events",
     source,
   ) as (...args: unknown[]) => InstExpander[];
   const expanders = make(
@@ -373,6 +441,7 @@ export function generate(rt: GenRuntime): Generated {
     rt.halt,
     rt.finished,
     rt.pidName,
+    rt.events,
   );
   const n = rt.insts.length;
   return {

@@ -12,7 +12,8 @@
 //   _facets.ts       the `processes`, `liveness`, `coverage` facets and the symmetry
 // This module wires them together.
 
-import { generate } from "./_codegen.ts";
+import { generate, type GenEvents } from "./_codegen.ts";
+import { deliver, type DeliveryHost } from "./_delivery.ts";
 import { modelCompiled } from "./_running.ts";
 import { describeTransition, Explainer } from "./_explanation.ts";
 import { BlockingPoints, LivenessTable, ProcessTable, symmetryOf } from "./_facets.ts";
@@ -62,14 +63,10 @@ export function compileSystem(
   return model;
 }
 
-/**
- * The generated successor code, when this model can have it: no atomic
- * blocks, no signal table (the interpreter keeps their rules).
- */
-function generateFor(run: Interpreter): ReturnType<typeof generate> | undefined {
+/** The generated successor code of the model `run` interprets. */
+function generateFor(run: Interpreter): ReturnType<typeof generate> {
   const machine = run.machine;
   const layout = machine.layout;
-  if (layout.hasAtomic || machine.events !== undefined) return undefined;
   return generate({
     spec: layout.spec,
     w: machine.w,
@@ -85,6 +82,7 @@ function generateFor(run: Interpreter): ReturnType<typeof generate> | undefined 
       pcs: inst.type.pcs,
       tids: inst.tids,
       joints: inst.joints,
+      deliverTid: inst.deliverTid,
     })),
     cursor: run.cursor,
     published: run.published,
@@ -95,7 +93,39 @@ function generateFor(run: Interpreter): ReturnType<typeof generate> | undefined 
       ? undefined
       : (pid) => run.finished(machine.insts[pid]!),
     pidName: machine.pidName,
+    atomic: layout.hasAtomic,
+    events: genEvents(run),
   });
+}
+
+/**
+ * The signal table as the generated code sees it: delivery runs the
+ * interpreter's routine (`_delivery.ts`), which notes the transition it
+ * fires where the generated code's errors are read from (the cursor).
+ */
+function genEvents(run: Interpreter): GenEvents | undefined {
+  const machine = run.machine;
+  const events = machine.events;
+  if (events === undefined) return undefined;
+  const cursor = run.cursor;
+  const host: DeliveryHost = {
+    machine,
+    get current() {
+      return cursor.cur;
+    },
+    set current(tid: number) {
+      cursor.cur = tid;
+    },
+    emit: (sink, tid, state) => run.emit(sink, tid, state),
+    afterEdge: (inst, edge) => run.afterEdge(inst, edge),
+    finished: (inst) => run.finished(inst),
+    exit: (pid) => run.exit(pid),
+  };
+  return {
+    off: machine.eventsOff,
+    table: events,
+    deliver: (pid, state, sink) => deliver(host, machine.insts[pid]!, events, state, sink),
+  };
 }
 
 /** Per transition: what a step property learns of it (copies of symmetric kinds unnamed). */

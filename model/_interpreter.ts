@@ -5,8 +5,8 @@
 // in, runs an edge (guards and effects see `w` through the views), hands the
 // successor in `w` to the sink and copies the state back. Generated code
 // (`_codegen.ts`), when the model has it, does the same per process with
-// the dispatch unrolled; the interpreter stays the reference, and runs what
-// the generator leaves out (atomic blocks, signals).
+// the dispatch unrolled; the interpreter stays the reference (and keeps the
+// choice between an atomic block's owner and the others, for both).
 
 import type { Ctx } from "./_ast.ts";
 import { deliver, type DeliveryHost } from "./_delivery.ts";
@@ -174,20 +174,26 @@ export class Interpreter implements DeliveryHost {
     return n;
   }
 
-  /** With atomic blocks: the owner of the floor alone, if it can move; else everyone else. */
+  /**
+   * With atomic blocks: the owner of the floor alone, if it can move; else
+   * everyone else (through the generated expanders when the model has them).
+   */
   #expandAtomic(state: Int32Array, sink: SuccessorSink): number {
     const insts = this.machine.insts;
+    const gen = this.generated;
     const owner = state[0]!;
     if (owner > 0) {
       this.ownerOnly = true;
-      const n = this.expandInstance(insts[owner - 1]!, state, sink);
+      const n = gen !== undefined
+        ? gen[owner - 1]!(state, sink, true)
+        : this.expandInstance(insts[owner - 1]!, state, sink);
       this.ownerOnly = false;
       if (n > 0) return n;
     }
     let n = 0;
-    for (const inst of insts) {
-      if (this.halted) break;
-      if (inst.pid !== owner - 1) n += this.expandInstance(inst, state, sink);
+    for (let i = 0; i < insts.length && !this.halted; i++) {
+      if (i === owner - 1) continue;
+      n += gen !== undefined ? gen[i]!(state, sink) : this.expandInstance(insts[i]!, state, sink);
     }
     return n;
   }

@@ -415,7 +415,8 @@ export interface CompileOptions {
   /**
    * Interpret the step program instead of generating successor code
    * (default false). The interpreter is the reference the generated code is
-   * tested against; specs with atomic blocks or signals always interpret.
+   * tested against; every spec, atomic blocks and signals included, gets
+   * generated code unless this is set.
    */
   readonly interpret?: boolean;
 }

@@ -7,7 +7,10 @@
 // Every variable is kept in a small range (values modulo `mod`), so every
 // state space is finite: globals `a`, `b` (int), `f` (bool), `arr` (two
 // ints); locals `x`, `y` (int); a semaphore `S`, a mutex `M`, channels `C0`
-// and `C1` of capacity 0, 1 or 2 (`C0` mostly 0, a rendezvous).
+// and `C1` of capacity 0, 1 or 2 (`C0` mostly 0, a rendezvous). With the
+// `signals` option, a signal table too: kinds declare dispositions
+// (handlers that assign, with `SA_RESTART`/`SA_RESETHAND`), and steps send
+// signals, change the mask, pause, and wait on `S` interruptibly.
 
 import fc from "fast-check";
 import {
@@ -18,13 +21,20 @@ import {
   channel,
   choose,
   goto,
+  interruptible,
+  kill,
   label,
   lock,
   loop,
   mutex,
+  pause,
   post,
   region,
   semaphore,
+  type SignalName,
+  signals,
+  sigprocmask,
+  sigqueue,
   type Spec,
   spec,
   type Step,
@@ -90,7 +100,26 @@ export type GStep =
   | { readonly k: "goto"; readonly target: number; readonly name?: string }
   | { readonly k: "wait" | "post" | "lock" | "unlock" }
   | { readonly k: "send"; readonly ch: "C0" | "C1"; readonly e: Expr }
-  | { readonly k: "recv"; readonly ch: "C0" | "C1"; readonly to: "x" | "y" | "a" };
+  | { readonly k: "recv"; readonly ch: "C0" | "C1"; readonly to: "x" | "y" | "a" }
+  /** Sends `sig` to the process whose pid is `target` modulo the number of processes. */
+  | { readonly k: "kill"; readonly target: number; readonly sig: GSignal; readonly value: number }
+  | { readonly k: "mask"; readonly how: "block" | "unblock"; readonly sig: GSignal }
+  | { readonly k: "pause" }
+  /** `wait(S)`, interruptible by a handler: the status goes to local `y`. */
+  | { readonly k: "iwait"; readonly restartable: boolean };
+
+/** The signals generated systems use. */
+export type GSignal = "SIGUSR1" | "SIGUSR2" | "SIGRTMIN" | "SIGTERM" | "SIGSTOP" | "SIGCONT";
+
+/** A disposition: the default action, ignore, or a handler that assigns. */
+export type GDisposition =
+  | "default"
+  | "ignore"
+  | {
+    readonly assigns: readonly Assign[];
+    readonly restart: boolean;
+    readonly resetHand: boolean;
+  };
 
 /** A state property. */
 export type GProp =
@@ -105,6 +134,8 @@ export interface GProc {
   /** Declared `symmetric: true` (its code then never reads `id` or `pid`). */
   readonly symmetric?: boolean;
   readonly body: readonly GStep[];
+  /** With a signal table: dispositions of SIGUSR1, SIGUSR2, SIGRTMIN, SIGTERM. */
+  readonly signals?: Readonly<Partial<Record<GSignal, GDisposition>>>;
 }
 
 /** A whole generated system. */
@@ -184,6 +215,9 @@ interface Prims {
   M: ReturnType<typeof mutex>;
   C0: Channel;
   C1: Channel;
+  /** The signal table (with the `signals` option), and how many processes there are. */
+  T: ReturnType<typeof signals>;
+  processes: number;
 }
 
 function toStep(g: GStep, s: StepBuilder<Any, Any>, p: Prims, mod: number): Step {
@@ -242,7 +276,37 @@ function toStep(g: GStep, s: StepBuilder<Any, Any>, p: Prims, mod: number): Step
       }
       return track(s.recv(p[g.ch], g.to), { op: "recv", ch: p[g.ch], into: g.to });
     }
+    case "kill": {
+      const target = g.target % p.processes;
+      return g.sig === "SIGRTMIN"
+        ? sigqueue(p.T, target, g.sig, g.value, { status: s.into("y") })
+        : kill(p.T, target, g.sig);
+    }
+    case "mask":
+      return sigprocmask(p.T, g.how, [g.sig]);
+    case "pause":
+      return pause(p.T);
+    case "iwait":
+      return interruptible(wait(p.S), s.into("y"), { restartable: g.restartable });
   }
+}
+
+/** The `signals` option of a process kind, from its generated dispositions. */
+function dispositions(
+  d: Readonly<Partial<Record<GSignal, GDisposition>>>,
+  mod: number,
+): Partial<Record<SignalName, Any>> {
+  const out: Partial<Record<SignalName, Any>> = {};
+  for (const [sig, disp] of Object.entries(d) as [GSignal, GDisposition][]) {
+    out[sig] = typeof disp === "string" ? disp : {
+      handler: (v: View) => {
+        for (const a of disp.assigns) runAssign(a, v, mod);
+      },
+      restart: disp.restart,
+      resetHand: disp.resetHand,
+    };
+  }
+  return out;
 }
 
 /**
@@ -336,6 +400,9 @@ function usedPrims(procs: readonly GProc[]): Set<string> {
         case "recv":
           used.add(g.ch);
           break;
+        case "iwait":
+          used.add("S");
+          break;
         case "if":
           walk(g.then);
           walk(g.else);
@@ -372,6 +439,8 @@ export function buildCase(d: GenSpec): Case {
     M: mutex("M"),
     C0: channel("C0", d.caps.C0),
     C1: channel("C1", d.caps.C1),
+    T: signals("T", { rtQueue: 1 }),
+    processes: d.procs.reduce((n, p) => n + p.count, 0),
   };
   const kinds = d.procs.map((_, i) => `p${i}`);
   d.procs.forEach((proc, i) => {
@@ -381,6 +450,7 @@ export function buildCase(d: GenSpec): Case {
       {
         count: proc.count,
         ...(proc.symmetric === true ? { symmetric: true } : {}),
+        ...(proc.signals !== undefined ? { signals: dispositions(proc.signals, d.mod) } : {}),
         locals: { x: 0, y: 0 },
       },
       (s) => body.map((g) => toStep(g, s as StepBuilder<Any, Any>, prims, d.mod)),
@@ -480,6 +550,12 @@ export interface GenOptions {
    * mutex's owner.
    */
   readonly symmetric?: boolean;
+  /**
+   * A signal table (default false): every kind declares dispositions, and
+   * steps send signals (`kill`, `sigqueue`), block and unblock them, pause,
+   * and wait on `S` interruptibly.
+   */
+  readonly signals?: boolean;
 }
 
 function stepsArb(
@@ -487,6 +563,7 @@ function stepsArb(
   asserts: boolean,
   channelWeight: number,
   ids = true,
+  signalWeight = 0,
 ): (d: number, inLoop: boolean, min: number, max: number) => fc.Arbitrary<GStep[]> {
   const memo = new Map<string, fc.Arbitrary<GStep>>();
   const cond = condArb(mod, true, ids);
@@ -548,6 +625,7 @@ function stepsArb(
       },
     ];
     if (inLoop) options.push({ arbitrary: fc.constant<GStep>({ k: "break" }), weight: 2 });
+    if (signalWeight > 0) options.push(...signalStepsArb(signalWeight));
     return fc.oneof(...options);
   };
   const list = (d: number, inLoop: boolean, min: number, max: number): fc.Arbitrary<GStep[]> =>
@@ -608,6 +686,64 @@ function stepsArb(
   return list;
 }
 
+/** The signal steps, each weighted `weight` (sending twice that). */
+function signalStepsArb(weight: number): fc.WeightedArbitrary<GStep>[] {
+  const sig = fc.constantFrom<GSignal>(
+    "SIGUSR1",
+    "SIGUSR1",
+    "SIGUSR2",
+    "SIGRTMIN",
+    "SIGTERM",
+    "SIGSTOP",
+    "SIGCONT",
+  );
+  return [
+    {
+      arbitrary: fc.record({
+        k: fc.constant("kill" as const),
+        target: fc.nat(3),
+        sig,
+        value: fc.nat(2),
+      }),
+      weight: 2 * weight,
+    },
+    {
+      arbitrary: fc.record({
+        k: fc.constant("mask" as const),
+        how: fc.constantFrom("block", "unblock" as const),
+        sig: fc.constantFrom<GSignal>("SIGUSR1", "SIGUSR2", "SIGRTMIN"),
+      }),
+      weight,
+    },
+    { arbitrary: fc.constant<GStep>({ k: "pause" }), weight },
+    {
+      arbitrary: fc.record({ k: fc.constant("iwait" as const), restartable: fc.boolean() }),
+      weight,
+    },
+  ];
+}
+
+/** Dispositions of the catchable signals generated systems send. */
+function dispositionsArb(
+  mod: number,
+  ids: boolean,
+): fc.Arbitrary<Readonly<Partial<Record<GSignal, GDisposition>>>> {
+  const disp: fc.Arbitrary<GDisposition> = fc.oneof(
+    { arbitrary: fc.constantFrom<GDisposition>("default", "ignore"), weight: 1 },
+    {
+      arbitrary: fc.record({
+        assigns: fc.array(assignArb(mod, ids), { minLength: 1, maxLength: 2 }),
+        restart: fc.boolean(),
+        resetHand: fc.integer({ min: 0, max: 3 }).map((i) => i === 0),
+      }),
+      weight: 3,
+    },
+  );
+  return fc.record({ SIGUSR1: disp, SIGUSR2: disp, SIGRTMIN: disp, SIGTERM: disp }, {
+    requiredKeys: ["SIGUSR1", "SIGUSR2"],
+  });
+}
+
 function propArb(mod: number, maxKinds: number, ownerValue = true): fc.Arbitrary<GProp> {
   return fc.oneof(
     {
@@ -654,21 +790,24 @@ export function genSpec(options: GenOptions = {}): fc.Arbitrary<GenSpec> {
   const maxInstances = options.maxInstances ?? 4;
   const props = options.properties ?? true;
   return fc.integer({ min: 2, max: 3 }).chain((mod) => {
-    const steps = stepsArb(mod, props, options.rendezvous === true ? 12 : 3);
+    const sig = options.signals === true ? 2 : 0;
+    const steps = stepsArb(mod, props, options.rendezvous === true ? 12 : 3, true, sig);
     const sym = options.symmetric === true;
     const symSteps = sym
-      ? stepsArb(mod, props, options.rendezvous === true ? 12 : 3, false)
+      ? stepsArb(mod, props, options.rendezvous === true ? 12 : 3, false, sig)
       : steps;
     const proc: fc.Arbitrary<GProc> = !sym
       ? fc.record({
         count: fc.integer({ min: 1, max: 2 }),
         body: steps(depth, false, 1, 4),
+        ...(sig > 0 ? { signals: dispositionsArb(mod, true) } : {}),
       })
       : fc.boolean().chain((symmetric) =>
         fc.record({
           count: fc.integer({ min: 1, max: 3 }),
           symmetric: fc.constant(symmetric),
           body: (symmetric ? symSteps : steps)(depth, false, 1, 4),
+          ...(sig > 0 ? { signals: dispositionsArb(mod, !symmetric) } : {}),
         })
       );
     return fc.record({

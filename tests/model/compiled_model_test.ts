@@ -40,9 +40,9 @@ Deno.test("generated code: the source names itself ipcspec-generated/<spec>.js a
   // It parses as a function body (the form the compiler evaluates it in).
   assert.doesNotThrow(() => new Function("work", "env", "sync", source));
   // One expander per process, named by pid, commented with its process and steps.
-  assert.match(source, /\/\/ p#0\nfunction expand_pid_0\(state, sink\)/);
+  assert.match(source, /\/\/ p#0\nfunction expand_pid_0\(state, sink, owner\)/);
   assert.match(source, /\/\/ inc\n/);
-  assert.match(source, /function expand_pid_1\(state, sink\)/);
+  assert.match(source, /function expand_pid_1\(state, sink, owner\)/);
 });
 
 Deno.test("generated code: a spec name that is not a file name is sanitised in the sourceURL", () => {
@@ -51,18 +51,24 @@ Deno.test("generated code: a spec name that is not a file name is sanitised in t
   assert.equal(url, "ipcspec-generated/a_b_.._c_d.js");
 });
 
-Deno.test("interpret: true compiles without generated code, and so do atomic blocks", () => {
+Deno.test("interpret: true compiles without generated code; atomic blocks get generated code", () => {
   assert.equal(counter("c").compile({}, { interpret: true }).code, undefined);
   const withAtomic = spec({
     name: "atomic",
     params: {},
     build: () => {
       const sys = system({ x: 0 });
-      sys.process("p", {}, (s) => [atomic(s.do("a", ({ g }) => g.x++))]);
+      sys.process("p", {}, (s) => [
+        atomic(s.do("a", ({ g }) => g.x++), s.do("b", ({ g }) => g.x++)),
+      ]);
       return sys;
     },
   });
-  assert.equal(withAtomic.compile().code, undefined);
+  const source = withAtomic.compile().code?.source ?? "";
+  // The first step takes the floor (pid 0 + 1), the last one gives it back.
+  assert.match(source, /work\[0\] = 1;/);
+  assert.match(source, /work\[0\] = 0;/);
+  assert.equal(withAtomic.compile({}, { interpret: true }).code, undefined);
 });
 
 Deno.test("interpret: true reaches the same states, transitions and verdicts as the generated code", () => {
