@@ -1,4 +1,3 @@
-// deno-fmt-ignore-file -- laid out like the seed's pseudo-code
 // docs/processes.md: the seed's fork-sum with real processes. The parent
 // makes a pipe and forks one worker per share of 1..n (the child starts
 // with a copy of the parent's locals, so it knows its `k`, and holds both
@@ -22,27 +21,25 @@ export const forkSum = spec({
     const fd = pipe(sys, "fd", { capacity: p.capacity });
 
     sys.process("parent", { locals: { k: 0, child: 0, reaped: 0, total: 0 } }, (s) => [
-      s.while(({ l }) => l.k < p.workers, [                       // for each worker: fork
-        fork(procs, "worker", { pid: s.into("child") }),
-        s.do("next worker", ({ l }) => { l.k++; }),
-      ]),
+      s.for("k", 0, p.workers, [fork(procs, "worker", { pid: s.into("child") })]), // for each worker: fork
       close(fd, "write"),
-      s.while(({ l }) => l.reaped < p.workers, [                  // wait for all and add
+      s.for("reaped", 0, p.workers, [ // wait for all and add
         waitChild(procs, { pid: s.into("child") }),
-        read(fd, { bytes: 1, into: s.into(({ l }, sum) => { l.total += sum; }) }),
-        s.do("one more reaped", ({ l }) => { l.reaped++; }),
+        read(fd, { bytes: 1, into: s.into(({ l }, sum) => l.total += sum) }),
       ]),
-      s.assert("total is n(n+1)/2", ({ l }) =>
-        l.total === (p.n * (p.n + 1)) / 2 || `total ${l.total}, expected ${(p.n * (p.n + 1)) / 2}`),
+      s.assert(
+        "total is n(n+1)/2",
+        ({ l }) => l.total === (p.n * (p.n + 1)) / 2 || `total ${l.total}, expected ${(p.n * (p.n + 1)) / 2}`,
+      ),
     ]);
     sys.process("worker", { count: p.workers, dynamic: true, locals: { k: 0, sum: 0 } }, (s) => [
       close(fd, "read"),
-      s.do("sum my share", ({ l }) => {                           // compute its share
+      s.do("sum my share", ({ l }) => { // compute its share
         const [lo, hi] = share(l.k, p.workers, p.n);
         for (let i = lo; i <= hi; i++) l.sum += i;
       }),
-      write(fd, { bytes: 1, value: s.expr(({ l }) => l.sum) }),   // write it
-      exit(procs, 0),                                             // exit
+      write(fd, { bytes: 1, value: s.expr(({ l }) => l.sum) }), // write it
+      exit(procs, 0), // exit
     ]);
     sys.atEnd("every exited child is reaped", (v) => v.value(procs) === 0);
     return sys;

