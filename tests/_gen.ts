@@ -17,17 +17,22 @@ import {
   channel,
   choose,
   goto,
+  kill,
   label,
   lock,
   loop,
   mutex,
+  pause,
   post,
   region,
   semaphore,
+  signals,
+  type SignalTable,
   type Spec,
   spec,
   type Step,
   type StepBuilder,
+  type StepPredicate,
   type System,
   system,
   timeout,
@@ -89,7 +94,26 @@ export type GStep =
   | { readonly k: "goto"; readonly target: number; readonly name?: string }
   | { readonly k: "wait" | "post" | "lock" | "unlock" }
   | { readonly k: "send"; readonly ch: "C0" | "C1"; readonly e: Expr }
-  | { readonly k: "recv"; readonly ch: "C0" | "C1"; readonly to: "x" | "y" | "a" };
+  | { readonly k: "recv"; readonly ch: "C0" | "C1"; readonly to: "x" | "y" | "a" }
+  /** With `signals`: SIGUSR1 to process `target` (a pid, modulo the number of processes). */
+  | { readonly k: "kill"; readonly target: number }
+  /** With `signals`: waits for a signal. */
+  | { readonly k: "pause" };
+
+/** What a process kind does with SIGUSR1 (with `signals`). */
+export type GDisposition =
+  | { readonly t: "handler"; readonly assigns: readonly Assign[] }
+  | { readonly t: "ignore" }
+  | { readonly t: "default" };
+
+/** A step property. */
+export type GStepProp =
+  /** A global grows by at most `max` (modulo `mod`) in one step: reads the state. */
+  | { readonly t: "delta"; readonly name: "a" | "b"; readonly max: number }
+  /** No process of kind `kind` takes a step named `name`: reads only the step. */
+  | { readonly t: "never"; readonly kind: number; readonly name: string }
+  /** At most `max` processes inside region or label `name` after a step. */
+  | { readonly t: "inside"; readonly name: string; readonly max: number };
 
 /** A state property. */
 export type GProp =
@@ -115,6 +139,10 @@ export interface GenSpec {
   readonly procs: readonly GProc[];
   readonly invariants: readonly GProp[];
   readonly finals: readonly GProp[];
+  /** A signal table and, per process kind, its SIGUSR1 disposition (`kill` and `pause` steps need it). */
+  readonly signals?: readonly GDisposition[];
+  /** Step properties. */
+  readonly stepProps?: readonly GStepProp[];
 }
 
 // ---------------------------------------------------------------------------
@@ -183,6 +211,9 @@ interface Prims {
   M: ReturnType<typeof mutex>;
   C0: ReturnType<typeof channel>;
   C1: ReturnType<typeof channel>;
+  SIG: SignalTable;
+  /** The number of processes (kill targets are taken modulo it). */
+  procs: number;
 }
 
 function toStep(g: GStep, s: StepBuilder<Any, Any>, p: Prims, mod: number): Step {
@@ -241,6 +272,36 @@ function toStep(g: GStep, s: StepBuilder<Any, Any>, p: Prims, mod: number): Step
       }
       return track(s.recv(p[g.ch], g.to), { op: "recv", ch: p[g.ch], into: g.to });
     }
+    case "kill":
+      return kill(p.SIG, g.target % p.procs, "SIGUSR1");
+    case "pause":
+      return pause(p.SIG);
+  }
+}
+
+/** A kind's SIGUSR1 disposition as `sys.process` takes it. */
+function dispositionOf(d: GDisposition, mod: number) {
+  switch (d.t) {
+    case "handler":
+      return (v: View) => {
+        for (const a of d.assigns) runAssign(a, v, mod);
+      };
+    case "ignore":
+      return "ignore" as const;
+    case "default":
+      return "default" as const;
+  }
+}
+
+/** A step property as a predicate. */
+function stepPred(p: GStepProp, mod: number): StepPredicate<Any> {
+  switch (p.t) {
+    case "delta":
+      return (a, _step, b) => norm(b.g[p.name] - a.g[p.name], mod) <= p.max;
+    case "never":
+      return (_a, step) => !(step.process.startsWith(`p${p.kind}#`) && step.operation === p.name);
+    case "inside":
+      return (_a, _step, b) => b.inside(p.name) <= p.max;
   }
 }
 
@@ -371,6 +432,8 @@ export function buildCase(d: GenSpec): Case {
     M: mutex("M"),
     C0: channel("C0", d.caps.C0),
     C1: channel("C1", d.caps.C1),
+    SIG: signals("SIG"),
+    procs: d.procs.reduce((n, proc) => n + proc.count, 0),
   };
   const kinds = d.procs.map((_, i) => `p${i}`);
   d.procs.forEach((proc, i) => {
@@ -380,6 +443,9 @@ export function buildCase(d: GenSpec): Case {
       {
         count: proc.count,
         ...(proc.symmetric === true ? { symmetric: true } : {}),
+        ...(d.signals !== undefined
+          ? { signals: { SIGUSR1: dispositionOf(d.signals[i] ?? { t: "default" }, d.mod) } }
+          : {}),
         locals: { x: 0, y: 0 },
       },
       (s) => body.map((g) => toStep(g, s as StepBuilder<Any, Any>, prims, d.mod)),
@@ -393,6 +459,7 @@ export function buildCase(d: GenSpec): Case {
   d.finals.filter(usable).forEach((prop, i) =>
     sys.atEnd(`F${i}`, propPred(prop, prims, d.mod, kinds))
   );
+  (d.stepProps ?? []).forEach((prop, i) => sys.step(`T${i}`, stepPred(prop, d.mod)));
   sys.configure({ deadlock: d.deadlock });
   return {
     spec: spec({ name: "gen", params: {}, build: () => sys }),
@@ -479,6 +546,13 @@ export interface GenOptions {
    * mutex's owner.
    */
   readonly symmetric?: boolean;
+  /**
+   * A signal table (default false): `kill` (SIGUSR1 to a pid) and `pause`
+   * steps, and per kind a handler, `ignore` or the default (terminate).
+   */
+  readonly signals?: boolean;
+  /** Up to two step properties (default false). */
+  readonly stepProps?: boolean;
 }
 
 function stepsArb(
@@ -486,6 +560,7 @@ function stepsArb(
   asserts: boolean,
   channelWeight: number,
   ids = true,
+  signalWeight = 0,
 ): (d: number, inLoop: boolean, min: number, max: number) => fc.Arbitrary<GStep[]> {
   const memo = new Map<string, fc.Arbitrary<GStep>>();
   const cond = condArb(mod, true, ids);
@@ -547,6 +622,15 @@ function stepsArb(
       },
     ];
     if (inLoop) options.push({ arbitrary: fc.constant<GStep>({ k: "break" }), weight: 2 });
+    if (signalWeight > 0) {
+      options.push(
+        {
+          arbitrary: fc.nat(3).map((target): GStep => ({ k: "kill", target })),
+          weight: signalWeight,
+        },
+        { arbitrary: fc.constant<GStep>({ k: "pause" }), weight: 1 },
+      );
+    }
     return fc.oneof(...options);
   };
   const list = (d: number, inLoop: boolean, min: number, max: number): fc.Arbitrary<GStep[]> =>
@@ -653,7 +737,13 @@ export function genSpec(options: GenOptions = {}): fc.Arbitrary<GenSpec> {
   const maxInstances = options.maxInstances ?? 4;
   const props = options.properties ?? true;
   return fc.integer({ min: 2, max: 3 }).chain((mod) => {
-    const steps = stepsArb(mod, props, options.rendezvous === true ? 12 : 3);
+    const steps = stepsArb(
+      mod,
+      props,
+      options.rendezvous === true ? 12 : 3,
+      true,
+      options.signals === true ? 3 : 0,
+    );
     const sym = options.symmetric === true;
     const symSteps = sym
       ? stepsArb(mod, props, options.rendezvous === true ? 12 : 3, false)
@@ -693,6 +783,44 @@ export function genSpec(options: GenOptions = {}): fc.Arbitrary<GenSpec> {
       }),
       invariants: fc.array(propArb(mod, maxKinds, !sym), { maxLength: props ? 2 : 0 }),
       finals: fc.array(propArb(mod, maxKinds, !sym), { maxLength: props ? 1 : 0 }),
+      ...(options.signals === true
+        ? { signals: fc.array(dispositionArb(mod), { minLength: maxKinds, maxLength: maxKinds }) }
+        : {}),
+      ...(options.stepProps === true
+        ? { stepProps: fc.array(stepPropArb(mod, maxKinds), { minLength: 1, maxLength: 2 }) }
+        : {}),
     });
   });
+}
+
+function dispositionArb(mod: number): fc.Arbitrary<GDisposition> {
+  return fc.oneof(
+    {
+      arbitrary: fc.array(assignArb(mod), { minLength: 1, maxLength: 2 }).map(
+        (assigns): GDisposition => ({ t: "handler", assigns }),
+      ),
+      weight: 3,
+    },
+    { arbitrary: fc.constantFrom<GDisposition>({ t: "ignore" }, { t: "default" }), weight: 1 },
+  );
+}
+
+function stepPropArb(mod: number, maxKinds: number): fc.Arbitrary<GStepProp> {
+  return fc.oneof(
+    fc.record({
+      t: fc.constant("delta" as const),
+      name: fc.constantFrom("a", "b" as const),
+      max: fc.integer({ min: 0, max: mod - 1 }),
+    }),
+    fc.record({
+      t: fc.constant("never" as const),
+      kind: fc.nat(maxKinds - 1),
+      name: fc.constantFrom("d0", "d1", "w0", "A0"),
+    }),
+    fc.record({
+      t: fc.constant("inside" as const),
+      name: fc.constantFrom("R0", "R1", "L0"),
+      max: fc.integer({ min: 0, max: 1 }),
+    }),
+  );
 }
