@@ -711,3 +711,17 @@ Deno.test('check({ reduction: "por" }) on random specs with atomic blocks, signa
     runs(60),
   );
 });
+
+Deno.test('check({ reduction: "por" }) on random specs with signals and step properties: each property alone', () => {
+  fc.assert(
+    fc.property(genSpec({ signals: true, stepProps: true }), (d) => {
+      for (const inv of d.invariants) {
+        compare({ ...d, invariants: [inv], finals: [], stepProps: [], deadlock: false });
+      }
+      for (const step of d.stepProps ?? []) {
+        compare({ ...d, invariants: [], finals: [], stepProps: [step], deadlock: false });
+      }
+    }),
+    runs(60),
+  );
+});
