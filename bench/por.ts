@@ -38,30 +38,30 @@ const BOUND: Readonly<Record<string, number>> = {
 /**
  * SPIN's anchor models of issue 17 (bench/spin/anchor_*.pml, as given in
  * ../shared/bench-spin/): the consumer's receive and its bookkeeping in one
- * atomic block; the specs with `atomic: true`. The first scale is the quick
+ * atomic block; `anchor_channel` and `anchor_rendezvous`. The first scale is the quick
  * one, the second the issue's (SPIN with POR: 44,051 and 142,555 states).
  * ipcspec's reduced search stops at `ANCHOR_BUDGET` states; the unreduced
  * one is not run at the issue's scale.
  */
 const ANCHORS: readonly Twin[] = [
   {
-    file: "pc_channel",
-    name: "pcChannel",
+    file: "spin_anchors",
+    name: "anchorChannel",
     pml: "anchor_chan.pml",
     macros: { slots: "N", producers: "P", consumers: "C", items: "K" },
     scales: [
-      { slots: 2, producers: 2, consumers: 2, items: 2, atomic: true },
-      { slots: 2, producers: 4, consumers: 4, items: 2, atomic: true },
+      { slots: 2, producers: 2, consumers: 2, items: 2 },
+      { slots: 2, producers: 4, consumers: 4, items: 2 },
     ],
   },
   {
-    file: "pc_rendezvous",
-    name: "pcRendezvous",
+    file: "spin_anchors",
+    name: "anchorRendezvous",
     pml: "anchor_rendezvous.pml",
     macros: { producers: "P", consumers: "C", items: "K" },
     scales: [
-      { producers: 2, consumers: 2, items: 2, atomic: true },
-      { producers: 4, consumers: 4, items: 3, atomic: true },
+      { producers: 2, consumers: 2, items: 2 },
+      { producers: 4, consumers: 4, items: 3 },
     ],
   },
 ];
@@ -209,8 +209,8 @@ async function main(): Promise<number> {
     "### SPIN's anchor models: an atomic receive-and-bookkeeping step",
     "",
     "`bench/spin/anchor_chan.pml` and `anchor_rendezvous.pml` (issue 17's",
-    "anchors, as given) against `pc_channel` and `pc_rendezvous` with",
-    "`atomic=true`: the consumer's receive, its check and its count in one",
+    "anchors, as given) against `anchor_channel` and `anchor_rendezvous`:",
+    "the consumer's receive, its check and its count in one",
     "atomic block. ipcspec reduces around the block (the other processes'",
     "local steps) but not inside it, and stores the states inside the block,",
     "where SPIN stores none; SPIN also merges chains of local statements into",

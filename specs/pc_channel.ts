@@ -1,13 +1,13 @@
 // (d) The bounded-buffer protocol over a channel of capacity `slots`: the
 // channel is the buffer, its blocking send and receive replace the
 // semaphores and the mutex.
-import { array, atomic, channel, spec, system } from "../mod.ts";
+import { array, channel, spec, system } from "../mod.ts";
 import { itemOf, noLoss, notYetConsumed, shareOf } from "./_items.ts";
 
 export const pcChannel = spec({
   name: "pc_channel",
   description: "Producers and consumers over a bounded channel",
-  params: { slots: 2, producers: 1, consumers: 1, items: 2, atomic: false },
+  params: { slots: 2, producers: 1, consumers: 1, items: 2 },
   expect: "ok",
   build: (p) => {
     const total = p.producers * p.items;
@@ -21,28 +21,13 @@ export const pcChannel = spec({
     ]);
     sys.process("consumer", { count: p.consumers, locals: { j: 0, item: 0 } }, (s) => [
       s.while(({ l, id }) => l.j < shareOf(id, p.consumers, total), [
-        ...(p.atomic
-          // SPIN's twin: atomic { q?m; assert(...); next[m / K]++; m = 0 }; j++
-          ? [
-            atomic(
-              s.recv(buf, "item"),
-              s.assert("no duplicate", notYetConsumed),
-              s.do("consume", ({ g, l }) => {
-                g.consumed[l.item]++;
-                l.item = 0;
-              }),
-            ),
-            s.do("count", ({ l }) => l.j++),
-          ]
-          : [
-            s.recv(buf, "item"),
-            s.assert("no duplicate", notYetConsumed),
-            s.do("consume", ({ g, l }) => {
-              g.consumed[l.item]++;
-              l.item = 0;
-              l.j++;
-            }),
-          ]),
+        s.recv(buf, "item"),
+        s.assert("no duplicate", notYetConsumed),
+        s.do("consume", ({ g, l }) => {
+          g.consumed[l.item]++;
+          l.item = 0;
+          l.j++;
+        }),
       ]),
     ]);
     sys.always("length within [0, slots]", (v) => v.value(buf) <= p.slots);

@@ -1,12 +1,12 @@
 // (e) The same exchange over a rendezvous (capacity 0) channel: each send
 // completes only together with its receive, as one joint transition.
-import { array, atomic, channel, spec, system } from "../mod.ts";
+import { array, channel, spec, system } from "../mod.ts";
 import { itemOf, noLoss, notYetConsumed, shareOf } from "./_items.ts";
 
 export const pcRendezvous = spec({
   name: "pc_rendezvous",
   description: "Producers and consumers over a zero-capacity (rendezvous) channel",
-  params: { producers: 2, consumers: 2, items: 2, atomic: false },
+  params: { producers: 2, consumers: 2, items: 2 },
   expect: "ok",
   build: (p) => {
     const total = p.producers * p.items;
@@ -20,28 +20,13 @@ export const pcRendezvous = spec({
     ]);
     sys.process("consumer", { count: p.consumers, locals: { j: 0, item: 0 } }, (s) => [
       s.while(({ l, id }) => l.j < shareOf(id, p.consumers, total), [
-        ...(p.atomic
-          // SPIN's twin: atomic { q?m; assert(...); next[m / K]++; m = 0 }; j++
-          ? [
-            atomic(
-              s.recv(buf, "item"),
-              s.assert("no duplicate", notYetConsumed),
-              s.do("consume", ({ g, l }) => {
-                g.consumed[l.item]++;
-                l.item = 0;
-              }),
-            ),
-            s.do("count", ({ l }) => l.j++),
-          ]
-          : [
-            s.recv(buf, "item"),
-            s.assert("no duplicate", notYetConsumed),
-            s.do("consume", ({ g, l }) => {
-              g.consumed[l.item]++;
-              l.item = 0;
-              l.j++;
-            }),
-          ]),
+        s.recv(buf, "item"),
+        s.assert("no duplicate", notYetConsumed),
+        s.do("consume", ({ g, l }) => {
+          g.consumed[l.item]++;
+          l.item = 0;
+          l.j++;
+        }),
       ]),
     ]);
     sys.atEnd("exactly once", noLoss);

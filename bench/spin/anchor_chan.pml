@@ -1,6 +1,6 @@
 /* bench/spin/anchor_chan.pml: SPIN's anchor model for issue 17, ../shared/bench-spin/pc_chan.pml as
  * given (the receive and its bookkeeping in one atomic block); its ipcspec
- * counterpart is specs/pc_channel.ts with atomic=true (bench/por.ts). */
+ * counterpart is anchor_channel in specs/spin_anchors.ts (bench/por.ts). */
 /*
  * pc_chan.pml -- producer/consumer over a Promela buffered channel
  * (a bounded FIFO message queue of N slots).

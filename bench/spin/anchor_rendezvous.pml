@@ -1,6 +1,6 @@
 /* bench/spin/anchor_rendezvous.pml: SPIN's anchor model for issue 17, ../shared/bench-spin/rendezvous.pml as
  * given (the receive and its bookkeeping in one atomic block); its ipcspec
- * counterpart is specs/pc_rendezvous.ts with atomic=true (bench/por.ts). */
+ * counterpart is anchor_rendezvous in specs/spin_anchors.ts (bench/por.ts). */
 /*
  * rendezvous.pml -- producer/consumer over a Promela rendezvous channel
  * (chan q = [0]: every send is a synchronous hand-off to one receiver).
