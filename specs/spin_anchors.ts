@@ -38,7 +38,7 @@ export const anchorRendezvous = spec({
   name: "anchor_rendezvous",
   description:
     "Producers and consumers over a rendezvous channel, each receive atomic with its check",
-  params: { producers: 2, consumers: 2, items: 2 },
+  params: { producers: 2, consumers: 2, items: 1 },
   expect: "ok",
   build: (p) => build({ ...p, slots: 0 }),
 });

@@ -148,7 +148,7 @@ const PINNED: readonly [AnySpec, Record<string, number>, number, number][] = [
   // SPIN's anchor models: the receive and its bookkeeping in one atomic
   // block (SPIN with POR: 263 and 135 states, none stored inside atomic).
   [anchorChannel, { producers: 2, consumers: 2 }, 7_978, 477],
-  [anchorRendezvous, {}, 4_510, 559],
+  [anchorRendezvous, { items: 2 }, 4_510, 559],
 ];
 
 for (const [s, params, fullStates, reducedStates] of PINNED) {
