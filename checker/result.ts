@@ -151,7 +151,7 @@ export interface ReductionStats {
    * more transitions visible, so the search was run again.
    */
   readonly runs: number;
-  /** Why the model never reduces (every state was expanded fully), e.g. `"atomic blocks"`. */
+  /** Why the model never reduces (every state was expanded fully), as the model says. */
   readonly off?: string;
 }
 

@@ -96,7 +96,14 @@ export class Interpreter implements DeliveryHost {
     const before = new Int32Array(layout.width);
     this.#before = before;
     this.#beforeSync = new ArraySync(before, machine.env);
-    const BeforeGlobals = makeViewClass(before, layout.globals, machine.env, "", this.#beforeSync);
+    const BeforeGlobals = makeViewClass(
+      before,
+      layout.globals,
+      machine.env,
+      "",
+      this.#beforeSync,
+      machine.access,
+    );
     const beforeGlobals = new BeforeGlobals(layout.globalBase, "");
     this.#beforeView = stateViewOver(machine, before, beforeGlobals, this.visibility);
   }
@@ -247,11 +254,16 @@ export class Interpreter implements DeliveryHost {
     for (let i = 0; i < steps.length; i++) {
       const d = steps[i]!;
       let r: boolean | string;
+      // What a step property queries is visible, as for invariants; the
+      // reduction also sees whether it read the state at all.
+      this.visibility.tracking = true;
       try {
         r = d.pred(this.#beforeView, info, this.stateView);
+        this.visibility.tracking = false;
         if (sync.count > 0) sync.flush(false);
         if (this.#beforeSync.count > 0) this.#beforeSync.flush(false);
       } catch (e) {
+        this.visibility.tracking = false;
         sync.reset();
         this.#beforeSync.reset();
         throw new SpecError(`property '${d.name}' threw: ${stripWhere(errorText(e))}`, {

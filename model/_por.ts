@@ -160,9 +160,12 @@ export class Visibility {
   progress = false;
   finished = false;
   epoch = 0;
+  /** How many queries were made while tracking (a step property that reads the state judges in context). */
+  reads = 0;
 
   /** An invariant queried a region or label count. */
   seeName(name: string): void {
+    this.reads++;
     if (this.names.includes(name)) return;
     this.names.push(name);
     this.epoch++;
@@ -170,6 +173,7 @@ export class Visibility {
 
   /** An invariant queried a primitive's value. */
   seePrim(prim: PrimitiveImpl): void {
+    this.reads++;
     if (this.prims.has(prim)) return;
     this.prims.add(prim);
     this.epoch++;
@@ -177,6 +181,7 @@ export class Visibility {
 
   /** An invariant counted processes at progress labels. */
   seeProgress(): void {
+    this.reads++;
     if (this.progress) return;
     this.progress = true;
     this.epoch++;
@@ -184,6 +189,7 @@ export class Visibility {
 
   /** An invariant counted finished processes. */
   seeFinished(): void {
+    this.reads++;
     if (this.finished) return;
     this.finished = true;
     this.epoch++;

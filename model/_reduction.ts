@@ -1,25 +1,32 @@
 // Private module: the `reduction` facet of a compiled model, the dynamic
-// half of partial-order reduction (`_por.ts` is the static half): per
-// state, whether some process may be expanded alone (an ample set).
+// half of partial-order reduction (`_por.ts` and `_ample_tables.ts` are the
+// static half): per state, whether some process may be expanded alone (an
+// ample set).
 
-import type { PrimitiveImpl } from "./_ast.ts";
+import type { AsyncEvents } from "./_ast.ts";
 import type { Interpreter } from "./_interpreter.ts";
 import { copyState, type Instance, type Machine } from "./_machine.ts";
 import type { PartialOrderReduction, SuccessorSink } from "./model.ts";
-import { BufferSink, conflicts, futureFootprints, tapped, touches, type Union } from "./_por.ts";
-import { type ProcType, RENDEZVOUS_RECV, RENDEZVOUS_SEND, TIMEOUT } from "./_automaton.ts";
+import { BufferSink, touches } from "./_por.ts";
+import { ampleTables, type KindTables, NEVER, OPS } from "./_ample_tables.ts";
+import type { ProcType } from "./_automaton.ts";
 
 /** Partial-order reduction over an interpreter (and its generated code). */
 export class AmpleSets implements PartialOrderReduction {
   readonly #run: Interpreter;
   readonly #machine: Machine;
-  /** Why the model offers no reduction, or undefined when it does. */
-  readonly #off: string | undefined;
-  /** Per process kind, per pc: 0 never ample, 1 steps only, 2 with operations to check. */
-  readonly #amplePc = new Map<ProcType, Uint8Array>();
-  /** Per process kind, per pc: what the process may still do to each primitive. */
-  readonly #future = new Map<ProcType, Map<PrimitiveImpl, Union>[]>();
+  /** Per pid: the tables of its kind. */
+  readonly #tables: KindTables[];
+  /** Per pid: the index of its kind in the layout (the conflict tables' first index). */
+  readonly #kind: Int32Array;
+  readonly #atomic: boolean;
+  readonly #events: AsyncEvents | undefined;
   readonly #buffer: BufferSink;
+  /** Per kind, per pc: -1 not known yet, 0 invisible, 1 visible (for `#seenEpoch`). */
+  readonly #visible: Int8Array[];
+  /** Why this model is never reduced, if it is not. */
+  readonly #off: string | undefined;
+  #seenEpoch = -1;
 
   /** @param run The interpreter whose states are reduced. */
   constructor(run: Interpreter) {
@@ -27,47 +34,36 @@ export class AmpleSets implements PartialOrderReduction {
     const machine = run.machine;
     this.#machine = machine;
     const layout = machine.layout;
-    this.#off = layout.hasAtomic
-      ? "atomic blocks"
-      : machine.events !== undefined
-      ? "signals"
-      : layout.steps.length > 0
-      ? "step properties"
-      : layout.types.some((t) => t.dynamic)
+    this.#atomic = layout.hasAtomic;
+    this.#events = machine.events;
+    const evPrim = machine.events === undefined
+      ? undefined
+      : layout.prims.find((p) => p.events === machine.events);
+    const kinds = ampleTables({
+      types: layout.types,
+      exitHooks: machine.exitHooks.length > 0,
+      events: evPrim,
+    });
+    this.#tables = machine.insts.map((inst) => kinds[layout.types.indexOf(inst.type)]!);
+    this.#kind = Int32Array.from(machine.insts, (inst) => layout.types.indexOf(inst.type));
+    this.#visible = layout.types.map((t) => new Int8Array(t.pcs.length));
+    this.#buffer = new BufferSink(layout.width);
+    // A dormant slot sits at its end and has no future steps, yet a fork
+    // starts its body: the tables cannot foresee what it will touch.
+    this.#off = layout.types.some((t) => t.dynamic)
       ? "dynamic processes (fork/spawn start processes whose steps no footprint foresees)"
       : undefined;
-    this.#buffer = new BufferSink(layout.width);
-    for (const t of layout.types) {
-      this.#future.set(t, futureFootprints(t.pcs));
-      this.#amplePc.set(t, Uint8Array.from(t.pcs, (pc) => this.#pcCode(t, pc.edges)));
-    }
   }
 
-  /** Whether a pc can be ample: 0 never, 1 steps only, 2 with operations to check. */
-  #pcCode(t: ProcType, edges: ProcType["pcs"][number]["edges"]): number {
-    let code = 1;
-    for (const e of edges) {
-      // A rendezvous moves two processes; an exit runs the primitives'
-      // exit hooks; a watched primitive writes its watchers' slots.
-      if (e.kind === RENDEZVOUS_SEND || e.kind === RENDEZVOUS_RECV) return 0;
-      // A `timeout` step depends on every transition of the system (it is
-      // enabled exactly when none is): never part of an ample set.
-      if (e.kind === TIMEOUT) return 0;
-      if (e.to === t.endPc && this.#machine.exitHooks.length > 0) return 0;
-      if (e.op !== undefined) {
-        if (tapped(e.op.prim) || e.op.prim.onExit !== undefined) return 0;
-        code = 2;
-      }
-    }
-    return code;
-  }
-
-  /** Grows whenever invariants query something new: a reduced search made before must be redone. */
+  /** Grows whenever invariants or step properties query something new: a reduced search made before must be redone. */
   get epoch(): number {
     return this.#run.visibility.epoch;
   }
 
-  /** Why {@linkcode AmpleSets.ample} never reduces, or undefined. */
+  /**
+   * Set only for a model with dynamic processes: every other compiled model
+   * offers ample sets (atomic blocks, signals and step properties included).
+   */
   get off(): string | undefined {
     return this.#off;
   }
@@ -78,40 +74,50 @@ export class AmpleSets implements PartialOrderReduction {
    * returns how many; else pushes nothing and returns -1. The caller
    * enforces the cycle proviso.
    *
-   * Process P qualifies when every edge at its pc is
+   * Process P qualifies when its transitions in `state` (its edges at its
+   * pc, or the delivery of its pending signal) are
    * - independent of every transition any other process may take before P
-   *   moves: a guard or effect that made no access through the globals'
-   *   view read and wrote only P's own locals (no other process's code can
-   *   reach them: guards and effects see only their own locals), so it
-   *   commutes with everything others do, and others cannot enable, disable
-   *   or change it (it is a pure function of P's locals); an operation's
-   *   footprint conflicts with nothing any other process can still reach
-   *   (from its pc, over its automaton) on that primitive, no other
-   *   unfinished process declares buffer queries on it (`len`, `empty`,
-   *   `full` read all of it), and any code it runs (values sent, where
-   *   results go) stays within P's locals (a query by P itself counts as a
-   *   global access);
-   * - invisible: it changes nothing the invariants have queried (a region
-   *   or label count, progress, finished, a primitive's value); the
-   *   globals they read are never written by a qualifying edge;
-   * - not a failure (an assertion, an operation error, a bound): those
-   *   are found when P is expanded later, as nothing can change them;
-   * and P has an enabled transition. Rendezvous, exits that run exit
-   * hooks and watched primitives never qualify; atomic blocks, signals and
-   * step properties turn the reduction off.
+   *   moves: a guard, effect or handler that made no access through the
+   *   globals' view read and wrote only P's own locals (no other process's
+   *   code can reach them), so it commutes with everything others do, and
+   *   others cannot enable, disable or change it; an operation's footprint
+   *   conflicts with nothing any other process can still reach on that
+   *   primitive (the precomputed tables); and no other process may still
+   *   write the signal table, whose entry for P decides whether P's own
+   *   steps can fire at all;
+   * - invisible: it changes nothing the invariants and step properties have
+   *   queried (a region or label count, progress, finished, a primitive's
+   *   value; the globals they read are never written by a qualifying
+   *   transition), and the step properties, judging it, read nothing of the
+   *   state (their verdict on it is then the same wherever it fires);
+   * - not a failure (an assertion, an operation error, a bound, a step
+   *   property): those are found when P is expanded later, as nothing can
+   *   change them;
+   * and P has an enabled transition. Inside an atomic block (a process holds
+   * the floor) nothing is reduced: only the owner moves there anyway, and a
+   * step that takes or keeps the floor is never part of an ample set, so the
+   * block counts as one transition of its owner, made of all its steps.
    */
   ample(state: Int32Array, sink: SuccessorSink): number {
-    if (this.#off !== undefined) return -1;
+    if (this.#off !== undefined || (this.#atomic && state[0] !== 0)) return -1;
     const insts = this.#machine.insts;
     for (let i = 0; i < insts.length; i++) {
       const inst = insts[i]!;
       const pc = state[inst.pcOff]!;
       if (pc === inst.type.endPc) continue;
-      const code = this.#amplePc.get(inst.type)![pc]!;
-      if (code === 0) continue;
-      if (code === 2 && !this.#opsIndependent(inst, pc, state)) continue;
-      if (this.#visible(inst.type, pc)) continue;
-      const n = this.#expandAlone(inst, state);
+      const t = this.#tables[i]!;
+      const code = t.code[pc]!;
+      if (code === NEVER) continue;
+      const ev = this.#events;
+      let delivery = false;
+      if (ev !== undefined) {
+        const off = this.#machine.eventsOff;
+        if (ev.stopped(state, off, inst.pid)) continue;
+        delivery = ev.deliverable(state, off, inst.pid);
+      }
+      if (!this.#independent(inst, pc, state, code, delivery)) continue;
+      if (this.#isVisible(inst.type, this.#kind[i]!, pc, delivery)) continue;
+      const n = this.#expandAlone(inst, state, delivery);
       if (n === -2) return -1;
       if (n <= 0) continue;
       const buf = this.#buffer;
@@ -124,14 +130,17 @@ export class AmpleSets implements PartialOrderReduction {
   /**
    * Expands `inst` alone into the buffer: the number of its transitions,
    * 0 when it cannot qualify (nothing enabled, a failure, a global
-   * accessed), or -2 when it threw (the full expansion reports the error).
+   * accessed, a step property that read the state, a delivery that ended
+   * the process), or -2 when it threw (the full expansion reports the
+   * error).
    */
-  #expandAlone(inst: Instance, state: Int32Array): number {
+  #expandAlone(inst: Instance, state: Int32Array, delivery: boolean): number {
     const buf = this.#buffer;
     const run = this.#run;
     const machine = this.#machine;
     buf.reset();
     const before = machine.access.n;
+    const reads = run.visibility.reads;
     copyState(machine.w, state);
     run.halted = false;
     let n: number;
@@ -143,36 +152,62 @@ export class AmpleSets implements PartialOrderReduction {
       return -2;
     }
     if (n === 0 || buf.failed || machine.access.n !== before) return 0;
+    if (run.visibility.reads !== reads) return 0;
+    if (delivery) {
+      // A signal that terminates the process runs the exit hooks.
+      for (let k = 0; k < buf.count; k++) {
+        if (buf.states[k]![inst.pcOff] === inst.type.endPc) return 0;
+      }
+    }
     return n;
   }
 
-  /** Whether no other process can still touch what the operations at `pc` of `inst` touch. */
-  #opsIndependent(inst: Instance, pc: number, state: Int32Array): boolean {
-    const edges = inst.type.pcs[pc]!.edges;
+  /**
+   * Whether no other live process can still do anything that conflicts
+   * with P's transitions at `pc`: its operations (from the tables), and the
+   * signal table: P's steps read P's entry (a pending signal disables
+   * them), which any other process's `kill` may write; a delivery writes
+   * P's entry, which any operation on the table may read (and, when it
+   * interrupts a blocked call, the call's primitive, as the operation at
+   * `pc` does).
+   */
+  #independent(inst: Instance, pc: number, state: Int32Array, code: number, delivery: boolean) {
     const insts = this.#machine.insts;
-    for (const e of edges) {
-      if (e.op === undefined) continue;
-      for (const [prim, fp] of touches(e.op)) {
-        for (let j = 0; j < insts.length; j++) {
-          const q = insts[j]!;
-          if (q === inst) continue;
-          const qpc = state[q.pcOff]!;
-          if (qpc === q.type.endPc) continue;
-          // A process that declares queries on the buffer may read all of
-          // it (len, empty, full) from any position.
-          if (q.type.queries.has(prim) && (fp.writes === "all" || fp.writes.length > 0)) {
-            return false;
-          }
-          const u = this.#future.get(q.type)![qpc]!.get(prim);
-          if (u !== undefined && conflicts(fp, u)) return false;
-        }
+    const t = this.#tables[inst.pid]!;
+    const ops = code === OPS ? t.opConflicts[pc]! : undefined;
+    const events = this.#events !== undefined;
+    for (let j = 0; j < insts.length; j++) {
+      const q = insts[j]!;
+      if (q === inst) continue;
+      const qpc = state[q.pcOff]!;
+      if (qpc === q.type.endPc) continue;
+      if (ops !== undefined && ops[this.#kind[j]!]![qpc] === 1) return false;
+      if (events) {
+        const qt = this.#tables[j]!;
+        if ((delivery ? qt.touchesEvents : qt.writesEvents)[qpc] === 1) return false;
       }
     }
     return true;
   }
 
-  /** Whether an edge at `pc` may change something an invariant has queried. */
-  #visible(type: ProcType, pc: number): boolean {
+  /** Whether a transition of a process of kind `type` at `pc` may change something the properties have queried. */
+  #isVisible(type: ProcType, kind: number, pc: number, delivery: boolean): boolean {
+    const seen = this.#run.visibility;
+    if (delivery && this.#events !== undefined && seen.prims.size > 0) {
+      for (const p of seen.prims) if (p.events === this.#events) return true;
+    }
+    if (seen.epoch !== this.#seenEpoch) {
+      for (const v of this.#visible) v.fill(-1);
+      this.#seenEpoch = seen.epoch;
+    }
+    const cache = this.#visible[kind]!;
+    let v = cache[pc]!;
+    if (v < 0) cache[pc] = v = this.#computeVisible(type, pc) ? 1 : 0;
+    return v === 1;
+  }
+
+  /** Whether an edge at `pc` may change something an invariant or step property has queried. */
+  #computeVisible(type: ProcType, pc: number): boolean {
     const seen = this.#run.visibility;
     for (const e of type.pcs[pc]!.edges) {
       const to = e.to;

@@ -368,7 +368,8 @@ export interface PartialOrderReduction {
   readonly epoch: number;
   /**
    * Why {@linkcode PartialOrderReduction.ample} never offers an ample set for this
-   * model (e.g. `"atomic blocks"`), or undefined when it may.
+   * model, or undefined when it may (compiled specs always may; a model of
+   * another origin, see extend.ts, may say why it offers none).
    */
   readonly off: string | undefined;
 }

@@ -3,7 +3,14 @@
 // what they take in `consumed[item]`, so consumed[0] > 0 means a consumer
 // took from an empty slot (the item that was there was lost or overwritten).
 
-import type { IntArray, StateView } from "../mod.ts";
+import {
+  atomic,
+  type Channel,
+  type IntArray,
+  type StateView,
+  type Step,
+  type StepBuilder,
+} from "../mod.ts";
 
 /** Item number `i` (from 0) of producer `id`, each producing `items`. */
 export function itemOf(id: number, i: number, items: number): number {
@@ -41,4 +48,31 @@ export function noLoss(v: StateView<{ consumed: IntArray }>): true | string {
     problems.push(`${c[0]} take${c[0] === 1 ? "" : "s"} found an empty slot`);
   }
   return problems.length === 0 ? true : problems.join("; ");
+}
+
+/**
+ * A consumer's loop as SPIN's anchor models write it: take its share of the
+ * items from `buf`, with the receive, the check and the count of the item
+ * in one atomic block (`atomic { q?m; assert(...); next[m / K]++; m = 0 }`),
+ * then move the loop counter (`j++`).
+ */
+export function consumerBody(
+  s: StepBuilder<{ consumed: IntArray }, { j: number; item: number }>,
+  buf: Channel,
+  consumers: number,
+  total: number,
+): Step[] {
+  return [
+    s.while(({ l, id }) => l.j < shareOf(id, consumers, total), [
+      atomic(
+        s.recv(buf, "item"),
+        s.assert("no duplicate", notYetConsumed),
+        s.do("consume", ({ g, l }) => {
+          g.consumed[l.item]++;
+          l.item = 0;
+        }),
+      ),
+      s.do("count", ({ l }) => l.j++),
+    ]),
+  ];
 }

@@ -39,6 +39,7 @@ import {
   spec,
   type Step,
   type StepBuilder,
+  type StepPredicate,
   type System,
   system,
   timeout,
@@ -121,6 +122,15 @@ export type GDisposition =
     readonly resetHand: boolean;
   };
 
+/** A step property. */
+export type GStepProp =
+  /** A global grows by at most `max` (modulo `mod`) in one step: reads the state. */
+  | { readonly t: "delta"; readonly name: "a" | "b"; readonly max: number }
+  /** No process of kind `kind` takes a step named `name`: reads only the step. */
+  | { readonly t: "never"; readonly kind: number; readonly name: string }
+  /** At most `max` processes inside region or label `name` after a step. */
+  | { readonly t: "inside"; readonly name: string; readonly max: number };
+
 /** A state property. */
 export type GProp =
   | { readonly t: "g"; readonly c: Cond; readonly text: boolean }
@@ -147,6 +157,8 @@ export interface GenSpec {
   readonly procs: readonly GProc[];
   readonly invariants: readonly GProp[];
   readonly finals: readonly GProp[];
+  /** Step properties. */
+  readonly stepProps?: readonly GStepProp[];
 }
 
 // ---------------------------------------------------------------------------
@@ -431,6 +443,18 @@ export interface Case {
   readonly sys: System<unknown>;
 }
 
+/** A step property as a predicate. */
+function stepPred(p: GStepProp, mod: number): StepPredicate<Any> {
+  switch (p.t) {
+    case "delta":
+      return (a, _step, b) => norm(b.g[p.name] - a.g[p.name], mod) <= p.max;
+    case "never":
+      return (_a, step) => !(step.process.startsWith(`p${p.kind}#`) && step.operation === p.name);
+    case "inside":
+      return (_a, _step, b) => b.inside(p.name) <= p.max;
+  }
+}
+
 /** Builds the system described by `d` (once), and a spec whose build returns it. */
 export function buildCase(d: GenSpec): Case {
   const sys = system({ a: 0, b: 0, f: false, arr: array(2) });
@@ -464,6 +488,7 @@ export function buildCase(d: GenSpec): Case {
   d.finals.filter(usable).forEach((prop, i) =>
     sys.atEnd(`F${i}`, propPred(prop, prims, d.mod, kinds))
   );
+  (d.stepProps ?? []).forEach((prop, i) => sys.step(`T${i}`, stepPred(prop, d.mod)));
   sys.configure({ deadlock: d.deadlock });
   return {
     spec: spec({ name: "gen", params: {}, build: () => sys }),
@@ -556,6 +581,8 @@ export interface GenOptions {
    * and wait on `S` interruptibly.
    */
   readonly signals?: boolean;
+  /** Up to two step properties (default false). */
+  readonly stepProps?: boolean;
 }
 
 function stepsArb(
@@ -833,6 +860,40 @@ export function genSpec(options: GenOptions = {}): fc.Arbitrary<GenSpec> {
       }),
       invariants: fc.array(propArb(mod, maxKinds, !sym), { maxLength: props ? 2 : 0 }),
       finals: fc.array(propArb(mod, maxKinds, !sym), { maxLength: props ? 1 : 0 }),
+      ...(options.stepProps === true
+        ? { stepProps: fc.array(stepPropArb(mod, maxKinds), { minLength: 1, maxLength: 2 }) }
+        : {}),
     });
   });
+}
+
+function stepPropArb(mod: number, maxKinds: number): fc.Arbitrary<GStepProp> {
+  // Mostly properties that read only the step: the others make every step
+  // that reads the state visible, so little is left to reduce.
+  return fc.oneof(
+    {
+      arbitrary: fc.record({
+        t: fc.constant("delta" as const),
+        name: fc.constantFrom("a", "b" as const),
+        max: fc.integer({ min: 0, max: mod - 1 }),
+      }),
+      weight: 1,
+    },
+    {
+      arbitrary: fc.record({
+        t: fc.constant("never" as const),
+        kind: fc.nat(maxKinds - 1),
+        name: fc.constantFrom("d0", "d1", "w0", "A0"),
+      }),
+      weight: 3,
+    },
+    {
+      arbitrary: fc.record({
+        t: fc.constant("inside" as const),
+        name: fc.constantFrom("R0", "R1", "L0"),
+        max: fc.integer({ min: 0, max: 1 }),
+      }),
+      weight: 1,
+    },
+  );
 }

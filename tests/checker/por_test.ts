@@ -27,8 +27,9 @@ import {
   system,
   wait,
 } from "../../mod.ts";
-import { buildCase, type GenSpec, genSpec, type GStep } from "../_gen.ts";
+import { buildCase, type GenSpec, genSpec } from "../_gen.ts";
 import { condSignal, condvar, condWait } from "../../model/primitives/condvar.ts";
+import { kill as killSignal, signals as signalTable } from "../../model/primitives/signals.ts";
 
 import { type AnySpec, bundledSpecs, loadSpec } from "../_pins.ts";
 import { cli, path } from "../_cli.ts";
@@ -130,6 +131,8 @@ Deno.test('check({ reduction: "por" }) on bundled specs at larger settings: same
 
 const pcChannel = await loadSpec("pc_channel.ts", "pcChannel");
 const pcRendezvous = await loadSpec("pc_rendezvous.ts", "pcRendezvous");
+const anchorChannel = await loadSpec("spin_anchors.ts", "anchorChannel");
+const anchorRendezvous = await loadSpec("spin_anchors.ts", "anchorRendezvous");
 const pcSemaphore = await loadSpec("pc_semaphore.ts", "pcSemaphore");
 const mailboxExclusive = await loadSpec("mailbox_exclusive.ts", "mailboxExclusive");
 
@@ -142,6 +145,10 @@ const PINNED: readonly [AnySpec, Record<string, number>, number, number][] = [
   [pcSemaphore, { producers: 2, consumers: 2 }, 47_738, 14_309],
   // An OS-owned mailbox has no exit hook, so its operations can be reduced.
   [mailboxExclusive, {}, 819, 352],
+  // SPIN's anchor models: the receive and its bookkeeping in one atomic
+  // block (SPIN with POR: 263 and 135 states, none stored inside atomic).
+  [anchorChannel, { producers: 2, consumers: 2 }, 7_978, 477],
+  [anchorRendezvous, { items: 2 }, 4_510, 559],
 ];
 
 for (const [s, params, fullStates, reducedStates] of PINNED) {
@@ -161,6 +168,17 @@ for (const [s, params, fullStates, reducedStates] of PINNED) {
     }
   });
 }
+
+Deno.test('check({ reduction: "por" }) on the 2-slot channel anchor (P4 C4 K2, atomic receive): 113,723 states', () => {
+  // SPIN 6.5.2 with POR on its twin (../shared/bench-spin/pc_chan.pml):
+  // 44,051 states. 60,480 of the 113,723 are inside an atomic block, where
+  // SPIN stores none; and SPIN merges chains of local statements.
+  const params = { producers: 4, consumers: 4, items: 2, slots: 2 };
+  const r = check(anchorChannel, { params, reduction: "por" });
+  assert.equal(r.verdict, "ok");
+  assert.equal(r.stats.states, 113_723);
+  assert.deepEqual(r.stats.reduction, { ample: 41_912, full: 71_811, runs: 1 });
+});
 
 // ---------------------------------------------------------------------------
 // Each condition is needed: without it, these specs would pass.
@@ -409,37 +427,186 @@ Deno.test('check({ reduction: "por" }): the interpreter and the generated succes
   });
 });
 
-Deno.test('check({ reduction: "por" }) says why a spec is not reduced', async () => {
-  const signals = await loadSpec("sig_pause_race.ts", "sigPauseRace");
+Deno.test('check({ reduction: "por" }) reduces specs with atomic blocks, signals and step properties', () => {
+  const signals = spec({
+    name: "signals",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const sig = signalTable();
+      const counts = (s: StepBuilder<Record<never, never>, { n: number }>) => [
+        s.do("count", ({ l }) => l.n++),
+        s.do("again", ({ l }) => l.n++),
+        s.do("more", ({ l }) => l.n++),
+      ];
+      sys.process("victim", { locals: { n: 0 }, signals: { SIGUSR1: ({ l }) => l.n = 5 } }, counts);
+      sys.process("killer", { locals: { n: 0 } }, (s) => [
+        killSignal(sig, 0, "SIGUSR1"),
+        ...counts(s),
+      ]);
+      return sys;
+    },
+  });
   const build = (extra: "atomic" | "step") =>
     spec({
       name: extra,
       params: {},
       build: () => {
         const sys = system({ x: 0 });
-        const inc = (s: StepBuilder<{ x: number }, Record<never, never>>) =>
+        const steps = (s: StepBuilder<{ x: number }, { n: number }>) => [
+          s.do("count", ({ l }) => l.n++),
+          s.do("again", ({ l }) => l.n++),
           s.do("inc", ({ g }) => {
             g.x++;
-          });
-        sys.process("p", { count: 2 }, (s) => extra === "atomic" ? [atomic(inc(s))] : [inc(s)]);
-        if (extra === "step") sys.step("small steps", (a, _s, b) => b.g.x - a.g.x <= 1);
+          }),
+        ];
+        sys.process(
+          "p",
+          { count: 2, locals: { n: 0 } },
+          (s) => extra === "atomic" ? [...steps(s), atomic(...steps(s))] : steps(s),
+        );
+        // Reads only the step, never the state: judges a step the same
+        // wherever it is taken, so local steps can still be expanded alone.
+        if (extra === "step") sys.step("no reset", (_a, step) => step.operation !== "reset");
         return sys;
       },
     });
   for (
-    const [s, off] of [
-      [signals, "signals"],
-      [build("atomic"), "atomic blocks"],
-      [build("step"), "step properties"],
+    const [s, full, reduced] of [
+      // The killer's kill depends on everything the victim does; its
+      // counting, and the victim's once the signal is delivered, do not.
+      [signals, 56, 33],
+      // Each process: 6 steps, the last 3 in an atomic block: 7 positions
+      // each, 49 pairs, less the 4 with both in the block past its first
+      // step. Only the local steps before the block are reduced.
+      [build("atomic"), 45, 25],
+      [build("step"), 16, 8],
     ] as const
   ) {
     const r = check(s, { reduction: "por" });
-    assert.equal(r.stats.reduction?.off, off, s.name);
-    assert.equal(r.stats.reduction?.ample, 0, s.name);
-    assert.equal(r.stats.states, check(s).stats.states, s.name);
+    assert.equal(r.stats.reduction?.off, undefined, s.name);
+    assert.ok(r.stats.reduction!.ample > 0, s.name);
+    assert.equal(check(s).stats.states, full, s.name);
+    assert.equal(r.stats.states, reduced, s.name);
+    assert.equal(r.verdict, check(s).verdict, s.name);
   }
-  assert.equal(check(pcChannel, { reduction: "por" }).stats.reduction?.off, undefined);
 });
+
+/**
+ * A step property that reads the state judges each step in its context: a
+ * process's local step is then visible, or the property would judge it in
+ * one context only. Here q's local step is bad only while p is inside
+ * `cs` (a query, not a global: the access counts alone would not see it).
+ */
+const stepInContext = spec({
+  name: "step in context",
+  params: {},
+  build: () => {
+    const sys = system({});
+    // q comes first: it is the first candidate for an ample set.
+    sys.process("q", { locals: { x: 0 } }, (s) => [s.do("local", ({ l }) => {
+      l.x = 1;
+    })]);
+    sys.process("p", { locals: { y: 0 } }, (s) => [
+      s.do("before", ({ l }) => {
+        l.y = 3;
+      }),
+      region(
+        "cs",
+        s.do("in", ({ l }) => {
+          l.y = 1;
+        }),
+      ),
+      s.do("out", ({ l }) => {
+        l.y = 2;
+      }),
+    ]);
+    sys.step(
+      "q keeps out of p's way",
+      (a, step) => a.inside("cs") === 0 || !step.process.startsWith("q"),
+    );
+    return sys;
+  },
+});
+
+/**
+ * An atomic block that writes a global: another process's local steps may
+ * be expanded alone, but the block is one transition that is never part of
+ * an ample set, and the invariant still sees its inside.
+ */
+const atomicInside = spec({
+  name: "atomic inside",
+  params: {},
+  build: () => {
+    const sys = system({ a: 0 });
+    sys.process("p", {}, (s) => [
+      atomic(
+        s.do("up", ({ g }) => {
+          g.a = 1;
+        }),
+        s.do("down", ({ g }) => {
+          g.a = 0;
+        }),
+      ),
+    ]);
+    sys.process("q", { locals: { x: 0 } }, (s) => [
+      s.do("one", ({ l }) => {
+        l.x = 1;
+      }),
+      s.do("two", ({ l }) => {
+        l.x = 2;
+      }),
+      s.assert("x is 2 when a is set", ({ g, l }) => g.a === 0 || l.x === 2),
+    ]);
+    sys.always("a stays 0", ({ g }) => g.a === 0);
+    return sys;
+  },
+});
+
+/**
+ * A handler that writes only its process's locals still makes the
+ * process's steps depend on the sender: a signal pending disables them.
+ */
+const killedLate = spec({
+  name: "killed late",
+  params: {},
+  build: () => {
+    const sys = system({ done: 0 });
+    const sig = signalTable();
+    sys.process("victim", { locals: { x: 0 } }, (s) => [
+      s.do("one", ({ l }) => {
+        l.x = 1;
+      }),
+      s.do("two", ({ l }) => {
+        l.x = 2;
+      }),
+      s.do("finish", ({ g }) => {
+        g.done = 1;
+      }),
+    ]);
+    sys.process("killer", {}, () => [killSignal(sig, 0, "SIGTERM")]);
+    sys.atEnd("victim finished", ({ g }) => g.done === 1);
+    return sys;
+  },
+});
+
+for (
+  const [s, property] of [
+    [stepInContext, "q keeps out of p's way"],
+    [atomicInside, "a stays 0"],
+    [killedLate, "victim finished"],
+  ] as const
+) {
+  Deno.test(`check({ reduction: "por" }) finds the violation of '${property}' (${s.name})`, () => {
+    assert.equal(check(s).violation?.property, property);
+    for (const [how, options] of REDUCED) {
+      const r = check(s, options);
+      assert.equal(r.verdict, "violation", how);
+      assert.equal(r.violation?.property, property, how);
+      assertReplays(`${s.name} (${how})`, s, r);
+    }
+  });
+}
 
 Deno.test('check({ reduction: "none" }) is the unreduced search', () => {
   const r = check(pcRendezvous, { reduction: "none" });
@@ -478,26 +645,6 @@ Deno.test("ipcspec check --por: the reduced search, its stats, and a trace that 
 // Random specs (tests/_gen.ts): the reduced verdict is the unreduced one, for
 // the whole spec and for each invariant alone.
 
-/** Inlines atomic blocks (which turn the reduction off) so that most generated specs reduce. */
-function flatten(steps: readonly GStep[]): GStep[] {
-  return steps.flatMap((g): GStep[] => {
-    switch (g.k) {
-      case "atomic":
-        return flatten(g.body);
-      case "if":
-        return [{ ...g, then: flatten(g.then), else: flatten(g.else) }];
-      case "while":
-      case "loop":
-      case "region":
-        return [{ ...g, body: flatten(g.body) }];
-      case "choose":
-        return [{ ...g, branches: g.branches.map(flatten) }];
-      default:
-        return [g];
-    }
-  });
-}
-
 const BUDGET = 20_000;
 
 /** Checks `d` unreduced and reduced; skips it when the unreduced search is cut short. */
@@ -527,9 +674,7 @@ const runs = (n: number) => ({ numRuns: Math.max(1, Math.round(n * SCALE)) });
 
 Deno.test('check({ reduction: "por" }) on random specs: the same verdict as the unreduced search', () => {
   fc.assert(
-    fc.property(genSpec(), (d) => {
-      compare({ ...d, procs: d.procs.map((p) => ({ ...p, body: flatten(p.body) })) });
-    }),
+    fc.property(genSpec(), (d) => compare(d)),
     runs(150),
   );
 });
@@ -537,7 +682,7 @@ Deno.test('check({ reduction: "por" }) on random specs: the same verdict as the 
 Deno.test('check({ reduction: "por" }) on random specs: each invariant alone, and deadlocks alone', () => {
   fc.assert(
     fc.property(genSpec(), (d) => {
-      const procs = d.procs.map((p) => ({ ...p, body: flatten(p.body) }));
+      const procs = d.procs;
       for (const inv of d.invariants) {
         compare({ ...d, procs, invariants: [inv], finals: [], deadlock: false });
       }
@@ -549,9 +694,36 @@ Deno.test('check({ reduction: "por" }) on random specs: each invariant alone, an
 
 Deno.test('check({ reduction: "por" }) on random specs with rendezvous: the same verdict', () => {
   fc.assert(
-    fc.property(genSpec({ rendezvous: true }), (d) => {
-      compare({ ...d, procs: d.procs.map((p) => ({ ...p, body: flatten(p.body) })) });
-    }),
+    fc.property(genSpec({ rendezvous: true }), (d) => compare(d)),
     runs(100),
+  );
+});
+
+Deno.test('check({ reduction: "por" }) on random specs with signals: the same verdict', () => {
+  fc.assert(fc.property(genSpec({ signals: true }), (d) => compare(d)), runs(100));
+});
+
+Deno.test('check({ reduction: "por" }) on random specs with step properties: the same verdict', () => {
+  fc.assert(fc.property(genSpec({ stepProps: true }), (d) => compare(d)), runs(100));
+});
+
+Deno.test('check({ reduction: "por" }) on random specs with atomic blocks, signals and step properties', () => {
+  fc.assert(
+    fc.property(genSpec({ signals: true, stepProps: true, rendezvous: true }), (d) => compare(d)),
+    runs(60),
+  );
+});
+
+Deno.test('check({ reduction: "por" }) on random specs with signals and step properties: each property alone', () => {
+  fc.assert(
+    fc.property(genSpec({ signals: true, stepProps: true }), (d) => {
+      for (const inv of d.invariants) {
+        compare({ ...d, invariants: [inv], finals: [], stepProps: [], deadlock: false });
+      }
+      for (const step of d.stepProps ?? []) {
+        compare({ ...d, invariants: [], finals: [], stepProps: [step], deadlock: false });
+      }
+    }),
+    runs(60),
   );
 });
