@@ -17,8 +17,18 @@ export interface StateGraph {
   readonly via: Int32Array;
   /** The initial states' indices. */
   readonly inits: readonly number[];
-  /** Copies state `index` into `out`. */
+  /** Copies state `index` into `out` (a graph with `labels` keeps no states: it throws). */
   readonly read: (index: number, out: Int32Array) => void;
+  /** The liveness predicates of each state, when the graph keeps them instead of the states. */
+  readonly labels?: StateLabels;
+}
+
+/** The liveness predicates of a state, by index (see `LivenessView`). */
+export interface StateLabels {
+  /** Part `p` or `q` of liveness property `index` in state `s`. */
+  holds(index: number, part: "p" | "q", s: number): boolean;
+  /** Whether process `pid` has finished in state `s`. */
+  finished(s: number, pid: number): boolean;
 }
 
 class GrowInt32 {
