@@ -22,6 +22,7 @@ import { livenessOf, type LivenessView } from "./_facets.ts";
 import { type StateGraph, stateGraph } from "./_state_graph.ts";
 import {
   cycleThrough,
+  type EdgeMovers,
   fairComponents,
   type FairGroup,
   groupsOf,
@@ -218,7 +219,7 @@ function starvation(
   width: number,
   g: StateGraph,
   prop: LivenessInfo,
-  { groups, edgeMovers }: { groups: readonly FairGroup[]; edgeMovers: Int32Array[] },
+  { groups, edgeMovers }: { groups: readonly FairGroup[]; edgeMovers: EdgeMovers },
 ): Lasso | undefined {
   for (let pid = 0; pid < view.processNames.length; pid++) {
     const name = view.processNames[pid]!;
@@ -233,7 +234,7 @@ function starvation(
       }
     }
     const skip = new Uint8Array(g.via.length);
-    for (let e = 0; e < g.via.length; e++) if (edgeMovers[e]!.includes(pid)) skip[e] = 1;
+    for (let e = 0; e < g.via.length; e++) if (edgeMovers(e).includes(pid)) skip[e] = 1;
     let fair = fairComponents(g, region, groups, skip);
     if (prop.kind === "wakeup") {
       // Only cycles on which the process could move somewhere (its guard
