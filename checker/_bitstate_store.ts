@@ -46,7 +46,7 @@ export class BitstateStore {
   #count = 0;
   #set = 0;
   #expected = 0;
-  #fp = new Int32Array(2);
+  #fp = new Int32Array(3);
   #word = new Float64Array(8);
   #mask = new Int32Array(8);
 
@@ -77,14 +77,25 @@ export class BitstateStore {
     return this.#count;
   }
 
-  /** Computes the k positions of `s` (word index, bit mask) into `#word` and `#mask`. */
-  #positions(s: Int32Array): void {
-    const fp = this.#fp;
-    hash64(s, this.width, fp);
-    const h1 = fp[1]!;
-    const h2 = fp[0]! | 1;
+  /** Int32 words of a key (see {@linkcode BitstateStore.key}): two hashes and the high one. */
+  readonly keyWords = 3;
+
+  /**
+   * Writes the hashes of `s` the k positions come from to `out[o..o + 3)`:
+   * the key a batch of insertions computes first
+   * ({@linkcode BitstateStore.prefetchKey}, then {@linkcode BitstateStore.insertKey}).
+   */
+  key(s: Int32Array, out: Int32Array, o: number): void {
+    hash64(s, this.width, out, o);
+    out[o + 2] = this.#highMask !== 0 ? hashHigh(s, this.width) : 0;
+  }
+
+  /** Computes the k positions of the key at `k[o..]` (word index, bit mask) into `#word` and `#mask`. */
+  #positions(k: Int32Array, o: number): void {
+    const h1 = k[o + 1]!;
+    const h2 = k[o]! | 1;
     const shift = 32 - this.#lowBits;
-    const high = this.#highMask !== 0 ? hashHigh(s, this.width) : 0;
+    const high = k[o + 2]!;
     const step = (high >>> 7) | 1;
     for (let i = 0; i < this.hashes; i++) {
       const p = (h1 + Math.imul(i, h2)) >>> shift;
@@ -93,6 +104,21 @@ export class BitstateStore {
       this.#word[i] = word;
       this.#mask[i] = 1 << (p & 31);
     }
+  }
+
+  /**
+   * Reads the word of the key's first bit, so a batch's cache misses
+   * overlap. Returns a value only so the read is not optimised away.
+   */
+  prefetchKey(k: Int32Array, o: number): number {
+    this.#positions(k, o);
+    return this.#words[this.#word[0]!]!;
+  }
+
+  /** Whether the k bits of the key at `k[o..]` are all set. */
+  hasKey(k: Int32Array, o: number): boolean {
+    this.#positions(k, o);
+    return this.#all();
   }
 
   #all(): boolean {
@@ -105,8 +131,8 @@ export class BitstateStore {
 
   /** Whether the k bits of `s` are all set (it is taken as visited). */
   has(s: Int32Array): boolean {
-    this.#positions(s);
-    return this.#all();
+    this.key(s, this.#fp, 0);
+    return this.hasKey(this.#fp, 0);
   }
 
   /**
@@ -114,8 +140,14 @@ export class BitstateStore {
    * or -1 when `s` is taken as visited. (Parent and transition are not
    * kept; they are parameters so every store inserts alike.)
    */
-  insert(s: Int32Array, _parent: number, _via: number): number {
-    this.#positions(s);
+  insert(s: Int32Array, parent: number, via: number): number {
+    this.key(s, this.#fp, 0);
+    return this.insertKey(this.#fp, 0, parent, via);
+  }
+
+  /** As {@linkcode BitstateStore.insert}, for the key at `k[o..]` (from `key`). */
+  insertKey(k: Int32Array, o: number, _parent: number, _via: number): number {
+    this.#positions(k, o);
     if (this.#all()) return -1;
     // A new state now would be taken as visited with probability (B/M)^k
     // (B bits set of M): for each state stored, p/(1-p) are expected lost.

@@ -6,6 +6,7 @@
 import type { Model } from "../model/model.ts";
 import { FingerprintStore } from "./_fingerprint_store.ts";
 import { BitstateStore } from "./_bitstate_store.ts";
+import { type Layout, narrowest, widened } from "./_packing.ts";
 
 /** The stores the compact search can use. */
 export type CompactStoreKind = "fingerprint" | "bitstate";
@@ -93,13 +94,21 @@ export function storeReport(
   };
 }
 
-/** Int32 slots per chunk of the queue (256 KiB). */
+/** Int32 words per chunk of the queue (256 KiB). */
 const QUEUE_CHUNK = 1 << 16;
 
-/** A FIFO of packed states in chunks; a chunk is released (or kept as the one spare) once read. */
+/**
+ * A FIFO of states in chunks; a chunk is released (or kept as the one
+ * spare) once read. States are packed as the exact store packs them
+ * (_packing.ts: a lane of 8, 16 or 32 bits per slot, the narrowest that
+ * fits so far), so the frontier takes a quarter of the unpacked bytes when
+ * values fit in a byte; when a value does not fit its lane, the lanes are
+ * widened and what the queue holds is packed again.
+ */
 export class StateQueue {
   readonly width: number;
-  readonly perChunk: number;
+  #layout: Layout;
+  #perChunk: number;
   #chunks: Int32Array[] = [];
   #spare: Int32Array | undefined;
   /** Read position (in states) in the first chunk, write position in the last. */
@@ -110,8 +119,9 @@ export class StateQueue {
 
   constructor(width: number) {
     this.width = width;
-    this.perChunk = Math.max(1, Math.floor(QUEUE_CHUNK / Math.max(1, width)));
-    this.#tail = this.perChunk;
+    this.#layout = narrowest(width);
+    this.#perChunk = Math.max(1, Math.floor(QUEUE_CHUNK / Math.max(1, this.#layout.words)));
+    this.#tail = this.#perChunk;
   }
 
   get length(): number {
@@ -119,52 +129,71 @@ export class StateQueue {
   }
 
   push(s: Int32Array): void {
-    const w = this.width;
-    if (this.#tail === this.perChunk) {
-      const chunk = this.#spare ?? new Int32Array(this.perChunk * w);
+    const words = this.#layout.words;
+    if (this.#tail === this.#perChunk) {
+      const chunk = this.#spare ?? new Int32Array(Math.max(QUEUE_CHUNK, words));
       this.#spare = undefined;
       this.#chunks.push(chunk);
       this.#tail = 0;
       if (this.#chunks.length > this.#peakChunks) this.#peakChunks = this.#chunks.length;
     }
-    const chunk = this.#chunks[this.#chunks.length - 1]!;
-    const base = this.#tail++ * w;
-    for (let i = 0; i < w; i++) chunk[base + i] = s[i]!;
+    const layout = this.#layout;
+    layout.pack(s, this.#chunks[this.#chunks.length - 1]!, this.#tail * words);
+    if (layout.misfit[0] !== 0) {
+      layout.misfit[0] = 0;
+      return this.#widen(s);
+    }
+    this.#tail++;
     this.#length++;
   }
 
-  /** Copies of the queued states, oldest first, in one array (for a checkpoint). */
-  contents(): Int32Array {
+  /** Widens the lanes for `s` and packs the queue again, then `s`. */
+  #widen(s: Int32Array): void {
+    const held = this.contents();
+    const n = this.#length;
+    this.#layout = widened(this.#layout, s);
+    this.#perChunk = Math.max(1, Math.floor(QUEUE_CHUNK / this.#layout.words));
+    this.#chunks = [];
+    this.#head = 0;
+    this.#tail = this.#perChunk;
+    this.#length = 0;
     const w = this.width;
+    for (let i = 0; i < n; i++) this.push(held.subarray(i * w, i * w + w));
+    this.push(s);
+  }
+
+  /** Copies of the queued states (unpacked), oldest first, in one array (for a checkpoint). */
+  contents(): Int32Array {
+    const w = this.width, words = this.#layout.words;
     const out = new Int32Array(this.#length * w);
     let k = 0;
     for (let c = 0; c < this.#chunks.length; c++) {
       const from = c === 0 ? this.#head : 0;
-      const to = c === this.#chunks.length - 1 ? this.#tail : this.perChunk;
-      out.set(this.#chunks[c]!.subarray(from * w, to * w), k);
-      k += (to - from) * w;
+      const to = c === this.#chunks.length - 1 ? this.#tail : this.#perChunk;
+      const chunk = this.#chunks[c]!;
+      for (let i = from; i < to; i++) {
+        this.#layout.unpack(chunk, i * words, out.subarray(k, k += w));
+      }
     }
     return out;
   }
 
   /** Moves the oldest state into `out`. The queue must not be empty. */
   shift(out: Int32Array): void {
-    const w = this.width;
     const chunk = this.#chunks[0]!;
-    const base = this.#head++ * w;
-    for (let i = 0; i < w; i++) out[i] = chunk[base + i]!;
+    this.#layout.unpack(chunk, this.#head++ * this.#layout.words, out);
     this.#length--;
-    if (this.#head === this.perChunk || this.#length === 0) {
+    if (this.#head === this.#perChunk || this.#length === 0) {
       // The chunk is read (or the queue is empty): release it.
       this.#chunks.shift();
       this.#spare = chunk;
       this.#head = 0;
-      if (this.#chunks.length === 0) this.#tail = this.perChunk;
+      if (this.#chunks.length === 0) this.#tail = this.#perChunk;
     }
   }
 
   /** The peak bytes held by the queue's chunks (a spare is only kept in place of a live one). */
   get peakBytes(): number {
-    return this.#peakChunks * this.perChunk * this.width * 4;
+    return this.#peakChunks * Math.max(QUEUE_CHUNK, this.#layout.words) * 4;
   }
 }

@@ -6,69 +6,84 @@ import type { LivenessInfo } from "../model/model.ts";
 import type { LivenessView } from "./_facets.ts";
 import type { StateGraph } from "./_state_graph.ts";
 
-/** Which processes move on each edge. */
-export function moversOf(view: LivenessView, g: StateGraph): { edgeMovers: Int32Array[] } {
-  const edgeMovers: Int32Array[] = [];
-  const cache = new Map<number, Int32Array>();
-  for (let e = 0; e < g.via.length; e++) {
-    const t = g.via[e]!;
-    let m = cache.get(t);
-    if (m === undefined) cache.set(t, m = Int32Array.from(view.movers(t)));
-    edgeMovers.push(m);
-  }
+/** The processes that move on an edge. */
+export type EdgeMovers = (edge: number) => Int32Array;
+
+/**
+ * Which processes move on each edge: read through the edge's transition
+ * (one array per transition, none per edge).
+ */
+export function moversOf(view: LivenessView, g: StateGraph): { edgeMovers: EdgeMovers } {
+  const byTransition = new Map<number, Int32Array>();
+  const via = g.via;
+  const edgeMovers = (e: number): Int32Array => {
+    const t = via[e]!;
+    let m = byTransition.get(t);
+    if (m === undefined) byTransition.set(t, m = Int32Array.from(view.movers(t)));
+    return m;
+  };
   return { edgeMovers };
 }
 
-/** Strongly connected components of the subgraph on `inside` (iterative Tarjan). */
-export function sccs(g: StateGraph, inside: Uint8Array, skip?: Uint8Array): number[][] {
-  const index = new Int32Array(g.states).fill(-1);
-  const low = new Int32Array(g.states);
-  const onStack = new Uint8Array(g.states);
-  const stack: number[] = [];
-  const out: number[][] = [];
-  let counter = 0;
-  for (let root = 0; root < g.states; root++) {
+/**
+ * Strongly connected components of the subgraph on `inside` (iterative
+ * Tarjan). Typed arrays only, no object per state or per component: the
+ * call stack is two Int32Arrays (state, next edge), and each component is a
+ * view of one array the components are written to one after another.
+ */
+export function* sccs(g: StateGraph, inside: Uint8Array, skip?: Uint8Array): Generator<Int32Array> {
+  const n = g.states;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack = new Int32Array(n);
+  const workV = new Int32Array(n), workE = new Int32Array(n);
+  const out = new Int32Array(n);
+  let sp = 0, wp = 0, op = 0, counter = 0;
+  for (let root = 0; root < n; root++) {
     if (inside[root] !== 1 || index[root] !== -1) continue;
-    const work: [number, number][] = [[root, g.start[root]!]];
+    workV[0] = root;
+    workE[0] = g.start[root]!;
+    wp = 1;
     index[root] = low[root] = counter++;
-    stack.push(root);
+    stack[sp++] = root;
     onStack[root] = 1;
-    while (work.length > 0) {
-      const top = work[work.length - 1]!;
-      const v = top[0];
-      if (top[1] < g.start[v + 1]!) {
-        const e = top[1]++;
+    while (wp > 0) {
+      const v = workV[wp - 1]!;
+      const e = workE[wp - 1]!;
+      if (e < g.start[v + 1]!) {
+        workE[wp - 1] = e + 1;
         if (skip?.[e] === 1) continue;
         const w = g.target[e]!;
         if (inside[w] !== 1) continue;
         if (index[w] === -1) {
           index[w] = low[w] = counter++;
-          stack.push(w);
+          stack[sp++] = w;
           onStack[w] = 1;
-          work.push([w, g.start[w]!]);
+          workV[wp] = w;
+          workE[wp++] = g.start[w]!;
         } else if (onStack[w] === 1) {
           low[v] = Math.min(low[v]!, index[w]!);
         }
         continue;
       }
-      work.pop();
-      if (work.length > 0) {
-        const u = work[work.length - 1]![0];
+      wp--;
+      if (wp > 0) {
+        const u = workV[wp - 1]!;
         low[u] = Math.min(low[u]!, low[v]!);
       }
       if (low[v] === index[v]) {
-        const comp: number[] = [];
+        const from = op;
         let w: number;
         do {
-          w = stack.pop()!;
+          w = stack[--sp]!;
           onStack[w] = 0;
-          comp.push(w);
+          out[op++] = w;
         } while (w !== v);
-        out.push(comp);
+        yield out.subarray(from, op);
       }
     }
   }
-  return out;
 }
 
 /**
@@ -89,7 +104,7 @@ export function groupsOf(
   view: LivenessView,
   g: StateGraph,
   prop: LivenessInfo,
-  edgeMovers: Int32Array[],
+  edgeMovers: EdgeMovers,
 ): FairGroup[] {
   const groups: FairGroup[] = [];
   const add = (strong: boolean, inGroup: (e: number) => boolean) => {
@@ -107,12 +122,12 @@ export function groupsOf(
   const n = view.processNames.length;
   if (prop.fairness !== "none") {
     for (let pid = 0; pid < n; pid++) {
-      add(prop.fairness === "strong", (e) => edgeMovers[e]!.includes(pid));
+      add(prop.fairness === "strong", (e) => edgeMovers(e).includes(pid));
     }
   }
   for (const prim of prop.strongOn ?? []) {
     for (let pid = 0; pid < n; pid++) {
-      add(true, (e) => edgeMovers[e]!.includes(pid) && view.primitiveOf(g.via[e]!) === prim);
+      add(true, (e) => edgeMovers(e).includes(pid) && view.primitiveOf(g.via[e]!) === prim);
     }
   }
   return groups;

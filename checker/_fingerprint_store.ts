@@ -51,9 +51,9 @@ const LINK_MASK = LINK - 1;
 /**
  * Two independent 32-bit hashes of `w[0..n)` in one pass: `out[1]` (the
  * high word) by MurmurHash3's mixing, `out[0]` (the low word) by xxHash32's
- * word step, each with its own seed and finalizer.
+ * word step, each with its own seed and finalizer (into `out[o]`, `out[o + 1]`).
  */
-export function hash64(w: Int32Array, n: number, out: Int32Array): void {
+export function hash64(w: Int32Array, n: number, out: Int32Array, o = 0): void {
   let h = 0x3c6ef372;
   let g = 0x165667b1 + 0x2545f491;
   for (let i = 0; i < n; i++) {
@@ -79,8 +79,8 @@ export function hash64(w: Int32Array, n: number, out: Int32Array): void {
   g ^= g >>> 13;
   g = Math.imul(g, 0xc2b2ae3d);
   g ^= g >>> 16;
-  out[0] = g;
-  out[1] = h;
+  out[o] = g;
+  out[o + 1] = h;
 }
 
 /** Whether typed arrays are little-endian here (the fingerprint sort reads words as 64-bit values). */
@@ -145,15 +145,46 @@ export class FingerprintStore {
 
   /** Fingerprints `s` into `#fp`: [low word (never 0), high word]. */
   #fingerprint(s: Int32Array): void {
-    const fp = this.#fp;
-    hash64(s, this.width, fp);
+    this.key(s, this.#fp, 0);
+  }
+
+  /** Int32 words of a key (see {@linkcode FingerprintStore.key}): the fingerprint's two. */
+  readonly keyWords = 2;
+
+  /**
+   * Writes the fingerprint of `s` to `out[o]` (low word, never 0) and
+   * `out[o + 1]` (high word): the key a batch of insertions computes first
+   * ({@linkcode FingerprintStore.prefetchKey}, then
+   * {@linkcode FingerprintStore.insertKey}).
+   */
+  key(s: Int32Array, out: Int32Array, o: number): void {
+    hash64(s, this.width, out, o);
     if (this.fingerprintBits < 64) {
-      fp[0] = fp[0]! & this.#keepLo;
-      fp[1] = fp[1]! & this.#keepHi;
+      out[o] = out[o]! & this.#keepLo;
+      out[o + 1] = out[o + 1]! & this.#keepHi;
     }
     // Zero marks an empty slot: fingerprints with a zero low word are
     // taken as low word 1 (2^32 of the 2^64 values share it with another).
-    if (fp[0] === 0) fp[0] = 1;
+    if (out[o] === 0) out[o] = 1;
+  }
+
+  /**
+   * Reads the table slot where the lookup of the key at `k[o..]` starts, so
+   * a batch's cache misses overlap. Returns a value only so the read is not
+   * optimised away.
+   */
+  prefetchKey(k: Int32Array, o: number): number {
+    const hi = k[o + 1]!;
+    const seg = hi >>> SEG_SHIFT;
+    const slot = ((((hi >>> 1) & 0x1fffff) * this.#caps[seg]!) * SLOT_SCALE) | 0;
+    return this.#segs[seg]![2 * slot]!;
+  }
+
+  /** Whether the fingerprint at `k[o..]` is stored. */
+  hasKey(k: Int32Array, o: number): boolean {
+    const lo = k[o]!, hi = k[o + 1]!;
+    const seg = hi >>> SEG_SHIFT;
+    return this.#find(this.#segs[seg]!, this.#caps[seg]!, lo, hi) >= 0;
   }
 
   /** The slot of `#fp` in its segment, or -(slot + 1) for the empty slot where it would go. */
@@ -170,9 +201,7 @@ export class FingerprintStore {
   /** Whether a state with the fingerprint of `s` is stored. */
   has(s: Int32Array): boolean {
     this.#fingerprint(s);
-    const lo = this.#fp[0]!, hi = this.#fp[1]!;
-    const seg = hi >>> SEG_SHIFT;
-    return this.#find(this.#segs[seg]!, this.#caps[seg]!, lo, hi) >= 0;
+    return this.hasKey(this.#fp, 0);
   }
 
   /**
@@ -181,7 +210,12 @@ export class FingerprintStore {
    */
   insert(s: Int32Array, parent: number, via: number): number {
     this.#fingerprint(s);
-    const lo = this.#fp[0]!, hi = this.#fp[1]!;
+    return this.insertKey(this.#fp, 0, parent, via);
+  }
+
+  /** As {@linkcode FingerprintStore.insert}, for the fingerprint at `k[o..]` (from `key`). */
+  insertKey(k: Int32Array, o: number, parent: number, via: number): number {
+    const lo = k[o]!, hi = k[o + 1]!;
     const seg = hi >>> SEG_SHIFT;
     const table = this.#segs[seg]!;
     const found = this.#find(table, this.#caps[seg]!, lo, hi);

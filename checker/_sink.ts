@@ -2,14 +2,14 @@
 // shares `FindingSink`: the counters, the state limit, and what it found
 // (a violation, an exploration bound), each at a location of the engine's
 // own. `InsertSink` stores successors in the exact store (bfs, dfs);
-// `CompactSink` in a fingerprint or bitstate store, queueing the new ones
-// (the compact BFS). The parallel worker's sink is its `Explorer`.
+// `CompactSink` (_compact_sink.ts) in a fingerprint or bitstate store,
+// queueing the new ones (the compact BFS). The parallel worker's sink is its
+// `Explorer`.
 
 import type { Model, SuccessorSink } from "../model/model.ts";
 import type { ExactStore } from "./_store.ts";
 import type { ReductionCounts } from "./_por.ts";
 import type { Finding } from "./_search.ts";
-import type { CompactStore, StateQueue } from "./_compact_store.ts";
 
 /**
  * What every successor sink shares: counters, the state limit, and the
@@ -274,77 +274,5 @@ export class InsertSink extends FindingSink<number> {
       if (p >= 0) this.found = { property: p, at: idx, transition: -1 };
     }
     return true;
-  }
-}
-
-/** A state the outcome of a compact search needs a path to: its index, a copy, its depth. */
-export interface StateRef {
-  readonly index: number;
-  readonly state: Int32Array;
-  readonly depth: number;
-}
-
-/** Inserts successors into a compact store, queues the new ones and checks their invariants. */
-export class CompactSink extends FindingSink<StateRef> {
-  readonly store: CompactStore;
-  readonly queue: StateQueue;
-  parent = -1;
-  /** The state being expanded, and its depth. */
-  readonly cur: Int32Array;
-  depth = 0;
-  /** With reduction: the states stored while expanding the current level (none expanded yet). */
-  nextLevel: ExactStore | undefined;
-
-  constructor(store: CompactStore, queue: StateQueue, model: Model, maxStates: number) {
-    super(model, maxStates);
-    this.store = store;
-    this.queue = queue;
-    this.cur = new Int32Array(model.width);
-  }
-
-  push(next: Int32Array, transition: number): boolean {
-    this.transitions++;
-    if (!this.inserting) return true;
-    if (this.store.count >= this.maxStates) {
-      if (!this.store.has(next)) {
-        this.full = true;
-        return false;
-      }
-      return true;
-    }
-    const idx = this.store.insert(next, this.parent, transition);
-    if (idx >= 0) {
-      this.queue.push(next);
-      this.nextLevel?.insert(next, -1, -1);
-      const p = this.model.check(next);
-      if (p >= 0 && this.found === undefined) {
-        const at = { index: idx, state: next.slice(), depth: this.depth + 1 };
-        this.violated({ property: p, at, transition: -1 });
-      }
-    }
-    return true;
-  }
-
-  /** Stores, queues and checks an initial state; `false` when it does not fit. */
-  insertInitial(s: Int32Array): boolean {
-    if (this.store.count >= this.maxStates) return false;
-    const idx = this.store.insert(s, -1, -1);
-    if (idx < 0) return true;
-    this.queue.push(s);
-    if (this.found === undefined) {
-      const p = this.model.check(s);
-      if (p >= 0) {
-        this.found = {
-          property: p,
-          at: { index: idx, state: s.slice(), depth: 0 },
-          transition: -1,
-        };
-      }
-    }
-    return true;
-  }
-
-  protected override here(): StateRef {
-    return { index: this.parent, state: this.cur.slice(), depth: this.depth };
   }
 }

@@ -17,9 +17,22 @@ export interface StateGraph {
   readonly via: Int32Array;
   /** The initial states' indices. */
   readonly inits: readonly number[];
-  /** Copies state `index` into `out`. */
+  /** Copies state `index` into `out` (a graph with `labels` keeps no states: it throws). */
   readonly read: (index: number, out: Int32Array) => void;
+  /**
+   * The liveness predicates of each state, by index, when the graph keeps
+   * them instead of the states (the graph over fingerprints).
+   */
+  readonly labels?: {
+    /** Part `p` or `q` of liveness property `index` in state `s`. */
+    holds(index: number, part: "p" | "q", s: number): boolean;
+    /** Whether process `pid` has finished in state `s`. */
+    finished(s: number, pid: number): boolean;
+  };
 }
+
+/** The liveness predicates of a state graph that keeps no states. */
+export type StateLabels = NonNullable<StateGraph["labels"]>;
 
 class GrowInt32 {
   data = new Int32Array(1024);

@@ -4,29 +4,25 @@
  * most 16 bytes a state all told) or the bitstate store (SPIN's supertrace:
  * k bits of a bit array per state, for state spaces beyond memory).
  *
- * Since the store cannot give a state back, the states still to expand wait
- * in a queue of their own: a FIFO of packed states in chunks of Int32
- * blocks, each chunk released once read. The search is otherwise
- * `BfsSearch` (bfs.ts): the same levels, limits and outcome, and the same
- * rule that a violation found while expanding level d waits for the end of
- * the level, where a deadlock at depth d wins, so the trace is the shortest.
- * The search stores states in the same order as the exact store, so the
+ * The states still to expand wait in a FIFO of their own (chunks of Int32
+ * blocks, each released once read); successors are stored in batches whose
+ * table reads overlap (`CompactSink`). Otherwise this is `BfsSearch`
+ * (bfs.ts): the same levels, limits and outcome, and a violation found while
+ * expanding level d waits for the end of the level, where a deadlock at
+ * depth d wins. States are stored in the exact store's order, so the
  * fingerprint store gives the same states, indices and traces as long as no
  * two states share a fingerprint.
  *
- * Traces: the fingerprint store rebuilds the path of transitions from its
- * parent links. The bitstate store keeps no links; once the search ends, it
- * rebuilds the path to the state where the violation (or error, or bound)
- * was met by a second breadth-first search over a fingerprint store, from
- * the initial states down to the depth of that state, stopping where it
- * meets the very state (compared slot by slot). That search costs at most
- * what a fingerprint search to that depth costs. Either way the checker
- * replays every counterexample before reporting it.
+ * Traces: the fingerprint store rebuilds the path from its parent links. The
+ * bitstate store keeps none: the path to the state where the search ended
+ * is rebuilt by a second breadth-first search over a fingerprint store down
+ * to that state's depth, stopping where it meets it (slot by slot). Either
+ * way the checker replays every counterexample before reporting it.
  *
- * Neither store is exact: a state taken for another is never explored,
- * nor the states only it leads to. The outcome says how likely that is
- * (see {@linkcode StoreReport}): a verdict `ok` from these stores is `ok`
- * up to that probability; a violation is always real (its trace replays).
+ * Neither store is exact: a state taken for another is never explored, nor
+ * what only it leads to. The outcome says how likely that is
+ * ({@linkcode StoreReport}): `ok` is `ok` up to that probability; a
+ * violation is always real (its trace replays).
  *
  * @module
  */
@@ -35,7 +31,7 @@ import type { Model } from "../model/model.ts";
 import type { EngineEnd, SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
 import { SlicedSearch } from "./_loop.ts";
 import { buildOutcome, type PathOrWhy } from "./_outcome.ts";
-import { CompactSink, type StateRef } from "./_sink.ts";
+import { CompactSink, type StateRef } from "./_compact_sink.ts";
 import {
   type CompactStore,
   type CompactStoreKind,
@@ -57,6 +53,9 @@ export {
   type StoreReport,
 } from "./_compact_store.ts";
 export { unsupported } from "./_outcome.ts";
+
+/** Successors stored together (see `CompactSink`): enough to overlap their cache misses. */
+const BATCH = 256;
 
 /**
  * Options of {@linkcode CompactBfsSearch} and {@linkcode bfsCompact}. With
@@ -162,12 +161,9 @@ class CompactBfsLoop extends SlicedSearch<StateRef, CompactOutcome> {
     super(model, options);
     const store = this.#store = newCompactStore(model, options);
     this.#queue = new StateQueue(model.width);
-    const sink = this.#sink = new CompactSink(
-      store,
-      this.#queue,
-      model,
-      options.maxStates ?? Number.POSITIVE_INFINITY,
-    );
+    // In batches, except under reduction: its proviso looks successors up as they come.
+    const batch = options.reduction === "por" ? 0 : BATCH, max = options.maxStates ?? Infinity;
+    const sink = this.#sink = new CompactSink(store, this.#queue, model, max, batch);
     if (options.reduction === "por") {
       sink.nextLevel = new ExactStore(model.width);
       // New, or stored during this level: expanded after the current state.
@@ -188,16 +184,13 @@ class CompactBfsLoop extends SlicedSearch<StateRef, CompactOutcome> {
     ckpt.saveCompact(cp, this.#store, this.#queue, this.#sink, { ...at, depth, initialCount });
   }
   protected override slice(sliceEnd: number): boolean {
-    const store = this.#store;
-    const queue = this.#queue;
-    const sink = this.#sink;
-    const model = this.model;
-    const cur = sink.cur;
-    const reducer = this.#reducer;
+    const store = this.#store, queue = this.#queue, sink = this.#sink, model = this.model;
+    const cur = sink.cur, reducer = this.#reducer;
     const maxDepth = this.limits.maxDepth ?? Number.POSITIVE_INFINITY;
     let tick = 0;
     while (true) {
       if (this.#head === this.#levelEnd) {
+        if (!sink.flush()) return this.stop("max-states");
         if (sink.found !== undefined) return this.#violation();
         if (this.#head === store.count) return this.finish({ status: "ok", depth: this.depth });
         this.depth++;
@@ -210,8 +203,10 @@ class CompactBfsLoop extends SlicedSearch<StateRef, CompactOutcome> {
       sink.parent = idx;
       sink.depth = this.depth;
       const n = reducer === undefined ? model.expand(cur, sink) : reducer.expand(cur, sink);
-      if (sink.full) return this.stop("max-states");
+      const flushed = sink.queued < sink.batch || sink.batch === 0 || sink.flush();
+      if (!flushed || sink.full) return this.stop("max-states");
       if (n === 0) {
+        if (!sink.flush()) return this.stop("max-states");
         const p = model.stuck(cur);
         if (p >= 0) {
           this.#stuck = { property: p, at: this.expanding() };
@@ -221,6 +216,7 @@ class CompactBfsLoop extends SlicedSearch<StateRef, CompactOutcome> {
       if (sink.found !== undefined) sink.inserting = false;
       if (++tick >= this.pollEvery) {
         tick = 0;
+        if (!sink.flush()) return this.stop("max-states");
         const polled = this.poll(sliceEnd, store.count, queue.length);
         if (polled !== undefined) return polled;
       }
@@ -228,7 +224,8 @@ class CompactBfsLoop extends SlicedSearch<StateRef, CompactOutcome> {
   }
 
   protected override expanding(): StateRef {
-    return { index: this.#head - 1, state: this.#sink.cur.slice(), depth: this.depth };
+    return this.#sink.errorAt ??
+      { index: this.#head - 1, state: this.#sink.cur.slice(), depth: this.depth };
   }
 
   #violation(): true {

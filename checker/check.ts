@@ -11,9 +11,15 @@ import { CompactBfsSearch, type CompactOutcome } from "./bfs_compact.ts";
 import { unsupported } from "./_outcome.ts";
 import { livenessProperties, reductionOf } from "./_facets.ts";
 import { DfsSearch } from "./dfs.ts";
-import type { SearchHooks, SearchLimits, SearchOutcome } from "./_search.ts";
+import {
+  residentMemory,
+  type SearchHooks,
+  type SearchLimits,
+  type SearchOutcome,
+} from "./_search.ts";
 import { explainTrace } from "./explain.ts";
-import { checkLiveness, stateGraph } from "./liveness.ts";
+import { checkLiveness, type StateGraph, stateGraph } from "./liveness.ts";
+import { compactStateGraph } from "./_compact_graph.ts";
 import { replay } from "./replay.ts";
 import type { CheckResult } from "./result.ts";
 import { symmetryReduction } from "./symmetry.ts";
@@ -150,13 +156,50 @@ function prepare(target: Model | Checkable, options: CheckOptions): Prepared {
   return { model: target, params: {} };
 }
 
-/** Checks the liveness properties once safety holds on the whole state space. */
+/**
+ * Checks the liveness properties once safety holds on the whole state
+ * space. The statistics then cover the whole run: the liveness phase's wall
+ * time is added to the search's (and given apart), and the peak memory is
+ * sampled while its graph is alive.
+ */
 function withLiveness(model: Model, result: CheckResult, options: CheckOptions): CheckResult {
   const properties = livenessProperties(model);
   if (result.verdict !== "ok" || properties.length === 0) return result;
+  const t0 = performance.now();
+  const phase = { peak: result.stats.peakMemoryBytes, graphBytes: 0 };
+  const out = livenessPhase(model, result, options, phase);
+  const livenessSeconds = (performance.now() - t0) / 1000;
+  const seconds = result.stats.seconds + livenessSeconds;
+  const stats = {
+    ...out.stats,
+    seconds,
+    statesPerSecond: seconds > 0 ? out.stats.states / seconds : 0,
+    peakMemoryBytes: Math.max(phase.peak, residentMemory()),
+    livenessSeconds,
+    livenessGraphBytes: phase.graphBytes,
+  };
+  return { ...out, stats };
+}
+
+/** The liveness phase: the state graph (over fingerprints with `store: "fingerprint"`), then each property. */
+function livenessPhase(
+  model: Model,
+  result: CheckResult,
+  options: CheckOptions,
+  phase: { peak: number; graphBytes: number },
+): CheckResult {
+  const properties = livenessProperties(model);
+  const sample = () => void (phase.peak = Math.max(phase.peak, residentMemory()));
   let g;
   try {
-    g = stateGraph(model, options);
+    if (options.store === "fingerprint") {
+      g = compactStateGraph(model, options);
+      if (g !== undefined) phase.graphBytes = g.bytes;
+    } else {
+      g = stateGraph(model, options);
+      if (g !== undefined) phase.graphBytes = graphBytes(g);
+    }
+    sample();
   } catch (e) {
     return { ...result, verdict: "error", error: { message: errorMessage(e) } };
   }
@@ -175,6 +218,7 @@ function withLiveness(model: Model, result: CheckResult, options: CheckOptions):
     let lasso;
     try {
       lasso = checkLiveness(model, g, i);
+      sample();
     } catch (e) {
       return { ...result, verdict: "error", error: { message: errorMessage(e) } };
     }
@@ -373,4 +417,9 @@ export async function checkAsync(
     ),
     options,
   );
+}
+
+/** Bytes of an exact state graph's edges and edge starts (its store is not counted). */
+function graphBytes(g: StateGraph): number {
+  return (g.start.length + g.target.length + g.via.length) * 4;
 }

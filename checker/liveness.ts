@@ -22,6 +22,7 @@ import { livenessOf, type LivenessView } from "./_facets.ts";
 import { type StateGraph, stateGraph } from "./_state_graph.ts";
 import {
   cycleThrough,
+  type EdgeMovers,
   fairComponents,
   type FairGroup,
   groupsOf,
@@ -82,10 +83,13 @@ export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso
     return starvation(view, model.width, g, prop, { groups, edgeMovers });
   }
   const buf = new Int32Array(model.width);
-  const holds = (part: "p" | "q", s: number) => {
-    g.read(s, buf);
-    return view.holds(index, part, buf);
-  };
+  const labels = g.labels;
+  const holds = labels !== undefined
+    ? (part: "p" | "q", s: number) => labels.holds(index, part, s)
+    : (part: "p" | "q", s: number) => {
+      g.read(s, buf);
+      return view.holds(index, part, buf);
+    };
   const goalPart = prop.kind === "leadsTo" ? "q" : "p";
   const region = new Uint8Array(g.states);
   for (let s = 0; s < g.states; s++) region[s] = holds(goalPart, s) ? 0 : 1;
@@ -215,7 +219,7 @@ function starvation(
   width: number,
   g: StateGraph,
   prop: LivenessInfo,
-  { groups, edgeMovers }: { groups: readonly FairGroup[]; edgeMovers: Int32Array[] },
+  { groups, edgeMovers }: { groups: readonly FairGroup[]; edgeMovers: EdgeMovers },
 ): Lasso | undefined {
   for (let pid = 0; pid < view.processNames.length; pid++) {
     const name = view.processNames[pid]!;
@@ -223,11 +227,14 @@ function starvation(
     const buf = new Int32Array(width);
     const region = new Uint8Array(g.states);
     for (let s = 0; s < g.states; s++) {
-      g.read(s, buf);
-      region[s] = view.finished(buf, pid) ? 0 : 1;
+      if (g.labels !== undefined) region[s] = g.labels.finished(s, pid) ? 0 : 1;
+      else {
+        g.read(s, buf);
+        region[s] = view.finished(buf, pid) ? 0 : 1;
+      }
     }
     const skip = new Uint8Array(g.via.length);
-    for (let e = 0; e < g.via.length; e++) if (edgeMovers[e]!.includes(pid)) skip[e] = 1;
+    for (let e = 0; e < g.via.length; e++) if (edgeMovers(e).includes(pid)) skip[e] = 1;
     let fair = fairComponents(g, region, groups, skip);
     if (prop.kind === "wakeup") {
       // Only cycles on which the process could move somewhere (its guard

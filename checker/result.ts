@@ -75,11 +75,20 @@ export interface Stats {
   readonly transitions: number;
   /** Depth of the deepest level reached. */
   readonly depth: number;
-  /** Wall time of the search, in seconds. */
+  /** Wall time of the whole run, in seconds: the search, and the liveness phase if any. */
   readonly seconds: number;
+  /** With liveness properties checked: wall time of the liveness phase (included in `seconds`). */
+  readonly livenessSeconds?: number;
+  /**
+   * With liveness properties checked: bytes of the liveness state graph. The
+   * exact graph: its edges (the store it explores with is not counted). Over
+   * fingerprints (`store: "fingerprint"`): its fingerprint table, state
+   * labels, edges and peak frontier, all of it.
+   */
+  readonly livenessGraphBytes?: number;
   /** Distinct states per second. */
   readonly statesPerSecond: number;
-  /** Peak resident memory of the process, in bytes (0 when unknown). */
+  /** Peak resident memory of the process over the whole run, liveness phase included (0 when unknown). */
   readonly peakMemoryBytes: number;
   /** Bytes of the state store per stored state. */
   readonly bytesPerState: number;

@@ -33,7 +33,15 @@ export function formatStats(s: Stats): string {
     `memory: ${fmtBytes(s.peakMemoryBytes)} peak, ${s.bytesPerState.toFixed(1)} B/state ` +
     `(${s.stateWidth} slots)${storeStats(s)}${
       s.workers !== undefined ? `; ${s.workers} worker${s.workers === 1 ? "" : "s"}` : ""
-    }${symmetryStats(s)}${reductionStats(s)}`;
+    }${symmetryStats(s)}${reductionStats(s)}${livenessStats(s)}`;
+}
+
+/** The liveness phase's share of the run (its time is in the total). */
+function livenessStats(s: Stats): string {
+  if (s.livenessSeconds === undefined) return "";
+  return `; liveness: ${s.livenessSeconds.toFixed(2)} s, graph ${
+    fmtBytes(s.livenessGraphBytes ?? 0)
+  }`;
 }
 
 /**

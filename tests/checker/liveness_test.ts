@@ -31,7 +31,7 @@ import type {
   SuccessorSink,
   TransitionInfo,
 } from "../../extend.ts";
-import { assertDeclaredVerdicts, loadSpec, type Pin } from "../_pins.ts";
+import { assertDeclaredVerdicts, bundledSpecs, loadSpec, type Pin } from "../_pins.ts";
 
 /** Multiplies every numRuns (e.g. LIVENESS_RUNS=20 for a long soak). */
 const SCALE = Number(Deno.env.get("LIVENESS_RUNS") ?? "1");
@@ -610,7 +610,7 @@ Deno.test("the generator covers, for every kind, every combination of verdicts u
   assert.deepEqual([...seen].sort(), expected.sort());
 });
 
-Deno.test("random graphs: the liveness verdict and lasso are the same with dfs and with checkAsync", async () => {
+Deno.test("random graphs: the liveness verdict and lasso are the same with dfs, with checkAsync and over fingerprints", async () => {
   await fc.assert(
     fc.asyncProperty(
       graphArb,
@@ -622,6 +622,10 @@ Deno.test("random graphs: the liveness verdict and lasso are the same with dfs a
         const strip = (r: CheckResult) => ({ verdict: r.verdict, violation: r.violation });
         assert.deepEqual(strip(check(model, { strategy: "dfs" })), strip(bfs));
         assert.deepEqual(strip(await checkAsync(model)), strip(bfs));
+        // The liveness graph over fingerprints keeps labels, not states.
+        const fp = check(model, { store: "fingerprint" });
+        assert.deepEqual(strip(fp), strip(bfs));
+        assert.ok(fp.stats.livenessGraphBytes! > 0);
       },
     ),
     runs(100),
@@ -712,6 +716,32 @@ for (const pin of PINS) {
     assert.equal(r.violation?.transitions.length, pin.verdict.steps);
   });
 }
+
+Deno.test("every bundled liveness spec over fingerprints: the exact verdict, lasso and states; lassos close", async () => {
+  const live = (await bundledSpecs()).filter((b) =>
+    b.spec.compile().liveness!.properties.length > 0
+  );
+  assert.ok(live.length >= 3, `${live.length} liveness specs`);
+  const cases = [
+    ...live.map((b) => ({ spec: b.spec, params: {} })),
+    ...PINS.map((p) => ({ spec: p.spec, params: p.params })),
+  ];
+  for (const { spec, params } of cases) {
+    const exact = check(spec, { params });
+    const fp = check(spec, { params, store: "fingerprint" });
+    const name = spec.name;
+    assert.equal(fp.verdict, exact.verdict, name);
+    assert.equal(fp.stats.states, exact.stats.states, name);
+    assert.deepEqual(fp.violation, exact.violation, name);
+    if (fp.violation?.loopStart !== undefined) {
+      assertClosedLasso(spec.compile(params), fp, fp.violation.loopStart);
+    }
+    // The statistics cover the liveness phase.
+    if (exact.verdict !== "ok" && exact.violation?.kind !== "liveness") continue;
+    assert.ok(fp.stats.livenessSeconds! <= fp.stats.seconds, name);
+    assert.ok(fp.stats.livenessGraphBytes! > 0, name);
+  }
+});
 
 Deno.test("the liveness specs meet their declared verdicts", () => {
   assertDeclaredVerdicts(PINS.map((p) => p.spec), (s) => run(PINS.find((p) => p.spec === s)!));
