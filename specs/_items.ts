@@ -3,14 +3,7 @@
 // what they take in `consumed[item]`, so consumed[0] > 0 means a consumer
 // took from an empty slot (the item that was there was lost or overwritten).
 
-import {
-  atomic,
-  type Channel,
-  type IntArray,
-  type StateView,
-  type Step,
-  type StepBuilder,
-} from "../mod.ts";
+import { atomic, type Channel, type IntArray, type StateView, type Step, type StepBuilder } from "../mod.ts";
 
 /** Item number `i` (from 0) of producer `id`, each producing `items`. */
 export function itemOf(id: number, i: number, items: number): number {

@@ -36,8 +36,7 @@ export const anchorChannel = spec({
 
 export const anchorRendezvous = spec({
   name: "anchor_rendezvous",
-  description:
-    "Producers and consumers over a rendezvous channel, each receive atomic with its check",
+  description: "Producers and consumers over a rendezvous channel, each receive atomic with its check",
   params: { producers: 2, consumers: 2, items: 1 },
   expect: "ok",
   build: (p) => build({ ...p, slots: 0 }),
