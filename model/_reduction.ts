@@ -15,8 +15,13 @@ export class AmpleSets implements PartialOrderReduction {
   readonly #machine: Machine;
   /** Why the model offers no reduction, or undefined when it does. */
   readonly #off: string | undefined;
-  /** Per process kind, per pc: 0 never ample, 1 steps only, 2 with operations to check. */
-  readonly #amplePc = new Map<ProcType, Uint8Array>();
+  /**
+   * Per process kind, per pc: 0 never ample, 1 steps only, 2 with
+   * operations to check. Built on the first {@linkcode AmpleSets.ample}
+   * call, with `#future`: a model expanded only fully (a drive, an
+   * unreduced search) never pays for them.
+   */
+  #amplePc: Map<ProcType, Uint8Array> | undefined;
   /** Per process kind, per pc: what the process may still do to each primitive. */
   readonly #future = new Map<ProcType, Map<PrimitiveImpl, Union>[]>();
   readonly #buffer: BufferSink;
@@ -35,10 +40,17 @@ export class AmpleSets implements PartialOrderReduction {
       ? "step properties"
       : undefined;
     this.#buffer = new BufferSink(layout.width);
-    for (const t of layout.types) {
+  }
+
+  /** The per-pc tables, built the first time they are needed. */
+  #tables(): Map<ProcType, Uint8Array> {
+    if (this.#amplePc !== undefined) return this.#amplePc;
+    const amplePc = new Map<ProcType, Uint8Array>();
+    for (const t of this.#machine.layout.types) {
       this.#future.set(t, futureFootprints(t.pcs));
-      this.#amplePc.set(t, Uint8Array.from(t.pcs, (pc) => this.#pcCode(t, pc.edges)));
+      amplePc.set(t, Uint8Array.from(t.pcs, (pc) => this.#pcCode(t, pc.edges)));
     }
+    return (this.#amplePc = amplePc);
   }
 
   /** Whether a pc can be ample: 0 never, 1 steps only, 2 with operations to check. */
@@ -100,12 +112,13 @@ export class AmpleSets implements PartialOrderReduction {
    */
   ample(state: Int32Array, sink: SuccessorSink): number {
     if (this.#off !== undefined) return -1;
+    const amplePc = this.#tables();
     const insts = this.#machine.insts;
     for (let i = 0; i < insts.length; i++) {
       const inst = insts[i]!;
       const pc = state[inst.pcOff]!;
       if (pc === inst.type.endPc) continue;
-      const code = this.#amplePc.get(inst.type)![pc]!;
+      const code = amplePc.get(inst.type)![pc]!;
       if (code === 0) continue;
       if (code === 2 && !this.#opsIndependent(inst, pc, state)) continue;
       if (this.#visible(inst.type, pc)) continue;
