@@ -34,7 +34,10 @@ export interface Subject<P extends PrimitiveImpl, Op, K, Cfg> {
   readonly config: fc.Arbitrary<Cfg>;
   /** The operations (drawn independently of the configuration, so both shrink). */
   readonly op: fc.Arbitrary<Op>;
-  /** Drops the operations a sequence cannot make (on a closed end, ...). */
+  /**
+   * Drops the operations a sequence cannot make (on a closed end, ...), or
+   * adds the ones its configuration starts with.
+   */
   normalize?(cfg: Cfg, ops: readonly Op[]): Op[];
   /** Declares the model of the primitive. */
   declare(cfg: Cfg): (sys: System<unknown>) => P;
