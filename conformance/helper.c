@@ -193,8 +193,8 @@ static void on_rt(int sig, siginfo_t *info, void *ctx) {
 }
 
 static int eintr_read(void) {
-  int fd[2];
-  if (pipe(fd) != 0) die("pipe");
+  int fd[2], ready[2];
+  if (pipe(fd) != 0 || pipe(ready) != 0) die("pipe");
   pid_t p = fork();
   if (p < 0) die("fork");
   if (p == 0) {
@@ -202,6 +202,8 @@ static int eintr_read(void) {
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_usr1; /* no SA_RESTART */
     sigaction(SIGUSR1, &sa, NULL);
+    /* The handler is in place: the signal can no longer kill the child. */
+    if (write(ready[1], "r", 1) != 1) _exit(1);
     close(fd[1]);
     char c;
     ssize_t r = read(fd[0], &c, 1);
@@ -210,6 +212,8 @@ static int eintr_read(void) {
     _exit(0);
   }
   close(fd[0]);
+  char r;
+  if (read(ready[0], &r, 1) != 1) die("read");
   nap(50); /* the child blocks in read() */
   kill(p, SIGUSR1);
   nap(20);
