@@ -34,7 +34,10 @@ export interface Subject<P extends PrimitiveImpl, Op, K, Cfg> {
   readonly config: fc.Arbitrary<Cfg>;
   /** The operations (drawn independently of the configuration, so both shrink). */
   readonly op: fc.Arbitrary<Op>;
-  /** Drops the operations a sequence cannot make (on a closed end, ...). */
+  /**
+   * Drops the operations a sequence cannot make (on a closed end, ...), or
+   * adds the ones its configuration starts with.
+   */
   normalize?(cfg: Cfg, ops: readonly Op[]): Op[];
   /** Declares the model of the primitive. */
   declare(cfg: Cfg): (sys: System<unknown>) => P;
@@ -62,6 +65,13 @@ export interface Subject<P extends PrimitiveImpl, Op, K, Cfg> {
    * nothing), and the departure is counted.
    */
   departure?(k: K, op: Op, obs: Observed, allowed: readonly Outcome[]): string | undefined;
+  /**
+   * A known departure after which the kernel's object is in a state the
+   * model cannot reach (the kernel made the call, differently), with its
+   * reason, or undefined: the comparison of the sequence ends there, and
+   * the departure is counted.
+   */
+  diverges?(k: K, op: Op, obs: Observed, allowed: readonly Outcome[]): string | undefined;
   /** Whether a result means "would block" (the model's call then has no outcome). */
   wouldBlock(obs: Observed): boolean;
 }
@@ -165,7 +175,7 @@ export function runSequence<P extends PrimitiveImpl, Op, K, Cfg>(
     drive.apply(only);
   }
   try {
-    ops.forEach((op, i) => {
+    for (const [i, op] of ops.entries()) {
       const obs = subject.run(k, op);
       const allowed = drive.outcomes();
       const label = subject.label(op, obs);
@@ -187,11 +197,15 @@ export function runSequence<P extends PrimitiveImpl, Op, K, Cfg>(
           if (c !== undefined) c.agreed++;
         } else {
           const why = subject.departure?.(k, op, obs, allowed);
-          if (why === undefined) throw new Disagreement(subject.name, cfg, lines);
-          lines.push(`     known departure: ${why}`);
-          departures.push(why);
+          const ends = why === undefined ? subject.diverges?.(k, op, obs, allowed) : undefined;
+          const known = why ?? ends;
+          if (known === undefined) throw new Disagreement(subject.name, cfg, lines);
+          lines.push(`     known departure: ${known}${ends === undefined ? "" : " (ends here)"}`);
+          departures.push(known);
+          if (c !== undefined) c.departures[known] = (c.departures[known] ?? 0) + 1;
+          // The kernel made the call in a way the model cannot follow.
+          if (ends !== undefined) break;
           drive.withdraw();
-          if (c !== undefined) c.departures[why] = (c.departures[why] ?? 0) + 1;
         }
       }
       const kc = subject.contents(k);
@@ -202,7 +216,7 @@ export function runSequence<P extends PrimitiveImpl, Op, K, Cfg>(
           throw new Disagreement(subject.name, cfg, lines);
         }
       }
-    });
+    }
   } finally {
     subject.close(k);
   }

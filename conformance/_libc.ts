@@ -42,6 +42,8 @@ export const MSG_TRUNC = 0x20;
 export const MSG_NOSIGNAL = 0x4000;
 export const SHUT_RD = 0;
 export const SHUT_WR = 1;
+export const SOL_SOCKET = 1;
+export const SO_SNDBUF = 7;
 export const SIGPIPE = 13;
 export const SIG_IGN = 1n;
 
@@ -75,6 +77,12 @@ const SYMBOLS = {
   send: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   recv: { parameters: ["i32", "buffer", "usize", "i32"], result: "isize" },
   shutdown: { parameters: ["i32", "i32"], result: "i32" },
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  sendto: { parameters: ["i32", "buffer", "usize", "i32", "buffer", "u32"], result: "isize" },
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "isize" },
+  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
+  unlink: { parameters: ["buffer"], result: "i32" },
   semget: { parameters: ["i32", "i32", "i32"], result: "i32" },
   semop: { parameters: ["i32", "buffer", "usize"], result: "i32" },
   semctl: { parameters: ["i32", "i32", "i32", "i64"], result: "i32" },
@@ -312,6 +320,82 @@ export function recv(fd: number, n: number, flags: number): Sys & { data: Uint8A
 /** `shutdown(fd, how)`. */
 export function shutdown(fd: number, how: number): Sys {
   return sys(libc().shutdown(fd, how));
+}
+
+// --- Unix datagram sockets bound to a path ------------------------------------
+
+// struct sockaddr_un: sun_family (2 bytes) and sun_path (108).
+const SOCKADDR_UN = 110;
+// struct msghdr (x86-64, 56 bytes): msg_iov at 16, msg_iovlen at 24, msg_flags at 48.
+const MSG_IOV = 16, MSG_IOVLEN = 24, MSG_FLAGS = 48;
+
+function sockaddrUn(path: string): Uint8Array<ArrayBuffer> {
+  const bytes = new TextEncoder().encode(path);
+  if (bytes.length >= SOCKADDR_UN - 2) throw new RangeError(`socket path too long: ${path}`);
+  const a = new Uint8Array(SOCKADDR_UN);
+  new DataView(a.buffer).setUint16(0, AF_UNIX, true);
+  a.set(bytes, 2);
+  return a;
+}
+
+/** `socket(AF_UNIX, type, 0)`. */
+export function socket(type: number): Sys {
+  return sys(libc().socket(AF_UNIX, type, 0));
+}
+
+/** `bind(fd, {AF_UNIX, path})`. */
+export function bind(fd: number, path: string): Sys {
+  return sys(libc().bind(fd, sockaddrUn(path), SOCKADDR_UN));
+}
+
+/** `sendto(fd, data, data.length, flags, {AF_UNIX, path})`. */
+export function sendto(
+  fd: number,
+  data: Uint8Array<ArrayBuffer>,
+  flags: number,
+  path: string,
+): Sys {
+  return sys(libc().sendto(fd, data, BigInt(data.length), flags, sockaddrUn(path), SOCKADDR_UN));
+}
+
+/**
+ * `recvmsg(fd, {one iovec of n bytes}, flags)`: the result, the bytes
+ * received and `msg_flags` (`MSG_TRUNC` when the datagram was longer).
+ */
+export function recvmsg(
+  fd: number,
+  n: number,
+  flags: number,
+): Sys & { data: Uint8Array; msgFlags: number } {
+  // Off V8's heap (above 64 bytes), so the pointers taken below stay put.
+  const buf = new Uint8Array(Math.max(128, n));
+  const iov = new Uint8Array(128);
+  const hdr = new Uint8Array(128);
+  const iv = new DataView(iov.buffer);
+  iv.setBigUint64(0, BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf))), true);
+  iv.setBigUint64(8, BigInt(n), true);
+  const hv = new DataView(hdr.buffer);
+  hv.setBigUint64(MSG_IOV, BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(iov))), true);
+  hv.setBigUint64(MSG_IOVLEN, 1n, true);
+  const s = sys(libc().recvmsg(fd, hdr, flags));
+  return {
+    ...s,
+    data: buf.subarray(0, Math.max(0, Math.min(n, s.ret))),
+    msgFlags: s.ret < 0 ? 0 : hv.getInt32(MSG_FLAGS, true),
+  };
+}
+
+/** `getsockopt(fd, SOL_SOCKET, SO_SNDBUF)`: the send buffer the kernel uses. */
+export function sndbuf(fd: number): number {
+  const v = new Int32Array(1), len = new Uint32Array([4]);
+  const s = sys(libc().getsockopt(fd, SOL_SOCKET, SO_SNDBUF, v, len));
+  if (s.ret < 0) throw new Error(`getsockopt(SO_SNDBUF) failed: errno ${s.errno}`);
+  return v[0]!;
+}
+
+/** `unlink(path)`. */
+export function unlink(path: string): Sys {
+  return sys(libc().unlink(cstr(path)));
 }
 
 // --- semaphores --------------------------------------------------------------

@@ -21,9 +21,20 @@
  *                pending in the masked state, then unblocked:
  *                pending_usr1=1 pending_rt=1 queued=<SigQ growth> before=0
  *                usr1=<deliveries> rt=<values> sigpending_limit=<RLIMIT>
+ *   msgsnd_full  a queue limited to 8 bytes holds two 4-byte messages (1,
+ *                2); two senders block in msgsnd (3, then 4, 30 ms apart);
+ *                four msgrcv: order=<values in the order received>
+ *   pipe_write_two  a one-page pipe (F_SETPIPE_SZ) is filled; two writers
+ *                block writing 100 bytes each ('1', then '2'); the reader
+ *                reads the page, then 100 bytes twice: order=<writers>
+ *   dgram_send_full  a datagram socket bound to a path is filled with
+ *                MSG_DONTWAIT sends until EAGAIN; two senders block in
+ *                sendto (1, then 2); the receiver drains it:
+ *                filled=<datagrams queued> order=<senders' values>
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +42,8 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -180,8 +193,8 @@ static void on_rt(int sig, siginfo_t *info, void *ctx) {
 }
 
 static int eintr_read(void) {
-  int fd[2];
-  if (pipe(fd) != 0) die("pipe");
+  int fd[2], ready[2];
+  if (pipe(fd) != 0 || pipe(ready) != 0) die("pipe");
   pid_t p = fork();
   if (p < 0) die("fork");
   if (p == 0) {
@@ -189,6 +202,8 @@ static int eintr_read(void) {
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_usr1; /* no SA_RESTART */
     sigaction(SIGUSR1, &sa, NULL);
+    /* The handler is in place: the signal can no longer kill the child. */
+    if (write(ready[1], "r", 1) != 1) _exit(1);
     close(fd[1]);
     char c;
     ssize_t r = read(fd[0], &c, 1);
@@ -197,6 +212,8 @@ static int eintr_read(void) {
     _exit(0);
   }
   close(fd[0]);
+  char r;
+  if (read(ready[0], &r, 1) != 1) die("read");
   nap(50); /* the child blocks in read() */
   kill(p, SIGUSR1);
   nap(20);
@@ -249,6 +266,131 @@ static int signals_scenario(void) {
   return 0;
 }
 
+/* Reads exactly n bytes (a blocking pipe); 0 on success. */
+static int read_full(int fd, char *buf, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    ssize_t r = read(fd, buf + got, n - got);
+    if (r <= 0) return -1;
+    got += (size_t)r;
+  }
+  return 0;
+}
+
+static int msgsnd_full(void) {
+  int q = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+  if (q < 0) die("msgget");
+  struct msqid_ds ds;
+  if (msgctl(q, IPC_STAT, &ds) != 0) die("msgctl IPC_STAT");
+  ds.msg_qbytes = 8;
+  if (msgctl(q, IPC_SET, &ds) != 0) die("msgctl IPC_SET");
+  for (int v = 1; v <= 2; v++) {
+    struct msg m = {1, v};
+    if (msgsnd(q, &m, sizeof m.value, IPC_NOWAIT) != 0) die("msgsnd");
+  }
+  for (int i = 0; i < 2; i++) {
+    pid_t p = fork();
+    if (p < 0) die("fork");
+    if (p == 0) {
+      struct msg m = {1, 3 + i};
+      _exit(msgsnd(q, &m, sizeof m.value, 0) == 0 ? 0 : 1);
+    }
+    nap(30); /* the first sender blocks before the second */
+  }
+  nap(30);
+  char order[8];
+  int n = 0;
+  for (int k = 0; k < 4; k++) {
+    struct msg m;
+    if (msgrcv(q, &m, sizeof m.value, 0, 0) != sizeof m.value) break;
+    order[n++] = (char)('0' + m.value);
+  }
+  order[n] = 0;
+  while (wait(NULL) > 0) {
+  }
+  msgctl(q, IPC_RMID, NULL);
+  printf("order=%s\n", order);
+  return 0;
+}
+
+static int pipe_write_two(void) {
+  int fd[2];
+  if (pipe(fd) != 0) die("pipe");
+  if (fcntl(fd[1], F_SETPIPE_SZ, 4096) != 4096) die("F_SETPIPE_SZ");
+  static char page[4096];
+  memset(page, '0', sizeof page);
+  if (write(fd[1], page, sizeof page) != (ssize_t)sizeof page) die("write");
+  for (int i = 0; i < 2; i++) {
+    pid_t p = fork();
+    if (p < 0) die("fork");
+    if (p == 0) {
+      char b[100];
+      memset(b, '1' + i, sizeof b);
+      close(fd[0]);
+      _exit(write(fd[1], b, sizeof b) == (ssize_t)sizeof b ? 0 : 1);
+    }
+    nap(30);
+  }
+  nap(30);
+  close(fd[1]);
+  char order[3] = {0};
+  if (read_full(fd[0], page, sizeof page) != 0) die("read");
+  for (int k = 0; k < 2; k++) {
+    char b[100];
+    if (read_full(fd[0], b, sizeof b) != 0) die("read");
+    /* A write of at most PIPE_BUF is atomic: 100 bytes of one writer. */
+    order[k] = memchr(b, b[0] == '1' ? '2' : '1', sizeof b) == NULL ? b[0] : 'x';
+  }
+  while (wait(NULL) > 0) {
+  }
+  printf("order=%s\n", order);
+  return 0;
+}
+
+static int dgram_send_full(void) {
+  char dir[] = "/tmp/ipcspec-helper-XXXXXX";
+  if (mkdtemp(dir) == NULL) die("mkdtemp");
+  struct sockaddr_un addr;
+  memset(&addr, 0, sizeof addr);
+  addr.sun_family = AF_UNIX;
+  snprintf(addr.sun_path, sizeof addr.sun_path, "%s/port", dir);
+  int port = socket(AF_UNIX, SOCK_DGRAM, 0);
+  if (port < 0 || bind(port, (struct sockaddr *)&addr, sizeof addr) != 0) die("bind");
+  int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+  if (s < 0) die("socket");
+  int filled = 0;
+  char zero = 0;
+  while (sendto(s, &zero, 1, MSG_DONTWAIT, (struct sockaddr *)&addr, sizeof addr) == 1) filled++;
+  if (errno != EAGAIN) die("sendto");
+  for (int i = 0; i < 2; i++) {
+    pid_t p = fork();
+    if (p < 0) die("fork");
+    if (p == 0) {
+      char v = (char)(1 + i);
+      int c = socket(AF_UNIX, SOCK_DGRAM, 0);
+      _exit(sendto(c, &v, 1, 0, (struct sockaddr *)&addr, sizeof addr) == 1 ? 0 : 1);
+    }
+    nap(30);
+  }
+  nap(30);
+  char order[4];
+  int n = 0;
+  for (int k = 0; k < filled + 2; k++) {
+    char v;
+    if (recv(port, &v, 1, 0) != 1) break;
+    if (v != 0 && n < 3) order[n++] = (char)('0' + v);
+  }
+  order[n] = 0;
+  while (wait(NULL) > 0) {
+  }
+  close(port);
+  close(s);
+  unlink(addr.sun_path);
+  rmdir(dir);
+  printf("filled=%d order=%s\n", filled, order);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: helper SCENARIO\n");
@@ -262,6 +404,9 @@ int main(int argc, char **argv) {
   if (strcmp(s, "sem_two") == 0) return sem_two();
   if (strcmp(s, "eintr_read") == 0) return eintr_read();
   if (strcmp(s, "signals") == 0) return signals_scenario();
+  if (strcmp(s, "msgsnd_full") == 0) return msgsnd_full();
+  if (strcmp(s, "pipe_write_two") == 0) return pipe_write_two();
+  if (strcmp(s, "dgram_send_full") == 0) return dgram_send_full();
   fprintf(stderr, "helper: unknown scenario %s\n", s);
   return 2;
 }

@@ -60,9 +60,14 @@ for (const { subject, maxOps } of SUBJECTS) {
   const s = subject as unknown as Subject<PrimitiveImpl, unknown, unknown, unknown>;
   const t0 = Date.now();
   let sequences = 0;
+  let said = t0;
   while (least(s.name) < target && Date.now() - t0 < minutes * 60_000) {
     fc.assert(property(s, maxOps), { numRuns: 50, seed: seed++ });
     sequences += 50;
+    if (Date.now() - said > 60_000) {
+      said = Date.now();
+      console.log(`${s.name}: ${sequences} sequences so far, least-run operation ${least(s.name)}`);
+    }
   }
   const secs = ((Date.now() - t0) / 1000).toFixed(0);
   console.log(

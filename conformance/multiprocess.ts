@@ -18,7 +18,8 @@
  * @module
  */
 
-import type { Model } from "../model/model.ts";
+import { outcomes, type Scenario } from "./_scenario.ts";
+import { BLOCKING_SCENARIOS } from "./blocking_scenarios.ts";
 import { spec, system } from "../model/spec.ts";
 import { Errno } from "../model/primitives/errno.ts";
 import { close, pipe, read, write } from "../model/primitives/pipe.ts";
@@ -34,56 +35,7 @@ import {
 import { status } from "../model/primitives/errno.ts";
 import { label } from "../model/steps.ts";
 
-/** A scenario: its model's allowed outcomes, and the key of a helper line. */
-export interface Scenario {
-  /** The helper's scenario name. */
-  readonly name: string;
-  /** What it checks, in words. */
-  readonly what: string;
-  /** The outcomes the model allows, as keys comparable with {@linkcode Scenario.key}. */
-  allowed(): Set<string>;
-  /** The outcome a helper line shows. */
-  key(fields: Readonly<Record<string, string>>): string;
-}
-
-/** Every state reachable in `model`: calls `visit` on each, and collects the violated properties. */
-function reach(model: Model, visit: (s: Int32Array) => void): Set<string> {
-  const seen = new Set<string>();
-  const queue: Int32Array[] = [];
-  const failures = new Set<string>();
-  const add = (s: Int32Array) => {
-    const k = s.join(",");
-    if (seen.has(k)) return;
-    if (seen.size > 200_000) throw new Error(`${model.name}: more than 200000 states`);
-    seen.add(k);
-    queue.push(s.slice());
-  };
-  model.init(add);
-  for (let i = 0; i < queue.length; i++) {
-    const s = queue[i]!;
-    visit(s);
-    model.expand(s, {
-      push: (next) => {
-        add(next);
-        return true;
-      },
-      fail: (property) => {
-        failures.add(model.properties[property]?.name ?? "error");
-      },
-    });
-  }
-  return failures;
-}
-
-/**
- * The outcomes of a scenario's model: `outcome` (a state invariant that
- * records a key when it sees a final state) is called on every reachable
- * state; violations are added as `violation: <property>`.
- */
-function outcomes(model: Model, found: Set<string>): Set<string> {
-  for (const f of reach(model, (s) => model.check(s))) found.add(`violation: ${f}`);
-  return found;
-}
+export type { Scenario };
 
 const pipeEof: Scenario = {
   name: "pipe_eof",
@@ -334,6 +286,7 @@ export const SCENARIOS: readonly Scenario[] = [
   semTwo,
   eintrRead,
   signalsMasked,
+  ...BLOCKING_SCENARIOS,
 ];
 
 /** The helper binary, built once per process, or why it cannot be. */

@@ -391,8 +391,15 @@ function withTemplateChecks(
   return { ...layout, invariants, finals };
 }
 
-/** Copies a state (a loop beats `TypedArray.set` for states of a few dozen slots). */
+/**
+ * Copies a state: a loop beats `TypedArray.set` for states of a few dozen
+ * slots, `set` (a block copy) wins for wide ones (a pipe of real pages).
+ */
 export function copyState(dst: Int32Array, src: Int32Array): void {
+  if (src.length > 256) {
+    dst.set(src);
+    return;
+  }
   for (let i = 0; i < src.length; i++) dst[i] = src[i]!;
 }
 

@@ -16,7 +16,7 @@ export class AmpleSets implements PartialOrderReduction {
   readonly #run: Interpreter;
   readonly #machine: Machine;
   /** Per pid: the tables of its kind. */
-  readonly #tables: KindTables[];
+  #tables: KindTables[] | undefined;
   /** Per pid: the index of its kind in the layout (the conflict tables' first index). */
   readonly #kind: Int32Array;
   readonly #atomic: boolean;
@@ -36,15 +36,6 @@ export class AmpleSets implements PartialOrderReduction {
     const layout = machine.layout;
     this.#atomic = layout.hasAtomic;
     this.#events = machine.events;
-    const evPrim = machine.events === undefined
-      ? undefined
-      : layout.prims.find((p) => p.events === machine.events);
-    const kinds = ampleTables({
-      types: layout.types,
-      exitHooks: machine.exitHooks.length > 0,
-      events: evPrim,
-    });
-    this.#tables = machine.insts.map((inst) => kinds[layout.types.indexOf(inst.type)]!);
     this.#kind = Int32Array.from(machine.insts, (inst) => layout.types.indexOf(inst.type));
     this.#visible = layout.types.map((t) => new Int8Array(t.pcs.length));
     this.#buffer = new BufferSink(layout.width);
@@ -53,6 +44,26 @@ export class AmpleSets implements PartialOrderReduction {
     this.#off = layout.types.some((t) => t.dynamic)
       ? "dynamic processes (fork/spawn start processes whose steps no footprint foresees)"
       : undefined;
+  }
+
+  /**
+   * Per pid: the conflict tables of its kind, built on the first
+   * {@linkcode AmpleSets.ample} call, so that a model only ever expanded in
+   * full (a drive, an unreduced search) never pays for them.
+   */
+  #kindTables(): KindTables[] {
+    if (this.#tables !== undefined) return this.#tables;
+    const machine = this.#machine;
+    const layout = machine.layout;
+    const evPrim = machine.events === undefined
+      ? undefined
+      : layout.prims.find((p) => p.events === machine.events);
+    const kinds = ampleTables({
+      types: layout.types,
+      exitHooks: machine.exitHooks.length > 0,
+      events: evPrim,
+    });
+    return (this.#tables = machine.insts.map((inst) => kinds[layout.types.indexOf(inst.type)]!));
   }
 
   /** Grows whenever invariants or step properties query something new: a reduced search made before must be redone. */
@@ -101,11 +112,12 @@ export class AmpleSets implements PartialOrderReduction {
   ample(state: Int32Array, sink: SuccessorSink): number {
     if (this.#off !== undefined || (this.#atomic && state[0] !== 0)) return -1;
     const insts = this.#machine.insts;
+    const tables = this.#kindTables();
     for (let i = 0; i < insts.length; i++) {
       const inst = insts[i]!;
       const pc = state[inst.pcOff]!;
       if (pc === inst.type.endPc) continue;
-      const t = this.#tables[i]!;
+      const t = tables[i]!;
       const code = t.code[pc]!;
       if (code === NEVER) continue;
       const ev = this.#events;
@@ -173,7 +185,8 @@ export class AmpleSets implements PartialOrderReduction {
    */
   #independent(inst: Instance, pc: number, state: Int32Array, code: number, delivery: boolean) {
     const insts = this.#machine.insts;
-    const t = this.#tables[inst.pid]!;
+    const tables = this.#tables!;
+    const t = tables[inst.pid]!;
     const ops = code === OPS ? t.opConflicts[pc]! : undefined;
     const events = this.#events !== undefined;
     for (let j = 0; j < insts.length; j++) {
@@ -183,7 +196,7 @@ export class AmpleSets implements PartialOrderReduction {
       if (qpc === q.type.endPc) continue;
       if (ops !== undefined && ops[this.#kind[j]!]![qpc] === 1) return false;
       if (events) {
-        const qt = this.#tables[j]!;
+        const qt = tables[j]!;
         if ((delivery ? qt.touchesEvents : qt.writesEvents)[qpc] === 1) return false;
       }
     }

@@ -196,7 +196,9 @@ export class Drive<P extends PrimitiveImpl> {
         return sys;
       },
     });
-    this.#model = adapter(built.compile());
+    // Interpreted: a driven state is expanded once or twice, too few times
+    // for generated successor code to repay its generation.
+    this.#model = adapter(built.compile({}, { interpret: true }));
     this.#state = this.#model.initial();
   }
 
@@ -361,7 +363,8 @@ function adapter(model: Model): Adapter {
       model.expand(state, {
         push: (next) => {
           add(next, undefined);
-          return true;
+          // Expanded again for one successor: stop once it is kept.
+          return want === undefined || out.length <= want;
         },
         fail: (property, _t, message) => {
           add(undefined, `${model.properties[property]?.name ?? "error"}: ${message}`);
