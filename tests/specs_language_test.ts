@@ -13,6 +13,7 @@ const abpNoBit = await loadSpec("abp.ts", "abpNoBit");
 const leaderRing = await loadSpec("leader_ring.ts", "leaderRing");
 const leaderRingEqual = await loadSpec("leader_ring.ts", "leaderRingEqual");
 const sieve = await loadSpec("sieve.ts", "sieve");
+const sieveAtomic = await loadSpec("sieve.ts", "sieveAtomic");
 const guardedMutex = await loadSpec("guarded_mutex.ts", "guardedMutex");
 const splitMutex = await loadSpec("guarded_mutex.ts", "splitMutex");
 const channelPoller = await loadSpec("channel_poller.ts", "channelPoller");
@@ -45,6 +46,14 @@ const PINS: Pin[] = [
     verdict: { property: "my own reply", steps: 6 },
   },
   { spec: mailboxPoller, params: {}, states: 158, verdict: "ok" },
+  // Each stage's receive and decision in one atomic block: 239 states, 366 transitions.
+  { spec: sieveAtomic, params: {}, states: 239, verdict: "ok" },
+  {
+    spec: sieveAtomic,
+    params: { stages: 3 },
+    states: 231,
+    verdict: { property: "deadlock", steps: 50 },
+  },
 ];
 
 const { run } = pinSpecs(PINS);
@@ -56,6 +65,7 @@ Deno.test("issue 16 scenario specs meet their declared verdicts", () => {
     leaderRing,
     leaderRingEqual,
     sieve,
+    sieveAtomic,
     guardedMutex,
     splitMutex,
     channelPoller,
@@ -78,6 +88,9 @@ Deno.test('scenario specs: check({ reduction: "por" }) pinned, same verdicts as 
     [PINS[10]!, 178],
     [PINS[11]!, 42],
     [PINS[13]!, 96],
+    // The atomic sieve: its blocks reduced as one transition of their owner each.
+    [PINS[14]!, 133],
+    [PINS[15]!, 125],
   ];
   for (const [pin, states] of reduced) {
     const full = run(pin);
