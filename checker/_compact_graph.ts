@@ -94,8 +94,19 @@ class Grow {
  */
 export function compactStateGraph(
   model: Model,
+  limits?: SearchLimits,
+): CompactStateGraph | undefined;
+/** With `stop`, asked now and then: `"stopped"` when it said yes. */
+export function compactStateGraph(
+  model: Model,
+  limits: SearchLimits,
+  stop: () => boolean,
+): CompactStateGraph | undefined | "stopped";
+export function compactStateGraph(
+  model: Model,
   limits: SearchLimits = {},
-): CompactStateGraph | undefined {
+  stop?: () => boolean,
+): CompactStateGraph | undefined | "stopped" {
   const labels = new Labeller(model);
   const index = new FingerprintIndex();
   const queue = new StateQueue(model.width);
@@ -145,6 +156,7 @@ export function compactStateGraph(
   };
   const cur = new Int32Array(model.width);
   for (let i = 0; i < index.count; i++) {
+    if ((i & 4095) === 4095 && stop?.() === true) return "stopped";
     start.push(target.length);
     queue.shift(cur);
     model.expand(cur, sink);

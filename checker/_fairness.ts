@@ -2,6 +2,7 @@
 // strongly connected components, fairness groups and fair components, and
 // the shortest paths and cycles that make a lasso.
 
+import { pulse } from "./_pulse.ts";
 import type { LivenessInfo } from "../model/model.ts";
 import type { LivenessView } from "./_facets.ts";
 import type { StateGraph } from "./_state_graph.ts";
@@ -49,6 +50,7 @@ export function* sccs(g: StateGraph, inside: Uint8Array, skip?: Uint8Array): Gen
     stack[sp++] = root;
     onStack[root] = 1;
     while (wp > 0) {
+      pulse();
       const v = workV[wp - 1]!;
       const e = workE[wp - 1]!;
       if (e < g.start[v + 1]!) {

@@ -56,7 +56,8 @@ class GrowInt32 {
  *
  * @param model The model.
  * @param limits `maxStates` bounds the exploration.
- * @returns The graph, or undefined when it does not fit.
+ * @param stop Asked every 4,096 states (a stop request, and the sandbox's sign of life).
+ * @returns The graph, or undefined when it does not fit (`"stopped"` when `stop` said so).
  *
  * @example
  * ```ts
@@ -76,7 +77,18 @@ class GrowInt32 {
  * assert.equal(stateGraph(s.compile())?.states, 2);
  * ```
  */
-export function stateGraph(model: Model, limits: SearchLimits = {}): StateGraph | undefined {
+export function stateGraph(model: Model, limits?: SearchLimits): StateGraph | undefined;
+/** With `stop`, asked now and then: `"stopped"` when it said yes. */
+export function stateGraph(
+  model: Model,
+  limits: SearchLimits,
+  stop: () => boolean,
+): StateGraph | undefined | "stopped";
+export function stateGraph(
+  model: Model,
+  limits: SearchLimits = {},
+  stop?: () => boolean,
+): StateGraph | undefined | "stopped" {
   const store = new ExactStore(model.width);
   const max = limits.maxStates ?? Number.POSITIVE_INFINITY;
   const inits: number[] = [];
@@ -105,6 +117,7 @@ export function stateGraph(model: Model, limits: SearchLimits = {}): StateGraph 
   };
   const cur = new Int32Array(model.width);
   for (let i = 0; i < store.count; i++) {
+    if ((i & 4095) === 4095 && stop?.() === true) return "stopped";
     start.push(target.length);
     store.read(i, cur);
     parent = i;

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { PhaseStopped, withPulse } from "./_pulse.ts";
 import type { Checkable, Model } from "../model/model.ts";
 import { match } from "npm:ts-pattern@5.9.2";
 import { BfsSearch } from "./bfs.ts";
@@ -190,18 +191,34 @@ function livenessPhase(
 ): CheckResult {
   const properties = livenessProperties(model);
   const sample = () => void (phase.peak = Math.max(phase.peak, residentMemory()));
+  // Asked every 4,096 states: Ctrl-C and the sandbox's limits stop the
+  // graph's building too, and the question is the sandbox's sign of life.
+  const stop = () => options.shouldStop?.() === true;
   let g;
   try {
     if (options.store === "fingerprint") {
-      g = compactStateGraph(model, options);
-      if (g !== undefined) phase.graphBytes = g.bytes;
+      g = compactStateGraph(model, options, stop);
+      if (g !== undefined && g !== "stopped") phase.graphBytes = g.bytes;
     } else {
-      g = stateGraph(model, options);
-      if (g !== undefined) phase.graphBytes = graphBytes(g);
+      g = stateGraph(model, options, stop);
+      if (g !== undefined && g !== "stopped") phase.graphBytes = graphBytes(g);
     }
     sample();
   } catch (e) {
     return { ...result, verdict: "error", error: { message: errorMessage(e) } };
+  }
+  if (g === "stopped") {
+    return {
+      ...result,
+      verdict: "incomplete",
+      incomplete: {
+        reason: "interrupted",
+        message: "stopped while building the state graph for the liveness properties " +
+          `(the safety search had finished: ${
+            result.verdict === "ok" ? "no violation" : result.verdict
+          })`,
+      },
+    };
   }
   if (g === undefined) {
     return {
@@ -217,9 +234,19 @@ function livenessPhase(
   for (let i = 0; i < properties.length; i++) {
     let lasso;
     try {
-      lasso = checkLiveness(model, g, i);
+      lasso = withPulse(stop, () => checkLiveness(model, g, i));
       sample();
     } catch (e) {
+      if (e instanceof PhaseStopped) {
+        return {
+          ...result,
+          verdict: "incomplete",
+          incomplete: {
+            reason: "interrupted",
+            message: `stopped while checking the liveness property '${properties[i]!.name}'`,
+          },
+        };
+      }
       return { ...result, verdict: "error", error: { message: errorMessage(e) } };
     }
     if (lasso === undefined) continue;
@@ -415,7 +442,7 @@ export async function checkAsync(
       ),
       runs,
     ),
-    options,
+    { ...options, shouldStop: () => signal?.aborted === true || outer?.() === true },
   );
 }
 

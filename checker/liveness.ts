@@ -17,6 +17,7 @@
  * @module
  */
 
+import { pulse } from "./_pulse.ts";
 import type { LivenessInfo, Model } from "../model/model.ts";
 import { livenessOf, type LivenessView } from "./_facets.ts";
 import { type StateGraph, stateGraph } from "./_state_graph.ts";
@@ -92,7 +93,10 @@ export function checkLiveness(model: Model, g: StateGraph, index: number): Lasso
     };
   const goalPart = prop.kind === "leadsTo" ? "q" : "p";
   const region = new Uint8Array(g.states);
-  for (let s = 0; s < g.states; s++) region[s] = holds(goalPart, s) ? 0 : 1;
+  for (let s = 0; s < g.states; s++) {
+    pulse();
+    region[s] = holds(goalPart, s) ? 0 : 1;
+  }
   const fair = fairComponents(g, region, groups);
   const inFair = union(g, fair);
   const terminal = (s: number) => g.start[s] === g.start[s + 1];

@@ -69,7 +69,12 @@ self.onmessage = async (e: MessageEvent<Command>) => {
   const code = await main(m.args, {
     out: (text) => post({ k: "out", text }),
     err: (text) => post({ k: "err", text }),
-    stopRequested: () => Atomics.load(slots, 4) !== 0,
+    // Asked by the engines between pieces of work: also a sign of life for
+    // the watchdog while a long phase (a liveness graph) keeps the event loop busy.
+    stopRequested: () => {
+      Atomics.add(slots, 3, 1);
+      return Atomics.load(slots, 4) !== 0;
+    },
     writeFile: (path, temp, text) =>
       new Promise<string>((resolve, reject) => {
         const id = nextWrite++;
