@@ -19,7 +19,7 @@ import {
   type SearchOutcome,
 } from "./_search.ts";
 import { explainTrace } from "./explain.ts";
-import { checkLiveness, type StateGraph, stateGraph } from "./liveness.ts";
+import { checkLiveness, type Lasso, type StateGraph, stateGraph } from "./liveness.ts";
 import { compactStateGraph } from "./_compact_graph.ts";
 import { replay } from "./replay.ts";
 import type { CheckResult } from "./result.ts";
@@ -194,6 +194,40 @@ function livenessPhase(
   // Asked every 4,096 states: Ctrl-C and the sandbox's limits stop the
   // graph's building too, and the question is the sandbox's sign of life.
   const stop = () => options.shouldStop?.() === true;
+  const g = livenessGraph(model, result, options, phase, stop);
+  if (!("states" in g)) return g;
+  sample();
+  for (let i = 0; i < properties.length; i++) {
+    let lasso;
+    try {
+      lasso = withPulse(stop, () => checkLiveness(model, g, i));
+      sample();
+    } catch (e) {
+      if (e instanceof PhaseStopped) {
+        return {
+          ...result,
+          verdict: "incomplete",
+          incomplete: {
+            reason: "interrupted",
+            message: `stopped while checking the liveness property '${properties[i]!.name}'`,
+          },
+        };
+      }
+      return { ...result, verdict: "error", error: { message: errorMessage(e) } };
+    }
+    if (lasso !== undefined) return lassoResult(model, result, lasso);
+  }
+  return result;
+}
+
+/** The state graph of the liveness phase, or the result that ends the run without one. */
+function livenessGraph(
+  model: Model,
+  result: CheckResult,
+  options: CheckOptions,
+  phase: { graphBytes: number },
+  stop: () => boolean,
+): StateGraph | CheckResult {
   let g;
   try {
     if (options.store === "fingerprint") {
@@ -203,7 +237,6 @@ function livenessPhase(
       g = stateGraph(model, options, stop);
       if (g !== undefined && g !== "stopped") phase.graphBytes = graphBytes(g);
     }
-    sample();
   } catch (e) {
     return { ...result, verdict: "error", error: { message: errorMessage(e) } };
   }
@@ -231,61 +264,45 @@ function livenessPhase(
       },
     };
   }
-  for (let i = 0; i < properties.length; i++) {
-    let lasso;
-    try {
-      lasso = withPulse(stop, () => checkLiveness(model, g, i));
-      sample();
-    } catch (e) {
-      if (e instanceof PhaseStopped) {
-        return {
-          ...result,
-          verdict: "incomplete",
-          incomplete: {
-            reason: "interrupted",
-            message: `stopped while checking the liveness property '${properties[i]!.name}'`,
-          },
-        };
-      }
-      return { ...result, verdict: "error", error: { message: errorMessage(e) } };
-    }
-    if (lasso === undefined) continue;
-    const transitions = [...lasso.prefix, ...lasso.cycle];
-    const story = explainTrace(model, { init: lasso.init, transitions });
-    if (typeof story === "string") {
-      return {
-        ...result,
-        verdict: "error",
-        error: { message: `internal error: a liveness counterexample does not replay: ${story}` },
-      };
-    }
-    // The cycle must close: the state where it starts is the state it ends in.
-    const r = replay(model, { init: lasso.init, transitions });
-    const first = r.states[lasso.prefix.length];
-    const last = r.states[r.states.length - 1];
-    if (
-      lasso.cycle.length > 0 &&
-      (first === undefined || last === undefined || first.join() !== last.join())
-    ) {
-      return {
-        ...result,
-        verdict: "error",
-        error: { message: `internal error: the cycle for '${lasso.property.name}' does not close` },
-      };
-    }
+  return g;
+}
+
+/** A liveness violation as the result: its lasso replayed, explained, and its cycle checked to close. */
+function lassoResult(model: Model, result: CheckResult, lasso: Lasso): CheckResult {
+  const transitions = [...lasso.prefix, ...lasso.cycle];
+  const story = explainTrace(model, { init: lasso.init, transitions });
+  if (typeof story === "string") {
     return {
       ...result,
-      verdict: "violation",
-      violation: {
-        ...story,
-        property: lasso.property.name,
-        kind: "liveness",
-        message: lasso.message,
-        ...(lasso.cycle.length > 0 ? { loopStart: lasso.prefix.length } : {}),
-      },
+      verdict: "error",
+      error: { message: `internal error: a liveness counterexample does not replay: ${story}` },
     };
   }
-  return result;
+  // The cycle must close: the state where it starts is the state it ends in.
+  const r = replay(model, { init: lasso.init, transitions });
+  const first = r.states[lasso.prefix.length];
+  const last = r.states[r.states.length - 1];
+  if (
+    lasso.cycle.length > 0 &&
+    (first === undefined || last === undefined || first.join() !== last.join())
+  ) {
+    return {
+      ...result,
+      verdict: "error",
+      error: { message: `internal error: the cycle for '${lasso.property.name}' does not close` },
+    };
+  }
+  return {
+    ...result,
+    verdict: "violation",
+    violation: {
+      ...story,
+      property: lasso.property.name,
+      kind: "liveness",
+      message: lasso.message,
+      ...(lasso.cycle.length > 0 ? { loopStart: lasso.prefix.length } : {}),
+    },
+  };
 }
 
 /**
