@@ -255,6 +255,17 @@ class Compiler implements LoweringHost {
     if (this.prims.filter((p) => p.events !== undefined).length > 1) {
       this.fail("a system has at most one signal table");
     }
+    // SIGPIPE is raised through a signal table: without one a declared
+    // disposition for it would be silently ignored (the write a `broken pipe`).
+    const pipeSignal = types.find((t) => "SIGPIPE" in t.dispositions || "PIPE" in t.dispositions);
+    if (pipeSignal !== undefined && !this.prims.some((p) => p.events !== undefined)) {
+      this.fail(
+        "the kind declares a disposition for SIGPIPE, but no step uses a signal table, so it " +
+          "would have no effect: make one with signals() and use it (sigaction, kill, " +
+          "sigprocmask, ...), or drop the disposition",
+        { process: pipeSignal.name },
+      );
+    }
     const starter = this.prims.some((p) => p.attachProcesses !== undefined);
     const dormant = types.find((t) => t.dynamic);
     if (dormant !== undefined && !starter) {

@@ -18,6 +18,7 @@ import {
   sockSend,
   sockShutdown,
   spec,
+  SpecError,
   status,
   system,
   unixStream,
@@ -174,4 +175,29 @@ Deno.test("stream send after its own shutdown: SIGPIPE through the table kills, 
   assert.ok(ends("ignore").every((s) => /after=true .*client#0@end\{c=0,st=EPIPE\}/.test(s)));
   // Through the table, the socket keeps no SIGPIPE of its own.
   assert.ok(ends("ignore").every((s) => !/SIGPIPE\{/.test(s)));
+});
+
+Deno.test("a SIGPIPE disposition without a signal table is refused, naming the process", () => {
+  // It would have no effect: the write to a pipe nobody reads would stay a `broken pipe`.
+  const s = spec({
+    name: "no_table",
+    params: {},
+    build: () => {
+      const sys = system({});
+      const fd = pipe(sys, "fd", { holders: { read: ["reader"], write: ["writer"] } });
+      sys.process("reader", {}, () => [close(fd, "read")]);
+      sys.process(
+        "writer",
+        { signals: { SIGPIPE: "ignore" } },
+        () => [write(fd, { bytes: 1, value: 1 })],
+      );
+      return sys;
+    },
+  });
+  assert.throws(
+    () => s.compile({}),
+    (e: unknown) =>
+      e instanceof SpecError && /process 'writer'/.test(e.message) &&
+      /disposition for SIGPIPE, but no step uses a signal table/.test(e.message),
+  );
 });
