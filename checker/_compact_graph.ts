@@ -19,7 +19,7 @@ import { livenessOf, type LivenessView } from "./_facets.ts";
 import { hash64 } from "./_fingerprint_store.ts";
 import { StateQueue } from "./_compact_store.ts";
 import { initialStates, type SearchLimits } from "./_search.ts";
-import type { StateGraph, StateLabels } from "./_state_graph.ts";
+import { GrowInt32, type StateGraph, type StateLabels } from "./_state_graph.ts";
 
 /** A fingerprint-to-index table: (low, high, index + 1) triples, linear probing, doubling at 3/4. */
 class FingerprintIndex {
@@ -73,20 +73,6 @@ class FingerprintIndex {
   }
 }
 
-/** A growing Int32Array (doubling), handed out without a final copy. */
-class Grow {
-  data = new Int32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-}
-
 /**
  * Explores every reachable state over fingerprints and records every edge
  * and each state's label bits. Returns undefined when the state limit is
@@ -129,7 +115,7 @@ export function compactStateGraph(
     if (i < 0) added(s, -i - 1);
     inits.push(i < 0 ? -i - 1 : i);
   }
-  const start = new Grow(), target = new Grow(), via = new Grow();
+  const start = new GrowInt32(), target = new GrowInt32(), via = new GrowInt32();
   let full = false;
   const sink: SuccessorSink = {
     push(next, t) {
@@ -166,9 +152,9 @@ export function compactStateGraph(
   const states = index.count;
   return {
     states,
-    start: start.data.subarray(0, start.length),
-    target: target.data.subarray(0, target.length),
-    via: via.data.subarray(0, via.length),
+    start: start.view(),
+    target: target.view(),
+    via: via.view(),
     inits,
     read: () => {
       throw new Error("the fingerprint state graph keeps no states");

@@ -225,6 +225,14 @@ export class FingerprintStore {
     table[2 * slot + 1] = hi;
     if (++this.#fill[seg]! > this.#limit[seg]!) this.#grow(seg);
     const idx = this.#count;
+    this.#link(idx, parent, via);
+    this.#count = idx + 1;
+    this.#minDistance = undefined;
+    return idx;
+  }
+
+  /** Records state `idx`'s parent link, adding a chunk of links when `idx` starts one. */
+  #link(idx: number, parent: number, via: number): void {
     const c = idx >>> LINK_BITS;
     if (c === this.#parents.length) {
       this.#parents.push(new Int32Array(LINK));
@@ -238,9 +246,6 @@ export class FingerprintStore {
     }
     this.#parents[c]![idx & LINK_MASK] = parent;
     this.#vias[c]![idx & LINK_MASK] = via;
-    this.#count = idx + 1;
-    this.#minDistance = undefined;
-    return idx;
   }
 
   #grow(seg: number): void {
@@ -299,21 +304,7 @@ export class FingerprintStore {
       table[2 * (-found - 1) + 1] = hi;
       if (++this.#fill[seg]! > this.#limit[seg]!) this.#grow(seg);
     }
-    for (let idx = 0; idx < parents.length; idx++) {
-      const c = idx >>> LINK_BITS;
-      if (c === this.#parents.length) {
-        this.#parents.push(new Int32Array(LINK));
-        this.#vias.push(
-          this.linkBytes === 5
-            ? new Uint8Array(LINK)
-            : this.linkBytes === 6
-            ? new Uint16Array(LINK)
-            : new Int32Array(LINK),
-        );
-      }
-      this.#parents[c]![idx & LINK_MASK] = parents[idx]!;
-      this.#vias[c]![idx & LINK_MASK] = vias[idx]!;
-    }
+    for (let idx = 0; idx < parents.length; idx++) this.#link(idx, parents[idx]!, vias[idx]!);
     this.#count = parents.length;
   }
 

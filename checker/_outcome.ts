@@ -19,6 +19,8 @@ import {
 import type { ExactStore } from "./_store.ts";
 import type { InsertSink } from "./_sink.ts";
 import type { EngineClock } from "./_loop.ts";
+import type { CheckResult } from "./result.ts";
+import { livenessProperties } from "./_facets.ts";
 
 /** A path of transitions from an initial state, or why it could not be rebuilt. */
 export type PathOrWhy = { init: number; transitions: number[] } | string;
@@ -163,4 +165,29 @@ export function unsupported(message: string): {
     peakMemoryBytes: 0,
   };
   return { run: () => true, outcome: () => outcome };
+}
+
+/**
+ * For a search that does not check liveness (parallel, distributed): once
+ * safety holds over a spec with liveness properties, `result` becomes an
+ * error saying so (the sequential search, too, checks liveness only once
+ * safety holds); otherwise undefined.
+ */
+export function livenessUnchecked<R extends CheckResult>(
+  model: Model,
+  result: R,
+  search: string,
+  advice: string,
+): R | undefined {
+  const liveness = livenessProperties(model);
+  if (result.verdict !== "ok" || liveness.length === 0) return undefined;
+  const names = liveness.map((l) => `'${l.name}'`).join(", ");
+  return {
+    ...result,
+    verdict: "error",
+    error: {
+      message: `the safety properties hold over ${result.stats.states} states, but ${search} ` +
+        `search does not check liveness properties (${names}): check this spec ${advice}`,
+    },
+  };
 }

@@ -34,7 +34,8 @@ export interface StateGraph {
 /** The liveness predicates of a state graph that keeps no states. */
 export type StateLabels = NonNullable<StateGraph["labels"]>;
 
-class GrowInt32 {
+/** A growing Int32Array (doubling) for a graph's edge arrays. */
+export class GrowInt32 {
   data = new Int32Array(1024);
   length = 0;
   push(v: number): void {
@@ -45,8 +46,13 @@ class GrowInt32 {
     }
     this.data[this.length++] = v;
   }
+  /** The values, copied into an array of their own length. */
   done(): Int32Array {
     return this.data.slice(0, this.length);
+  }
+  /** The values, as a view of the grown array (no final copy). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
   }
 }
 

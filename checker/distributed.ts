@@ -49,7 +49,7 @@
 import { connect } from "npm:@nats-io/transport-node@3.3.0";
 import type { Model } from "../model/model.ts";
 import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
-import { livenessProperties } from "./_facets.ts";
+import { livenessUnchecked } from "./_outcome.ts";
 import type { CheckResult } from "./result.ts";
 import type { SpecModule } from "./_parallel_options.ts";
 import type { DistributedOptions } from "./_distributed_options.ts";
@@ -269,19 +269,6 @@ function finalResult(
   if (ended.lost !== undefined && result.incomplete !== undefined) {
     return { ...result, stats, traffic, incomplete: { ...result.incomplete, message: ended.lost } };
   }
-  const liveness = livenessProperties(model);
-  if (result.verdict === "ok" && liveness.length > 0) {
-    const names = liveness.map((l) => `'${l.name}'`).join(", ");
-    return {
-      ...result,
-      verdict: "error",
-      error: {
-        message: `the safety properties hold over ${stats.states} states, but distributed ` +
-          `search does not check liveness properties (${names}): check this spec on one machine`,
-      },
-      stats,
-      traffic,
-    };
-  }
-  return { ...result, stats, traffic };
+  const finished = { ...result, stats, traffic };
+  return livenessUnchecked(model, finished, "distributed", "on one machine") ?? finished;
 }

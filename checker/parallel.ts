@@ -54,7 +54,7 @@ import { emptyStats, errorMessage, toResult } from "./_to_result.ts";
 import type { CheckResult } from "./result.ts";
 import { Pool } from "./_parallel_pool.ts";
 import { Coordinator } from "./_parallel_coordinator.ts";
-import { livenessProperties } from "./_facets.ts";
+import { livenessUnchecked } from "./_outcome.ts";
 
 export type { ParallelOptions, SpecModule } from "./_parallel_options.ts";
 
@@ -148,20 +148,6 @@ export async function checkParallel(
   }
   const result = toResult(model, params, outcome);
   const stats = { ...result.stats, workers };
-  const liveness = livenessProperties(model);
-  if (result.verdict === "ok" && liveness.length > 0) {
-    // The sequential search, too, checks liveness only once safety holds.
-    const names = liveness.map((l) => `'${l.name}'`).join(", ");
-    return {
-      ...result,
-      verdict: "error",
-      error: {
-        message: `the safety properties hold over ${stats.states} states, but parallel ` +
-          `search does not check liveness properties (${names}): check this spec ` +
-          "with one worker (--workers 1)",
-      },
-      stats,
-    };
-  }
-  return { ...result, stats };
+  const ended = { ...result, stats };
+  return livenessUnchecked(model, ended, "parallel", "with one worker (--workers 1)") ?? ended;
 }

@@ -155,9 +155,11 @@ export interface AsyncEvents {
   name(signo: number): string;
   /**
    * Generates `signo` for process `target` as `kill` does (§6.2), on behalf
-   * of the kernel (a primitive raising SIGPIPE); returns the status code.
+   * of the kernel: SIGPIPE for the writer itself (`sender` = `target`, as
+   * `send_sig()` does), SIGCHLD from the child that exited. Returns the
+   * status code.
    */
-  raise(w: Int32Array, off: number, target: number, signo: number): number;
+  raise(w: Int32Array, off: number, sender: number, target: number, signo: number): number;
 }
 
 /**

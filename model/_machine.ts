@@ -155,7 +155,7 @@ function linkSignals(layout: Layout, table: PrimitiveImpl | undefined): void {
   const off = table === undefined ? -1 : layout.primOff.get(table)!;
   const raise: SignalRaiser | undefined = events === undefined
     ? undefined
-    : (w, target, signo) => events.raise(w, off, target, signo);
+    : (w, target, signo) => events.raise(w, off, target, target, signo);
   for (const prim of layout.prims) prim.linkSignals?.(raise);
 }
 

@@ -47,7 +47,7 @@ import {
 import { Errno } from "./errno.ts";
 import { checkExprOrInt, checkInto, report, requireName } from "./_op.ts";
 import { MAX_PROCESSES } from "./_fork.ts";
-import { ignores, killedBy, raiseSignal, type SignalTable } from "./signals.ts";
+import { ignores, killedBy, type SignalTable } from "./signals.ts";
 
 const SIGCHLD = 17;
 // Per pid: state, parent (0 = init, else pid + 1), wait status.
@@ -241,7 +241,7 @@ function exited(t: ProcTable, rt: Runtime, w: Int32Array, off: number, pid: numb
   if (sig !== undefined && rt.sigOff >= 0) {
     // SIGCHLD ignored explicitly: the kernel reaps the child itself (§6.3).
     if (ignores(sig, w, rt.sigOff, parent, SIGCHLD)) return reap(rt, w, off, pid);
-    raiseSignal(sig, w, rt.sigOff, pid, parent, SIGCHLD);
+    sig.events!.raise(w, rt.sigOff, pid, parent, SIGCHLD);
   }
 }
 

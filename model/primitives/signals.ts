@@ -270,9 +270,8 @@ export function signals(name = "signals", options: SignalsOptions = {}): SignalT
     },
     events: {
       ...signalEvents(S, () => taps),
-      // The kernel raises it on the process's behalf (SIGPIPE): as
-      // send_sig() does, the process itself is the sender.
-      raise: (w, off, target, signo) => generate(table, w, off, target, target, signo, 0),
+      // The kernel's own signals (SIGPIPE, SIGCHLD), generated as by kill.
+      raise: (w, off, sender, target, signo) => generate(table, w, off, sender, target, signo, 0),
     },
   };
   taps = signalTaps(table); // trace recorders may watch it
@@ -902,22 +901,6 @@ function forkSlots(w: Int32Array, pb: number, cb: number, S: number, declared: n
     if (dispOf(w, pb, signo) === IGN) setDisp(w, cb, signo, IGN);
   }
   for (let i = 0; i < declared.length; i += 2) setDisp(w, cb, declared[i]!, declared[i + 1]!);
-}
-
-/**
- * Generates signal `signo` from `sender` for `target` in table `t` at `off`,
- * as `kill` does (the kernel's own signals: SIGCHLD on a child's exit).
- * Returns the status `kill` would (`OK`, or `ESRCH` for a process gone).
- */
-export function raiseSignal(
-  t: SignalTable,
-  w: Int32Array,
-  off: number,
-  sender: number,
-  target: number,
-  signo: number,
-): number {
-  return generate(t, w, off, sender, target, signo, 0);
 }
 
 /** The signal that killed process `pid` (its default action), or 0. */
